@@ -1,0 +1,86 @@
+"""tinygrad_adam: a small, exact deep-learning framework built around the Adam optimizer.
+
+``import tinygrad_adam as tg`` gives tensors with reverse-mode autodiff on the CPU (NumPy) or a GPU
+(CuPy); ``tg.nn``, ``tg.optim``, ``tg.data`` and friends are loaded when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .autograd import enable_grad, grad, is_grad_enabled, no_grad
+from .backend import get_default_device, is_cuda_available, manual_seed, set_default_device
+from .gradcheck import gradcheck
+from .tensor import (
+    Tensor,
+    arange,
+    bool_,
+    cat,
+    concatenate,
+    float16,
+    float32,
+    float64,
+    full,
+    int8,
+    int32,
+    int64,
+    matmul,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    stack,
+    tensor,
+    uint8,
+    where,
+    zeros,
+    zeros_like,
+)
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "functional"}
+
+
+def __getattr__(name: str) -> Any:
+    # Submodules load on first use so that `import tinygrad_adam` stays fast.
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'tinygrad_adam' has no attribute {name!r}")
+
+
+__all__ = [
+    "Tensor",
+    "arange",
+    "bool_",
+    "cat",
+    "concatenate",
+    "enable_grad",
+    "float16",
+    "float32",
+    "float64",
+    "full",
+    "get_default_device",
+    "grad",
+    "gradcheck",
+    "int8",
+    "int32",
+    "int64",
+    "is_cuda_available",
+    "is_grad_enabled",
+    "manual_seed",
+    "matmul",
+    "no_grad",
+    "ones",
+    "ones_like",
+    "rand",
+    "randn",
+    "set_default_device",
+    "stack",
+    "tensor",
+    "uint8",
+    "where",
+    "zeros",
+    "zeros_like",
+]

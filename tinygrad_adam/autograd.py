@@ -1,0 +1,279 @@
+"""Reverse-mode automatic differentiation: the ``Function`` node, the backward engine, grad mode.
+
+Every differentiable op is a ``Function`` (see ``ops.py``): ``forward`` computes an array from
+arrays, ``backward`` maps the output's gradient to the inputs' gradients *using Tensor ops*, so
+that with ``create_graph=True`` the gradients are themselves differentiable (Hessian-vector
+products, Newton steps). The engine walks the graph iteratively, never recursively, so a chain of
+100,000 ops backpropagates without touching Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .tensor import Tensor
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Context manager and decorator that sets whether ops record a graph."""
+
+    enabled: bool
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = self.enabled
+
+    def __exit__(self, *exc_info: Any) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+
+class no_grad(_GradMode):
+    """``with no_grad():`` or ``@no_grad()``: compute without building a graph (inference, updates)."""
+
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Record a graph again inside a ``no_grad`` block."""
+
+    enabled = True
+
+
+class Function:
+    """One node of the graph: an op, the tensors it was applied to, and what backward needs.
+
+    Subclasses define ``forward(*arrays, **options) -> array`` and
+    ``backward(grad: Tensor) -> tuple[Tensor | None, ...]`` (one entry per input). ``self.inputs``
+    holds the input tensors and ``self.output`` the result; ``saves_inputs`` / ``saves_output``
+    say whether backward reads their values, which is what the in-place check guards.
+    """
+
+    saves_inputs = True
+    saves_output = False
+
+    backend: Backend
+    inputs: tuple[Tensor, ...]
+    needs_input_grad: tuple[bool, ...]
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **options: Any) -> Tensor:
+        """Run ``forward`` on the inputs' data and, if any input needs a gradient, record the node."""
+        from .tensor import Tensor
+
+        fn = cls()
+        backend = fn.backend = inputs[0]._backend
+        data = fn.forward(*[t.data for t in inputs], **options)
+        out = Tensor._wrap(data, backend)
+        if _grad_enabled:
+            needs = tuple(t.requires_grad for t in inputs)
+            if True in needs:
+                fn.inputs = inputs
+                fn.needs_input_grad = needs
+                fn.freed = False
+                if cls.saves_inputs:
+                    fn.saved_versions = tuple(t._version for t in inputs)
+                if cls.saves_output:
+                    fn._output_ref = weakref.ref(out)
+                out.requires_grad = True
+                out.grad_fn = fn
+        return out
+
+    @property
+    def xp(self) -> Any:
+        return self.backend.xp
+
+    @property
+    def output(self) -> Tensor:
+        out = self._output_ref()
+        if out is None or out._version != 0:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward needs its output, which was modified in place "
+                "or freed; do not change tensors that backward still needs"
+            )
+        return out
+
+    def forward(self, *arrays: Any, **options: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _check_saved(fn: Function) -> None:
+    if fn.freed:
+        raise RuntimeError(
+            f"trying to backward through the graph a second time ({type(fn).__name__}'s saved "
+            "values were freed after the first backward); pass retain_graph=True to the first "
+            "backward if you need to backward twice"
+        )
+    if fn.saves_inputs:
+        for position, (tensor, version) in enumerate(zip(fn.inputs, fn.saved_versions)):
+            if tensor._version != version:
+                raise RuntimeError(
+                    f"input {position} of {type(fn).__name__} (shape {tensor.shape}) was modified "
+                    f"in place after it was used (version {version} -> {tensor._version}), but "
+                    "backward needs its original value; use an out-of-place op instead"
+                )
+
+
+def _topological_order(roots: Sequence[Function]) -> list[Function]:
+    """Functions reachable from ``roots``, each before the functions that produced its inputs."""
+    order: list[Function] = []
+    visited: set[int] = set()
+    for root in roots:
+        if id(root) in visited:
+            continue
+        visited.add(id(root))
+        stack: list[tuple[Function, int]] = [(root, 0)]
+        while stack:
+            fn, position = stack.pop()
+            if fn.freed:
+                _check_saved(fn)
+            inputs = fn.inputs
+            while position < len(inputs):
+                child = inputs[position].grad_fn
+                position += 1
+                if child is not None and id(child) not in visited:
+                    visited.add(id(child))
+                    stack.append((fn, position))
+                    stack.append((child, 0))
+                    break
+            else:
+                order.append(fn)
+    order.reverse()
+    return order
+
+
+def run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence[Tensor],
+    inputs: Sequence[Tensor] | None,
+    retain_graph: bool,
+    create_graph: bool,
+) -> list[Tensor | None] | None:
+    """Propagate ``grad_outputs`` back from ``outputs``.
+
+    With ``inputs=None`` gradients are accumulated into every reachable leaf's ``.grad``
+    (``Tensor.backward``); otherwise they are returned for ``inputs`` only (``grad``).
+    """
+    global _grad_enabled
+    fn_grads: dict[Function, Tensor] = {}
+    leaf_grads: dict[int, tuple[Tensor, Tensor]] = {}
+
+    def add_grad(tensor: Tensor, grad: Tensor) -> None:
+        fn = tensor.grad_fn
+        if fn is not None:
+            previous = fn_grads.get(fn)
+            fn_grads[fn] = grad if previous is None else previous + grad
+        elif tensor.requires_grad:
+            entry = leaf_grads.get(id(tensor))
+            leaf_grads[id(tensor)] = (tensor, grad if entry is None else entry[1] + grad)
+
+    wanted_fns: dict[Function, list[int]] = {}
+    if inputs is not None:
+        for position, tensor in enumerate(inputs):
+            if tensor.grad_fn is not None:
+                wanted_fns.setdefault(tensor.grad_fn, []).append(position)
+    captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
+
+    processed: list[Function] = []
+    previous_mode = _grad_enabled
+    _grad_enabled = create_graph
+    try:
+        roots = []
+        for output, grad in zip(outputs, grad_outputs):
+            add_grad(output, grad)
+            if output.grad_fn is not None:
+                roots.append(output.grad_fn)
+        for fn in _topological_order(roots):
+            grad = fn_grads.pop(fn, None)
+            if grad is None:
+                continue
+            for position in wanted_fns.get(fn, ()):
+                captured[position] = grad
+            retained = getattr(fn, "_retained", None)
+            if retained is not None and inputs is None and retained() is not None:
+                holder = retained()
+                holder.grad = grad if holder.grad is None else holder.grad + grad
+            _check_saved(fn)
+            input_grads = fn.backward(grad)
+            for tensor, needs, input_grad in zip(fn.inputs, fn.needs_input_grad, input_grads):
+                if needs and input_grad is not None:
+                    add_grad(tensor, input_grad)
+            if not retain_graph:
+                processed.append(fn)
+    finally:
+        _grad_enabled = previous_mode
+        # Drop inputs and saved arrays so their memory goes; done at the end because later
+        # nodes may still read outputs that only these nodes keep alive.
+        for fn in processed:
+            fn.__dict__.clear()
+            fn.freed = True
+            fn.inputs = ()
+
+    if inputs is not None:
+        for position, tensor in enumerate(inputs):
+            if tensor.grad_fn is None and id(tensor) in leaf_grads:
+                captured[position] = leaf_grads[id(tensor)][1]
+        return captured
+    for tensor, grad in leaf_grads.values():
+        if not create_graph:
+            grad = grad.detach()
+        tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+    return None
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Gradients of ``outputs`` with respect to ``inputs``, returned rather than accumulated.
+
+    With ``create_graph=True`` the returned gradients are differentiable, so ``grad`` can be
+    applied again (Hessian-vector products, second derivatives).
+    """
+    from .tensor import Tensor, _initial_grad
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    for tensor in inputs:
+        if not tensor.requires_grad:
+            raise RuntimeError(f"an input of shape {tensor.shape} does not require grad")
+    seeds = [_initial_grad(out, g) for out, g in zip(outputs, grad_outputs)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    result = run_backward(outputs, seeds, inputs, retain_graph, create_graph)
+    assert result is not None
+    for position, value in enumerate(result):
+        if value is None and not allow_unused:
+            raise RuntimeError(
+                f"input {position} (shape {inputs[position].shape}) was not used to compute the "
+                "outputs; pass allow_unused=True to get None for it"
+            )
+        if value is not None and not create_graph:
+            result[position] = value.detach()
+    return tuple(result)

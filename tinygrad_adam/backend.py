@@ -1,0 +1,322 @@
+"""The one place that knows which array library runs the maths.
+
+A *device* names where a tensor's data lives and which library computes on it:
+
+- ``"cpu"``: NumPy arrays.
+- ``"cuda"`` / ``"cuda:N"``: CuPy arrays on GPU ``N`` (the ``gpu`` extra).
+- ``"strict"`` / ``"strict:N"``: ``array-api-strict`` arrays on a simulated non-CPU device. It
+  rejects what breaks on a GPU (NumPy calls on device arrays, implicit host conversions, mixing
+  devices), so the whole test suite can prove the device-agnostic code without a GPU.
+
+Everything outside this module calls ``backend.xp`` (an Array-API namespace) or the few helpers a
+``Backend`` adds where the Array API has no function (scatter-add, random numbers, host copies).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+DEFAULT_DEVICE_ENV = "TINYGRAD_ADAM_DEVICE"
+GPU_EXTRA_HINT = "install the GPU extra with `pip install tinygrad_adam[gpu]` (CuPy for CUDA 12)"
+
+
+class Backend:
+    """A device plus the array namespace that computes on it."""
+
+    name: str  # canonical device name, e.g. "cpu", "cuda:0", "strict:0"
+    xp: Any  # the Array-API namespace
+    is_host: bool  # True when arrays are NumPy arrays that host code may read directly
+    creation_kwargs: dict  # extra keywords for xp.zeros/ones/... (the device, where one is needed)
+
+    def __repr__(self) -> str:
+        return f"Backend({self.name!r})"
+
+    # -- conversions -------------------------------------------------------------------------
+    def asarray(self, data: Any, dtype: np.dtype | None = None) -> Any:
+        """Make a device array from host data (NumPy arrays, lists, scalars)."""
+        raise NotImplementedError
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        """Copy a device array to a NumPy array on the host (explicitly, never implicitly)."""
+        raise NotImplementedError
+
+    def numpy_dtype(self, dtype: Any) -> np.dtype:
+        """The NumPy dtype equal to a native dtype of this backend."""
+        return np.dtype(dtype)
+
+    def native_dtype(self, dtype: np.dtype) -> Any:
+        """The backend's own dtype object for a NumPy dtype."""
+        return dtype
+
+    # -- what the Array API lacks ----------------------------------------------------------
+    def getitem(self, array: Any, index: Any) -> Any:
+        """``array[index]`` with NumPy's indexing rules (basic, integer-array and boolean)."""
+        return array[index]
+
+    def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
+        """Zeros of ``shape`` with ``values`` added at ``index``; repeated indices accumulate."""
+        raise NotImplementedError
+
+    # -- random numbers ----------------------------------------------------------------------
+    def manual_seed(self, seed: int) -> None:
+        """Restart this device's generator from ``seed``."""
+        raise NotImplementedError
+
+    def random(self, kind: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
+        """Draw ``kind`` ("normal" or "uniform") numbers from this device's generator."""
+        raise NotImplementedError
+
+    def get_rng_state(self) -> dict:
+        raise NotImplementedError
+
+    def set_rng_state(self, state: dict) -> None:
+        raise NotImplementedError
+
+
+class _NumpyRandom:
+    """A PCG64 generator, re-created by ``manual_seed``, shared by the host-side backends."""
+
+    def __init__(self) -> None:
+        self.seed: int | None = None
+        self.generator = np.random.default_rng()
+
+    def reseed(self, seed: int) -> None:
+        self.seed = seed
+        self.generator = np.random.default_rng(seed)
+
+    def draw(self, kind: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        if kind == "normal":
+            return self.generator.standard_normal(shape, dtype=dtype)
+        if kind == "uniform":
+            return self.generator.random(shape, dtype=dtype)
+        raise ValueError(f"unknown random kind {kind!r}")
+
+
+class NumpyBackend(Backend):
+    """CPU arrays: plain NumPy (NumPy >= 2 is an Array-API namespace)."""
+
+    def __init__(self) -> None:
+        self.name = "cpu"
+        self.xp = np
+        self.is_host = True
+        self.creation_kwargs = {}
+        self._random = _NumpyRandom()
+
+    def asarray(self, data: Any, dtype: np.dtype | None = None) -> np.ndarray:
+        return np.asarray(data, dtype=dtype)
+
+    def to_numpy(self, array: np.ndarray) -> np.ndarray:
+        return np.asarray(array)
+
+    def index_add(self, shape: tuple[int, ...], index: Any, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(shape, dtype=values.dtype)
+        np.add.at(out, index, values)
+        return out
+
+    def manual_seed(self, seed: int) -> None:
+        self._random.reseed(seed)
+
+    def random(self, kind: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
+        return self._random.draw(kind, shape, dtype)
+
+    def get_rng_state(self) -> dict:
+        return {"seed": self._random.seed, "state": self._random.generator.bit_generator.state}
+
+    def set_rng_state(self, state: dict) -> None:
+        self._random.seed = state["seed"]
+        self._random.generator.bit_generator.state = state["state"]
+
+
+class StrictBackend(Backend):
+    """``array-api-strict`` arrays on a simulated accelerator ("device1", "device2")."""
+
+    def __init__(self, index: int) -> None:
+        try:
+            import array_api_strict
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise RuntimeError(
+                "device 'strict' needs the array-api-strict package: pip install tinygrad_adam[test]"
+            ) from error
+        if index not in (0, 1):
+            raise ValueError(f"device 'strict:{index}' does not exist: use strict:0 or strict:1")
+        self.name = f"strict:{index}"
+        self.xp = array_api_strict
+        self.is_host = False
+        self._device = array_api_strict.Device(f"device{index + 1}")
+        self._cpu = array_api_strict.Device("CPU_DEVICE")
+        self.creation_kwargs = {"device": self._device}
+        self._random = _NumpyRandom()
+
+    def native_dtype(self, dtype: np.dtype) -> Any:
+        return getattr(self.xp, np.dtype(dtype).name)
+
+    def numpy_dtype(self, dtype: Any) -> np.dtype:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+    def asarray(self, data: Any, dtype: np.dtype | None = None) -> Any:
+        host = np.asarray(data, dtype=dtype)
+        return self.xp.asarray(host, device=self._device, copy=True)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return np.from_dlpack(array.to_device(self._cpu)).copy()
+
+    def getitem(self, array: Any, index: Any) -> Any:
+        try:
+            return array[index]
+        except IndexError:
+            # The Array API forbids mixing slices with integer arrays; NumPy and CuPy allow it.
+            # Emulate it through an explicit host round trip, as a GPU library would do it natively.
+            host_index = self._host_index(index)
+            return self.asarray(self.to_numpy(array)[host_index])
+
+    def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
+        out = np.zeros(shape, dtype=self.numpy_dtype(values.dtype))
+        np.add.at(out, self._host_index(index), self.to_numpy(values))
+        return self.asarray(out)
+
+    def _host_index(self, index: Any) -> Any:
+        parts = index if isinstance(index, tuple) else (index,)
+        host = tuple(self.to_numpy(p) if hasattr(p, "__array_namespace__") else p for p in parts)
+        return host if isinstance(index, tuple) else host[0]
+
+    def manual_seed(self, seed: int) -> None:
+        self._random.reseed(seed)
+
+    def random(self, kind: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
+        return self.asarray(self._random.draw(kind, shape, dtype))
+
+    get_rng_state = NumpyBackend.get_rng_state
+    set_rng_state = NumpyBackend.set_rng_state
+
+
+class CupyBackend(Backend):
+    """CUDA arrays through CuPy, with the Array-API namespace from ``array-api-compat``."""
+
+    def __init__(self, index: int) -> None:
+        try:
+            import cupy
+            from array_api_compat import cupy as cupy_namespace
+        except ImportError as error:
+            raise RuntimeError(
+                f"device 'cuda:{index}' needs CuPy and array-api-compat: {GPU_EXTRA_HINT}"
+            ) from error
+        try:
+            count = cupy.cuda.runtime.getDeviceCount()
+        except Exception as error:  # CUDA driver missing or broken
+            raise RuntimeError(f"device 'cuda:{index}': CuPy found no usable GPU ({error})") from error
+        if index >= count:
+            raise RuntimeError(f"device 'cuda:{index}' does not exist: CuPy sees {count} GPU(s)")
+        self.name = f"cuda:{index}"
+        self.xp = cupy_namespace
+        self.is_host = False
+        self._cupy = cupy
+        self._device = cupy.cuda.Device(index)
+        self.creation_kwargs = {"device": self._device}
+        with self._device:
+            self._generator = cupy.random.default_rng()
+
+    def asarray(self, data: Any, dtype: np.dtype | None = None) -> Any:
+        with self._device:
+            return self._cupy.asarray(data, dtype=dtype)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return self._cupy.asnumpy(array)
+
+    def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
+        import cupyx
+
+        with self._device:
+            out = self._cupy.zeros(shape, dtype=values.dtype)
+            cupyx.scatter_add(out, index, values)
+        return out
+
+    def manual_seed(self, seed: int) -> None:
+        with self._device:
+            self._generator = self._cupy.random.default_rng(seed)
+
+    def random(self, kind: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
+        with self._device:
+            if kind == "normal":
+                return self._generator.standard_normal(shape, dtype=dtype)
+            if kind == "uniform":
+                return self._generator.random(shape, dtype=dtype)
+        raise ValueError(f"unknown random kind {kind!r}")
+
+    def get_rng_state(self) -> dict:
+        raise NotImplementedError("saving the CuPy generator state is not supported; reseed instead")
+
+    def set_rng_state(self, state: dict) -> None:
+        raise NotImplementedError("restoring the CuPy generator state is not supported")
+
+
+_backends: dict[str, Backend] = {}
+_seed: int | None = None  # the last manual_seed, applied to backends created after it too
+_default_device: str = os.environ.get(DEFAULT_DEVICE_ENV, "cpu") or "cpu"
+
+
+def canonical_device(device: str) -> str:
+    """``"cuda"`` -> ``"cuda:0"``, ``"strict"`` -> ``"strict:0"``; raises on unknown names."""
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda:0', got {device!r}")
+    kind, _, index = device.strip().lower().partition(":")
+    if kind == "cpu" and not index:
+        return "cpu"
+    if kind in ("cuda", "strict"):
+        if index and not index.isdigit():
+            raise ValueError(f"bad device index in {device!r}")
+        return f"{kind}:{int(index or 0)}"
+    raise ValueError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'strict'")
+
+
+def get_backend(device: str | Backend | None = None) -> Backend:
+    """The backend for ``device`` (default: ``set_default_device`` or $TINYGRAD_ADAM_DEVICE)."""
+    if isinstance(device, Backend):
+        return device
+    name = canonical_device(_default_device if device is None else device)
+    backend = _backends.get(name)
+    if backend is None:
+        kind, _, index = name.partition(":")
+        if kind == "cpu":
+            backend = NumpyBackend()
+        elif kind == "strict":
+            backend = StrictBackend(int(index))
+        else:
+            backend = CupyBackend(int(index))
+        if _seed is not None:
+            backend.manual_seed(_seed)
+        _backends[name] = backend
+    return backend
+
+
+def set_default_device(device: str) -> None:
+    """Make ``device`` the default for new tensors (checked now, so typos fail early)."""
+    global _default_device
+    get_backend(device)
+    _default_device = canonical_device(device)
+
+
+def get_default_device() -> str:
+    return canonical_device(_default_device)
+
+
+def is_cuda_available() -> bool:
+    """True when CuPy is installed and sees at least one GPU."""
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+def manual_seed(seed: int) -> None:
+    """Seed every device's generator: the same seed gives the same draws on every run."""
+    global _seed
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    _seed = int(seed)
+    for backend in _backends.values():
+        backend.manual_seed(_seed)

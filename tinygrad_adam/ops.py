@@ -1,0 +1,433 @@
+"""Differentiable primitives: each op's forward (on arrays) beside its backward (on Tensors).
+
+Backward rules are written with Tensor ops, so they are differentiable again when the engine runs
+with ``create_graph=True``. Ops that are compositions of these (``mean``, ``var``, ``softmax``'s
+friends, losses) live where they are used and need no backward of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .autograd import Function
+from .tensor import Tensor, sum_to
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise arithmetic (broadcasting: gradients are summed back to each input's shape)
+
+
+class Add(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.inputs
+        return sum_to(grad, a.shape), sum_to(grad, b.shape)
+
+
+class Sub(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a - b
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        a, b = self.inputs
+        return sum_to(grad, a.shape), sum_to(-grad, b.shape) if self.needs_input_grad[1] else None
+
+
+class Mul(Function):
+    def forward(self, a: Any, b: Any) -> Any:
+        return a * b
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        da = sum_to(grad * b, a.shape) if self.needs_input_grad[0] else None
+        db = sum_to(grad * a, b.shape) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    def forward(self, a: Any, b: Any) -> Any:
+        return a / b
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        da = sum_to(grad / b, a.shape) if self.needs_input_grad[0] else None
+        db = sum_to(-grad * a / (b * b), b.shape) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Pow(Function):
+    """a ** b; d/da = b a^(b-1), d/db = a^b log a."""
+
+    saves_output = True
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.pow(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        da = sum_to(grad * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
+        db = sum_to(grad * self.output * a.log(), b.shape) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Maximum(Function):
+    """Elementwise max; a tie sends half of the gradient to each side (as PyTorch does)."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.maximum(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.inputs
+        share_a = (a > b).astype(grad.dtype) + (a == b).astype(grad.dtype) * 0.5
+        return sum_to(grad * share_a, a.shape), sum_to(grad * (1 - share_a), b.shape)
+
+
+class Minimum(Function):
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.minimum(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.inputs
+        share_a = (a < b).astype(grad.dtype) + (a == b).astype(grad.dtype) * 0.5
+        return sum_to(grad * share_a, a.shape), sum_to(grad * (1 - share_a), b.shape)
+
+
+class MatMul(Function):
+    """a @ b with NumPy's rules for 1-D operands and batch broadcasting."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.matmul(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        # Promote 1-D operands to matrices so one rule covers every case, then undo it.
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        g2 = grad
+        if a.ndim == 1:
+            g2 = g2.reshape(*g2.shape[:-1], 1, g2.shape[-1]) if b.ndim > 1 else g2.reshape(1, 1)
+        if b.ndim == 1:
+            g2 = g2.reshape(*g2.shape, 1)
+        da = db = None
+        if self.needs_input_grad[0]:
+            da = sum_to(g2 @ b2.transpose(), a2.shape).reshape(*a.shape)
+        if self.needs_input_grad[1]:
+            db = sum_to(a2.transpose() @ g2, b2.shape).reshape(*b.shape)
+        return da, db
+
+
+class Neg(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any) -> Any:
+        return -a
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (-grad,)
+
+
+class Exp(Function):
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.exp(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * self.output,)
+
+
+class Log(Function):
+    def forward(self, a: Any) -> Any:
+        return self.xp.log(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad / self.inputs[0],)
+
+
+class Sqrt(Function):
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.sqrt(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad / (2 * self.output),)
+
+
+class Tanh(Function):
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.tanh(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        out = self.output
+        return (grad * (1 - out * out),)
+
+
+class Sigmoid(Function):
+    """1 / (1 + e^-x), computed without overflow for large |x|."""
+
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, a: Any) -> Any:
+        xp = self.xp
+        e = xp.exp(-xp.abs(a))
+        return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        out = self.output
+        return (grad * out * (1 - out),)
+
+
+class Relu(Function):
+    def forward(self, a: Any) -> Any:
+        return self.xp.maximum(a, 0)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * (self.inputs[0] > 0).astype(grad.dtype),)
+
+
+class Abs(Function):
+    def forward(self, a: Any) -> Any:
+        return self.xp.abs(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * self.inputs[0].sign(),)
+
+
+class Sign(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.sign(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * 0,)
+
+
+class Clip(Function):
+    """Clamp to [low, high]; the gradient passes where the input lies inside the range."""
+
+    def forward(self, a: Any, low: float | None, high: float | None) -> Any:
+        self.low, self.high = low, high
+        return self.xp.clip(a, low, high)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        a = self.inputs[0]
+        inside = a == a
+        if self.low is not None:
+            inside = inside & (a >= self.low)
+        if self.high is not None:
+            inside = inside & (a <= self.high)
+        return (grad * inside.astype(grad.dtype),)
+
+
+class Cast(Function):
+    """Change the float dtype; the gradient is cast back."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, dtype: Any) -> Any:
+        return self.xp.astype(a, dtype)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.astype(self.inputs[0].dtype),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reductions
+
+
+class Sum(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any, axis: Any, keepdims: bool) -> Any:
+        self.axis, self.keepdims = axis, keepdims
+        return self.xp.sum(a, axis=axis, keepdims=keepdims)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        shape = self.inputs[0].shape
+        if not self.keepdims:
+            grad = grad.reshape(*_kept_shape(shape, self.axis))
+        return (grad.expand(*shape),)
+
+
+class Max(Function):
+    """Largest value along ``axis``; ties share the gradient equally (like ``torch.amax``)."""
+
+    saves_output = True
+
+    def forward(self, a: Any, axis: Any, keepdims: bool) -> Any:
+        self.axis, self.keepdims = axis, keepdims
+        return self.xp.max(a, axis=axis, keepdims=keepdims)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (_extremum_grad(self, grad),)
+
+
+class Min(Max):
+    def forward(self, a: Any, axis: Any, keepdims: bool) -> Any:
+        self.axis, self.keepdims = axis, keepdims
+        return self.xp.min(a, axis=axis, keepdims=keepdims)
+
+
+def _kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
+    """``shape`` with the reduced axes kept as size 1."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _extremum_grad(fn: Max, grad: Tensor) -> Tensor:
+    a = fn.inputs[0]
+    kept = _kept_shape(a.shape, fn.axis)
+    out = fn.output.reshape(*kept)
+    grad = grad.reshape(*kept)
+    hits = (a == out).astype(grad.dtype)
+    return grad * hits / hits.sum(axis=fn.axis, keepdims=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shape and indexing
+
+
+class Reshape(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any, shape: tuple[int, ...]) -> Any:
+        return self.xp.reshape(a, shape)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.reshape(*self.inputs[0].shape),)
+
+
+class Permute(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any, axes: tuple[int, ...]) -> Any:
+        self.axes = axes
+        return self.xp.permute_dims(a, axes)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        inverse = [0] * len(self.axes)
+        for position, axis in enumerate(self.axes):
+            inverse[axis] = position
+        return (grad.permute(*inverse),)
+
+
+class Expand(Function):
+    saves_inputs = False
+
+    def forward(self, a: Any, shape: tuple[int, ...]) -> Any:
+        return self.xp.broadcast_to(a, shape)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (sum_to(grad, self.inputs[0].shape),)
+
+
+class GetItem(Function):
+    """Basic and integer-array indexing; backward scatter-adds, so repeated indices accumulate."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, index: Any, advanced: bool) -> Any:
+        self.index, self.advanced = index, advanced
+        return self.backend.getitem(a, index)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        source = self.inputs[0]
+        return (IndexAdd.apply(grad, shape=source.shape, index=self.index, advanced=self.advanced),)
+
+
+class IndexAdd(Function):
+    """Zeros of ``shape`` with ``values`` added at ``index``: the adjoint of ``GetItem``."""
+
+    saves_inputs = False
+
+    def forward(self, values: Any, shape: tuple[int, ...], index: Any, advanced: bool) -> Any:
+        self.index, self.advanced = index, advanced
+        if advanced:
+            return self.backend.index_add(shape, index, values)
+        out = self.xp.zeros(shape, dtype=values.dtype, **self.backend.creation_kwargs)
+        out[index] = values
+        return out
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (GetItem.apply(grad, index=self.index, advanced=self.advanced),)
+
+
+class Concatenate(Function):
+    saves_inputs = False
+
+    def forward(self, *arrays: Any, axis: int) -> Any:
+        self.axis = axis
+        return self.xp.concat(arrays, axis=axis)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, ...]:
+        grads, start = [], 0
+        axis = self.axis % grad.ndim
+        for tensor in self.inputs:
+            stop = start + tensor.shape[axis]
+            grads.append(grad[(slice(None),) * axis + (slice(start, stop),)])
+            start = stop
+        return tuple(grads)
+
+
+class Where(Function):
+    """``condition ? a : b``; the condition is a boolean tensor without gradient."""
+
+    def forward(self, condition: Any, a: Any, b: Any) -> Any:
+        return self.xp.where(condition, a, b)
+
+    def backward(self, grad: Tensor) -> tuple[None, Tensor | None, Tensor | None]:
+        condition, a, b = self.inputs
+        zero = grad * 0
+        da = sum_to(Where.apply(condition, grad, zero), a.shape) if self.needs_input_grad[1] else None
+        db = sum_to(Where.apply(condition, zero, grad), b.shape) if self.needs_input_grad[2] else None
+        return None, da, db
+
+
+# ---------------------------------------------------------------------------------------------
+# Softmax family (numerically stable: shift by the max before exponentiating)
+
+
+class LogSoftmax(Function):
+    """log softmax(x) = x - max - log Σ exp(x - max)."""
+
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, a: Any, axis: int) -> Any:
+        xp = self.xp
+        self.axis = axis
+        shifted = a - xp.max(a, axis=axis, keepdims=True)
+        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad - self.output.exp() * grad.sum(axis=self.axis, keepdims=True),)
+
+
+class Softmax(Function):
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, a: Any, axis: int) -> Any:
+        xp = self.xp
+        self.axis = axis
+        e = xp.exp(a - xp.max(a, axis=axis, keepdims=True))
+        return e / xp.sum(e, axis=axis, keepdims=True)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        out = self.output
+        return (out * (grad - (grad * out).sum(axis=self.axis, keepdims=True)),)

@@ -1,0 +1,878 @@
+"""``Tensor``: an array on a device, plus the graph links that reverse-mode autodiff follows."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import autograd
+from .backend import Backend, get_backend
+
+DType = Any  # a NumPy dtype, a dtype name such as "float32", or a scalar type such as np.float32
+
+float16 = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+int8 = np.dtype("int8")
+int32 = np.dtype("int32")
+int64 = np.dtype("int64")
+uint8 = np.dtype("uint8")
+bool_ = np.dtype("bool")
+default_float = float32
+
+_SCALARS = (int, float, bool, np.number, np.bool_)
+
+
+def _is_float(dtype: np.dtype) -> bool:
+    return dtype.kind == "f"
+
+
+def _resolve_dtype(dtype: DType | None) -> np.dtype | None:
+    if dtype is None:
+        return None
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"unknown dtype {dtype!r}") from error
+    if resolved.kind not in "fiub":
+        raise TypeError(f"unsupported dtype {resolved}: use a float, integer or boolean dtype")
+    return resolved
+
+
+def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
+    """Host data -> NumPy array with PyTorch's dtype rules (Python floats become float32)."""
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        array = np.asarray(data)
+    else:
+        array = np.asarray(data)
+        if array.dtype == np.float64:
+            array = array.astype(default_float)
+    if array.dtype.kind == "O":
+        raise TypeError(f"cannot make a tensor from {type(data).__name__}: ragged or non-numeric data")
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    elif array.dtype.kind not in "fiub":
+        raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
+    return array
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it, for ``backward()``.
+
+    ``Tensor(data, requires_grad=False, dtype=None, device=None)``: Python numbers and lists become
+    float32 (integers int64, booleans bool), NumPy arrays keep their dtype, as ``torch.tensor`` does.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_backend", "_version", "__weakref__")
+
+    __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
+
+    def __init__(
+        self,
+        data: Any,
+        requires_grad: bool = False,
+        dtype: DType | None = None,
+        device: str | None = None,
+    ) -> None:
+        dtype = _resolve_dtype(dtype)
+        if isinstance(data, Tensor):
+            source = data._backend
+            backend = get_backend(device) if device is not None else source
+            host = source.to_numpy(data.data) if backend is not source else None
+            array = backend.asarray(host if host is not None else data.data, dtype)
+            if host is None:
+                array = backend.xp.asarray(array, copy=True)
+                if dtype is not None:
+                    array = backend.xp.astype(array, backend.native_dtype(dtype))
+        else:
+            backend = get_backend(device)
+            if (
+                not backend.is_host
+                and hasattr(data, "__array_namespace__")
+                and not isinstance(data, np.ndarray)
+            ):
+                array = data if dtype is None else backend.xp.astype(data, backend.native_dtype(dtype))
+            else:
+                array = backend.asarray(_host_array(data, dtype))
+        self.data = array
+        self._backend = backend
+        self.grad: Tensor | None = None
+        self.grad_fn: autograd.Function | None = None
+        self._version = 0
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, data: Any, backend: Backend) -> Tensor:
+        """A tensor around an existing device array, with no checks (the ops' fast path)."""
+        tensor = object.__new__(cls)
+        tensor.data = data
+        tensor._backend = backend
+        tensor.grad = None
+        tensor.grad_fn = None
+        tensor.requires_grad = False
+        tensor._version = 0
+        return tensor
+
+    # -- properties ----------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.data.shape, dtype=np.int64))
+
+    def numel(self) -> int:
+        return self.size
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._backend.numpy_dtype(self.data.dtype)
+
+    @property
+    def device(self) -> str:
+        return self._backend.name
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> Tensor:
+        """All axes reversed (the matrix transpose for 2-D tensors)."""
+        return self.permute(*reversed(range(self.ndim)))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and not _is_float(self.dtype):
+            raise TypeError(
+                f"only floating-point tensors can require gradients, but this one is {self.dtype}"
+            )
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError("requires_grad can only be switched off on leaf tensors; use detach()")
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after ``backward``."""
+        if self.grad_fn is not None:
+            import weakref
+
+            self.grad_fn._retained = weakref.ref(self)
+
+    # -- conversions -------------------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array (shares memory on the CPU, copies from other devices)."""
+        return self._backend.to_numpy(self.data)
+
+    def item(self) -> float | int | bool:
+        if self.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self.numpy().reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self.numpy().tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+            )
+        return bool(self.item())
+
+    def detach(self) -> Tensor:
+        """The same data, cut from the graph."""
+        return Tensor._wrap(self.data, self._backend)
+
+    def to(self, device: str | None = None, dtype: DType | None = None) -> Tensor:
+        """A copy on ``device`` and/or cast to ``dtype`` (differentiable for float casts)."""
+        out = self
+        if device is not None and get_backend(device) is not self._backend:
+            out = Tensor(self.numpy(), dtype=None, device=device)
+            out.requires_grad = False
+            if self.requires_grad:
+                out.requires_grad_(True)
+        if dtype is not None:
+            out = out.astype(dtype)
+        return out
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def astype(self, dtype: DType) -> Tensor:
+        """Cast to ``dtype``; float-to-float casts keep the graph, others give a constant."""
+        from . import ops
+
+        dtype = _resolve_dtype(dtype)
+        if dtype == self.dtype:
+            return self
+        native = self._backend.native_dtype(dtype)
+        if _is_float(dtype) and _is_float(self.dtype):
+            return ops.Cast.apply(self, dtype=native)
+        return Tensor._wrap(self._backend.xp.astype(self.data, native), self._backend)
+
+    def float(self) -> Tensor:
+        return self.astype(float32)
+
+    def double(self) -> Tensor:
+        return self.astype(float64)
+
+    def long(self) -> Tensor:
+        return self.astype(int64)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.dtype not in (float32, int64, bool_):
+            extras.append(f"dtype={self.dtype}")
+        if self.device != "cpu":
+            extras.append(f"device='{self.device}'")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={type(self.grad_fn).__name__}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # -- autodiff ----------------------------------------------------------------------------
+    def backward(
+        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+
+        A non-scalar tensor needs ``grad`` (the vector of the vector-Jacobian product). The graph is
+        freed afterwards unless ``retain_graph=True``; with ``create_graph=True`` the gradients are
+        themselves differentiable.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input of it has "
+                "requires_grad=True (or it was computed under no_grad)"
+            )
+        seed = _initial_grad(self, grad)
+        if retain_graph is None:
+            retain_graph = create_graph
+        autograd.run_backward([self], [seed], None, retain_graph, create_graph)
+
+    # -- in-place changes (tracked, so backward can refuse stale values) ---------------------
+    def _check_inplace(self) -> None:
+        if self.requires_grad and self.grad_fn is None and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "in-place change of a leaf tensor that requires grad; wrap it in `with no_grad():`"
+            )
+
+    def _set_data(self, data: Any) -> Tensor:
+        self._check_inplace()
+        self.data = data
+        self._version += 1
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._check_inplace()
+        value = value.data if isinstance(value, Tensor) else value
+        self.data[_index_arrays(self, index)[0]] = value
+        self._version += 1
+
+    def zero_(self) -> Tensor:
+        return self._set_data(self._backend.xp.zeros_like(self.data))
+
+    def fill_(self, value: float) -> Tensor:
+        return self._set_data(self._backend.xp.full_like(self.data, value))
+
+    def copy_(self, source: Any) -> Tensor:
+        other = _as_tensor(source, self)
+        if other.shape != self.shape:
+            other = other.expand(*self.shape)
+        return self._set_data(self._backend.xp.astype(other.data, self.data.dtype, copy=True))
+
+    def add_(self, other: Any) -> Tensor:
+        return self._set_data((self.detach() + other).data)
+
+    def sub_(self, other: Any) -> Tensor:
+        return self._set_data((self.detach() - other).data)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._set_data((self.detach() * other).data)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._set_data((self.detach() / other).data)
+
+    # -- arithmetic ----------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Tensor:
+        return _binary(_ops().Add, self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _binary(_ops().Add, other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _binary(_ops().Sub, self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _binary(_ops().Sub, other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _binary(_ops().Mul, self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _binary(_ops().Mul, other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _binary(_ops().Div, self, other, true_division=True)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _binary(_ops().Div, other, self, true_division=True)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _binary(_ops().Pow, self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _binary(_ops().Pow, other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(_as_tensor(other, self), self)
+
+    def __neg__(self) -> Tensor:
+        return _ops().Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def maximum(self, other: Any) -> Tensor:
+        return _binary(_ops().Maximum, self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return _binary(_ops().Minimum, self, other)
+
+    # -- comparisons (constants: no gradient flows through them) -----------------------------
+    def _compare(self, other: Any, name: str) -> Tensor:
+        a, b = _coerce(self, other, name)
+        return Tensor._wrap(getattr(a.data, name)(b.data), a._backend)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, "__lt__")
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, "__le__")
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, "__gt__")
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, "__ge__")
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "__eq__")
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "__ne__")
+
+    __hash__ = object.__hash__
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, "__and__")
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, "__or__")
+
+    def __invert__(self) -> Tensor:
+        if self.dtype != bool_:
+            raise TypeError(f"~ needs a boolean tensor, got {self.dtype}")
+        return Tensor._wrap(~self.data, self._backend)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return Tensor._wrap(self._backend.xp.argmax(self.data, axis=axis, keepdims=keepdims), self._backend)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return Tensor._wrap(self._backend.xp.argmin(self.data, axis=axis, keepdims=keepdims), self._backend)
+
+    def any(self) -> bool:
+        return bool(self._backend.xp.any(self.data))
+
+    def all(self) -> bool:
+        return bool(self._backend.xp.all(self.data))
+
+    # -- elementwise functions ---------------------------------------------------------------
+    def _unary(self, function: Any) -> Tensor:
+        if not _is_float(self.dtype):
+            return function.apply(self.astype(default_float))
+        return function.apply(self)
+
+    def exp(self) -> Tensor:
+        return self._unary(_ops().Exp)
+
+    def log(self) -> Tensor:
+        return self._unary(_ops().Log)
+
+    def sqrt(self) -> Tensor:
+        return self._unary(_ops().Sqrt)
+
+    def tanh(self) -> Tensor:
+        return self._unary(_ops().Tanh)
+
+    def sigmoid(self) -> Tensor:
+        return self._unary(_ops().Sigmoid)
+
+    def relu(self) -> Tensor:
+        return _ops().Relu.apply(self)
+
+    def abs(self) -> Tensor:
+        return _ops().Abs.apply(self)
+
+    def sign(self) -> Tensor:
+        return _ops().Sign.apply(self)
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        if min is None and max is None:
+            raise ValueError("clip needs at least one of min and max")
+        if min is not None and max is not None and min > max:
+            raise ValueError(f"clip got min={min} > max={max}")
+        return _ops().Clip.apply(self, low=min, high=max)
+
+    clamp = clip
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return _ops().Softmax.apply(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return _ops().LogSoftmax.apply(self, axis=axis)
+
+    # -- reductions ----------------------------------------------------------------------------
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        data_float = self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
+        return _ops().Sum.apply(data_float, axis=_check_axis(self, axis), keepdims=keepdims)
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        axis = _check_axis(self, axis)
+        source = self if _is_float(self.dtype) else self.astype(default_float)
+        return source.sum(axis, keepdims) / _count(self.shape, axis)
+
+    def var(
+        self, axis: int | Sequence[int] | None = None, keepdims: bool = False, correction: int = 0
+    ) -> Tensor:
+        """Variance, ``Σ (x - mean)² / (n - correction)`` (NumPy's default ``correction=0``)."""
+        axis = _check_axis(self, axis)
+        centred = self - self.mean(axis, keepdims=True)
+        return (centred * centred).sum(axis, keepdims) / builtins.max(
+            _count(self.shape, axis) - correction, 0
+        )
+
+    def std(
+        self, axis: int | Sequence[int] | None = None, keepdims: bool = False, correction: int = 0
+    ) -> Tensor:
+        return self.var(axis, keepdims, correction).sqrt()
+
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops().Max.apply(self, axis=_check_axis(self, axis, empty_ok=False), keepdims=keepdims)
+
+    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops().Min.apply(self, axis=_check_axis(self, axis, empty_ok=False), keepdims=keepdims)
+
+    # -- shape ---------------------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        shape = _shape_arg(shape)
+        if shape == self.shape:
+            return self
+        known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+        if shape.count(-1) > 1 or (
+            known != self.size and not (-1 in shape and known and self.size % known == 0)
+        ):
+            raise ValueError(f"cannot reshape a tensor of shape {self.shape} into shape {shape}")
+        if -1 in shape:
+            shape = tuple(self.size // known if n == -1 else n for n in shape)
+        return _ops().Reshape.apply(self, shape=shape)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1 :])
+
+    def permute(self, *axes: Any) -> Tensor:
+        axes = _shape_arg(axes)
+        if sorted(a % builtins.max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"permute axes {axes} do not match a tensor of {self.ndim} dimensions")
+        axes = tuple(a % self.ndim for a in axes)
+        if axes == tuple(range(self.ndim)):
+            return self
+        return _ops().Permute.apply(self, axes=axes)
+
+    def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
+        """Swap two axes (PyTorch's meaning); with no arguments, the last two."""
+        if self.ndim < 2:
+            return self
+        axes = list(range(self.ndim))
+        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+        return self.permute(*axes)
+
+    def expand(self, *shape: Any) -> Tensor:
+        shape = _shape_arg(shape)
+        offset = len(shape) - self.ndim
+        if offset < 0:
+            raise ValueError(f"cannot expand shape {self.shape} to fewer dimensions {shape}")
+        shape = tuple(self.shape[i - offset] if n == -1 else n for i, n in enumerate(shape))
+        if shape == self.shape:
+            return self
+        for i, n in enumerate(self.shape):
+            if n != 1 and n != shape[i + offset]:
+                raise ValueError(f"cannot expand shape {self.shape} to {shape}")
+        return _ops().Expand.apply(self, shape=shape)
+
+    broadcast_to = expand
+
+    def unsqueeze(self, axis: int) -> Tensor:
+        axis = axis % (self.ndim + 1)
+        return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
+
+    def squeeze(self, axis: int | None = None) -> Tensor:
+        if axis is None:
+            return self.reshape(*[n for n in self.shape if n != 1])
+        axis = axis % self.ndim
+        if self.shape[axis] != 1:
+            return self
+        return self.reshape(*self.shape[:axis], *self.shape[axis + 1 :])
+
+    def __getitem__(self, index: Any) -> Tensor:
+        index, advanced = _index_arrays(self, index)
+        return _ops().GetItem.apply(self, index=index, advanced=advanced)
+
+    def __iter__(self) -> Any:
+        for i in range(len(self)):
+            yield self[i]
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by the ops
+
+
+def _ops() -> Any:
+    from . import ops
+
+    return ops
+
+
+def _initial_grad(output: Tensor, grad: Any) -> Tensor:
+    """The gradient that starts backward: 1 for a scalar, else the caller's (checked) tensor."""
+    if grad is None:
+        if output.size != 1:
+            raise RuntimeError(
+                f"backward() without a gradient works only for scalar outputs; this one has shape "
+                f"{output.shape}: call .sum() first or pass grad= of the same shape"
+            )
+        return Tensor._wrap(output._backend.xp.ones_like(output.data), output._backend)
+    grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=output.dtype, device=output.device)
+    if grad.shape != output.shape:
+        raise ValueError(f"grad of shape {grad.shape} does not match the output's shape {output.shape}")
+    _same_device(output, grad, "backward")
+    return grad
+
+
+def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum a broadcast gradient back down to ``shape`` (the adjoint of broadcasting)."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
+    )
+    out = grad.sum(axis=axes, keepdims=True) if axes else grad
+    return out.reshape(*shape)
+
+
+def _same_device(a: Tensor, b: Tensor, op: str) -> None:
+    if a._backend is not b._backend:
+        raise RuntimeError(
+            f"{op}: tensors are on different devices ({a.device} and {b.device}); move one with .to()"
+        )
+
+
+def _as_tensor(value: Any, like: Tensor) -> Tensor:
+    """Wrap a Python number or array as a constant on ``like``'s device.
+
+    Python floats take ``like``'s float dtype (never upcasting float32 to float64).
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, _SCALARS):
+        if isinstance(value, (bool, np.bool_)):
+            dtype = like.dtype if like.dtype != bool_ else bool_
+        elif isinstance(value, (float, np.floating)):
+            dtype = like.dtype if _is_float(like.dtype) else default_float
+        else:
+            dtype = like.dtype
+        return Tensor._wrap(like._backend.asarray(value, dtype), like._backend)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return Tensor(value, device=like.device)
+    raise TypeError(f"cannot combine a Tensor with {type(value).__name__}")
+
+
+def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tensor, Tensor]:
+    """Bring two operands to one device and dtype, or raise an error that names the mismatch."""
+    if not isinstance(a, Tensor):
+        a = _as_tensor(a, b)
+    elif not isinstance(b, Tensor):
+        b = _as_tensor(b, a)
+    if a._backend is not b._backend:
+        _same_device(a, b, op)
+    da, db = a.dtype, b.dtype
+    if da != db:
+        if _is_float(da) and _is_float(db):
+            raise TypeError(
+                f"{op}: dtype mismatch {da} vs {db}; tensors are never upcast silently, "
+                "convert one with .astype() (or .float() / .double())"
+            )
+        if _is_float(da):
+            b = b.astype(da)
+        elif _is_float(db):
+            a = a.astype(db)
+        else:
+            common = np.promote_types(da, db)
+            a, b = a.astype(common), b.astype(common)
+    if true_division and not _is_float(a.dtype):
+        a, b = a.astype(default_float), b.astype(default_float)
+    return a, b
+
+
+def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tensor:
+    a, b = _coerce(a, b, function.__name__.lower(), true_division)
+    if a.data.shape != b.data.shape:
+        try:
+            np.broadcast_shapes(a.data.shape, b.data.shape)
+        except ValueError:
+            raise ValueError(
+                f"{function.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
+            ) from None
+    if (a.requires_grad or b.requires_grad) and not _is_float(a.dtype):
+        raise TypeError(f"{function.__name__.lower()}: integer tensors cannot carry gradients")
+    return function.apply(a, b)
+
+
+def matmul(a: Tensor, b: Any) -> Tensor:
+    """Matrix product with NumPy's rules; mismatched inner dimensions raise a clear error."""
+    a, b = _coerce(a, b, "matmul")
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError("matmul: both operands need at least one dimension (use * for scalars)")
+    inner_a = a.shape[-1]
+    inner_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if inner_a != inner_b:
+        raise ValueError(
+            f"matmul: shapes {a.shape} and {b.shape} do not match (inner dimensions {inner_a} != {inner_b})"
+        )
+    if a.ndim > 2 or b.ndim > 2:
+        try:
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ValueError(f"matmul: batch shapes of {a.shape} and {b.shape} cannot be broadcast") from None
+    return _ops().MatMul.apply(a, b)
+
+
+def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
+    if axis is None:
+        if not empty_ok and tensor.size == 0:
+            raise ValueError("max/min of an empty tensor")
+        return None
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -tensor.ndim <= a < builtins.max(tensor.ndim, 1):
+            raise ValueError(f"axis {a} is out of range for a tensor of shape {tensor.shape}")
+    if tensor.ndim == 0:
+        return None
+    normal = tuple(sorted({int(a) % tensor.ndim for a in axes}))
+    return normal if isinstance(axis, (list, tuple)) else normal[0]
+
+
+def _count(shape: tuple[int, ...], axis: Any) -> int:
+    if axis is None:
+        return int(np.prod(shape, dtype=np.int64))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(n) for n in shape)
+
+
+def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
+    """Turn an index's Tensors, lists and NumPy arrays into device arrays; say if any is advanced."""
+    parts = index if isinstance(index, tuple) else (index,)
+    converted, advanced = [], False
+    for part in parts:
+        if isinstance(part, Tensor):
+            _same_device(tensor, part, "indexing")
+            if _is_float(part.dtype):
+                raise IndexError(f"tensors used as indices must be integer or boolean, not {part.dtype}")
+            converted.append(part.data)
+            advanced = True
+        elif isinstance(part, (list, np.ndarray)):
+            array = np.asarray(part)
+            if array.dtype.kind not in "iub":
+                raise IndexError(f"arrays used as indices must be integer or boolean, not {array.dtype}")
+            converted.append(tensor._backend.asarray(array))
+            advanced = True
+        else:
+            converted.append(part)
+    result = tuple(converted) if isinstance(index, tuple) else converted[0]
+    return result, advanced
+
+
+# ---------------------------------------------------------------------------------------------
+# Constructors
+
+
+def tensor(
+    data: Any, requires_grad: bool = False, dtype: DType | None = None, device: str | None = None
+) -> Tensor:
+    """``Tensor(...)`` under PyTorch's lower-case name."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+
+
+def _filled(
+    fill: str, shape: tuple[Any, ...], dtype: DType | None, device: str | None, requires_grad: bool
+) -> Tensor:
+    backend = get_backend(device)
+    shape = _shape_arg(shape)
+    dtype = _resolve_dtype(dtype) or default_float
+    native = backend.native_dtype(dtype)
+    xp = backend.xp
+    if fill in ("normal", "uniform"):
+        if not _is_float(dtype):
+            raise TypeError(f"random {fill} tensors must be floating point, not {dtype}")
+        data = backend.random(fill, shape, dtype)
+    else:
+        data = (xp.zeros if fill == "zeros" else xp.ones)(shape, dtype=native, **backend.creation_kwargs)
+    out = Tensor._wrap(data, backend)
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def zeros(
+    *shape: Any, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
+    return _filled("zeros", shape, dtype, device, requires_grad)
+
+
+def ones(
+    *shape: Any, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
+    return _filled("ones", shape, dtype, device, requires_grad)
+
+
+def randn(
+    *shape: Any, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Standard normal draws from the device's generator (seeded by ``manual_seed``)."""
+    return _filled("normal", shape, dtype, device, requires_grad)
+
+
+def rand(
+    *shape: Any, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Uniform draws on [0, 1) from the device's generator (seeded by ``manual_seed``)."""
+    return _filled("uniform", shape, dtype, device, requires_grad)
+
+
+def zeros_like(other: Tensor, dtype: DType | None = None) -> Tensor:
+    return zeros(*other.shape, dtype=dtype or other.dtype, device=other.device)
+
+
+def ones_like(other: Tensor, dtype: DType | None = None) -> Tensor:
+    return ones(*other.shape, dtype=dtype or other.dtype, device=other.device)
+
+
+def full(shape: Sequence[int], value: float, dtype: DType | None = None, device: str | None = None) -> Tensor:
+    return ones(*shape, dtype=dtype, device=device) * value
+
+
+def arange(
+    start: float,
+    stop: float | None = None,
+    step: float = 1,
+    dtype: DType | None = None,
+    device: str | None = None,
+) -> Tensor:
+    """Evenly spaced values in [start, stop); int64 for whole-number arguments, else float32."""
+    if stop is None:
+        start, stop = 0, start
+    if step == 0:
+        raise ValueError("arange step must not be zero")
+    if dtype is None:
+        whole = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+        dtype = int64 if whole else default_float
+    return Tensor(np.arange(start, stop, step, dtype=_resolve_dtype(dtype)), device=device)
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("concatenate needs at least one tensor")
+    first = tensors[0]
+    for other in tensors[1:]:
+        _same_device(first, other, "concatenate")
+        if other.dtype != first.dtype:
+            raise TypeError(f"concatenate: dtype mismatch {first.dtype} vs {other.dtype}")
+        if other.ndim != first.ndim or any(
+            n != m for i, (n, m) in enumerate(zip(first.shape, other.shape)) if i != axis % first.ndim
+        ):
+            raise ValueError(
+                f"concatenate along axis {axis}: shapes {first.shape} and {other.shape} differ off that axis"
+            )
+    return _ops().Concatenate.apply(*tensors, axis=axis)
+
+
+cat = concatenate
+
+
+def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new axis."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("stack needs at least one tensor")
+    for other in tensors[1:]:
+        if other.shape != tensors[0].shape:
+            raise ValueError(f"stack: all tensors need one shape, got {tensors[0].shape} and {other.shape}")
+    return concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Elementwise ``a`` where ``condition`` holds, else ``b``; gradients flow to ``a`` and ``b``."""
+    like = next((t for t in (condition, a, b) if isinstance(t, Tensor)), None)
+    if like is None:
+        raise TypeError("where needs at least one Tensor argument")
+    condition = _as_tensor(condition, like)
+    if condition.dtype != bool_:
+        raise TypeError(f"where: the condition must be a boolean tensor, not {condition.dtype}")
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = _as_tensor(a, Tensor._wrap(like._backend.asarray(0.0, default_float), like._backend))
+    a, b = _coerce(a, b, "where")
+    _same_device(condition, a, "where")
+    try:
+        np.broadcast_shapes(condition.shape, a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"where: shapes {condition.shape}, {a.shape} and {b.shape} cannot be broadcast together"
+        ) from None
+    return _ops().Where.apply(condition, a, b)
