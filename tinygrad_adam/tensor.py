@@ -81,12 +81,12 @@ class Tensor:
         if isinstance(data, Tensor):
             source = data._backend
             backend = get_backend(device) if device is not None else source
-            host = source.to_numpy(data.data) if backend is not source else None
-            array = backend.asarray(host if host is not None else data.data, dtype)
-            if host is None:
-                array = backend.xp.asarray(array, copy=True)
+            if backend is source:
+                array = backend.xp.asarray(data.data, copy=True)
                 if dtype is not None:
                     array = backend.xp.astype(array, backend.native_dtype(dtype))
+            else:
+                array = backend.asarray(source.to_numpy(data.data), dtype)
         else:
             backend = get_backend(device)
             if (
