@@ -56,6 +56,11 @@ class Backend:
         """``array[index]`` with NumPy's indexing rules (basic, integer-array and boolean)."""
         return array[index]
 
+    def setitem(self, array: Any, index: Any, values: Any) -> Any:
+        """``array[index] = values`` (same device and dtype); returns the array that holds the result."""
+        array[index] = values
+        return array
+
     def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
         """Zeros of ``shape`` with ``values`` added at ``index``; repeated indices accumulate."""
         raise NotImplementedError
@@ -171,6 +176,16 @@ class StrictBackend(Backend):
             # Emulate it through an explicit host round trip, as a GPU library would do it natively.
             host_index = self._host_index(index)
             return self.asarray(self.to_numpy(array)[host_index])
+
+    def setitem(self, array: Any, index: Any, values: Any) -> Any:
+        try:
+            array[index] = values
+            return array
+        except IndexError:
+            # Integer-array assignment is outside the Array API; emulate it on the host as above.
+            host = self.to_numpy(array)
+            host[self._host_index(index)] = self.to_numpy(values)
+            return self.asarray(host)
 
     def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
         out = np.zeros(shape, dtype=self.numpy_dtype(values.dtype))

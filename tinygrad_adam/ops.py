@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .autograd import Function
+from .backend import Backend
 from .tensor import Tensor, sum_to
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +247,24 @@ class Cast(Function):
         return (grad.astype(self.inputs[0].dtype),)
 
 
+class ToDevice(Function):
+    """Copy to another device through the host; the gradient travels back the same way."""
+
+    saves_inputs = False
+
+    @classmethod
+    def apply(cls, a: Tensor, target: Backend) -> Tensor:  # type: ignore[override]
+        out = super().apply(a, target=target)
+        out._backend = target  # the generic apply puts outputs on the input's device
+        return out
+
+    def forward(self, a: Any, target: Backend) -> Any:
+        return target.asarray(self.backend.to_numpy(a))
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.to(self.inputs[0].device),)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reductions
 
@@ -360,11 +381,22 @@ class IndexAdd(Function):
         if advanced:
             return self.backend.index_add(shape, index, values)
         out = self.xp.zeros(shape, dtype=values.dtype, **self.backend.creation_kwargs)
+        parts = index if isinstance(index, tuple) else (index,)
+        if any(part is None for part in parts):
+            # New axes (None) have size 1 and cannot be assigned through (the Array API forbids
+            # them in __setitem__): drop them from the index and from the values alike.
+            index = tuple(part for part in parts if part is not None)
+            values = self.xp.reshape(values, _basic_index_shape(shape, index))
         out[index] = values
         return out
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (GetItem.apply(grad, index=self.index, advanced=self.advanced),)
+
+
+def _basic_index_shape(shape: tuple[int, ...], index: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape of ``array[index]`` for an array of ``shape``, without allocating one."""
+    return np.broadcast_to(np.empty(()), shape)[index].shape
 
 
 class Concatenate(Function):

@@ -204,13 +204,10 @@ class Tensor:
         return Tensor._wrap(self.data, self._backend)
 
     def to(self, device: str | None = None, dtype: DType | None = None) -> Tensor:
-        """A copy on ``device`` and/or cast to ``dtype`` (differentiable for float casts)."""
+        """A copy on ``device`` and/or cast to ``dtype``; differentiable (for float dtypes), as in PyTorch."""
         out = self
         if device is not None and get_backend(device) is not self._backend:
-            out = Tensor(self.numpy(), dtype=None, device=device)
-            out.requires_grad = False
-            if self.requires_grad:
-                out.requires_grad_(True)
+            out = _ops().ToDevice.apply(self, target=get_backend(device))
         if dtype is not None:
             out = out.astype(dtype)
         return out
@@ -274,46 +271,77 @@ class Tensor:
 
     # -- in-place changes (tracked, so backward can refuse stale values) ---------------------
     def _check_inplace(self) -> None:
-        if self.requires_grad and self.grad_fn is None and autograd.is_grad_enabled():
+        if not (self.requires_grad and autograd.is_grad_enabled()):
+            return
+        if self.grad_fn is None:
             raise RuntimeError(
                 "in-place change of a leaf tensor that requires grad; wrap it in `with no_grad():`"
             )
+        # The engine follows tensors, not versions of them: an in-place change of a graph node
+        # cannot be recorded, and backward would silently differentiate the old value.
+        raise RuntimeError(
+            f"in-place change of a tensor computed by {type(self.grad_fn).__name__} while grad mode is "
+            "on would not be recorded, so its gradients would be wrong; use an out-of-place op "
+            "(y = y + x, tg.where(...)) or wrap the change in `with no_grad():`"
+        )
 
-    def _set_data(self, data: Any) -> Tensor:
+    def _set_data(self, result: Tensor, op: str) -> Tensor:
+        """Replace the data by ``result`` (an op of ``self``), which keeps the shape and dtype."""
         self._check_inplace()
-        self.data = data
+        if result.requires_grad and autograd.is_grad_enabled():
+            raise RuntimeError(
+                f"{op}: an in-place op with an operand that requires grad is not recorded; "
+                "use the out-of-place op instead"
+            )
+        if result.shape != self.shape:
+            raise ValueError(f"{op}: a result of shape {result.shape} does not fit a {self.shape} tensor")
+        if result.dtype != self.dtype:
+            raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
+        self.data = result.data
         self._version += 1
         return self
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._check_inplace()
-        value = value.data if isinstance(value, Tensor) else value
-        self.data[_index_arrays(self, index)[0]] = value
+        value = _as_tensor(value, self)
+        _same_device(self, value, "__setitem__")
+        if value.requires_grad and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "__setitem__: assigning a tensor that requires grad is not recorded; "
+                "use tg.where or tg.concatenate to build the result out of place"
+            )
+        native = self._backend.native_dtype(self.dtype)
+        values = self._backend.xp.astype(value.data, native) if value.dtype != self.dtype else value.data
+        self.data = self._backend.setitem(self.data, _index_arrays(self, index)[0], values)
         self._version += 1
 
     def zero_(self) -> Tensor:
-        return self._set_data(self._backend.xp.zeros_like(self.data))
+        return self.fill_(0)
 
     def fill_(self, value: float) -> Tensor:
-        return self._set_data(self._backend.xp.full_like(self.data, value))
+        xp = self._backend.xp
+        return self._set_data(Tensor._wrap(xp.full_like(self.data, value), self._backend), "fill_")
 
     def copy_(self, source: Any) -> Tensor:
+        """Overwrite with ``source`` (broadcast to this shape and cast to this dtype)."""
         other = _as_tensor(source, self)
+        _same_device(self, other, "copy_")
         if other.shape != self.shape:
             other = other.expand(*self.shape)
-        return self._set_data(self._backend.xp.astype(other.data, self.data.dtype, copy=True))
+        copied = self._backend.xp.astype(other.data, self.data.dtype, copy=True)
+        return self._set_data(Tensor._wrap(copied, self._backend), "copy_")
 
     def add_(self, other: Any) -> Tensor:
-        return self._set_data((self.detach() + other).data)
+        return self._set_data(self.detach() + other, "add_")
 
     def sub_(self, other: Any) -> Tensor:
-        return self._set_data((self.detach() - other).data)
+        return self._set_data(self.detach() - other, "sub_")
 
     def mul_(self, other: Any) -> Tensor:
-        return self._set_data((self.detach() * other).data)
+        return self._set_data(self.detach() * other, "mul_")
 
     def div_(self, other: Any) -> Tensor:
-        return self._set_data((self.detach() / other).data)
+        return self._set_data(self.detach() / other, "div_")
 
     # -- arithmetic ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -617,11 +645,11 @@ def _as_tensor(value: Any, like: Tensor) -> Tensor:
         return value
     if isinstance(value, _SCALARS):
         if isinstance(value, (bool, np.bool_)):
-            dtype = like.dtype if like.dtype != bool_ else bool_
+            dtype = like.dtype
         elif isinstance(value, (float, np.floating)):
             dtype = like.dtype if _is_float(like.dtype) else default_float
         else:
-            dtype = like.dtype
+            dtype = int64 if like.dtype == bool_ else like.dtype
         return Tensor._wrap(like._backend.asarray(value, dtype), like._backend)
     if isinstance(value, (list, tuple, np.ndarray)):
         return Tensor(value, device=like.device)
@@ -657,6 +685,8 @@ def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tenso
 
 def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tensor:
     a, b = _coerce(a, b, function.__name__.lower(), true_division)
+    if a.dtype == bool_:  # arithmetic on masks counts them, as in NumPy's sum
+        a, b = a.astype(int64), b.astype(int64)
     if a.data.shape != b.data.shape:
         try:
             np.broadcast_shapes(a.data.shape, b.data.shape)
