@@ -1,0 +1,35 @@
+"""Optimizers (``tg.optim.Adam`` and friends) and learning-rate schedules (``tg.optim.lr_scheduler``).
+
+Names, defaults and ``state`` entries are PyTorch's; each update rule is one function on arrays
+(``adam_step``, ``sgd_step``, ...) beside the class that keeps its state.
+"""
+
+from . import lr_scheduler
+from .adabound import AdaBound
+from .adadelta import AdaDelta, Adadelta
+from .adagrad import AdaGrad, Adagrad
+from .adam import Adam, Adamax, AdamW, NAdam, RAdam
+from .lion import Lion
+from .optimizer import Optimizer
+from .rmsprop import RMSProp, RMSprop
+from .sgd import SGD, Momentum
+
+__all__ = [
+    "SGD",
+    "AdaBound",
+    "AdaDelta",
+    "AdaGrad",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Lion",
+    "Momentum",
+    "NAdam",
+    "Optimizer",
+    "RAdam",
+    "RMSProp",
+    "RMSprop",
+    "lr_scheduler",
+]

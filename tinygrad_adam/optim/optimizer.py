@@ -1,0 +1,304 @@
+"""``Optimizer``: parameter groups, per-parameter state, ``step`` and checkpoints, as in PyTorch.
+
+A subclass supplies the update rule in ``_update(param, grad, state, group)``; the maths itself sits
+in one plain function per family (``sgd_step``, ``adam_step``, ...) that works in place on raw
+device arrays, so the same function serves one tensor or, later, one flat buffer of many.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from ..autograd import enable_grad, no_grad
+from ..tensor import Tensor, full
+
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class Optimizer:
+    """Base class of all optimizers.
+
+    ``params`` is an iterable of Tensors, or of dicts (parameter groups) with a ``"params"`` entry and
+    hyperparameters that override ``defaults`` for that group. ``optimizer.state[param]`` is a dict
+    of the tensors the rule keeps for ``param`` (PyTorch's names: ``exp_avg``, ``momentum_buffer``, ...).
+    """
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params must be an iterable of Tensors or of dicts (parameter groups), got a single "
+                "Tensor: pass [tensor] or model.parameters()"
+            )
+        if isinstance(params, dict):
+            raise TypeError("params must be an iterable of Tensors or dicts; wrap a single group in a list")
+        self.check_hyperparameters(defaults)
+        self.defaults = dict(defaults)
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -- hyperparameters -------------------------------------------------------------------------
+    @classmethod
+    def check_hyperparameters(cls, group: dict[str, Any]) -> None:
+        """Raise ``ValueError`` for hyperparameters outside their valid range (subclasses extend)."""
+        if "lr" in group:
+            check_at_least("lr", group["lr"], 0.0)
+        if "weight_decay" in group:
+            check_at_least("weight_decay", group["weight_decay"], 0.0)
+        if "eps" in group:
+            check_positive("eps", group["eps"])
+        if "betas" in group:
+            check_betas(group["betas"])
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters (missing ones come from defaults)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"a parameter group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError("a parameter group needs a 'params' entry")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError("parameters must be given in a fixed order (a list, not a set)")
+        params = list(params)
+        if not params:
+            raise ValueError("a parameter group got an empty parameter list")
+        for position, param in enumerate(params):
+            check_parameter(param, position)
+        seen: set[int] = set()
+        for param in params:
+            if id(param) in seen:
+                raise ValueError(f"a parameter of shape {param.shape} appears twice in one parameter group")
+            seen.add(id(param))
+        for index, group in enumerate(self.param_groups):
+            if any(id(p) in seen for p in group["params"]):
+                raise ValueError(f"some parameters appear in more than one parameter group (group {index})")
+        group = {**self.defaults, **param_group, "params": params}
+        self.check_hyperparameters(group)
+        self.param_groups.append(group)
+
+    # -- the training loop -----------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: ``None`` (default, frees memory) or tensors of zeros."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                if set_to_none:
+                    param.grad = None
+                else:
+                    param.grad = param.grad.detach()
+                    param.grad.zero_()
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; return ``closure()``'s loss if one is given.
+
+        ``closure`` re-evaluates the model and returns the loss (it runs with gradients enabled and
+        usually calls ``zero_grad`` and ``backward`` itself). Parameters whose ``grad`` is None are
+        skipped: their state does not advance.
+        """
+        loss = None
+        if closure is not None:
+            if not callable(closure):
+                raise TypeError(f"closure must be callable, got {type(closure).__name__}")
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is None:
+                        continue
+                    check_gradient(param)
+                    self._update(param, param.grad.data, self.state[param], group)
+                    param._version += 1
+        return loss
+
+    def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """Apply the rule to one parameter in place (``grad`` is the raw gradient array)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _buffer(state: dict[str, Any], name: str, param: Tensor, fill: float = 0.0) -> Any:
+        """The array of ``state[name]``, created as a tensor like ``param`` filled with ``fill``."""
+        if name not in state:
+            state[name] = full(param.shape, fill, dtype=param.dtype, device=param.device)
+        return state[name].data
+
+    # -- checkpoints -----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A copy of the state in PyTorch's layout: parameters are replaced by their positions.
+
+        ``{"state": {index: {name: value}}, "param_groups": [{hyperparameters..., "params": [index]}]}``
+        where indices count the parameters in group order. Tensors are copied, so later steps do not
+        change a saved state dict.
+        """
+        index_of: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {key: value for key, value in group.items() if key != "params"}
+            packed["params"] = [index_of.setdefault(id(p), len(index_of)) for p in group["params"]]
+            groups.append(packed)
+        state = {
+            index_of[id(param)]: {name: _copy_value(value) for name, value in values.items()}
+            for param, values in self.state.items()
+            if values and id(param) in index_of
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()`` (tensors or NumPy arrays) so training resumes exactly."""
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError(
+                "an optimizer state dict is a dict with exactly the keys 'state', 'param_groups'"
+            )
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"the state dict has {len(saved_groups)} parameter groups, this optimizer has "
+                f"{len(self.param_groups)}"
+            )
+        param_of: dict[int, Tensor] = {}
+        for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"parameter group {number} has {len(saved['params'])} parameters in the state dict "
+                    f"but {len(group['params'])} in this optimizer"
+                )
+            for index, param in zip(saved["params"], group["params"]):
+                param_of[int(index)] = param
+        new_groups = []
+        for saved, group in zip(saved_groups, self.param_groups):
+            new_group = {**{k: v for k, v in saved.items() if k != "params"}, "params": group["params"]}
+            self.check_hyperparameters(new_group)
+            new_groups.append(new_group)
+        new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        for index, values in state_dict["state"].items():
+            if int(index) not in param_of:
+                raise ValueError(f"the state dict has state for parameter {index}, which no group holds")
+            param = param_of[int(index)]
+            new_state[param] = {name: _restore_value(name, value, param) for name, value in values.items()}
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for index, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {index}")
+            for key in sorted(k for k in group if k != "params"):
+                lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+# -------------------------------------------------------------------------------------------------
+# Checks shared by the optimizers
+
+
+def _is_real_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def check_at_least(name: str, value: Any, low: float) -> None:
+    if not _is_real_number(value) or math.isnan(value) or value < low:
+        raise ValueError(f"invalid {name}: {value!r} (must be a number >= {low})")
+
+
+def check_positive(name: str, value: Any) -> None:
+    if not _is_real_number(value) or math.isnan(value) or value <= 0:
+        raise ValueError(f"invalid {name}: {value!r} (must be a number > 0)")
+
+
+def check_in_unit_interval(name: str, value: Any, include_one: bool = False) -> None:
+    """``value`` in [0, 1) (or [0, 1] with ``include_one``)."""
+    ok = _is_real_number(value) and (0.0 <= value <= 1.0 if include_one else 0.0 <= value < 1.0)
+    if not ok:
+        raise ValueError(f"invalid {name}: {value!r} (must be in [0, {'1]' if include_one else '1)'})")
+
+
+def check_betas(betas: Any) -> None:
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"invalid betas: {betas!r} (must be a pair (beta1, beta2))")
+    for position, beta in enumerate(betas):
+        check_in_unit_interval(f"beta parameter at index {position}", beta)
+
+
+def check_parameter(param: Any, position: int) -> None:
+    """Only floating-point leaf tensors that require grad can be optimized."""
+    if not isinstance(param, Tensor):
+        raise TypeError(f"parameter {position} is a {type(param).__name__}, but optimizers take Tensors")
+    if param.dtype.kind != "f":
+        raise TypeError(f"parameter {position} has dtype {param.dtype}; only float tensors can be optimized")
+    if not param.requires_grad:
+        raise ValueError(
+            f"parameter {position} (shape {param.shape}) does not require grad; create it with "
+            "requires_grad=True or leave it out"
+        )
+    if not param.is_leaf:
+        raise ValueError(f"parameter {position} (shape {param.shape}) is not a leaf tensor: it was computed")
+
+
+def check_gradient(param: Tensor) -> None:
+    grad = param.grad
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"the grad of a parameter of shape {param.shape} is a {type(grad).__name__}")
+    if grad.shape != param.shape:
+        raise RuntimeError(f"a parameter of shape {param.shape} has a gradient of shape {grad.shape}")
+    if grad.dtype != param.dtype:
+        raise TypeError(f"a {param.dtype} parameter of shape {param.shape} has a {grad.dtype} gradient")
+    if grad._backend is not param._backend:
+        raise RuntimeError(f"a parameter on {param.device} has its gradient on {grad.device}")
+
+
+# -------------------------------------------------------------------------------------------------
+# Arithmetic shared by the update rules
+
+
+def lerp_(start: Any, end: Any, weight: float) -> None:
+    """``start ← start + weight·(end − start)`` in place, computed as PyTorch's ``lerp_`` does.
+
+    For a large weight PyTorch computes ``end − (end − start)·(1 − weight)`` instead, which is
+    more accurate there; doing the same keeps trajectories equal to PyTorch's to the last bits.
+    """
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        start[...] = end - (end - start) * (1 - weight)
+
+
+# -------------------------------------------------------------------------------------------------
+# State dict values
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        xp = value._backend.xp
+        return Tensor._wrap(xp.asarray(value.data, copy=True), value._backend)
+    return value
+
+
+def _restore_value(name: str, value: Any, param: Tensor) -> Any:
+    """A saved state value as a fresh tensor like ``param`` (or as a Python number)."""
+    if name == "step":
+        return int(value.item() if hasattr(value, "item") else value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    host = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    if host.ndim == 0:
+        return host.item()
+    if host.shape != param.shape:
+        raise ValueError(f"state {name!r} has shape {host.shape} but its parameter has shape {param.shape}")
+    if host.dtype.kind == "f":
+        host = host.astype(param.dtype)
+    return Tensor(host.copy(), device=param.device)
