@@ -1,0 +1,92 @@
+"""The tinygrad_adam side of the benchmarks, written the way a user would write it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Every optimizer of tg.optim the optimizer benchmark runs (those missing are reported as such).
+OPTIMIZERS = (
+    "SGD",
+    "Momentum",
+    "RMSProp",
+    "AdaGrad",
+    "AdaDelta",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "RAdam",
+    "AdaBound",
+    "Lion",
+)
+
+
+def import_tg() -> Any:
+    """``tinygrad_adam`` from this checkout (benchmarks run from any directory, any Python)."""
+    if REPO not in sys.path:
+        sys.path.insert(0, REPO)
+    import tinygrad_adam
+
+    return tinygrad_adam
+
+
+def missing_pieces() -> str | None:
+    """Why the tinygrad_adam MLP cannot run yet (tg.nn or tg.optim absent), or None."""
+    tg = import_tg()
+    try:
+        tg.nn.Dense, tg.nn.Sequential, tg.nn.ReLU, tg.nn.CrossEntropyLoss  # noqa: B018
+        tg.optim.Adam  # noqa: B018
+    except (AttributeError, ImportError) as error:
+        return f"tinygrad_adam is missing a piece the benchmark needs: {error}"
+    return None
+
+
+def mlp_step(sizes: Sequence[int], lr: float = 1e-3, seed: int = 0) -> Callable[[Any, Any], Any]:
+    """One training step of a ReLU MLP with softmax cross-entropy and Adam, on NumPy batches."""
+    tg = import_tg()
+    tg.manual_seed(seed)
+    layers: list[Any] = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers += [tg.nn.Dense(fan_in, fan_out), tg.nn.ReLU()]
+    model = tg.nn.Sequential(*layers[:-1])
+    loss_fn = tg.nn.CrossEntropyLoss()
+    optimizer = tg.optim.Adam(model.parameters(), lr=lr)
+
+    def step(x: np.ndarray, labels: np.ndarray) -> Any:
+        optimizer.zero_grad()
+        loss = loss_fn(model(tg.Tensor(x)), tg.Tensor(labels))
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    return step
+
+
+def available_optimizers() -> list[str]:
+    """The names of ``OPTIMIZERS`` that ``tg.optim`` has (all of them, once the module is done)."""
+    tg = import_tg()
+    try:
+        optim = tg.optim
+    except ImportError:
+        return []
+    return [name for name in OPTIMIZERS if hasattr(optim, name)]
+
+
+def optimizer_step(
+    name: str, arrays: Sequence[np.ndarray], grads: Sequence[np.ndarray]
+) -> Callable[[], None]:
+    """``optimizer.step`` of ``tg.optim.<name>`` (lr 1e-3, other settings default) over fresh
+    parameters with fixed gradients."""
+    tg = import_tg()
+    params = [tg.Tensor(a.copy(), requires_grad=True) for a in arrays]
+    for param, grad in zip(params, grads):
+        param.grad = tg.Tensor(grad)
+    optimizer = getattr(tg.optim, name)(params, lr=1e-3)
+    return optimizer.step
