@@ -1,0 +1,151 @@
+"""``DataLoader``: batches of a dataset as Tensors on a device, shuffled reproducibly, resumable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..rng import check_seed, host_generator
+from ..tensor import Tensor, _host_array, stack
+from .dataset import Dataset
+
+LOADER_STATE_VERSION = 1
+
+
+def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
+    """Stack a list of samples into one batch: tuples field by field, dicts key by key.
+
+    NumPy arrays and Python numbers are stacked on the host and sent to ``device`` in one transfer
+    (ints -> int64, floats -> float32, arrays keep their dtype); Tensors are stacked where they live.
+    """
+    first = samples[0]
+    if isinstance(first, (tuple, list)):
+        if any(len(sample) != len(first) for sample in samples):
+            raise ValueError("default_collate: samples have different numbers of fields")
+        return tuple(default_collate([sample[i] for sample in samples], device) for i in range(len(first)))
+    if isinstance(first, dict):
+        return {key: default_collate([sample[key] for sample in samples], device) for key in first}
+    if isinstance(first, Tensor):
+        batch = stack(samples)
+        return batch if device is None else batch.to(device)
+    if isinstance(first, np.ndarray):
+        return Tensor(np.stack(samples), device=device)
+    try:
+        return Tensor(_host_array(list(samples), None), device=device)
+    except TypeError as error:
+        raise TypeError(
+            f"default_collate cannot batch samples of type {type(first).__name__}: "
+            "return NumPy arrays, numbers or Tensors (or tuples or dicts of them) from __getitem__"
+        ) from error
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches of Tensors on ``device`` (the default device when None).
+
+    With ``shuffle=True`` every epoch takes a new permutation from one generator, seeded once from
+    ``seed`` (or, when None, from tg's generator, so ``tg.manual_seed`` fixes it). ``state_dict()``
+    records the epoch, the position inside it and the generator, so a loader restored with
+    ``load_state_dict()`` yields exactly the batches an uninterrupted run would have yielded.
+
+    Datasets with ``get_batch(indices)`` (``TensorDataset`` and its subsets) are read a whole batch
+    at a time; others sample by sample, joined by ``default_collate``.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        batch_size: int = 32,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        seed: int | None = None,
+        device: str | None = None,
+    ) -> None:
+        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError(
+                f"DataLoader needs a dataset with __len__ and __getitem__, got {type(dataset).__name__}"
+            )
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise TypeError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be True or False, got {flag!r}")
+        if device is not None:
+            from ..backend import canonical_device
+
+            device = canonical_device(device)
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.seed = check_seed(seed)
+        self.device = device
+        self._generator = host_generator(self.seed)
+        self._epoch = 0  # epochs begun
+        self._epoch_start_state: dict | None = None  # generator state before this epoch's permutation
+        self._batches_done = 0  # batches yielded in the current epoch
+        self._resume_at = 0  # batches to skip at the next epoch (after load_state_dict)
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    @property
+    def epoch(self) -> int:
+        """How many epochs have begun."""
+        return self._epoch
+
+    def __iter__(self) -> Iterator[Any]:
+        n = len(self.dataset)
+        self._epoch_start_state = self._generator.bit_generator.state
+        # Integer indices even in order: fancy indexing copies, so batches never alias the dataset.
+        order = self._generator.permutation(n) if self.shuffle else np.arange(n)
+        self._epoch += 1
+        self._batches_done = self._resume_at
+        self._resume_at = 0
+        get_batch = getattr(self.dataset, "get_batch", None)
+        for batch_index in range(self._batches_done, len(self)):
+            start, stop = batch_index * self.batch_size, min((batch_index + 1) * self.batch_size, n)
+            indices = order[start:stop]
+            if get_batch is not None:
+                batch = tuple(Tensor(array, device=self.device) for array in get_batch(indices))
+            else:
+                batch = default_collate([self.dataset[i] for i in indices.tolist()], self.device)
+            self._batches_done = batch_index + 1
+            yield batch
+
+    def state_dict(self) -> dict:
+        """Where the loader stands: plain data (ints, strings) that ``tg.save`` can store."""
+        in_epoch = self._epoch_start_state is not None and 0 < self._batches_done < len(self)
+        if self._resume_at:  # restored, not iterated yet: keep the position it was restored to
+            epoch, batch, generator = self._epoch, self._resume_at, self._generator.bit_generator.state
+        elif in_epoch:
+            epoch, batch, generator = self._epoch - 1, self._batches_done, self._epoch_start_state
+        else:
+            epoch, batch, generator = self._epoch, 0, self._generator.bit_generator.state
+        return {
+            "version": LOADER_STATE_VERSION,
+            "epoch": epoch,
+            "batch": batch,
+            "generator": generator,
+            "batch_size": self.batch_size,
+            "dataset_size": len(self.dataset),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from ``state``: the next ``iter()`` resumes at the saved epoch and batch."""
+        if not isinstance(state, dict) or state.get("version") != LOADER_STATE_VERSION:
+            raise ValueError(f"not a DataLoader state (version {LOADER_STATE_VERSION}): {state!r:.200}")
+        for key, current in (("batch_size", self.batch_size), ("dataset_size", len(self.dataset))):
+            if state[key] != current:
+                raise ValueError(
+                    f"DataLoader state was saved with {key}={state[key]}, but this loader has {key}={current}"
+                )
+        self._generator.bit_generator.state = state["generator"]
+        self._epoch = state["epoch"]
+        self._resume_at = state["batch"]
+        self._batches_done = 0
+        self._epoch_start_state = None

@@ -1,0 +1,126 @@
+"""Preparing arrays before training: train/validation splits and feature standardisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..rng import host_generator
+from ..tensor import Tensor
+
+
+def _as_array(value: Any, name: str) -> np.ndarray:
+    array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    if array.ndim == 0:
+        raise ValueError(f"{name} must have a first (sample) dimension, got a scalar")
+    if array.dtype.hasobject:
+        raise TypeError(f"{name} must be numeric, got an array of Python objects")
+    return array
+
+
+def train_val_split(
+    x: Any, y: Any, val_fraction: float = 0.2, seed: int | None = 0, stratify: bool = False
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Split samples at random into ``(x_train, y_train), (x_val, y_val)`` NumPy arrays.
+
+    ``val_fraction`` of the samples (rounded) go to validation. With ``stratify=True`` each class of
+    ``y`` is split on its own, so both parts keep the class proportions. Same seed, same split;
+    ``seed=None`` draws from tg's generator (``tg.manual_seed``).
+    """
+    x, y = _as_array(x, "x"), _as_array(y, "y")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y need the same number of samples, got {x.shape[0]} and {y.shape[0]}")
+    if (
+        isinstance(val_fraction, bool)
+        or not isinstance(val_fraction, (int, float))
+        or not 0 < val_fraction < 1
+    ):
+        raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}")
+    generator = host_generator(seed)
+    if stratify:
+        if y.ndim != 1 or y.dtype.kind not in "iub":
+            raise ValueError(
+                f"stratify needs one integer class label per sample, got y of {y.dtype} {y.shape}"
+            )
+        val_parts, train_parts = [], []
+        for label in np.unique(y):
+            members = generator.permutation(np.flatnonzero(y == label))
+            n_val = int(round(val_fraction * members.size))
+            val_parts.append(members[:n_val])
+            train_parts.append(members[n_val:])
+        # Shuffle across classes too, so that the arrays are not sorted by label.
+        val_index = generator.permutation(np.concatenate(val_parts))
+        train_index = generator.permutation(np.concatenate(train_parts))
+    else:
+        order = generator.permutation(x.shape[0])
+        n_val = int(round(val_fraction * x.shape[0]))
+        val_index, train_index = order[:n_val], order[n_val:]
+    if train_index.size == 0 or val_index.size == 0:
+        raise ValueError(
+            f"val_fraction={val_fraction} of {x.shape[0]} samples leaves one part empty: "
+            "use more samples or another fraction"
+        )
+    return (x[train_index], y[train_index]), (x[val_index], y[val_index])
+
+
+class Standardizer:
+    """Per-feature standardisation ``(x - mean) / std`` with statistics fitted on training data only.
+
+    Features with zero spread get std 1 (they are centred, not divided by zero). Floating inputs keep
+    their dtype; integer inputs become float32.
+    """
+
+    def __init__(self) -> None:
+        self.mean: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+
+    def fit(self, x: Any) -> Standardizer:
+        x = _as_array(x, "x")
+        if x.shape[0] < 1:
+            raise ValueError("Standardizer.fit needs at least one sample")
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype("float32")
+        # Statistics in float64, whatever the input: float32 sums over many samples lose digits.
+        mean = x.mean(axis=0, dtype=np.float64)
+        std = x.std(axis=0, dtype=np.float64)
+        std[std == 0] = 1.0
+        self.mean, self.std = mean.astype(dtype), std.astype(dtype)
+        return self
+
+    def _check_fitted(self, x: Any) -> np.ndarray:
+        if self.mean is None or self.std is None:
+            raise RuntimeError("Standardizer is not fitted: call fit(x_train) first")
+        x = _as_array(x, "x")
+        if x.shape[1:] != self.mean.shape:
+            raise ValueError(f"Standardizer fitted on features of shape {self.mean.shape}, got {x.shape[1:]}")
+        return x
+
+    def transform(self, x: Any) -> np.ndarray:
+        x = self._check_fitted(x)
+        return ((x - self.mean) / self.std).astype(self.mean.dtype, copy=False)
+
+    def fit_transform(self, x: Any) -> np.ndarray:
+        return self.fit(x).transform(x)
+
+    def inverse_transform(self, x: Any) -> np.ndarray:
+        x = self._check_fitted(x)
+        return (x * self.std + self.mean).astype(self.mean.dtype, copy=False)
+
+    def state_dict(self) -> dict:
+        if self.mean is None or self.std is None:
+            raise RuntimeError("Standardizer is not fitted: nothing to save")
+        return {"mean": self.mean.copy(), "std": self.std.copy()}
+
+    def load_state_dict(self, state: dict) -> None:
+        mean, std = np.asarray(state["mean"]), np.asarray(state["std"])
+        if mean.shape != std.shape or mean.dtype.kind != "f" or std.dtype != mean.dtype:
+            raise ValueError(
+                f"bad Standardizer state: mean {mean.dtype} {mean.shape}, std {std.dtype} {std.shape}"
+            )
+        self.mean, self.std = mean.copy(), std.copy()
+
+
+def standardize(train: Any, *others: Any) -> tuple[np.ndarray, ...]:
+    """Standardise ``train`` with its own per-feature statistics and ``others`` with the same ones."""
+    standardizer = Standardizer().fit(train)
+    return tuple(standardizer.transform(x) for x in (train, *others))

@@ -1,0 +1,64 @@
+"""The framework's random state as plain data, and host generators that follow ``tg.manual_seed``.
+
+``get_rng_state()`` / ``set_rng_state()`` capture every device generator, so that a checkpoint can
+resume a run bit for bit. ``host_generator(seed)`` gives the NumPy generator that data loaders, splits
+and synthetic datasets draw from: seeded from ``seed``, or from tg's own seeded generator when
+``seed`` is None, so one ``tg.manual_seed`` makes them reproducible too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import backend as _backend_module
+
+RNG_STATE_VERSION = 1
+
+
+def check_seed(seed: Any, what: str = "seed") -> int | None:
+    """``seed`` as an int (or None); anything else but a non-negative integer is an error."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{what} must be a non-negative integer or None, got {seed!r}")
+    return int(seed)
+
+
+def host_generator(seed: int | None = None) -> np.random.Generator:
+    """A NumPy generator seeded from ``seed``, or, when None, from tg's CPU generator."""
+    seed = check_seed(seed)
+    if seed is None:
+        # 2 x 53 random bits from the generator that tg.manual_seed resets: a fresh, reproducible seed.
+        draws = _backend_module.get_backend("cpu").random("uniform", (2,), np.dtype("float64"))
+        high, low = (int(value * 2.0**53) for value in draws.tolist())
+        seed = (high << 53) | low
+    return np.random.default_rng(seed)
+
+
+def get_rng_state() -> dict:
+    """The state of every device generator created so far, plus the last ``tg.manual_seed``.
+
+    CuPy generators cannot report their state; they are left out, so resuming on a GPU reseeds
+    rather than continuing them exactly.
+    """
+    devices = {}
+    for name, backend in _backend_module._backends.items():
+        try:
+            devices[name] = backend.get_rng_state()
+        except NotImplementedError:
+            continue
+    return {"version": RNG_STATE_VERSION, "manual_seed": _backend_module._seed, "devices": devices}
+
+
+def set_rng_state(state: dict) -> None:
+    """Restore what ``get_rng_state()`` returned (for example after ``tg.load``)."""
+    if not isinstance(state, dict) or state.get("version") != RNG_STATE_VERSION or "devices" not in state:
+        raise ValueError(
+            f"not an RNG state from tg.get_rng_state() (version {RNG_STATE_VERSION}): got {state!r:.200}"
+        )
+    seed = check_seed(state.get("manual_seed"), "manual_seed in the RNG state")
+    _backend_module._seed = seed
+    for name, device_state in state["devices"].items():
+        _backend_module.get_backend(name).set_rng_state(device_state)
