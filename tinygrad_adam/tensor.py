@@ -92,7 +92,7 @@ class Tensor:
             if (
                 not backend.is_host
                 and hasattr(data, "__array_namespace__")
-                and not isinstance(data, np.ndarray)
+                and not isinstance(data, (np.ndarray, np.generic))
             ):
                 array = data if dtype is None else backend.xp.astype(data, backend.native_dtype(dtype))
             else:
