@@ -153,6 +153,7 @@ class StrictBackend(Backend):
         self._device = array_api_strict.Device(f"device{index + 1}")
         self._cpu = array_api_strict.Device("CPU_DEVICE")
         self.creation_kwargs = {"device": self._device}
+        self._array_type = type(array_api_strict.asarray(0))  # NumPy scalars pass as index parts
         self._random = _NumpyRandom()
 
     def native_dtype(self, dtype: np.dtype) -> Any:
@@ -194,7 +195,7 @@ class StrictBackend(Backend):
 
     def _host_index(self, index: Any) -> Any:
         parts = index if isinstance(index, tuple) else (index,)
-        host = tuple(self.to_numpy(p) if hasattr(p, "__array_namespace__") else p for p in parts)
+        host = tuple(self.to_numpy(p) if isinstance(p, self._array_type) else p for p in parts)
         return host if isinstance(index, tuple) else host[0]
 
     def manual_seed(self, seed: int) -> None:
