@@ -41,12 +41,16 @@ from .tensor import (
 __version__ = "0.1.0"
 
 _SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "functional"}
+# Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
+_LAZY_NAMES = {"save": "checkpoint", "load": "checkpoint", "get_rng_state": "rng", "set_rng_state": "rng"}
 
 
 def __getattr__(name: str) -> Any:
     # Submodules load on first use so that `import tinygrad_adam` stays fast.
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'tinygrad_adam' has no attribute {name!r}")
 
 
