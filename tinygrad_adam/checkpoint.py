@@ -1,0 +1,210 @@
+"""``tg.save`` / ``tg.load``: nested state (model and optimizer state dicts, epoch, RNG) in one ``.npz``.
+
+The file is a plain NumPy ``.npz`` archive that ``np.load(path, allow_pickle=False)`` reads: every array
+under a generated name (``a0``, ``a1``, ...) and, under ``__checkpoint__``, a UTF-8 JSON document that
+describes the structure around them. Loading therefore never runs code. JSON integers have no size
+limit, so 128-bit generator states round trip exactly.
+
+Structure nodes: JSON null, booleans, numbers and strings stand for themselves; containers and arrays
+are tagged objects, ``{"type": "dict", "items": [[key, node], ...]}`` (keys str or int),
+``{"type": "list" | "tuple", "items": [...]}``, ``{"type": "tensor", "array": name, "requires_grad": b}``,
+``{"type": "ndarray", "array": name}`` and ``{"type": "numpy_scalar", "array": name}``.
+
+Writes are atomic: the archive goes to a temporary file in the target's folder, is flushed to disk,
+then renamed over the target, so a crash mid-save leaves the previous checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+
+FORMAT_NAME = "tinygrad_adam.checkpoint"
+FORMAT_VERSION = 1
+STRUCTURE_KEY = "__checkpoint__"
+
+PathLike = str | os.PathLike
+
+
+def _encode(value: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
+    """The JSON node for ``value``; arrays it holds are added to ``arrays``."""
+    if isinstance(value, np.generic):  # before float: np.float64 is a float subclass
+        return {"type": "numpy_scalar", "array": _add_array(np.asarray(value), arrays, where)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Tensor):
+        return {
+            "type": "tensor",
+            "array": _add_array(value.numpy(), arrays, where),
+            "requires_grad": value.requires_grad,
+        }
+    if isinstance(value, np.ndarray):
+        return {"type": "ndarray", "array": _add_array(value, arrays, where)}
+    if isinstance(value, dict):
+        items = []
+        for key, item in value.items():
+            if isinstance(key, (bool, np.bool_)) or not isinstance(key, (str, int, np.integer)):
+                raise TypeError(
+                    f"tg.save: dict keys must be str or int, got {key!r} ({type(key).__name__}) at {where}"
+                )
+            key = key if isinstance(key, str) else int(key)
+            items.append([key, _encode(item, arrays, f"{where}[{key!r}]")])
+        return {"type": "dict", "items": items}
+    if isinstance(value, (list, tuple)):
+        items = [_encode(item, arrays, f"{where}[{i}]") for i, item in enumerate(value)]
+        return {"type": "tuple" if isinstance(value, tuple) else "list", "items": items}
+    raise TypeError(
+        f"tg.save cannot store {type(value).__name__} at {where}: use Tensors, NumPy arrays, "
+        "numbers, strings, None, and dicts, lists or tuples of them"
+    )
+
+
+def _add_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> str:
+    if array.dtype.hasobject:
+        raise TypeError(
+            f"tg.save refuses the object array at {where}: it would need pickle to load, and loading "
+            "a checkpoint must never run code; convert it to a numeric array"
+        )
+    name = f"a{len(arrays)}"
+    arrays[name] = array
+    return name
+
+
+def save(state: Any, path: PathLike) -> None:
+    """Write ``state`` to ``path`` atomically (the previous file stays intact if anything fails)."""
+    arrays: dict[str, np.ndarray] = {}
+    root = _encode(state, arrays, "state")
+    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}
+    # allow_nan: Python's json writes NaN/Infinity (a loss may be nan) and reads them back.
+    structure = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    handle = tempfile.NamedTemporaryFile(
+        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            np.savez(handle, **{STRUCTURE_KEY: structure}, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Temporary files are private (0600); a checkpoint gets the previous file's mode, or 0644.
+        os.chmod(handle.name, os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        try:
+            os.unlink(handle.name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename itself durable (POSIX); platforms without directory handles skip it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+class _Decoder:
+    """Rebuilds the saved structure; every problem becomes a ValueError naming the file."""
+
+    def __init__(self, path: str, arrays: dict[str, np.ndarray], device: str | None) -> None:
+        self.path = path
+        self.arrays = arrays
+        self.device = device
+        self.used: set[str] = set()
+
+    def fail(self, problem: str) -> ValueError:
+        return ValueError(f"{self.path}: corrupted checkpoint: {problem}")
+
+    def array(self, node: dict) -> np.ndarray:
+        name = node.get("array")
+        if name not in self.arrays:
+            raise self.fail(f"the structure refers to a missing array {name!r}")
+        self.used.add(name)
+        return self.arrays[name]
+
+    def decode(self, node: Any) -> Any:
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if not isinstance(node, dict):
+            raise self.fail(f"unexpected structure node {node!r:.100}")
+        kind = node.get("type")
+        if kind == "tensor":
+            tensor = Tensor(self.array(node), device=self.device)
+            return tensor.requires_grad_(True) if node.get("requires_grad") else tensor
+        if kind == "ndarray":
+            return self.array(node)
+        if kind == "numpy_scalar":
+            return self.array(node)[()]
+        if kind in ("list", "tuple") and isinstance(node.get("items"), list):
+            items = [self.decode(item) for item in node["items"]]
+            return items if kind == "list" else tuple(items)
+        if kind == "dict" and isinstance(node.get("items"), list):
+            result = {}
+            for pair in node["items"]:
+                if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (str, int))):
+                    raise self.fail(f"bad dict entry {pair!r:.100}")
+                result[pair[0]] = self.decode(pair[1])
+            return result
+        raise self.fail(f"unknown structure node {node!r:.100}")
+
+
+def load(path: PathLike, device: str | None = None) -> Any:
+    """Read what ``save`` wrote; Tensors land on ``device`` (default: the default device).
+
+    Raises FileNotFoundError for a missing file and ValueError, naming the file, for anything that is
+    not an intact checkpoint of this format and version.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single .npy array, not an .npz archive")
+        with archive:
+            # Reading every entry now checks every CRC: a damaged file fails here, not later.
+            arrays = {name: archive[name] for name in archive.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as error:
+        raise ValueError(
+            f"{path}: not a readable tinygrad_adam checkpoint (truncated, corrupted or another format): "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    structure = arrays.pop(STRUCTURE_KEY, None)
+    if structure is None or structure.dtype != np.uint8 or structure.ndim != 1:
+        raise ValueError(f"{path}: not a tinygrad_adam checkpoint (no {STRUCTURE_KEY} entry)")
+    try:
+        document = json.loads(structure.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(
+            f"{path}: corrupted checkpoint: its structure is not valid JSON ({error})"
+        ) from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME or "root" not in document:
+        raise ValueError(f"{path}: not a tinygrad_adam checkpoint (unknown format header)")
+    if document.get("version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path}: checkpoint format version {document.get('version')!r}; this tinygrad_adam reads "
+            f"version {FORMAT_VERSION}"
+        )
+    decoder = _Decoder(path, arrays, device)
+    state = decoder.decode(document["root"])
+    unused = sorted(set(arrays) - decoder.used)
+    if unused:
+        raise decoder.fail(f"arrays {unused[:5]} are not part of its structure")
+    return state
