@@ -1,0 +1,501 @@
+"""Functional forms of the layers and losses: ``import tinygrad_adam.nn.functional as F``.
+
+Names, arguments and results follow ``torch.nn.functional``. Losses take ``reduction`` =
+``"mean"`` (default), ``"sum"`` or ``"none"``. The three smooth primitives the Tensor lacks
+(``log1p``, ``logsigmoid`` and the clamped binary cross-entropy) are small ``Function``\\ s here, with
+backward rules written in Tensor ops so that second derivatives work.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor, _same_device, int64, rand, where
+from .erf import erf
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "dropout",
+    "erf",
+    "gelu",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log1p",
+    "log_softmax",
+    "logsigmoid",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+]
+
+REDUCTIONS = ("mean", "sum", "none")
+LOG_FLOOR = -100.0  # PyTorch's floor for log(p) in binary cross-entropy, so p = 0 or 1 stays finite
+BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy gradient
+
+# ---------------------------------------------------------------------------------------------
+# Activations
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0)."""
+    return x.relu()
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, negative_slope · x otherwise."""
+    return where(x > 0, x, x * negative_slope)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e^-x)."""
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    return x.tanh()
+
+
+SQRT_HALF = math.sqrt(0.5)
+SQRT_TWO_OVER_PI = math.sqrt(2 / math.pi)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x) = x/2 (1 + erf(x/√2)) (Hendrycks & Gimpel, 2016).
+
+    ``approximate="tanh"`` gives x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))), as in PyTorch.
+    """
+    if approximate == "none":
+        return x * 0.5 * (1 + erf(x * SQRT_HALF))
+    if approximate == "tanh":
+        inner = (x + x * x * x * 0.044715) * SQRT_TWO_OVER_PI
+        return x * 0.5 * (1 + inner.tanh())
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """e^x / Σ e^x along ``dim`` (shifted by the max, so large logits do not overflow)."""
+    return x.softmax(axis=dim)
+
+
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """x - log Σ e^x along ``dim``, computed stably."""
+    return x.log_softmax(axis=dim)
+
+
+class Log1p(Function):
+    """log(1 + x), accurate for tiny x; d/dx = 1 / (1 + x)."""
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.log1p(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad / (1 + self.inputs[0]),)
+
+
+def log1p(x: Tensor) -> Tensor:
+    return Log1p.apply(x)
+
+
+class LogSigmoid(Function):
+    """log σ(x) = min(x, 0) - log(1 + e^-|x|), finite for any x; d/dx = σ(-x), smooth at 0."""
+
+    def forward(self, a: Any) -> Any:
+        xp = self.xp
+        return xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * (-self.inputs[0]).sigmoid(),)
+
+
+def logsigmoid(x: Tensor) -> Tensor:
+    return LogSigmoid.apply(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x Wᵀ + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
+    if x.shape[-1:] != weight.shape[1:]:
+        raise ValueError(
+            f"linear: input of shape {x.shape} does not fit a weight of shape {weight.shape} "
+            f"(the input's last dimension must be {weight.shape[-1]})"
+        )
+    out = x @ weight.transpose()
+    return out if bias is None else out + bias
+
+
+def check_probability(p: Any, name: str) -> float:
+    """``p`` as a float in [0, 1), or a ValueError naming it."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0 <= p < 1:
+        raise ValueError(f"{name}: the drop probability p must be a number in [0, 1), got {p!r}")
+    return float(p)
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
+
+    The scaling keeps E[output] = x, so evaluation (``training=False``) is the identity. The mask
+    comes from ``tg.rand``, so ``tg.manual_seed`` makes it reproducible.
+    """
+    p = check_probability(p, "dropout")
+    if not training or p == 0:
+        return x
+    draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
+    keep = rand(*x.shape, dtype=draw_dtype, device=x.device) >= p
+    return x * (keep.astype(x.dtype) * (1 / (1 - p)))
+
+
+def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*labels.shape, num_classes) with a 1 at each label.
+
+    ``num_classes=-1`` takes max(labels) + 1 (a host read).
+    """
+    labels = _as_labels(labels, "one_hot")
+    if num_classes == -1:
+        num_classes = int(labels.max().item()) + 1 if labels.size else 0
+    if not isinstance(num_classes, (int, np.integer)) or num_classes < 0:
+        raise ValueError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
+    _check_labels(labels, num_classes, None, "one_hot")
+    backend = labels._backend
+    xp = backend.xp
+    classes = xp.arange(num_classes, dtype=labels.data.dtype, **backend.creation_kwargs)
+    hits = xp.expand_dims(labels.data, axis=-1) == classes
+    return Tensor._wrap(xp.astype(hits, labels.data.dtype), backend)
+
+
+# ---------------------------------------------------------------------------------------------
+# Losses: shared checks
+
+
+def check_reduction(reduction: Any) -> str:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _as_float_target(target: Any, input: Tensor, name: str) -> Tensor:
+    """The target as a tensor on the input's device, with the input's shape (else a ValueError)."""
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name}: the input must be a floating-point tensor, got {input.dtype}")
+    if not isinstance(target, Tensor):
+        target = Tensor(np.asarray(target), dtype=input.dtype, device=input.device)
+    _same_device(input, target, name)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"{name}: target shape {target.shape} differs from input shape {input.shape} "
+            "(no broadcasting here: it hides bugs such as (N, 1) against (N,))"
+        )
+    if target.dtype != input.dtype:
+        target = target.astype(input.dtype)
+    return target
+
+
+def _as_weight(weight: Any, input: Tensor) -> Tensor:
+    """A weight as a tensor on the input's device, in the input's dtype when given as host data."""
+    if not isinstance(weight, Tensor):
+        return Tensor(np.asarray(weight), dtype=input.dtype, device=input.device)
+    return weight
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """(input - target)²."""
+    check_reduction(reduction)
+    diff = input - _as_float_target(target, input, "mse_loss")
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """|input - target|."""
+    check_reduction(reduction)
+    return _reduce((input - _as_float_target(target, input, "l1_loss")).abs(), reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binary cross-entropy
+
+
+def _clamped_log_array(xp: Any, p: Any) -> Any:
+    """max(log p, -100) without ever evaluating log(0)."""
+    positive = p > 0
+    return xp.maximum(xp.where(positive, xp.log(xp.where(positive, p, 1.0)), LOG_FLOOR), LOG_FLOOR)
+
+
+def _clamped_log1m_array(xp: Any, p: Any) -> Any:
+    """max(log(1 - p), -100) through log1p, without ever evaluating log(0)."""
+    below_one = p < 1
+    return xp.maximum(xp.where(below_one, xp.log1p(-xp.where(below_one, p, 0.0)), LOG_FLOOR), LOG_FLOOR)
+
+
+def _clamped_log(p: Tensor) -> Tensor:
+    positive = p > 0
+    return where(positive, where(positive, p, 1.0).log(), LOG_FLOOR).maximum(LOG_FLOOR)
+
+
+def _clamped_log1m(p: Tensor) -> Tensor:
+    below_one = p < 1
+    return where(below_one, log1p(-where(below_one, p, 0.0)), LOG_FLOOR).maximum(LOG_FLOOR)
+
+
+class BinaryCrossEntropy(Function):
+    """-(y log p + (1 - y) log(1 - p)) with each log floored at -100, as PyTorch computes it.
+
+    d/dp = (p - y) / max(p (1 - p), 1e-12) (PyTorch's guarded form, finite at p = 0 and 1);
+    d/dy = log(1 - p) - log p with the same floors (the derivative of the floored forward).
+    """
+
+    def forward(self, p: Any, y: Any) -> Any:
+        xp = self.xp
+        return (y - 1) * _clamped_log1m_array(xp, p) - y * _clamped_log_array(xp, p)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        p, y = self.inputs
+        grad_p = grad * (p - y) / (p * (1 - p)).maximum(BCE_GRAD_EPS) if self.needs_input_grad[0] else None
+        grad_y = grad * (_clamped_log1m(p) - _clamped_log(p)) if self.needs_input_grad[1] else None
+        return grad_p, grad_y
+
+
+def _check_unit_interval(tensors: dict[str, Tensor], name: str) -> None:
+    """One host read to confirm every value lies in [0, 1]; names the offending tensor."""
+    backend = next(iter(tensors.values()))._backend
+    xp = backend.xp
+    flags = xp.stack([xp.any((t.data < 0) | (t.data > 1) | (t.data != t.data)) for t in tensors.values()])
+    for (what, tensor), bad in zip(tensors.items(), backend.to_numpy(flags).tolist()):
+        if bad:
+            host = tensor.numpy()
+            raise ValueError(
+                f"{name}: every {what} value must lie in [0, 1], got values from {np.nanmin(host)} to "
+                f"{np.nanmax(host)}{' and NaN' if np.isnan(host).any() else ''}"
+                + (" (pass logits to binary_cross_entropy_with_logits instead)" if what == "input" else "")
+            )
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
+    """-w (y log p + (1 - y) log(1 - p)) for probabilities p; logs are floored at -100 like PyTorch.
+
+    Input and target must lie in [0, 1] (checked with one host read). ``weight`` broadcasts
+    against the elementwise loss.
+    """
+    check_reduction(reduction)
+    target = _as_float_target(target, input, "binary_cross_entropy")
+    _check_unit_interval({"input": input, "target": target}, "binary_cross_entropy")
+    loss = BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        loss = loss * _as_weight(weight, input)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Any,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Binary cross-entropy of σ(x) computed from the logits x without overflow.
+
+    ℓ = (1 - y) x - c log σ(x) with c = 1 + (pos_weight - 1) y, PyTorch's formula; with c = 1 it
+    equals max(x, 0) - x y + log(1 + e^-|x|). ``pos_weight`` (one value per class, broadcast over
+    the last axis) weighs the positive examples, ``weight`` the whole loss.
+    """
+    check_reduction(reduction)
+    target = _as_float_target(target, input, "binary_cross_entropy_with_logits")
+    log_sigmoid = logsigmoid(input)
+    if pos_weight is not None:
+        log_sigmoid = log_sigmoid * (1 + (_as_weight(pos_weight, input) - 1) * target)
+    loss = (1 - target) * input - log_sigmoid
+    if weight is not None:
+        loss = loss * _as_weight(weight, input)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-entropy and negative log-likelihood over classes
+#
+# Every variant is a weighted sum over the class axis, loss_i = -Σ_c A_ic log p_ic, with the
+# coefficients A built from the target: a one-hot row for a class label, the row itself for
+# class probabilities, mixed with the uniform row for label smoothing, scaled by class weights,
+# zeroed for ignored samples. One code path thus serves all of them, with no scatter.
+
+
+def _as_labels(target: Any, name: str, like: Tensor | None = None) -> Tensor:
+    """Integer class labels as an int64 tensor (on ``like``'s device when converted from host data)."""
+    if not isinstance(target, Tensor):
+        target = Tensor(np.asarray(target), device=like.device if like is not None else None)
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{name}: class labels must be integers, got dtype {target.dtype} (use .long())")
+    return target if target.dtype == int64 else target.astype(int64)
+
+
+def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, name: str) -> bool:
+    """Raise unless every label is in [0, num_classes) or equal to ``ignore_index``.
+
+    One host read (for both answers); returns whether any label equals ``ignore_index``.
+    """
+    backend = labels._backend
+    xp = backend.xp
+    t = labels.data
+    ignored = t == ignore_index if ignore_index is not None else xp.zeros_like(t, dtype=xp.bool)
+    outside = ((t < 0) | (t >= num_classes)) & ~ignored
+    bad, any_ignored = backend.to_numpy(xp.stack([xp.any(outside), xp.any(ignored)])).tolist()
+    if bad:
+        host = labels.numpy()
+        host_ignored = host == ignore_index if ignore_index is not None else np.zeros(host.shape, bool)
+        offenders = np.unique(host[((host < 0) | (host >= num_classes)) & ~host_ignored])
+        shown = ", ".join(str(v) for v in offenders[:10]) + (", ..." if offenders.size > 10 else "")
+        raise ValueError(
+            f"{name}: class labels must lie in [0, {num_classes}) for {num_classes} classes"
+            + (f" (or equal ignore_index={ignore_index})" if ignore_index is not None else "")
+            + f", got {shown}"
+        )
+    return bool(any_ignored)
+
+
+def _class_axis(input: Tensor, name: str) -> int:
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name}: the input must be a floating-point tensor, got {input.dtype}")
+    if input.ndim == 0:
+        raise ValueError(f"{name}: the input needs a class axis: shape (C,), (N, C) or (N, C, d1, ...)")
+    return 0 if input.ndim == 1 else 1
+
+
+def _class_weights(weight: Tensor | None, log_probs: Tensor, axis: int, name: str) -> Tensor | None:
+    """The class weights reshaped to broadcast along the class axis."""
+    if weight is None:
+        return None
+    num_classes = log_probs.shape[axis]
+    weight = _as_weight(weight, log_probs)
+    if weight.shape != (num_classes,):
+        raise ValueError(
+            f"{name}: weight must have shape ({num_classes},), one per class, got {weight.shape}"
+        )
+    _same_device(log_probs, weight, name)
+    return weight.reshape(*[num_classes if i == axis else 1 for i in range(log_probs.ndim)])
+
+
+def _class_loss(
+    log_probs: Tensor,
+    target: Any,
+    weight: Tensor | None,
+    ignore_index: int,
+    reduction: str,
+    label_smoothing: float,
+    name: str,
+    allow_probabilities: bool,
+) -> Tensor:
+    """-Σ_c A_ic log p_ic reduced as PyTorch does (see the comment above)."""
+    check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must lie in [0, 1], got {label_smoothing!r}")
+    axis = _class_axis(log_probs, name)
+    num_classes = log_probs.shape[axis]
+    weights = _class_weights(weight, log_probs, axis, name)
+    sample_shape = log_probs.shape[:axis] + log_probs.shape[axis + 1 :]
+    target_kind = target.dtype.kind if isinstance(target, Tensor) else np.asarray(target).dtype.kind
+    if target_kind == "f":
+        if not allow_probabilities:
+            raise TypeError(f"{name}: the target must hold integer class labels, got floating-point values")
+        probs = _as_float_target(target, log_probs, name)
+        if label_smoothing:
+            probs = probs * (1 - label_smoothing) + label_smoothing / num_classes
+        if weights is not None:
+            probs = probs * weights
+        loss = -(log_probs * probs).sum(axis=axis)
+        return _reduce(loss, reduction)  # the mean is over samples, whatever the weights
+
+    labels = _as_labels(target, name, like=log_probs)
+    _same_device(log_probs, labels, name)
+    if labels.shape != sample_shape:
+        raise ValueError(
+            f"{name}: for an input of shape {log_probs.shape}, integer labels need shape {sample_shape}, "
+            f"got {labels.shape}"
+            + (" (class probabilities need the input's shape)" if allow_probabilities else "")
+        )
+    any_ignored = _check_labels(labels, num_classes, ignore_index, name)
+    backend, xp = log_probs._backend, log_probs._backend.xp
+    native = backend.native_dtype(log_probs.dtype)
+    class_shape = tuple(num_classes if i == axis else 1 for i in range(log_probs.ndim))
+    classes = xp.reshape(
+        xp.arange(num_classes, dtype=labels.data.dtype, **backend.creation_kwargs), class_shape
+    )
+    label_columns = xp.expand_dims(labels.data, axis=axis)
+    hits = xp.astype(label_columns == classes, native)  # one-hot rows
+    if any_ignored:
+        hits = hits * xp.astype(label_columns != ignore_index, native)
+    coefficients = hits
+    if label_smoothing:
+        coefficients = hits * (1 - label_smoothing)
+        uniform = label_smoothing / num_classes
+        coefficients = coefficients + (
+            uniform * xp.astype(label_columns != ignore_index, native) if any_ignored else uniform
+        )
+    coefficients = Tensor._wrap(-coefficients, backend)
+    if weights is not None:
+        coefficients = coefficients * weights
+    loss = (log_probs * coefficients).sum(axis=axis)
+    if reduction != "mean":
+        return _reduce(loss, reduction)
+    # The mean divides by the total weight of the counted samples, Σ_i w_{y_i} (their number if unweighted).
+    if weights is not None:
+        return loss.sum() / (Tensor._wrap(hits, backend) * weights).sum()
+    if any_ignored:
+        return loss.sum() / Tensor._wrap(xp.sum(hits), backend)
+    return loss.mean()
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross-entropy of ``softmax(input)`` against class labels or class probabilities.
+
+    ``input``: logits of shape (C,), (N, C) or (N, C, d1, ...). ``target``: integer labels of the
+    input's shape without the class axis (each in [0, C) or ``ignore_index``), or probabilities of
+    the input's own shape. With label smoothing ε the target becomes (1 - ε) y + ε/C (PyTorch's
+    formula); with class weights the mean divides by the summed weights of the labels.
+    Log-softmax shifts by the max, so logits of 1e4 give finite, exact results.
+    """
+    axis = _class_axis(input, "cross_entropy")
+    return _class_loss(
+        input.log_softmax(axis=axis), target, weight, ignore_index, reduction, label_smoothing,
+        "cross_entropy", allow_probabilities=True,
+    )  # fmt: skip
+
+
+def nll_loss(
+    input: Tensor,
+    target: Any,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood -w_y log p_y, for log-probabilities (e.g. from ``log_softmax``)."""
+    return _class_loss(
+        input, target, weight, ignore_index, reduction, 0.0, "nll_loss", allow_probabilities=False
+    )

@@ -1,0 +1,184 @@
+"""Layers with parameters or modes: ``Dense`` (alias ``Linear``), ``Dropout``, ``Flatten``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..tensor import DType, Tensor, zeros
+from . import functional as F
+from . import init as initializers
+from .activations import GELU, LeakyReLU, ReLU
+from .module import Module, Parameter
+
+# Dense(activation="name") accepts these; "linear" (or None) means no activation.
+ACTIVATIONS: dict[str, Callable[[Tensor], Tensor] | None] = {
+    "linear": None,
+    "relu": F.relu,
+    "leaky_relu": F.leaky_relu,
+    "sigmoid": F.sigmoid,
+    "tanh": F.tanh,
+    "gelu": F.gelu,
+    "softmax": F.softmax,
+    "log_softmax": F.log_softmax,
+}
+RELU_FAMILY = ("relu", "leaky_relu", "gelu")
+
+INITIALIZERS: dict[str, Callable[..., Tensor]] = {
+    "glorot_uniform": initializers.xavier_uniform_,
+    "glorot_normal": initializers.xavier_normal_,
+    "xavier_uniform": initializers.xavier_uniform_,
+    "xavier_normal": initializers.xavier_normal_,
+    "he_uniform": initializers.kaiming_uniform_,
+    "he_normal": initializers.kaiming_normal_,
+    "kaiming_uniform": initializers.kaiming_uniform_,
+    "kaiming_normal": initializers.kaiming_normal_,
+    "zeros": initializers.zeros_,
+}
+
+
+class Dense(Module):
+    """A fully connected layer, y = activation(x Wᵀ + b), as ``torch.nn.Linear`` plus an activation.
+
+    ``weight`` has shape (out_features, in_features) and ``bias`` (out_features,). ``activation`` is
+    None, a name ("relu", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax",
+    "linear") or any callable / Module.
+
+    ``init`` picks the weight initialisation; the bias starts at zero. By default it follows the
+    activation: He normal, N(0, 2/fan_in), for the ReLU family (relu, leaky_relu, gelu), whose
+    units are off half the time (He et al., 2015); Glorot uniform, U(±√(6/(fan_in + fan_out))),
+    otherwise (Glorot & Bengio, 2010). Names: "glorot_uniform", "glorot_normal", "he_uniform",
+    "he_normal" (also the "xavier_" / "kaiming_" spellings) and "zeros"; or a callable that fills
+    the weight in place, such as ``tg.nn.init.xavier_normal_``. He variants use the leaky ReLU's
+    slope in their gain when the activation is a leaky ReLU.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        activation: str | Callable[[Tensor], Tensor] | Module | None = None,
+        init: str | Callable[[Tensor], Any] | None = None,
+        dtype: DType | None = None,
+        device: str | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"Dense: {name} must be a positive integer, got {value!r}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self._activation_name, function = _resolve_activation(activation)
+        if isinstance(function, Module):
+            self.activation = function  # registered: its repr and any parameters show up
+        object.__setattr__(self, "_activation", function)  # the callable forward uses, unregistered
+        self.weight = Parameter(zeros(self.out_features, self.in_features, dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(zeros(self.out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self._init_name = self._initialise(init)
+
+    def _initialise(self, init: str | Callable[[Tensor], Any] | None) -> str:
+        """Fill the weight; returns the name of the scheme used (for the repr)."""
+        if callable(init):
+            init(self.weight)
+            return getattr(init, "__name__", type(init).__name__)
+        relu_family = self._activation_name in RELU_FAMILY
+        name = init if init is not None else ("he_normal" if relu_family else "glorot_uniform")
+        if name not in INITIALIZERS:
+            raise ValueError(
+                f"Dense: unknown init {name!r}; choose one of {sorted(INITIALIZERS)} or pass a callable"
+            )
+        function = INITIALIZERS[name]
+        if function in (initializers.kaiming_uniform_, initializers.kaiming_normal_):
+            if self._activation_name == "leaky_relu":
+                slope = getattr(self._activation, "negative_slope", 0.01)
+                function(self.weight, a=slope, nonlinearity="leaky_relu")
+            else:
+                function(self.weight, nonlinearity="relu")
+        else:
+            function(self.weight)
+        return name
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.shape[-1:] != (self.in_features,):
+            raise ValueError(
+                f"{self._short_name()}: input of shape {tuple(x.shape)} has last dimension "
+                f"{x.shape[-1] if x.ndim else 'none'}, but this layer expects {self.in_features} features"
+            )
+        try:
+            out = x @ self.weight.transpose()
+        except TypeError as error:
+            raise TypeError(f"{self._short_name()}: {error}") from error
+        if self.bias is not None:
+            out = out + self.bias
+        return out if self._activation is None else self._activation(out)
+
+    def _short_name(self) -> str:
+        return f"{type(self).__name__}(in_features={self.in_features}, out_features={self.out_features})"
+
+    def extra_repr(self) -> str:
+        text = (
+            f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        )
+        if self._activation is not None and not isinstance(self._activation, Module):
+            text += f", activation={self._activation_name!r}"
+        return text + f", init={self._init_name!r}"
+
+
+Linear = Dense
+
+
+def _resolve_activation(activation: Any) -> tuple[str | None, Any]:
+    """(a name for the init rule and repr, the callable); names are looked up in ACTIVATIONS."""
+    if activation is None:
+        return None, None
+    if isinstance(activation, str):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
+        return activation, ACTIVATIONS[activation]
+    if not callable(activation):
+        raise TypeError(f"activation must be a name, a callable or a Module, got {type(activation).__name__}")
+    known = {ReLU: "relu", LeakyReLU: "leaky_relu", GELU: "gelu"}
+    for cls, name in known.items():
+        if type(activation) is cls:
+            return name, activation
+    for name, function in ACTIVATIONS.items():
+        if function is activation:
+            return name, activation
+    return getattr(activation, "__name__", type(activation).__name__), activation
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability p and scale the rest by 1/(1-p).
+
+    In ``eval()`` it is the identity. Masks come from ``tg.rand`` (reproducible under
+    ``tg.manual_seed``).
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        self.p = F.check_probability(p, "Dropout")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Flatten(Module):
+    """Merge the axes ``start_dim`` .. ``end_dim`` into one (by default all but the batch axis)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

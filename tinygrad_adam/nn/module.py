@@ -1,0 +1,436 @@
+"""``Module``, the base of every layer: it registers parameters, sub-modules and buffers by name.
+
+Names follow PyTorch: ``named_parameters()`` yields ``"0.weight"``, ``"encoder.1.bias"`` in the
+order the attributes were assigned, so optimizers, ``state_dict()`` and checkpoints agree on it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..backend import get_backend
+from ..tensor import DType, Tensor, _resolve_dtype
+
+
+class Parameter(Tensor):
+    """A tensor that a ``Module`` treats as a learnable weight: a leaf that requires grad.
+
+    ``Parameter(tensor)`` shares the tensor's data (no copy), as ``torch.nn.Parameter`` does.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True) -> None:
+        if isinstance(data, Tensor):
+            self.data, self._backend = data.data, data._backend
+            self.grad, self.grad_fn, self._version = None, None, 0
+            self.requires_grad = False
+        else:
+            super().__init__(data)
+        if self.dtype.kind != "f":
+            raise TypeError(f"a Parameter must be floating point, got {self.dtype}")
+        self.requires_grad_(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` found missing from, or extra in, the state."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models: subclasses set attributes in ``__init__`` and define ``forward``.
+
+    Assigning a ``Parameter`` or a ``Module`` to an attribute registers it under that name; tensors
+    that are state but not learnable (running statistics, class weights) are registered with
+    ``register_buffer``.
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # -- registration ------------------------------------------------------------------------
+    # Registered objects live both in their registry (for the traversals below) and in the
+    # instance __dict__, so that reading `self.weight` in forward costs a plain attribute lookup.
+    def __setattr__(self, name: str, value: Any) -> None:
+        state = self.__dict__
+        parameters, buffers, modules = state.get("_parameters"), state.get("_buffers"), state.get("_modules")
+        if parameters is None:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() has run: call super().__init__() first"
+            )
+        if isinstance(value, Parameter):
+            self._forget(name)
+            parameters[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            modules[name] = value
+        elif name in parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} to parameter {name!r} "
+                    "(a Parameter or None is expected)"
+                )
+            parameters[name] = None
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} to sub-module {name!r}")
+            modules[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign {type(value).__name__} to buffer {name!r}")
+            buffers[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self._forget(name)
+        object.__delattr__(self, name)
+
+    def _forget(self, name: str) -> None:
+        for registry in (self._parameters, self._buffers, self._modules):
+            registry.pop(name, None)
+        self._non_persistent_buffers.discard(name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or ``None``, a declared but absent parameter such as ``bias=False``)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter({name!r}) needs a Parameter or None, got {type(param).__name__}"
+            )
+        self._check_new_name(name)
+        self._forget(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register non-learnable state; persistent buffers are part of ``state_dict()``."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer({name!r}) needs a Tensor or None, got {type(tensor).__name__}")
+        self._check_new_name(name)
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers.add(name)
+        object.__setattr__(self, name, tensor)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module({name!r}) needs a Module, got {type(module).__name__}")
+        self._check_new_name(name)
+        self._forget(name)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    def _check_new_name(self, name: str) -> None:
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(f"invalid name {name!r}: a non-empty string without '.' is needed")
+
+    # -- traversal ---------------------------------------------------------------------------
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module, depth first, each once, with dotted names."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [
+                (f"{name}.{n}" if name else n, m) for n, m in module._modules.items() if m is not None
+            ]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, registry: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Tensor]]:
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
+            for name, member in getattr(module, registry).items():
+                if member is None or id(member) in seen:
+                    continue
+                seen.add(id(member))  # a shared (tied) tensor is listed once, under its first name
+                yield (f"{module_name}.{name}" if module_name else name), member
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted name, parameter)`` in registration order; tied parameters appear once."""
+        yield from self._named_members("_parameters", prefix, recurse)  # type: ignore[misc]
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        yield from self._named_members("_buffers", prefix, recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    # -- modes and gradients -----------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode here and in every sub-module (Dropout acts only in training)."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode) needs a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode, ``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (``False``) or unfreeze every parameter."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Drop the parameters' gradients (``None``), or with ``set_to_none=False`` zero them."""
+        for param in self.parameters():
+            if param.grad is None:
+                continue
+            if set_to_none:
+                param.grad = None
+            else:
+                with no_grad():
+                    param.grad = param.grad.detach().zero_()
+
+    # -- device and dtype --------------------------------------------------------------------
+    def to(self, device: str | None = None, dtype: DType | None = None) -> Module:
+        """Move (and/or cast) every parameter and buffer in place; returns ``self``.
+
+        The same ``Parameter`` objects are kept, with new data, so an optimizer built before the
+        move still holds them. Only floating-point tensors are cast, as in PyTorch.
+        """
+        backend = get_backend(device) if device is not None else None
+        dtype = _resolve_dtype(dtype)
+        if dtype is not None and dtype.kind != "f":
+            raise TypeError(f"Module.to(dtype=...) needs a floating-point dtype, got {dtype}")
+        with no_grad():
+            for tensor in [*self.parameters(), *self.buffers()]:
+                _move_in_place(tensor, backend, dtype)
+                if tensor.grad is not None:
+                    _move_in_place(tensor.grad, backend, dtype)
+        return self
+
+    def float(self) -> Module:
+        return self.to(dtype=np.float32)
+
+    def double(self) -> Module:
+        return self.to(dtype=np.float64)
+
+    def cpu(self) -> Module:
+        return self.to("cpu")
+
+    # -- saving and loading ------------------------------------------------------------------
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name, in registration order.
+
+        Values are detached copies: a snapshot that later training does not change, whichever way
+        an optimizer writes its parameters (PyTorch hands out aliases instead). ``keep_vars=True``
+        gives the parameter objects themselves.
+        """
+        state: OrderedDict[str, Tensor] = OrderedDict()
+        for module_name, module in self.named_modules(prefix):
+            dot = f"{module_name}." if module_name else ""
+            members = [*module._parameters.items()]
+            members += [(n, b) for n, b in module._buffers.items() if n not in module._non_persistent_buffers]
+            for name, tensor in members:
+                if tensor is not None:
+                    state[dot + name] = tensor if keep_vars else _copy(tensor)
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy ``state_dict`` (Tensors or NumPy arrays) into the parameters and buffers, in place.
+
+        Each value goes onto its parameter's device. A shape or dtype mismatch always raises
+        ``RuntimeError``; with ``strict=True`` (the default) so do missing and unexpected keys. All
+        problems are named in one message. Returns the missing and unexpected keys.
+        """
+        own = self.state_dict(keep_vars=True)
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        problems = []
+        if strict:
+            problems += [f"missing key {k!r}" for k in missing]
+            problems += [f"unexpected key {k!r}" for k in unexpected]
+        arrays = {}
+        for name, target in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            if isinstance(value, Tensor):
+                shape, dtype = value.shape, value.dtype
+            elif isinstance(value, (np.ndarray, np.generic)):
+                shape, dtype = tuple(np.shape(value)), np.asarray(value).dtype
+            else:
+                problems.append(f"{name!r}: expected a Tensor or NumPy array, got {type(value).__name__}")
+                continue
+            if shape != target.shape:
+                problems.append(f"{name!r}: shape {shape} in the state, {target.shape} in the model")
+            elif dtype != target.dtype:
+                problems.append(f"{name!r}: dtype {dtype} in the state, {target.dtype} in the model")
+            else:
+                arrays[name] = value
+        if problems:
+            raise RuntimeError(
+                f"error(s) loading state_dict into {type(self).__name__}:\n  " + "\n  ".join(problems)
+            )
+        with no_grad():
+            for name, value in arrays.items():
+                target = own[name]
+                backend = target._backend
+                if isinstance(value, Tensor) and value._backend is backend:
+                    data = backend.xp.asarray(value.data, copy=True)
+                else:
+                    host = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+                    data = backend.asarray(np.array(host, copy=True))
+                target.data = data
+                target._version += 1
+        return IncompatibleKeys(missing, unexpected)
+
+    # -- description -------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The settings shown inside this module's parentheses in its repr."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, module in self._modules.items():
+            child = repr(module).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {child}")
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        head = f"{type(self).__name__}(" + (f"{extra}" if extra else "")
+        return head + "\n" + "\n".join(lines) + "\n)"
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """How many numbers the parameters hold (each tied parameter counted once)."""
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    def summary(self) -> str:
+        """A table of each module that owns parameters: its name, type, parameter shapes and count."""
+        rows = [("name", "type", "parameters", "count")]
+        seen: set[int] = set()
+        for name, module in self.named_modules():
+            own = [(n, p) for n, p in module._parameters.items() if p is not None and id(p) not in seen]
+            if not own:
+                continue
+            seen.update(id(p) for _, p in own)
+            shapes = ", ".join(f"{n} {tuple(p.shape)}" for n, p in own)
+            rows.append((name or "(root)", type(module).__name__, shapes, f"{sum(p.size for _, p in own):,}"))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+
+        def render(row: tuple[str, ...]) -> str:
+            return "  ".join(
+                cell.rjust(width) if i == 3 else cell.ljust(width)
+                for i, (cell, width) in enumerate(zip(row, widths))
+            ).rstrip()
+
+        rule = "-" * len(render(rows[0]))
+        total, trainable = self.num_parameters(), self.num_parameters(trainable_only=True)
+        body = [render(rows[0]), rule, *(render(row) for row in rows[1:]), rule]
+        body += [f"total parameters: {total:,}", f"trainable parameters: {trainable:,}"]
+        return f"{type(self).__name__}\n" + "\n".join(body)
+
+
+def _copy(tensor: Tensor) -> Tensor:
+    """A detached copy on the same device."""
+    return Tensor._wrap(tensor._backend.xp.asarray(tensor.data, copy=True), tensor._backend)
+
+
+def _move_in_place(tensor: Tensor, backend: Any, dtype: np.dtype | None) -> None:
+    """Give ``tensor`` new data on ``backend`` (None: where it is) cast to ``dtype`` (floats only)."""
+    changed = False
+    if backend is not None and backend is not tensor._backend:
+        tensor.data = backend.asarray(tensor.numpy())
+        tensor._backend = backend
+        changed = True
+    if dtype is not None and tensor.dtype.kind == "f" and tensor.dtype != dtype:
+        tensor.data = tensor._backend.xp.astype(tensor.data, tensor._backend.native_dtype(dtype))
+        changed = True
+    if changed:
+        tensor._version += 1
+
+
+class Sequential(Module):
+    """Modules applied one after another: ``Sequential(Dense(4, 8, activation="relu"), Dense(8, 1))``.
+
+    Also takes an ``OrderedDict`` of named modules. Indexing gives a module, slicing a new
+    ``Sequential`` sharing the same modules.
+    """
+
+    def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], (dict, OrderedDict)):
+            for name, module in modules[0].items():
+                self._add(name, module)
+        else:
+            for index, module in enumerate(modules):
+                self._add(str(index), module)
+
+    def _add(self, name: str, module: Any) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"Sequential entries must be Modules, got {type(module).__name__} for entry {name!r}"
+            )
+        self.add_module(name, module)
+
+    def forward(self, x: Any) -> Any:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def append(self, module: Module) -> Sequential:
+        self._add(str(len(self._modules)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        items = list(self._modules.items())
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(items[index]))
+        if not -len(items) <= index < len(items):
+            raise IndexError(f"index {index} is out of range for a Sequential of {len(items)} modules")
+        return items[index][1]
