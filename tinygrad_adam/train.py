@@ -1,0 +1,763 @@
+"""A Keras-like training loop on the PyTorch-like pieces: ``fit``, ``evaluate``, callbacks, resuming.
+
+``history = fit(model, loss_fn, optimizer, train_loader, epochs=10, val_loader=val_loader)`` runs the
+usual loop (zero_grad, forward, loss, backward, step) over every batch, shows a progress bar with the
+running loss and accuracy, validates after each epoch, steps the learning-rate scheduler, and calls
+the callbacks (``EarlyStopping``, ``ModelCheckpoint``, your own ``Callback``). ``save_training_state``
+/ ``load_training_state`` store everything a run depends on, so that a resumed run continues the
+uninterrupted one bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .autograd import no_grad
+from .tensor import Tensor
+
+KNOWN_METRICS = ("accuracy",)
+_CLASSIFICATION_LOSSES = {"CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"}
+_REGRESSION_LOSSES = {"MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss"}
+TRAINING_STATE_VERSION = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Accuracy
+
+
+def count_correct(outputs: Tensor, targets: Tensor, from_logits: bool | None = None) -> int:
+    """How many of the batch's predictions are right, on the device (one host transfer).
+
+    Class scores of shape (N, C) are compared by argmax with integer labels (N,) or with one-hot
+    or probability targets (N, C). Binary outputs of shape (N,) or (N, 1) are thresholded: at 0 for
+    logits, at 0.5 for probabilities; ``from_logits=None`` guesses logits when a value lies outside
+    [0, 1]. Targets of binary outputs are 0/1 labels (any dtype).
+    """
+    backend, xp = outputs._backend, outputs._backend.xp
+    n = outputs.shape[0] if outputs.ndim else 0
+    if outputs.ndim == 0 or targets.ndim == 0 or targets.shape[0] != n:
+        raise ValueError(
+            f"accuracy: outputs of shape {outputs.shape} do not match targets of shape {targets.shape}"
+        )
+    binary = outputs.ndim == 1 or (outputs.ndim == 2 and outputs.shape[1] == 1)
+    if binary:
+        if targets.size != n:
+            raise ValueError(
+                f"accuracy: binary outputs of shape {outputs.shape} need one 0/1 target per sample, "
+                f"got targets of shape {targets.shape}"
+            )
+        scores = xp.reshape(outputs.data, (n,))
+        if from_logits is None:
+            from_logits = bool(backend.to_numpy(xp.any((scores < 0.0) | (scores > 1.0))))
+        predicted = scores > (0.0 if from_logits else 0.5)
+        labels = xp.reshape(targets.data, (n,))
+        actual = labels > 0.5 if targets.dtype.kind == "f" else labels != 0
+    elif outputs.ndim == 2:
+        predicted = xp.argmax(outputs.data, axis=1)
+        if targets.ndim == 1 and targets.dtype.kind in "iu":
+            actual = targets.data
+        elif targets.shape == outputs.shape:
+            actual = xp.argmax(targets.data, axis=1)
+        else:
+            raise ValueError(
+                f"accuracy: class scores of shape {outputs.shape} need integer labels of shape ({n},) "
+                f"or one-hot targets of shape {outputs.shape}, "
+                f"got {targets.dtype} targets of shape {targets.shape}"
+            )
+    else:
+        raise ValueError(
+            f"accuracy needs class scores (N, C) or binary outputs (N,) / (N, 1), got shape {outputs.shape}"
+        )
+    hits = xp.sum(xp.astype(predicted == actual, backend.native_dtype(np.dtype("int64"))))
+    return int(backend.to_numpy(hits))
+
+
+def accuracy(outputs: Tensor, targets: Tensor, from_logits: bool | None = None) -> float:
+    """The fraction of right predictions (see ``count_correct`` for the output shapes understood)."""
+    n = outputs.shape[0] if outputs.ndim else 0
+    if n == 0:
+        raise ValueError("accuracy of an empty batch is undefined")
+    return count_correct(outputs, targets, from_logits) / n
+
+
+def _binary_from_logits(loss_fn: Any) -> bool | None:
+    """Whether binary outputs are logits, as far as the loss function tells."""
+    name = type(loss_fn).__name__
+    if "WithLogits" in name:
+        return True
+    if name == "BCELoss":
+        return False
+    return None
+
+
+def _resolve_metrics(metrics: str | Sequence[str], loss_fn: Any, first_targets: Tensor) -> tuple[str, ...]:
+    """``"auto"``: accuracy for classification losses (or, with an unknown loss, integer labels)."""
+    if metrics == "auto":
+        name = type(loss_fn).__name__ if loss_fn is not None else None
+        if name in _CLASSIFICATION_LOSSES:
+            return ("accuracy",)
+        if name in _REGRESSION_LOSSES:
+            return ()
+        return ("accuracy",) if first_targets.dtype.kind in "iub" else ()
+    return tuple(metrics)
+
+
+def _check_metrics(metrics: str | Sequence[str]) -> None:
+    if metrics == "auto":
+        return
+    if isinstance(metrics, str) or not isinstance(metrics, Iterable):
+        raise TypeError(
+            f'metrics must be "auto" or a sequence of metric names such as ("accuracy",), got {metrics!r}'
+        )
+    for name in metrics:
+        if name not in KNOWN_METRICS:
+            raise ValueError(f"unknown metric {name!r}: known metrics are {', '.join(KNOWN_METRICS)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# History
+
+
+class History:
+    """Per-epoch metrics of a ``fit`` run, as in Keras: ``history.history["val_loss"][-1]``.
+
+    ``history["loss"]`` is short for ``history.history["loss"]``; ``history.epoch`` lists the epoch
+    indices (0-based) the values belong to.
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def append(self, epoch: int, logs: Mapping[str, float]) -> None:
+        self.epoch.append(int(epoch))
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+
+    def __getitem__(self, key: str) -> list[float]:
+        try:
+            return self.history[key]
+        except KeyError:
+            raise KeyError(
+                f"no metric {key!r} in this history; it has {', '.join(self.history) or 'none'}"
+            ) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.history
+
+    def keys(self) -> Iterable[str]:
+        return self.history.keys()
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, metrics={list(self.history)})"
+
+    def state_dict(self) -> dict[str, Any]:
+        """Arrays that ``tg.save`` can store (float64 keeps every Python float exactly)."""
+        return {
+            "epoch": np.asarray(self.epoch, dtype=np.int64),
+            "metrics": {key: np.asarray(values, dtype=np.float64) for key, values in self.history.items()},
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        self.epoch = [int(e) for e in np.asarray(state["epoch"]).reshape(-1).tolist()]
+        self.history = {
+            key: [float(v) for v in np.asarray(values).reshape(-1).tolist()]
+            for key, values in state["metrics"].items()
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Callbacks
+
+
+@dataclass
+class TrainingRun:
+    """What a running ``fit`` exposes to its callbacks; set ``stop_training = True`` to stop it."""
+
+    model: Any
+    loss_fn: Any
+    optimizer: Any
+    train_loader: Any
+    epochs: int
+    history: History
+    val_loader: Any = None
+    scheduler: Any = None
+    epoch: int = 0
+    stop_training: bool = False
+    verbose: bool = True
+    callbacks: list[Any] = field(default_factory=list)
+
+    def log(self, message: str) -> None:
+        """Print a message unless ``fit`` was asked to be silent."""
+        if self.verbose:
+            print(message, flush=True)
+
+
+class Callback:
+    """Hooks into ``fit``: override the ones you need; ``self.run`` is the ``TrainingRun``.
+
+    Epoch indices are 0-based; ``logs`` holds the metrics known at that point (at the end of an
+    epoch: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``, ``seconds``; after a batch:
+    the running ``loss`` and ``accuracy`` of the epoch so far).
+    """
+
+    run: TrainingRun
+
+    def set_run(self, run: TrainingRun) -> None:
+        self.run = run
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        pass
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        pass
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        pass
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        pass
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        pass
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        pass
+
+
+class _Monitor:
+    """Tracks the best value of one logged metric; ``mode="auto"`` maximises accuracies."""
+
+    def __init__(self, monitor: str, mode: str, min_delta: float) -> None:
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f'mode must be "auto", "min" or "max", got {mode!r}')
+        if not min_delta >= 0:
+            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
+        if mode == "auto":
+            mode = "max" if "acc" in monitor else "min"
+        self.monitor, self.mode, self.min_delta = monitor, mode, float(min_delta)
+        self.best = math.inf if mode == "min" else -math.inf
+
+    def value(self, logs: Mapping[str, float] | None) -> float:
+        if not logs or self.monitor not in logs:
+            known = ", ".join(logs or ()) or "none"
+            hint = " (val_* metrics need a val_loader)" if self.monitor.startswith("val_") else ""
+            raise ValueError(f"cannot monitor {self.monitor!r}: this run logs {known}{hint}")
+        return float(logs[self.monitor])
+
+    def improved(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+
+def _copy_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: Tensor(value) if isinstance(value, Tensor) else value for key, value in state.items()}
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
+
+    With ``restore_best_weights=True`` the model ends the run with the weights of its best epoch
+    (whether or not the run stopped early). ``stopped_epoch`` is the 0-based epoch it stopped after
+    (None if it did not), ``best`` and ``best_epoch`` the best value seen and its epoch.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        mode: str = "auto",
+        patience: int = 0,
+        min_delta: float = 0.0,
+        restore_best_weights: bool = False,
+    ) -> None:
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+            raise ValueError(f"patience must be a non-negative integer, got {patience!r}")
+        self._monitor = _Monitor(monitor, mode, min_delta)
+        self.monitor, self.mode = monitor, self._monitor.mode
+        self.patience = patience
+        self.restore_best_weights = restore_best_weights
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._monitor.best = math.inf if self.mode == "min" else -math.inf
+        self.wait = 0
+        self.best_epoch: int | None = None
+        self.stopped_epoch: int | None = None
+        self._best_weights: dict[str, Any] | None = None
+
+    @property
+    def best(self) -> float:
+        return self._monitor.best
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        value = self._monitor.value(logs)
+        if self._monitor.improved(value):
+            self._monitor.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self._best_weights = _copy_state(self.run.model.state_dict())
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            self.run.stop_training = True
+            self.run.log(
+                f"Early stopping after epoch {epoch + 1}: {self.monitor} has not improved on "
+                f"{self.best:.4g} (epoch {self.best_epoch + 1 if self.best_epoch is not None else '-'}) "
+                f"for {self.wait} epoch(s)"
+            )
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.restore_best_weights and self._best_weights is not None:
+            self.run.model.load_state_dict(self._best_weights)
+            self.run.log(
+                f"Restored the weights of epoch {self.best_epoch + 1} ({self.monitor} {self.best:.4g})"
+            )
+
+
+class ModelCheckpoint(Callback):
+    """Save after each epoch (or only on improvement of ``monitor`` with ``save_best_only``).
+
+    By default the file holds the whole training state (``save_training_state``: model, optimizer,
+    scheduler, loader, RNG, history), so ``load_training_state`` can resume the run from it; with
+    ``save_weights_only=True`` only ``model.state_dict()`` (load it with ``tg.load``). ``path`` may
+    hold ``{epoch}`` (1-based) and metric fields, e.g. ``"ckpt-{epoch:02d}-{val_loss:.3f}.npz"``.
+    ``extra`` (plain data, such as the settings that built the model) is stored with the state.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        monitor: str = "val_loss",
+        mode: str = "auto",
+        save_best_only: bool = False,
+        save_weights_only: bool = False,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.extra = dict(extra) if extra else None
+        self._monitor = _Monitor(monitor, mode, 0.0)
+        self.monitor = monitor
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.saved_paths: list[str] = []
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._monitor.best = math.inf if self._monitor.mode == "min" else -math.inf
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if self.save_best_only:
+            value = self._monitor.value(logs)
+            if not self._monitor.improved(value):
+                return
+            self._monitor.best = value
+        path = self.path.format(epoch=epoch + 1, **(logs or {}))
+        run = self.run
+        if self.save_weights_only:
+            from .checkpoint import save
+
+            save(run.model.state_dict(), path)
+        else:
+            save_training_state(
+                path,
+                model=run.model,
+                optimizer=run.optimizer,
+                epoch=epoch + 1,
+                scheduler=run.scheduler,
+                train_loader=run.train_loader,
+                history=run.history,
+                extra=self.extra,
+            )
+        self.saved_paths.append(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The loop
+
+
+def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
+    """A loader's batch -> (model inputs, targets): the last field is the target."""
+    if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+        raise TypeError(
+            "fit and evaluate need batches of the form (inputs, targets) (or (*inputs, targets)); "
+            f"the loader yielded {type(batch).__name__}"
+            + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else "")
+        )
+    return tuple(batch[:-1]), batch[-1]
+
+
+def _scalar_loss(loss: Any) -> Tensor:
+    if not isinstance(loss, Tensor):
+        raise TypeError(f"loss_fn must return a Tensor, got {type(loss).__name__}")
+    if loss.size != 1:
+        raise ValueError(
+            f"loss_fn must return a scalar, got a tensor of shape {loss.shape}: use reduction='mean' "
+            "(or 'sum') rather than 'none'"
+        )
+    return loss
+
+
+class _EpochMeter:
+    """Running, sample-weighted means of the loss and the accuracy over one pass of a loader."""
+
+    def __init__(self, loss_fn: Any, metrics: str | Sequence[str]) -> None:
+        self.loss_fn, self.requested = loss_fn, metrics
+        self.metrics: tuple[str, ...] | None = None
+        self.from_logits = _binary_from_logits(loss_fn)
+        self.samples = self.batches = self.correct = 0
+        self.loss_sum = 0.0
+
+    def update(self, outputs: Tensor, targets: Tensor, loss: Tensor | None) -> None:
+        if self.metrics is None:
+            self.metrics = _resolve_metrics(self.requested, self.loss_fn, targets)
+        n = targets.shape[0] if targets.ndim else 1
+        self.samples += n
+        self.batches += 1
+        if loss is not None:
+            self.loss_sum += loss.item() * n
+        if "accuracy" in self.metrics:
+            self.correct += count_correct(outputs, targets, self.from_logits)
+
+    def results(self) -> dict[str, float]:
+        logs = {}
+        if self.loss_fn is not None and self.samples:
+            logs["loss"] = self.loss_sum / self.samples
+        if self.metrics and "accuracy" in self.metrics and self.samples:
+            logs["accuracy"] = self.correct / self.samples
+        return logs
+
+
+def _loader_description(loader: Any) -> str:
+    parts = []
+    dataset = getattr(loader, "dataset", None)
+    if dataset is not None and hasattr(dataset, "__len__"):
+        parts.append(f"{len(dataset)} samples")
+    for name in ("batch_size", "drop_last"):
+        if hasattr(loader, name):
+            parts.append(f"{name}={getattr(loader, name)}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _set_mode(model: Any, training: bool) -> None:
+    if training:
+        model.train()
+    else:
+        model.eval()
+
+
+def evaluate(
+    model: Any, loader: Iterable[Any], loss_fn: Any = None, metrics: str | Sequence[str] = "auto"
+) -> dict[str, float]:
+    """Mean loss (when ``loss_fn`` is given) and accuracy of ``model`` over ``loader``.
+
+    Runs under ``no_grad`` with the model in eval mode (dropout off), then puts the model back in
+    the mode it was in. Returns ``{"loss": ..., "accuracy": ...}`` with the entries that apply.
+    """
+    _check_metrics(metrics)
+    was_training = getattr(model, "training", False)
+    meter = _EpochMeter(loss_fn, metrics)
+    _set_mode(model, False)
+    try:
+        with no_grad():
+            for batch in loader:
+                inputs, targets = _split_batch(batch)
+                outputs = model(*inputs)
+                loss = _scalar_loss(loss_fn(outputs, targets)) if loss_fn is not None else None
+                meter.update(outputs, targets, loss)
+    finally:
+        _set_mode(model, was_training)
+    if meter.batches == 0:
+        raise ValueError(f"evaluate: the loader yielded no batches{_loader_description(loader)}")
+    return meter.results()
+
+
+def _display_mode(verbose: bool | int | None) -> str:
+    """``"bar"`` (a terminal), ``"lines"`` (one line per epoch, for logs) or ``"silent"``."""
+    if verbose is None or verbose is True or verbose == 1:
+        return "bar" if sys.stdout.isatty() else "lines"
+    if verbose is False or verbose == 0:
+        return "silent"
+    if verbose == 2:
+        return "lines"
+    raise ValueError(f"verbose must be None (auto), True/False, 0, 1 or 2, got {verbose!r}")
+
+
+def _format_logs(logs: Mapping[str, float]) -> str:
+    parts = []
+    for key, value in logs.items():
+        if key == "seconds":
+            continue
+        parts.append(f"{key}: {value:.4g}" if key == "lr" else f"{key}: {value:.4f}")
+    return " - ".join(parts)
+
+
+def _format_seconds(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.1f}s"
+
+
+def _current_lr(optimizer: Any) -> float:
+    groups = getattr(optimizer, "param_groups", None)
+    if groups:
+        return float(groups[0]["lr"])
+    return float("nan")
+
+
+def _step_scheduler(scheduler: Any, logs: Mapping[str, float], monitor: str | None) -> None:
+    from .optim.lr_scheduler import ReduceLROnPlateau
+
+    if isinstance(scheduler, ReduceLROnPlateau):
+        key = monitor or ("val_loss" if "val_loss" in logs else "loss")
+        if key not in logs:
+            raise ValueError(f"ReduceLROnPlateau cannot monitor {key!r}: this run logs {', '.join(logs)}")
+        scheduler.step(logs[key])
+    else:
+        scheduler.step()
+
+
+def _check_positive_int(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def fit(
+    model: Any,
+    loss_fn: Callable[[Tensor, Tensor], Tensor],
+    optimizer: Any,
+    train_loader: Iterable[Any],
+    epochs: int,
+    val_loader: Iterable[Any] | None = None,
+    scheduler: Any = None,
+    callbacks: Sequence[Callback] = (),
+    metrics: str | Sequence[str] = "auto",
+    verbose: bool | int | None = None,
+    start_epoch: int = 0,
+    history: History | None = None,
+    scheduler_monitor: str | None = None,
+) -> History:
+    """Train ``model`` for the epochs ``start_epoch .. epochs - 1`` and return the ``History``.
+
+    Each batch ``(inputs, targets)`` of ``train_loader`` runs ``optimizer.zero_grad()``,
+    ``loss_fn(model(inputs), targets).backward()``, ``optimizer.step()``. After each epoch: evaluate
+    on ``val_loader`` (``val_loss``, ``val_accuracy``), step ``scheduler`` (``ReduceLROnPlateau``
+    gets ``scheduler_monitor``, by default ``val_loss`` or else ``loss``; other schedulers step once
+    per epoch), append to the history (``loss``, ``accuracy``, ``val_*``, ``lr`` used in the epoch,
+    ``seconds``), then call the callbacks. ``metrics="auto"`` tracks accuracy for classification
+    losses (or, with an unknown loss, integer labels); pass ``()`` or ``("accuracy",)`` to choose.
+
+    ``epochs`` is the index to stop at, as Keras' ``initial_epoch``: a run resumed after 3 of 10
+    epochs passes ``start_epoch=3, epochs=10`` (and its ``history`` to append to).
+    ``verbose``: None or True shows a tqdm bar per epoch on a terminal and one plain line per epoch
+    otherwise (logs, pipes, CI); 2 always prints lines; False or 0 prints nothing.
+    """
+    epochs = _check_positive_int("epochs", epochs, 1)
+    start_epoch = _check_positive_int("start_epoch", start_epoch, 0)
+    if start_epoch >= epochs:
+        raise ValueError(
+            f"start_epoch ({start_epoch}) must be smaller than epochs ({epochs}): nothing to train"
+        )
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    for name in ("zero_grad", "step"):
+        if not callable(getattr(optimizer, name, None)):
+            raise TypeError(f"optimizer must have zero_grad() and step(), got {type(optimizer).__name__}")
+    _check_metrics(metrics)
+    callbacks = list(callbacks)
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(f"callbacks must be Callback instances, got {type(callback).__name__}")
+    display = _display_mode(verbose)
+    history = history if history is not None else History()
+    run = TrainingRun(
+        model=model,
+        loss_fn=loss_fn,
+        optimizer=optimizer,
+        train_loader=train_loader,
+        epochs=epochs,
+        history=history,
+        val_loader=val_loader,
+        scheduler=scheduler,
+        epoch=start_epoch,
+        verbose=display != "silent",
+        callbacks=callbacks,
+    )
+    for callback in callbacks:
+        callback.set_run(run)
+    for callback in callbacks:
+        callback.on_train_begin()
+    for epoch in range(start_epoch, epochs):
+        run.epoch = epoch
+        for callback in callbacks:
+            callback.on_epoch_begin(epoch)
+        started = time.perf_counter()
+        lr = _current_lr(optimizer)
+        bar = _progress_bar(train_loader, epoch, epochs) if display == "bar" else None
+        try:
+            logs = _train_one_epoch(run, metrics, bar)
+            if val_loader is not None:
+                for key, value in evaluate(model, val_loader, loss_fn, metrics).items():
+                    logs[f"val_{key}"] = value
+            logs["lr"] = lr
+            logs["seconds"] = time.perf_counter() - started
+            if bar is not None:
+                bar.set_postfix_str(_format_logs(logs), refresh=False)
+        finally:
+            if bar is not None:
+                bar.close()
+        if display == "lines":
+            print(
+                f"Epoch {epoch + 1}/{epochs} - {_format_seconds(logs['seconds'])} - {_format_logs(logs)}",
+                flush=True,
+            )
+        if scheduler is not None:
+            _step_scheduler(scheduler, logs, scheduler_monitor)
+        history.append(epoch, logs)
+        for callback in callbacks:
+            callback.on_epoch_end(epoch, dict(logs))
+        if run.stop_training:
+            break
+    for callback in callbacks:
+        callback.on_train_end()
+    return history
+
+
+def _progress_bar(loader: Any, epoch: int, epochs: int) -> Any:
+    from tqdm import tqdm  # imported here so that `import tinygrad_adam` stays light
+
+    total = len(loader) if hasattr(loader, "__len__") else None
+    return tqdm(
+        total=total, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", file=sys.stdout, dynamic_ncols=True
+    )
+
+
+def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -> dict[str, float]:
+    model, optimizer, loss_fn, callbacks = run.model, run.optimizer, run.loss_fn, run.callbacks
+    meter = _EpochMeter(loss_fn, metrics)
+    model.train()
+    for batch_index, batch in enumerate(run.train_loader):
+        for callback in callbacks:
+            callback.on_train_batch_begin(batch_index)
+        inputs, targets = _split_batch(batch)
+        optimizer.zero_grad()
+        outputs = model(*inputs)
+        loss = _scalar_loss(loss_fn(outputs, targets))
+        loss.backward()
+        optimizer.step()
+        with no_grad():
+            meter.update(outputs.detach(), targets, loss)
+        if bar is not None or callbacks:
+            running = meter.results()
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(_format_logs(running), refresh=False)
+            for callback in callbacks:
+                callback.on_train_batch_end(batch_index, running)
+    if meter.batches == 0:
+        raise ValueError(
+            f"train_loader yielded no batches in epoch {run.epoch + 1}{_loader_description(run.train_loader)}"
+        )
+    if not math.isfinite(meter.loss_sum):
+        run.log(f"warning: the training loss of epoch {run.epoch + 1} is {meter.loss_sum / meter.samples}")
+    return meter.results()
+
+
+# ---------------------------------------------------------------------------------------------
+# Resuming
+
+
+@dataclass
+class ResumePoint:
+    """What ``load_training_state`` hands back: the next epoch to run and the history so far."""
+
+    epoch: int
+    history: History
+    extra: dict[str, Any]
+
+
+def save_training_state(
+    path: str,
+    *,
+    model: Any,
+    optimizer: Any,
+    epoch: int,
+    scheduler: Any = None,
+    train_loader: Any = None,
+    history: History | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Save all a run depends on, after ``epoch`` epochs, with ``tg.save`` (atomic ``.npz``).
+
+    That is the model and optimizer ``state_dict``s, the scheduler's and the training loader's
+    (shuffling order) states, every device's random state (dropout), the history and ``extra``
+    (plain data such as command-line settings).
+    """
+    from .checkpoint import save
+    from .rng import get_rng_state
+
+    state: dict[str, Any] = {
+        "format": "tinygrad_adam.training_state",
+        "version": TRAINING_STATE_VERSION,
+        "epoch": _check_positive_int("epoch", epoch, 0),
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "rng": get_rng_state(),
+        "history": (history or History()).state_dict(),
+    }
+    if scheduler is not None:
+        state["scheduler"] = scheduler.state_dict()
+    if train_loader is not None and hasattr(train_loader, "state_dict"):
+        state["train_loader"] = train_loader.state_dict()
+    if extra:
+        state["extra"] = dict(extra)
+    save(state, path)
+
+
+def load_training_state(
+    path: str,
+    *,
+    model: Any,
+    optimizer: Any = None,
+    scheduler: Any = None,
+    train_loader: Any = None,
+    restore_rng: bool = True,
+) -> ResumePoint:
+    """Restore what ``save_training_state`` wrote into fresh objects built as the saved ones were.
+
+    Continue with ``fit(..., start_epoch=point.epoch, history=point.history)``. Pieces passed here
+    but missing from the file raise an error, so a resume never silently starts from scratch.
+    """
+    from .checkpoint import load
+    from .rng import set_rng_state
+
+    state = load(path)
+    if not isinstance(state, dict) or state.get("format") != "tinygrad_adam.training_state":
+        raise ValueError(f"{path} is not a training state written by save_training_state")
+    if state.get("version") != TRAINING_STATE_VERSION:
+        raise ValueError(
+            f"{path} holds training state version {state.get('version')}, "
+            f"this version reads version {TRAINING_STATE_VERSION}"
+        )
+    for name, target in (("scheduler", scheduler), ("train_loader", train_loader)):
+        if target is not None and name not in state:
+            raise ValueError(f"{path} holds no {name} state, but a {name} was given to restore")
+    model.load_state_dict(state["model"])
+    if optimizer is not None:
+        optimizer.load_state_dict(state["optimizer"])
+    if scheduler is not None:
+        scheduler.load_state_dict(state["scheduler"])
+    if train_loader is not None:
+        train_loader.load_state_dict(state["train_loader"])
+    if restore_rng:
+        set_rng_state(state["rng"])
+    history = History()
+    history.load_state_dict(state["history"])
+    return ResumePoint(epoch=int(state["epoch"]), history=history, extra=dict(state.get("extra", {})))
