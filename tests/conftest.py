@@ -10,7 +10,10 @@ import tinygrad_adam as tg
 
 # Few examples, no deadline: each example runs finite differences, and the strict backend is slow.
 settings.register_profile(
-    "tinygrad_adam", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "tinygrad_adam",
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("tinygrad_adam")
 

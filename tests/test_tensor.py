@@ -314,6 +314,16 @@ def test_new_axes_and_ellipsis_backward():
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 0, 1], [0, 0, 1]])
 
 
+def test_indexing_fewer_axes_than_the_tensor_has_works_forward_backward_and_in_place():
+    x = tg.tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
+    (x[1] * tg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 0, 0], [1, 2, 3]])
+    t = tg.zeros(2, 3)
+    t[0] = tg.tensor([1.0, 2.0, 3.0])
+    t[1, 1:] = 5.0
+    np.testing.assert_array_equal(t.numpy(), [[1, 2, 3], [0, 5, 5]])
+
+
 def test_setitem_writes_values_like_numpy():
     a = np.arange(6.0, dtype=np.float32)
     t = tg.tensor(a.copy())

@@ -747,26 +747,31 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
-    """Turn an index's Tensors, lists and NumPy arrays into device arrays; say if any is advanced."""
+    """Turn an index's Tensors, lists and NumPy arrays into device arrays; say if any is advanced.
+
+    An index that names fewer axes than the tensor has gets a trailing ``...`` (NumPy implies it;
+    the Array API demands it), unless a boolean mask, which must stand alone there, is part of it.
+    """
     parts = index if isinstance(index, tuple) else (index,)
-    converted, advanced = [], False
+    converted, advanced, has_mask = [], False, False
     for part in parts:
         if isinstance(part, Tensor):
             _same_device(tensor, part, "indexing")
             if _is_float(part.dtype):
                 raise IndexError(f"tensors used as indices must be integer or boolean, not {part.dtype}")
             converted.append(part.data)
-            advanced = True
+            advanced, has_mask = True, has_mask or part.dtype == bool_
         elif isinstance(part, (list, np.ndarray)):
             array = np.asarray(part)
             if array.dtype.kind not in "iub":
                 raise IndexError(f"arrays used as indices must be integer or boolean, not {array.dtype}")
             converted.append(tensor._backend.asarray(array))
-            advanced = True
+            advanced, has_mask = True, has_mask or array.dtype == bool_
         else:
             converted.append(part)
-    result = tuple(converted) if isinstance(index, tuple) else converted[0]
-    return result, advanced
+    if has_mask or any(part is Ellipsis for part in converted):
+        return (tuple(converted) if isinstance(index, tuple) else converted[0]), advanced
+    return (*converted, Ellipsis), advanced
 
 
 # ---------------------------------------------------------------------------------------------
