@@ -1,0 +1,216 @@
+"""Fashion-MNIST and MNIST from their four official IDX files, returned as Keras returns them.
+
+``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (N, 28, 28), labels uint8 of shape (N,).
+The files are searched, in order, in ``root``, in ``$TINYGRAD_ADAM_DATA``, and in the folder of the
+system package (Debian's ``dataset-fashion-mnist`` puts Fashion-MNIST in
+``/usr/share/datasets/fashion-mnist/``); a ``fashion-mnist``/``mnist`` subfolder of ``root`` or
+``$TINYGRAD_ADAM_DATA`` counts too. Files may be gzipped or not, and named ``train-images-idx3-ubyte``
+or ``train-images.idx3-ubyte``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .idx import read_idx
+
+DATA_ENV = "TINYGRAD_ADAM_DATA"
+SYSTEM_DATASETS = Path("/usr/share/datasets")  # where Debian's dataset-* packages install
+IMAGE_SIZE = (28, 28)
+NUM_CLASSES = 10
+FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class IdxImageSet:
+    """Where an MNIST-like dataset lives and how to check a download of it."""
+
+    title: str
+    folder_name: str  # the usual folder name: under $TINYGRAD_ADAM_DATA, root and /usr/share/datasets
+    url: str  # the official files are url + FILE + ".gz"
+    md5: dict[str, str]  # FILE -> MD5 of ...
+    md5_of_decompressed: bool  # ... the decompressed file (True) or the downloaded .gz (False)
+    how_to_install: str  # a system package to install first, if there is one
+
+    @property
+    def system_folder(self) -> Path:
+        return SYSTEM_DATASETS / self.folder_name
+
+
+FASHION_MNIST = IdxImageSet(
+    title="Fashion-MNIST",
+    folder_name="fashion-mnist",
+    url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    md5={
+        "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+        "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
+        "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
+        "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
+    },
+    md5_of_decompressed=True,
+    how_to_install="on Debian or Ubuntu `sudo apt-get install dataset-fashion-mnist`, or ",
+)
+
+MNIST = IdxImageSet(
+    title="MNIST",
+    folder_name="mnist",
+    url="https://ossci-datasets.s3.amazonaws.com/mnist/",
+    md5={
+        "train-images-idx3-ubyte": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        "train-labels-idx1-ubyte": "d53e105ee54ea40749a09fcbcd1e9432",
+        "t10k-images-idx3-ubyte": "9fb629c4189551a2d022fa330f9573f3",
+        "t10k-labels-idx1-ubyte": "ec29112dd5afa0611ce80d1b7f02629c",
+    },
+    md5_of_decompressed=False,
+    how_to_install="",
+)
+
+
+def load_fashion_mnist(root: str | os.PathLike | None = None, download: bool = False) -> tuple[Split, Split]:
+    """Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017): 60,000 + 10,000 images of 10 kinds of clothing.
+
+    Class names: ``FASHION_MNIST_CLASSES``. ``download=True`` fetches the official files into ``root``
+    (or ``$TINYGRAD_ADAM_DATA``, or ``~/.cache/tinygrad_adam/fashion-mnist``) when none are found.
+    """
+    return load_idx_image_set(FASHION_MNIST, root, download)
+
+
+def load_mnist(root: str | os.PathLike | None = None, download: bool = False) -> tuple[Split, Split]:
+    """MNIST (LeCun, Bottou, Bengio and Haffner, 1998): 60,000 + 10,000 handwritten digits."""
+    return load_idx_image_set(MNIST, root, download)
+
+
+def _spellings(name: str) -> list[str]:
+    dotted = name.replace("-idx", ".idx")  # train-images.idx3-ubyte, as some copies name them
+    return [name, f"{name}.gz", dotted, f"{dotted}.gz"]
+
+
+def _search_folders(dataset: IdxImageSet, root: str | os.PathLike | None) -> list[tuple[Path | None, str]]:
+    """(folder, why it is searched) in search order; folder None for an unset $TINYGRAD_ADAM_DATA."""
+    folders: list[tuple[Path | None, str]] = []
+    if root is not None:
+        folders += [(Path(root), "root"), (Path(root) / dataset.folder_name, "root")]
+    environment = os.environ.get(DATA_ENV)
+    if environment:
+        folders += [
+            (Path(environment), f"${DATA_ENV}"),
+            (Path(environment) / dataset.folder_name, f"${DATA_ENV}"),
+        ]
+    else:
+        folders.append((None, f"${DATA_ENV} is not set"))
+    folders.append((dataset.system_folder, "system package folder"))
+    return folders
+
+
+def _files_in(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """The dataset files found in ``folder`` and the names of those missing."""
+    found, missing = {}, []
+    for name in FILES:
+        paths = [folder / spelling for spelling in _spellings(name) if (folder / spelling).is_file()]
+        if paths:
+            found[name] = paths[0]
+        else:
+            missing.append(name)
+    return found, missing
+
+
+def load_idx_image_set(
+    dataset: IdxImageSet, root: str | os.PathLike | None = None, download: bool = False
+) -> tuple[Split, Split]:
+    """Find, read and check the four IDX files of ``dataset`` (see the module docstring)."""
+    report = []
+    for folder, reason in _search_folders(dataset, root):
+        if folder is None or not folder.is_dir():
+            report.append(f"  - {reason}" if folder is None else f"  - {folder} ({reason}): no such folder")
+            continue
+        found, missing = _files_in(folder)
+        if not missing:
+            return _read_splits(dataset, found)
+        report.append(f"  - {folder} ({reason}): missing {', '.join(missing)}")
+    if download:
+        if root is not None:
+            target = Path(root)
+        else:
+            base = os.environ.get(DATA_ENV) or Path.home() / ".cache" / "tinygrad_adam"
+            target = Path(base) / dataset.folder_name
+        download_idx_image_set(dataset, target)
+        return _read_splits(dataset, _files_in(target)[0])
+    raise FileNotFoundError(
+        f"{dataset.title} not found. Looked for {', '.join(FILES)} (optionally .gz, or spelled like "
+        f"train-images.idx3-ubyte) in:\n" + "\n".join(report) + "\n"
+        f"To get the files: {dataset.how_to_install}download the four .gz files from {dataset.url} into a "
+        f"folder and pass root=FOLDER (or set {DATA_ENV}=FOLDER), or pass download=True."
+    )
+
+
+def _read_splits(dataset: IdxImageSet, paths: dict[str, Path]) -> tuple[Split, Split]:
+    return tuple(
+        _read_pair(dataset, paths[f"{split}-images-idx3-ubyte"], paths[f"{split}-labels-idx1-ubyte"])
+        for split in ("train", "t10k")
+    )
+
+
+def _read_pair(dataset: IdxImageSet, images_path: Path, labels_path: Path) -> Split:
+    images, labels = read_idx(images_path), read_idx(labels_path)
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != IMAGE_SIZE:
+        raise ValueError(
+            f"{images_path}: expected {dataset.title} images, uint8 of shape (N, 28, 28) "
+            f"(IDX magic number 2051), got {images.dtype} of shape {images.shape}"
+        )
+    if labels.dtype != np.uint8 or labels.ndim != 1:
+        raise ValueError(
+            f"{labels_path}: expected {dataset.title} labels, uint8 of shape (N,) (IDX magic number 2049), "
+            f"got {labels.dtype} of shape {labels.shape}"
+        )
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(
+            f"{dataset.title}: {images_path} holds {images.shape[0]} images but {labels_path} holds "
+            f"{labels.shape[0]} labels"
+        )
+    if labels.size and labels.max() >= NUM_CLASSES:
+        raise ValueError(f"{labels_path}: label {labels.max()} is out of range 0..{NUM_CLASSES - 1}")
+    return images, labels
+
+
+def download_idx_image_set(dataset: IdxImageSet, folder: Path) -> None:
+    """Fetch the four official .gz files into ``folder``, checking each MD5 before keeping it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        url = f"{dataset.url}{name}.gz"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            compressed = response.read()
+        checked = gzip.decompress(compressed) if dataset.md5_of_decompressed else compressed
+        digest = hashlib.md5(checked).hexdigest()
+        if digest != dataset.md5[name]:
+            raise ValueError(f"download of {url} is damaged: MD5 {digest}, expected {dataset.md5[name]}")
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as file:
+            file.write(compressed)
+        os.replace(file.name, folder / f"{name}.gz")
