@@ -1,7 +1,9 @@
-"""The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt, differentiable, from Array-API operations only.
+"""The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt and erfc(x) = 1 - erf(x), differentiable, from
+Array-API operations only.
 
-The Array API has no ``erf``, and exact GELU needs one. This is W. J. Cody's CALERF (Netlib SPECFUN):
-rational Chebyshev approximations on three intervals of |x|, good to about 1e-16 relative in float64.
+The Array API has no ``erf``, and exact GELU needs one (as x/2 erfc(-x/√2), exact in the tails).
+This is W. J. Cody's CALERF (Netlib SPECFUN): rational Chebyshev approximations on three intervals
+of |x|, good to about 1e-15 relative in float64 (erf and erfc both).
 W. J. Cody, "Rational Chebyshev approximations for the error function", Math. Comp. 23 (1969) 631-638.
 """
 
@@ -36,8 +38,12 @@ _Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1, 6.
 SMALL, LARGE = 0.46875, 4.0
 
 
-def erf_array(xp: Any, x: Any) -> Any:
-    """erf of a device array; all three intervals are evaluated and ``where`` picks per element."""
+def _cody(xp: Any, x: Any) -> tuple[Any, Any, Any]:
+    """(|x|, erf(x) for |x| <= 0.46875, erfc(|x|) for |x| > 0.46875), each valid on its interval.
+
+    All three intervals are evaluated for every element (inputs clipped into each interval, so no
+    overflow or division by zero happens) and the callers pick per element with ``where``.
+    """
     y = xp.abs(x)
 
     # |x| <= 0.46875: erf directly (an odd rational function, so the sign comes with x).
@@ -65,9 +71,7 @@ def erf_array(xp: Any, x: Any) -> Any:
     ratio = (ONE_OVER_SQRT_PI - inv_sq * (num + _P[4]) / (den + _Q[4])) / large
     erfc_large = _times_exp_minus_square(xp, large, ratio)
 
-    erfc = xp.where(y <= LARGE, erfc_mid, erfc_large)
-    erf_abs = (0.5 - erfc) + 0.5
-    return xp.where(y <= SMALL, erf_small, xp.where(x < 0, -erf_abs, erf_abs))
+    return y, erf_small, xp.where(y <= LARGE, erfc_mid, erfc_large)
 
 
 def _times_exp_minus_square(xp: Any, y: Any, value: Any) -> Any:
@@ -75,6 +79,19 @@ def _times_exp_minus_square(xp: Any, y: Any, value: Any) -> Any:
     rounded = xp.floor(y * 16) / 16
     delta = (y - rounded) * (y + rounded)
     return xp.exp(-rounded * rounded) * xp.exp(-delta) * value
+
+
+def erf_array(xp: Any, x: Any) -> Any:
+    """erf of a device array."""
+    y, erf_small, erfc_abs = _cody(xp, x)
+    erf_abs = (0.5 - erfc_abs) + 0.5
+    return xp.where(y <= SMALL, erf_small, xp.where(x < 0, -erf_abs, erf_abs))
+
+
+def erfc_array(xp: Any, x: Any) -> Any:
+    """erfc(x) = 1 - erf(x) of a device array, accurate where it is tiny (large positive x)."""
+    y, erf_small, erfc_abs = _cody(xp, x)
+    return xp.where(y <= SMALL, 1 - erf_small, xp.where(x < 0, 2 - erfc_abs, erfc_abs))
 
 
 class Erf(Function):
@@ -88,8 +105,29 @@ class Erf(Function):
         return (grad * (-(x * x)).exp() * TWO_OVER_SQRT_PI,)
 
 
+class Erfc(Function):
+    """erfc(x) = 1 - erf(x); d/dx erfc(x) = -2/√π e^(-x²)."""
+
+    def forward(self, a: Any) -> Any:
+        return erfc_array(self.xp, a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        return (grad * (-(x * x)).exp() * -TWO_OVER_SQRT_PI,)
+
+
+def _check_float(x: Tensor, name: str) -> None:
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name} needs a floating-point tensor, got {x.dtype}")
+
+
 def erf(x: Tensor) -> Tensor:
     """The error function, elementwise (floating-point tensors)."""
-    if x.dtype.kind != "f":
-        raise TypeError(f"erf needs a floating-point tensor, got {x.dtype}")
+    _check_float(x, "erf")
     return Erf.apply(x)
+
+
+def erfc(x: Tensor) -> Tensor:
+    """The complementary error function 1 - erf(x), without cancellation where it is tiny."""
+    _check_float(x, "erfc")
+    return Erfc.apply(x)

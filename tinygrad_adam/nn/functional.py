@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, _same_device, int64, rand, where
-from .erf import erf
+from .erf import erf, erfc
 
 __all__ = [
     "binary_cross_entropy",
@@ -23,6 +23,7 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "erf",
+    "erfc",
     "gelu",
     "l1_loss",
     "leaky_relu",
@@ -47,50 +48,52 @@ BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy
 # Activations
 
 
-def relu(x: Tensor) -> Tensor:
+def relu(input: Tensor) -> Tensor:
     """max(x, 0)."""
-    return x.relu()
+    return input.relu()
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x for x > 0, negative_slope · x otherwise."""
-    return where(x > 0, x, x * negative_slope)
+    return where(input > 0, input, input * negative_slope)
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x)."""
-    return x.sigmoid()
+    return input.sigmoid()
 
 
-def tanh(x: Tensor) -> Tensor:
-    return x.tanh()
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
 
 
 SQRT_HALF = math.sqrt(0.5)
 SQRT_TWO_OVER_PI = math.sqrt(2 / math.pi)
 
 
-def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x Φ(x) = x/2 (1 + erf(x/√2)) (Hendrycks & Gimpel, 2016).
 
     ``approximate="tanh"`` gives x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))), as in PyTorch.
+    Both are evaluated without cancellation for negative x, where 1 + erf and 1 + tanh are tiny:
+    1 + erf(z) = erfc(-z) and 1 + tanh(z) = 2 σ(2z).
     """
     if approximate == "none":
-        return x * 0.5 * (1 + erf(x * SQRT_HALF))
+        return input * 0.5 * erfc(input * -SQRT_HALF)
     if approximate == "tanh":
-        inner = (x + x * x * x * 0.044715) * SQRT_TWO_OVER_PI
-        return x * 0.5 * (1 + inner.tanh())
+        inner = (input + input * input * input * 0.044715) * (2 * SQRT_TWO_OVER_PI)
+        return input * inner.sigmoid()
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def softmax(x: Tensor, dim: int = -1) -> Tensor:
+def softmax(input: Tensor, dim: int = -1) -> Tensor:
     """e^x / Σ e^x along ``dim`` (shifted by the max, so large logits do not overflow)."""
-    return x.softmax(axis=dim)
+    return input.softmax(axis=dim)
 
 
-def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     """x - log Σ e^x along ``dim``, computed stably."""
-    return x.log_softmax(axis=dim)
+    return input.log_softmax(axis=dim)
 
 
 class Log1p(Function):
@@ -103,8 +106,8 @@ class Log1p(Function):
         return (grad / (1 + self.inputs[0]),)
 
 
-def log1p(x: Tensor) -> Tensor:
-    return Log1p.apply(x)
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(input)
 
 
 class LogSigmoid(Function):
@@ -118,22 +121,22 @@ class LogSigmoid(Function):
         return (grad * (-self.inputs[0]).sigmoid(),)
 
 
-def logsigmoid(x: Tensor) -> Tensor:
-    return LogSigmoid.apply(x)
+def logsigmoid(input: Tensor) -> Tensor:
+    return LogSigmoid.apply(input)
 
 
 # ---------------------------------------------------------------------------------------------
 # Layers
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x Wᵀ + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
-    if x.shape[-1:] != weight.shape[1:]:
+    if input.shape[-1:] != weight.shape[1:]:
         raise ValueError(
-            f"linear: input of shape {x.shape} does not fit a weight of shape {weight.shape} "
+            f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "
             f"(the input's last dimension must be {weight.shape[-1]})"
         )
-    out = x @ weight.transpose()
+    out = input @ weight.transpose()
     return out if bias is None else out + bias
 
 
@@ -144,7 +147,7 @@ def check_probability(p: Any, name: str) -> float:
     return float(p)
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
 
     The scaling keeps E[output] = x, so evaluation (``training=False``) is the identity. The mask
@@ -152,10 +155,10 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """
     p = check_probability(p, "dropout")
     if not training or p == 0:
-        return x
-    draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
-    keep = rand(*x.shape, dtype=draw_dtype, device=x.device) >= p
-    return x * (keep.astype(x.dtype) * (1 / (1 - p)))
+        return input
+    draw_dtype = input.dtype if input.dtype in (np.float32, np.float64) else np.float32
+    keep = rand(*input.shape, dtype=draw_dtype, device=input.device) >= p
+    return input * (keep.astype(input.dtype) * (1 / (1 - p)))
 
 
 def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
