@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -215,3 +217,10 @@ def test_pickled_content_is_never_loaded(tmp_path):
 def test_missing_file_is_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError, match="nowhere.npz"):
         tg.load(tmp_path / "nowhere.npz")
+
+
+def test_tg_save_and_load_are_top_level_names_loaded_on_first_use():
+    assert tg.save is checkpoint.save and tg.load is checkpoint.load
+    probe = "import sys, tinygrad_adam; print('tinygrad_adam.checkpoint' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -114,7 +114,7 @@ def test_shuffling_without_a_seed_follows_tg_manual_seed():
     assert first == again != other
 
 
-def test_resuming_a_loader_mid_epoch_reproduces_the_remaining_batches():
+def test_resuming_a_loader_mid_epoch_reproduces_the_remaining_batches(tmp_path):
     x, y = _features_and_labels(50)
     uninterrupted = DataLoader(TensorDataset(x, y), batch_size=8, shuffle=True, seed=5)
     expected = [_label_batches(uninterrupted) for _ in range(3)]
@@ -125,8 +125,9 @@ def test_resuming_a_loader_mid_epoch_reproduces_the_remaining_batches():
     for _, labels in interrupted:
         partial.append(labels.numpy().tolist())
         if len(partial) == 3:
-            state = interrupted.state_dict()
+            tg.save({"loader": interrupted.state_dict()}, tmp_path / "loader.npz")
             break
+    state = tg.load(tmp_path / "loader.npz")["loader"]
 
     resumed = DataLoader(TensorDataset(x, y), batch_size=8, shuffle=True, seed=999)
     resumed.load_state_dict(state)
