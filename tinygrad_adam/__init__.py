@@ -42,7 +42,14 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "functional"}
 # Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
-_LAZY_NAMES = {"save": "checkpoint", "load": "checkpoint", "get_rng_state": "rng", "set_rng_state": "rng"}
+_LAZY_NAMES = {
+    "save": "checkpoint",
+    "load": "checkpoint",
+    "get_rng_state": "rng",
+    "set_rng_state": "rng",
+    "fit": "train",
+    "evaluate": "train",
+}
 
 
 def __getattr__(name: str) -> Any:
