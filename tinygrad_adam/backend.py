@@ -222,9 +222,15 @@ class CupyBackend(Backend):
         try:
             count = cupy.cuda.runtime.getDeviceCount()
         except Exception as error:  # CUDA driver missing or broken
-            raise RuntimeError(f"device 'cuda:{index}': CuPy found no usable GPU ({error})") from error
+            raise RuntimeError(
+                f"device 'cuda:{index}': CuPy found no usable GPU ({error}); check the driver, or "
+                f"{GPU_EXTRA_HINT} matching it"
+            ) from error
         if index >= count:
-            raise RuntimeError(f"device 'cuda:{index}' does not exist: CuPy sees {count} GPU(s)")
+            raise RuntimeError(
+                f"device 'cuda:{index}' does not exist: CuPy sees {count} GPU(s) ({GPU_EXTRA_HINT} "
+                "on a machine with a GPU)"
+            )
         self.name = f"cuda:{index}"
         self.xp = cupy_namespace
         self.is_host = False
