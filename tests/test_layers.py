@@ -1,0 +1,333 @@
+"""Specification of tg.nn's layers and activations: Dense, Dropout, Flatten, ReLU ... GELU, erf,
+and the initialisers. Every layer is gradient-checked in float64."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+import tinygrad_adam.nn.functional as F
+from tinygrad_adam import nn
+
+# -- Dense ------------------------------------------------------------------------------------------
+
+
+def test_dense_has_torch_linear_shapes_and_computes_x_wt_plus_b(rng: np.random.Generator) -> None:
+    layer = nn.Dense(3, 2)
+    assert layer.weight.shape == (2, 3) and layer.bias.shape == (2,)
+    with tg.no_grad():
+        layer.bias.copy_(tg.tensor([0.5, -1.0]))
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    expected = x @ layer.weight.numpy().T + layer.bias.numpy()
+    np.testing.assert_allclose(layer(tg.tensor(x)).numpy(), expected, rtol=1e-6)
+
+
+def test_dense_applies_batch_dimensions_and_no_bias() -> None:
+    layer = nn.Dense(3, 5, bias=False)
+    assert layer.bias is None and [n for n, _ in layer.named_parameters()] == ["weight"]
+    assert layer(tg.randn(2, 7, 3)).shape == (2, 7, 5)
+
+
+@pytest.mark.parametrize(
+    "name, reference",
+    [
+        ("relu", lambda z: np.maximum(z, 0)),
+        ("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z)),
+        ("sigmoid", lambda z: 1 / (1 + np.exp(-z))),
+        ("tanh", np.tanh),
+        (
+            "gelu",
+            lambda z: z * 0.5 * np.array([math.erfc(-v / math.sqrt(2)) for v in z.ravel()]).reshape(z.shape),
+        ),
+        ("softmax", lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True)),
+        ("log_softmax", lambda z: z - np.log(np.exp(z).sum(-1, keepdims=True))),
+        ("linear", lambda z: z),
+    ],
+)
+def test_dense_activation_by_name(name: str, reference, rng: np.random.Generator) -> None:
+    layer = nn.Dense(3, 4, activation=name, dtype=tg.float64)
+    x = rng.standard_normal((5, 3))
+    pre = x @ layer.weight.numpy().T + layer.bias.numpy()
+    np.testing.assert_allclose(layer(tg.tensor(x)).numpy(), reference(pre), rtol=1e-12, atol=1e-15)
+
+
+def test_dense_activation_as_callable_or_module() -> None:
+    x = tg.randn(2, 3)
+    by_function = nn.Dense(3, 2, activation=lambda z: z * 2)
+    pre = x.numpy() @ by_function.weight.numpy().T
+    np.testing.assert_allclose(by_function(x).numpy(), 2 * pre, rtol=1e-6)
+    by_module = nn.Dense(3, 2, activation=nn.LeakyReLU(0.2))
+    assert "(activation): LeakyReLU(negative_slope=0.2)" in repr(by_module)
+    assert by_module._init_name == "he_normal"
+
+
+def test_dense_rejects_unknown_activation_and_bad_sizes() -> None:
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        nn.Dense(2, 2, activation="swish")
+    with pytest.raises(ValueError, match="in_features must be a positive integer"):
+        nn.Dense(0, 2)
+    with pytest.raises(ValueError, match="out_features"):
+        nn.Dense(2, 2.5)
+
+
+def test_dense_wrong_input_width_names_shapes_and_layer() -> None:
+    layer = nn.Dense(3, 2)
+    with pytest.raises(ValueError, match=r"Dense\(in_features=3, out_features=2\): input of shape \(4, 5\)"):
+        layer(tg.randn(4, 5))
+    with pytest.raises(ValueError, match="expects 3 features"):
+        layer(tg.tensor(1.0))
+
+
+def test_dense_dtype_mismatch_names_the_layer() -> None:
+    layer = nn.Dense(3, 2, dtype=tg.float64)
+    with pytest.raises(TypeError, match=r"Dense\(in_features=3, out_features=2\): .*dtype mismatch"):
+        layer(tg.randn(1, 3))
+
+
+def test_linear_is_dense() -> None:
+    assert nn.Linear is nn.Dense
+
+
+@pytest.mark.parametrize("activation", [None, "relu", "tanh", "sigmoid", "gelu", "leaky_relu", "softmax"])
+def test_dense_gradcheck(activation: str | None) -> None:
+    """Gradients of the layer's computation with respect to input, weight and bias, in float64."""
+    layer = nn.Dense(3, 2, activation=activation, dtype=tg.float64)
+    x = tg.randn(4, 3, dtype=tg.float64)
+
+    def dense(x: tg.Tensor, weight: tg.Tensor, bias: tg.Tensor) -> tg.Tensor:
+        """The layer's forward with its parameters swapped for gradcheck's leaves."""
+        with tg.no_grad():
+            layer.weight.copy_(weight.detach())
+            layer.bias.copy_(bias.detach())
+        out = F.linear(x, weight, bias)
+        reference = out if layer._activation is None else layer._activation(out)
+        np.testing.assert_array_equal(layer(x).numpy(), reference.numpy())
+        return reference
+
+    assert tg.gradcheck(dense, [x, layer.weight.detach(), layer.bias.detach()])
+    assert tg.gradcheck(layer, [x])
+
+
+# -- initialisation -----------------------------------------------------------------------------------
+
+
+def test_default_init_is_he_for_relu_family_and_glorot_otherwise() -> None:
+    relu_layer = nn.Dense(400, 300, activation="relu", dtype=tg.float64)
+    std = relu_layer.weight.numpy().std()
+    assert abs(std - math.sqrt(2 / 400)) < 0.02 * math.sqrt(2 / 400)
+    np.testing.assert_array_equal(relu_layer.bias.numpy(), np.zeros(300))
+    tanh_layer = nn.Dense(400, 300, activation="tanh", dtype=tg.float64)
+    bound = math.sqrt(6 / 700)
+    w = tanh_layer.weight.numpy()
+    assert w.max() <= bound and w.min() >= -bound and w.max() > 0.99 * bound
+    assert abs(w.std() - bound / math.sqrt(3)) < 0.02 * bound
+
+
+def test_init_by_name_and_callable() -> None:
+    assert nn.Dense(3, 2, init="zeros").weight.numpy().max() == 0
+    he_uniform = nn.Dense(200, 100, init="he_uniform", dtype=tg.float64).weight.numpy()
+    assert np.abs(he_uniform).max() <= math.sqrt(6 / 200)
+    seen = []
+    layer = nn.Dense(3, 2, init=lambda w: seen.append(w.shape))
+    assert seen == [(2, 3)] and layer._init_name == "<lambda>"
+    xavier = nn.Dense(3, 2, init=nn.init.xavier_normal_)
+    assert xavier._init_name == "xavier_normal_"
+    with pytest.raises(ValueError, match="unknown init 'orthogonal'"):
+        nn.Dense(2, 2, init="orthogonal")
+
+
+def test_init_is_reproducible_under_manual_seed() -> None:
+    tg.manual_seed(7)
+    first = nn.Dense(5, 4).weight.numpy().copy()
+    tg.manual_seed(7)
+    second = nn.Dense(5, 4).weight.numpy()
+    np.testing.assert_array_equal(first, second)
+
+
+def test_leaky_relu_he_init_uses_the_slope_in_the_gain() -> None:
+    assert nn.init.calculate_gain("leaky_relu", 0.2) == pytest.approx(math.sqrt(2 / 1.04))
+    assert nn.init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
+    assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
+    w = tg.zeros(2000, 100, dtype=tg.float64)
+    nn.init.kaiming_normal_(w, a=0.2, nonlinearity="leaky_relu")
+    assert abs(w.numpy().std() - math.sqrt(2 / 1.04) / 10) < 0.01 * math.sqrt(2 / 1.04) / 10
+
+
+def test_fans_follow_pytorch_and_need_two_dimensions() -> None:
+    assert nn.init.fan_in_and_fan_out(tg.zeros(8, 3, 5, 5)) == (75, 200)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        nn.init.xavier_uniform_(tg.zeros(3))
+
+
+# -- Dropout ------------------------------------------------------------------------------------------
+
+
+def test_dropout_zeroes_about_p_and_scales_the_rest() -> None:
+    drop = nn.Dropout(0.25)
+    out = drop(tg.ones(200, 100)).numpy()
+    kept = out != 0
+    assert abs(1 - kept.mean() - 0.25) < 0.01
+    np.testing.assert_allclose(out[kept], 1 / 0.75)
+
+
+def test_dropout_is_identity_in_eval_and_for_p_zero() -> None:
+    x = tg.randn(10, 10)
+    drop = nn.Dropout(0.5).eval()
+    assert drop(x) is x
+    assert nn.Dropout(0.0)(x) is x
+    assert F.dropout(x, 0.5, training=False) is x
+
+
+def test_dropout_is_reproducible_under_manual_seed() -> None:
+    x = tg.ones(50)
+    tg.manual_seed(3)
+    first = nn.Dropout(0.5)(x).numpy()
+    tg.manual_seed(3)
+    np.testing.assert_array_equal(nn.Dropout(0.5)(x).numpy(), first)
+    assert not np.array_equal(nn.Dropout(0.5)(x).numpy(), first)
+
+
+def test_dropout_gradient_is_the_scaled_mask() -> None:
+    x = tg.ones(100, requires_grad=True)
+    out = nn.Dropout(0.4)(x)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), out.numpy())
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, "0.5", True])
+def test_dropout_validates_p(p) -> None:
+    with pytest.raises(ValueError, match="p must be a number in \\[0, 1\\)"):
+        nn.Dropout(p)
+
+
+# -- Flatten ------------------------------------------------------------------------------------------
+
+
+def test_flatten_keeps_the_batch_axis() -> None:
+    assert nn.Flatten()(tg.zeros(2, 3, 4)).shape == (2, 12)
+    assert nn.Flatten(0, 1)(tg.zeros(2, 3, 4)).shape == (6, 4)
+    assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
+
+
+# -- activations --------------------------------------------------------------------------------------
+
+ACTIVATION_MODULES = [
+    (nn.ReLU(), lambda z: np.maximum(z, 0)),
+    (nn.LeakyReLU(0.1), lambda z: np.where(z > 0, z, 0.1 * z)),
+    (nn.Sigmoid(), lambda z: 1 / (1 + np.exp(-z))),
+    (nn.Tanh(), np.tanh),
+    (nn.GELU(), lambda z: z * 0.5 * np.vectorize(math.erfc)(-z / math.sqrt(2))),
+    (nn.GELU("tanh"), lambda z: z / (1 + np.exp(-2 * math.sqrt(2 / math.pi) * (z + 0.044715 * z**3)))),
+    (nn.Softmax(dim=0), lambda z: np.exp(z) / np.exp(z).sum(0, keepdims=True)),
+    (nn.LogSoftmax(), lambda z: z - np.log(np.exp(z).sum(-1, keepdims=True))),
+]
+
+
+@pytest.mark.parametrize(
+    "module, reference", ACTIVATION_MODULES, ids=lambda m: repr(m) if isinstance(m, nn.Module) else ""
+)
+def test_activation_matches_closed_form(module: nn.Module, reference, rng: np.random.Generator) -> None:
+    z = rng.standard_normal((4, 5)) * 3
+    np.testing.assert_allclose(module(tg.tensor(z)).numpy(), reference(z), rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    "module, reference", ACTIVATION_MODULES, ids=lambda m: repr(m) if isinstance(m, nn.Module) else ""
+)
+def test_activation_gradcheck(module: nn.Module, reference) -> None:
+    x = tg.tensor(np.array([[-2.5, -0.7, 0.3, 1.9], [0.05, -0.05, 3.0, -4.0]]))
+    assert tg.gradcheck(module, [x])
+
+
+def test_gelu_is_exact_in_the_negative_tail() -> None:
+    # 1 + erf(x/√2) would cancel to 0 or one ulp here; the only error left is the rounding of x/√2,
+    # which erfc's condition number (about x²) turns into ~1e-13 relative at x = -37.
+    z = np.array([-8.25, -12.0, -20.0, -37.0])
+    expected = z * 0.5 * np.vectorize(math.erfc)(-z / math.sqrt(2))
+    np.testing.assert_allclose(F.gelu(tg.tensor(z)).numpy(), expected, rtol=1e-12)
+
+
+def test_gelu_gradient_is_phi_plus_x_density() -> None:
+    z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
+    x = tg.tensor(z, requires_grad=True)
+    F.gelu(x).sum().backward()
+    cdf = 0.5 * np.vectorize(math.erfc)(-z / math.sqrt(2))
+    density = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    np.testing.assert_allclose(x.grad.numpy(), cdf + z * density, rtol=1e-14, atol=1e-16)
+
+
+def test_gelu_second_derivative_through_create_graph() -> None:
+    z = np.array([-1.0, 0.2, 1.5])
+    x = tg.tensor(z, requires_grad=True)
+    (first,) = tg.grad(F.gelu(x).sum(), [x], create_graph=True)
+    (second,) = tg.grad(first.sum(), [x])
+    density = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    np.testing.assert_allclose(second.numpy(), density * (2 - z * z), rtol=1e-13)
+
+
+def test_activation_argument_validation() -> None:
+    with pytest.raises(ValueError, match="approximate"):
+        nn.GELU("fast")
+    with pytest.raises(ValueError, match="approximate"):
+        F.gelu(tg.zeros(1), approximate="erf")
+
+
+def test_leaky_relu_gradient_at_zero_is_the_slope() -> None:
+    x = tg.tensor([0.0, 1.0, -1.0], requires_grad=True)
+    F.leaky_relu(x, 0.2).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0.2, 1.0, 0.2])
+
+
+def test_activations_keep_float32() -> None:
+    x = tg.randn(3, 3)
+    for module, _ in ACTIVATION_MODULES:
+        assert module(x).dtype == tg.float32
+
+
+# -- erf ------------------------------------------------------------------------------------------------
+
+ERF_POINTS = np.concatenate(
+    [
+        np.linspace(-7, 7, 2801),
+        np.logspace(-300, 1.4, 400),
+        -np.logspace(-300, 1.4, 400),
+        [0.0, 0.46875, 4.0, np.nextafter(0.46875, 1), np.nextafter(4.0, 5), 26.0, 27.0, 1e10],
+    ]
+)
+
+
+def test_erf_matches_math_erf_to_float64_precision() -> None:
+    got = F.erf(tg.tensor(ERF_POINTS)).numpy()
+    expected = np.array([math.erf(v) for v in ERF_POINTS])
+    np.testing.assert_allclose(got, expected, rtol=1e-15, atol=0)
+
+
+def test_erfc_matches_math_erfc_in_the_tails() -> None:
+    points = np.concatenate([ERF_POINTS, np.linspace(5, 26, 211)])
+    got = F.erfc(tg.tensor(points)).numpy()
+    expected = np.array([math.erfc(v) for v in points])
+    np.testing.assert_allclose(got, expected, rtol=2e-15, atol=0)
+
+
+def test_erf_edge_values() -> None:
+    got = F.erf(tg.tensor(np.array([np.inf, -np.inf, np.nan, -0.0]))).numpy()
+    np.testing.assert_array_equal(got[:2], [1.0, -1.0])
+    assert np.isnan(got[2]) and got[3] == 0
+
+
+def test_erf_float32_and_errors() -> None:
+    x = np.linspace(-5, 5, 101, dtype=np.float32)
+    got = F.erf(tg.tensor(x))
+    assert got.dtype == tg.float32
+    np.testing.assert_allclose(got.numpy(), [math.erf(v) for v in x], atol=2e-7)
+    with pytest.raises(TypeError, match="floating-point"):
+        F.erf(tg.tensor([1, 2]))
+
+
+def test_erf_and_erfc_gradcheck() -> None:
+    x = tg.tensor(np.array([-3.0, -0.4, 0.0, 0.3, 0.5, 2.0, 4.5]))
+    assert tg.gradcheck(F.erf, [x])
+    assert tg.gradcheck(F.erfc, [x])
