@@ -239,6 +239,16 @@ def test_parameters_must_be_float_leaf_tensors_that_require_grad() -> None:
         OPTIM.Adam([param, param])
 
 
+def test_a_read_only_host_array_is_refused_as_a_parameter() -> None:
+    frozen = np.ones(2, np.float32)
+    frozen.flags.writeable = False
+    param = tg.tensor(frozen, requires_grad=True)
+    if param.device != "cpu" or param.data.flags.writeable:
+        pytest.skip("this tensor copied the array instead of sharing it")
+    with pytest.raises(ValueError, match="read-only"):
+        OPTIM.SGD([param], lr=0.1)
+
+
 def test_a_parameter_may_not_sit_in_two_groups() -> None:
     a, b = make_params(np.ones(2, np.float32), np.ones(2, np.float32))
     optimizer = OPTIM.SGD([a], lr=0.1)

@@ -247,6 +247,11 @@ def check_parameter(param: Any, position: int) -> None:
         )
     if not param.is_leaf:
         raise ValueError(f"parameter {position} (shape {param.shape}) is not a leaf tensor: it was computed")
+    if param._backend.is_host and not param.data.flags.writeable:
+        raise ValueError(
+            f"parameter {position} (shape {param.shape}) wraps a read-only NumPy array, but optimizers "
+            "update parameters in place: make the tensor from a copy"
+        )
 
 
 def check_gradient(param: Tensor) -> None:
