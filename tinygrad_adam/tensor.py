@@ -45,7 +45,8 @@ def _resolve_dtype(dtype: DType | None) -> np.dtype | None:
 def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
     """Host data -> NumPy array with PyTorch's dtype rules (Python floats become float32)."""
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        array = np.asarray(data)
+        # A copy, as torch.tensor makes: updating the tensor must never change the caller's array.
+        array = np.array(data, copy=True)
     else:
         array = np.asarray(data)
         if array.dtype == np.float64:
@@ -475,15 +476,20 @@ class Tensor:
             raise ValueError("clip needs at least one of min and max")
         if min is not None and max is not None and min > max:
             raise ValueError(f"clip got min={min} > max={max}")
-        return _ops().Clip.apply(self, low=min, high=max)
+        source = self
+        if not _is_float(self.dtype) and any(isinstance(b, (float, np.floating)) for b in (min, max)):
+            source = self.astype(default_float)  # float bounds make a float result, never float64
+        return _ops().Clip.apply(source, low=min, high=max)
 
     clamp = clip
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return _ops().Softmax.apply(self, axis=axis)
+        source = self if _is_float(self.dtype) else self.astype(default_float)
+        return _ops().Softmax.apply(source, axis=_axis_index(axis, self.ndim, "softmax"))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        return _ops().LogSoftmax.apply(self, axis=axis)
+        source = self if _is_float(self.dtype) else self.astype(default_float)
+        return _ops().LogSoftmax.apply(source, axis=_axis_index(axis, self.ndim, "log_softmax"))
 
     # -- reductions ----------------------------------------------------------------------------
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
@@ -535,7 +541,8 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
+        start = _axis_index(start_dim, self.ndim, "flatten")
+        end = _axis_index(end_dim, self.ndim, "flatten")
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1 :])
 
     def permute(self, *axes: Any) -> Tensor:
@@ -551,6 +558,7 @@ class Tensor:
         """Swap two axes (PyTorch's meaning); with no arguments, the last two."""
         if self.ndim < 2:
             return self
+        dim0, dim1 = _axis_index(dim0, self.ndim, "transpose"), _axis_index(dim1, self.ndim, "transpose")
         axes = list(range(self.ndim))
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return self.permute(*axes)
@@ -571,13 +579,13 @@ class Tensor:
     broadcast_to = expand
 
     def unsqueeze(self, axis: int) -> Tensor:
-        axis = axis % (self.ndim + 1)
+        axis = _axis_index(axis, self.ndim + 1, "unsqueeze")
         return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
 
     def squeeze(self, axis: int | None = None) -> Tensor:
         if axis is None:
             return self.reshape(*[n for n in self.shape if n != 1])
-        axis = axis % self.ndim
+        axis = _axis_index(axis, self.ndim, "squeeze")
         if self.shape[axis] != 1:
             return self
         return self.reshape(*self.shape[:axis], *self.shape[axis + 1 :])
@@ -733,6 +741,15 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
     return normal if isinstance(axis, (list, tuple)) else normal[0]
 
 
+def _axis_index(axis: Any, ndim: int, op: str) -> int:
+    """``axis`` in ``range(ndim)`` (negative axes count from the end); out of range is an error."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dimension(s)")
+    return int(axis) % ndim
+
+
 def _count(shape: tuple[int, ...], axis: Any) -> int:
     if axis is None:
         return int(np.prod(shape, dtype=np.int64))
@@ -865,12 +882,13 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("concatenate needs at least one tensor")
     first = tensors[0]
+    axis = _axis_index(axis, first.ndim, "concatenate")
     for other in tensors[1:]:
         _same_device(first, other, "concatenate")
         if other.dtype != first.dtype:
             raise TypeError(f"concatenate: dtype mismatch {first.dtype} vs {other.dtype}")
         if other.ndim != first.ndim or any(
-            n != m for i, (n, m) in enumerate(zip(first.shape, other.shape)) if i != axis % first.ndim
+            n != m for i, (n, m) in enumerate(zip(first.shape, other.shape)) if i != axis
         ):
             raise ValueError(
                 f"concatenate along axis {axis}: shapes {first.shape} and {other.shape} differ off that axis"
@@ -886,6 +904,7 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise ValueError("stack needs at least one tensor")
+    axis = _axis_index(axis, tensors[0].ndim + 1, "stack")
     for other in tensors[1:]:
         if other.shape != tensors[0].shape:
             raise ValueError(f"stack: all tensors need one shape, got {tensors[0].shape} and {other.shape}")
