@@ -128,6 +128,25 @@ def test_no_grad_as_a_decorator():
     assert tg.is_grad_enabled()
 
 
+def test_no_grad_decorates_without_parentheses_too():
+    @tg.no_grad
+    def double(t: tg.Tensor) -> tg.Tensor:
+        return t * 2
+
+    assert not double(tg.tensor([1.0], requires_grad=True)).requires_grad
+    assert tg.is_grad_enabled()
+
+
+def test_a_recursive_no_grad_function_restores_grad_mode():
+    @tg.no_grad()
+    def countdown(n: int) -> None:
+        if n:
+            countdown(n - 1)
+
+    countdown(3)
+    assert tg.is_grad_enabled()
+
+
 def test_no_grad_restores_the_mode_after_an_exception():
     with pytest.raises(KeyError), tg.no_grad():
         raise KeyError("boom")

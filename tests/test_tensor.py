@@ -238,6 +238,32 @@ def test_bad_shapes_raise_errors_naming_them():
         t.permute(0, 0)
 
 
+def test_axes_out_of_range_are_errors_not_wrapped_around():
+    t = tg.zeros(2, 3)
+    for call in (
+        lambda: t.unsqueeze(3),
+        lambda: t.squeeze(2),
+        lambda: t.flatten(2),
+        lambda: t.transpose(0, 2),
+        lambda: t.softmax(axis=2),
+        lambda: t.log_softmax(axis=-3),
+        lambda: tg.concatenate([t, t], axis=2),
+        lambda: tg.stack([t, t], axis=3),
+    ):
+        with pytest.raises(ValueError, match="axis -?[23] is out of range"):
+            call()
+    assert t.unsqueeze(-1).shape == (2, 3, 1) and tg.stack([t, t], axis=-1).shape == (2, 3, 2)
+
+
+def test_integer_inputs_to_float_functions_give_float32():
+    i = tg.tensor([1, 2])
+    for result in (i.exp(), i.log(), i.sqrt(), i.tanh(), i.sigmoid(), i.softmax(), i.log_softmax(), i.mean()):
+        assert result.dtype == tg.float32
+    assert i.clip(0.5, 1.5).dtype == tg.float32
+    np.testing.assert_array_equal(i.clip(0.5, 1.5).numpy(), [1.0, 1.5])
+    assert i.clip(0, 1).dtype == tg.int64
+
+
 # -- indexing --------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,15 @@ class _GradMode(contextlib.ContextDecorator):
 
     enabled: bool
 
+    def __new__(cls, function: Any = None) -> Any:
+        # `@no_grad` without parentheses decorates too, as in PyTorch.
+        instance = super().__new__(cls)
+        return instance(function) if callable(function) else instance
+
+    def _recreate_cm(self) -> _GradMode:
+        # A fresh object per decorated call, so recursive or concurrent calls keep their own state.
+        return type(self)()
+
     def __enter__(self) -> None:
         global _grad_enabled
         self._previous = _grad_enabled
