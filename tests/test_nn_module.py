@@ -121,6 +121,8 @@ def test_to_dtype_keeps_the_same_parameter_objects() -> None:
     assert all(a is b for a, b in zip(before, after))
     assert all(p.dtype == tg.float64 for p in after)
     assert model(tg.randn(2, 4, dtype=tg.float64)).dtype == tg.float64
+    model.to(tg.float32)
+    assert model.scale.dtype == tg.float32 and model.scale is before[0]
 
 
 def test_to_device_moves_parameters_grads_and_buffers_in_place(other_device: str) -> None:

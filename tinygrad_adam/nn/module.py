@@ -231,12 +231,15 @@ class Module:
                     param.grad = param.grad.detach().zero_()
 
     # -- device and dtype --------------------------------------------------------------------
-    def to(self, device: str | None = None, dtype: DType | None = None) -> Module:
+    def to(self, device: str | DType | None = None, dtype: DType | None = None) -> Module:
         """Move (and/or cast) every parameter and buffer in place; returns ``self``.
 
         The same ``Parameter`` objects are kept, with new data, so an optimizer built before the
-        move still holds them. Only floating-point tensors are cast, as in PyTorch.
+        move still holds them. Only floating-point tensors are cast, as in PyTorch, and as there
+        a dtype may come first: ``model.to(tg.float64)``.
         """
+        if device is not None and not isinstance(device, str):
+            device, dtype = None, device
         backend = get_backend(device) if device is not None else None
         dtype = _resolve_dtype(dtype)
         if dtype is not None and dtype.kind != "f":
