@@ -48,6 +48,8 @@ def test_non_scalar_backward_needs_a_gradient_of_the_output_shape():
         y.backward()
     with pytest.raises(ValueError, match=r"\(3,\) does not match.*\(2,\)"):
         y.backward(tg.tensor([1.0, 1.0, 1.0]))
+    with pytest.raises(TypeError, match="dtype float64 does not match the output's dtype float32"):
+        y.backward(tg.tensor(np.array([1.0, 1.0])))
     y.backward(tg.tensor([1.0, 10.0]))
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 30.0])
 

@@ -621,6 +621,8 @@ def _initial_grad(output: Tensor, grad: Any) -> Tensor:
     grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=output.dtype, device=output.device)
     if grad.shape != output.shape:
         raise ValueError(f"grad of shape {grad.shape} does not match the output's shape {output.shape}")
+    if grad.dtype != output.dtype:
+        raise TypeError(f"grad of dtype {grad.dtype} does not match the output's dtype {output.dtype}")
     _same_device(output, grad, "backward")
     return grad
 
