@@ -495,3 +495,25 @@ def test_matmul_matches_numpy_for_vectors_matrices_and_batches():
         a, b = rng.standard_normal(sa).astype(np.float32), rng.standard_normal(sb).astype(np.float32)
         np.testing.assert_allclose((tg.tensor(a) @ tg.tensor(b)).numpy(), a @ b, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose((tg.tensor(a) @ b).numpy(), a @ b, rtol=1e-5, atol=1e-6)
+
+
+def test_tensor_from_numpy_copies_so_updates_never_change_the_callers_array():
+    source = np.ones(3)
+    t = tg.tensor(source)
+    t.add_(1.0)
+    np.testing.assert_array_equal(source, np.ones(3))
+
+
+def test_tensors_and_models_deepcopy_and_pickle_by_value():
+    import copy
+    import pickle
+
+    t = tg.tensor([1.0, 2.0], requires_grad=True)
+    restored = pickle.loads(pickle.dumps(t))
+    assert restored.requires_grad and restored.device == t.device
+    np.testing.assert_array_equal(restored.numpy(), t.numpy())
+    model = tg.nn.Sequential(tg.nn.Dense(3, 2))
+    clone = copy.deepcopy(model)
+    assert type(clone[0].weight) is type(model[0].weight)
+    assert clone[0].weight is not model[0].weight
+    np.testing.assert_array_equal(clone[0].weight.numpy(), model[0].weight.numpy())

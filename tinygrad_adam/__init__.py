@@ -40,7 +40,7 @@ from .tensor import (
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "functional"}
+_SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng"}
 # Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
 _LAZY_NAMES = {
     "save": "checkpoint",

@@ -200,6 +200,11 @@ class Tensor:
             )
         return bool(self.item())
 
+    def __reduce__(self) -> tuple:
+        # Pickle and deepcopy by value: host data, dtype, device name and requires_grad (a leaf
+        # copy, as torch's deepcopy of a leaf); the backend module itself cannot be pickled.
+        return (_rebuild, (type(self), self.numpy(), self.device, self.requires_grad))
+
     def detach(self) -> Tensor:
         """The same data, cut from the graph."""
         return Tensor._wrap(self.data, self._backend)
@@ -601,6 +606,11 @@ class Tensor:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers shared by the ops
+
+
+def _rebuild(cls: type, data: np.ndarray, device: str, requires_grad: bool) -> Tensor:
+    tensor = Tensor(data, requires_grad=requires_grad, device=device)
+    return tensor if cls is Tensor else cls(tensor, requires_grad=requires_grad)
 
 
 def _ops() -> Any:
