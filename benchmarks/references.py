@@ -170,7 +170,12 @@ class BandwidthFloor:
 # PyTorch
 
 
+USE_TORCH = True  # run.py --no-torch sets it False
+
+
 def torch_available() -> bool:
+    if not USE_TORCH:
+        return False
     try:
         import torch  # noqa: F401
     except ImportError:

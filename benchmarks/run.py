@@ -151,8 +151,9 @@ def bench_optim(args: argparse.Namespace, report: Report) -> None:
         grads = [rng.standard_normal(s, dtype=np.float32) for s in shapes]
         params = sum(a.size for a in arrays)
         builders: dict[str, Any] = {}
-        available = ours.available_optimizers()
-        missing = [name for name in ours.OPTIMIZERS if name not in available]
+        wanted = args.optimizers.split(",") if args.optimizers else list(ours.OPTIMIZERS)
+        available = [name for name in ours.available_optimizers() if name in wanted]
+        missing = [name for name in wanted if name not in available]
         for name in available:
             builders[f"tg.optim.{name}"] = lambda name=name, a=arrays, g=grads: ours.optimizer_step(
                 name, a, g
@@ -496,6 +497,12 @@ def main() -> None:
         "--only", default=",".join(BENCHMARKS), help="comma-separated subset of " + ", ".join(BENCHMARKS)
     )
     parser.add_argument("--quick", action="store_true", help="fewer samples and repeats (a smoke run)")
+    parser.add_argument(
+        "--optimizers", help="optimizers of tg.optim to run in 'optim' (default: all), e.g. Adam,SGD"
+    )
+    parser.add_argument(
+        "--no-torch", action="store_true", help="leave PyTorch out even where it is installed"
+    )
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=1000, help=argparse.SUPPRESS)
     parser.add_argument("--samples", type=int, default=60_000, help=argparse.SUPPRESS)
@@ -507,6 +514,7 @@ def main() -> None:
     unknown = sorted(set(chosen) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    references.USE_TORCH = not args.no_torch
     started = time.time()
     report = Report()
     runners = {

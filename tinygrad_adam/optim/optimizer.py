@@ -16,6 +16,7 @@ import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor, full
+from .flat import FlatGroup
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -27,6 +28,10 @@ class Optimizer:
     hyperparameters that override ``defaults`` for that group. ``optimizer.state[param]`` is a dict
     of the tensors the rule keeps for ``param`` (PyTorch's names: ``exp_avg``, ``momentum_buffer``, ...).
     """
+
+    # On the CPU, step each group through flat buffers after its first step (flat.py): the same
+    # results bit for bit, in a few large operations. False keeps the per-parameter path.
+    flat_buffers = True
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -40,6 +45,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
+        self._flat_groups: dict[int, FlatGroup | None] = {}
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -116,13 +122,20 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         with no_grad():
-            for group in self.param_groups:
+            for index, group in enumerate(self.param_groups):
+                flat = self._flat_groups.get(index) if self.flat_buffers else None
+                if flat is not None and flat.intact(self, group):
+                    flat.step(self)  # the same rule, on blocks of flat buffers (see flat.py)
+                    continue
                 for param in group["params"]:
                     if param.grad is None:
                         continue
                     check_gradient(param)
                     self._update(param, param.grad.data, self.state[param], group)
                     param._version += 1
+                if self.flat_buffers:
+                    supported = FlatGroup.supports(self, group)
+                    self._flat_groups[index] = FlatGroup(self, group) if supported else None
         return loss
 
     def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:

@@ -1,0 +1,159 @@
+"""Flat-buffer optimizer steps (tg.optim.flat) give the per-parameter results bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+from tinygrad_adam.optim import flat
+
+SHAPES = [(3, 5), (5,), (2, 3, 2), (1,), (4, 4)]
+
+SETTINGS = [
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+    ("Momentum", {"lr": 0.05, "dampening": 0.1}),
+    ("RMSProp", {"lr": 0.01, "centered": True, "momentum": 0.5, "weight_decay": 0.1}),
+    ("AdaGrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.2}),
+    ("AdaDelta", {"weight_decay": 0.1, "maximize": True}),
+    ("Adam", {"lr": 0.01}),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1, "maximize": True}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.1}),
+    ("Adamax", {"lr": 0.01, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("AdaBound", {"lr": 0.01, "amsbound": True}),
+    ("Lion", {"lr": 0.001, "weight_decay": 0.1}),
+]
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Blocks of 7 elements: many blocks, some spanning two parameters, in tiny tensors.
+    monkeypatch.setattr(flat, "BLOCK", 7)
+
+
+def make_params(dtype: str = "float64") -> list[tg.Tensor]:
+    rng = np.random.default_rng(1)
+    return [tg.tensor(rng.standard_normal(shape).astype(dtype), requires_grad=True) for shape in SHAPES]
+
+
+def set_grads(params: list[tg.Tensor], step: int, skip: int | None = None) -> None:
+    rng = np.random.default_rng(100 + step)
+    for index, param in enumerate(params):
+        grad = rng.standard_normal(param.shape).astype(param.dtype)
+        param.grad = None if index == skip else tg.tensor(grad)
+
+
+def run(name: str, kwargs: dict, flat_buffers: bool, steps: int = 12, hook=None, dtype: str = "float64"):
+    params = make_params(dtype)
+    optimizer = getattr(tg.optim, name)(params, **kwargs)
+    optimizer.flat_buffers = flat_buffers
+    for step in range(steps):
+        set_grads(params, step)
+        if hook is not None:
+            optimizer = hook(step, optimizer, params) or optimizer
+        optimizer.step()
+    return params, optimizer
+
+
+def snapshot(params: list[tg.Tensor], optimizer: tg.optim.Optimizer) -> list:
+    values = [p.numpy().copy() for p in params]
+    for param in params:
+        for name, value in sorted(optimizer.state[param].items()):
+            values.append((name, value.numpy().copy() if isinstance(value, tg.Tensor) else value))
+    return values
+
+
+def assert_identical(a: list, b: list) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        if isinstance(x, tuple):
+            assert x[0] == y[0]
+            x, y = x[1], y[1]
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and x.shape == y.shape
+            np.testing.assert_array_equal(x, y)  # bit for bit, not approximately
+        else:
+            assert x == y
+
+
+@pytest.mark.parametrize("name,kwargs", SETTINGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SETTINGS)])
+def test_flat_step_matches_per_parameter_step_bit_for_bit(name: str, kwargs: dict) -> None:
+    assert_identical(snapshot(*run(name, kwargs, True)), snapshot(*run(name, kwargs, False)))
+
+
+def test_flat_step_is_used_on_the_cpu_and_state_tensors_are_views_of_one_buffer() -> None:
+    if tg.get_default_device() != "cpu":
+        pytest.skip("flat buffers serve the CPU backend; other devices take the per-parameter path")
+    params, optimizer = run("Adam", {"lr": 0.01}, True, steps=3, dtype="float32")
+    group = optimizer._flat_groups[0]
+    assert isinstance(group, flat.FlatGroup) and group.intact(optimizer, optimizer.param_groups[0])
+    for param in params:
+        assert np.shares_memory(param.data, group.flat_param)
+        assert np.shares_memory(optimizer.state[param]["exp_avg"].data, group.flat_state["exp_avg"])
+        assert optimizer.state[param]["exp_avg"].shape == param.shape
+        assert optimizer.state[param]["step"] == 3
+        assert param.dtype == tg.float32 and optimizer.state[param]["exp_avg_sq"].dtype == tg.float32
+
+
+def test_load_state_dict_mid_run_continues_exactly() -> None:
+    def reload(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        if step == 5:
+            fresh = tg.optim.Adam(params, lr=0.01, amsgrad=True)
+            fresh.flat_buffers = optimizer.flat_buffers
+            fresh.load_state_dict(optimizer.state_dict())
+            return fresh
+        return None
+
+    flat_run = snapshot(*run("Adam", {"lr": 0.01, "amsgrad": True}, True, hook=reload))
+    assert_identical(flat_run, snapshot(*run("Adam", {"lr": 0.01, "amsgrad": True}, False, hook=reload)))
+    assert_identical(flat_run, snapshot(*run("Adam", {"lr": 0.01, "amsgrad": True}, False)))
+
+
+def test_replaced_parameter_data_is_picked_up() -> None:
+    def overwrite(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        if step in (4, 5):
+            with tg.no_grad():
+                params[0].copy_(tg.ones(*params[0].shape, dtype=params[0].dtype))
+                params[2][0] = 3.0
+        return None
+
+    a = snapshot(*run("NAdam", {"lr": 0.01}, True, hook=overwrite))
+    assert_identical(a, snapshot(*run("NAdam", {"lr": 0.01}, False, hook=overwrite)))
+
+
+def test_parameters_without_gradient_are_skipped_as_in_the_per_parameter_path() -> None:
+    def drop(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        if step in (3, 7):
+            params[1].grad = None
+        return None
+
+    a = snapshot(*run("RAdam", {"lr": 0.01}, True, hook=drop))
+    assert_identical(a, snapshot(*run("RAdam", {"lr": 0.01}, False, hook=drop)))
+
+
+def test_hyperparameters_changed_mid_run_take_effect() -> None:
+    def change(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        group = optimizer.param_groups[0]
+        if step == 4:
+            group["momentum"] = 0.9  # creates momentum buffers in the middle of a run
+        group["lr"] = 0.1 / (step + 1)  # what a learning-rate schedule does
+        return None
+
+    a = snapshot(*run("SGD", {"lr": 0.1}, True, hook=change))
+    assert_identical(a, snapshot(*run("SGD", {"lr": 0.1}, False, hook=change)))
+
+
+def test_optimizer_on_the_same_parameters_twice_stays_exact() -> None:
+    def second(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        if step == 6:
+            other = tg.optim.SGD(params, lr=0.01)
+            other.flat_buffers = optimizer.flat_buffers
+            other.step()
+            other.step()  # flattens the parameters into its own buffers
+        return None
+
+    a = snapshot(*run("Adam", {"lr": 0.01}, True, hook=second))
+    assert_identical(a, snapshot(*run("Adam", {"lr": 0.01}, False, hook=second)))

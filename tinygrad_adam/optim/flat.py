@@ -1,0 +1,228 @@
+"""Flat buffers: a whole parameter group updated in a few large in-place operations.
+
+Stepping parameter by parameter costs one Python call of the update rule per tensor, and on big
+tensors the rule's temporaries fall out of the cache. So, on the CPU, once a group has taken one
+ordinary step, ``FlatGroup`` moves its parameters and each of their state tensors into one flat
+array apiece (the tensors become views into it: ``optimizer.state[p]["exp_avg"]`` still reads
+as before), copies the gradients into a flat array, and runs the optimizer's unchanged update rule
+``_update`` on blocks of ``BLOCK`` elements. Every rule is elementwise, so the result is bit for bit
+the per-parameter result; the per-parameter path stays the readable reference (``Optimizer.step``).
+
+Anything that breaks the views (``load_state_dict``, ``param.copy_``, a gradient that is None, new
+parameters) sends the group back through the ordinary step, after which it is flattened again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..tensor import Tensor
+
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
+
+# Elements per block: the rule's float32 temporaries of 256 KiB each stay in a core's L2 cache,
+# and below glibc's growing mmap threshold, so they are recycled instead of page-faulted afresh.
+BLOCK = 1 << 16
+
+
+class FlatGroup:
+    """One parameter group's parameters, gradients and state as flat arrays, stepped block by block."""
+
+    def __init__(self, optimizer: Optimizer, group: dict[str, Any]) -> None:
+        params = group["params"]
+        backend, dtype = params[0]._backend, params[0].data.dtype
+        xp = backend.xp
+        self.group, self.state_of, self.broken = group, optimizer.state, False
+        self.params = list(params)
+        states = [optimizer.state[p] for p in params]
+        self.tensor_names = [name for name, value in states[0].items() if isinstance(value, Tensor)]
+        self.scalar_names = [name for name in states[0] if name not in self.tensor_names]
+        self.shapes = [p.data.shape for p in params]
+        bounds, total = [], 0
+        for param in params:
+            bounds.append((total, total + param.data.size))
+            total += param.data.size
+        self.bounds = bounds
+
+        def flatten(arrays: list[Any]) -> Any:
+            flat = xp.empty((total,), dtype=dtype)
+            for (start, stop), array in zip(bounds, arrays):
+                flat[start:stop] = xp.reshape(array, (-1,))
+            return flat
+
+        def views(flat: Any) -> list[Any]:
+            return [xp.reshape(flat[start:stop], shape) for (start, stop), shape in zip(bounds, self.shapes)]
+
+        self.flat_param = flatten([p.data for p in params])
+        self.param_views = views(self.flat_param)
+        for param, view in zip(params, self.param_views):
+            param.data = view
+        self.flat_grad = xp.empty((total,), dtype=dtype)
+        self.grad_views = views(self.flat_grad)
+        self.flat_state: dict[str, Any] = {}
+        self.state_tensors: list[dict[str, tuple[Tensor, Any]]] = []  # per parameter: name -> (tensor, view)
+        for name in self.tensor_names:
+            self.flat_state[name] = flatten([state[name].data for state in states])
+        for state, position in zip(states, range(len(params))):
+            tensors = {}
+            for name in self.tensor_names:
+                start, stop = bounds[position]
+                view = xp.reshape(self.flat_state[name][start:stop], self.shapes[position])
+                state[name] = Tensor._wrap(view, backend)
+                tensors[name] = (state[name], view)
+            self.state_tensors.append(tensors)
+        # Each block is a parameter of its own for the rule: a tensor, its gradient and a state dict.
+        # Its gradient is read in place from one parameter's gradient, or gathered into flat_grad
+        # when the block packs several small parameters (see plan_blocks).
+        self.blocks = []
+        for start, stop, members in plan_blocks([p.data.size for p in params]):
+            block_state = {
+                name: Tensor._wrap(self.flat_state[name][start:stop], backend) for name in self.tensor_names
+            }
+            block_state.update({name: states[0][name] for name in self.scalar_names})
+            if len(members) == 1:
+                offset = bounds[members[0]][0]
+                source = (members[0], start - offset, stop - offset)
+            else:
+                source = None
+            self.blocks.append(
+                (
+                    Tensor._wrap(self.flat_param[start:stop], backend),
+                    self.flat_grad[start:stop] if source is None else source,
+                    block_state,
+                    dict(block_state),
+                    members,
+                )
+            )
+
+    @staticmethod
+    def supports(optimizer: Optimizer, group: dict[str, Any]) -> bool:
+        """Whether the group can be flattened now: CPU tensors of one dtype, all with gradients and
+        with state of one layout (after a first ordinary step), more than one parameter or block."""
+        params = group["params"]
+        first = params[0]
+        if not first._backend.is_host:
+            return False
+        states = [optimizer.state.get(p) for p in params]
+        if any(s is None for s in states):
+            return False
+        reference = states[0]
+        for param, state in zip(params, states):
+            if (
+                param.grad is None
+                or param._backend is not first._backend
+                or param.data.dtype != first.data.dtype
+            ):
+                return False
+            if state.keys() != reference.keys():
+                return False
+            for name, value in state.items():
+                if isinstance(value, Tensor):
+                    if value.data.shape != param.data.shape or value.data.dtype != param.data.dtype:
+                        return False
+                elif isinstance(reference[name], Tensor) or value != reference[name]:
+                    return False
+        return len(params) > 1 or first.data.size > BLOCK
+
+    def intact(self, optimizer: Optimizer, group: dict[str, Any]) -> bool:
+        """Whether the views still stand: same group, parameters, data arrays and state tensors."""
+        if self.broken or group is not self.group or optimizer.state is not self.state_of:
+            return False
+        params = group["params"]
+        if len(params) != len(self.params):
+            return False
+        scalars = self.blocks[0][2]
+        for param, mine, view, tensors in zip(params, self.params, self.param_views, self.state_tensors):
+            if param is not mine or param.data is not view or param.grad is None:
+                return False
+            state = optimizer.state[param]
+            if len(state) != len(tensors) + len(self.scalar_names):
+                return False
+            for name, (tensor, view) in tensors.items():
+                if state.get(name) is not tensor or tensor.data is not view:
+                    return False
+            for name in self.scalar_names:
+                if state.get(name) != scalars[name]:
+                    return False
+        return True
+
+    def step(self, optimizer: Optimizer) -> None:
+        """Run the rule on every block (gradients read in place or gathered), share results back."""
+        from .optimizer import check_gradient
+
+        xp = self.params[0]._backend.xp
+        grads = []
+        for param in self.params:
+            check_gradient(param)
+            grads.append(xp.reshape(param.grad.data, (-1,)))  # a view of a contiguous gradient
+        for block_param, block_grad, block_state, views, members in self.blocks:
+            if isinstance(block_grad, tuple):
+                position, start, stop = block_grad
+                block_grad = grads[position][start:stop]
+            else:
+                for position in members:
+                    self.grad_views[position][...] = self.params[position].grad.data
+            optimizer._update(block_param, block_grad, block_state, self.group)
+            for name in self.tensor_names:
+                if block_state[name] is not views[name]:  # the rule replaced the tensor: copy it back
+                    views[name].data[...] = block_state[name].data
+                    block_state[name] = views[name]
+        scalars = self.blocks[0][2]
+        new_names = [
+            name for name in scalars if name not in self.tensor_names and name not in self.scalar_names
+        ]
+        for param in self.params:
+            state = optimizer.state[param]
+            for name in self.scalar_names:
+                state[name] = scalars[name]
+            param._version += 1
+        if new_names:
+            self._hand_back(optimizer, new_names)
+
+    def _hand_back(self, optimizer: Optimizer, names: list[str]) -> None:
+        """State entries that the rule created during this step (a hyperparameter switched on, such
+        as momentum) go to each parameter's state; the group then takes the ordinary path again."""
+        xp = self.params[0]._backend.xp
+        for name in names:
+            values = [block[2][name] for block in self.blocks]
+            if isinstance(values[0], Tensor):
+                whole = xp.concat([value.data for value in values])
+                for param, (start, stop), shape in zip(self.params, self.bounds, self.shapes):
+                    optimizer.state[param][name] = Tensor._wrap(
+                        xp.reshape(whole[start:stop], shape), param._backend
+                    )
+            else:
+                for param in self.params:
+                    optimizer.state[param][name] = values[0]
+        self.broken = True
+
+
+def plan_blocks(sizes: list[int]) -> list[tuple[int, int, list[int]]]:
+    """Split parameters laid end to end into blocks ``(start, stop, member parameter indices)``.
+
+    A parameter of more than half a block is cut into near-equal blocks of its own, whose gradient
+    is read where backward left it; smaller neighbours share a block of up to ``BLOCK`` elements
+    (their small gradients are copied together), so a bias costs no Python call of its own.
+    """
+    blocks: list[tuple[int, int, list[int]]] = []
+    run: list[int] = []
+    run_start = offset = 0
+    for index, size in enumerate(sizes):
+        large = size > BLOCK // 2
+        if run and (large or offset + size - run_start > BLOCK):
+            blocks.append((run_start, offset, run))
+            run = []
+        if large:
+            count = -(-size // BLOCK)
+            chunk = -(-size // count)
+            for start in range(offset, offset + size, chunk):
+                blocks.append((start, min(start + chunk, offset + size), [index]))
+        else:
+            if not run:
+                run_start = offset
+            run.append(index)
+        offset += size
+    if run:
+        blocks.append((run_start, offset, run))
+    return blocks
