@@ -37,9 +37,8 @@ def main() -> None:
         step(x, y)
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
-    print(
-        f"{args.steps} steps, batch {args.batch}, sizes {sizes}: {stats.total_tt / args.steps * 1e6:.0f} us/step"
-    )
+    per_step = stats.total_tt / args.steps * 1e6
+    print(f"{args.steps} steps, batch {args.batch}, sizes {sizes}: {per_step:.0f} us/step, profiled")
     stats.print_stats(args.top)
 
 
