@@ -1,0 +1,416 @@
+"""tg.train: fit, evaluate, History, callbacks, accuracy, and resuming a run bit for bit."""
+
+import io
+import os
+from contextlib import redirect_stdout
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+from tinygrad_adam.data import DataLoader, TensorDataset, standardize
+from tinygrad_adam.nn import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Dense, Dropout, MSELoss, Sequential
+from tinygrad_adam.train import (
+    Callback,
+    EarlyStopping,
+    History,
+    ModelCheckpoint,
+    accuracy,
+    evaluate,
+    fit,
+    load_training_state,
+    save_training_state,
+)
+
+HISTORY_KEYS = ["loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
+
+
+def moons_loaders(n: int = 400, batch_size: int = 32) -> tuple[DataLoader, DataLoader]:
+    x, y = tg.datasets.make_moons(n, noise=0.1, seed=0)
+    split = n * 3 // 4
+    train = DataLoader(TensorDataset(x[:split], y[:split]), batch_size=batch_size, shuffle=True, seed=0)
+    val = DataLoader(TensorDataset(x[split:], y[split:]), batch_size=256)
+    return train, val
+
+
+def moons_model(hidden: int = 32) -> Sequential:
+    return Sequential(Dense(2, hidden, activation="relu"), Dense(hidden, 2))
+
+
+def test_fit_learns_the_moons_and_returns_a_history_of_every_metric():
+    train, val = moons_loaders()
+    model = moons_model()
+    optimizer = tg.optim.Adam(model.parameters(), lr=0.03)
+    history = fit(model, CrossEntropyLoss(), optimizer, train, epochs=20, val_loader=val, verbose=False)
+    assert isinstance(history, History)
+    assert list(history.keys()) == HISTORY_KEYS
+    assert history.epoch == list(range(20))
+    assert all(len(history[key]) == 20 for key in HISTORY_KEYS)
+    assert history["val_accuracy"][-1] >= 0.97
+    assert history["loss"][-1] < history["loss"][0] / 3
+    assert history["lr"] == [0.03] * 20
+    assert all(seconds > 0 for seconds in history["seconds"])
+
+
+def test_fit_reaches_high_accuracy_on_the_bundled_digits():
+    (x_train, y_train), (x_test, y_test) = tg.datasets.load_digits()
+    x_train, x_test = standardize(x_train, x_test)
+    train = DataLoader(TensorDataset(x_train, y_train), batch_size=64, shuffle=True, seed=0)
+    test = DataLoader(TensorDataset(x_test, y_test), batch_size=512)
+    model = Sequential(Dense(64, 64, activation="relu"), Dense(64, 10))
+    fit(model, CrossEntropyLoss(), tg.optim.Adam(model.parameters(), lr=3e-3), train, epochs=8, verbose=False)
+    result = evaluate(model, test, CrossEntropyLoss())
+    assert result["accuracy"] >= 0.93
+    assert set(result) == {"loss", "accuracy"}
+
+
+def test_evaluate_runs_without_grad_in_eval_mode_and_restores_the_mode():
+    _, val = moons_loaders()
+    model = Sequential(Dense(2, 8, activation="relu"), Dropout(0.5), Dense(8, 2))
+    seen = []
+
+    class Spy(tg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = model
+
+        def forward(self, x):
+            seen.append((self.inner.training, tg.is_grad_enabled()))
+            return self.inner(x)
+
+    spy = Spy()
+    spy.train()
+    first = evaluate(spy, val, CrossEntropyLoss())
+    assert seen and all(mode == (False, False) for mode in seen)
+    assert spy.training
+    assert evaluate(spy, val, CrossEntropyLoss()) == first  # dropout is off: deterministic
+    spy.eval()
+    evaluate(spy, val)
+    assert not spy.training
+
+
+def test_evaluate_without_a_loss_reports_accuracy_only_and_computes_it_right():
+    x = np.array([[2.0, 1.0], [0.0, 3.0], [5.0, -1.0], [0.0, 1.0]], dtype=np.float32)
+    y = np.array([0, 1, 1, 1])
+    loader = DataLoader(TensorDataset(x, y), batch_size=3)
+    identity = Sequential()
+    assert evaluate(identity, loader) == {"accuracy": 0.75}
+
+
+@pytest.mark.parametrize(
+    "outputs, targets, from_logits, expected",
+    [
+        ([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], [1, 1, 1], None, 2 / 3),  # argmax of class scores
+        ([[0.1, 0.9], [0.8, 0.2]], [[0.0, 1.0], [0.0, 1.0]], None, 1 / 2),  # one-hot targets
+        ([[0.9], [0.2], [0.6], [0.4]], [[1.0], [0.0], [0.0], [0.0]], False, 3 / 4),  # probabilities
+        ([0.9, 0.2, 0.6, 0.4], [1, 0, 1, 1], False, 3 / 4),  # shape (N,), integer labels
+        ([[2.0], [-1.0], [0.3], [-0.2]], [[1.0], [0.0], [0.0], [1.0]], True, 2 / 4),  # logits
+        ([[2.0], [-1.0], [0.3], [-0.2]], [[1.0], [0.0], [1.0], [0.0]], None, 1.0),  # logits guessed
+    ],
+)
+def test_accuracy_handles_class_scores_and_binary_outputs(outputs, targets, from_logits, expected):
+    assert accuracy(tg.tensor(outputs), tg.tensor(targets), from_logits) == pytest.approx(expected)
+
+
+def test_accuracy_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="do not match"):
+        accuracy(tg.zeros(4, 3), tg.tensor([0, 1, 2]))
+    with pytest.raises(ValueError, match="integer labels of shape"):
+        accuracy(tg.zeros(4, 3), tg.zeros(4, 2))
+
+
+def test_fit_trains_a_binary_sigmoid_model_with_bce_and_tracks_accuracy():
+    x, y = tg.datasets.make_moons(300, noise=0.1, seed=1)
+    targets = y.astype(np.float32).reshape(-1, 1)
+    loader = DataLoader(TensorDataset(x, targets), batch_size=32, shuffle=True, seed=0)
+    for loss_fn, last in ((BCELoss(), "sigmoid"), (BCEWithLogitsLoss(), None)):
+        tg.manual_seed(0)
+        model = Sequential(Dense(2, 32, activation="relu"), Dense(32, 1, activation=last))
+        optimizer = tg.optim.Adam(model.parameters(), lr=0.02)
+        history = fit(model, loss_fn, optimizer, loader, epochs=12, verbose=False)
+        assert history["accuracy"][-1] >= 0.93, type(loss_fn).__name__
+
+
+def test_fit_with_a_regression_loss_tracks_no_accuracy():
+    x, y = tg.datasets.make_regression(200, features=3, noise=0.01, seed=0)
+    loader = DataLoader(TensorDataset(x, y.reshape(-1, 1)), batch_size=20, shuffle=True, seed=0)
+    model = Sequential(Dense(3, 1))
+    history = fit(
+        model, MSELoss(), tg.optim.Adam(model.parameters(), lr=0.1), loader, epochs=25, verbose=False
+    )
+    assert list(history.keys()) == ["loss", "lr", "seconds"]
+    assert history["loss"][-1] < 0.05
+
+
+def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
+    train, val = moons_loaders(n=200)
+    model = moons_model()
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.05)
+    snapshots = []
+
+    class Snapshot(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            snapshots.append([p.numpy().copy() for p in self.run.model.parameters()])
+
+    # Accuracy on the training set reported as "val": a metric that soon stops improving.
+    stopper = EarlyStopping(monitor="val_loss", patience=2, min_delta=10.0, restore_best_weights=True)
+    history = fit(
+        model,
+        CrossEntropyLoss(),
+        optimizer,
+        train,
+        20,
+        val_loader=val,
+        callbacks=[Snapshot(), stopper],
+        verbose=False,
+    )
+    # min_delta 10 means no later epoch counts as an improvement on the first one.
+    assert len(history) == 3 and stopper.stopped_epoch == 2 and stopper.best_epoch == 0
+    assert stopper.best == history["val_loss"][0]
+    for restored, best in zip(model.parameters(), snapshots[0]):
+        assert np.array_equal(restored.numpy(), best)
+
+
+def test_early_stopping_mode_auto_maximises_accuracy_and_runs_to_the_end_while_improving():
+    train, val = moons_loaders()
+    model = moons_model()
+    stopper = EarlyStopping(monitor="val_accuracy", patience=100)
+    assert stopper.mode == "max"
+    history = fit(
+        model, CrossEntropyLoss(), tg.optim.Adam(model.parameters(), lr=0.01), train, 4, val_loader=val,
+        callbacks=[stopper], verbose=False,
+    )  # fmt: skip
+    assert len(history) == 4 and stopper.stopped_epoch is None
+    assert stopper.best == max(history["val_accuracy"])
+
+
+def test_monitoring_a_metric_the_run_does_not_log_is_a_clear_error():
+    train, _ = moons_loaders(n=100)
+    model = moons_model()
+    with pytest.raises(ValueError, match="cannot monitor 'val_loss'.*need a val_loader"):
+        fit(model, CrossEntropyLoss(), tg.optim.Adam(model.parameters()), train, 2,
+            callbacks=[EarlyStopping()], verbose=False)  # fmt: skip
+
+
+def test_callbacks_hear_every_hook_in_order():
+    train, _ = moons_loaders(n=64, batch_size=32)
+    events = []
+
+    class Recorder(Callback):
+        def on_train_begin(self, logs=None):
+            events.append("train_begin")
+
+        def on_epoch_begin(self, epoch, logs=None):
+            events.append(f"epoch_begin {epoch}")
+
+        def on_train_batch_end(self, batch, logs=None):
+            events.append(f"batch_end {batch} {sorted(logs)}")
+
+        def on_epoch_end(self, epoch, logs=None):
+            events.append(f"epoch_end {epoch}")
+
+        def on_train_end(self, logs=None):
+            events.append("train_end")
+
+    model = moons_model()
+    fit(
+        model,
+        CrossEntropyLoss(),
+        tg.optim.Adam(model.parameters()),
+        train,
+        2,
+        callbacks=[Recorder()],
+        verbose=False,
+    )
+    batch = "['accuracy', 'loss']"
+    assert events == [
+        "train_begin",
+        "epoch_begin 0", f"batch_end 0 {batch}", f"batch_end 1 {batch}", "epoch_end 0",
+        "epoch_begin 1", f"batch_end 0 {batch}", f"batch_end 1 {batch}", "epoch_end 1",
+        "train_end",
+    ]  # fmt: skip
+
+
+def test_schedulers_step_once_per_epoch_and_plateau_gets_the_monitored_loss():
+    train, val = moons_loaders(n=100)
+    model = moons_model()
+    optimizer = tg.optim.Adam(model.parameters(), lr=0.1)
+    step = tg.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    history = fit(model, CrossEntropyLoss(), optimizer, train, 3, scheduler=step, verbose=False)
+    assert history["lr"] == [0.1, 0.05, 0.025]
+
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1)
+    plateau = tg.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0, threshold=10.0)
+    history = fit(
+        model, CrossEntropyLoss(), optimizer, train, 3, val_loader=val, scheduler=plateau, verbose=False
+    )
+    # threshold 10 (relative): no epoch improves on the best, so each one halves the rate.
+    assert history["lr"] == [0.1, 0.05, 0.025]
+
+
+def test_verbose_false_prints_nothing_and_a_pipe_gets_one_plain_line_per_epoch(capsys):
+    train, val = moons_loaders(n=100)
+    model = moons_model()
+    optimizer = tg.optim.Adam(model.parameters())
+    fit(model, CrossEntropyLoss(), optimizer, train, 2, val_loader=val, verbose=False)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+    buffer = io.StringIO()  # not a terminal: no progress bar, no carriage returns
+    with redirect_stdout(buffer):
+        fit(model, CrossEntropyLoss(), optimizer, train, 2, val_loader=val)
+    lines = buffer.getvalue().splitlines()
+    assert len(lines) == 2 and "\r" not in buffer.getvalue()
+    assert lines[0].startswith("Epoch 1/2 - ") and "loss: " in lines[0] and "val_accuracy: " in lines[0]
+
+
+def test_a_terminal_gets_a_progress_bar_with_running_loss_and_accuracy(monkeypatch):
+    train, _ = moons_loaders(n=100)
+    model = moons_model()
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    with redirect_stdout(terminal):
+        fit(model, CrossEntropyLoss(), tg.optim.Adam(model.parameters()), train, 1)
+    text = terminal.getvalue()
+    assert "Epoch 1/1" in text and "3/3" in text and "loss: " in text and "accuracy: " in text
+
+
+def test_bad_arguments_raise_clear_errors():
+    train, _ = moons_loaders(n=40)
+    model = moons_model()
+    optimizer = tg.optim.Adam(model.parameters())
+    loss_fn = CrossEntropyLoss()
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
+        fit(model, loss_fn, optimizer, train, 0)
+    with pytest.raises(ValueError, match="start_epoch .3. must be smaller than epochs .3."):
+        fit(model, loss_fn, optimizer, train, 3, start_epoch=3)
+    with pytest.raises(ValueError, match="unknown metric 'f1'"):
+        fit(model, loss_fn, optimizer, train, 1, metrics=("f1",))
+    with pytest.raises(ValueError, match="verbose must be"):
+        fit(model, loss_fn, optimizer, train, 1, verbose=5)
+    with pytest.raises(ValueError, match="must return a scalar.*shape \\(30,\\)"):
+        fit(model, CrossEntropyLoss(reduction="none"), optimizer, train, 1, verbose=False)
+    empty = DataLoader(
+        TensorDataset(np.zeros((5, 2), np.float32), np.zeros(5, np.int64)), batch_size=8, drop_last=True
+    )
+    with pytest.raises(
+        ValueError, match="train_loader yielded no batches in epoch 1 .5 samples, batch_size=8"
+    ):
+        fit(model, loss_fn, optimizer, empty, 1, verbose=False)
+    with pytest.raises(ValueError, match="evaluate: the loader yielded no batches"):
+        evaluate(model, empty, loss_fn)
+    with pytest.raises(TypeError, match=r"batches of the form \(inputs, targets\)"):
+        fit(model, loss_fn, optimizer, [tg.zeros(4, 2)], 1, verbose=False)
+
+
+def _dropout_run(seed: int) -> tuple:
+    """A model with dropout, a shuffling loader and a schedule: everything a resume must restore."""
+    tg.manual_seed(seed)
+    x, y = tg.datasets.make_moons(160, noise=0.2, seed=3)
+    model = Sequential(Dense(2, 16, activation="relu"), Dropout(0.3), Dense(16, 2))
+    optimizer = tg.optim.Adam(model.parameters(), lr=0.01)
+    scheduler = tg.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    loader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True)  # seed from tg.manual_seed
+    return model, optimizer, scheduler, loader
+
+
+def test_a_resumed_run_continues_the_uninterrupted_run_bit_for_bit(tmp_path):
+    model, optimizer, scheduler, loader = _dropout_run(seed=0)
+    straight = fit(model, CrossEntropyLoss(), optimizer, loader, 2, scheduler=scheduler, verbose=False)
+    expected = [p.numpy().copy() for p in model.parameters()]
+
+    path = tmp_path / "run.npz"
+    model, optimizer, scheduler, loader = _dropout_run(seed=0)
+    fit(model, CrossEntropyLoss(), optimizer, loader, 1, scheduler=scheduler, verbose=False)
+    save_training_state(
+        path, model=model, optimizer=optimizer, epoch=1, scheduler=scheduler, train_loader=loader,
+        history=straight.__class__(),
+    )  # fmt: skip
+
+    tg.manual_seed(12345)  # the process moves on; fresh objects start from other weights and seeds
+    model, optimizer, scheduler, loader = _dropout_run(seed=99)
+    point = load_training_state(
+        path, model=model, optimizer=optimizer, scheduler=scheduler, train_loader=loader
+    )
+    assert point.epoch == 1
+    resumed = fit(
+        model, CrossEntropyLoss(), optimizer, loader, 2, scheduler=scheduler, start_epoch=1, verbose=False
+    )
+    for got, want in zip(model.parameters(), expected):
+        assert np.array_equal(got.numpy(), want)
+    assert resumed["loss"] == straight["loss"][1:]
+    assert resumed["lr"] == straight["lr"][1:]
+
+
+def test_model_checkpoint_files_resume_with_the_history_so_far(tmp_path):
+    model, optimizer, scheduler, loader = _dropout_run(seed=0)
+    straight = fit(model, CrossEntropyLoss(), optimizer, loader, 3, scheduler=scheduler, verbose=False)
+    expected = [p.numpy().copy() for p in model.parameters()]
+
+    pattern = str(tmp_path / "ckpt-{epoch:02d}.npz")
+    checkpoint = ModelCheckpoint(pattern, extra={"note": "moons"})
+    model, optimizer, scheduler, loader = _dropout_run(seed=0)
+    fit(
+        model,
+        CrossEntropyLoss(),
+        optimizer,
+        loader,
+        3,
+        scheduler=scheduler,
+        callbacks=[checkpoint],
+        verbose=False,
+    )
+    assert [os.path.basename(p) for p in checkpoint.saved_paths] == [
+        "ckpt-01.npz",
+        "ckpt-02.npz",
+        "ckpt-03.npz",
+    ]
+
+    model, optimizer, scheduler, loader = _dropout_run(seed=5)
+    point = load_training_state(
+        checkpoint.saved_paths[1], model=model, optimizer=optimizer, scheduler=scheduler, train_loader=loader
+    )
+    assert point.epoch == 2 and point.extra == {"note": "moons"}
+    assert point.history["loss"] == straight["loss"][:2]
+    history = fit(
+        model, CrossEntropyLoss(), optimizer, loader, 3, scheduler=scheduler, start_epoch=point.epoch,
+        history=point.history, verbose=False,
+    )  # fmt: skip
+    assert history["loss"] == straight["loss"] and history.epoch == [0, 1, 2]
+    for got, want in zip(model.parameters(), expected):
+        assert np.array_equal(got.numpy(), want)
+
+
+def test_model_checkpoint_save_best_only_and_weights_only(tmp_path):
+    train, val = moons_loaders(n=120)
+    model = moons_model()
+    path = tmp_path / "best.npz"
+    checkpoint = ModelCheckpoint(
+        str(path), monitor="val_accuracy", save_best_only=True, save_weights_only=True
+    )
+    history = fit(
+        model, CrossEntropyLoss(), tg.optim.Adam(model.parameters(), lr=0.02), train, 5, val_loader=val,
+        callbacks=[checkpoint], verbose=False,
+    )  # fmt: skip
+    improvements = sum(
+        1 for i, v in enumerate(history["val_accuracy"]) if v > max(history["val_accuracy"][:i], default=-1)
+    )
+    assert len(checkpoint.saved_paths) == improvements
+    weights = tg.load(path)
+    assert set(weights) == {name for name, _ in model.named_parameters()}
+
+
+def test_load_training_state_refuses_other_files_and_missing_pieces(tmp_path):
+    model, optimizer, scheduler, loader = _dropout_run(seed=0)
+    weights_only = tmp_path / "weights.npz"
+    tg.save(model.state_dict(), weights_only)
+    with pytest.raises(ValueError, match="not a training state"):
+        load_training_state(weights_only, model=model)
+    partial = tmp_path / "partial.npz"
+    save_training_state(partial, model=model, optimizer=optimizer, epoch=0)
+    with pytest.raises(ValueError, match="holds no scheduler state"):
+        load_training_state(partial, model=model, optimizer=optimizer, scheduler=scheduler)
