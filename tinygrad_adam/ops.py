@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import Function
+from .autograd import Function, is_grad_enabled
 from .backend import Backend
 from .tensor import Tensor, sum_to
 
@@ -122,6 +122,52 @@ class MatMul(Function):
         if self.needs_input_grad[1]:
             db = sum_to(a2.transpose() @ g2, b2.shape).reshape(*b.shape)
         return da, db
+
+
+class Linear(Function):
+    """x Wᵀ + b, then ReLU if ``relu``, as one node (``W`` of shape (out, in)): the layer of small nets.
+
+    One node instead of transpose, matmul, add (and ReLU) saves their Python overhead both ways.
+    Backward: g ← g·[y > 0] (ReLU), dx = g W, dW = gᵀ x, db = Σ g over the batch axes; in Tensor
+    ops when a graph of the gradients is being built (create_graph), else directly on arrays.
+    """
+
+    def forward(self, x: Any, weight: Any, bias: Any = None, relu: bool = False) -> Any:
+        xp = self.xp
+        self.relu = relu
+        out = xp.matmul(x, xp.permute_dims(weight, (1, 0)))
+        if bias is not None:
+            out += bias
+        if relu:
+            out = xp.maximum(out, xp.zeros((), dtype=out.dtype, **self.backend.creation_kwargs))
+            self.active = out > 0
+        return out
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = self.inputs[0], self.inputs[1]
+        needs = self.needs_input_grad
+        out_features, in_features = weight.shape
+        if is_grad_enabled():  # create_graph: the gradients must be differentiable
+            if self.relu:
+                grad = grad * Tensor._wrap(self.xp.astype(self.active, grad.data.dtype), grad._backend)
+            g2, x2 = grad.reshape(-1, out_features), x.reshape(-1, in_features)
+            dx = grad @ weight if needs[0] else None
+            dw = g2.transpose() @ x2 if needs[1] else None
+            db = g2.sum(axis=0) if len(needs) > 2 and needs[2] else None
+            return (dx, dw, db)[: len(needs)]
+        xp, backend, g = self.xp, self.backend, grad.data
+        if self.relu:
+            g = g * xp.astype(self.active, g.dtype)
+        g2 = xp.reshape(g, (-1, out_features))
+        results: list[Tensor | None] = [None] * len(needs)
+        if needs[0]:
+            results[0] = Tensor._wrap(xp.matmul(g, weight.data), backend)
+        if needs[1]:
+            x2 = xp.reshape(x.data, (-1, in_features))
+            results[1] = Tensor._wrap(xp.matmul(xp.permute_dims(g2, (1, 0)), x2), backend)
+        if len(needs) > 2 and needs[2]:
+            results[2] = Tensor._wrap(xp.sum(g2, axis=0), backend)
+        return tuple(results)
 
 
 class Neg(Function):

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _same_device, int64, rand, where
+from ..ops import Linear
+from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
 from .erf import erf, erfc
 
 __all__ = [
@@ -129,15 +130,29 @@ def logsigmoid(input: Tensor) -> Tensor:
 # Layers
 
 
-def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x Wᵀ + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
-    if input.shape[-1:] != weight.shape[1:]:
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: bool = False) -> Tensor:
+    """x Wᵀ + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``.
+
+    One fused graph node (``ops.Linear``); ``relu=True`` applies ReLU inside it too.
+    """
+    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1:] != weight.shape[1:]:
         raise ValueError(
             f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "
-            f"(the input's last dimension must be {weight.shape[-1]})"
+            f"(the weight must be 2-D and the input's last dimension {weight.shape[-1]})"
         )
-    out = input @ weight.transpose()
-    return out if bias is None else out + bias
+    input, weight = _coerce(input, weight, "linear")  # the dtype and device rules of `@`
+    if bias is None:
+        return Linear.apply(input, weight, relu=relu)
+    if not isinstance(bias, Tensor) or bias.shape != weight.shape[:1]:
+        shape = bias.shape if isinstance(bias, Tensor) else type(bias).__name__
+        raise ValueError(f"linear: the bias must be a tensor of shape {weight.shape[:1]}, got {shape}")
+    _same_device(weight, bias, "linear")
+    if bias.dtype != weight.dtype:
+        raise TypeError(
+            f"linear: dtype mismatch {weight.dtype} (weight) vs {bias.dtype} (bias); tensors are never "
+            "upcast silently, convert one with .astype()"
+        )
+    return Linear.apply(input, weight, bias, relu=relu)
 
 
 def check_probability(p: Any, name: str) -> float:

@@ -109,13 +109,12 @@ class Dense(Module):
                 f"{self._short_name()}: input of shape {tuple(x.shape)} has last dimension "
                 f"{x.shape[-1] if x.ndim else 'none'}, but this layer expects {self.in_features} features"
             )
+        fused_relu = self._activation is F.relu  # ReLU runs inside the fused linear node
         try:
-            out = x @ self.weight.transpose()
+            out = F.linear(x, self.weight, self.bias, relu=fused_relu)
         except TypeError as error:
             raise TypeError(f"{self._short_name()}: {error}") from error
-        if self.bias is not None:
-            out = out + self.bias
-        return out if self._activation is None else self._activation(out)
+        return out if self._activation is None or fused_relu else self._activation(out)
 
     def _short_name(self) -> str:
         return f"{type(self).__name__}(in_features={self.in_features}, out_features={self.out_features})"
