@@ -80,3 +80,42 @@ def test_fused_linear_rejects_bad_shapes_dtypes_and_bias() -> None:
         F.linear(tg.ones(2, 4, dtype=tg.float64), w)
     with pytest.raises(TypeError, match="dtype mismatch"):
         F.linear(tg.ones(2, 4), w, tg.ones(3, dtype=tg.float64))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_fused_cross_entropy_matches_log_softmax_and_nll_first_and_second_order(reduction: str) -> None:
+    logits = tensor((6, 4), 11)
+    labels = tg.tensor([0, 3, 1, 1, 2, 3])
+    upstream = tg.tensor(np.random.default_rng(12).standard_normal((6,))) if reduction == "none" else None
+    fused = F.cross_entropy(logits, labels, reduction=reduction)
+    assert type(fused.grad_fn).__name__ == "SoftmaxCrossEntropy"
+    reference = F.nll_loss(F.log_softmax(logits, dim=1), labels, reduction=reduction)
+    np.testing.assert_allclose(fused.numpy(), reference.numpy(), rtol=1e-12, atol=1e-12)
+    (got,) = tg.grad(fused, [logits], grad_outputs=upstream, create_graph=True)
+    (expected,) = tg.grad(reference, [logits], grad_outputs=upstream, create_graph=True)
+    np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12, atol=1e-12)
+    direction = tensor((6, 4), 13, requires_grad=False)
+    (got2,) = tg.grad((got * direction).sum(), [logits])
+    (expected2,) = tg.grad((expected * direction).sum(), [logits])
+    np.testing.assert_allclose(got2.numpy(), expected2.numpy(), rtol=1e-10, atol=1e-12)
+    (fast,) = tg.grad(F.cross_entropy(logits, labels, reduction=reduction), [logits], grad_outputs=upstream)
+    np.testing.assert_allclose(fast.numpy(), expected.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_fused_cross_entropy_is_exact_for_huge_logits_and_keeps_float32() -> None:
+    logits = tg.tensor([[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]], requires_grad=True)
+    loss = F.cross_entropy(logits, tg.tensor([0, 2]))
+    assert loss.dtype == tg.float32
+    np.testing.assert_allclose(loss.item(), np.log(2) / 2, rtol=1e-6)
+    loss.backward()
+    assert logits.grad.dtype == tg.float32
+    np.testing.assert_allclose(logits.grad.numpy(), [[0, 0, 0], [0, 0.25, -0.25]], atol=1e-7)
+
+
+def test_cross_entropy_with_ignored_labels_still_takes_the_general_path() -> None:
+    logits = tensor((3, 4), 14)
+    loss = F.cross_entropy(logits, tg.tensor([1, -100, 2]))
+    expected = F.cross_entropy(logits[[0, 2]], tg.tensor([1, 2]))
+    np.testing.assert_allclose(loss.numpy(), expected.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="class labels must lie in"):
+        F.cross_entropy(logits, tg.tensor([1, 4, 2]))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 from ..ops import Linear
 from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
 from .erf import erf, erfc
@@ -500,10 +500,54 @@ def cross_entropy(
     Log-softmax shifts by the max, so logits of 1e4 give finite, exact results.
     """
     axis = _class_axis(input, "cross_entropy")
+    if weight is None and not label_smoothing and input.ndim == 2 and isinstance(target, Tensor):
+        if target.dtype.kind in "iu" and target.shape == input.shape[:1]:
+            check_reduction(reduction)
+            labels = _as_labels(target, "cross_entropy")
+            _same_device(input, labels, "cross_entropy")
+            if not _check_labels(labels, input.shape[1], ignore_index, "cross_entropy"):
+                return SoftmaxCrossEntropy.apply(input, labels, reduction=reduction)
     return _class_loss(
         input.log_softmax(axis=axis), target, weight, ignore_index, reduction, label_smoothing,
         "cross_entropy", allow_probabilities=True,
     )  # fmt: skip
+
+
+class SoftmaxCrossEntropy(Function):
+    """−log softmax(x)[y] for logits (N, C) and integer labels (N,), forward and backward in one node.
+
+    The common case of ``cross_entropy`` (no class weights, smoothing or ignored labels): its
+    gradient is simply (softmax(x) − onehot(y)) scaled by the reduction, with no log-softmax graph.
+    """
+
+    def forward(self, logits: Any, labels: Any, reduction: str) -> Any:
+        xp, backend = self.xp, self.backend
+        self.reduction = reduction
+        shifted = logits - xp.max(logits, axis=1, keepdims=True)  # log-sum-exp, stable for 1e4
+        exp = xp.exp(shifted)
+        total = xp.sum(exp, axis=1, keepdims=True)
+        classes = xp.arange(logits.shape[1], dtype=labels.dtype, **backend.creation_kwargs)
+        self.hits = xp.astype(labels[:, None] == classes[None, :], logits.dtype)  # one-hot rows
+        self.probs = exp / total
+        loss = xp.log(total[:, 0]) - xp.sum(shifted * self.hits, axis=1)
+        if reduction == "mean":
+            return xp.mean(loss)
+        return xp.sum(loss) if reduction == "sum" else loss
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, None]:
+        logits = self.inputs[0]
+        count = logits.shape[0]
+        if is_grad_enabled():  # create_graph: softmax rebuilt from Tensor ops, so it differentiates
+            delta = logits.softmax(axis=1) - Tensor._wrap(self.hits, logits._backend)
+            scale = grad.reshape(-1, 1) if self.reduction == "none" else grad
+            return (delta * scale / count if self.reduction == "mean" else delta * scale), None
+        g = grad.data
+        delta = self.probs - self.hits
+        if self.reduction == "none":
+            delta *= g[:, None]
+        else:
+            delta *= g / count if self.reduction == "mean" else g
+        return Tensor._wrap(delta, logits._backend), None
 
 
 def nll_loss(
