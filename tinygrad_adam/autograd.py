@@ -61,6 +61,17 @@ class enable_grad(_GradMode):
     enabled = True
 
 
+_tensor_class: Any = None  # tensor.Tensor, which imports this module: looked up once, on first use
+
+
+def _load_tensor_class() -> Any:
+    global _tensor_class
+    from .tensor import Tensor
+
+    _tensor_class = Tensor
+    return Tensor
+
+
 class Function:
     """One node of the graph: an op, the tensors it was applied to, and what backward needs.
 
@@ -80,12 +91,10 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Tensor, **options: Any) -> Tensor:
         """Run ``forward`` on the inputs' data and, if any input needs a gradient, record the node."""
-        from .tensor import Tensor
-
         fn = cls()
         backend = fn.backend = inputs[0]._backend
         data = fn.forward(*[t.data for t in inputs], **options)
-        out = Tensor._wrap(data, backend)
+        out = (_tensor_class or _load_tensor_class())._wrap(data, backend)
         if _grad_enabled:
             needs = tuple(t.requires_grad for t in inputs)
             if True in needs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -130,7 +131,7 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.data.shape, dtype=np.int64))
+        return math.prod(self.data.shape)
 
     def numel(self) -> int:
         return self.size
@@ -613,10 +614,17 @@ def _rebuild(cls: type, data: np.ndarray, device: str, requires_grad: bool) -> T
     return tensor if cls is Tensor else cls(tensor, requires_grad=requires_grad)
 
 
-def _ops() -> Any:
-    from . import ops
+_ops_module: Any = None
 
-    return ops
+
+def _ops() -> Any:
+    # ops imports this module, so it is looked up on first use; cached, as ops are the hot path.
+    global _ops_module
+    if _ops_module is None:
+        from . import ops
+
+        _ops_module = ops
+    return _ops_module
 
 
 def _initial_grad(output: Tensor, grad: Any) -> Tensor:
