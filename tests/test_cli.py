@@ -44,6 +44,12 @@ def test_train_on_digits_ends_with_one_json_line():
     assert f"Test accuracy: {report['test_accuracy']:.4f}" in result.stdout
 
 
+def test_device_option_trains_on_that_device():
+    result = run_module("train", *SMALL, "--device", "strict")
+    assert result.returncode == 0, result.stderr
+    assert last_json(result.stdout)["device"] == "strict:0"
+
+
 def test_help_documents_the_train_command_and_every_option():
     top = run_module("--help")
     assert top.returncode == 0 and "train" in top.stdout and "python -m tinygrad_adam" in top.stdout
@@ -68,6 +74,7 @@ def test_help_documents_the_train_command_and_every_option():
         (["--dropout", "1.5"], "expected a number in \\[0, 1\\)"),
         (["--dataset", "cifar"], "invalid choice: 'cifar'"),
         (["--resume", "/nonexistent/run.npz"], "--resume: no checkpoint at"),
+        (["--device", "tpu"], "--device: unknown device 'tpu'"),
     ],
 )
 def test_bad_options_exit_with_status_2_and_say_why(args, message, capsys):
