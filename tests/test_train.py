@@ -276,7 +276,8 @@ def test_a_terminal_gets_a_progress_bar_with_running_loss_and_accuracy(monkeypat
     with redirect_stdout(terminal):
         fit(model, CrossEntropyLoss(), tg.optim.Adam(model.parameters()), train, 1)
     text = terminal.getvalue()
-    assert "Epoch 1/1" in text and "3/3" in text and "loss: " in text and "accuracy: " in text
+    assert "\rEpoch 1/1 0/3 |" in text and "\rEpoch 1/1 3/3 |" in text
+    assert " loss " in text and " acc " in text and text.endswith("\n")
 
 
 def test_bad_arguments_raise_clear_errors():

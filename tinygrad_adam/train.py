@@ -11,6 +11,7 @@ uninterrupted one bit for bit.
 from __future__ import annotations
 
 import math
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -447,13 +448,6 @@ def _loader_description(loader: Any) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _set_mode(model: Any, training: bool) -> None:
-    if training:
-        model.train()
-    else:
-        model.eval()
-
-
 def evaluate(
     model: Any, loader: Iterable[Any], loss_fn: Any = None, metrics: str | Sequence[str] = "auto"
 ) -> dict[str, float]:
@@ -463,9 +457,9 @@ def evaluate(
     the mode it was in. Returns ``{"loss": ..., "accuracy": ...}`` with the entries that apply.
     """
     _check_metrics(metrics)
-    was_training = getattr(model, "training", False)
+    was_training = bool(getattr(model, "training", False))
     meter = _EpochMeter(loss_fn, metrics)
-    _set_mode(model, False)
+    model.eval()
     try:
         with no_grad():
             for batch in loader:
@@ -474,7 +468,7 @@ def evaluate(
                 loss = _scalar_loss(loss_fn(outputs, targets)) if loss_fn is not None else None
                 meter.update(outputs, targets, loss)
     finally:
-        _set_mode(model, was_training)
+        model.train(was_training)
     if meter.batches == 0:
         raise ValueError(f"evaluate: the loader yielded no batches{_loader_description(loader)}")
     return meter.results()
@@ -609,7 +603,7 @@ def fit(
             logs["lr"] = lr
             logs["seconds"] = time.perf_counter() - started
             if bar is not None:
-                bar.set_postfix_str(_format_logs(logs), refresh=False)
+                bar.set_postfix_str(_bar_postfix(logs), refresh=False)
         finally:
             if bar is not None:
                 bar.close()
@@ -634,8 +628,25 @@ def _progress_bar(loader: Any, epoch: int, epochs: int) -> Any:
     from tqdm import tqdm  # imported here so that `import tinygrad_adam` stays light
 
     total = len(loader) if hasattr(loader, "__len__") else None
+    # A fixed, short bar leaves room for the metrics; shutil falls back to $COLUMNS or 80 x 24 where
+    # a terminal reports no size (tqdm would then draw nothing).
+    size = shutil.get_terminal_size()
     return tqdm(
-        total=total, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", file=sys.stdout, dynamic_ncols=True
+        total=total,
+        desc=f"Epoch {epoch + 1}/{epochs}",
+        unit="batch",
+        file=sys.stdout,
+        ncols=size.columns,
+        nrows=size.lines,
+        bar_format="{desc} {n_fmt}/{total_fmt} |{bar:12}| {elapsed}{postfix}",
+    )
+
+
+def _bar_postfix(logs: Mapping[str, float]) -> str:
+    """The metrics in short form for the progress bar: ``loss 0.3121 acc 0.8875 val_loss ...``."""
+    short = {"accuracy": "acc", "val_accuracy": "val_acc"}
+    return " ".join(
+        f"{short.get(key, key)} {value:.4f}" for key, value in logs.items() if key not in ("lr", "seconds")
     )
 
 
@@ -658,7 +669,7 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
             running = meter.results()
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix_str(_format_logs(running), refresh=False)
+                bar.set_postfix_str(_bar_postfix(running), refresh=False)
             for callback in callbacks:
                 callback.on_train_batch_end(batch_index, running)
     if meter.batches == 0:
