@@ -44,6 +44,13 @@ def test_train_on_digits_ends_with_one_json_line():
     assert f"Test accuracy: {report['test_accuracy']:.4f}" in result.stdout
 
 
+def test_the_defaults_on_digits_reach_96_percent_test_accuracy(capsys):
+    assert main(["train", "--dataset", "digits", "--quiet", "--json"]) == 0
+    report = last_json(capsys.readouterr().out)
+    assert report["epochs"] == 40 and report["optimizer"] == "Adam"
+    assert report["test_accuracy"] >= 0.96, report
+
+
 def test_device_option_trains_on_that_device():
     result = run_module("train", *SMALL, "--device", "strict")
     assert result.returncode == 0, result.stderr
