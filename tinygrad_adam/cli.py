@@ -126,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
             "examples:\n"
             "  python -m tinygrad_adam train                       # MLP + Adam on Fashion-MNIST\n"
             "  python -m tinygrad_adam train --dataset digits --optimizer sgd --lr 0.05\n"
-            "  python -m tinygrad_adam train --epochs 5 --save run.npz && "
-            "python -m tinygrad_adam train --epochs 10 --resume run.npz\n"
+            "  python -m tinygrad_adam train --save run.npz        # stop it (Ctrl-C) after a few epochs,\n"
+            "  python -m tinygrad_adam train --resume run.npz      # then continue exactly where it was\n"
             "  python -m tinygrad_adam train --help                # every option of train"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -142,10 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
             "accuracy. Fashion-MNIST is read from --data-dir, $TINYGRAD_ADAM_DATA or "
             "/usr/share/datasets/fashion-mnist (Debian: apt-get install dataset-fashion-mnist); "
             "without it, and without an explicit --dataset, the bundled 8x8 digits are used. "
+            "Pixels are scaled to [0, 1] (Fashion-MNIST, MNIST) or standardised per pixel (digits); "
+            "the Adam learning rate anneals from --lr to 0 over the epochs (--schedule cosine). "
             "Defaults depend on the dataset: "
             + "; ".join(
                 f"{name}: {d['epochs']} epochs, batch {d['batch_size']}, hidden {d['hidden']}, "
-                f"dropout {d['dropout']}"
+                f"dropout {d['dropout']}, validation fraction {d['val_fraction']}"
                 for name, d in DATASET_DEFAULTS.items()
             )
             + "."
@@ -374,19 +376,24 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     started = time.perf_counter()
     if start_epoch < epochs:
-        fit(
-            model,
-            loss_fn,
-            optimizer,
-            train_loader,
-            epochs=epochs,
-            val_loader=val_loader,
-            scheduler=scheduler,
-            callbacks=callbacks,
-            verbose=False if args.quiet else None,
-            start_epoch=start_epoch,
-            history=history,
-        )
+        try:
+            fit(
+                model,
+                loss_fn,
+                optimizer,
+                train_loader,
+                epochs=epochs,
+                val_loader=val_loader,
+                scheduler=scheduler,
+                callbacks=callbacks,
+                verbose=False if args.quiet else None,
+                start_epoch=start_epoch,
+                history=history,
+            )
+        except KeyboardInterrupt:
+            where = f"; continue with --resume {args.save}" if args.save else ""
+            _note(f"\nInterrupted{where}")
+            return 130
     elif not args.quiet:
         _note(f"The checkpoint has already trained {start_epoch} of {epochs} epochs: evaluating only.")
     seconds = time.perf_counter() - started
