@@ -383,6 +383,7 @@ class Report:
         self.sections: dict[str, Any] = {}
         self.targets: list[dict[str, Any]] = []
         self.lines: list[str] = []
+        self.load_at_start = os.getloadavg()  # other processes on the same cores skew every number
 
     def emit(self, line: str = "") -> None:
         print(line, flush=True)
@@ -462,11 +463,13 @@ class Report:
                 self.emit(f"| {t['target']} | {t['value']} | {met} |")
             self.emit()
         machine = timing.machine()
+        machine["loadavg_start"], machine["loadavg_end"] = self.load_at_start, os.getloadavg()
         revision = timing.git_revision(ours.REPO)
         self.emit(
             f"Machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
             f"NumPy {machine['numpy']} ({machine['blas']}), PyTorch {machine['torch']}; "
-            f"tinygrad_adam {revision}; {time.time() - started:.0f} s; command: "
+            f"tinygrad_adam {revision}; {time.time() - started:.0f} s; load average (1 min) "
+            f"{self.load_at_start[0]:.1f} at start, {machine['loadavg_end'][0]:.1f} at end; command: "
             f"`{os.path.basename(sys.executable)} benchmarks/run.py {' '.join(sys.argv[1:])}`".rstrip()
         )
         os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
