@@ -435,6 +435,13 @@ def _class_loss(
     if target_kind == "f":
         if not allow_probabilities:
             raise TypeError(f"{name}: the target must hold integer class labels, got floating-point values")
+        target_shape = target.shape if isinstance(target, Tensor) else np.shape(target)
+        if tuple(target_shape) == sample_shape:
+            raise TypeError(
+                f"{name}: class labels of shape {tuple(target_shape)} must be integers, got floating-point "
+                "values (convert with .long() or .astype(tg.int64); class probabilities need the "
+                f"input's shape {log_probs.shape})"
+            )
         probs = _as_float_target(target, log_probs, name)
         if label_smoothing:
             probs = probs * (1 - label_smoothing) + label_smoothing / num_classes
