@@ -28,7 +28,9 @@ def update_moments(exp_avg: Any, exp_avg_sq: Any, grad: Any, beta1: float, beta2
     """m ← β₁·m + (1 − β₁)·g and v ← β₂·v + (1 − β₂)·g², in place."""
     lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * grad * grad
+    weighted_square = (1 - beta2) * grad  # (1 − β₂)·g·g with one temporary, updated in place
+    weighted_square *= grad
+    exp_avg_sq += weighted_square
 
 
 def adam_step(
@@ -63,9 +65,12 @@ def adam_step(
     bias_correction2 = 1 - beta2**step
     step_size = lr / bias_correction1
     # θ ← θ − α·m̂ / (√v̂ + ε), computed as θ − (α / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε)
-    denom = xp.sqrt(exp_avg_sq) / math.sqrt(bias_correction2)
+    denom = xp.sqrt(exp_avg_sq)
+    denom /= math.sqrt(bias_correction2)
     denom += eps
-    param += -step_size * exp_avg / denom
+    update = -step_size * exp_avg
+    update /= denom
+    param += update
 
 
 class Adam(Optimizer):

@@ -290,7 +290,9 @@ def lerp_(start: Any, end: Any, weight: float) -> None:
     more accurate there; doing the same keeps trajectories equal to PyTorch's to the last bits.
     """
     if abs(weight) < 0.5:
-        start += weight * (end - start)
+        delta = end - start  # one temporary, scaled in place: the same bits as weight·(end − start)
+        delta *= weight
+        start += delta
     else:
         start[...] = end - (end - start) * (1 - weight)
 
