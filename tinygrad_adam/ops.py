@@ -239,11 +239,16 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
+    """max(x, 0); the gradient passes where x > 0 (on arrays directly unless create_graph)."""
+
     def forward(self, a: Any) -> Any:
         return self.xp.maximum(a, 0)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        return (grad * (self.inputs[0] > 0).astype(grad.dtype),)
+        if is_grad_enabled():  # create_graph: the gradient must be differentiable
+            return (grad * (self.inputs[0] > 0).astype(grad.dtype),)
+        g = grad.data
+        return (Tensor._wrap(g * self.xp.astype(self.inputs[0].data > 0, g.dtype), grad._backend),)
 
 
 class Abs(Function):
