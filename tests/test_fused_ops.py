@@ -119,3 +119,12 @@ def test_cross_entropy_with_ignored_labels_still_takes_the_general_path() -> Non
     np.testing.assert_allclose(loss.numpy(), expected.numpy(), rtol=1e-12)
     with pytest.raises(ValueError, match="class labels must lie in"):
         F.cross_entropy(logits, tg.tensor([1, 4, 2]))
+
+
+def test_an_ignore_index_that_is_a_class_still_ignores_those_labels() -> None:
+    logits = tensor((3, 4), 15)
+    loss = F.cross_entropy(logits, tg.tensor([1, 3, 2]), ignore_index=3)
+    expected = F.cross_entropy(logits[[0, 2]], tg.tensor([1, 2]))
+    np.testing.assert_allclose(loss.numpy(), expected.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"got -1, 4"):
+        F.cross_entropy(logits, tg.tensor([-1, 4, 2]), ignore_index=3)

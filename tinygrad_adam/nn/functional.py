@@ -370,11 +370,21 @@ def _as_labels(target: Any, name: str, like: Tensor | None = None) -> Tensor:
 def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, name: str) -> bool:
     """Raise unless every label is in [0, num_classes) or equal to ``ignore_index``.
 
-    One host read (for both answers); returns whether any label equals ``ignore_index``.
+    One host read of the smallest and largest label answers both questions in the common case
+    (every label a class, and ``ignore_index`` not one); only otherwise are they looked at one by
+    one. Returns whether any label equals ``ignore_index``.
     """
     backend = labels._backend
     xp = backend.xp
     t = labels.data
+    if t.size == 0:
+        return False
+    if backend.is_host:  # NumPy: the array methods skip the generic functions' dispatch
+        low, high = int(t.min()), int(t.max())
+    else:
+        low, high = backend.to_numpy(xp.stack([xp.min(t), xp.max(t)])).tolist()
+    if 0 <= low and high < num_classes and (ignore_index is None or not 0 <= ignore_index < num_classes):
+        return False
     ignored = t == ignore_index if ignore_index is not None else xp.zeros_like(t, dtype=xp.bool)
     outside = ((t < 0) | (t >= num_classes)) & ~ignored
     bad, any_ignored = backend.to_numpy(xp.stack([xp.any(outside), xp.any(ignored)])).tolist()
@@ -534,12 +544,14 @@ class SoftmaxCrossEntropy(Function):
         exp = xp.exp(shifted)
         total = xp.sum(exp, axis=1, keepdims=True)
         classes = xp.arange(logits.shape[1], dtype=labels.dtype, **backend.creation_kwargs)
-        self.hits = xp.astype(labels[:, None] == classes[None, :], logits.dtype)  # one-hot rows
-        self.probs = exp / total
+        self.hits = xp.astype(labels[:, None] == classes, logits.dtype)  # one-hot rows
+        exp /= total  # in place: the softmax, kept for backward
+        self.probs = exp
         loss = xp.log(total[:, 0]) - xp.sum(shifted * self.hits, axis=1)
-        if reduction == "mean":
-            return xp.mean(loss)
-        return xp.sum(loss) if reduction == "sum" else loss
+        if reduction == "none":
+            return loss
+        summed = xp.sum(loss)  # the mean as NumPy computes it (sum, then divide), minus its dispatch
+        return summed / loss.shape[0] if reduction == "mean" else summed
 
     def backward(self, grad: Tensor) -> tuple[Tensor, None]:
         logits = self.inputs[0]
