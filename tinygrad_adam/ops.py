@@ -135,7 +135,7 @@ class Linear(Function):
     def forward(self, x: Any, weight: Any, bias: Any = None, relu: bool = False) -> Any:
         xp = self.xp
         self.relu = relu
-        out = xp.matmul(x, xp.permute_dims(weight, (1, 0)))
+        out = xp.matmul(x, weight.T)
         if bias is not None:
             out += bias
         if relu:
@@ -158,13 +158,13 @@ class Linear(Function):
         xp, backend, g = self.xp, self.backend, grad.data
         if self.relu:
             g = g * xp.astype(self.active, g.dtype)
-        g2 = xp.reshape(g, (-1, out_features))
+        g2 = g if g.ndim == 2 else xp.reshape(g, (-1, out_features))
         results: list[Tensor | None] = [None] * len(needs)
         if needs[0]:
             results[0] = Tensor._wrap(xp.matmul(g, weight.data), backend)
         if needs[1]:
-            x2 = xp.reshape(x.data, (-1, in_features))
-            results[1] = Tensor._wrap(xp.matmul(xp.permute_dims(g2, (1, 0)), x2), backend)
+            x2 = x.data if g.ndim == 2 else xp.reshape(x.data, (-1, in_features))
+            results[1] = Tensor._wrap(xp.matmul(g2.T, x2), backend)
         if len(needs) > 2 and needs[2]:
             results[2] = Tensor._wrap(xp.sum(g2, axis=0), backend)
         return tuple(results)

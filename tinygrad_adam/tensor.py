@@ -143,7 +143,9 @@ class Tensor:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._backend.numpy_dtype(self.data.dtype)
+        dtype = self.data.dtype
+        # NumPy and CuPy arrays carry NumPy dtypes already: no conversion on this hot path.
+        return dtype if isinstance(dtype, np.dtype) else self._backend.numpy_dtype(dtype)
 
     @property
     def device(self) -> str:
