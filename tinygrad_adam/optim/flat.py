@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..tensor import Tensor
+from . import fused
 
 if TYPE_CHECKING:
     from .optimizer import Optimizer
@@ -76,7 +77,10 @@ class FlatGroup:
         # Its gradient is read in place from one parameter's gradient, or gathered into flat_grad
         # when the block packs several small parameters (see plan_blocks).
         self.blocks = []
-        for start, stop, members in plan_blocks([p.data.size for p in params]):
+        # A compiled rule (fused.py) makes one pass, so it takes each large parameter whole.
+        self.compiled = fused.wanted(optimizer)
+        plan = plan_blocks([p.data.size for p in params])
+        for start, stop, members in whole_parameters(plan) if self.compiled else plan:
             block_state = {
                 name: Tensor._wrap(self.flat_state[name][start:stop], backend) for name in self.tensor_names
             }
@@ -129,6 +133,8 @@ class FlatGroup:
         """Whether the views still stand: same group, parameters, data arrays and state tensors."""
         if self.broken or group is not self.group or optimizer.state is not self.state_of:
             return False
+        if self.compiled != fused.wanted(optimizer):  # the fused flag changed: plan the blocks anew
+            return False
         params = group["params"]
         if len(params) != len(self.params):
             return False
@@ -163,7 +169,11 @@ class FlatGroup:
             else:
                 for position in members:
                     self.grad_views[position][...] = self.params[position].grad.data
-            optimizer._update(block_param, block_grad, block_state, self.group)
+            rule = fused.rule_for(optimizer, self.group, block_state) if self.compiled else None
+            if rule is not None:
+                rule(block_param.data, block_grad, block_state, self.group)
+            else:
+                optimizer._update(block_param, block_grad, block_state, self.group)
             for name in self.tensor_names:
                 if block_state[name] is not views[name]:  # the rule replaced the tensor: copy it back
                     views[name].data[...] = block_state[name].data
@@ -226,3 +236,14 @@ def plan_blocks(sizes: list[int]) -> list[tuple[int, int, list[int]]]:
     if run:
         blocks.append((run_start, offset, run))
     return blocks
+
+
+def whole_parameters(blocks: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int]]]:
+    """``plan_blocks``'s blocks with each large parameter's blocks joined into one."""
+    joined: list[tuple[int, int, list[int]]] = []
+    for start, stop, members in blocks:
+        if joined and len(members) == 1 and joined[-1][2] == members:
+            joined[-1] = (joined[-1][0], stop, members)
+        else:
+            joined.append((start, stop, members))
+    return joined

@@ -32,6 +32,9 @@ class Optimizer:
     # On the CPU, step each group through flat buffers after its first step (flat.py): the same
     # results bit for bit, in a few large operations. False keeps the per-parameter path.
     flat_buffers = True
+    # On flat groups, a compiled one-pass step when numba is installed (fused.py): None uses it
+    # where possible, True requires numba, False keeps the plain rule. Results are the same bits.
+    fused: bool | None = None
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):

@@ -1,0 +1,150 @@
+"""Compiled fused steps (optional, ``pip install tinygrad_adam[fast]``): one pass over memory.
+
+The plain rules (``adam_step``, ``sgd_step``, ...) make about a dozen passes over each block, one
+per array operation. With numba installed, a flat group on the CPU (flat.py) runs instead one
+compiled loop per parameter that reads θ, g and the state once and writes them once. Each loop
+does the plain rule's operations in the same order, in the parameter's dtype, with every Python
+scalar first rounded to that dtype as NumPy does (NEP 50) and without fast-math, so the results
+are the plain path's bit for bit (tests/test_optim_fused.py). ``optimizer.fused``: ``None``
+(default) uses the compiled path when numba can be imported, ``True`` requires it, ``False`` never
+uses it. numba is imported on first use only, never by ``import tinygrad_adam``.
+
+A configuration without a compiled loop here (AMSGrad, L2 weight decay, ``maximize``, ...) runs
+the plain rule, so the switch never changes results.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
+
+
+@cache
+def numba_available() -> bool:
+    """Whether numba can be imported (checked without importing it)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def wanted(optimizer: Optimizer) -> bool:
+    """Whether ``optimizer`` should take compiled steps, by its ``fused`` flag (None: when possible)."""
+    choice = optimizer.fused
+    if choice is None:
+        return type(optimizer).__name__ in RULES and numba_available()
+    if choice and not numba_available():
+        raise ImportError(
+            "optimizer.fused = True needs numba: pip install 'tinygrad_adam[fast]' (or numba), "
+            "or set optimizer.fused = None to use it only when installed"
+        )
+    return bool(choice)
+
+
+def rule_for(
+    optimizer: Optimizer, group: dict[str, Any], state: dict[str, Any]
+) -> Callable[..., None] | None:
+    """The compiled step of ``optimizer``'s family for ``group``'s settings and a block's ``state``,
+    or None (the plain rule runs)."""
+    rule = RULES.get(type(optimizer).__name__)
+    return rule if rule is not None and rule.supports(group, state) else None
+
+
+# -------------------------------------------------------------------------------------------------
+# The rules: hyperparameters to scalars of the array dtype, then one compiled loop
+
+
+class AdamRule:
+    """Adam and AdamW without AMSGrad, L2 decay or maximize, and β₁ > 0.5 (``lerp_``'s first form)."""
+
+    @staticmethod
+    def supports(group: dict[str, Any], state: dict[str, Any]) -> bool:
+        no_l2 = group["weight_decay"] == 0 or group["decoupled_weight_decay"]
+        return no_l2 and not group["amsgrad"] and not group["maximize"] and abs(1 - group["betas"][0]) < 0.5
+
+    def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        state["step"] += 1
+        beta1, beta2 = group["betas"]
+        lr, weight_decay, step = group["lr"], group["weight_decay"], state["step"]
+        as_dtype = param.dtype.type
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        kernels().adam(
+            param,
+            grad,
+            state["exp_avg"].data,
+            state["exp_avg_sq"].data,
+            as_dtype(1 - lr * weight_decay if weight_decay != 0 else 1.0),
+            as_dtype(1 - beta1),
+            as_dtype(beta2),
+            as_dtype(1 - beta2),
+            as_dtype(math.sqrt(bias_correction2)),
+            as_dtype(group["eps"]),
+            as_dtype(-(lr / bias_correction1)),
+        )
+
+
+class SGDRule:
+    """SGD with heavy-ball momentum (no Nesterov, L2 decay or maximize), after its first step."""
+
+    @staticmethod
+    def supports(group: dict[str, Any], state: dict[str, Any]) -> bool:
+        return (
+            "momentum_buffer" in state
+            and group["momentum"] != 0
+            and not group["nesterov"]
+            and group["weight_decay"] == 0
+            and not group["maximize"]
+        )
+
+    def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        as_dtype = param.dtype.type
+        kernels().sgd_momentum(
+            param,
+            grad,
+            state["momentum_buffer"].data,
+            as_dtype(group["momentum"]),
+            as_dtype(1 - group["dampening"]),
+            as_dtype(-group["lr"]),
+        )
+
+
+RULES: dict[str, Any] = {"Adam": AdamRule(), "AdamW": AdamRule(), "SGD": SGDRule(), "Momentum": SGDRule()}
+
+
+@cache
+def kernels() -> Any:
+    """The compiled loops, built (or loaded from numba's cache) on first use."""
+    import numba
+    import numpy as np
+
+    # error_model="numpy": division by zero gives inf as in NumPy, and the loops vectorise.
+    compile_loop = numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
+
+    @compile_loop
+    def adam(param, grad, exp_avg, exp_avg_sq, decay, weight1, beta2, weight2, sqrt_bc2, eps, neg_step):  # noqa: ANN001, ANN202
+        # As adam_step: θ·(1 − γλ); m + (g − m)·(1 − β₁); v·β₂ + ((1 − β₂)·g)·g;
+        # θ + (−α/(1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε), each operation rounded to the dtype.
+        for i in range(param.size):
+            g = grad[i]
+            m = exp_avg[i]
+            m = m + (g - m) * weight1
+            v = exp_avg_sq[i] * beta2 + (weight2 * g) * g
+            denom = np.sqrt(v) / sqrt_bc2 + eps
+            param[i] = param[i] * decay + (neg_step * m) / denom
+            exp_avg[i] = m
+            exp_avg_sq[i] = v
+
+    @compile_loop
+    def sgd_momentum(param, grad, momentum_buffer, momentum, weight, neg_lr):  # noqa: ANN001, ANN202
+        # As sgd_step: b ← b·μ + (1 − τ)·g;  θ ← θ + (−γ)·b.
+        for i in range(param.size):
+            b = momentum_buffer[i] * momentum + weight * grad[i]
+            momentum_buffer[i] = b
+            param[i] = param[i] + neg_lr * b
+
+    return SimpleNamespace(adam=adam, sgd_momentum=sgd_momentum)
