@@ -83,6 +83,7 @@ class Function:
 
     saves_inputs = True
     saves_output = False
+    _retained: Any = None  # a weak reference to the output, set by Tensor.retain_grad
 
     backend: Backend
     inputs: tuple[Tensor, ...]
@@ -153,11 +154,11 @@ def _check_saved(fn: Function) -> None:
 def _topological_order(roots: Sequence[Function]) -> list[Function]:
     """Functions reachable from ``roots``, each before the functions that produced its inputs."""
     order: list[Function] = []
-    visited: set[int] = set()
+    visited: set[Function] = set()  # Functions hash by identity
     for root in roots:
-        if id(root) in visited:
+        if root in visited:
             continue
-        visited.add(id(root))
+        visited.add(root)
         stack: list[tuple[Function, int]] = [(root, 0)]
         while stack:
             fn, position = stack.pop()
@@ -167,8 +168,8 @@ def _topological_order(roots: Sequence[Function]) -> list[Function]:
             while position < len(inputs):
                 child = inputs[position].grad_fn
                 position += 1
-                if child is not None and id(child) not in visited:
-                    visited.add(id(child))
+                if child is not None and child not in visited:
+                    visited.add(child)
                     stack.append((fn, position))
                     stack.append((child, 0))
                     break
@@ -223,9 +224,10 @@ def run_backward(
             grad = fn_grads.pop(fn, None)
             if grad is None:
                 continue
-            for position in wanted_fns.get(fn, ()):
-                captured[position] = grad
-            retained = getattr(fn, "_retained", None)
+            if wanted_fns:
+                for position in wanted_fns.get(fn, ()):
+                    captured[position] = grad
+            retained = fn._retained
             if retained is not None and inputs is None and retained() is not None:
                 holder = retained()
                 holder.grad = grad if holder.grad is None else holder.grad + grad
