@@ -79,14 +79,24 @@ def available_optimizers() -> list[str]:
     return [name for name in OPTIMIZERS if hasattr(optim, name)]
 
 
+# Optimizers with a compiled fused step (tg.optim.fused, numba) at their default settings.
+FUSED_OPTIMIZERS = ("Adam", "AdamW", "Momentum")
+
+
+def fused_available() -> bool:
+    """Whether tg.optim's compiled fused steps can run here (numba installed)."""
+    return bool(import_tg().optim.fused.numba_available())
+
+
 def optimizer_step(
-    name: str, arrays: Sequence[np.ndarray], grads: Sequence[np.ndarray]
+    name: str, arrays: Sequence[np.ndarray], grads: Sequence[np.ndarray], fused: bool = False
 ) -> Callable[[], None]:
     """``optimizer.step`` of ``tg.optim.<name>`` (lr 1e-3, other settings default) over fresh
-    parameters with fixed gradients."""
+    parameters with fixed gradients; ``fused`` picks the compiled step (else the plain NumPy one)."""
     tg = import_tg()
     params = [tg.Tensor(a.copy(), requires_grad=True) for a in arrays]
     for param, grad in zip(params, grads):
         param.grad = tg.Tensor(grad)
     optimizer = getattr(tg.optim, name)(params, lr=1e-3)
+    optimizer.fused = fused
     return optimizer.step

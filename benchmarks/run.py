@@ -172,6 +172,7 @@ def bench_optim(args: argparse.Namespace, report: Report) -> None:
         grads = [rng.standard_normal(s, dtype=np.float32) for s in shapes]
         params = sum(a.size for a in arrays)
         builders: dict[str, Any] = {}
+        notes = []
         wanted = args.optimizers.split(",") if args.optimizers else list(ours.OPTIMIZERS)
         available = [name for name in ours.available_optimizers() if name in wanted]
         missing = [name for name in wanted if name not in available]
@@ -179,6 +180,14 @@ def bench_optim(args: argparse.Namespace, report: Report) -> None:
             builders[f"tg.optim.{name}"] = lambda name=name, a=arrays, g=grads: ours.optimizer_step(
                 name, a, g
             )
+        if ours.fused_available():
+            for name in ours.FUSED_OPTIMIZERS:
+                if name in available:
+                    builders[f"tg.optim.{name} (fused, numba)"] = lambda n=name, a=arrays, g=grads: (
+                        ours.optimizer_step(n, a, g, fused=True)
+                    )
+        else:
+            notes.append("fused rows not run: numba is not installed (pip install tinygrad_adam[fast])")
         if references.torch_available():
             for variant in ("default", "foreach", "fused"):
                 builders[f"torch Adam ({variant})"] = lambda v=variant, a=arrays, g=grads: _torch_adam(
@@ -190,7 +199,6 @@ def bench_optim(args: argparse.Namespace, report: Report) -> None:
         floor_calls = timing.calls_for(floor.step, target)
         floor_samples: list[float] = []
         results: dict[str, Any] = {}
-        notes = []
         for name, build in builders.items():
             try:
                 step = build()
@@ -220,6 +228,13 @@ def bench_optim(args: argparse.Namespace, report: Report) -> None:
         if total == 10**7:
             floor_name = "bandwidth floor (a += b, 28 B/param)"
             report.target("Adam step at 1e7 vs bandwidth floor", results, "tg.optim.Adam", floor_name, 3.0)
+            report.target(
+                "fused Adam step at 1e7 vs bandwidth floor",
+                results,
+                "tg.optim.Adam (fused, numba)",
+                floor_name,
+                1.5,
+            )
 
 
 def _torch_adam(variant: str, arrays: list[np.ndarray], grads: list[np.ndarray]) -> Any:
