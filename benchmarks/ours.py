@@ -48,20 +48,23 @@ def missing_pieces() -> str | None:
     return None
 
 
-def mlp_step(sizes: Sequence[int], lr: float = 1e-3, seed: int = 0) -> Callable[[Any, Any], Any]:
-    """One training step of a ReLU MLP with softmax cross-entropy and Adam, on NumPy batches."""
+def mlp_step(
+    sizes: Sequence[int], lr: float = 1e-3, seed: int = 0, fused: bool | None = None
+) -> Callable[[Any, Any], Any]:
+    """One training step of a ReLU MLP with softmax cross-entropy and Adam, on NumPy batches
+    (``fused``: the optimizer's compiled path on/off, None = automatic)."""
     tg = import_tg()
     tg.manual_seed(seed)
-    layers: list[Any] = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [tg.nn.Dense(fan_in, fan_out), tg.nn.ReLU()]
-    model = tg.nn.Sequential(*layers[:-1])
+    hidden = [tg.nn.Dense(i, o, activation="relu") for i, o in zip(sizes[:-2], sizes[1:-1])]
+    model = tg.nn.Sequential(*hidden, tg.nn.Dense(sizes[-2], sizes[-1]))
     loss_fn = tg.nn.CrossEntropyLoss()
     optimizer = tg.optim.Adam(model.parameters(), lr=lr)
+    optimizer.fused = fused
 
     def step(x: np.ndarray, labels: np.ndarray) -> Any:
         optimizer.zero_grad()
-        loss = loss_fn(model(tg.Tensor(x)), tg.Tensor(labels))
+        # from_numpy shares the batch's memory, as the PyTorch side's torch.from_numpy does.
+        loss = loss_fn(model(tg.from_numpy(x)), tg.from_numpy(labels))
         loss.backward()
         optimizer.step()
         return loss

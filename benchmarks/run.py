@@ -64,6 +64,8 @@ def bench_mlp(args: argparse.Namespace, report: Report) -> None:
     why_not = ours.missing_pieces()
     if why_not is None:
         steps["tinygrad_adam"] = ours.mlp_step(MLP_SIZES)
+        if ours.fused_available():
+            steps["tinygrad_adam (plain NumPy Adam)"] = ours.mlp_step(MLP_SIZES, fused=False)
     numpy_mlp = references.NumpyMLP(MLP_SIZES)
     steps["numpy (hand-written)"] = numpy_mlp.train_step
     if references.torch_available():
@@ -97,6 +99,13 @@ def bench_mlp(args: argparse.Namespace, report: Report) -> None:
     report.target("MLP epoch vs PyTorch eager", results, name, "pytorch eager", 0.9)
     report.target("MLP epoch vs hand-written NumPy", results, name, "numpy (hand-written)", 1.1)
     report.target("MLP epoch vs matmul floor", results, name, "matmul floor", 1.8)
+    name = "tinygrad_adam (plain NumPy Adam)"
+    if name in results:
+        for what, reference, limit in (
+            ("MLP epoch vs PyTorch eager, without numba", "pytorch eager", 0.9),
+            ("MLP epoch vs hand-written NumPy, without numba", "numpy (hand-written)", 1.1),
+        ):
+            report.target(what, results, name, reference, limit)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -517,3 +517,13 @@ def test_tensors_and_models_deepcopy_and_pickle_by_value():
     assert type(clone[0].weight) is type(model[0].weight)
     assert clone[0].weight is not model[0].weight
     np.testing.assert_array_equal(clone[0].weight.numpy(), model[0].weight.numpy())
+
+
+def test_from_numpy_shares_memory_on_the_cpu_like_torch():
+    source = np.arange(3, dtype=np.float32)
+    t = tg.from_numpy(source)
+    assert t.device == "cpu" and t.dtype == tg.float32
+    source[0] = 7.0
+    assert t.numpy()[0] == 7.0
+    with pytest.raises(TypeError, match="NumPy array"):
+        tg.from_numpy([1.0, 2.0])

@@ -824,6 +824,18 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A CPU tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``.
+
+    Changes to one show in the other; use ``tensor(array)`` for an independent copy.
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy needs a NumPy array, got {type(array).__name__}")
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
+    return Tensor._wrap(array, get_backend("cpu"))
+
+
 def _filled(
     fill: str, shape: tuple[Any, ...], dtype: DType | None, device: str | None, requires_grad: bool
 ) -> Tensor:
