@@ -462,3 +462,27 @@ def test_invalid_schedule_arguments_raise_value_error(cls: type, kwargs: dict) -
 def test_schedulers_need_an_optimizer() -> None:
     with pytest.raises(TypeError, match="Optimizer"):
         lr_scheduler.StepLR([0.1], step_size=2)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSProp", "Lion"])
+def test_state_follows_its_parameters_when_the_model_moves_to_another_device(name: str) -> None:
+    """model.to(device) after the optimizer has stepped: the state moves with it, the run goes on."""
+    there = "strict:1"
+    options = {"lr": 0.1, "momentum": 0.9} if name in ("SGD", "RMSProp") else {"lr": 0.1}
+    tg.manual_seed(0)
+    moved = tg.nn.Dense(3, 2)
+    still = tg.nn.Dense(3, 2)
+    still.load_state_dict(moved.state_dict())
+    optimizers = [getattr(OPTIM, name)(model.parameters(), **options) for model in (moved, still)]
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+    for step in range(3):
+        for model, optimizer in zip((moved, still), optimizers):
+            optimizer.zero_grad()
+            (model(tg.tensor(x, device=model.weight.device)) ** 2).sum().backward()
+            optimizer.step()
+        if step == 0:
+            moved.to(there)
+    assert moved.weight.device == there
+    np.testing.assert_array_equal(moved.weight.numpy(), still.weight.numpy())
+    state = optimizers[0].state[moved.weight]
+    assert all(value.device == there for value in state.values() if isinstance(value, tg.Tensor))

@@ -134,7 +134,9 @@ class Optimizer:
                     if param.grad is None:
                         continue
                     check_gradient(param)
-                    self._update(param, param.grad.data, self.state[param], group)
+                    state = self.state[param]
+                    _follow_device(state, param)
+                    self._update(param, param.grad.data, state, group)
                     param._version += 1
                 if self.flat_buffers:
                     supported = FlatGroup.supports(self, group)
@@ -298,6 +300,13 @@ def lerp_(start: Any, end: Any, weight: float) -> None:
         start += delta
     else:
         start[...] = end - (end - start) * (1 - weight)
+
+
+def _follow_device(state: dict[str, Any], param: Tensor) -> None:
+    """Move state tensors to their parameter's device (after ``model.to(device)``, as it happens)."""
+    for name, value in state.items():
+        if isinstance(value, Tensor) and value._backend is not param._backend:
+            state[name] = value.to(param.device)
 
 
 # -------------------------------------------------------------------------------------------------
