@@ -219,6 +219,20 @@ def test_missing_file_is_file_not_found(tmp_path):
         tg.load(tmp_path / "nowhere.npz")
 
 
+def test_saving_into_a_missing_folder_or_onto_a_folder_names_the_problem(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"folder .*nope does not exist"):
+        tg.save({"x": 1}, tmp_path / "nope" / "run.npz")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        tg.save({"x": 1}, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_path_without_npz_suffix_is_saved_and_loaded_under_exactly_that_name(tmp_path):
+    tg.save({"x": 1}, tmp_path / "run")
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    assert tg.load(tmp_path / "run") == {"x": 1}
+
+
 def test_tg_save_and_load_are_top_level_names_loaded_on_first_use():
     assert tg.save is checkpoint.save and tg.load is checkpoint.load
     probe = "import sys, tinygrad_adam; print('tinygrad_adam.checkpoint' in sys.modules)"

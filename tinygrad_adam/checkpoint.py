@@ -86,6 +86,10 @@ def save(state: Any, path: PathLike) -> None:
     structure = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"tg.save: cannot write {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"tg.save: cannot write {path}: it is a folder, not a file")
     handle = tempfile.NamedTemporaryFile(
         dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp", delete=False
     )
