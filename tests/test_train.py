@@ -112,6 +112,12 @@ def test_accuracy_handles_class_scores_and_binary_outputs(outputs, targets, from
     assert accuracy(tg.tensor(outputs), tg.tensor(targets), from_logits) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "uint32", "uint64"])
+def test_accuracy_counts_integer_labels_of_every_integer_dtype(dtype):
+    outputs = tg.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    assert accuracy(outputs, tg.tensor(np.array([1, 1, 1], dtype=dtype))) == pytest.approx(2 / 3)
+
+
 def test_accuracy_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="do not match"):
         accuracy(tg.zeros(4, 3), tg.tensor([0, 1, 2]))
@@ -345,6 +351,41 @@ def test_a_resumed_run_continues_the_uninterrupted_run_bit_for_bit(tmp_path):
         assert np.array_equal(got.numpy(), want)
     assert resumed["loss"] == straight["loss"][1:]
     assert resumed["lr"] == straight["lr"][1:]
+
+
+def test_early_stopping_in_a_resumed_run_stops_where_the_uninterrupted_run_stopped(tmp_path):
+    def setup(seed: int) -> tuple:
+        model, optimizer, _, loader = _dropout_run(seed)
+        scheduler = tg.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, factor=0.5)
+        x, y = tg.datasets.make_moons(40, noise=0.2, seed=4)
+        return model, optimizer, scheduler, loader, DataLoader(TensorDataset(x, y), batch_size=64)
+
+    def stopper() -> EarlyStopping:
+        return EarlyStopping(monitor="val_loss", patience=2, min_delta=0.02)
+
+    model, optimizer, scheduler, loader, val = setup(0)
+    early = stopper()
+    saver = ModelCheckpoint(str(tmp_path / "e{epoch}.npz"))
+    straight = fit(
+        model, CrossEntropyLoss(), optimizer, loader, 30, val, scheduler, [early, saver], verbose=False
+    )
+    assert early.stopped_epoch is not None and len(straight) >= 4  # the setting stops early, not at once
+    expected = [p.numpy().copy() for p in model.parameters()]
+    for saved in range(1, len(straight)):
+        model, optimizer, scheduler, loader, val = setup(99)
+        point = load_training_state(
+            tmp_path / f"e{saved}.npz", model=model, optimizer=optimizer, scheduler=scheduler,
+            train_loader=loader,
+        )  # fmt: skip
+        resumed_early = stopper()
+        resumed = fit(
+            model, CrossEntropyLoss(), optimizer, loader, 30, val, scheduler, [resumed_early],
+            verbose=False, start_epoch=point.epoch, history=point.history,
+        )  # fmt: skip
+        assert resumed_early.stopped_epoch == early.stopped_epoch, f"resumed after epoch {saved}"
+        assert resumed["val_loss"] == straight["val_loss"]
+        for got, want in zip(model.parameters(), expected):
+            assert np.array_equal(got.numpy(), want)
 
 
 def test_model_checkpoint_files_resume_with_the_history_so_far(tmp_path):

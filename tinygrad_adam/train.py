@@ -63,7 +63,10 @@ def count_correct(outputs: Tensor, targets: Tensor, from_logits: bool | None = N
     elif outputs.ndim == 2:
         predicted = xp.argmax(outputs.data, axis=1)
         if targets.ndim == 1 and targets.dtype.kind in "iu":
+            # In argmax's integer dtype: the Array API cannot compare int64 with uint64 labels.
             actual = targets.data
+            if actual.dtype != predicted.dtype:
+                actual = xp.astype(actual, predicted.dtype)
         elif targets.shape == outputs.shape:
             actual = xp.argmax(targets.data, axis=1)
         else:
@@ -295,6 +298,16 @@ class EarlyStopping(Callback):
         self.best_epoch: int | None = None
         self.stopped_epoch: int | None = None
         self._best_weights: dict[str, Any] | None = None
+        # A resumed run (fit(..., history=point.history)) carries its earlier epochs: replay them, so
+        # that the best value and the patience count go on as in the uninterrupted run.
+        history = self.run.history
+        past = history.history.get(self.monitor, [])
+        if len(past) == len(history.epoch):
+            for epoch, value in zip(history.epoch, past):
+                if self._monitor.improved(value):
+                    self._monitor.best, self.best_epoch, self.wait = value, epoch, 0
+                else:
+                    self.wait += 1
 
     @property
     def best(self) -> float:
@@ -322,6 +335,11 @@ class EarlyStopping(Callback):
             self.run.model.load_state_dict(self._best_weights)
             self.run.log(
                 f"Restored the weights of epoch {self.best_epoch + 1} ({self.monitor} {self.best:.4g})"
+            )
+        elif self.restore_best_weights and self.best_epoch is not None:
+            self.run.log(
+                f"warning: the best epoch ({self.best_epoch + 1}) came before this resumed run and its "
+                "weights are not in the checkpoint: keeping the last weights"
             )
 
 
