@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tinygrad_adam as tg
@@ -127,6 +128,71 @@ def test_an_explicit_dataset_that_is_missing_is_an_error_not_a_fallback(monkeypa
     assert main(["train", "--dataset", "fashion-mnist", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "error:" in err and "apt-get install dataset-fashion-mnist" in err
+
+
+def _write_tiny_mnist(folder: Path) -> None:
+    from tinygrad_adam.datasets.idx import write_idx
+
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", 100), ("t10k", 30)):
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        images = rng.integers(0, 40, size=(n, 28, 28)).astype(np.uint8)
+        images[np.arange(n), labels, :] = 255  # the label is the row that lights up: learnable
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images)
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte", labels)
+
+
+def test_mnist_files_in_data_dir_train_through_the_command_line(tmp_path, capsys):
+    _write_tiny_mnist(tmp_path)
+    args = ["train", "--dataset", "mnist", "--data-dir", str(tmp_path), "--epochs", "5", "--hidden", "32"]
+    assert main([*args, "--batch-size", "10", "--quiet", "--json"]) == 0
+    report = last_json(capsys.readouterr().out)
+    assert report["dataset"] == "mnist" and report["test_accuracy"] > 0.5
+
+
+def test_a_data_dir_that_does_not_exist_is_an_error_not_a_silent_fallback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--dataset", "fashion-mnist", "--data-dir", str(tmp_path / "typo"), "--quiet"])
+    assert stop.value.code == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+def test_missing_mnist_is_not_sent_to_the_fashion_mnist_package(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TINYGRAD_ADAM_DATA", raising=False)
+    assert main(["train", "--dataset", "mnist", "--data-dir", str(tmp_path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--data-dir" in err and "dataset-fashion-mnist" not in err.split("mnist is not installed")[-1]
+
+
+def test_save_never_overwrites_a_file_that_is_not_its_checkpoint(tmp_path, capsys):
+    for name, content in (("notes.txt", b"precious"), ("other.npz", None)):
+        path = tmp_path / name
+        if content is None:
+            np.savez(path, w=np.ones(3))
+        else:
+            path.write_bytes(content)
+        before = path.read_bytes()
+        with pytest.raises(SystemExit):
+            main(["train", *SMALL, "--save", str(path)])
+        assert "refusing to overwrite" in capsys.readouterr().err
+        assert path.read_bytes() == before
+
+
+def test_save_into_a_missing_folder_or_onto_a_folder_is_refused_before_training(tmp_path, capsys):
+    for target, message in ((tmp_path / "nope" / "run.npz", "does not exist"), (tmp_path, "is a folder")):
+        with pytest.raises(SystemExit):
+            main(["train", *SMALL, "--save", str(target)])
+        captured = capsys.readouterr()
+        assert message in captured.err and "Test accuracy" not in captured.out
+
+
+def test_save_replaces_its_own_earlier_checkpoint_with_a_note(tmp_path, capsys):
+    path = str(tmp_path / "run.npz")
+    assert main(["train", *SMALL, "--save", path]) == 0
+    capsys.readouterr()
+    assert main(["train", *SMALL, "--seed", "1", "--save", path]) == 0
+    assert "replaces the earlier checkpoint" in capsys.readouterr().err
+    assert tg.load(path)["extra"]["cli"]["seed"] == 1
 
 
 def test_quiet_prints_only_the_result(capsys):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +22,11 @@ INSTALL_HINT = (
     "install it with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or pass --data-dir "
     "with the four IDX files (train-images-idx3-ubyte.gz, ...)"
 )
+# Debian packages only Fashion-MNIST: for MNIST the files are the only way.
+INSTALL_HINTS = {
+    "fashion-mnist": INSTALL_HINT,
+    "mnist": "pass --data-dir with its four IDX files (train-images-idx3-ubyte.gz, ...)",
+}
 
 # Defaults per dataset, measured to reach the README's targets (see the report in the README).
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -307,6 +313,33 @@ def _apply_dataset_defaults(settings: dict[str, Any]) -> None:
             settings[key] = value
 
 
+def _check_save_path(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse, before any training, a --save path that cannot be written or holds another file."""
+    from .checkpoint import load
+
+    path = args.save
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        parser.error(f"--save {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        parser.error(
+            f"--save {path}: it is a folder; give a file name such as {os.path.join(path, 'run.npz')}"
+        )
+    if not os.path.exists(path) or (args.resume and os.path.samefile(path, args.resume)):
+        return
+    try:
+        saved = load(path)
+    except ValueError:
+        saved = None
+    extra = saved.get("extra") if isinstance(saved, dict) else None
+    if not (isinstance(extra, dict) and isinstance(extra.get("cli"), dict)):
+        parser.error(
+            f"--save {path}: the file exists and is not a checkpoint of `python -m tinygrad_adam train`; "
+            "refusing to overwrite it (choose another path or remove it)"
+        )
+    _note(f"note: --save replaces the earlier checkpoint {path} (resume it with --resume {path})")
+
+
 def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import tinygrad_adam as tg
 
@@ -314,6 +347,10 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     from .train import ModelCheckpoint, evaluate, fit, load_training_state
 
     settings = _settings(args, parser)
+    if args.data_dir is not None and not os.path.isdir(args.data_dir):
+        parser.error(f"--data-dir {args.data_dir}: no such folder")
+    if args.save:
+        _check_save_path(args, parser)
     if args.device:
         try:
             tg.set_default_device(args.device)
@@ -323,7 +360,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         train_set, test_set = load_dataset(settings["dataset"], args.data_dir, settings["seed"])
     except FileNotFoundError as error:
         if settings["explicit_dataset"]:
-            _note(f"error: {error}\n{settings['dataset']} is not installed here: {INSTALL_HINT}")
+            hint = INSTALL_HINTS.get(settings["dataset"], INSTALL_HINT)
+            _note(f"error: {error}\n{settings['dataset']} is not installed here: {hint}")
             return 2
         _note(f"Fashion-MNIST is not installed here ({error}).\nTo train on it, {INSTALL_HINT}.")
         _note("Training on the bundled 8x8 handwritten digits instead.")
