@@ -116,6 +116,19 @@ def test_pow_with_tensor_exponent_matches_finite_differences(data, shapes):
     check(lambda a, b: a**b, base, exponent)
 
 
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_pow_gradients_at_a_zero_base_are_zero_where_the_power_is_constant_as_in_pytorch():
+    # d/da a^0 = 0 (not 0 * 0^-1 = nan); d/db 0^b = 0 for b >= 0 (not 0 * log 0 = nan or -inf).
+    base = tg.tensor(np.array([0.0, 0.0, 0.0, 2.0]), requires_grad=True)
+    exponent = tg.tensor(np.array([0.0, 1.0, 2.0, 3.0]), requires_grad=True)
+    (base**exponent).sum().backward()
+    np.testing.assert_array_equal(base.grad.numpy(), [0.0, 1.0, 0.0, 12.0])
+    np.testing.assert_allclose(exponent.grad.numpy(), [0.0, 0.0, 0.0, 8 * np.log(2.0)], rtol=1e-15)
+    x = tg.tensor(np.array([0.0, 1.5]), requires_grad=True)
+    (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+
+
 @pytest.mark.parametrize("name", ["maximum", "minimum"])
 @given(data=st.data(), shapes=broadcast_pairs)
 def test_maximum_and_minimum_gradients_match_finite_differences(name, data, shapes):

@@ -255,6 +255,20 @@ def test_axes_out_of_range_are_errors_not_wrapped_around():
     assert t.unsqueeze(-1).shape == (2, 3, 1) and tg.stack([t, t], axis=-1).shape == (2, 3, 2)
 
 
+def test_an_axis_named_twice_in_a_reduction_is_an_error_not_reduced_once():
+    t = tg.ones(2, 3)
+    for call in (lambda: t.sum(axis=(0, 0)), lambda: t.mean(axis=(1, -1)), lambda: t.max(axis=[0, -2])):
+        with pytest.raises(ValueError, match="more than once"):
+            call()
+
+
+def test_non_integer_sizes_are_refused_rather_than_truncated():
+    for call in (lambda: tg.zeros(2.5), lambda: tg.ones((2, 1.0)), lambda: tg.zeros(4).reshape(2.0, 2)):
+        with pytest.raises(TypeError, match="sizes must be integers"):
+            call()
+    assert tg.zeros(np.int64(2), 3).shape == (2, 3)
+
+
 def test_integer_inputs_to_float_functions_give_float32():
     i = tg.tensor([1, 2])
     for result in (i.exp(), i.log(), i.sqrt(), i.tanh(), i.sigmoid(), i.softmax(), i.log_softmax(), i.mean()):

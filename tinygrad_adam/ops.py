@@ -13,7 +13,7 @@ import numpy as np
 
 from .autograd import Function, is_grad_enabled
 from .backend import Backend
-from .tensor import Tensor, sum_to
+from .tensor import Tensor, sum_to, where
 
 # ---------------------------------------------------------------------------------------------
 # Elementwise arithmetic (broadcasting: gradients are summed back to each input's shape)
@@ -64,7 +64,11 @@ class Div(Function):
 
 
 class Pow(Function):
-    """a ** b; d/da = b a^(b-1), d/db = a^b log a."""
+    """a ** b; d/da = b a^(b-1), d/db = a^b log a.
+
+    As in PyTorch, d/da is 0 where b = 0 and d/db is 0 where a = 0 and b >= 0 (a^b is constant
+    there), not the nan or -inf that 0 · inf and 0 · log 0 would give.
+    """
 
     saves_output = True
 
@@ -73,8 +77,11 @@ class Pow(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.inputs
-        da = sum_to(grad * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
-        db = sum_to(grad * self.output * a.log(), b.shape) if self.needs_input_grad[1] else None
+        da = db = None
+        if self.needs_input_grad[0]:
+            da = sum_to(where(b == 0, 0.0, grad * b * a ** (b - 1)), a.shape)
+        if self.needs_input_grad[1]:
+            db = sum_to(where((a == 0) & (b >= 0), 0.0, grad * self.output * a.log()), b.shape)
         return da, db
 
 

@@ -760,6 +760,8 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
     if tensor.ndim == 0:
         return None
     normal = tuple(sorted({int(a) % tensor.ndim for a in axes}))
+    if len(normal) != len(axes):
+        raise ValueError(f"axis {axis} names an axis more than once (tensor of shape {tensor.shape})")
     return normal if isinstance(axis, (list, tuple)) else normal[0]
 
 
@@ -782,6 +784,9 @@ def _count(shape: tuple[int, ...], axis: Any) -> int:
 def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"sizes must be integers, got {n!r} in {shape}")
     return tuple(int(n) for n in shape)
 
 
