@@ -446,6 +446,22 @@ def test_model_checkpoint_save_best_only_and_weights_only(tmp_path):
     assert set(weights) == {name for name, _ in model.named_parameters()}
 
 
+def test_a_resumed_run_keeps_the_best_checkpoint_until_it_beats_the_earlier_epochs(tmp_path):
+    train, val = moons_loaders(n=120)
+    model = moons_model()
+    path = tmp_path / "best.npz"
+    tg.save({"best": "epoch 1"}, path)
+    earlier = History()
+    earlier.append(0, {"loss": 0.01, "val_loss": 0.001})  # better than any epoch of this short run
+    checkpoint = ModelCheckpoint(str(path), save_best_only=True, save_weights_only=True)
+    fit(
+        model, CrossEntropyLoss(), tg.optim.Adam(model.parameters(), lr=0.02), train, 3, val_loader=val,
+        callbacks=[checkpoint], verbose=False, start_epoch=1, history=earlier,
+    )  # fmt: skip
+    assert checkpoint.saved_paths == []
+    assert tg.load(path) == {"best": "epoch 1"}
+
+
 def test_load_training_state_refuses_other_files_and_missing_pieces(tmp_path):
     model, optimizer, scheduler, loader = _dropout_run(seed=0)
     weights_only = tmp_path / "weights.npz"

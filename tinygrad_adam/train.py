@@ -264,6 +264,18 @@ class _Monitor:
             return value < self.best - self.min_delta
         return value > self.best + self.min_delta
 
+    def replay(self, history: History) -> tuple[int | None, int]:
+        """Track the epochs already in ``history`` (a resumed run's): (best epoch, epochs since it)."""
+        best_epoch, wait = None, 0
+        past = history.history.get(self.monitor, [])
+        if len(past) == len(history.epoch):
+            for epoch, value in zip(history.epoch, past):
+                if self.improved(value):
+                    self.best, best_epoch, wait = value, epoch, 0
+                else:
+                    wait += 1
+        return best_epoch, wait
+
 
 def _copy_state(state: Mapping[str, Any]) -> dict[str, Any]:
     return {key: Tensor(value) if isinstance(value, Tensor) else value for key, value in state.items()}
@@ -298,16 +310,8 @@ class EarlyStopping(Callback):
         self.best_epoch: int | None = None
         self.stopped_epoch: int | None = None
         self._best_weights: dict[str, Any] | None = None
-        # A resumed run (fit(..., history=point.history)) carries its earlier epochs: replay them, so
-        # that the best value and the patience count go on as in the uninterrupted run.
-        history = self.run.history
-        past = history.history.get(self.monitor, [])
-        if len(past) == len(history.epoch):
-            for epoch, value in zip(history.epoch, past):
-                if self._monitor.improved(value):
-                    self._monitor.best, self.best_epoch, self.wait = value, epoch, 0
-                else:
-                    self.wait += 1
+        # A resumed run carries its earlier epochs: the best value and the patience count go on.
+        self.best_epoch, self.wait = self._monitor.replay(self.run.history)
 
     @property
     def best(self) -> float:
@@ -372,6 +376,8 @@ class ModelCheckpoint(Callback):
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self._monitor.best = math.inf if self._monitor.mode == "min" else -math.inf
+        if self.save_best_only:  # a resumed run must not replace the best file with a worse epoch
+            self._monitor.replay(self.run.history)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.save_best_only:
