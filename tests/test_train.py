@@ -462,6 +462,15 @@ def test_a_resumed_run_keeps_the_best_checkpoint_until_it_beats_the_earlier_epoc
     assert tg.load(path) == {"best": "epoch 1"}
 
 
+def test_a_checkpoint_path_naming_a_metric_the_run_does_not_log_is_a_clear_error(tmp_path):
+    train, _ = moons_loaders(n=40)
+    model = moons_model()
+    checkpoint = ModelCheckpoint(str(tmp_path / "c-{val_loss:.3f}.npz"), monitor="loss")
+    with pytest.raises(ValueError, match=r"names the field 'val_loss'.*need a val_loader"):
+        fit(model, CrossEntropyLoss(), tg.optim.Adam(model.parameters()), train, 1, callbacks=[checkpoint],
+            verbose=False)  # fmt: skip
+
+
 def test_load_training_state_refuses_other_files_and_missing_pieces(tmp_path):
     model, optimizer, scheduler, loader = _dropout_run(seed=0)
     weights_only = tmp_path / "weights.npz"

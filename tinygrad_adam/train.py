@@ -385,7 +385,14 @@ class ModelCheckpoint(Callback):
             if not self._monitor.improved(value):
                 return
             self._monitor.best = value
-        path = self.path.format(epoch=epoch + 1, **(logs or {}))
+        try:
+            path = self.path.format(epoch=epoch + 1, **(logs or {}))
+        except KeyError as error:
+            hint = " (val_* metrics need a val_loader)" if str(error.args[0]).startswith("val_") else ""
+            raise ValueError(
+                f"ModelCheckpoint path {self.path!r} names the field {error.args[0]!r}, but this run logs "
+                f"epoch, {', '.join(logs or ())}{hint}"
+            ) from None
         run = self.run
         if self.save_weights_only:
             from .checkpoint import save
