@@ -84,3 +84,11 @@ def test_clip_grad_value_clamps_each_element() -> None:
     nn.utils.clip_grad_value_(params, 1.0)
     np.testing.assert_array_equal(params[0].grad.numpy(), [-1.0, 0.2, 1.0])
     np.testing.assert_array_equal(params[1].grad.numpy(), [0.5])
+
+
+def test_clip_grad_norm_accepts_frobenius_by_name_and_names_bad_norm_types() -> None:
+    weight = tg.tensor([3.0, 4.0], requires_grad=True)
+    weight.grad = tg.tensor([3.0, 4.0])
+    assert abs(tg.nn.utils.clip_grad_norm_([weight], 10.0, norm_type="fro").item() - 5.0) < 1e-6
+    with pytest.raises(ValueError, match="norm_type"):
+        tg.nn.utils.clip_grad_norm_([weight], 1.0, norm_type="nuclear")

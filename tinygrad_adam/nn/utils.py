@@ -35,7 +35,7 @@ def _vector_norm(x: Tensor, norm_type: float) -> Tensor:
 def clip_grad_norm_(
     parameters: Tensor | Iterable[Tensor],
     max_norm: float,
-    norm_type: float = 2.0,
+    norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
 ) -> Tensor:
     """Scale all gradients together so that their joint norm is at most ``max_norm``; in place.
@@ -47,7 +47,15 @@ def clip_grad_norm_(
     which raises ``RuntimeError`` on a NaN or infinite norm.
     """
     grads = _grads(parameters)
-    max_norm, norm_type = float(max_norm), float(norm_type)
+    if norm_type == "fro":  # PyTorch's name for the 2-norm of the flattened gradients
+        norm_type = 2.0
+    try:
+        max_norm, norm_type = float(max_norm), float(norm_type)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"clip_grad_norm_: max_norm and norm_type must be numbers (or norm_type='fro'), "
+            f"got {max_norm!r} and {norm_type!r}"
+        ) from None
     if not grads:
         return tensor(0.0)
     first = grads[0]
