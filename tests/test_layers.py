@@ -91,6 +91,36 @@ def test_linear_is_dense() -> None:
     assert nn.Linear is nn.Dense
 
 
+def test_dense_weight_is_stored_transposed_through_training_and_loading(rng: np.random.Generator) -> None:
+    """The (out, in) weight lies in memory as an (in, out) matrix (BLAS's fast products), and keeps
+    that layout through init, flat-buffer optimizer steps and load_state_dict; gradients equal
+    those of a row-major weight."""
+    if tg.get_default_device() != "cpu":
+        pytest.skip("memory layout is a NumPy/CuPy notion, invisible on the strict backend")
+    model = nn.Sequential(nn.Dense(6, 5, activation="relu"), nn.Dense(5, 3))
+    optimizer = tg.optim.Adam(model.parameters(), lr=0.01)
+    x, y = tg.tensor(rng.standard_normal((8, 6)).astype(np.float32)), tg.tensor(rng.integers(0, 3, 8))
+    for _ in range(3):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    weights = [model[0].weight, model[1].weight]
+    for weight in weights:
+        assert weight.data.flags.f_contiguous and not weight.data.flags.c_contiguous
+        assert weight.grad.data.strides == weight.data.strides  # read in place by the optimizer
+    model.load_state_dict({k: v.numpy().copy() for k, v in model.state_dict().items()})
+    assert all(w.data.flags.f_contiguous for w in weights)
+
+    row_major = nn.Dense(6, 5, activation="relu")
+    row_major.weight.data = np.ascontiguousarray(model[0].weight.data)
+    row_major.bias.data = model[0].bias.data.copy()
+    for layer in (model[0], row_major):
+        layer.weight.grad = None
+        layer(x).sum().backward()
+    np.testing.assert_allclose(row_major.weight.grad.numpy(), model[0].weight.grad.numpy(), rtol=1e-5)
+    assert row_major.weight.grad.data.flags.c_contiguous  # the gradient follows the weight's layout
+
+
 @pytest.mark.parametrize("activation", [None, "relu", "tanh", "sigmoid", "gelu", "leaky_relu", "softmax"])
 def test_dense_gradcheck(activation: str | None) -> None:
     """Gradients of the layer's computation with respect to input, weight and bias, in float64."""

@@ -34,15 +34,28 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(flat, "BLOCK", 7)
 
 
+# Parameters stored column by column, as Dense's weight; the first gets gradients in its own
+# layout (read in place), the second row-major ones (copied into the parameter's order).
+TRANSPOSED = (0, 4)
+
+
 def make_params(dtype: str = "float64") -> list[tg.Tensor]:
     rng = np.random.default_rng(1)
-    return [tg.tensor(rng.standard_normal(shape).astype(dtype), requires_grad=True) for shape in SHAPES]
+    params = []
+    for index, shape in enumerate(SHAPES):
+        values = rng.standard_normal(shape).astype(dtype)
+        if index in TRANSPOSED:
+            values = np.asfortranarray(values)
+        params.append(tg.tensor(values, requires_grad=True))
+    return params
 
 
 def set_grads(params: list[tg.Tensor], step: int, skip: int | None = None) -> None:
     rng = np.random.default_rng(100 + step)
     for index, param in enumerate(params):
         grad = rng.standard_normal(param.shape).astype(param.dtype)
+        if index == TRANSPOSED[0]:
+            grad = np.asfortranarray(grad)
         param.grad = None if index == skip else tg.tensor(grad)
 
 
@@ -157,3 +170,16 @@ def test_optimizer_on_the_same_parameters_twice_stays_exact() -> None:
 
     a = snapshot(*run("Adam", {"lr": 0.01}, True, hook=second))
     assert_identical(a, snapshot(*run("Adam", {"lr": 0.01}, False, hook=second)))
+
+
+def test_transposed_parameters_keep_their_layout_in_the_flat_buffers() -> None:
+    if tg.get_default_device() != "cpu":
+        pytest.skip("memory layout is a NumPy/CuPy notion; flat buffers serve the CPU backend")
+    params, optimizer = run("Adam", {"lr": 0.01}, True, steps=3, dtype="float32")
+    group = optimizer._flat_groups[0]
+    for index, param in enumerate(params):
+        transposed = index in TRANSPOSED
+        assert param.data.flags.f_contiguous == transposed or param.data.ndim < 2
+        assert np.shares_memory(param.data, group.flat_param)
+        exp_avg = optimizer.state[param]["exp_avg"].data
+        assert exp_avg.strides == param.data.strides  # the state lies in memory as θ does

@@ -30,6 +30,7 @@ class Backend:
     xp: Any  # the Array-API namespace
     is_host: bool  # True when arrays are NumPy arrays that host code may read directly
     creation_kwargs: dict  # extra keywords for xp.zeros/ones/... (the device, where one is needed)
+    strided: Any = None  # NumPy or CuPy: the module of arrays with a visible memory layout, else None
 
     def __repr__(self) -> str:
         return f"Backend({self.name!r})"
@@ -50,6 +51,24 @@ class Backend:
     def native_dtype(self, dtype: np.dtype) -> Any:
         """The backend's own dtype object for a NumPy dtype."""
         return dtype
+
+    # -- memory layout (NumPy and CuPy; the Array API does not expose it) --------------------
+    def is_transposed(self, array: Any) -> bool:
+        """Whether a 2-D array is stored column by column: a transposed view of a row-major buffer.
+
+        Dense keeps its (out, in) weight so, which hands BLAS the same products as an (in, out)
+        weight would: the fastest ones for ``x W``, ``xᵀ g`` and ``g Wᵀ``.
+        """
+        if self.strided is None:
+            return False
+        return array.ndim == 2 and array.flags.f_contiguous and not array.flags.c_contiguous
+
+    def copy_like(self, array: Any, like: Any) -> Any:
+        """A copy of ``array`` with the dtype and memory layout of ``like`` (an array it will replace)."""
+        if self.strided is None:
+            return self.xp.astype(array, like.dtype, copy=True)
+        order = "F" if self.is_transposed(like) else "K"
+        return self.strided.array(array, dtype=like.dtype, order=order, copy=True)
 
     # -- what the Array API lacks ----------------------------------------------------------
     def getitem(self, array: Any, index: Any) -> Any:
@@ -105,7 +124,7 @@ class NumpyBackend(Backend):
 
     def __init__(self) -> None:
         self.name = "cpu"
-        self.xp = np
+        self.xp = self.strided = np
         self.is_host = True
         self.creation_kwargs = {}
         self._random = _NumpyRandom()
@@ -234,7 +253,7 @@ class CupyBackend(Backend):
         self.name = f"cuda:{index}"
         self.xp = cupy_namespace
         self.is_host = False
-        self._cupy = cupy
+        self._cupy = self.strided = cupy
         self._device = cupy.cuda.Device(index)
         self.creation_kwargs = {"device": self._device}
         with self._device:

@@ -171,7 +171,10 @@ class Linear(Function):
             results[0] = Tensor._wrap(xp.matmul(g, weight.data), backend)
         if needs[1]:
             x2 = x.data if g.ndim == 2 else xp.reshape(x.data, (-1, in_features))
-            results[1] = Tensor._wrap(xp.matmul(g2.T, x2), backend)
+            if backend.is_transposed(weight.data):  # dW in the weight's own layout: (xᵀ g)ᵀ
+                results[1] = Tensor._wrap(xp.matmul(x2.T, g2).T, backend)
+            else:
+                results[1] = Tensor._wrap(xp.matmul(g2.T, x2), backend)
         if len(needs) > 2 and needs[2]:
             results[2] = Tensor._wrap(xp.sum(g2, axis=0), backend)
         return tuple(results)

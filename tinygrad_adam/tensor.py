@@ -337,7 +337,7 @@ class Tensor:
         _same_device(self, other, "copy_")
         if other.shape != self.shape:
             other = other.expand(*self.shape)
-        copied = self._backend.xp.astype(other.data, self.data.dtype, copy=True)
+        copied = self._backend.copy_like(other.data, self.data)  # keeps this tensor's memory layout
         return self._set_data(Tensor._wrap(copied, self._backend), "copy_")
 
     def add_(self, other: Any) -> Tensor:

@@ -74,7 +74,10 @@ class Dense(Module):
         if isinstance(function, Module):
             self.activation = function  # registered: its repr and any parameters show up
         object.__setattr__(self, "_activation", function)  # the callable forward uses, unregistered
-        self.weight = Parameter(zeros(self.out_features, self.in_features, dtype=dtype, device=device))
+        # Shape (out, in) as in PyTorch, stored as the transpose of an (in, out) buffer: the layer's
+        # three products (x Wᵀ, gᵀ x and g W) are then the ones BLAS runs fastest (ops.Linear).
+        buffer = zeros(self.in_features, self.out_features, dtype=dtype, device=device)
+        self.weight = Parameter(buffer.T)
         if bias:
             self.bias = Parameter(zeros(self.out_features, dtype=dtype, device=device))
         else:

@@ -319,11 +319,10 @@ class Module:
                 target = own[name]
                 backend = target._backend
                 if isinstance(value, Tensor) and value._backend is backend:
-                    data = backend.xp.asarray(value.data, copy=True)
+                    data = value.data
                 else:
-                    host = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
-                    data = backend.asarray(np.array(host, copy=True))
-                target.data = data
+                    data = backend.asarray(value.numpy() if isinstance(value, Tensor) else np.asarray(value))
+                target.data = backend.copy_like(data, target.data)  # a copy, in the target's layout
                 target._version += 1
         return IncompatibleKeys(missing, unexpected)
 

@@ -40,6 +40,9 @@ class FlatGroup:
         self.tensor_names = [name for name, value in states[0].items() if isinstance(value, Tensor)]
         self.scalar_names = [name for name in states[0] if name not in self.tensor_names]
         self.shapes = [p.data.shape for p in params]
+        # A parameter stored transposed (Dense's weight) keeps that layout in the flat arrays, so
+        # its gradient, which backward writes in the same layout, is read in place.
+        self.transposed = [backend.is_transposed(p.data) for p in params]
         bounds, total = [], 0
         for param in params:
             bounds.append((total, total + param.data.size))
@@ -48,12 +51,15 @@ class FlatGroup:
 
         def flatten(arrays: list[Any]) -> Any:
             flat = xp.empty((total,), dtype=dtype)
-            for (start, stop), array in zip(bounds, arrays):
-                flat[start:stop] = xp.reshape(array, (-1,))
+            for (start, stop), array, transposed in zip(bounds, arrays, self.transposed):
+                flat[start:stop] = in_memory_order(array, transposed)
             return flat
 
         def views(flat: Any) -> list[Any]:
-            return [xp.reshape(flat[start:stop], shape) for (start, stop), shape in zip(bounds, self.shapes)]
+            return [
+                shaped(flat[start:stop], shape, transposed)
+                for (start, stop), shape, transposed in zip(bounds, self.shapes, self.transposed)
+            ]
 
         self.flat_param = flatten([p.data for p in params])
         self.param_views = views(self.flat_param)
@@ -69,7 +75,8 @@ class FlatGroup:
             tensors = {}
             for name in self.tensor_names:
                 start, stop = bounds[position]
-                view = xp.reshape(self.flat_state[name][start:stop], self.shapes[position])
+                flat_slice = self.flat_state[name][start:stop]
+                view = shaped(flat_slice, self.shapes[position], self.transposed[position])
                 state[name] = Tensor._wrap(view, backend)
                 tensors[name] = (state[name], view)
             self.state_tensors.append(tensors)
@@ -157,11 +164,10 @@ class FlatGroup:
         """Run the rule on every block (gradients read in place or gathered), share results back."""
         from .optimizer import check_gradient
 
-        xp = self.params[0]._backend.xp
         grads = []
-        for param in self.params:
+        for param, transposed in zip(self.params, self.transposed):
             check_gradient(param)
-            grads.append(xp.reshape(param.grad.data, (-1,)))  # a view of a contiguous gradient
+            grads.append(in_memory_order(param.grad.data, transposed))  # a view, if laid out as θ
         for block_param, block_grad, block_state, views, members in self.blocks:
             if isinstance(block_grad, tuple):
                 position, start, stop = block_grad
@@ -198,14 +204,27 @@ class FlatGroup:
             values = [block[2][name] for block in self.blocks]
             if isinstance(values[0], Tensor):
                 whole = xp.concat([value.data for value in values])
-                for param, (start, stop), shape in zip(self.params, self.bounds, self.shapes):
+                for param, (start, stop), shape, transposed in zip(
+                    self.params, self.bounds, self.shapes, self.transposed
+                ):
                     optimizer.state[param][name] = Tensor._wrap(
-                        xp.reshape(whole[start:stop], shape), param._backend
+                        shaped(whole[start:stop], shape, transposed), param._backend
                     )
             else:
                 for param in self.params:
                     optimizer.state[param][name] = values[0]
         self.broken = True
+
+
+def in_memory_order(array: Any, transposed: bool) -> Any:
+    """The elements of ``array`` as a 1-D array in the order of a (``transposed``) parameter's
+    memory: a view when ``array`` is laid out that way, else a copy."""
+    return (array.T if transposed else array).reshape(-1)
+
+
+def shaped(flat: Any, shape: tuple[int, ...], transposed: bool) -> Any:
+    """A view of the 1-D ``flat`` with ``shape``, laid out row-major or ``transposed``."""
+    return flat.reshape(shape[::-1]).T if transposed else flat.reshape(shape)
 
 
 def plan_blocks(sizes: list[int]) -> list[tuple[int, int, list[int]]]:
