@@ -1,12 +1,14 @@
 """Flat buffers: a whole parameter group updated in a few large in-place operations.
 
-Stepping parameter by parameter costs one Python call of the update rule per tensor, and on big
-tensors the rule's temporaries fall out of the cache. So, on the CPU, once a group has taken one
-ordinary step, ``FlatGroup`` moves its parameters and each of their state tensors into one flat
-array apiece (the tensors become views into it: ``optimizer.state[p]["exp_avg"]`` still reads
-as before), copies the gradients into a flat array, and runs the optimizer's unchanged update rule
-``_update`` on blocks of ``BLOCK`` elements. Every rule is elementwise, so the result is bit for bit
-the per-parameter result; the per-parameter path stays the readable reference (``Optimizer.step``).
+Stepping parameter by parameter costs one Python call of the update rule per tensor (on a GPU, a
+dozen kernel launches per tensor), and on big tensors the rule's temporaries fall out of the CPU's
+cache. So once a group has taken one ordinary step, ``FlatGroup`` moves its parameters and each of
+their state tensors into one flat array apiece (the tensors become views into it:
+``optimizer.state[p]["exp_avg"]`` still reads as before), copies the gradients into a flat array,
+and runs the optimizer's unchanged update rule ``_update`` on blocks: of ``BLOCK`` elements on the
+CPU, one block for the whole group on other devices (where launches, not caches, cost). Every rule
+is elementwise, so the result is bit for bit the per-parameter result; the per-parameter path stays
+the readable reference (``Optimizer.step``).
 
 Anything that breaks the views (``load_state_dict``, ``param.copy_``, a gradient that is None, new
 parameters) sends the group back through the ordinary step, after which it is flattened again.
@@ -50,14 +52,14 @@ class FlatGroup:
         self.bounds = bounds
 
         def flatten(arrays: list[Any]) -> Any:
-            flat = xp.empty((total,), dtype=dtype)
+            flat = xp.empty((total,), dtype=dtype, **backend.creation_kwargs)
             for (start, stop), array, transposed in zip(bounds, arrays, self.transposed):
-                flat[start:stop] = in_memory_order(array, transposed)
+                flat[start:stop] = in_memory_order(xp, array, transposed)
             return flat
 
         def views(flat: Any) -> list[Any]:
             return [
-                shaped(flat[start:stop], shape, transposed)
+                shaped(xp, flat[start:stop], shape, transposed)
                 for (start, stop), shape, transposed in zip(bounds, self.shapes, self.transposed)
             ]
 
@@ -65,7 +67,7 @@ class FlatGroup:
         self.param_views = views(self.flat_param)
         for param, view in zip(params, self.param_views):
             param.data = view
-        self.flat_grad = xp.empty((total,), dtype=dtype)
+        self.flat_grad = xp.empty((total,), dtype=dtype, **backend.creation_kwargs)
         self.grad_views = views(self.flat_grad)
         self.flat_state: dict[str, Any] = {}
         self.state_tensors: list[dict[str, tuple[Tensor, Any]]] = []  # per parameter: name -> (tensor, view)
@@ -76,7 +78,7 @@ class FlatGroup:
             for name in self.tensor_names:
                 start, stop = bounds[position]
                 flat_slice = self.flat_state[name][start:stop]
-                view = shaped(flat_slice, self.shapes[position], self.transposed[position])
+                view = shaped(xp, flat_slice, self.shapes[position], self.transposed[position])
                 state[name] = Tensor._wrap(view, backend)
                 tensors[name] = (state[name], view)
             self.state_tensors.append(tensors)
@@ -84,10 +86,17 @@ class FlatGroup:
         # Its gradient is read in place from one parameter's gradient, or gathered into flat_grad
         # when the block packs several small parameters (see plan_blocks).
         self.blocks = []
-        # A compiled rule (fused.py) makes one pass, so it takes each large parameter whole.
-        self.compiled = fused.wanted(optimizer)
-        plan = plan_blocks([p.data.size for p in params])
-        for start, stop, members in whole_parameters(plan) if self.compiled else plan:
+        # A compiled rule (fused.py; NumPy or CuPy arrays) makes one pass, so it takes each large
+        # parameter whole on the CPU.
+        self.wanted = fused.wanted(optimizer)
+        self.compiled = self.wanted and backend.strided is not None
+        if not backend.is_host:
+            plan = [(0, total, list(range(len(params))))]
+        elif self.compiled:
+            plan = whole_parameters(plan_blocks([p.data.size for p in params]))
+        else:
+            plan = plan_blocks([p.data.size for p in params])
+        for start, stop, members in plan:
             block_state = {
                 name: Tensor._wrap(self.flat_state[name][start:stop], backend) for name in self.tensor_names
             }
@@ -109,12 +118,10 @@ class FlatGroup:
 
     @staticmethod
     def supports(optimizer: Optimizer, group: dict[str, Any]) -> bool:
-        """Whether the group can be flattened now: CPU tensors of one dtype, all with gradients and
-        with state of one layout (after a first ordinary step), more than one parameter or block."""
+        """Whether the group can be flattened now: tensors of one device and dtype, all with gradients
+        and with state of one layout (after a first ordinary step), more than one parameter or block."""
         params = group["params"]
         first = params[0]
-        if not first._backend.is_host:
-            return False
         states = [optimizer.state.get(p) for p in params]
         if any(s is None for s in states):
             return False
@@ -134,13 +141,13 @@ class FlatGroup:
                         return False
                 elif isinstance(reference[name], Tensor) or value != reference[name]:
                     return False
-        return len(params) > 1 or first.data.size > BLOCK
+        return len(params) > 1 or (first._backend.is_host and first.data.size > BLOCK)
 
     def intact(self, optimizer: Optimizer, group: dict[str, Any]) -> bool:
         """Whether the views still stand: same group, parameters, data arrays and state tensors."""
         if self.broken or group is not self.group or optimizer.state is not self.state_of:
             return False
-        if self.compiled != fused.wanted(optimizer):  # the fused flag changed: plan the blocks anew
+        if self.wanted != fused.wanted(optimizer):  # the fused flag changed: plan the blocks anew
             return False
         params = group["params"]
         if len(params) != len(self.params):
@@ -164,10 +171,11 @@ class FlatGroup:
         """Run the rule on every block (gradients read in place or gathered), share results back."""
         from .optimizer import check_gradient
 
+        xp = self.params[0]._backend.xp
         grads = []
         for param, transposed in zip(self.params, self.transposed):
             check_gradient(param)
-            grads.append(in_memory_order(param.grad.data, transposed))  # a view, if laid out as θ
+            grads.append(in_memory_order(xp, param.grad.data, transposed))  # a view, if laid out as θ
         for block_param, block_grad, block_state, views, members in self.blocks:
             if isinstance(block_grad, tuple):
                 position, start, stop = block_grad
@@ -208,7 +216,7 @@ class FlatGroup:
                     self.params, self.bounds, self.shapes, self.transposed
                 ):
                     optimizer.state[param][name] = Tensor._wrap(
-                        shaped(whole[start:stop], shape, transposed), param._backend
+                        shaped(xp, whole[start:stop], shape, transposed), param._backend
                     )
             else:
                 for param in self.params:
@@ -216,15 +224,15 @@ class FlatGroup:
         self.broken = True
 
 
-def in_memory_order(array: Any, transposed: bool) -> Any:
+def in_memory_order(xp: Any, array: Any, transposed: bool) -> Any:
     """The elements of ``array`` as a 1-D array in the order of a (``transposed``) parameter's
     memory: a view when ``array`` is laid out that way, else a copy."""
-    return (array.T if transposed else array).reshape(-1)
+    return xp.reshape(array.T if transposed else array, (-1,))
 
 
-def shaped(flat: Any, shape: tuple[int, ...], transposed: bool) -> Any:
+def shaped(xp: Any, flat: Any, shape: tuple[int, ...], transposed: bool) -> Any:
     """A view of the 1-D ``flat`` with ``shape``, laid out row-major or ``transposed``."""
-    return flat.reshape(shape[::-1]).T if transposed else flat.reshape(shape)
+    return xp.reshape(flat, shape[::-1]).T if transposed else xp.reshape(flat, shape)
 
 
 def plan_blocks(sizes: list[int]) -> list[tuple[int, int, list[int]]]:
