@@ -9,6 +9,12 @@ are the plain path's bit for bit (tests/test_optim_fused.py). ``optimizer.fused`
 (default) uses the compiled path when numba can be imported, ``True`` requires it, ``False`` never
 uses it. numba is imported on first use only, never by ``import tinygrad_adam``.
 
+On a CUDA device the same steps run as CuPy kernels, one launch per block (fused_cuda.py), whose
+C++ bodies make the same operations in the same order with the same rounding: they need nothing
+but the CuPy that holds the arrays, so there ``fused=None`` always takes them and ``True`` never
+asks for numba. The rules pick the loops by the parameter's array type (``kernels_for``). The
+strict test backend has no compiled steps: it runs the plain rule whatever the flag.
+
 A configuration without a compiled loop here (AMSGrad, L2 weight decay, ``maximize``, ...) runs
 the plain rule, so the switch never changes results.
 """
@@ -22,7 +28,10 @@ from functools import cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
+    from ..backend import Backend
     from .optimizer import Optimizer
 
 
@@ -32,12 +41,17 @@ def numba_available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def wanted(optimizer: Optimizer) -> bool:
-    """Whether ``optimizer`` should take compiled steps, by its ``fused`` flag (None: when possible)."""
+def wanted(optimizer: Optimizer, backend: Backend | None = None) -> bool:
+    """Whether ``optimizer`` should take compiled steps on ``backend`` (default: the CPU), by its
+    ``fused`` flag (None: when possible)."""
     choice = optimizer.fused
+    on_host = backend is None or backend.is_host
+    if not on_host and backend.strided is None:
+        return False  # the strict test backend: no compiled steps
+    available = numba_available() if on_host else True  # on CUDA, CuPy compiles the kernels
     if choice is None:
-        return type(optimizer).__name__ in RULES and numba_available()
-    if choice and not numba_available():
+        return type(optimizer).__name__ in RULES and available
+    if choice and not available:
         raise ImportError(
             "optimizer.fused = True needs numba: pip install 'tinygrad_adam[fast]' (or numba), "
             "or set optimizer.fused = None to use it only when installed"
@@ -73,7 +87,7 @@ class AdamRule:
         as_dtype = param.dtype.type
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
-        kernels().adam(
+        kernels_for(param).adam(
             param,
             grad,
             state["exp_avg"].data,
@@ -103,7 +117,7 @@ class SGDRule:
 
     def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         as_dtype = param.dtype.type
-        kernels().sgd_momentum(
+        kernels_for(param).sgd_momentum(
             param,
             grad,
             state["momentum_buffer"].data,
@@ -116,11 +130,21 @@ class SGDRule:
 RULES: dict[str, Any] = {"Adam": AdamRule(), "AdamW": AdamRule(), "SGD": SGDRule(), "Momentum": SGDRule()}
 
 
+def kernels_for(array: Any) -> Any:
+    """The compiled loops for ``array``'s library: numba's for NumPy arrays, CUDA's for CuPy arrays."""
+    if isinstance(array, np.ndarray):
+        return kernels()
+    if type(array).__module__.partition(".")[0] == "cupy":
+        from . import fused_cuda
+
+        return fused_cuda.kernels()
+    raise TypeError(f"no compiled optimizer step for arrays of type {type(array).__qualname__}")
+
+
 @cache
 def kernels() -> Any:
     """The compiled loops, built (or loaded from numba's cache) on first use."""
     import numba
-    import numpy as np
 
     # error_model="numpy": division by zero gives inf as in NumPy, and the loops vectorise.
     compile_loop = numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
