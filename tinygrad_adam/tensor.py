@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -437,11 +437,44 @@ class Tensor:
             raise TypeError(f"~ needs a boolean tensor, got {self.dtype}")
         return Tensor._wrap(~self.data, self._backend)
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return Tensor._wrap(self._backend.xp.argmax(self.data, axis=axis, keepdims=keepdims), self._backend)
+    def argmax(
+        self,
+        axis: int | None = None,
+        keepdims: bool | None = None,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Index (int64) of the largest entry along ``axis`` (alias ``dim``), or of the flattened
+        tensor; ties give the first occurrence, as PyTorch on the CPU and NumPy."""
+        return self._arg_extremum("argmax", axis, keepdims, dim, keepdim)
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return Tensor._wrap(self._backend.xp.argmin(self.data, axis=axis, keepdims=keepdims), self._backend)
+    def argmin(
+        self,
+        axis: int | None = None,
+        keepdims: bool | None = None,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Index (int64) of the smallest entry; see ``argmax``."""
+        return self._arg_extremum("argmin", axis, keepdims, dim, keepdim)
+
+    def _arg_extremum(
+        self, name: str, axis: Any, keepdims: Any, dim: Any, keepdim: Any, op: str | None = None
+    ) -> Tensor:
+        op = op or name
+        axis, keepdims = _reduction_args(op, axis, keepdims, dim, keepdim)
+        if axis is not None:
+            axis = _axis_index(axis, builtins.max(self.ndim, 1), op)
+            if self.ndim == 0:
+                axis = None
+            elif self.shape[axis] == 0:
+                raise IndexError(f"{op}: dim {axis} of a tensor of shape {self.shape} is empty")
+        elif self.size == 0:
+            raise ValueError(f"{op} of an empty tensor")
+        found = getattr(self._backend.xp, name)(self.data, axis=axis, keepdims=keepdims)
+        return Tensor._wrap(found, self._backend).astype(int64)
 
     def any(self) -> bool:
         return bool(self._backend.xp.any(self.data))
@@ -491,28 +524,69 @@ class Tensor:
 
     clamp = clip
 
-    def softmax(self, axis: int = -1) -> Tensor:
+    def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """``exp(x) / Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis)."""
+        axis = _axis_index(_one_of("softmax", "axis", axis, "dim", dim, default=-1), self.ndim, "softmax")
         source = self if _is_float(self.dtype) else self.astype(default_float)
-        return _ops().Softmax.apply(source, axis=_axis_index(axis, self.ndim, "softmax"))
+        return _ops().Softmax.apply(source, axis=axis)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
+    def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """``x - log Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis)."""
+        axis = _one_of("log_softmax", "axis", axis, "dim", dim, default=-1)
+        axis = _axis_index(axis, self.ndim, "log_softmax")
         source = self if _is_float(self.dtype) else self.astype(default_float)
-        return _ops().LogSoftmax.apply(source, axis=_axis_index(axis, self.ndim, "log_softmax"))
+        return _ops().LogSoftmax.apply(source, axis=axis)
 
     # -- reductions ----------------------------------------------------------------------------
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+    # Each takes NumPy's spelling (``axis``, ``keepdims``) or PyTorch's (``dim``, ``keepdim``),
+    # not both; ``keepdims=None`` means False.
+    def sum(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        axis, keepdims = _reduction_args("sum", axis, keepdims, dim, keepdim)
         data_float = self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
         return _ops().Sum.apply(data_float, axis=_check_axis(self, axis), keepdims=keepdims)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+    def mean(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        axis, keepdims = _reduction_args("mean", axis, keepdims, dim, keepdim)
         axis = _check_axis(self, axis)
         source = self if _is_float(self.dtype) else self.astype(default_float)
         return source.sum(axis, keepdims) / _count(self.shape, axis)
 
     def var(
-        self, axis: int | Sequence[int] | None = None, keepdims: bool = False, correction: int = 0
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+        correction: float | None = None,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        unbiased: bool | None = None,
     ) -> Tensor:
-        """Variance, ``Σ (x - mean)² / (n - correction)`` (NumPy's default ``correction=0``)."""
+        """Variance ``Σ (x - mean)² / (n - correction)``, PyTorch's default ``correction=1`` (Bessel).
+
+        ``unbiased=False`` is ``correction=0``, NumPy's default. As in PyTorch, ``correction >= n``
+        divides by zero: nan for a single value, inf when the values differ.
+        """
+        axis, keepdims = _reduction_args("var", axis, keepdims, dim, keepdim)
+        if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"var: unbiased must be a bool, got {unbiased!r}")
+        by_flag = None if unbiased is None else int(unbiased)
+        correction = _one_of("var", "correction", correction, "unbiased", by_flag, default=1)
+        if isinstance(correction, (bool, np.bool_)) or not isinstance(correction, (int, float, np.number)):
+            raise TypeError(f"var: correction must be a number, got {correction!r}")
         axis = _check_axis(self, axis)
         centred = self - self.mean(axis, keepdims=True)
         return (centred * centred).sum(axis, keepdims) / builtins.max(
@@ -520,15 +594,71 @@ class Tensor:
         )
 
     def std(
-        self, axis: int | Sequence[int] | None = None, keepdims: bool = False, correction: int = 0
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+        correction: float | None = None,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        unbiased: bool | None = None,
     ) -> Tensor:
-        return self.var(axis, keepdims, correction).sqrt()
+        """Standard deviation, ``sqrt(var(...))``: the same arguments and defaults as ``var``."""
+        return self.var(axis, keepdims, correction, dim=dim, keepdim=keepdim, unbiased=unbiased).sqrt()
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return _ops().Max.apply(self, axis=_check_axis(self, axis, empty_ok=False), keepdims=keepdims)
+    def max(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor | ValuesAndIndices:
+        """Largest entries. An integer ``dim`` (PyTorch's form, ``x.max(1)``) gives the named pair
+        ``(values, indices)``; ``axis=``, a tuple of axes or no axis give the values only (NumPy's
+        form). A Tensor argument is PyTorch's elementwise form, ``maximum``.
 
-    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return _ops().Min.apply(self, axis=_check_axis(self, axis, empty_ok=False), keepdims=keepdims)
+        Ties: ``indices`` is the first occurrence and the gradient of ``values`` goes to that entry
+        alone, as in PyTorch; the values-only form shares it among ties, as ``torch.amax`` does.
+        """
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        return self._extremum("max", _ops().Max, dim, keepdim, axis, keepdims)
+
+    def min(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor | ValuesAndIndices:
+        """Smallest entries: ``(values, indices)`` for an integer ``dim``; see ``max``."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        return self._extremum("min", _ops().Min, dim, keepdim, axis, keepdims)
+
+    def _extremum(
+        self, name: str, function: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any
+    ) -> Tensor | ValuesAndIndices:
+        if isinstance(dim, (int, np.integer)) and not isinstance(dim, (bool, np.bool_)) and axis is None:
+            keepdim = bool(_one_of(name, "keepdims", keepdims, "keepdim", keepdim, default=False))
+            indices = self._arg_extremum(f"arg{name}", dim, keepdim, None, None, op=name)
+            flat = self.reshape(1) if self.ndim == 0 else self
+            dim = int(dim) % flat.ndim
+            values = flat._take_along(indices if keepdim else indices.unsqueeze(dim), dim)
+            return ValuesAndIndices(values if keepdim else values.squeeze(dim), indices)
+        axis, keepdims = _reduction_args(name, axis, keepdims, dim, keepdim)
+        return function.apply(self, axis=_check_axis(self, axis, empty_ok=False), keepdims=keepdims)
+
+    def _take_along(self, indices: Tensor, axis: int) -> Tensor:
+        """The entries at ``indices`` along ``axis`` (``indices`` is this shape with that axis 1)."""
+        grids = [
+            np.arange(n).reshape([-1 if i == j else 1 for j in range(self.ndim)])
+            for i, n in enumerate(self.shape)
+        ]
+        grids[axis] = indices
+        return self[tuple(grids)]
 
     # -- shape ---------------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -586,11 +716,17 @@ class Tensor:
 
     broadcast_to = expand
 
-    def unsqueeze(self, axis: int) -> Tensor:
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """A new size-1 axis at ``axis`` (alias ``dim``)."""
+        axis = _one_of("unsqueeze", "axis", axis, "dim", dim)
+        if axis is None:
+            raise TypeError("unsqueeze needs the position of the new axis (axis= or dim=)")
         axis = _axis_index(axis, self.ndim + 1, "unsqueeze")
         return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
 
-    def squeeze(self, axis: int | None = None) -> Tensor:
+    def squeeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Drop the size-1 axis ``axis`` (alias ``dim``; no-op if it is not size 1), or every one."""
+        axis = _one_of("squeeze", "axis", axis, "dim", dim)
         if axis is None:
             return self.reshape(*[n for n in self.shape if n != 1])
         axis = _axis_index(axis, self.ndim, "squeeze")
@@ -605,6 +741,13 @@ class Tensor:
     def __iter__(self) -> Any:
         for i in range(len(self)):
             yield self[i]
+
+
+class ValuesAndIndices(NamedTuple):
+    """What ``Tensor.max(dim)`` and ``Tensor.min(dim)`` return, like ``torch.return_types.max``."""
+
+    values: Tensor
+    indices: Tensor
 
 
 # ---------------------------------------------------------------------------------------------
@@ -765,6 +908,21 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
     return normal if isinstance(axis, (list, tuple)) else normal[0]
 
 
+def _one_of(op: str, name: str, value: Any, alias: str, alias_value: Any, default: Any = None) -> Any:
+    """The value given under ``name`` or its ``alias`` (NumPy's and PyTorch's spellings), not both."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"{op}() got both {name}= and {alias}=, two spellings of one argument: pass one")
+    if value is not None:
+        return value
+    return default if alias_value is None else alias_value
+
+
+def _reduction_args(op: str, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> tuple[Any, bool]:
+    """``(axis, keepdims)`` from NumPy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim``."""
+    keepdims = _one_of(op, "keepdims", keepdims, "keepdim", keepdim, default=False)
+    return _one_of(op, "axis", axis, "dim", dim), bool(keepdims)
+
+
 def _axis_index(axis: Any, ndim: int, op: str) -> int:
     """``axis`` in ``range(ndim)`` (negative axes count from the end); out of range is an error."""
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
@@ -915,13 +1073,13 @@ def arange(
     return Tensor(np.arange(start, stop, step, dtype=_resolve_dtype(dtype)), device=device)
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis."""
+def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None = None) -> Tensor:
+    """Join tensors along an existing axis, ``axis`` (alias ``dim``; default 0)."""
     tensors = list(tensors)
     if not tensors:
         raise ValueError("concatenate needs at least one tensor")
     first = tensors[0]
-    axis = _axis_index(axis, first.ndim, "concatenate")
+    axis = _axis_index(_one_of("concatenate", "axis", axis, "dim", dim, default=0), first.ndim, "concatenate")
     for other in tensors[1:]:
         _same_device(first, other, "concatenate")
         if other.dtype != first.dtype:
@@ -938,12 +1096,12 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 cat = concatenate
 
 
-def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis."""
+def stack(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None = None) -> Tensor:
+    """Join same-shaped tensors along a new axis, ``axis`` (alias ``dim``; default 0)."""
     tensors = list(tensors)
     if not tensors:
         raise ValueError("stack needs at least one tensor")
-    axis = _axis_index(axis, tensors[0].ndim + 1, "stack")
+    axis = _axis_index(_one_of("stack", "axis", axis, "dim", dim, default=0), tensors[0].ndim + 1, "stack")
     for other in tensors[1:]:
         if other.shape != tensors[0].shape:
             raise ValueError(f"stack: all tensors need one shape, got {tensors[0].shape} and {other.shape}")
