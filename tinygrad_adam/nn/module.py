@@ -7,7 +7,7 @@ order the attributes were assigned, so optimizers, ``state_dict()`` and checkpoi
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -391,6 +391,18 @@ def _move_in_place(tensor: Tensor, backend: Any, dtype: np.dtype | None) -> None
         tensor._version += 1
 
 
+def _check_entry(container: Module, name: str, module: Any) -> None:
+    if not isinstance(module, Module):
+        kind, got = type(container).__name__, type(module).__name__
+        raise TypeError(f"{kind} entries must be Modules, got {got} for entry {name!r}")
+
+
+def _add_entry(container: Module, name: str, module: Any) -> None:
+    """Register ``module`` under ``name`` in a container (Sequential, ModuleList, ModuleDict)."""
+    _check_entry(container, name, module)
+    container.add_module(name, module)
+
+
 class Sequential(Module):
     """Modules applied one after another: ``Sequential(Dense(4, 8, activation="relu"), Dense(8, 1))``.
 
@@ -407,12 +419,7 @@ class Sequential(Module):
             for index, module in enumerate(modules):
                 self._add(str(index), module)
 
-    def _add(self, name: str, module: Any) -> None:
-        if not isinstance(module, Module):
-            raise TypeError(
-                f"Sequential entries must be Modules, got {type(module).__name__} for entry {name!r}"
-            )
-        self.add_module(name, module)
+    _add = _add_entry
 
     def forward(self, x: Any) -> Any:
         for module in self._modules.values():
@@ -436,3 +443,138 @@ class Sequential(Module):
         if not -len(items) <= index < len(items):
             raise IndexError(f"index {index} is out of range for a Sequential of {len(items)} modules")
         return items[index][1]
+
+
+class ModuleList(Module):
+    """Modules held in a list, registered as ``"0"``, ``"1"``, ...: ``parameters()``,
+    ``state_dict()``, ``to()`` and ``train()`` see them. It has no ``forward``; the owner decides
+    how to call them, as with ``torch.nn.ModuleList``.
+
+    Indexing, slicing (a new ``ModuleList`` sharing the modules), assignment, deletion and
+    ``insert`` act as on a Python list; the names are renumbered to stay ``"0"`` to ``len - 1``.
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _renumber(self, modules: list[Module]) -> None:
+        for name in list(self._modules):
+            delattr(self, name)
+        for index, module in enumerate(modules):
+            _add_entry(self, str(index), module)
+
+    def _position(self, index: int) -> int:
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for a ModuleList of {len(self)} modules")
+        return index % len(self)
+
+    def append(self, module: Module) -> ModuleList:
+        _add_entry(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        if isinstance(modules, Module) and not isinstance(modules, (Sequential, ModuleList)):
+            raise TypeError(f"ModuleList.extend needs an iterable of Modules, got {type(modules).__name__}")
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = list(self)
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(list(self._modules.values()))
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return ModuleList(list(self)[index])
+        return self._modules[str(self._position(index))]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        _add_entry(self, str(self._position(index)), module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self)
+        del modules[index if isinstance(index, slice) else self._position(index)]
+        self._renumber(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
+
+    def __iadd__(self, other: Iterable[Module]) -> ModuleList:
+        return self.extend(other)
+
+
+class ModuleDict(Module):
+    """Modules held by name, in insertion order: ``state_dict()`` keys read ``"name.weight"``.
+
+    Takes a mapping or ``(name, module)`` pairs; supports ``[]``, ``in``, ``len``, iteration over
+    the names, ``keys``/``values``/``items``, ``update``, ``pop`` and ``clear``, as
+    ``torch.nn.ModuleDict``. A name that is already an attribute (``"train"``) is a ``KeyError``.
+    """
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        if key not in self._modules:
+            raise KeyError(f"ModuleDict has no module {key!r} (names: {list(self._modules)})")
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ModuleDict keys must be strings, got {type(key).__name__}")
+        if key not in self._modules and hasattr(self, key):
+            raise KeyError(f"attribute {key!r} already exists: pick another name for the module")
+        if key in self._modules:  # keep the position: replace in place, as a dict does
+            _check_entry(self, key, module)
+            self._modules[key] = module
+            object.__setattr__(self, key, module)
+            return
+        _add_entry(self, key, module)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # a KeyError naming the known keys if absent
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> list[str]:
+        return list(self._modules)
+
+    def values(self) -> list[Module]:
+        return list(self._modules.values())
+
+    def items(self) -> list[tuple[str, Module]]:
+        return list(self._modules.items())
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
+        for pair in pairs:
+            key, module = pair
+            self[key] = module
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        for key in list(self._modules):
+            del self[key]
