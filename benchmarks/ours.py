@@ -92,14 +92,47 @@ def fused_available() -> bool:
 
 
 def optimizer_step(
-    name: str, arrays: Sequence[np.ndarray], grads: Sequence[np.ndarray], fused: bool = False
+    name: str,
+    arrays: Sequence[np.ndarray],
+    grads: Sequence[np.ndarray],
+    fused: bool = False,
+    device: str | None = None,
 ) -> Callable[[], None]:
     """``optimizer.step`` of ``tg.optim.<name>`` (lr 1e-3, other settings default) over fresh
-    parameters with fixed gradients; ``fused`` picks the compiled step (else the plain NumPy one)."""
+    parameters with fixed gradients on ``device`` (default: tg's default device); ``fused`` picks
+    the compiled step (numba on the CPU, CuPy kernels on CUDA), else the plain array operations."""
     tg = import_tg()
-    params = [tg.Tensor(a.copy(), requires_grad=True) for a in arrays]
+    params = [tg.Tensor(a.copy(), requires_grad=True, device=device) for a in arrays]
     for param, grad in zip(params, grads):
-        param.grad = tg.Tensor(grad)
+        param.grad = tg.Tensor(grad, device=device)
     optimizer = getattr(tg.optim, name)(params, lr=1e-3)
     optimizer.fused = fused
     return optimizer.step
+
+
+def gpu_missing() -> str | None:
+    """Why the GPU benchmark cannot run here (CuPy missing, or it sees no GPU), or None."""
+    try:
+        import cupy
+    except ImportError:
+        return "CuPy is not installed (pip install tinygrad_adam[gpu])"
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as error:  # no driver, or a broken one
+        return f"CuPy sees no GPU ({type(error).__name__}: {error})"
+    return None if count > 0 else "CuPy sees no GPU"
+
+
+def gpu_name() -> str:
+    """The name of CUDA device 0, as its driver reports it."""
+    import cupy
+
+    name = cupy.cuda.runtime.getDeviceProperties(0)["name"]
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def cuda_synchronize() -> None:
+    """Wait until CuPy's work queued on the current GPU is done (timings end here)."""
+    import cupy
+
+    cupy.cuda.Device().synchronize()

@@ -2,7 +2,10 @@
 
     python benchmarks/run.py                     # everything (a few minutes)
     python benchmarks/run.py --quick             # fewer samples and repeats (under a minute)
-    python benchmarks/run.py --only mlp,optim    # a subset of: mlp, step, optim, import, memory
+    python benchmarks/run.py --only mlp,optim    # a subset of: mlp, step, optim, import, memory, gpu
+
+``gpu`` (Adam steps on CUDA, CuPy kernels vs plain CuPy vs PyTorch on the GPU) runs where CuPy sees
+a GPU; elsewhere it prints one line saying why it was skipped.
 
 Each benchmark runs its candidates side by side in this one process, round after round, and reports
 medians and ratios to references measured in the same run: on a shared machine only the ratios of one
@@ -28,7 +31,7 @@ import references
 import timing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BENCHMARKS = ("mlp", "step", "optim", "import", "memory")
+BENCHMARKS = ("mlp", "step", "optim", "import", "memory", "gpu")
 MLP_SIZES = (784, 256, 128, 10)
 SMALL_SIZES = (784, 128, 10)
 BATCH = 128
@@ -246,12 +249,12 @@ def bench_optim(args: argparse.Namespace, report: Report) -> None:
             )
 
 
-def _torch_adam(variant: str, arrays: list[np.ndarray], grads: list[np.ndarray]) -> Any:
+def _torch_adam(variant: str, arrays: list[np.ndarray], grads: list[np.ndarray], device: str = "cpu") -> Any:
     import torch
 
-    params = [torch.nn.Parameter(torch.from_numpy(a.copy())) for a in arrays]
+    params = [torch.nn.Parameter(torch.from_numpy(a.copy()).to(device)) for a in arrays]
     for param, grad in zip(params, grads):
-        param.grad = torch.from_numpy(grad.copy())
+        param.grad = torch.from_numpy(grad.copy()).to(device)
     options = {"default": {}, "foreach": {"foreach": True}, "fused": {"fused": True}}[variant]
     return torch.optim.Adam(params, lr=1e-3, **options).step
 
@@ -260,6 +263,119 @@ def _numpy_adam(arrays: list[np.ndarray], grads: list[np.ndarray], block: int | 
     flat_params = np.concatenate([a.ravel() for a in arrays])
     flat_grads = np.concatenate([g.ravel() for g in grads])
     return references.FlatAdam(flat_params, flat_grads, block=block or flat_params.size).step
+
+
+# ---------------------------------------------------------------------------------------------
+# 3b. Optimizer step on the GPU
+
+
+GPU_FLOOR = "GPU bandwidth floor (a += b, 28 B/param)"
+
+
+def bench_gpu(args: argparse.Namespace, report: Report) -> None:
+    why_not = ours.gpu_missing()
+    if why_not is not None:
+        report.emit(f"GPU benchmark skipped: {why_not}.")
+        report.emit()
+        return
+    import cupy
+
+    sizes = (10**5, 10**6) if args.quick else (10**5, 10**6, 10**7)
+    repeats = 3 if args.quick else 7
+    target = 0.03 if args.quick else 0.1
+    torch_cuda = references.torch_available() and _torch_sees_cuda()
+
+    def synchronize() -> None:
+        ours.cuda_synchronize()
+        if torch_cuda:
+            import torch
+
+            torch.cuda.synchronize()
+
+    rng = np.random.default_rng(0)
+    for total in sizes:
+        per_tensor = total // 10
+        rows = max(d for d in range(1, math.isqrt(per_tensor) + 1) if per_tensor % d == 0)
+        shapes = [(rows, per_tensor // rows)] * 10
+        arrays = [rng.standard_normal(s, dtype=np.float32) for s in shapes]
+        grads = [rng.standard_normal(s, dtype=np.float32) for s in shapes]
+        params = sum(a.size for a in arrays)
+        builders: dict[str, Any] = {
+            "tg.optim.Adam (fused, CuPy kernel)": lambda a=arrays, g=grads: ours.optimizer_step(
+                "Adam", a, g, fused=True, device="cuda"
+            ),
+            "tg.optim.Adam (plain CuPy)": lambda a=arrays, g=grads: ours.optimizer_step(
+                "Adam", a, g, fused=False, device="cuda"
+            ),
+        }
+        notes = [] if torch_cuda else ["PyTorch rows not run: torch with CUDA is not importable here"]
+        if torch_cuda:
+            for variant in ("default", "foreach", "fused"):
+                builders[f"torch Adam ({variant}, cuda)"] = lambda v=variant, a=arrays, g=grads: _torch_adam(
+                    v, a, g, device="cuda"
+                )
+        floor = _gpu_bandwidth_floor(cupy, params)
+        floor_calls = timing.calls_for(lambda floor=floor: (floor(), synchronize()), target)
+        floor_samples: list[float] = []
+        results: dict[str, Any] = {}
+        for name, build in builders.items():
+            try:
+                step = build()
+            except (TypeError, ValueError, RuntimeError) as error:
+                notes.append(f"{name}: not run ({type(error).__name__}: {error})")
+                continue
+            step()
+            step()  # the second step of tg's optimizers is the first on flat buffers
+            calls = timing.calls_for(lambda step=step: (step(), synchronize()), target)
+            synchronize()
+            results[name] = timing.summary(
+                [_gpu_seconds_per_call(step, calls, synchronize) for _ in range(repeats)]
+            )
+            floor_samples += [_gpu_seconds_per_call(floor, floor_calls, synchronize) for _ in range(repeats)]
+            del step
+            gc.collect()
+        results[GPU_FLOOR] = timing.summary(floor_samples)
+        report.section(
+            f"gpu_optim_{total}",
+            f"Optimizer step on {ours.gpu_name()}, {params:,} float32 parameters in {len(shapes)} tensors "
+            f"of {shapes[0]} (device synchronized before and after each sample)",
+            results,
+            unit="ms",
+            references=[GPU_FLOOR, "torch Adam (fused, cuda)"],
+            note="; ".join(notes) or None,
+        )
+        if total == 10**7:
+            report.target(
+                "fused Adam step at 1e7 on the GPU vs its bandwidth floor",
+                results,
+                "tg.optim.Adam (fused, CuPy kernel)",
+                GPU_FLOOR,
+                1.5,
+            )
+
+
+def _torch_sees_cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def _gpu_bandwidth_floor(cupy: Any, params: int, bytes_per_param: int = 28) -> Any:
+    """``a += b`` on the GPU over as many bytes as an Adam step moves (see references.BandwidthFloor)."""
+    elements = math.ceil(params * bytes_per_param / 12)
+    a = cupy.ones(elements, dtype=cupy.float32)
+    b = cupy.full(elements, 1e-7, dtype=cupy.float32)
+    return lambda: cupy.add(a, b, out=a)
+
+
+def _gpu_seconds_per_call(fn: Any, calls: int, synchronize: Any) -> float:
+    """Wall time of ``calls`` back-to-back calls of ``fn``, from an idle GPU until it is idle again."""
+    synchronize()
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    synchronize()
+    return (time.perf_counter() - start) / calls
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,6 +687,7 @@ def main() -> None:
         "optim": bench_optim,
         "import": bench_import,
         "memory": bench_memory,
+        "gpu": bench_gpu,
     }
     for name in BENCHMARKS:
         if name in chosen:
