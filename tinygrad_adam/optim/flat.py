@@ -88,8 +88,8 @@ class FlatGroup:
         self.blocks = []
         # A compiled rule (fused.py; NumPy or CuPy arrays) makes one pass, so it takes each large
         # parameter whole on the CPU.
-        self.wanted = fused.wanted(optimizer)
-        self.compiled = self.wanted and backend.strided is not None
+        self.backend = backend
+        self.compiled = fused.wanted(optimizer, backend)
         if not backend.is_host:
             plan = [(0, total, list(range(len(params))))]
         elif self.compiled:
@@ -147,7 +147,7 @@ class FlatGroup:
         """Whether the views still stand: same group, parameters, data arrays and state tensors."""
         if self.broken or group is not self.group or optimizer.state is not self.state_of:
             return False
-        if self.wanted != fused.wanted(optimizer):  # the fused flag changed: plan the blocks anew
+        if self.compiled != fused.wanted(optimizer, self.backend):  # the fused flag changed: plan anew
             return False
         params = group["params"]
         if len(params) != len(self.params):
