@@ -119,7 +119,8 @@ class FlatGroup:
     @staticmethod
     def supports(optimizer: Optimizer, group: dict[str, Any]) -> bool:
         """Whether the group can be flattened now: tensors of one device and dtype, all with gradients
-        and with state of one layout (after a first ordinary step), more than one parameter or block."""
+        and with state of one layout (after a first ordinary step); on the CPU more than one parameter
+        or block."""
         params = group["params"]
         first = params[0]
         states = [optimizer.state.get(p) for p in params]
@@ -141,7 +142,8 @@ class FlatGroup:
                         return False
                 elif isinstance(reference[name], Tensor) or value != reference[name]:
                     return False
-        return len(params) > 1 or (first._backend.is_host and first.data.size > BLOCK)
+        # Off the CPU even one parameter is worth it: its compiled step is one launch instead of a dozen.
+        return len(params) > 1 or not first._backend.is_host or first.data.size > BLOCK
 
     def intact(self, optimizer: Optimizer, group: dict[str, Any]) -> bool:
         """Whether the views still stand: same group, parameters, data arrays and state tensors."""
