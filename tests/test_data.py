@@ -254,3 +254,64 @@ def test_standardizer_leaves_constant_features_finite_and_checks_shapes():
         Standardizer().fit(train).transform(np.zeros((4, 3)))
     with pytest.raises(RuntimeError, match="not fitted"):
         Standardizer().transform(train)
+
+
+def test_tensor_dataset_names_ragged_and_string_inputs():
+    with pytest.raises(TypeError, match="argument 0.*ragged nested lists"):
+        TensorDataset([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match=r"argument 1.*<U3.*integer classes.*np.unique"):
+        TensorDataset(np.zeros((2, 3)), ["cat", "dog"])
+
+
+def test_collate_names_samples_that_cannot_be_stacked():
+    with pytest.raises(ValueError, match=r"one shape.*\(2,\) and \(3,\)"):
+        list(DataLoader([np.zeros(2), np.zeros(3)], batch_size=2))
+    with pytest.raises(ValueError, match=r"different keys.*\['x'\] and \['y'\]"):
+        list(DataLoader([{"x": 1.0}, {"y": 2.0}], batch_size=2))
+    with pytest.raises(ValueError, match="at least one sample"):
+        tg.data.default_collate([])
+
+
+def test_loader_refuses_a_dict_as_dataset_and_a_foreign_state():
+    with pytest.raises(TypeError, match="got a dict.*TensorDataset"):
+        DataLoader({"x": np.zeros(4)})
+    loader = DataLoader(TensorDataset(np.zeros(4)))
+    with pytest.raises(ValueError, match="lacks batch, batch_size"):
+        loader.load_state_dict({"version": 1, "epoch": 0})
+
+
+@pytest.mark.parametrize("indices", [[0.0, 1.5], [True, False, True], ["a"]])
+def test_subset_refuses_indices_that_are_not_integers(indices):
+    with pytest.raises(TypeError, match="Subset indices must be integers"):
+        tg.data.Subset(TensorDataset(np.zeros(3)), indices)
+
+
+def test_random_split_refuses_a_single_number_for_lengths():
+    with pytest.raises(TypeError, match="list of sizes or fractions, got 3"):
+        random_split(TensorDataset(np.zeros(3)), 3)
+
+
+def test_train_val_split_names_ragged_features():
+    with pytest.raises(ValueError, match="x is ragged"):
+        train_val_split([[1.0, 2.0], [3.0]], [0, 1])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_standardizer_refuses_to_fit_non_finite_features(bad):
+    train = np.array([[1.0, 2.0, 3.0], [4.0, bad, 6.0]])
+    with pytest.raises(ValueError, match=r"NaN or inf in features \[1\]"):
+        Standardizer().fit(train)
+
+
+def test_standardizer_refuses_non_numeric_data_and_damaged_states():
+    with pytest.raises(TypeError, match="real numbers.*<U1"):
+        Standardizer().fit(np.array([["a"], ["b"]]))
+    with pytest.raises(TypeError, match="complex128"):
+        Standardizer().fit(np.array([[1j], [2.0]]))
+    with pytest.raises(ValueError, match="'mean' and 'std'"):
+        Standardizer().load_state_dict({"mean": np.zeros(2)})
+    with pytest.raises(ValueError, match="std finite and positive"):
+        Standardizer().load_state_dict({"mean": np.zeros(2), "std": np.array([1.0, 0.0])})
+    restored = Standardizer()
+    restored.load_state_dict({"mean": tg.zeros(2), "std": tg.ones(2)})  # as tg.load gives them back
+    np.testing.assert_array_equal(restored.transform(np.ones((1, 2), np.float32)), [[1, 1]])

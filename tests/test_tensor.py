@@ -46,6 +46,13 @@ def test_ragged_or_non_numeric_data_is_rejected():
         tg.Tensor([1.0], dtype="complex64")
 
 
+def test_ragged_lists_and_lists_of_tensors_get_errors_that_say_so():
+    with pytest.raises(TypeError, match="ragged nested lists"):
+        tg.tensor([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match=r"list of Tensors.*tg\.stack"):
+        tg.tensor([tg.tensor(1.0), tg.tensor(2.0)])
+
+
 def test_constructors_give_float32_by_default_on_the_default_device(device):
     for t in (tg.zeros(2, 3), tg.ones((2, 3)), tg.randn(2, 3), tg.rand(2, 3)):
         assert t.shape == (2, 3)

@@ -49,10 +49,17 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
         # A copy, as torch.tensor makes: updating the tensor must never change the caller's array.
         array = np.array(data, copy=True)
     else:
-        array = np.asarray(data)
+        try:
+            array = np.asarray(data)
+        except ValueError as error:  # NumPy refuses nested lists of unequal lengths
+            raise TypeError(
+                "cannot make a tensor from ragged nested lists: the lists at each depth need one length"
+            ) from error
         if array.dtype == np.float64:
             array = array.astype(default_float)
     if array.dtype.kind == "O":
+        if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
+            raise TypeError("cannot make a tensor from a list of Tensors: join them with tg.stack(...)")
         raise TypeError(f"cannot make a tensor from {type(data).__name__}: ragged or non-numeric data")
     if dtype is not None:
         array = array.astype(dtype, copy=False)

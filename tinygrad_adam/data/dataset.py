@@ -31,7 +31,15 @@ def _host(value: Any, position: int) -> np.ndarray:
     try:
         return _host_array(value, None)
     except TypeError as error:
-        raise TypeError(f"TensorDataset argument {position}: {error}") from error
+        hint = "; encode string labels as integer classes: np.unique(y, return_inverse=True)[1]"
+        raise TypeError(f"TensorDataset argument {position}: {error}{hint if _is_text(value) else ''}") from error
+
+
+def _is_text(value: Any) -> bool:
+    try:
+        return np.asarray(value).dtype.kind in "US"
+    except ValueError:  # ragged
+        return False
 
 
 class TensorDataset(Dataset):
@@ -70,7 +78,14 @@ class Subset(Dataset):
 
     def __init__(self, dataset: Dataset, indices: Sequence[int] | np.ndarray) -> None:
         self.dataset = dataset
-        self.indices = np.asarray(indices, dtype=np.int64)
+        given = indices.numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+        if given.size and given.dtype.kind not in "iu":
+            # Floats would be truncated and booleans read as 0/1, both silently.
+            raise TypeError(
+                f"Subset indices must be integers, got dtype {given.dtype}"
+                + (" (for a mask, pass np.flatnonzero(mask))" if given.dtype == bool else "")
+            )
+        self.indices = given.astype(np.int64)
         if self.indices.ndim != 1:
             raise ValueError(f"Subset indices must be one-dimensional, got shape {self.indices.shape}")
         n = len(dataset)
@@ -97,6 +112,8 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float], seed: int | N
     go to the first subsets, as in PyTorch). ``seed=None`` draws from tg's generator (``tg.manual_seed``).
     """
     n = len(dataset)
+    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence | np.ndarray):
+        raise TypeError(f"random_split lengths must be a list of sizes or fractions, got {lengths!r}")
     lengths = list(lengths)
     if not lengths:
         raise ValueError("random_split needs at least one length")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,17 +20,30 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     NumPy arrays and Python numbers are stacked on the host and sent to ``device`` in one transfer
     (ints -> int64, floats -> float32, arrays keep their dtype); Tensors are stacked where they live.
     """
+    if not samples:
+        raise ValueError("default_collate needs at least one sample")
     first = samples[0]
     if isinstance(first, (tuple, list)):
         if any(len(sample) != len(first) for sample in samples):
             raise ValueError("default_collate: samples have different numbers of fields")
         return tuple(default_collate([sample[i] for sample in samples], device) for i in range(len(first)))
     if isinstance(first, dict):
+        for sample in samples:
+            if sample.keys() != first.keys():
+                raise ValueError(
+                    f"default_collate: samples have different keys, {sorted(first)} and {sorted(sample)}"
+                )
         return {key: default_collate([sample[key] for sample in samples], device) for key in first}
     if isinstance(first, Tensor):
         batch = stack(samples)
         return batch if device is None else batch.to(device)
     if isinstance(first, np.ndarray):
+        for sample in samples:
+            if np.shape(sample) != first.shape:
+                raise ValueError(
+                    f"default_collate: samples need one shape to be stacked, got {first.shape} and "
+                    f"{np.shape(sample)}"
+                )
         return Tensor(np.stack(samples), device=device)
     try:
         return Tensor(_host_array(list(samples), None), device=device)
@@ -62,6 +75,10 @@ class DataLoader:
         seed: int | None = None,
         device: str | None = None,
     ) -> None:
+        if isinstance(dataset, Mapping):
+            raise TypeError(
+                "DataLoader needs a dataset indexed 0..len-1, got a dict: wrap its arrays in TensorDataset(x, y)"
+            )
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(
                 f"DataLoader needs a dataset with __len__ and __getitem__, got {type(dataset).__name__}"
@@ -139,6 +156,9 @@ class DataLoader:
         """Continue from ``state``: the next ``iter()`` resumes at the saved epoch and batch."""
         if not isinstance(state, dict) or state.get("version") != LOADER_STATE_VERSION:
             raise ValueError(f"not a DataLoader state (version {LOADER_STATE_VERSION}): {state!r:.200}")
+        missing = sorted({"epoch", "batch", "generator", "batch_size", "dataset_size"} - state.keys())
+        if missing:
+            raise ValueError(f"DataLoader state lacks {', '.join(missing)}: it was not made by state_dict()")
         for key, current in (("batch_size", self.batch_size), ("dataset_size", len(self.dataset))):
             if state[key] != current:
                 raise ValueError(

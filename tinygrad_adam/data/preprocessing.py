@@ -11,7 +11,10 @@ from ..tensor import Tensor
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
-    array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    try:
+        array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    except ValueError as error:  # NumPy refuses nested lists of unequal lengths
+        raise ValueError(f"{name} is ragged: its rows need one length to form an array") from error
     if array.ndim == 0:
         raise ValueError(f"{name} must have a first (sample) dimension, got a scalar")
     if array.dtype.hasobject:
@@ -64,6 +67,12 @@ def train_val_split(
     return (x[train_index], y[train_index]), (x[val_index], y[val_index])
 
 
+def _numeric(x: np.ndarray) -> np.ndarray:
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"Standardizer needs real numbers (float, int or bool), got dtype {x.dtype}")
+    return x
+
+
 class Standardizer:
     """Per-feature standardisation ``(x - mean) / std`` with statistics fitted on training data only.
 
@@ -76,9 +85,17 @@ class Standardizer:
         self.std: np.ndarray | None = None
 
     def fit(self, x: Any) -> Standardizer:
-        x = _as_array(x, "x")
+        x = _numeric(_as_array(x, "x"))
         if x.shape[0] < 1:
             raise ValueError("Standardizer.fit needs at least one sample")
+        finite = np.isfinite(x).reshape(x.shape[0], -1).all(axis=0)
+        if not finite.all():
+            # One NaN or inf would make its feature's mean or std NaN, and every transformed value too.
+            features = np.flatnonzero(~finite)[:10].tolist()
+            raise ValueError(
+                f"Standardizer.fit: x holds NaN or inf in features {features} (flat feature indices): "
+                "clean or impute them first"
+            )
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype("float32")
         # Statistics in float64, whatever the input: float32 sums over many samples lose digits.
         mean = x.mean(axis=0, dtype=np.float64)
@@ -90,7 +107,7 @@ class Standardizer:
     def _check_fitted(self, x: Any) -> np.ndarray:
         if self.mean is None or self.std is None:
             raise RuntimeError("Standardizer is not fitted: call fit(x_train) first")
-        x = _as_array(x, "x")
+        x = _numeric(_as_array(x, "x"))
         if x.shape[1:] != self.mean.shape:
             raise ValueError(f"Standardizer fitted on features of shape {self.mean.shape}, got {x.shape[1:]}")
         return x
@@ -112,11 +129,18 @@ class Standardizer:
         return {"mean": self.mean.copy(), "std": self.std.copy()}
 
     def load_state_dict(self, state: dict) -> None:
-        mean, std = np.asarray(state["mean"]), np.asarray(state["std"])
+        if not isinstance(state, dict) or not {"mean", "std"} <= state.keys():
+            raise ValueError(f"a Standardizer state is a dict with 'mean' and 'std', got {state!r:.200}")
+        mean, std = (
+            value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+            for value in (state["mean"], state["std"])
+        )
         if mean.shape != std.shape or mean.dtype.kind != "f" or std.dtype != mean.dtype:
             raise ValueError(
                 f"bad Standardizer state: mean {mean.dtype} {mean.shape}, std {std.dtype} {std.shape}"
             )
+        if not (np.isfinite(mean).all() and np.isfinite(std).all() and (std > 0).all()):
+            raise ValueError("bad Standardizer state: mean must be finite and std finite and positive")
         self.mean, self.std = mean.copy(), std.copy()
 
 
