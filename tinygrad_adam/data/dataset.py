@@ -32,7 +32,8 @@ def _host(value: Any, position: int) -> np.ndarray:
         return _host_array(value, None)
     except TypeError as error:
         hint = "; encode string labels as integer classes: np.unique(y, return_inverse=True)[1]"
-        raise TypeError(f"TensorDataset argument {position}: {error}{hint if _is_text(value) else ''}") from error
+        hint = hint if _is_text(value) else ""
+        raise TypeError(f"TensorDataset argument {position}: {error}{hint}") from error
 
 
 def _is_text(value: Any) -> bool:

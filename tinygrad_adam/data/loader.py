@@ -77,7 +77,8 @@ class DataLoader:
     ) -> None:
         if isinstance(dataset, Mapping):
             raise TypeError(
-                "DataLoader needs a dataset indexed 0..len-1, got a dict: wrap its arrays in TensorDataset(x, y)"
+                "DataLoader needs a dataset indexed 0..len-1, got a dict: "
+                "wrap its arrays in TensorDataset(x, y)"
             )
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(
