@@ -106,6 +106,13 @@ def test_idx_truncated_files_are_clear_errors(tmp_path):
         read_idx(tmp_path / "cut.gz")
 
 
+def test_idx_header_with_sizes_past_int64_is_a_truncation_error_not_an_overflow(tmp_path):
+    # 2**31 cubed overflows int64 to 0 bytes, which an empty payload would have matched.
+    (tmp_path / "huge").write_bytes(bytes([0, 0, 8, 3]) + np.full(3, 2**31, dtype=">u4").tobytes())
+    with pytest.raises(ValueError, match=r"truncated IDX file: shape \(2147483648, 2147483648, 2147483648\)"):
+        read_idx(tmp_path / "huge")
+
+
 # --- Fashion-MNIST and MNIST -------------------------------------------------------------------
 
 

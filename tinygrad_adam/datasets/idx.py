@@ -9,6 +9,7 @@ uint8 image stacks (type 0x08, 3 dimensions), 2049 for uint8 labels (0x08, 1 dim
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zlib
 
@@ -56,7 +57,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise ValueError(f"{path}: truncated IDX header: {ndim} dimensions need {header_size} bytes")
     shape = tuple(int(size) for size in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     dtype = IDX_TYPES[type_code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: a corrupt header cannot overflow this
     found = len(data) - header_size
     if found < expected:
         raise ValueError(
