@@ -238,3 +238,33 @@ def test_tg_save_and_load_are_top_level_names_loaded_on_first_use():
     probe = "import sys, tinygrad_adam; print('tinygrad_adam.checkpoint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_path_ending_in_a_separator_names_no_file(tmp_path):
+    with pytest.raises(ValueError, match="names no file"):
+        tg.save({"x": 1}, f"{tmp_path / 'runs'}{os.sep}")
+    with pytest.raises(ValueError, match="names no file"):
+        tg.save({"x": 1}, "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_checkpoint_is_never_replaced(tmp_path, monkeypatch):
+    path = tmp_path / "best.npz"
+    tg.save({"epoch": 1}, path)
+    path.chmod(0o444)
+    # The test may run as root, which may write anywhere: ask os.access what an ordinary user gets.
+    monkeypatch.setattr(checkpoint.os, "access", lambda p, mode: os.fspath(p) != str(path))
+    with pytest.raises(PermissionError, match=r"best\.npz is read-only; it was not replaced"):
+        tg.save({"epoch": 2}, path)
+    monkeypatch.undo()
+    assert tg.load(path) == {"epoch": 1}
+
+
+def test_an_unwritable_folder_is_named_not_the_temporary_file(tmp_path, monkeypatch):
+    def refuse(**kwargs):
+        raise PermissionError(13, "Permission denied", os.path.join(kwargs["dir"], ".run.npz.x.tmp"))
+
+    monkeypatch.setattr(checkpoint.tempfile, "NamedTemporaryFile", refuse)
+    with pytest.raises(PermissionError, match=r"cannot write .*run\.npz: Permission denied in") as error:
+        tg.save({"x": 1}, tmp_path / "run.npz")
+    assert ".tmp" not in str(error.value)

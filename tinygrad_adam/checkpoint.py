@@ -90,9 +90,19 @@ def save(state: Any, path: PathLike) -> None:
         raise FileNotFoundError(f"tg.save: cannot write {path}: the folder {folder} does not exist")
     if os.path.isdir(path):
         raise IsADirectoryError(f"tg.save: cannot write {path}: it is a folder, not a file")
-    handle = tempfile.NamedTemporaryFile(
-        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp", delete=False
-    )
+    if not os.path.basename(path):
+        raise ValueError(f"tg.save: {path!r} names no file: give a file name such as 'run.npz'")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        # The rename below would replace it anyway: respect a checkpoint its owner made read-only.
+        raise PermissionError(f"tg.save: {path} is read-only; it was not replaced")
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        raise type(error)(
+            error.errno, f"tg.save: cannot write {path}: {error.strerror} in {folder}"
+        ) from error
     try:
         with handle:
             np.savez(handle, **{STRUCTURE_KEY: structure}, **arrays)
