@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import tinygrad_adam as tg
+from tinygrad_adam.optim import lr_scheduler
 
 FIXTURE = np.load(Path(__file__).parent / "fixtures" / "training_reference.npz")
 SCENARIOS = json.loads(str(FIXTURE["__scenarios__"]))
@@ -52,9 +53,11 @@ def build_model(spec: dict) -> tg.nn.Sequential:
             # A name goes straight to Dense; a custom slope needs the module.
             if activation is not None and ":" in activation:
                 activation = activation_module(activation)
-            layers.append(tg.nn.Dense(sizes[i], sizes[i + 1], activation=activation, dtype=tg.float64))
+            layers.append(
+                tg.nn.Dense(sizes[i], sizes[i + 1], spec["bias"][i], activation=activation, dtype=tg.float64)
+            )
         else:
-            layers.append(tg.nn.Dense(sizes[i], sizes[i + 1], dtype=tg.float64))
+            layers.append(tg.nn.Dense(sizes[i], sizes[i + 1], spec["bias"][i], dtype=tg.float64))
             if activation is not None:
                 layers.append(activation_module(activation))
     return tg.nn.Sequential(*layers)
@@ -69,7 +72,10 @@ def load_torch_weights(model: tg.nn.Sequential, spec: dict) -> list[tg.nn.Parame
     assert len(names) == len(torch_names)
     state = {name: FIXTURE[f"{spec['name']}/initial/{i}"] for i, name in enumerate(names)}
     model.load_state_dict(state)
-    return list(model.parameters())
+    params = list(model.parameters())
+    for i in spec["frozen"]:
+        params[i].requires_grad_(False)
+    return params
 
 
 def make_optimizer(spec: dict, params: list[tg.nn.Parameter]) -> tg.optim.Optimizer:
@@ -96,20 +102,25 @@ def train(spec: dict) -> dict[str, object]:
     params = load_torch_weights(model, spec)
     criterion = make_criterion(spec)
     optimizer = make_optimizer(spec, params)
-    scheduler = None
-    if spec["scheduler"]:
-        scheduler = getattr(tg.optim.lr_scheduler, spec["scheduler"])(optimizer, **spec["scheduler_kwargs"])
+    schedulers = [getattr(lr_scheduler, name)(optimizer, **kwargs) for name, kwargs in spec["schedulers"]]
     x, y = tg.tensor(FIXTURE[f"{name}/data/x"]), tg.tensor(FIXTURE[f"{name}/data/y"])
     batches = spec["n"] // spec["batch"]
     losses, lrs, norms = [], [], []
     for step in range(spec["steps"]):
-        start = (step % batches) * spec["batch"]
+        if step == spec["unfreeze_at"]:
+            for i in spec["frozen"]:
+                params[i].requires_grad_(True)
         lrs.append([group["lr"] for group in optimizer.param_groups])
-        optimizer.zero_grad()
-        loss = criterion(model(x[start : start + spec["batch"]]), y[start : start + spec["batch"]])
-        if spec["negate_loss"]:
-            loss = -loss
-        loss.backward()
+        optimizer.zero_grad(set_to_none=spec["set_to_none"])
+        total = 0.0
+        for micro_step in range(spec["accumulate"]):
+            start = ((step * spec["accumulate"] + micro_step) % batches) * spec["batch"]
+            rows = slice(start, start + spec["batch"])
+            loss = criterion(model(x[rows]), y[rows]) / spec["accumulate"]
+            if spec["negate_loss"]:
+                loss = -loss
+            loss.backward()
+            total += loss.item()
         clip = spec["clip"]
         if clip and clip["kind"] == "norm":
             norm_type = float(clip["norm_type"])
@@ -117,11 +128,12 @@ def train(spec: dict) -> dict[str, object]:
         elif clip:
             tg.nn.utils.clip_grad_value_(params, clip["clip_value"])
         optimizer.step()
-        if isinstance(scheduler, tg.optim.lr_scheduler.ReduceLROnPlateau):
-            scheduler.step(loss.item())
-        elif scheduler is not None:
-            scheduler.step()
-        losses.append(loss.item())
+        for scheduler in schedulers:
+            if isinstance(scheduler, lr_scheduler.ReduceLROnPlateau):
+                scheduler.step(total)
+            else:
+                scheduler.step()
+        losses.append(total)
     with tg.no_grad():
         output = model(x).numpy()
     return {

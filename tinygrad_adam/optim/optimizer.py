@@ -253,16 +253,15 @@ def check_betas(betas: Any) -> None:
 
 
 def check_parameter(param: Any, position: int) -> None:
-    """Only floating-point leaf tensors that require grad can be optimized."""
+    """Only floating-point leaf tensors can be optimized.
+
+    As in PyTorch, a tensor that does not require grad (a frozen layer's weight) is accepted: it
+    gets no gradient, so ``step`` skips it until it is unfrozen with ``requires_grad_()``.
+    """
     if not isinstance(param, Tensor):
         raise TypeError(f"parameter {position} is a {type(param).__name__}, but optimizers take Tensors")
     if param.dtype.kind != "f":
         raise TypeError(f"parameter {position} has dtype {param.dtype}; only float tensors can be optimized")
-    if not param.requires_grad:
-        raise ValueError(
-            f"parameter {position} (shape {param.shape}) does not require grad; create it with "
-            "requires_grad=True or leave it out"
-        )
     if not param.is_leaf:
         raise ValueError(f"parameter {position} (shape {param.shape}) is not a leaf tensor: it was computed")
     if param._backend.is_host and not param.data.flags.writeable:
