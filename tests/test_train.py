@@ -15,6 +15,7 @@ from tinygrad_adam.train import (
     EarlyStopping,
     History,
     ModelCheckpoint,
+    TerminateOnNaN,
     accuracy,
     evaluate,
     fit,
@@ -481,3 +482,93 @@ def test_load_training_state_refuses_other_files_and_missing_pieces(tmp_path):
     save_training_state(partial, model=model, optimizer=optimizer, epoch=0)
     with pytest.raises(ValueError, match="holds no scheduler state"):
         load_training_state(partial, model=model, optimizer=optimizer, scheduler=scheduler)
+
+
+def nan_in_third_batch_loader() -> DataLoader:
+    """Moons in batches of 10, in order, with a NaN feature in the third batch."""
+    x, y = tg.datasets.make_moons(60, noise=0.1, seed=0)
+    x[25, 0] = np.nan
+    return DataLoader(TensorDataset(x, y), batch_size=10)
+
+
+def test_a_nan_loss_is_reported_with_its_epoch_and_first_batch_even_when_silent():
+    model = moons_model()
+    with pytest.warns(RuntimeWarning, match=r"loss of epoch 1 is nan: batch 3 gave the first non-finite"):
+        fit(
+            model,
+            CrossEntropyLoss(),
+            tg.optim.Adam(model.parameters()),
+            nan_in_third_batch_loader(),
+            1,
+            verbose=0,
+        )
+
+
+def test_terminate_on_nan_stops_after_the_first_nan_batch():
+    class CountBatches(Callback):
+        batches = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+
+    counter = CountBatches()
+    model = moons_model()
+    with pytest.warns(RuntimeWarning, match="batch 3"):
+        history = fit(
+            model, CrossEntropyLoss(), tg.optim.Adam(model.parameters()), nan_in_third_batch_loader(), 5,
+            callbacks=[counter, TerminateOnNaN()], verbose=False,
+        )  # fmt: skip
+    assert counter.batches == 3
+    assert history.epoch == [0] and np.isnan(history["loss"][0])
+
+
+def test_model_checkpoint_never_replaces_a_good_file_with_nan_weights(tmp_path):
+    path = tmp_path / "run.npz"
+    model = moons_model()
+    optimizer = tg.optim.Adam(model.parameters())
+    good_data, _ = moons_loaders(n=60)
+    fit(model, CrossEntropyLoss(), optimizer, good_data, 1, callbacks=[ModelCheckpoint(str(path))], verbose=0)
+    saved = {name: value.numpy() for name, value in tg.load(path)["model"].items()}
+    # Accuracy of NaN outputs is a finite number that can look like an improvement.
+    checkpoint = ModelCheckpoint(str(path), monitor="accuracy", save_best_only=True)
+    with pytest.warns(RuntimeWarning) as caught:
+        fit(
+            model,
+            CrossEntropyLoss(),
+            optimizer,
+            nan_in_third_batch_loader(),
+            1,
+            callbacks=[checkpoint],
+            verbose=0,
+        )
+    messages = [str(warning.message) for warning in caught]
+    assert any(
+        "epoch 1 not saved to" in m and "run.npz: loss=nan" in m and "checkpoint is kept" in m
+        for m in messages
+    )
+    assert checkpoint.saved_paths == []
+    for name, value in tg.load(path)["model"].items():
+        np.testing.assert_array_equal(value.numpy(), saved[name])
+        assert np.isfinite(value.numpy()).all()
+
+
+def test_fit_names_classes_passed_for_instances_and_a_bare_callback():
+    train, _ = moons_loaders(n=40)
+    model = moons_model()
+    optimizer = tg.optim.Adam(model.parameters())
+    with pytest.raises(TypeError, match="loss_fn must be a callable loss such as CrossEntropyLoss()"):
+        fit(model, CrossEntropyLoss, optimizer, train, 1)
+    with pytest.raises(TypeError, match=r"optimizer instance .* Adam\(model.parameters\(\)\)"):
+        fit(model, CrossEntropyLoss(), tg.optim.Adam, train, 1)
+    with pytest.raises(TypeError, match=r"callbacks=\[EarlyStopping\(...\)\]"):
+        fit(model, CrossEntropyLoss(), optimizer, train, 1, callbacks=EarlyStopping())
+    with pytest.raises(TypeError, match="model must be a tg.nn.Module"):
+        evaluate(lambda x: x, train)
+
+
+def test_a_batch_with_more_fields_than_the_model_takes_is_explained():
+    x, y = tg.datasets.make_moons(20, seed=0)
+    loader = DataLoader(TensorDataset(x, x, y), batch_size=10)
+    model = moons_model()
+    with pytest.raises(TypeError, match="batches have 3 fields, so the model was called with the first 2"):
+        fit(model, CrossEntropyLoss(), tg.optim.Adam(model.parameters()), loader, 1, verbose=False)

@@ -14,6 +14,7 @@ import math
 import shutil
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -347,6 +348,31 @@ class EarlyStopping(Callback):
             )
 
 
+class TerminateOnNaN(Callback):
+    """Stop training at the first batch whose loss is NaN or infinite, as Keras' ``TerminateOnNaN``.
+
+    The epoch ends after that batch (its metrics are logged as they are); ``ModelCheckpoint`` does not
+    save an epoch whose loss is not finite, so the last good checkpoint survives.
+    """
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            self.run.stop_training = True
+            self.run.log(
+                f"Batch {batch + 1} of epoch {self.run.epoch + 1}: loss is {loss}, terminating training"
+            )
+
+
+def _non_finite_losses(logs: Mapping[str, float] | None) -> list[str]:
+    """The losses in ``logs`` that are NaN or infinite, as ``"loss=nan"``."""
+    return [
+        f"{key}={logs[key]}"
+        for key in ("loss", "val_loss")
+        if key in (logs or {}) and not math.isfinite(logs[key])
+    ]
+
+
 class ModelCheckpoint(Callback):
     """Save after each epoch (or only on improvement of ``monitor`` with ``save_best_only``).
 
@@ -355,6 +381,8 @@ class ModelCheckpoint(Callback):
     ``save_weights_only=True`` only ``model.state_dict()`` (load it with ``tg.load``). ``path`` may
     hold ``{epoch}`` (1-based) and metric fields, e.g. ``"ckpt-{epoch:02d}-{val_loss:.3f}.npz"``.
     ``extra`` (plain data, such as the settings that built the model) is stored with the state.
+    An epoch whose loss or val_loss is NaN or infinite is never saved (its weights are most likely
+    NaN too): a warning says so, and the file keeps the last good epoch.
     """
 
     def __init__(
@@ -380,6 +408,15 @@ class ModelCheckpoint(Callback):
             self._monitor.replay(self.run.history)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        non_finite = _non_finite_losses(logs)
+        if non_finite:
+            warnings.warn(
+                f"ModelCheckpoint: epoch {epoch + 1} not saved to {self.path}: {', '.join(non_finite)} "
+                "(the weights are probably not finite); the last saved checkpoint is kept",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return
         if self.save_best_only:
             value = self._monitor.value(logs)
             if not self._monitor.improved(value):
@@ -447,6 +484,7 @@ class _EpochMeter:
         self.from_logits = _binary_from_logits(loss_fn)
         self.samples = self.batches = self.correct = 0
         self.loss_sum = 0.0
+        self.first_non_finite_batch: int | None = None  # 1-based
 
     def update(self, outputs: Tensor, targets: Tensor, loss: Tensor | None) -> None:
         if self.metrics is None:
@@ -455,7 +493,10 @@ class _EpochMeter:
         self.samples += n
         self.batches += 1
         if loss is not None:
-            self.loss_sum += loss.item() * n
+            value = loss.item()
+            self.loss_sum += value * n
+            if self.first_non_finite_batch is None and not math.isfinite(value):
+                self.first_non_finite_batch = self.batches
         if "accuracy" in self.metrics:
             self.correct += count_correct(outputs, targets, self.from_logits)
 
@@ -487,6 +528,7 @@ def evaluate(
     Runs under ``no_grad`` with the model in eval mode (dropout off), then puts the model back in
     the mode it was in. Returns ``{"loss": ..., "accuracy": ...}`` with the entries that apply.
     """
+    _check_model(model)
     _check_metrics(metrics)
     was_training = bool(getattr(model, "training", False))
     meter = _EpochMeter(loss_fn, metrics)
@@ -495,7 +537,7 @@ def evaluate(
         with no_grad():
             for batch in loader:
                 inputs, targets = _split_batch(batch)
-                outputs = model(*inputs)
+                outputs = _forward(model, inputs)
                 loss = _scalar_loss(loss_fn(outputs, targets)) if loss_fn is not None else None
                 meter.update(outputs, targets, loss)
     finally:
@@ -548,6 +590,27 @@ def _step_scheduler(scheduler: Any, logs: Mapping[str, float], monitor: str | No
         scheduler.step()
 
 
+def _check_model(model: Any) -> None:
+    if isinstance(model, type) or not all(callable(getattr(model, name, None)) for name in ("train", "eval")):
+        raise TypeError(
+            f"model must be a tg.nn.Module instance (with train() and eval()), got {model!r:.100}"
+        )
+
+
+def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
+    """``model(*inputs)``; a batch with several input fields that the model does not take is named."""
+    try:
+        return model(*inputs)
+    except TypeError as error:
+        if len(inputs) == 1:
+            raise
+        raise TypeError(
+            f"{error}: the loader's batches have {len(inputs) + 1} fields, so the model was called with "
+            f"the first {len(inputs)} as inputs (the last is the target); yield (inputs, targets) pairs "
+            "for a model that takes one input"
+        ) from error
+
+
 def _check_positive_int(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
@@ -590,12 +653,18 @@ def fit(
         raise ValueError(
             f"start_epoch ({start_epoch}) must be smaller than epochs ({epochs}): nothing to train"
         )
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    _check_model(model)
+    if isinstance(loss_fn, type) or not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a callable loss such as CrossEntropyLoss(), got {loss_fn!r}")
     for name in ("zero_grad", "step"):
-        if not callable(getattr(optimizer, name, None)):
-            raise TypeError(f"optimizer must have zero_grad() and step(), got {type(optimizer).__name__}")
+        if isinstance(optimizer, type) or not callable(getattr(optimizer, name, None)):
+            raise TypeError(
+                "optimizer must be an optimizer instance with zero_grad() and step(), such as "
+                f"Adam(model.parameters()), got {optimizer!r}"
+            )
     _check_metrics(metrics)
+    if isinstance(callbacks, Callback):
+        raise TypeError(f"callbacks must be a list of callbacks: callbacks=[{type(callbacks).__name__}(...)]")
     callbacks = list(callbacks)
     for callback in callbacks:
         if not isinstance(callback, Callback):
@@ -690,7 +759,7 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
             callback.on_train_batch_begin(batch_index)
         inputs, targets = _split_batch(batch)
         optimizer.zero_grad()
-        outputs = model(*inputs)
+        outputs = _forward(model, inputs)
         loss = _scalar_loss(loss_fn(outputs, targets))
         loss.backward()
         optimizer.step()
@@ -703,12 +772,21 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
                 bar.set_postfix_str(_bar_postfix(running), refresh=False)
             for callback in callbacks:
                 callback.on_train_batch_end(batch_index, running)
+        if run.stop_training:  # a callback (TerminateOnNaN) asked to stop now, not at the epoch's end
+            break
     if meter.batches == 0:
         raise ValueError(
             f"train_loader yielded no batches in epoch {run.epoch + 1}{_loader_description(run.train_loader)}"
         )
-    if not math.isfinite(meter.loss_sum):
-        run.log(f"warning: the training loss of epoch {run.epoch + 1} is {meter.loss_sum / meter.samples}")
+    if meter.first_non_finite_batch is not None:
+        warnings.warn(
+            f"the training loss of epoch {run.epoch + 1} is {meter.loss_sum / meter.samples}: batch "
+            f"{meter.first_non_finite_batch} gave the first non-finite loss, so the weights are probably "
+            "NaN now. Lower the learning rate or check the data for NaN/inf; callbacks=[TerminateOnNaN()] "
+            "stops at the first one",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return meter.results()
 
 
