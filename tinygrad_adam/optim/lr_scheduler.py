@@ -2,15 +2,27 @@
 
 The formulas and their recursive forms are PyTorch's (``torch.optim.lr_scheduler``), so the
 sequences of learning rates agree with PyTorch's to the last bit. Call ``scheduler.step()`` once
-per epoch (or per iteration), after ``optimizer.step()``.
+per epoch (or per iteration), after ``optimizer.step()``. ``step(epoch)`` jumps to ``epoch`` through
+the schedule's closed form where PyTorch has one (deprecated there too, but kept for old code).
+``SequentialLR`` runs schedules one after another, ``ChainedScheduler`` several at once.
 """
 
 from __future__ import annotations
 
 import math
+import types
+import warnings
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .optimizer import Optimizer
+
+EPOCH_DEPRECATION_WARNING = (
+    "scheduler.step(epoch) is deprecated (as in PyTorch): call scheduler.step() once per epoch; "
+    "with an epoch given, the closed form of the schedule is used where there is one"
+)
 
 
 def _check_optimizer(optimizer: Any) -> None:
@@ -18,14 +30,37 @@ def _check_optimizer(optimizer: Any) -> None:
         raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _check_positive_int(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+    if not _is_int(value) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
+def _check_non_negative_int(name: str, value: Any) -> None:
+    if not _is_int(value) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+
+
 def _check_positive(name: str, value: Any) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
+    if not _is_number(value) or not value > 0:
         raise ValueError(f"{name} must be a number > 0, got {value!r}")
+
+
+def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """One value per parameter group: a list or tuple as long as the groups, or one value for all."""
+    groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != groups:
+            raise ValueError(f"{name} has {len(value)} values for {groups} parameter groups")
+        return list(value)
+    return [value] * groups
 
 
 class LRScheduler:
@@ -42,6 +77,10 @@ class LRScheduler:
             group.setdefault("initial_lr", group["lr"])
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = -1
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Apply epoch 0 (``get_lr`` sees ``_is_initial``; SequentialLR calls it again at its start)."""
         self._is_initial = True
         self.step()
         self._is_initial = False
@@ -50,10 +89,28 @@ class LRScheduler:
         """The learning rates for epoch ``last_epoch``, from the groups' current ones."""
         raise NotImplementedError
 
-    def step(self) -> None:
-        """Advance one epoch and write the new learning rates into the optimizer."""
-        self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+    def _get_closed_form_lr(self) -> list[float]:
+        """The learning rates at epoch ``last_epoch`` from the base ones alone, for ``step(epoch)``;
+        schedules without a closed form fall back on ``get_lr``, as in PyTorch."""
+        return self.get_lr()
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and write the new learning rates into the optimizer.
+
+        ``epoch`` (deprecated, as in PyTorch) jumps to that epoch through the closed form instead.
+        """
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        if epoch is None:
+            self.last_epoch += 1
+            lrs = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            lrs = self._get_closed_form_lr()
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -94,6 +151,9 @@ class StepLR(LRScheduler):
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every epoch."""
@@ -107,6 +167,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -141,6 +204,10 @@ class CosineAnnealingLR(LRScheduler):
             for lr in self._current_lrs()
         ]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        cosine = 1 + math.cos(math.pi * self.last_epoch / self.T_max)
+        return [self.eta_min + (base_lr - self.eta_min) * cosine / 2 for base_lr in self.base_lrs]
+
 
 class LinearLR(LRScheduler):
     """Scale the learning rate by a factor going linearly from ``start_factor`` to ``end_factor``
@@ -172,6 +239,13 @@ class LinearLR(LRScheduler):
         change = self.end_factor - self.start_factor
         ratio = 1.0 + change / (self.total_iters * self.start_factor + (self.last_epoch - 1) * change)
         return [lr * ratio for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        change = self.end_factor - self.start_factor
+        return [
+            base_lr * (self.start_factor + change * min(self.total_iters, self.last_epoch) / self.total_iters)
+            for base_lr in self.base_lrs
+        ]
 
 
 class LinearWarmup(LinearLR):
@@ -272,3 +346,404 @@ class ReduceLROnPlateau:
     get_last_lr = LRScheduler.get_last_lr
     state_dict = LRScheduler.state_dict
     load_state_dict = LRScheduler.load_state_dict
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the learning rate by ``gamma`` at each epoch in ``milestones`` (by ``gamma^k`` at a
+    milestone listed k times)."""
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1) -> None:
+        milestones = list(milestones)
+        for milestone in milestones:
+            if not _is_int(milestone):
+                raise ValueError(f"milestones must be integers, got {milestone!r} in {milestones!r}")
+        _check_positive("gamma", gamma)
+        self.milestones = Counter(milestones)
+        self.gamma = gamma
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch not in self.milestones:
+            return self._current_lrs()
+        return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        return [base_lr * self.gamma**passed for base_lr in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """Scale the learning rate by ``factor`` for the first ``total_iters`` epochs, then restore it."""
+
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5) -> None:
+        if not _is_number(factor) or not 0 <= factor <= 1:
+            raise ValueError(f"factor must be in [0, 1], got {factor!r}")
+        _check_non_negative_int("total_iters", total_iters)
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._current_lrs()
+        if self.factor == 0:
+            raise ZeroDivisionError(
+                "ConstantLR(factor=0) cannot restore the learning rate at total_iters: it was scaled to 0"
+            )
+        return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        factor = self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor)
+        return [base_lr * factor for base_lr in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the learning rate as ``η₀·(1 − t/total_iters)^power`` until ``total_iters``, then keep it."""
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0) -> None:
+        _check_non_negative_int("total_iters", total_iters)
+        if not _is_number(power):
+            raise ValueError(f"power must be a number, got {power!r}")
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self._current_lrs()
+        epoch, total = self.last_epoch, self.total_iters
+        decay_factor = ((1.0 - epoch / total) / (1.0 - (epoch - 1) / total)) ** self.power
+        return [lr * decay_factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        remaining = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base_lr * remaining**self.power for base_lr in self.base_lrs]
+
+
+def _lr_lambdas(optimizer: Optimizer, lr_lambda: Any) -> list[Callable[[int], float]]:
+    _check_optimizer(optimizer)
+    lambdas = _per_group("lr_lambda", optimizer, lr_lambda)
+    for fn in lambdas:
+        if not callable(fn):
+            raise TypeError(f"lr_lambda must be a function of the epoch, got {type(fn).__name__}")
+    return lambdas
+
+
+class _LambdaScheduler(LRScheduler):
+    """State dicts of schedules driven by functions: as PyTorch, a plain function or lambda cannot be
+    saved and is stored as None; a callable object's attributes (its ``__dict__``) are."""
+
+    lr_lambdas: list[Callable[[int], float]]
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {key: value for key, value in super().state_dict().items() if key != "lr_lambdas"}
+        state["lr_lambdas"] = [
+            None if isinstance(fn, types.FunctionType) else dict(vars(fn)) for fn in self.lr_lambdas
+        ]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved_lambdas = state.pop("lr_lambdas")
+        super().load_state_dict(state)
+        for fn, attributes in zip(self.lr_lambdas, saved_lambdas):
+            if attributes is not None:
+                vars(fn).update(attributes)
+
+
+class LambdaLR(_LambdaScheduler):
+    """``η_t = η₀·lr_lambda(t)``: any schedule as a function of the epoch (one per group, or one for all)."""
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable]) -> None:
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_LambdaScheduler):
+    """``η_t = η_{t−1}·lr_lambda(t)``: multiply the learning rate by a function of the epoch."""
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable]) -> None:
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return self._current_lrs()
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._current_lrs())]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR, cosine annealing with warm restarts (Loshchilov & Hutter, 2017).
+
+    ``η = η_min + ½(η₀ − η_min)(1 + cos(π·T_cur/T_i))``: T_cur counts the epochs since the last
+    restart, and the period T_i starts at ``T_0`` and grows by ``T_mult`` at each restart.
+    ``step(epoch)`` takes fractional epochs (``epoch + batch / batches``), as in PyTorch.
+    """
+
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> None:  # noqa: N803
+        _check_positive_int("T_0", T_0)
+        if not _is_int(T_mult) or T_mult < 1:
+            raise ValueError(f"T_mult must be an integer >= 1, got {T_mult!r}")
+        if not _is_number(eta_min):
+            raise ValueError(f"eta_min must be a number, got {eta_min!r}")
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur: float = -1
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
+        return [self.eta_min + (base_lr - self.eta_min) * cosine / 2 for base_lr in self.base_lrs]
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one epoch (restarting when the period ends), or go to ``epoch`` (may be fractional)."""
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        elif not _is_number(epoch) or epoch < 0:
+            raise ValueError(f"epoch must be a number >= 0, got {epoch!r}")
+        elif epoch >= self.T_0:
+            if self.T_mult == 1:
+                self.T_cur = epoch % self.T_0
+            else:
+                # the restarts so far: T_0·(T_mult^n − 1)/(T_mult − 1) <= epoch
+                n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+                self.T_i = self.T_0 * self.T_mult**n
+        else:
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        self.last_epoch = math.floor(epoch)
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = self._current_lrs()
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin, 2019): per batch, warm up from ``max_lr/div_factor`` to
+    ``max_lr`` over ``pct_start`` of ``total_steps``, then anneal to ``initial_lr/final_div_factor``.
+
+    ``anneal_strategy`` "cos" or "linear"; ``three_phase`` comes back down to the initial lr
+    symmetrically before the final annealing. With ``cycle_momentum`` the momentum (or Adam's β₁)
+    moves inversely between ``max_momentum`` and ``base_momentum``. As in PyTorch, the groups hold
+    ``initial_lr``, ``max_lr``, ``min_lr`` (and ``max_momentum``, ``base_momentum``), so the
+    optimizer's state dict carries them; stepping past ``total_steps`` is an error.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float | list[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+    ) -> None:
+        _check_optimizer(optimizer)
+        if total_steps is not None:
+            _check_positive_int("total_steps", total_steps)
+        elif epochs is not None and steps_per_epoch is not None:
+            _check_positive_int("epochs", epochs)
+            _check_positive_int("steps_per_epoch", steps_per_epoch)
+            total_steps = epochs * steps_per_epoch
+        else:
+            raise ValueError("OneCycleLR needs total_steps, or epochs and steps_per_epoch")
+        if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
+            raise ValueError(f"pct_start must be a float in [0, 1], got {pct_start!r}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        _check_positive("div_factor", div_factor)
+        _check_positive("final_div_factor", final_div_factor)
+        self.total_steps = total_steps
+        warmup_end = float(pct_start * total_steps) - 1
+        cooldown_end = float(2 * pct_start * total_steps) - 2
+        # (last step of the phase, group keys of its start and end lr, of its start and end momentum)
+        if three_phase:
+            self._schedule_phases = [
+                (warmup_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (cooldown_end, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                (total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+            ]
+        else:
+            self._schedule_phases = [
+                (warmup_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
+            ]
+        self.anneal_strategy = anneal_strategy
+        for group, group_max_lr in zip(optimizer.param_groups, _per_group("max_lr", optimizer, max_lr)):
+            _check_positive("max_lr", group_max_lr)
+            group["initial_lr"] = group_max_lr / div_factor
+            group["max_lr"] = group_max_lr
+            group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError(
+                    f"cycle_momentum=True needs an optimizer with momentum or betas; "
+                    f"{type(optimizer).__name__} has neither (pass cycle_momentum=False)"
+                )
+            self.use_beta1 = "betas" in optimizer.defaults
+            max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            for group, top, bottom in zip(optimizer.param_groups, max_momentums, base_momentums):
+                self._set_momentum(group, top)
+                group["max_momentum"] = top
+                group["base_momentum"] = bottom
+        super().__init__(optimizer)
+
+    def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            group["momentum"] = momentum
+
+    def _anneal(self, start: float, end: float, pct: float) -> float:
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self) -> list[float]:
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR stepped {step} times, but total_steps is {self.total_steps}")
+        lrs = []
+        for group in self.optimizer.param_groups:
+            phase_start = 0.0
+            phases = self._schedule_phases
+            for index, (phase_end, lr_from, lr_to, momentum_from, momentum_to) in enumerate(phases):
+                if step <= phase_end or index == len(phases) - 1:
+                    pct = (step - phase_start) / (phase_end - phase_start)
+                    lrs.append(self._anneal(group[lr_from], group[lr_to], pct))
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self._anneal(group[momentum_from], group[momentum_to], pct))
+                    break
+                phase_start = phase_end
+        return lrs
+
+
+class _SchedulerOfSchedulers(LRScheduler):
+    """What SequentialLR and ChainedScheduler share: checks, and state dicts that hold the parts'."""
+
+    _schedulers: list[LRScheduler]
+
+    def _check_schedulers(self, optimizer: Optimizer, schedulers: Any) -> list[LRScheduler]:
+        name = type(self).__name__
+        schedulers = list(schedulers)
+        if not schedulers:
+            raise ValueError(f"{name} needs at least one scheduler, got none")
+        for index, scheduler in enumerate(schedulers):
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError(
+                    f"{name} cannot hold ReduceLROnPlateau (scheduler {index}): its step needs the metric"
+                )
+            if not isinstance(scheduler, LRScheduler):
+                raise TypeError(f"{name}: scheduler {index} is a {type(scheduler).__name__}, not a scheduler")
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(
+                    f"{name}: scheduler {index} ({type(scheduler).__name__}) belongs to another optimizer"
+                )
+        return schedulers
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {key: value for key, value in super().state_dict().items() if key != "_schedulers"}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved_schedulers = state.pop("_schedulers")
+        if len(saved_schedulers) != len(self._schedulers):
+            raise ValueError(
+                f"the state dict has {len(saved_schedulers)} schedulers, this {type(self).__name__} "
+                f"has {len(self._schedulers)}"
+            )
+        super().load_state_dict(state)
+        for scheduler, saved in zip(self._schedulers, saved_schedulers):
+            scheduler.load_state_dict(saved)
+
+
+class SequentialLR(_SchedulerOfSchedulers):
+    """Run ``schedulers[0]`` until epoch ``milestones[0]``, then ``schedulers[1]`` from its epoch 0, ...
+
+    As in PyTorch, creating it resets the learning rates to ``initial_lr`` and undoes the epoch 0
+    that each scheduler applied when created; each later scheduler starts from its closed form at 0.
+    """
+
+    def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int]) -> None:
+        _check_optimizer(optimizer)
+        schedulers = self._check_schedulers(optimizer, schedulers)
+        milestones = list(milestones)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                f"SequentialLR needs one milestone fewer than schedulers: got {len(schedulers)} schedulers "
+                f"and milestones {milestones!r}"
+            )
+        if not all(_is_int(m) for m in milestones) or milestones != sorted(milestones):
+            raise ValueError(f"milestones must be integers in increasing order, got {milestones!r}")
+        self._schedulers = schedulers
+        self._milestones = milestones
+        self.last_epoch = 0
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self._undo_initial_step(self)
+        first = self._schedulers[bisect_right(milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def _undo_initial_step(self, scheduler: LRScheduler) -> None:
+        if isinstance(scheduler, _SchedulerOfSchedulers):
+            for part in scheduler._schedulers:
+                self._undo_initial_step(part)
+        else:
+            scheduler.last_epoch -= 1
+
+    def step(self) -> None:  # type: ignore[override]
+        """Advance one epoch: the scheduler of this epoch steps, or starts at a milestone."""
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+class ChainedScheduler(_SchedulerOfSchedulers):
+    """Step several schedulers together each epoch, so their factors multiply (e.g. warm-up × decay)."""
+
+    def __init__(self, schedulers: list[LRScheduler], optimizer: Optimizer | None = None) -> None:
+        schedulers = list(schedulers)
+        if optimizer is None and schedulers:
+            optimizer = schedulers[0].optimizer if isinstance(schedulers[0], LRScheduler) else None
+        if optimizer is not None:
+            _check_optimizer(optimizer)
+        self._schedulers = self._check_schedulers(optimizer, schedulers)
+        self.optimizer = optimizer
+        self._last_lr = self._current_lrs()
+
+    def step(self) -> None:  # type: ignore[override]
+        """Step every scheduler, in order."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self._current_lrs()
