@@ -268,3 +268,15 @@ def test_an_unwritable_folder_is_named_not_the_temporary_file(tmp_path, monkeypa
     with pytest.raises(PermissionError, match=r"cannot write .*run\.npz: Permission denied in") as error:
         tg.save({"x": 1}, tmp_path / "run.npz")
     assert ".tmp" not in str(error.value)
+
+
+def test_a_file_that_is_not_a_zip_archive_is_refused_without_advice_to_unpickle_it(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello, not a checkpoint")
+    with pytest.raises(
+        ValueError, match=r"notes\.txt: .*not an \.npz \(zip\) archive \(it begins b'hello,'\)"
+    ) as error:
+        tg.load(notes)
+    assert "pickle" not in str(error.value)
+    with pytest.raises(ValueError, match="cannot read a checkpoint there"):
+        tg.load(tmp_path)

@@ -189,6 +189,16 @@ def load(path: PathLike, device: str | None = None) -> Any:
     if not os.path.exists(path):
         raise FileNotFoundError(f"no checkpoint at {path}")
     try:
+        with open(path, "rb") as file:
+            head = file.read(6)
+    except OSError as error:  # a folder, no permission
+        raise ValueError(f"{path}: cannot read a checkpoint there: {error.strerror}") from error
+    # NumPy takes any other content for a pickle and suggests loading it unsafely: never do that.
+    if not head.startswith((b"PK", b"\x93NUMPY")):
+        raise ValueError(
+            f"{path}: not a tinygrad_adam checkpoint: not an .npz (zip) archive (it begins {head!r})"
+        )
+    try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError("it holds a single .npy array, not an .npz archive")
