@@ -49,6 +49,109 @@ def test_regression_losses_gradcheck(loss: nn.Module, rng: np.random.Generator) 
     assert tg.gradcheck(loss, [a, b])
 
 
+def test_smooth_l1_and_huber_on_a_hand_example() -> None:
+    # d = -3, -0.5, 0, 0.25, 2 against beta = delta = 1: linear beyond 1, quadratic inside.
+    prediction, target = f64([-3.0, 0.5, 1.0, 1.25, 3.0]), f64([0.0, 1.0, 1.0, 1.0, 1.0])
+    smooth = [2.5, 0.125, 0.0, 0.03125, 1.5]
+    np.testing.assert_array_equal(F.smooth_l1_loss(prediction, target, reduction="none").numpy(), smooth)
+    assert nn.SmoothL1Loss()(prediction, target).item() == pytest.approx(sum(smooth) / 5, rel=1e-15)
+    # beta = 0.5: d²/(2·0.5) inside 0.5, |d| - 0.25 outside.
+    half = nn.SmoothL1Loss(reduction="sum", beta=0.5)(prediction, target).item()
+    assert half == pytest.approx(2.75 + 0.25 + 0.0 + 0.0625 + 1.75, rel=1e-15)
+    # delta = 2: d²/2 inside 2, 2·(|d| - 1) outside.
+    huber = [4.0, 0.125, 0.0, 0.03125, 2.0]
+    np.testing.assert_array_equal(F.huber_loss(prediction, target, "none", delta=2.0).numpy(), huber)
+    assert nn.HuberLoss(reduction="sum", delta=2.0)(prediction, target).item() == sum(huber)
+
+
+def test_huber_is_delta_times_smooth_l1_with_beta_delta(rng: np.random.Generator) -> None:
+    a, b = f64(3 * rng.standard_normal(20)), f64(rng.standard_normal(20))
+    for delta in (0.3, 1.0, 2.5):
+        np.testing.assert_allclose(
+            F.huber_loss(a, b, "none", delta=delta).numpy(),
+            delta * F.smooth_l1_loss(a, b, "none", beta=delta).numpy(),
+            rtol=1e-14,
+        )
+    np.testing.assert_array_equal(F.huber_loss(a, b).numpy(), F.smooth_l1_loss(a, b).numpy())
+
+
+def test_smooth_l1_with_beta_zero_is_the_l1_loss_in_value_and_gradient(rng: np.random.Generator) -> None:
+    values = rng.standard_normal((4, 3))
+    values[0, 0] = 0.0  # d = 0: L1's subgradient 0, where d²/(2β) would be 0/0
+    results = []
+    for loss in (nn.SmoothL1Loss(beta=0.0), nn.L1Loss()):
+        x = f64(values).requires_grad_()
+        out = loss(x, tg.zeros(4, 3, dtype=tg.float64))
+        out.backward()
+        results.append((out.item(), x.grad.numpy()))
+    (smooth, smooth_grad), (l1, l1_grad) = results
+    assert smooth == l1
+    np.testing.assert_array_equal(smooth_grad, l1_grad)
+    assert np.isfinite(smooth_grad).all() and smooth_grad[0, 0] == 0.0
+
+
+def test_smooth_l1_and_huber_gradients_at_the_threshold_are_those_of_the_linear_part() -> None:
+    """At |d| = β PyTorch's backward takes the linear branch: ±1 (smooth L1), ±δ (Huber); both sides agree."""
+    x = f64([-0.5, 0.5, 0.25]).requires_grad_()
+    F.smooth_l1_loss(x, f64([0.0, 0.0, 0.0]), "sum", beta=0.5).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [-1.0, 1.0, 0.5])
+    x = f64([-2.0, 2.0, 1.0]).requires_grad_()
+    F.huber_loss(x, f64([0.0, 0.0, 0.0]), "sum", delta=2.0).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [-2.0, 2.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        nn.SmoothL1Loss(),
+        nn.SmoothL1Loss(reduction="sum", beta=0.3),
+        nn.SmoothL1Loss(reduction="none", beta=2.0),
+        nn.HuberLoss(),
+        nn.HuberLoss(reduction="sum", delta=0.4),
+        nn.HuberLoss(reduction="none", delta=3.0),
+        lambda a, b: F.huber_loss(a, b, "mean", 0.7, weight=f64(np.linspace(0.5, 2.0, 6).reshape(3, 2))),
+    ],
+)
+def test_smooth_l1_and_huber_gradcheck(loss: nn.Module, rng: np.random.Generator) -> None:
+    a, b = f64(2 * rng.standard_normal((3, 2))), f64(rng.standard_normal((3, 2)))
+    assert tg.gradcheck(loss, [a, b])
+
+
+def test_huber_weight_scales_each_element() -> None:
+    a, b = f64([3.0, 0.5]), f64([0.0, 0.0])
+    weighted = F.huber_loss(a, b, "sum", weight=[2.0, 4.0]).item()
+    assert weighted == 2.0 * 2.5 + 4.0 * 0.125
+    with pytest.raises(ValueError, match=r"weight shape \(3,\) differs from input shape \(2,\)"):
+        F.huber_loss(a, b, weight=f64([1.0, 1.0, 1.0]))
+
+
+def test_smooth_l1_and_huber_work_in_float32() -> None:
+    a = tg.tensor([0.5, -3.0], requires_grad=True)
+    loss = nn.HuberLoss(delta=1.5)(a, tg.tensor([0.0, 0.0]))
+    loss.backward()
+    assert loss.dtype == tg.float32 and a.grad.dtype == tg.float32
+    np.testing.assert_allclose(a.grad.numpy(), [0.25, -0.75])
+    assert nn.SmoothL1Loss(beta=0.5)(a, [0.0, 0.0]).dtype == tg.float32
+
+
+def test_smooth_l1_and_huber_reject_bad_thresholds_and_shapes() -> None:
+    with pytest.raises(ValueError, match="beta must be >= 0, got -0.5"):
+        nn.SmoothL1Loss(beta=-0.5)
+    with pytest.raises(ValueError, match="beta must be >= 0, got -1"):
+        F.smooth_l1_loss(tg.zeros(2), tg.zeros(2), beta=-1)
+    with pytest.raises(ValueError, match="delta must be > 0, got 0"):
+        nn.HuberLoss(delta=0)
+    with pytest.raises(ValueError, match="delta must be > 0, got -2.0"):
+        F.huber_loss(tg.zeros(2), tg.zeros(2), delta=-2.0)
+    with pytest.raises(TypeError, match="delta must be a number, got str"):
+        nn.HuberLoss(delta="1")
+    for loss in (nn.SmoothL1Loss(), nn.HuberLoss()):
+        with pytest.raises(ValueError, match=r"target shape \(3,\) differs from input shape \(3, 1\)"):
+            loss(tg.zeros(3, 1), tg.zeros(3))
+    with pytest.raises(TypeError, match="floating-point"):
+        F.smooth_l1_loss(tg.tensor([1, 2]), tg.tensor([1, 2]))
+
+
 # -- binary cross-entropy -----------------------------------------------------------------------------
 
 
@@ -285,7 +388,8 @@ def test_float_labels_are_rejected_where_integers_are_needed() -> None:
 
 
 def test_invalid_options_raise() -> None:
-    for make in (nn.MSELoss, nn.L1Loss, nn.BCELoss, nn.BCEWithLogitsLoss, nn.CrossEntropyLoss, nn.NLLLoss):
+    every_loss = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss, nn.BCELoss, nn.BCEWithLogitsLoss)
+    for make in (*every_loss, nn.CrossEntropyLoss, nn.NLLLoss):
         with pytest.raises(ValueError, match="reduction must be one of"):
             make(reduction="average")
     with pytest.raises(ValueError, match="reduction must be one of"):
@@ -311,6 +415,8 @@ def test_one_hot() -> None:
 
 def test_loss_reprs() -> None:
     assert repr(nn.MSELoss()) == "MSELoss(reduction='mean')"
+    assert repr(nn.SmoothL1Loss(beta=0.5)) == "SmoothL1Loss(reduction='mean', beta=0.5)"
+    assert repr(nn.HuberLoss(reduction="sum")) == "HuberLoss(reduction='sum', delta=1.0)"
     assert repr(nn.CrossEntropyLoss(label_smoothing=0.1)) == (
         "CrossEntropyLoss(ignore_index=-100, reduction='mean', label_smoothing=0.1)"
     )

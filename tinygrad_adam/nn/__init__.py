@@ -7,7 +7,16 @@
 from . import functional, init, utils
 from .activations import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .layers import Dense, Dropout, Flatten, Linear
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
 
 __all__ = [
@@ -18,6 +27,7 @@ __all__ = [
     "Dropout",
     "Flatten",
     "GELU",
+    "HuberLoss",
     "IncompatibleKeys",
     "L1Loss",
     "LeakyReLU",
@@ -32,6 +42,7 @@ __all__ = [
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Tanh",
     "functional",

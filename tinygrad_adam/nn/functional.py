@@ -26,6 +26,7 @@ __all__ = [
     "erf",
     "erfc",
     "gelu",
+    "huber_loss",
     "l1_loss",
     "leaky_relu",
     "linear",
@@ -37,6 +38,7 @@ __all__ = [
     "one_hot",
     "relu",
     "sigmoid",
+    "smooth_l1_loss",
     "softmax",
     "tanh",
 ]
@@ -247,6 +249,53 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """|input - target|."""
     check_reduction(reduction)
     return _reduce((input - _as_float_target(target, input, "l1_loss")).abs(), reduction)
+
+
+def check_threshold(value: Any, name: str, loss: str, allow_zero: bool) -> float:
+    """A robust loss's threshold (``beta``, ``delta``) as a float, > 0 (or >= 0), else an error naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{loss}: {name} must be a number, got {type(value).__name__} {value!r}")
+    if not (value >= 0 if allow_zero else value > 0):
+        raise ValueError(f"{loss}: {name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+    return float(value)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """d²/(2β) where |d| < β, else |d| − β/2, with d = input − target (Girshick, 2015, Fast R-CNN).
+
+    Quadratic near zero, so its gradient d/β fades smoothly; linear beyond β, so outliers pull with
+    at most 1. ``beta=0`` is the L1 loss, as in PyTorch.
+    """
+    check_reduction(reduction)
+    beta = check_threshold(beta, "beta", "smooth_l1_loss", allow_zero=True)
+    diff = input - _as_float_target(target, input, "smooth_l1_loss")
+    size = diff.abs()
+    if beta == 0:
+        return _reduce(size, reduction)  # d²/(2β) would be 0/0 at d = 0
+    return _reduce(where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta), reduction)
+
+
+def huber_loss(
+    input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
+) -> Tensor:
+    """d²/2 where |d| < δ, else δ·(|d| − δ/2), with d = input − target (Huber, 1964).
+
+    The smooth L1 loss scaled by δ (equal to it at δ = 1): gradients grow up to ±δ and stay there.
+    ``weight`` (input's shape) scales each element before the reduction, as in PyTorch.
+    """
+    check_reduction(reduction)
+    delta = check_threshold(delta, "delta", "huber_loss", allow_zero=False)
+    diff = input - _as_float_target(target, input, "huber_loss")
+    size = diff.abs()
+    loss = where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+    if weight is not None:
+        weight = _as_weight(weight, input)
+        if weight.shape != input.shape:
+            raise ValueError(
+                f"huber_loss: weight shape {weight.shape} differs from input shape {input.shape}"
+            )
+        loss = loss * weight
+    return _reduce(loss, reduction)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,6 +36,34 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, self.reduction)
 
 
+class SmoothL1Loss(_Loss):
+    """|input - target| - β/2, quadratic (d²/2β) where the error is below ``beta``; β = 0 is L1."""
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = F.check_threshold(beta, "beta", "SmoothL1Loss", allow_zero=True)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}, beta={self.beta}"
+
+
+class HuberLoss(_Loss):
+    """δ·(|input - target| - δ/2), quadratic (d²/2) where the error is below ``delta``."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = F.check_threshold(delta, "delta", "HuberLoss", allow_zero=False)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}, delta={self.delta}"
+
+
 class BCELoss(_Loss):
     """Binary cross-entropy on probabilities (e.g. after a sigmoid), logs floored at -100."""
 
