@@ -225,3 +225,25 @@ def test_resuming_a_cosine_schedule_with_other_epochs_is_refused(tmp_path, capsy
     with pytest.raises(SystemExit):
         main(["train", "--resume", path, "--epochs", "3", "--quiet"])
     assert "anneals its learning rate over 1 epochs" in capsys.readouterr().err
+
+
+def test_a_data_dir_without_the_dataset_files_is_an_error_not_another_copy(tmp_path, capsys):
+    (tmp_path / "train-images.bin").write_bytes(b"not the names we read")
+    assert main(["train", "--data-dir", str(tmp_path), "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert f"--data-dir {tmp_path} holds no Fashion-MNIST" in captured.err
+    assert "lacks train-images-idx3-ubyte" in captured.err
+    assert "Test accuracy" not in captured.out and "digits instead" not in captured.err
+
+
+def test_a_diverging_run_stops_at_the_first_nan_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
+    path = tmp_path / "run.npz"
+    assert main(["train", *SMALL, "--save", str(path)]) == 0
+    before = path.read_bytes()
+    capsys.readouterr()
+    diverging = ["--epochs", "3", "--lr", "1e30", "--schedule", "constant", "--save", str(path)]
+    with pytest.warns(RuntimeWarning) as caught:
+        assert main(["train", *SMALL[:-2], *diverging, "--json"]) == 0
+    assert any("ModelCheckpoint: epoch 1 not saved" in str(warning.message) for warning in caught)
+    assert last_json(capsys.readouterr().out)["epochs"] == 1  # TerminateOnNaN stopped it in its first epoch
+    assert path.read_bytes() == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -234,12 +235,33 @@ def load_dataset(
         x_train, x_test = standardize(x_train, x_test)
     else:
         loader = datasets.load_fashion_mnist if name == "fashion-mnist" else datasets.load_mnist
+        if data_dir is not None:
+            _check_data_dir(name, data_dir)
         (x_train, y_train), (x_test, y_test) = loader(data_dir)
         # Pixels 0..255 -> [0, 1]; rows of 784 features.
         x_train, x_test = (
             x.reshape(x.shape[0], -1).astype(np.float32) / np.float32(255) for x in (x_train, x_test)
         )
     return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+
+
+def _check_data_dir(name: str, data_dir: str) -> None:
+    """The library would go on to other folders; files asked for by --data-dir must be there."""
+    from pathlib import Path
+
+    from .datasets.mnist import FASHION_MNIST, MNIST, _files_in
+
+    dataset = FASHION_MNIST if name == "fashion-mnist" else MNIST
+    missing = {}
+    for folder in (Path(data_dir), Path(data_dir) / dataset.folder_name):
+        if folder.is_dir():
+            missing[folder] = _files_in(folder)[1]
+            if not missing[folder]:
+                return
+    raise FileNotFoundError(
+        f"--data-dir {data_dir} holds no {dataset.title}: "
+        + "; ".join(f"{folder} lacks {', '.join(names)}" for folder, names in missing.items())
+    )
 
 
 def build_model(inputs: int, hidden: str, classes: int, dropout: float) -> Any:
@@ -303,7 +325,8 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
     settings.setdefault("seed", 0)
     settings.setdefault("schedule", "cosine")
     settings.setdefault("lr", OPTIMIZER_LRS.get(settings["optimizer"], 1e-3))
-    settings["explicit_dataset"] = "dataset" in given or bool(args.resume)
+    # --data-dir asks for the IDX files there: missing files are an error, not a fallback to digits.
+    settings["explicit_dataset"] = "dataset" in given or bool(args.resume) or args.data_dir is not None
     return settings
 
 
@@ -344,7 +367,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     import tinygrad_adam as tg
 
     from .data import DataLoader, TensorDataset, train_val_split
-    from .train import ModelCheckpoint, evaluate, fit, load_training_state
+    from .train import ModelCheckpoint, TerminateOnNaN, evaluate, fit, load_training_state
 
     settings = _settings(args, parser)
     if args.data_dir is not None and not os.path.isdir(args.data_dir):
@@ -361,7 +384,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     except FileNotFoundError as error:
         if settings["explicit_dataset"]:
             hint = INSTALL_HINTS.get(settings["dataset"], INSTALL_HINT)
-            _note(f"error: {error}\n{settings['dataset']} is not installed here: {hint}")
+            hint = "" if args.data_dir else f"\n{settings['dataset']} is not installed here: {hint}"
+            _note(f"error: {error}{hint}")
             return 2
         _note(f"Fashion-MNIST is not installed here ({error}).\nTo train on it, {INSTALL_HINT}.")
         _note("Training on the bundled 8x8 handwritten digits instead.")
@@ -407,14 +431,16 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             f"{type(optimizer).__name__} lr {settings['lr']}, batch {settings['batch_size']}, "
             f"{epochs} epochs on {tg.get_default_device()}{resumed}"
         )
-    callbacks = []
-    if args.save:
-        callbacks.append(ModelCheckpoint(args.save, extra={"cli": settings}))
+    # A diverged run only burns time; ModelCheckpoint keeps the last epoch with a finite loss.
+    callbacks: list[Any] = [TerminateOnNaN()]
+    checkpoint = ModelCheckpoint(args.save, extra={"cli": settings}) if args.save else None
+    if checkpoint is not None:
+        callbacks.append(checkpoint)
 
     started = time.perf_counter()
     if start_epoch < epochs:
         try:
-            fit(
+            history = fit(
                 model,
                 loss_fn,
                 optimizer,
@@ -434,19 +460,26 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     elif not args.quiet:
         _note(f"The checkpoint has already trained {start_epoch} of {epochs} epochs: evaluating only.")
     seconds = time.perf_counter() - started
+    # Fewer than asked when TerminateOnNaN stopped the run.
+    epochs_done = history.epoch[-1] + 1 if history is not None and history.epoch else start_epoch
     test = evaluate(model, test_loader, loss_fn)
     print(
         f"Test accuracy: {test['accuracy']:.4f} (test loss {test['loss']:.4f}) on {settings['dataset']} "
-        f"after {max(epochs, start_epoch)} epochs with {type(optimizer).__name__} "
+        f"after {epochs_done} epochs with {type(optimizer).__name__} "
         f"({seconds:.1f} s of training)"
     )
-    if args.save and not args.quiet:
-        print(f"Saved the training state to {args.save}")
+    if checkpoint is not None and not args.quiet and start_epoch < epochs:
+        if not checkpoint.saved_paths:
+            print(f"Nothing saved to {args.save}: no epoch of this run ended with a finite loss")
+        elif not all(math.isfinite(values[-1]) for key, values in history.history.items() if "loss" in key):
+            print(f"Saved the training state of the last epoch with a finite loss to {args.save}")
+        else:
+            print(f"Saved the training state to {args.save}")
     if args.json:
         result = {
             "test_accuracy": test["accuracy"],
             "test_loss": test["loss"],
-            "epochs": max(epochs, start_epoch),
+            "epochs": epochs_done,
             "seconds": round(seconds, 3),
             "dataset": settings["dataset"],
             "optimizer": type(optimizer).__name__,
