@@ -46,6 +46,30 @@ def test_ragged_or_non_numeric_data_is_rejected():
         tg.Tensor([1.0], dtype="complex64")
 
 
+def test_comparisons_name_shapes_that_do_not_broadcast():
+    with pytest.raises(ValueError, match=r"lt: shapes \(2,\) and \(3,\) cannot be broadcast"):
+        _ = tg.ones(2) < tg.ones(3)
+    with pytest.raises(ValueError, match=r"eq: shapes \(2, 3\) and \(2,\)"):
+        _ = tg.ones(2, 3) == tg.ones(2)
+
+
+def test_negating_a_mask_is_a_type_error_that_suggests_invert():
+    with pytest.raises(TypeError, match="boolean tensor.*~mask"):
+        -tg.tensor([True, False])
+
+
+def test_stack_and_cat_name_items_that_are_not_tensors():
+    with pytest.raises(TypeError, match="stack: item 1 is a list, not a Tensor"):
+        tg.stack([tg.ones(2), [1.0, 2.0]])
+    with pytest.raises(TypeError, match=r"got one Tensor: concatenate\(\[a, b, ...\]\)"):
+        tg.cat(tg.ones(2, 2))
+
+
+def test_negative_sizes_are_named_when_creating_tensors():
+    with pytest.raises(ValueError, match=r"sizes must be non-negative, got \(2, -1\)"):
+        tg.zeros(2, -1)
+
+
 def test_ragged_lists_and_lists_of_tensors_get_errors_that_say_so():
     with pytest.raises(TypeError, match="ragged nested lists"):
         tg.tensor([[1.0, 2.0], [3.0]])

@@ -397,6 +397,8 @@ class Tensor:
         return matmul(_as_tensor(other, self), self)
 
     def __neg__(self) -> Tensor:
+        if self.dtype == bool_:
+            raise TypeError("- on a boolean tensor is not supported: to invert a mask use ~mask")
         return _ops().Neg.apply(self)
 
     def __pos__(self) -> Tensor:
@@ -411,6 +413,7 @@ class Tensor:
     # -- comparisons (constants: no gradient flows through them) -----------------------------
     def _compare(self, other: Any, name: str) -> Tensor:
         a, b = _coerce(self, other, name)
+        _check_broadcast(a, b, name.strip("_"))
         return Tensor._wrap(getattr(a.data, name)(b.data), a._backend)
 
     def __lt__(self, other: Any) -> Tensor:
@@ -867,16 +870,18 @@ def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tenso
     a, b = _coerce(a, b, function.__name__.lower(), true_division)
     if a.dtype == bool_:  # arithmetic on masks counts them, as in NumPy's sum
         a, b = a.astype(int64), b.astype(int64)
+    _check_broadcast(a, b, function.__name__.lower())
+    if (a.requires_grad or b.requires_grad) and not _is_float(a.dtype):
+        raise TypeError(f"{function.__name__.lower()}: integer tensors cannot carry gradients")
+    return function.apply(a, b)
+
+
+def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
     if a.data.shape != b.data.shape:
         try:
             np.broadcast_shapes(a.data.shape, b.data.shape)
         except ValueError:
-            raise ValueError(
-                f"{function.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-            ) from None
-    if (a.requires_grad or b.requires_grad) and not _is_float(a.dtype):
-        raise TypeError(f"{function.__name__.lower()}: integer tensors cannot carry gradients")
-    return function.apply(a, b)
+            raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
 
 
 def matmul(a: Tensor, b: Any) -> Tensor:
@@ -1011,6 +1016,8 @@ def _filled(
 ) -> Tensor:
     backend = get_backend(device)
     shape = _shape_arg(shape)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"sizes must be non-negative, got {shape}")
     dtype = _resolve_dtype(dtype) or default_float
     native = backend.native_dtype(dtype)
     xp = backend.xp
@@ -1080,11 +1087,21 @@ def arange(
     return Tensor(np.arange(start, stop, step, dtype=_resolve_dtype(dtype)), device=device)
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None = None) -> Tensor:
-    """Join tensors along an existing axis, ``axis`` (alias ``dim``; default 0)."""
+def _tensor_list(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{op} takes a list of tensors, got one Tensor: {op}([a, b, ...])")
     tensors = list(tensors)
     if not tensors:
-        raise ValueError("concatenate needs at least one tensor")
+        raise ValueError(f"{op} needs at least one tensor")
+    for position, item in enumerate(tensors):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"{op}: item {position} is a {type(item).__name__}, not a Tensor")
+    return tensors
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None = None) -> Tensor:
+    """Join tensors along an existing axis, ``axis`` (alias ``dim``; default 0)."""
+    tensors = _tensor_list(tensors, "concatenate")
     first = tensors[0]
     axis = _axis_index(_one_of("concatenate", "axis", axis, "dim", dim, default=0), first.ndim, "concatenate")
     for other in tensors[1:]:
@@ -1105,9 +1122,7 @@ cat = concatenate
 
 def stack(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None = None) -> Tensor:
     """Join same-shaped tensors along a new axis, ``axis`` (alias ``dim``; default 0)."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack needs at least one tensor")
+    tensors = _tensor_list(tensors, "stack")
     axis = _axis_index(_one_of("stack", "axis", axis, "dim", dim, default=0), tensors[0].ndim + 1, "stack")
     for other in tensors[1:]:
         if other.shape != tensors[0].shape:
