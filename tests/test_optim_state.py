@@ -4,6 +4,7 @@ and learning-rate schedules equal to PyTorch's (tests/fixtures/lr_schedules.json
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -387,6 +388,79 @@ def test_optimizer_state_uses_pytorchs_names() -> None:
         optimizer = cls(params, **dict(kwargs))
         train(optimizer, params, X, Y, 1)
         assert set(optimizer.state[params[0]]) == names, cls.__name__
+
+
+# -------------------------------------------------------------------------------------------------
+# PyTorch's implementation switches: foreach, fused, capturable, differentiable
+
+FUSED_OPTIMIZERS = {"Adam", "AdamW", "SGD", "Momentum"}
+
+
+@pytest.mark.parametrize(("cls", "kwargs"), EVERY_OPTIMIZER, ids=IDS)
+def test_pytorchs_implementation_switches_are_accepted_and_change_nothing(cls: type, kwargs: dict) -> None:
+    X, Y, W, b = regression_data()  # noqa: N806
+    params = make_params(W, b)
+    plain = cls(params, **kwargs)
+    train(plain, params, X, Y, 3)
+    switched_params = make_params(W, b)
+    switches = dict(foreach=True, fused=False, capturable=False, differentiable=False)
+    switched = cls(switched_params, **kwargs, **switches)
+    train(switched, switched_params, X, Y, 3)
+    for ours, theirs in zip(switched_params, params):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert switched.fused is False
+    assert switched.param_groups[0].keys() == plain.param_groups[0].keys()
+    assert switched.state_dict()["param_groups"] == plain.state_dict()["param_groups"]
+    assert not set(switched.defaults) & {"foreach", "fused", "capturable", "differentiable"}
+
+
+@pytest.mark.parametrize(("cls", "kwargs"), EVERY_OPTIMIZER, ids=IDS)
+def test_fused_true_sets_the_compiled_step_or_names_an_optimizer_without_one(cls: type, kwargs: dict) -> None:
+    params = make_params(np.zeros(2, np.float32))
+    assert cls(params, **kwargs).fused is None
+    if cls.__name__ in FUSED_OPTIMIZERS:
+        assert cls(params, **kwargs, fused=True).fused is True
+    else:
+        with pytest.raises(RuntimeError, match=f"{cls.__name__} has no fused step"):
+            cls(params, **kwargs, fused=True)
+
+
+@pytest.mark.parametrize(
+    ("switches", "error", "match"),
+    [
+        (dict(capturable=True), NotImplementedError, "capturable=True"),
+        (dict(differentiable=True), NotImplementedError, "differentiable=True"),
+        (dict(fused=True, foreach=True), RuntimeError, "cannot be used together"),
+        (dict(foreach="yes"), TypeError, "foreach must be None, True or False, got 'yes'"),
+        (dict(fused=1), TypeError, "fused must be None, True or False, got 1"),
+    ],
+)
+def test_unsupported_implementation_switches_raise_clear_errors(
+    switches: dict, error: type, match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        OPTIM.Adam(make_params(np.zeros(2, np.float32)), **switches)
+
+
+def test_implementation_switches_show_in_the_signature() -> None:
+    parameters = inspect.signature(OPTIM.AdamW).parameters
+    assert list(parameters)[-4:] == ["foreach", "fused", "capturable", "differentiable"]
+    assert parameters["weight_decay"].default == 1e-2
+
+
+def test_a_pytorch_shaped_state_dict_with_implementation_switches_loads() -> None:
+    """torch.optim.Adam(...).state_dict() also stores foreach, fused, capturable and differentiable."""
+    X, Y, W, b = regression_data()  # noqa: N806
+    params = make_params(W, b)
+    optimizer = OPTIM.Adam(params, lr=0.01)
+    train(optimizer, params, X, Y, 2)
+    saved = to_numpy_tree(optimizer.state_dict())
+    for group in saved["param_groups"]:
+        group.update(foreach=None, fused=None, capturable=False, differentiable=False)
+    resumed = OPTIM.Adam(make_params(W, b), lr=0.5)
+    resumed.load_state_dict(saved)
+    assert resumed.param_groups[0].keys() == optimizer.param_groups[0].keys()
+    assert resumed.param_groups[0]["lr"] == 0.01
 
 
 # -------------------------------------------------------------------------------------------------

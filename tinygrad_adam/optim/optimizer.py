@@ -7,6 +7,8 @@ device arrays, so the same function serves one tensor or, later, one flat buffer
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -17,8 +19,18 @@ import numpy as np
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor, full
 from .flat import FlatGroup
+from .fused import RULES as FUSED_RULES
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+# PyTorch's switches between implementations of a step, accepted by every optimizer, with their
+# defaults. They choose how a step runs, not what it computes, so they stay out of param_groups.
+IMPLEMENTATION_OPTIONS: dict[str, Any] = {
+    "foreach": None,
+    "fused": None,
+    "capturable": False,
+    "differentiable": False,
+}
 
 
 class Optimizer:
@@ -27,6 +39,14 @@ class Optimizer:
     ``params`` is an iterable of Tensors, or of dicts (parameter groups) with a ``"params"`` entry and
     hyperparameters that override ``defaults`` for that group. ``optimizer.state[param]`` is a dict
     of the tensors the rule keeps for ``param`` (PyTorch's names: ``exp_avg``, ``momentum_buffer``, ...).
+
+    Every optimizer also takes PyTorch's implementation switches as keywords. ``foreach`` (None or
+    a bool) changes nothing: on the CPU each group already steps through flat buffers, a few large
+    operations per group (flat.py), which is what PyTorch's foreach path buys. ``fused`` sets
+    ``optimizer.fused``, the compiled one-pass step of Adam, AdamW, SGD and Momentum (fused.py);
+    ``fused=True`` elsewhere is an error, as PyTorch refuses fused for an optimizer without one.
+    ``capturable`` (steps inside CUDA graphs) and ``differentiable`` (autograd through ``step``)
+    must stay False. None of the four enters ``param_groups`` or ``state_dict()``.
     """
 
     # On the CPU, step each group through flat buffers after its first step (flat.py): the same
@@ -35,6 +55,39 @@ class Optimizer:
     # On flat groups, a compiled one-pass step when numba is installed (fused.py): None uses it
     # where possible, True requires numba, False keeps the plain rule. Results are the same bits.
     fused: bool | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):
+            cls.__init__ = _accepting_implementation_options(vars(cls)["__init__"])
+
+    def _choose_implementation(
+        self, *, foreach: bool | None, fused: bool | None, capturable: bool, differentiable: bool
+    ) -> None:
+        """Check PyTorch's implementation switches (see the class docstring) and apply ``fused``."""
+        name = type(self).__name__
+        for option, value in (("foreach", foreach), ("fused", fused)):
+            if value is not None and not isinstance(value, bool):
+                raise TypeError(f"{name}: {option} must be None, True or False, got {value!r}")
+        if capturable:
+            raise NotImplementedError(
+                f"{name}: capturable=True (stepping inside a captured CUDA graph) is not supported; "
+                "leave capturable=False"
+            )
+        if differentiable:
+            raise NotImplementedError(
+                f"{name}: differentiable=True (autograd through optimizer.step) is not supported: steps "
+                "update parameters in place under no_grad; leave differentiable=False"
+            )
+        if fused and foreach:
+            raise RuntimeError(f"{name}: fused=True and foreach=True cannot be used together")
+        if fused and name not in FUSED_RULES:
+            raise RuntimeError(
+                f"{name} has no fused step: fused=True is supported by {', '.join(FUSED_RULES)} "
+                "(leave fused=None)"
+            )
+        if fused is not None:
+            self.fused = fused
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -198,7 +251,9 @@ class Optimizer:
                 param_of[int(index)] = param
         new_groups = []
         for saved, group in zip(saved_groups, self.param_groups):
-            new_group = {**{k: v for k, v in saved.items() if k != "params"}, "params": group["params"]}
+            # PyTorch's state dicts also hold its implementation switches: not hyperparameters here
+            skipped = {"params", *IMPLEMENTATION_OPTIONS}
+            new_group = {**{k: v for k, v in saved.items() if k not in skipped}, "params": group["params"]}
             self.check_hyperparameters(new_group)
             new_groups.append(new_group)
         new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
@@ -218,6 +273,39 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _accepting_implementation_options(init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` (an optimizer's ``__init__``) that also takes PyTorch's implementation switches.
+
+    Wrapping each subclass's ``__init__`` once here spares every optimizer the same four keywords.
+    """
+
+    @functools.wraps(init)
+    def __init__(
+        self: Optimizer,
+        *args: Any,
+        foreach: bool | None = None,
+        fused: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self._choose_implementation(
+            foreach=foreach, fused=fused, capturable=capturable, differentiable=differentiable
+        )
+        init(self, *args, **kwargs)
+
+    # help() and inspect show the class's own parameters, then the four switches (before any **kwargs)
+    signature = inspect.signature(init)
+    parameters = list(signature.parameters.values())
+    position = next((i for i, p in enumerate(parameters) if p.kind is p.VAR_KEYWORD), len(parameters))
+    parameters[position:position] = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+        for name, default in IMPLEMENTATION_OPTIONS.items()
+    ]
+    __init__.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return __init__
 
 
 # -------------------------------------------------------------------------------------------------
