@@ -198,6 +198,12 @@ def test_load_state_dict_missing_key_is_named() -> None:
         model.load_state_dict(state)
 
 
+@pytest.mark.parametrize("bad", [None, [("weight", np.zeros((2, 3)))], "model.npz"])
+def test_load_state_dict_of_something_else_than_a_mapping_is_a_type_error_naming_it(bad) -> None:
+    with pytest.raises(TypeError, match=f"expects a mapping.*got {type(bad).__name__}"):
+        nn.Dense(3, 2).load_state_dict(bad)
+
+
 def test_load_state_dict_unexpected_key_is_named() -> None:
     model = nn.Dense(2, 2)
     state = model.state_dict()

@@ -285,6 +285,11 @@ class Module:
         ``RuntimeError``; with ``strict=True`` (the default) so do missing and unexpected keys. All
         problems are named in one message. Returns the missing and unexpected keys.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict expects a mapping of names to tensors (from state_dict()), "
+                f"got {type(state_dict).__name__}"
+            )
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
