@@ -1,7 +1,7 @@
 """Whole training runs follow PyTorch's: model, loss, optimizer, schedule and clipping together.
 
 tests/fixtures/make_training_reference.py trained small float64 networks with torch 2.13 and stored
-the data, the initial weights, the loss and learning rates of every step, the gradient norms
+the data, the initial weights, the loss, learning rates and momenta of every step, the gradient norms
 clipping saw, the final weights and the trained model's output. Each test builds the same network
 with tg.nn.Dense layers, loads torch's initial weights, replays the same loop and compares.
 
@@ -17,6 +17,7 @@ covers values near zero. Learning rates are Python floats computed by the same f
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,13 @@ FIXTURE = np.load(Path(__file__).parent / "fixtures" / "training_reference.npz")
 SCENARIOS = json.loads(str(FIXTURE["__scenarios__"]))
 RTOL = 1e-10
 ATOL = 1e-12
+
+# The fixture script's named lr_lambda functions for LambdaLR and MultiplicativeLR.
+LAMBDAS = {
+    "warmup_then_inverse_sqrt": lambda epoch: min((epoch + 1) / 5, math.sqrt(5 / (epoch + 1))),
+    "shrink_every_third": lambda epoch: 0.7 if epoch % 3 == 0 else 1.0,
+    "times_0_97": lambda epoch: 0.97,
+}
 
 
 def activation_module(name: str) -> tg.nn.Module:
@@ -95,6 +103,29 @@ def make_criterion(spec: dict) -> tg.nn.Module:
     return getattr(tg.nn, spec["loss"])(**kwargs)
 
 
+def make_scheduler(optimizer: tg.optim.Optimizer, name: str, kwargs: dict) -> object:
+    """A scheduler from its [name, kwargs] pair (nested schedulers and named lambdas resolved)."""
+    kwargs = dict(kwargs)
+    if "schedulers" in kwargs:
+        kwargs["schedulers"] = [make_scheduler(optimizer, *part) for part in kwargs["schedulers"]]
+    if "lr_lambda" in kwargs:
+        names = kwargs["lr_lambda"]
+        kwargs["lr_lambda"] = [LAMBDAS[n] for n in names] if isinstance(names, list) else LAMBDAS[names]
+    if name == "ChainedScheduler":
+        return lr_scheduler.ChainedScheduler(kwargs["schedulers"], optimizer)
+    return getattr(lr_scheduler, name)(optimizer, **kwargs)
+
+
+def momenta(optimizer: tg.optim.Optimizer) -> list[float] | None:
+    """Each group's momentum or beta1, or None when the optimizer has neither."""
+    groups = optimizer.param_groups
+    if all("betas" in g for g in groups):
+        return [g["betas"][0] for g in groups]
+    if all("momentum" in g for g in groups):
+        return [g["momentum"] for g in groups]
+    return None
+
+
 def train(spec: dict) -> dict[str, object]:
     """The loop of make_training_reference.py, with tg."""
     name = spec["name"]
@@ -102,15 +133,16 @@ def train(spec: dict) -> dict[str, object]:
     params = load_torch_weights(model, spec)
     criterion = make_criterion(spec)
     optimizer = make_optimizer(spec, params)
-    schedulers = [getattr(lr_scheduler, name)(optimizer, **kwargs) for name, kwargs in spec["schedulers"]]
+    schedulers = [make_scheduler(optimizer, name, kwargs) for name, kwargs in spec["schedulers"]]
     x, y = tg.tensor(FIXTURE[f"{name}/data/x"]), tg.tensor(FIXTURE[f"{name}/data/y"])
     batches = spec["n"] // spec["batch"]
-    losses, lrs, norms = [], [], []
+    losses, lrs, norms, moms = [], [], [], []
     for step in range(spec["steps"]):
         if step == spec["unfreeze_at"]:
             for i in spec["frozen"]:
                 params[i].requires_grad_(True)
         lrs.append([group["lr"] for group in optimizer.param_groups])
+        moms.append(momenta(optimizer))
         optimizer.zero_grad(set_to_none=spec["set_to_none"])
         total = 0.0
         for micro_step in range(spec["accumulate"]):
@@ -139,6 +171,7 @@ def train(spec: dict) -> dict[str, object]:
     return {
         "losses": np.array(losses),
         "lrs": np.array(lrs),
+        "momenta": np.array(moms),
         "clip_norms": np.array(norms),
         "final": [p.numpy() for p in params],
         "output": output,
@@ -154,6 +187,10 @@ def test_training_run_follows_pytorch(spec: dict) -> None:
     name = spec["name"]
     ours = train(spec)
     assert_close(ours["lrs"], f"{name}/lrs", "learning rates", rtol=1e-15, atol=0)
+    if f"{name}/momenta" in FIXTURE:
+        assert_close(
+            ours["momenta"], f"{name}/momenta", "momenta (OneCycleLR cycles them)", rtol=1e-15, atol=0
+        )
     assert_close(ours["losses"], f"{name}/losses", "loss curve")
     if f"{name}/clip_norms" in FIXTURE:
         assert_close(ours["clip_norms"], f"{name}/clip_norms", "gradient norms before clipping")
