@@ -342,6 +342,18 @@ def test_erfc_matches_math_erfc_in_the_tails() -> None:
     np.testing.assert_allclose(got, expected, rtol=2e-15, atol=0)
 
 
+def test_erf_skips_the_far_interval_only_when_no_input_needs_it() -> None:
+    """Inputs within [-4, 4] skip Cody's third interval; the values are those of a full evaluation."""
+    inner = np.linspace(-4, 4, 801)
+    with_far_point = np.append(inner, 6.5)
+    for function, reference in ((F.erf, math.erf), (F.erfc, math.erfc)):
+        alone = function(tg.tensor(inner)).numpy()
+        together = function(tg.tensor(with_far_point)).numpy()
+        np.testing.assert_array_equal(alone, together[:-1])
+        np.testing.assert_allclose(alone, [reference(v) for v in inner], rtol=2e-15, atol=1e-300)
+        assert together[-1] == reference(6.5) or abs(together[-1] / reference(6.5) - 1) < 2e-15
+
+
 def test_erf_edge_values() -> None:
     got = F.erf(tg.tensor(np.array([np.inf, -np.inf, np.nan, -0.0]))).numpy()
     np.testing.assert_array_equal(got[:2], [1.0, -1.0])

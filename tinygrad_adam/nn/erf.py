@@ -38,11 +38,12 @@ _Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1, 6.
 SMALL, LARGE = 0.46875, 4.0
 
 
-def _cody(xp: Any, x: Any) -> tuple[Any, Any, Any]:
+def _cody(xp: Any, x: Any, beyond_four: bool) -> tuple[Any, Any, Any]:
     """(|x|, erf(x) for |x| <= 0.46875, erfc(|x|) for |x| > 0.46875), each valid on its interval.
 
-    All three intervals are evaluated for every element (inputs clipped into each interval, so no
-    overflow or division by zero happens) and the callers pick per element with ``where``.
+    The intervals are evaluated for every element (inputs clipped into each interval, so no
+    overflow or division by zero happens) and the callers pick per element with ``where``; the
+    third, a third of the work, only when some |x| > 4 (``beyond_four``).
     """
     y = xp.abs(x)
 
@@ -60,6 +61,8 @@ def _cody(xp: Any, x: Any) -> tuple[Any, Any, Any]:
     for i in range(7):
         num, den = (num + _C[i]) * mid, (den + _D[i]) * mid
     erfc_mid = _times_exp_minus_square(xp, mid, (num + _C[7]) / (den + _D[7]))
+    if not beyond_four:
+        return y, erf_small, erfc_mid
 
     # |x| > 4: the asymptotic form in 1/y². Past y = 30, e^(-y²) is below every float's range, so
     # capping y there changes nothing but keeps y² finite for huge and infinite x.
@@ -81,16 +84,23 @@ def _times_exp_minus_square(xp: Any, y: Any, value: Any) -> Any:
     return xp.exp(-rounded * rounded) * xp.exp(-delta) * value
 
 
-def erf_array(xp: Any, x: Any) -> Any:
-    """erf of a device array."""
-    y, erf_small, erfc_abs = _cody(xp, x)
+def beyond_four(backend: Any, x: Any) -> bool:
+    """Whether any |x| > 4 (or is infinite), read on the host: is Cody's third interval needed?"""
+    xp = backend.xp
+    return bool(backend.to_numpy(xp.any(xp.abs(x) > LARGE)))
+
+
+def erf_array(xp: Any, x: Any, beyond_four: bool = True) -> Any:
+    """erf of a device array (``beyond_four=False`` promises that no |x| exceeds 4)."""
+    y, erf_small, erfc_abs = _cody(xp, x, beyond_four)
     erf_abs = (0.5 - erfc_abs) + 0.5
     return xp.where(y <= SMALL, erf_small, xp.where(x < 0, -erf_abs, erf_abs))
 
 
-def erfc_array(xp: Any, x: Any) -> Any:
-    """erfc(x) = 1 - erf(x) of a device array, accurate where it is tiny (large positive x)."""
-    y, erf_small, erfc_abs = _cody(xp, x)
+def erfc_array(xp: Any, x: Any, beyond_four: bool = True) -> Any:
+    """erfc(x) = 1 - erf(x) of a device array, accurate where it is tiny (large positive x);
+    ``beyond_four`` as in ``erf_array``."""
+    y, erf_small, erfc_abs = _cody(xp, x, beyond_four)
     return xp.where(y <= SMALL, 1 - erf_small, xp.where(x < 0, 2 - erfc_abs, erfc_abs))
 
 
@@ -98,7 +108,7 @@ class Erf(Function):
     """erf(x); d/dx erf(x) = 2/√π e^(-x²)."""
 
     def forward(self, a: Any) -> Any:
-        return erf_array(self.xp, a)
+        return erf_array(self.xp, a, beyond_four(self.backend, a))
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x = self.inputs[0]
@@ -109,7 +119,7 @@ class Erfc(Function):
     """erfc(x) = 1 - erf(x); d/dx erfc(x) = -2/√π e^(-x²)."""
 
     def forward(self, a: Any) -> Any:
-        return erfc_array(self.xp, a)
+        return erfc_array(self.xp, a, beyond_four(self.backend, a))
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x = self.inputs[0]
