@@ -448,6 +448,15 @@ def test_implementation_switches_show_in_the_signature() -> None:
     assert parameters["weight_decay"].default == 1e-2
 
 
+def test_a_subclass_that_takes_a_switch_itself_keeps_it() -> None:
+    class Plain(OPTIM.SGD):
+        def __init__(self, params: Any, lr: float = 0.1, foreach: str = "mine") -> None:
+            self.foreach_seen = foreach
+            super().__init__(params, lr)
+
+    assert Plain(make_params(np.zeros(2, np.float32)), foreach="kept").foreach_seen == "kept"
+
+
 def test_a_pytorch_shaped_state_dict_with_implementation_switches_loads() -> None:
     """torch.optim.Adam(...).state_dict() also stores foreach, fused, capturable and differentiable."""
     X, Y, W, b = regression_data()  # noqa: N806

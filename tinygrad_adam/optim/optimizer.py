@@ -58,8 +58,10 @@ class Optimizer:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "__init__" in vars(cls):
-            cls.__init__ = _accepting_implementation_options(vars(cls)["__init__"])
+        init = vars(cls).get("__init__")
+        # a subclass that names any of the switches itself handles them itself
+        if init is not None and not set(inspect.signature(init).parameters) & set(IMPLEMENTATION_OPTIONS):
+            cls.__init__ = _accepting_implementation_options(init)
 
     def _choose_implementation(
         self, *, foreach: bool | None, fused: bool | None, capturable: bool, differentiable: bool
