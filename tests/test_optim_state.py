@@ -134,6 +134,17 @@ def test_load_state_dict_rejects_a_mismatched_state() -> None:
         optimizer.load_state_dict({"param_groups": []})
 
 
+def test_load_state_dict_of_another_optimizer_is_refused_naming_what_it_lacks() -> None:
+    W, b = make_params(np.ones((2, 2), np.float32), np.ones(2, np.float32))  # noqa: N806
+    sgd = OPTIM.SGD([W, b], lr=0.1, momentum=0.9)
+    W.grad, b.grad = tg.ones(2, 2), tg.ones(2)
+    sgd.step()
+    adam = OPTIM.Adam([W, b])
+    with pytest.raises(ValueError, match="lacks betas, eps.*Adam needs: was it saved from another optimizer"):
+        adam.load_state_dict(sgd.state_dict())
+    assert adam.param_groups[0]["betas"] == (0.9, 0.999) and not adam.state  # left as it was
+
+
 def test_load_state_dict_checks_the_saved_hyperparameters() -> None:
     (param,) = make_params(np.ones(2, np.float32))
     optimizer = OPTIM.Adam([param])

@@ -244,6 +244,12 @@ class Optimizer:
             )
         param_of: dict[int, Tensor] = {}
         for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            missing = [name for name in self.defaults if name not in saved]
+            if missing:
+                raise ValueError(
+                    f"parameter group {number} of the state dict lacks {', '.join(missing)}, which "
+                    f"{type(self).__name__} needs: was it saved from another optimizer?"
+                )
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
                     f"parameter group {number} has {len(saved['params'])} parameters in the state dict "
