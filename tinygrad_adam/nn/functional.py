@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd import Function, is_grad_enabled
 from ..ops import Linear
 from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
-from .erf import erf, erfc
+from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
     "binary_cross_entropy",
@@ -72,6 +72,7 @@ def tanh(input: Tensor) -> Tensor:
 
 SQRT_HALF = math.sqrt(0.5)
 SQRT_TWO_OVER_PI = math.sqrt(2 / math.pi)
+INV_SQRT_TWO_PI = 1 / math.sqrt(2 * math.pi)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -82,11 +83,35 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     1 + erf(z) = erfc(-z) and 1 + tanh(z) = 2 σ(2z).
     """
     if approximate == "none":
-        return input * 0.5 * erfc(input * -SQRT_HALF)
+        if input.dtype.kind != "f":
+            raise TypeError(f"gelu needs a floating-point tensor, got {input.dtype}")
+        return Gelu.apply(input)
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * (2 * SQRT_TWO_OVER_PI)
         return input * inner.sigmoid()
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+class Gelu(Function):
+    """Exact GELU as one node: y = x Φ(x) with Φ(x) = erfc(−x/√2)/2, and dy/dx = Φ(x) + x φ(x),
+    φ(x) = e^(−x²/2)/√(2π). Φ is kept from forward, so backward costs one exp, not another erfc."""
+
+    def forward(self, a: Any) -> Any:
+        z = a * -SQRT_HALF
+        self.cdf = erfc_array(self.xp, z, beyond_four(self.backend, z)) * 0.5
+        return a * self.cdf
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if is_grad_enabled():  # create_graph: Φ from Tensor ops, so the gradient differentiates
+            cdf = erfc(x * -SQRT_HALF) * 0.5
+            return (grad * (cdf + x * (x * x * -0.5).exp() * INV_SQRT_TWO_PI),)
+        a = x.data
+        slope = self.xp.exp(a * a * -0.5) * INV_SQRT_TWO_PI
+        slope *= a
+        slope += self.cdf
+        slope *= grad.data
+        return (Tensor._wrap(slope, x._backend),)
 
 
 def softmax(input: Tensor, dim: int = -1) -> Tensor:
