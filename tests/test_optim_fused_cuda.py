@@ -230,7 +230,7 @@ def test_rules_take_numba_loops_for_numpy_arrays_and_cuda_kernels_for_cupy_array
         fused.kernels_for(strict.asarray(np.zeros(3, np.float32)))
 
 
-def test_fused_steps_on_cuda_need_no_numba_and_the_strict_backend_has_none(
+def test_fused_steps_on_cuda_are_opt_in_need_no_numba_and_the_strict_backend_has_none(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fused, "numba_available", lambda: False)
@@ -238,7 +238,8 @@ def test_fused_steps_on_cuda_need_no_numba_and_the_strict_backend_has_none(
     strict = get_backend("strict")
     adam = tg.optim.Adam([tg.zeros((2,), requires_grad=True, device="cpu")])
     rmsprop = tg.optim.RMSProp([tg.zeros((2,), requires_grad=True, device="cpu")])
-    assert fused.wanted(adam, cuda) and not fused.wanted(rmsprop, cuda)  # fused=None: when a rule exists
+    # fused=None: opt-in on CUDA until the kernels have run on a GPU; never on strict
+    assert not fused.wanted(adam, cuda) and not fused.wanted(rmsprop, cuda)
     assert not fused.wanted(adam) and not fused.wanted(adam, strict)
     adam.fused = True
     assert fused.wanted(adam, cuda)

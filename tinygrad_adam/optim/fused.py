@@ -11,9 +11,11 @@ uses it. numba is imported on first use only, never by ``import tinygrad_adam``.
 
 On a CUDA device the same steps run as CuPy kernels, one launch per block (fused_cuda.py), whose
 C++ bodies make the same operations in the same order with the same rounding: they need nothing
-but the CuPy that holds the arrays, so there ``fused=None`` always takes them and ``True`` never
-asks for numba. The rules pick the loops by the parameter's array type (``kernels_for``). The
-strict test backend has no compiled steps: it runs the plain rule whatever the flag.
+but the CuPy that holds the arrays, so ``True`` never asks for numba there. They are opt-in
+(``fused=True``): their bodies are checked on the CPU only, no GPU having been available to run
+them, so ``fused=None`` keeps the plain rule on CUDA until they have been. The rules pick the
+loops by the parameter's array type (``kernels_for``). The strict test backend has no compiled
+steps: it runs the plain rule whatever the flag.
 
 A configuration without a compiled loop here (AMSGrad, L2 weight decay, ``maximize``, ...) runs
 the plain rule, so the switch never changes results.
@@ -49,8 +51,8 @@ def wanted(optimizer: Optimizer, backend: Backend | None = None) -> bool:
     if not on_host and backend.strided is None:
         return False  # the strict test backend: no compiled steps
     available = numba_available() if on_host else True  # on CUDA, CuPy compiles the kernels
-    if choice is None:
-        return type(optimizer).__name__ in RULES and available
+    if choice is None:  # on CUDA only when asked for: the kernels have not been run on a GPU yet
+        return on_host and type(optimizer).__name__ in RULES and available
     if choice and not available:
         raise ImportError(
             "optimizer.fused = True needs numba: pip install 'tinygrad_adam[fast]' (or numba), "

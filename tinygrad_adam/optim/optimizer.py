@@ -49,11 +49,11 @@ class Optimizer:
     must stay False. None of the four enters ``param_groups`` or ``state_dict()``.
     """
 
-    # On the CPU, step each group through flat buffers after its first step (flat.py): the same
-    # results bit for bit, in a few large operations. False keeps the per-parameter path.
+    # Step each group through flat buffers after its first step (flat.py): the same results bit
+    # for bit, in a few large operations. False keeps the per-parameter path.
     flat_buffers = True
-    # On flat groups, a compiled one-pass step when numba is installed (fused.py): None uses it
-    # where possible, True requires numba, False keeps the plain rule. Results are the same bits.
+    # On flat groups, a compiled one-pass step (fused.py): None uses numba's on the CPU when it is
+    # installed (CUDA's kernels only when asked for), True requires it, False keeps the plain rule.
     fused: bool | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
