@@ -243,3 +243,45 @@ def test_schedulers_are_reachable_as_in_pytorch() -> None:
         "LRScheduler",
     ):
         assert getattr(tg.optim.lr_scheduler, name) is getattr(lr_scheduler, name)
+
+
+# Learning rates of SGD(lr=0.5) whose group already holds initial_lr 0.5, with the scheduler created
+# as last_epoch=3 and stepped six times: PyTorch 2.13's sequences.
+RESUMED_AT_3 = {
+    "StepLR": [0.25, 0.25, 0.125, 0.125, 0.0625, 0.0625, 0.03125],
+    "CosineAnnealingLR": [0.5, 0.38196601125010515, 0.26393202250021036, 0.15745202296031252,
+                          0.07294901687515777, 0.018694747247424728, 0.0],
+    "LambdaLR": [0.1, 0.08333333333333333, 0.07142857142857142, 0.0625, 0.05555555555555555, 0.05,
+                 0.045454545454545456],
+    "CosineAnnealingWarmRestarts": [0.5, 0.4809698831278217, 0.42677669529663687, 0.34567085809127246,
+                                    0.25, 0.15432914190872757, 0.07322330470336313],
+}  # fmt: skip
+RESUMABLE = {
+    "StepLR": lambda optimizer, k: lr_scheduler.StepLR(optimizer, 2, gamma=0.5, last_epoch=k),
+    "CosineAnnealingLR": lambda optimizer, k: lr_scheduler.CosineAnnealingLR(optimizer, 10, last_epoch=k),
+    "LambdaLR": lambda optimizer, k: lr_scheduler.LambdaLR(optimizer, lambda e: 1 / (e + 1), last_epoch=k),
+    "CosineAnnealingWarmRestarts": lambda optimizer, k: lr_scheduler.CosineAnnealingWarmRestarts(
+        optimizer, 4, T_mult=2, last_epoch=k
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESUMED_AT_3))
+def test_last_epoch_resumes_a_schedule_as_pytorch_does(name: str) -> None:
+    optimizer = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.5)
+    optimizer.param_groups[0]["initial_lr"] = 0.5
+    scheduler = RESUMABLE[name](optimizer, 3)
+    lrs = [optimizer.param_groups[0]["lr"]]
+    for _ in range(6):
+        scheduler.step()
+        lrs.append(optimizer.param_groups[0]["lr"])
+    assert lrs == pytest.approx(RESUMED_AT_3[name], rel=1e-12, abs=1e-15)
+
+
+def test_last_epoch_needs_initial_lr_in_the_groups_and_an_integer_from_minus_one() -> None:
+    optimizer = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.5)
+    with pytest.raises(KeyError, match=r"initial_lr' is not specified in param_groups\[0\]"):
+        lr_scheduler.StepLR(optimizer, 2, last_epoch=3)
+    for bad in (-2, 1.5, "3"):
+        with pytest.raises(ValueError, match="last_epoch must be an integer >= -1"):
+            lr_scheduler.ExponentialLR(optimizer, 0.9, last_epoch=bad)

@@ -67,16 +67,26 @@ class LRScheduler:
     """Base class: ``get_lr()`` gives the learning rates for epoch ``last_epoch`` (PyTorch's recursion).
 
     Creating a scheduler records each group's ``initial_lr`` (kept if already there) and applies
-    epoch 0 at once.
+    epoch 0 at once. ``last_epoch=k`` (PyTorch's way to resume) instead takes the groups'
+    ``initial_lr`` as they are and applies epoch k + 1.
     """
 
-    def __init__(self, optimizer: Optimizer) -> None:
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
+        if not _is_int(last_epoch) or last_epoch < -1:
+            raise ValueError(f"last_epoch must be an integer >= -1, got {last_epoch!r}")
         self.optimizer = optimizer
-        for group in optimizer.param_groups:
-            group.setdefault("initial_lr", group["lr"])
+        for number, group in enumerate(optimizer.param_groups):
+            if last_epoch == -1:
+                group.setdefault("initial_lr", group["lr"])
+            elif "initial_lr" not in group:
+                raise KeyError(
+                    f"param 'initial_lr' is not specified in param_groups[{number}] when resuming with "
+                    f"last_epoch={last_epoch}: it is set by a scheduler created with last_epoch=-1 "
+                    "(or restore the scheduler's state_dict instead)"
+                )
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = -1
+        self.last_epoch = last_epoch
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -139,12 +149,14 @@ class LRScheduler:
 class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs."""
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
         _check_positive_int("step_size", step_size)
         _check_positive("gamma", gamma)
         self.step_size = step_size
         self.gamma = gamma
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
@@ -158,10 +170,10 @@ class StepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every epoch."""
 
-    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         _check_positive("gamma", gamma)
         self.gamma = gamma
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self._is_initial:
@@ -179,13 +191,13 @@ class CosineAnnealingLR(LRScheduler):
     lets other changes of lr compose with it); past ``T_max`` the cosine rises again.
     """
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
         _check_positive_int("T_max", T_max)
         if not isinstance(eta_min, (int, float)) or eta_min < 0:
             raise ValueError(f"eta_min must be a number >= 0, got {eta_min!r}")
         self.T_max = T_max
         self.eta_min = eta_min
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self._is_initial:
@@ -219,6 +231,7 @@ class LinearLR(LRScheduler):
         start_factor: float = 1.0 / 3,
         end_factor: float = 1.0,
         total_iters: int = 5,
+        last_epoch: int = -1,
     ) -> None:
         if not 0 < start_factor <= 1:
             raise ValueError(f"start_factor must be in (0, 1], got {start_factor!r}")
@@ -229,7 +242,7 @@ class LinearLR(LRScheduler):
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
@@ -352,7 +365,9 @@ class MultiStepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` at each epoch in ``milestones`` (by ``gamma^k`` at a
     milestone listed k times)."""
 
-    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
         milestones = list(milestones)
         for milestone in milestones:
             if not _is_int(milestone):
@@ -360,7 +375,7 @@ class MultiStepLR(LRScheduler):
         _check_positive("gamma", gamma)
         self.milestones = Counter(milestones)
         self.gamma = gamma
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
@@ -375,13 +390,15 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """Scale the learning rate by ``factor`` for the first ``total_iters`` epochs, then restore it."""
 
-    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5) -> None:
+    def __init__(
+        self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
+    ) -> None:
         if not _is_number(factor) or not 0 <= factor <= 1:
             raise ValueError(f"factor must be in [0, 1], got {factor!r}")
         _check_non_negative_int("total_iters", total_iters)
         self.factor = factor
         self.total_iters = total_iters
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
@@ -402,13 +419,15 @@ class ConstantLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """Decay the learning rate as ``η₀·(1 − t/total_iters)^power`` until ``total_iters``, then keep it."""
 
-    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0) -> None:
+    def __init__(
+        self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
         _check_non_negative_int("total_iters", total_iters)
         if not _is_number(power):
             raise ValueError(f"power must be a number, got {power!r}")
         self.total_iters = total_iters
         self.power = power
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -456,9 +475,11 @@ class _LambdaScheduler(LRScheduler):
 class LambdaLR(_LambdaScheduler):
     """``η_t = η₀·lr_lambda(t)``: any schedule as a function of the epoch (one per group, or one for all)."""
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable]) -> None:
+    def __init__(
+        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable], last_epoch: int = -1
+    ) -> None:
         self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
@@ -467,9 +488,11 @@ class LambdaLR(_LambdaScheduler):
 class MultiplicativeLR(_LambdaScheduler):
     """``η_t = η_{t−1}·lr_lambda(t)``: multiply the learning rate by a function of the epoch."""
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable]) -> None:
+    def __init__(
+        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable], last_epoch: int = -1
+    ) -> None:
         self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self._is_initial:
@@ -485,7 +508,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     ``step(epoch)`` takes fractional epochs (``epoch + batch / batches``), as in PyTorch.
     """
 
-    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> None:  # noqa: N803
+    def __init__(
+        self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
+    ) -> None:  # noqa: N803
         _check_positive_int("T_0", T_0)
         if not _is_int(T_mult) or T_mult < 1:
             raise ValueError(f"T_mult must be an integer >= 1, got {T_mult!r}")
@@ -495,8 +520,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_i = T_0
         self.T_mult = T_mult
         self.eta_min = eta_min
-        self.T_cur: float = -1
-        super().__init__(optimizer)
+        self.T_cur: float = last_epoch
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
@@ -557,6 +582,7 @@ class OneCycleLR(LRScheduler):
         div_factor: float = 25.0,
         final_div_factor: float = 1e4,
         three_phase: bool = False,
+        last_epoch: int = -1,
     ) -> None:
         _check_optimizer(optimizer)
         if total_steps is not None:
@@ -608,7 +634,7 @@ class OneCycleLR(LRScheduler):
                 self._set_momentum(group, top)
                 group["max_momentum"] = top
                 group["base_momentum"] = bottom
-        super().__init__(optimizer)
+        super().__init__(optimizer, last_epoch)
 
     def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
         if self.use_beta1:
