@@ -255,6 +255,41 @@ def test_schedulers_step_once_per_epoch_and_plateau_gets_the_monitored_loss():
     assert history["lr"] == [0.1, 0.05, 0.025]
 
 
+def test_one_cycle_steps_after_every_batch_and_any_scheduler_can_be_asked_to():
+    train, _ = moons_loaders(n=100)
+    batches = len(train)
+    model = moons_model()
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    one_cycle = tg.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.5, epochs=3, steps_per_epoch=batches)
+    fit(model, CrossEntropyLoss(), optimizer, train, 3, scheduler=one_cycle, verbose=False)
+    assert one_cycle.last_epoch == 3 * batches  # its whole schedule, not three steps of it
+
+    optimizer = tg.optim.Adam(model.parameters(), lr=0.1)
+    step = tg.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    history = fit(
+        model,
+        CrossEntropyLoss(),
+        optimizer,
+        train,
+        2,
+        scheduler=step,
+        scheduler_interval="batch",
+        verbose=False,
+    )
+    assert history["lr"] == [0.1, 0.1 * 0.5**batches]
+
+
+def test_scheduler_interval_is_checked():
+    train, _ = moons_loaders(n=100)
+    model = moons_model()
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="scheduler_interval must be 'epoch', 'batch' or None, got 'step'"):
+        fit(model, CrossEntropyLoss(), optimizer, train, 1, scheduler_interval="step", verbose=False)
+    plateau = tg.optim.lr_scheduler.ReduceLROnPlateau(optimizer)
+    with pytest.raises(ValueError, match="ReduceLROnPlateau watches an epoch's metric"):
+        fit(model, CrossEntropyLoss(), optimizer, train, 1, scheduler=plateau, scheduler_interval="batch")
+
+
 def test_verbose_false_prints_nothing_and_a_pipe_gets_one_plain_line_per_epoch(capsys):
     train, val = moons_loaders(n=100)
     model = moons_model()

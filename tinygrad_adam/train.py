@@ -197,6 +197,7 @@ class TrainingRun:
     history: History
     val_loader: Any = None
     scheduler: Any = None
+    scheduler_interval: str = "epoch"  # when fit steps the scheduler: after each "epoch" or "batch"
     epoch: int = 0
     stop_training: bool = False
     verbose: bool = True
@@ -578,6 +579,20 @@ def _current_lr(optimizer: Any) -> float:
     return float("nan")
 
 
+def _scheduler_interval(scheduler: Any, interval: str | None) -> str:
+    """When ``fit`` steps ``scheduler``: as asked, else after every batch for ``OneCycleLR``
+    (a schedule over ``total_steps`` batches) and after every epoch for the others."""
+    from .optim.lr_scheduler import OneCycleLR, ReduceLROnPlateau
+
+    if interval is None:
+        return "batch" if isinstance(scheduler, OneCycleLR) else "epoch"
+    if interval not in ("epoch", "batch"):
+        raise ValueError(f"scheduler_interval must be 'epoch', 'batch' or None, got {interval!r}")
+    if interval == "batch" and isinstance(scheduler, ReduceLROnPlateau):
+        raise ValueError("ReduceLROnPlateau watches an epoch's metric: use scheduler_interval='epoch'")
+    return interval
+
+
 def _step_scheduler(scheduler: Any, logs: Mapping[str, float], monitor: str | None) -> None:
     from .optim.lr_scheduler import ReduceLROnPlateau
 
@@ -631,6 +646,7 @@ def fit(
     start_epoch: int = 0,
     history: History | None = None,
     scheduler_monitor: str | None = None,
+    scheduler_interval: str | None = None,
 ) -> History:
     """Train ``model`` for the epochs ``start_epoch .. epochs - 1`` and return the ``History``.
 
@@ -638,9 +654,11 @@ def fit(
     ``loss_fn(model(inputs), targets).backward()``, ``optimizer.step()``. After each epoch: evaluate
     on ``val_loader`` (``val_loss``, ``val_accuracy``), step ``scheduler`` (``ReduceLROnPlateau``
     gets ``scheduler_monitor``, by default ``val_loss`` or else ``loss``; other schedulers step once
-    per epoch), append to the history (``loss``, ``accuracy``, ``val_*``, ``lr`` used in the epoch,
-    ``seconds``), then call the callbacks. ``metrics="auto"`` tracks accuracy for classification
-    losses (or, with an unknown loss, integer labels); pass ``()`` or ``("accuracy",)`` to choose.
+    per epoch, or after every batch with ``scheduler_interval="batch"``, the default for
+    ``OneCycleLR``, whose ``total_steps`` counts batches), append to the history (``loss``,
+    ``accuracy``, ``val_*``, ``lr`` used in the epoch, ``seconds``), then call the callbacks.
+    ``metrics="auto"`` tracks accuracy for classification losses (or, with an unknown loss, integer
+    labels); pass ``()`` or ``("accuracy",)`` to choose.
 
     ``epochs`` is the index to stop at, as Keras' ``initial_epoch``: a run resumed after 3 of 10
     epochs passes ``start_epoch=3, epochs=10`` (and its ``history`` to append to).
@@ -670,6 +688,7 @@ def fit(
         if not isinstance(callback, Callback):
             raise TypeError(f"callbacks must be Callback instances, got {type(callback).__name__}")
     display = _display_mode(verbose)
+    interval = _scheduler_interval(scheduler, scheduler_interval)
     history = history if history is not None else History()
     run = TrainingRun(
         model=model,
@@ -680,6 +699,7 @@ def fit(
         history=history,
         val_loader=val_loader,
         scheduler=scheduler,
+        scheduler_interval=interval,
         epoch=start_epoch,
         verbose=display != "silent",
         callbacks=callbacks,
@@ -712,7 +732,7 @@ def fit(
                 f"Epoch {epoch + 1}/{epochs} - {_format_seconds(logs['seconds'])} - {_format_logs(logs)}",
                 flush=True,
             )
-        if scheduler is not None:
+        if scheduler is not None and interval == "epoch":
             _step_scheduler(scheduler, logs, scheduler_monitor)
         history.append(epoch, logs)
         for callback in callbacks:
@@ -763,6 +783,8 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
         loss = _scalar_loss(loss_fn(outputs, targets))
         loss.backward()
         optimizer.step()
+        if run.scheduler is not None and run.scheduler_interval == "batch":
+            run.scheduler.step()
         with no_grad():
             meter.update(outputs.detach(), targets, loss)
         if bar is not None or callbacks:
