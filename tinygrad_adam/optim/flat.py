@@ -173,19 +173,19 @@ class FlatGroup:
         """Run the rule on every block (gradients read in place or gathered), share results back."""
         from .optimizer import check_gradient
 
-        xp = self.params[0]._backend.xp
-        grads = []
-        for param, transposed in zip(self.params, self.transposed):
+        xp, params = self.backend.xp, self.params
+        for param in params:
             check_gradient(param)
-            grads.append(in_memory_order(xp, param.grad.data, transposed))  # a view, if laid out as θ
+        # Blocks share their settings and state names, so one rule serves them all.
+        rule = fused.rule_for(optimizer, self.group, self.blocks[0][2]) if self.compiled else None
         for block_param, block_grad, block_state, views, members in self.blocks:
-            if isinstance(block_grad, tuple):
+            if isinstance(block_grad, tuple):  # part of one parameter: its gradient, read in place
                 position, start, stop = block_grad
-                block_grad = grads[position][start:stop]
+                grad = in_memory_order(xp, params[position].grad.data, self.transposed[position])
+                block_grad = grad[start:stop]  # a view, when laid out as θ
             else:
                 for position in members:
-                    self.grad_views[position][...] = self.params[position].grad.data
-            rule = fused.rule_for(optimizer, self.group, block_state) if self.compiled else None
+                    self.grad_views[position][...] = params[position].grad.data
             if rule is not None:
                 rule(block_param.data, block_grad, block_state, self.group)
             else:

@@ -368,7 +368,15 @@ def check_parameter(param: Any, position: int) -> None:
 
 
 def check_gradient(param: Tensor) -> None:
+    """Raise unless ``param.grad`` is a tensor of the parameter's shape, dtype and device."""
     grad = param.grad
+    if (
+        isinstance(grad, Tensor)
+        and grad._backend is param._backend
+        and grad.data.shape == param.data.shape
+        and grad.data.dtype == param.data.dtype
+    ):
+        return  # the common case, checked on raw arrays: this runs for every parameter at every step
     if not isinstance(grad, Tensor):
         raise TypeError(f"the grad of a parameter of shape {param.shape} is a {type(grad).__name__}")
     if grad.shape != param.shape:
