@@ -266,6 +266,10 @@ class CupyBackend(Backend):
     def to_numpy(self, array: Any) -> np.ndarray:
         return self._cupy.asnumpy(array)
 
+    def copy_like(self, array: Any, like: Any) -> Any:
+        with self._device:  # CuPy copies onto the current device: make it this one
+            return super().copy_like(array, like)
+
     def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
         import cupyx
 
