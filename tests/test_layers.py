@@ -65,8 +65,8 @@ def test_dense_activation_as_callable_or_module() -> None:
 
 
 def test_dense_rejects_unknown_activation_and_bad_sizes() -> None:
-    with pytest.raises(ValueError, match="unknown activation 'swish'"):
-        nn.Dense(2, 2, activation="swish")
+    with pytest.raises(ValueError, match="unknown activation 'softmin'"):
+        nn.Dense(2, 2, activation="softmin")
     with pytest.raises(ValueError, match="in_features must be a positive integer"):
         nn.Dense(0, 2)
     with pytest.raises(ValueError, match="out_features"):

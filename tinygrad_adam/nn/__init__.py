@@ -5,8 +5,26 @@
 """
 
 from . import functional, init, utils
-from .activations import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .layers import Dense, Dropout, Flatten, Linear
+from .activations import (
+    ELU,
+    GELU,
+    SELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    Mish,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+    Tanhshrink,
+)
+from .layers import Dense, Dropout, Embedding, Flatten, Identity, Linear
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -18,33 +36,48 @@ from .losses import (
     SmoothL1Loss,
 )
 from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
+from .normalization import BatchNorm1d, LayerNorm
 
 __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
     "CrossEntropyLoss",
     "Dense",
     "Dropout",
+    "ELU",
+    "Embedding",
     "Flatten",
     "GELU",
+    "Hardtanh",
     "HuberLoss",
+    "Identity",
     "IncompatibleKeys",
     "L1Loss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
+    "Mish",
     "Module",
     "ModuleDict",
     "ModuleList",
     "NLLLoss",
+    "PReLU",
     "Parameter",
     "ReLU",
+    "ReLU6",
+    "SELU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "SmoothL1Loss",
     "Softmax",
+    "Softplus",
+    "Softsign",
     "Tanh",
+    "Tanhshrink",
     "functional",
     "init",
     "utils",

@@ -13,34 +13,48 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled
+from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear
 from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
 from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "dropout",
+    "elu",
+    "embedding",
     "erf",
     "erfc",
+    "expm1",
     "gelu",
+    "hardtanh",
     "huber_loss",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log1p",
     "log_softmax",
     "logsigmoid",
+    "mish",
     "mse_loss",
     "nll_loss",
     "one_hot",
+    "prelu",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
+    "silu",
     "smooth_l1_loss",
     "softmax",
+    "softplus",
+    "softsign",
     "tanh",
+    "tanhshrink",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -153,6 +167,95 @@ def logsigmoid(input: Tensor) -> Tensor:
     return LogSigmoid.apply(input)
 
 
+class Expm1(Function):
+    """e^x − 1, accurate for tiny x; d/dx = e^x."""
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.expm1(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * self.inputs[0].exp(),)
+
+
+def expm1(input: Tensor) -> Tensor:
+    return Expm1.apply(input)
+
+
+# SELU's constants (Klambauer et al., 2017), to PyTorch's digits.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, α (e^x − 1) otherwise (Clevert et al., 2015).
+
+    e^x − 1 is taken only of the non-positive part: e^x of a large x would overflow, and the inf
+    times the unused branch's zero gradient would make a NaN gradient.
+    """
+    positive = input > 0
+    return where(positive, input, expm1(where(positive, 0.0, input)) * alpha)
+
+
+def selu(input: Tensor) -> Tensor:
+    """λ · elu(x, α) with PyTorch's λ ≈ 1.0507 and α ≈ 1.6733, which keep activations near N(0, 1)."""
+    return elu(input, SELU_ALPHA) * SELU_SCALE
+
+
+def silu(input: Tensor) -> Tensor:
+    """x σ(x), also called Swish; σ is the overflow-free sigmoid, so any |x| is finite."""
+    return input * input.sigmoid()
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(βx)) / β, and x itself where βx > threshold, exactly PyTorch's switch.
+
+    The exponential sees only βx <= threshold, so it never overflows (nor its gradient).
+    """
+    scaled = input * beta
+    linear = scaled > threshold
+    return where(linear, input, log1p(where(linear, 0.0, scaled).exp()) / beta)
+
+
+def mish(input: Tensor) -> Tensor:
+    """x tanh(softplus(x)) (Misra, 2019)."""
+    return input * softplus(input).tanh()
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clamped to [min_val, max_val]; as in PyTorch the gradient is 0 at the two edges too."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+    return where(input <= min_val, min_val, where(input >= max_val, max_val, input))
+
+
+def relu6(input: Tensor) -> Tensor:
+    """min(max(x, 0), 6)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x − tanh(x)."""
+    return input - input.tanh()
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x for x > 0, a · x otherwise, with learnable slopes a: one, or one per channel (axis 1)."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.ndim > 1 or weight.size not in (1, channels):
+        raise ValueError(
+            f"prelu: the weight must hold 1 slope or one per channel ({channels} for an input of shape "
+            f"{input.shape}; the channel axis is 1), got a weight of shape {weight.shape}"
+        )
+    if weight.size > 1:
+        weight = weight.reshape(channels, *[1] * (input.ndim - 2))
+    return where(input > 0, input, input * weight)
+
+
 # ---------------------------------------------------------------------------------------------
 # Layers
 
@@ -219,6 +322,164 @@ def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
     classes = xp.arange(num_classes, dtype=labels.data.dtype, **backend.creation_kwargs)
     hits = xp.expand_dims(labels.data, axis=-1) == classes
     return Tensor._wrap(xp.astype(hits, labels.data.dtype), backend)
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """The rows of ``weight`` (num_embeddings, embedding_dim) at integer ``input`` of any shape.
+
+    The result has shape (*input.shape, embedding_dim). Backward adds each output row's gradient
+    to its table row, so repeated indices accumulate; rows looked up at ``padding_idx`` pass no
+    gradient, as in PyTorch. Indices outside [0, num_embeddings) raise (one host read).
+    """
+    if not isinstance(weight, Tensor) or weight.ndim != 2:
+        shape = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
+        raise ValueError(f"embedding: the weight must be a 2-D tensor (num_embeddings, dim), got {shape}")
+    indices = input if isinstance(input, Tensor) else Tensor(np.asarray(input), device=weight.device)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(
+            f"embedding: indices must be integers (int64 or int32), got {indices.dtype} (use .long())"
+        )
+    _same_device(weight, indices, "embedding")
+    num_embeddings = weight.shape[0]
+    padding_idx = check_padding_idx(padding_idx, num_embeddings, "embedding")
+    if indices.size:
+        backend, xp = indices._backend, indices._backend.xp
+        low, high = backend.to_numpy(xp.stack([xp.min(indices.data), xp.max(indices.data)])).tolist()
+        if low < 0 or high >= num_embeddings:
+            host = indices.numpy()
+            offenders = np.unique(host[(host < 0) | (host >= num_embeddings)])
+            shown = ", ".join(str(v) for v in offenders[:10]) + (", ..." if offenders.size > 10 else "")
+            raise IndexError(
+                f"embedding: indices must lie in [0, {num_embeddings}) for a table of {num_embeddings} "
+                f"rows, got {shown}"
+            )
+    rows = weight[indices]
+    if padding_idx is None:
+        return rows
+    # Same values, but the rows read at padding_idx come from a detached copy: no gradient there.
+    return where((indices != padding_idx).unsqueeze(-1), rows, rows.detach())
+
+
+def check_padding_idx(padding_idx: Any, num_embeddings: int, name: str) -> int | None:
+    """``padding_idx`` in [0, num_embeddings) (negative counts from the end, as in PyTorch), or None."""
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
+        raise TypeError(f"{name}: padding_idx must be an integer or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(
+            f"{name}: padding_idx must lie in [-{num_embeddings}, {num_embeddings}) for "
+            f"num_embeddings={num_embeddings}, got {padding_idx}"
+        )
+    return int(padding_idx) % num_embeddings
+
+
+def _check_affine(tensor: Tensor | None, shape: tuple[int, ...], input: Tensor, what: str, name: str) -> None:
+    if tensor is None:
+        return
+    if not isinstance(tensor, Tensor) or tensor.shape != shape:
+        got = tensor.shape if isinstance(tensor, Tensor) else type(tensor).__name__
+        raise ValueError(f"{name}: {what} must have shape {shape}, got {got}")
+    _same_device(input, tensor, name)
+    if tensor.dtype != input.dtype:
+        raise TypeError(
+            f"{name}: dtype mismatch {input.dtype} (input) vs {tensor.dtype} ({what}); tensors are never "
+            "upcast silently, convert one with .astype() (or the module with .to(dtype))"
+        )
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | tuple[int, ...] | list[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x − E[x]) / √(Var[x] + ε) · γ + β over the trailing ``normalized_shape`` axes (Ba et al., 2016).
+
+    Var is the biased variance (divided by n), as in PyTorch; each sample is normalised on its own,
+    so training and evaluation agree.
+    """
+    shape = (
+        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    )
+    count = len(shape)
+    if not shape or input.ndim < count or input.shape[input.ndim - count :] != shape:
+        raise ValueError(
+            f"layer_norm: normalized_shape={list(shape)} expects an input of shape [*, "
+            f"{', '.join(map(str, shape))}], got {input.shape}"
+        )
+    if input.dtype.kind != "f":
+        raise TypeError(f"layer_norm needs a floating-point input, got {input.dtype}")
+    _check_affine(weight, shape, input, "weight", "layer_norm")
+    _check_affine(bias, shape, input, "bias", "layer_norm")
+    axes = tuple(range(input.ndim - count, input.ndim))
+    centred = input - input.mean(axes, keepdims=True)
+    variance = (centred * centred).mean(axes, keepdims=True)
+    out = centred / (variance + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    return out + bias if bias is not None else out
+
+
+def check_values_per_channel(input: Tensor) -> int:
+    """How many values each channel of an (N, C, ...) input holds; one is an error in training."""
+    count = input.shape[0] * int(np.prod(input.shape[2:], dtype=np.int64))
+    if count == 1:  # its variance would be 0/0 (biased) and 0/0 (unbiased, for the running variance)
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
+        )
+    return count
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x − μ) / √(σ² + ε) · γ + β per channel (axis 1), over the batch and any axes after the channel.
+
+    Training (Ioffe & Szegedy, 2015): μ and σ² are the batch's mean and biased variance, and given
+    running statistics are updated in place, outside the graph, as PyTorch does:
+    running_mean ← (1 − m) running_mean + m μ, running_var ← (1 − m) running_var + m s², with s² the
+    unbiased (n − 1) batch variance. Evaluation (``training=False``): μ and σ² are the running ones.
+    """
+    if input.ndim < 2:
+        raise ValueError(
+            f"batch_norm: the input needs a batch and a channel axis (N, C, ...), got {input.shape}"
+        )
+    if input.dtype.kind != "f":
+        raise TypeError(f"batch_norm needs a floating-point input, got {input.dtype}")
+    channels = input.shape[1]
+    for tensor, what in ((running_mean, "running_mean"), (running_var, "running_var"), (weight, "weight"),
+                         (bias, "bias")):  # fmt: skip
+        _check_affine(tensor, (channels,), input, what, "batch_norm")
+    axes = (0, *range(2, input.ndim))
+    shape = (1, channels, *[1] * (input.ndim - 2))
+    if training:
+        count = check_values_per_channel(input)
+        mean = input.mean(axes, keepdims=True)
+        centred = input - mean
+        squares = (centred * centred).sum(axes, keepdims=True)
+        out = centred / (squares / count + eps).sqrt()
+        with no_grad():  # the running statistics are state, not part of the graph
+            if running_mean is not None:
+                running_mean.mul_(1 - momentum).add_(mean.detach().reshape(channels) * momentum)
+            if running_var is not None:
+                unbiased = squares.detach().reshape(channels) / (count - 1)
+                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
+        out = (input - running_mean.reshape(*shape)) / (running_var.reshape(*shape) + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(*shape)
+    return out + bias.reshape(*shape) if bias is not None else out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Layers with parameters or modes: ``Dense`` (alias ``Linear``), ``Dropout``, ``Flatten``."""
+"""Layers with parameters or modes: ``Dense`` (alias ``Linear``), ``Embedding``, ``Dropout``,
+``Flatten``, ``Identity``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, Tensor, zeros
+from ..autograd import no_grad
+from ..tensor import DType, Tensor, randn, zeros
 from . import functional as F
 from . import init as initializers
 from .activations import GELU, LeakyReLU, ReLU
@@ -21,6 +23,16 @@ ACTIVATIONS: dict[str, Callable[[Tensor], Tensor] | None] = {
     "sigmoid": F.sigmoid,
     "tanh": F.tanh,
     "gelu": F.gelu,
+    "elu": F.elu,
+    "selu": F.selu,
+    "silu": F.silu,
+    "swish": F.silu,
+    "softplus": F.softplus,
+    "mish": F.mish,
+    "hardtanh": F.hardtanh,
+    "relu6": F.relu6,
+    "softsign": F.softsign,
+    "tanhshrink": F.tanhshrink,
     "softmax": F.softmax,
     "log_softmax": F.log_softmax,
 }
@@ -184,3 +196,48 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Embedding(Module):
+    """A lookup table: integer indices of any shape → rows of ``weight`` (num_embeddings, embedding_dim).
+
+    ``weight`` starts as N(0, 1) draws, as in PyTorch; the row at ``padding_idx`` (if given) starts
+    at zero and never receives a gradient, so it stays a fixed "no token" vector. Repeated indices
+    accumulate their gradients.
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        dtype: DType | None = None,
+        device: str | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.padding_idx = F.check_padding_idx(padding_idx, self.num_embeddings, "Embedding")
+        self.weight = Parameter(randn(self.num_embeddings, self.embedding_dim, dtype=dtype, device=device))
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx] = 0.0
+
+    def forward(self, indices: Tensor) -> Tensor:
+        return F.embedding(indices, self.weight, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        return text + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
+
+
+class Identity(Module):
+    """Returns its input unchanged; arguments are accepted and ignored, as in PyTorch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Any:
+        return x
