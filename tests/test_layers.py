@@ -1,5 +1,6 @@
-"""Specification of tg.nn's layers and activations: Dense, Dropout, Flatten, ReLU ... GELU, erf,
-and the initialisers. Every layer is gradient-checked in float64."""
+"""Specification of tg.nn's layers and activations: Dense, Dropout, Flatten, Identity, Embedding,
+ReLU ... GELU, ELU ... PReLU, erf, and the initialisers. Every layer is gradient-checked in float64;
+the PyTorch comparisons of the newer layers are in test_layer_reference.py."""
 
 from __future__ import annotations
 
@@ -253,6 +254,17 @@ ACTIVATION_MODULES = [
     (nn.GELU("tanh"), lambda z: z / (1 + np.exp(-2 * math.sqrt(2 / math.pi) * (z + 0.044715 * z**3)))),
     (nn.Softmax(dim=0), lambda z: np.exp(z) / np.exp(z).sum(0, keepdims=True)),
     (nn.LogSoftmax(), lambda z: z - np.log(np.exp(z).sum(-1, keepdims=True))),
+    (nn.ELU(0.5), lambda z: np.where(z > 0, z, 0.5 * np.expm1(z))),
+    (nn.SELU(), lambda z: F.SELU_SCALE * np.where(z > 0, z, F.SELU_ALPHA * np.expm1(z))),
+    (nn.SiLU(), lambda z: z / (1 + np.exp(-z))),
+    (nn.Softplus(), lambda z: np.log1p(np.exp(z))),
+    (nn.Softplus(beta=2.0, threshold=5.0), lambda z: np.where(2 * z > 5, z, np.log1p(np.exp(2 * z)) / 2)),
+    (nn.Mish(), lambda z: z * np.tanh(np.log1p(np.exp(z)))),
+    (nn.Hardtanh(-2.0, 2.5), lambda z: np.clip(z, -2.0, 2.5)),
+    (nn.ReLU6(), lambda z: np.clip(z, 0.0, 6.0)),
+    (nn.Softsign(), lambda z: z / (1 + np.abs(z))),
+    (nn.Tanhshrink(), lambda z: z - np.tanh(z)),
+    (nn.Identity(), lambda z: z),
 ]
 
 
@@ -315,6 +327,136 @@ def test_activations_keep_float32() -> None:
     x = tg.randn(3, 3)
     for module, _ in ACTIVATION_MODULES:
         assert module(x).dtype == tg.float32
+
+
+SMOOTH_ACTIVATIONS = {
+    "elu": F.elu,
+    "selu": F.selu,
+    "silu": F.silu,
+    "softplus": F.softplus,
+    "mish": F.mish,
+    "softsign": F.softsign,
+    "tanhshrink": F.tanhshrink,
+}
+
+
+@pytest.mark.parametrize("name", SMOOTH_ACTIVATIONS)
+def test_smooth_activation_second_derivative_matches_finite_differences(name: str) -> None:
+    def derivative(v: tg.Tensor) -> tg.Tensor:
+        v = v if v.requires_grad else v.detach().requires_grad_()  # finite differences pass constants
+        (g,) = tg.grad(SMOOTH_ACTIVATIONS[name](v).sum(), v, create_graph=True)
+        return g
+
+    assert tg.gradcheck(derivative, [tg.tensor(np.array([-3.0, -0.6, 0.4, 2.2]))])
+
+
+@pytest.mark.parametrize("dtype", [tg.float32, tg.float64])
+@pytest.mark.parametrize("name", ["elu", "selu", "silu", "softplus", "mish"])
+def test_activations_stay_finite_with_finite_gradients_for_huge_inputs(name: str, dtype) -> None:
+    x = tg.tensor(np.array([-1e4, -800.0, -90.0, 90.0, 800.0, 1e4]), dtype=dtype, requires_grad=True)
+    out = SMOOTH_ACTIVATIONS[name](x)
+    out.sum().backward()
+    assert out.dtype == dtype and np.isfinite(out.numpy()).all() and np.isfinite(x.grad.numpy()).all()
+    np.testing.assert_allclose(x.grad.numpy()[3:], 1.0 if name != "selu" else F.SELU_SCALE, rtol=1e-6)
+
+
+def test_softplus_switches_to_the_identity_strictly_above_the_threshold() -> None:
+    x = tg.tensor(np.array([9.999, 10.0, 10.001]), requires_grad=True)
+    out = F.softplus(x, beta=2.0, threshold=20.0)
+    np.testing.assert_allclose(out.numpy()[:2], np.log1p(np.exp(2 * x.numpy()[:2])) / 2, rtol=1e-15)
+    assert out.numpy()[2] == 10.001
+
+
+def test_hardtanh_gradient_is_zero_at_and_beyond_the_edges() -> None:
+    x = tg.tensor([-2.0, -1.0, 0.5, 1.0, 3.0], requires_grad=True)
+    F.hardtanh(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 0, 1, 0, 0])
+    with pytest.raises(ValueError, match="min_val .2.0. cannot be greater than max_val .1.0."):
+        nn.Hardtanh(2.0, 1.0)
+
+
+def test_prelu_learns_one_slope_per_channel_and_gradchecks(rng: np.random.Generator) -> None:
+    layer = nn.PReLU(3, init=0.1)
+    assert layer.weight.shape == (3,) and layer.weight.numpy().tolist() == pytest.approx([0.1] * 3)
+    x, slopes = rng.standard_normal((4, 3, 2)), rng.uniform(0.1, 0.5, 3)
+    assert tg.gradcheck(F.prelu, [tg.tensor(x), tg.tensor(slopes)])
+    assert tg.gradcheck(F.prelu, [tg.tensor(x[0, 0]), tg.tensor(slopes[:1])])
+    with pytest.raises(ValueError, match=r"1 slope or one per channel \(4 for an input of shape \(2, 4\)"):
+        layer(tg.zeros(2, 4))
+    with pytest.raises(ValueError, match="num_parameters must be a positive integer"):
+        nn.PReLU(0)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["elu", "selu", "silu", "swish", "softplus", "mish", "hardtanh", "relu6", "softsign", "tanhshrink"],
+)
+def test_dense_accepts_the_new_activation_names(name: str, rng: np.random.Generator) -> None:
+    layer = nn.Dense(3, 4, activation=name, dtype=tg.float64)
+    x = tg.tensor(rng.standard_normal((5, 3)) * 3)
+    pre = F.linear(x, layer.weight, layer.bias)
+    function = F.silu if name == "swish" else getattr(F, name)
+    np.testing.assert_array_equal(layer(x).numpy(), function(pre).numpy())
+
+
+def test_identity_returns_its_input_and_ignores_arguments() -> None:
+    x = tg.randn(2, 3)
+    assert nn.Identity(54, unused="argument")(x) is x
+    assert list(nn.Identity().state_dict()) == []
+
+
+# -- Embedding ------------------------------------------------------------------------------------------
+
+
+def test_embedding_looks_up_rows_for_indices_of_any_shape() -> None:
+    table = nn.Embedding(5, 3)
+    weight = table.weight.numpy()
+    indices = np.array([[4, 0, 4], [1, 2, 3]])
+    np.testing.assert_array_equal(table(tg.tensor(indices)).numpy(), weight[indices])
+    np.testing.assert_array_equal(table(tg.tensor(np.array(2))).numpy(), weight[2])
+    np.testing.assert_array_equal(table(tg.tensor(indices.astype(np.int32))).numpy(), weight[indices])
+    assert table(tg.tensor(np.zeros((2, 0), dtype=np.int64))).shape == (2, 0, 3)
+
+
+def test_embedding_gradient_accumulates_repeated_indices(rng: np.random.Generator) -> None:
+    indices = tg.tensor(np.array([[1, 3, 3], [3, 0, 1]]))
+    assert tg.gradcheck(lambda w: F.embedding(indices, w), [tg.tensor(rng.standard_normal((4, 2)))])
+    table = nn.Embedding(4, 2)
+    table(indices).sum().backward()
+    np.testing.assert_array_equal(table.weight.grad.numpy(), [[1, 1], [2, 2], [0, 0], [3, 3]])
+
+
+def test_embedding_padding_row_starts_at_zero_and_gets_no_gradient() -> None:
+    table = nn.Embedding(4, 2, padding_idx=-2)
+    assert table.padding_idx == 2 and table.weight.numpy()[2].tolist() == [0.0, 0.0]
+    with tg.no_grad():
+        table.weight[2] = 5.0  # a changed padding row is looked up as it is, but still never trained
+    out = table(tg.tensor(np.array([2, 0, 2, 0])))
+    assert out.numpy()[0].tolist() == [5.0, 5.0]
+    out.sum().backward()
+    np.testing.assert_array_equal(table.weight.grad.numpy(), [[2, 2], [0, 0], [0, 0], [0, 0]])
+
+
+def test_embedding_table_starts_standard_normal_and_reproducibly() -> None:
+    tg.manual_seed(3)
+    weight = nn.Embedding(2000, 10).weight.numpy()
+    assert abs(weight.mean()) < 0.01 and abs(weight.std() - 1) < 0.01
+    tg.manual_seed(3)
+    np.testing.assert_array_equal(nn.Embedding(2000, 10).weight.numpy(), weight)
+
+
+def test_embedding_errors_name_the_problem() -> None:
+    table = nn.Embedding(10, 2)
+    with pytest.raises(TypeError, match="indices must be integers .* got float32"):
+        table(tg.tensor([1.0, 2.0]))
+    with pytest.raises(
+        IndexError, match=r"indices must lie in \[0, 10\) for a table of 10 rows, got -1, 10, 12"
+    ):
+        table(tg.tensor([[3, 10], [-1, 12]]))
+    with pytest.raises(ValueError, match=r"padding_idx must lie in \[-10, 10\)"):
+        nn.Embedding(10, 2, padding_idx=10)
+    with pytest.raises(ValueError, match="embedding_dim must be a positive integer"):
+        nn.Embedding(10, 0)
 
 
 # -- erf ------------------------------------------------------------------------------------------------
