@@ -2,8 +2,10 @@
 
 tests/fixtures/make_training_reference.py trained small float64 networks with torch 2.13 and stored
 the data, the initial weights, the loss, learning rates and momenta of every step, the gradient norms
-clipping saw, the final weights and the trained model's output. Each test builds the same network
-with tg.nn.Dense layers, loads torch's initial weights, replays the same loop and compares.
+clipping saw, the final weights and buffers (BatchNorm's running statistics), the losses of evaluations
+in eval mode along the way, and the trained model's output. Each test builds the same network with
+tg.nn.Dense layers (and BatchNorm1d, LayerNorm, Embedding where the scenario has them), loads
+torch's initial weights, replays the same loop and compares.
 
 Tolerances: in float64 each forward, backward and update agrees with torch to a few ulp (the
 per-piece tests check 1e-13); over 30-60 steps the training dynamics carry and somewhat amplify
@@ -48,14 +50,28 @@ def activation_module(name: str) -> tg.nn.Module:
         "tanh": tg.nn.Tanh,
         "sigmoid": tg.nn.Sigmoid,
         "gelu": tg.nn.GELU,
+        "silu": tg.nn.SiLU,
+        "elu": tg.nn.ELU,
         "softmax": lambda: tg.nn.Softmax(dim=-1),
         "log_softmax": lambda: tg.nn.LogSoftmax(dim=-1),
     }[kind]()
 
 
+class TokenMean(tg.nn.Module):
+    """The mean over axis 1 (the tokens): an Embedding followed by it is an EmbeddingBag of means."""
+
+    def forward(self, x: tg.Tensor) -> tg.Tensor:
+        return x.mean(axis=1)
+
+
 def build_model(spec: dict) -> tg.nn.Sequential:
     """The scenario's network: torch's layout ("module" style) or activations inside Dense ("dense")."""
     sizes, layers = spec["sizes"], []
+    embedding = spec.get("embedding")
+    if embedding:
+        vocabulary, padding_idx = embedding["num_embeddings"], embedding["padding_idx"]
+        layers += [tg.nn.Embedding(vocabulary, sizes[0], padding_idx, dtype=tg.float64), TokenMean()]
+    norms = spec.get("norms") or [None] * len(spec["activations"])
     for i, activation in enumerate(spec["activations"]):
         if spec["style"] == "dense":
             # A name goes straight to Dense; a custom slope needs the module.
@@ -66,6 +82,10 @@ def build_model(spec: dict) -> tg.nn.Sequential:
             )
         else:
             layers.append(tg.nn.Dense(sizes[i], sizes[i + 1], spec["bias"][i], dtype=tg.float64))
+            if norms[i] == "batch_norm":
+                layers.append(tg.nn.BatchNorm1d(sizes[i + 1], **spec["norm_kwargs"], dtype=tg.float64))
+            elif norms[i] == "layer_norm":
+                layers.append(tg.nn.LayerNorm(sizes[i + 1], dtype=tg.float64))
             if activation is not None:
                 layers.append(activation_module(activation))
     return tg.nn.Sequential(*layers)
@@ -79,7 +99,9 @@ def load_torch_weights(model: tg.nn.Sequential, spec: dict) -> list[tg.nn.Parame
         assert names == torch_names
     assert len(names) == len(torch_names)
     state = {name: FIXTURE[f"{spec['name']}/initial/{i}"] for i, name in enumerate(names)}
-    model.load_state_dict(state)
+    # Buffers (BatchNorm's running statistics) start at their defaults, as torch's did.
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert missing == [name for name, _ in model.named_buffers()] and not unexpected
     params = list(model.parameters())
     for i in spec["frozen"]:
         params[i].requires_grad_(False)
@@ -136,7 +158,7 @@ def train(spec: dict) -> dict[str, object]:
     schedulers = [make_scheduler(optimizer, name, kwargs) for name, kwargs in spec["schedulers"]]
     x, y = tg.tensor(FIXTURE[f"{name}/data/x"]), tg.tensor(FIXTURE[f"{name}/data/y"])
     batches = spec["n"] // spec["batch"]
-    losses, lrs, norms, moms = [], [], [], []
+    losses, lrs, norms, moms, eval_losses = [], [], [], [], []
     for step in range(spec["steps"]):
         if step == spec["unfreeze_at"]:
             for i in spec["frozen"]:
@@ -166,6 +188,12 @@ def train(spec: dict) -> dict[str, object]:
             else:
                 scheduler.step()
         losses.append(total)
+        if spec.get("eval_every") and (step + 1) % spec["eval_every"] == 0:
+            model.eval()
+            with tg.no_grad():
+                eval_losses.append(criterion(model(x), y).item())
+            model.train()
+    model.eval()
     with tg.no_grad():
         output = model(x).numpy()
     return {
@@ -174,6 +202,8 @@ def train(spec: dict) -> dict[str, object]:
         "momenta": np.array(moms),
         "clip_norms": np.array(norms),
         "final": [p.numpy() for p in params],
+        "buffers": {name: buffer.numpy() for name, buffer in model.named_buffers()},
+        "eval_losses": np.array(eval_losses),
         "output": output,
     }
 
@@ -196,4 +226,11 @@ def test_training_run_follows_pytorch(spec: dict) -> None:
         assert_close(ours["clip_norms"], f"{name}/clip_norms", "gradient norms before clipping")
     for i, (param, torch_name) in enumerate(zip(ours["final"], spec["torch_parameter_names"])):
         assert_close(param, f"{name}/final/{i}", f"final {torch_name}")
+    assert list(ours["buffers"]) == spec.get("torch_buffer_names", [])
+    for buffer_name, buffer in ours["buffers"].items():
+        key = f"{name}/final_buffer/{buffer_name}"
+        assert buffer.dtype == FIXTURE[key].dtype, buffer_name
+        assert_close(buffer, key, f"final {buffer_name}")
+    if f"{name}/eval_losses" in FIXTURE:
+        assert_close(ours["eval_losses"], f"{name}/eval_losses", "losses in eval mode along the way")
     assert_close(ours["output"], f"{name}/output", "trained model's output")
