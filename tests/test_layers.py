@@ -187,6 +187,27 @@ def test_leaky_relu_he_init_uses_the_slope_in_the_gain() -> None:
     assert abs(w.numpy().std() - math.sqrt(2 / 1.04) / 10) < 0.01 * math.sqrt(2 / 1.04) / 10
 
 
+def test_plain_initialisers_fill_in_place_with_pytorchs_arguments() -> None:
+    w = tg.zeros(400, 250, dtype=tg.float64)
+    assert nn.init.uniform_(w, -0.5, 2.0) is w  # filled in place and returned, as in PyTorch
+    values = w.numpy()
+    assert values.min() >= -0.5 and values.max() < 2.0
+    assert abs(values.mean() - 0.75) < 0.01 and abs(values.std() - 2.5 / math.sqrt(12)) < 0.01
+    nn.init.normal_(w, mean=3.0, std=0.5)
+    assert abs(w.numpy().mean() - 3.0) < 0.005 and abs(w.numpy().std() - 0.5) < 0.005
+    nn.init.constant_(w, 0.25)
+    assert (w.numpy() == 0.25).all()
+    nn.init.ones_(w)
+    assert (w.numpy() == 1).all() and w.dtype == tg.float64
+    layer = nn.Dense(3, 2)
+    nn.init.normal_(layer.weight, std=0.02)  # a Parameter stays a leaf that requires grad
+    assert layer.weight.requires_grad and layer.weight.grad_fn is None
+    with pytest.raises(ValueError, match="a <= b"):
+        nn.init.uniform_(w, 1.0, 0.0)
+    with pytest.raises(ValueError, match="std must be >= 0"):
+        nn.init.normal_(w, std=-1.0)
+
+
 def test_fans_follow_pytorch_and_need_two_dimensions() -> None:
     assert nn.init.fan_in_and_fan_out(tg.zeros(8, 3, 5, 5)) == (75, 200)
     with pytest.raises(ValueError, match="at least 2 dimensions"):

@@ -20,12 +20,16 @@ from ..tensor import Tensor, rand, randn
 
 __all__ = [
     "calculate_gain",
+    "constant_",
     "glorot_normal_",
     "glorot_uniform_",
     "he_normal_",
     "he_uniform_",
     "kaiming_normal_",
     "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
     "zeros_",
@@ -104,6 +108,30 @@ def kaiming_normal_(
 ) -> Tensor:
     """He normal: N(0, σ²), σ = gain / √fan; the defaults give σ = √(2 / fan_in) (a ReLU)."""
     return _normal(tensor, _kaiming_std(tensor, a, mode, nonlinearity))
+
+
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+    """U(a, b), as ``torch.nn.init.uniform_``."""
+    if not a <= b:
+        raise ValueError(f"uniform_: needs a <= b, got a={a!r}, b={b!r}")
+    return _fill(tensor, rand(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * (b - a) + a)
+
+
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+    """N(mean, std²), as ``torch.nn.init.normal_``."""
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std!r}")
+    return _fill(tensor, randn(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * std + mean)
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Every entry ``val``."""
+    with no_grad():
+        return tensor.fill_(val)
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    return constant_(tensor, 1.0)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
