@@ -454,7 +454,11 @@ class _LambdaScheduler(LRScheduler):
     """State dicts of schedules driven by functions: as PyTorch, a plain function or lambda cannot be
     saved and is stored as None; a callable object's attributes (its ``__dict__``) are."""
 
-    lr_lambdas: list[Callable[[int], float]]
+    def __init__(
+        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable], last_epoch: int = -1
+    ) -> None:
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
         state = {key: value for key, value in super().state_dict().items() if key != "lr_lambdas"}
@@ -475,24 +479,12 @@ class _LambdaScheduler(LRScheduler):
 class LambdaLR(_LambdaScheduler):
     """``η_t = η₀·lr_lambda(t)``: any schedule as a function of the epoch (one per group, or one for all)."""
 
-    def __init__(
-        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable], last_epoch: int = -1
-    ) -> None:
-        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
-
     def get_lr(self) -> list[float]:
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class MultiplicativeLR(_LambdaScheduler):
     """``η_t = η_{t−1}·lr_lambda(t)``: multiply the learning rate by a function of the epoch."""
-
-    def __init__(
-        self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable], last_epoch: int = -1
-    ) -> None:
-        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         if self._is_initial:
