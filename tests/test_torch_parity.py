@@ -290,6 +290,25 @@ def test_module_list_set_and_delete_renumber_like_a_list():
     assert list(layers) == [modules[2]] and list(layers.state_dict()) == ["0.weight", "0.bias"]
 
 
+def test_module_list_assignment_in_the_middle_keeps_the_order_of_iteration_and_state_dict():
+    modules = [_layer(), _layer(3, 3), _layer(3, 1)]
+    layers = nn.ModuleList(modules)
+    replacement = _layer(3, 3)
+    layers[1] = replacement
+    assert list(layers) == [modules[0], replacement, modules[2]]
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2"]
+    assert list(layers.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]
+    assert [p.shape for p in layers.parameters()] == [(3, 2), (3,), (3, 3), (3,), (1, 3), (1,)]
+
+
+def test_module_list_index_that_is_not_an_integer_is_a_type_error_naming_it():
+    layers = nn.ModuleList([_layer()])
+    with pytest.raises(TypeError, match="ModuleList indices must be integers or slices, not str"):
+        layers["0"]
+    with pytest.raises(TypeError, match="ModuleList indices must be integers or slices, not float"):
+        layers[0.0] = _layer()
+
+
 def test_module_list_concatenates_with_plus():
     first, second = nn.ModuleList([_layer()]), nn.ModuleList([_layer(), _layer()])
     joined = first + second

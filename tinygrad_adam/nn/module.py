@@ -408,6 +408,13 @@ def _add_entry(container: Module, name: str, module: Any) -> None:
     container.add_module(name, module)
 
 
+def _replace_entry(container: Module, name: str, module: Any) -> None:
+    """Put ``module`` in place of the entry ``name``, keeping its position (add_module moves it last)."""
+    _check_entry(container, name, module)
+    container._modules[name] = module
+    object.__setattr__(container, name, module)
+
+
 class Sequential(Module):
     """Modules applied one after another: ``Sequential(Dense(4, 8, activation="relu"), Dense(8, 1))``.
 
@@ -471,6 +478,8 @@ class ModuleList(Module):
             _add_entry(self, str(index), module)
 
     def _position(self, index: int) -> int:
+        if not isinstance(index, (int, np.integer)):  # a bool is an int, as for a list
+            raise TypeError(f"ModuleList indices must be integers or slices, not {type(index).__name__}")
         if not -len(self) <= index < len(self):
             raise IndexError(f"index {index} is out of range for a ModuleList of {len(self)} modules")
         return index % len(self)
@@ -503,7 +512,7 @@ class ModuleList(Module):
         return self._modules[str(self._position(index))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        _add_entry(self, str(self._position(index)), module)
+        _replace_entry(self, str(self._position(index)), module)
 
     def __delitem__(self, index: int | slice) -> None:
         modules = list(self)
@@ -541,9 +550,7 @@ class ModuleDict(Module):
         if key not in self._modules and hasattr(self, key):
             raise KeyError(f"attribute {key!r} already exists: pick another name for the module")
         if key in self._modules:  # keep the position: replace in place, as a dict does
-            _check_entry(self, key, module)
-            self._modules[key] = module
-            object.__setattr__(self, key, module)
+            _replace_entry(self, key, module)
             return
         _add_entry(self, key, module)
 
