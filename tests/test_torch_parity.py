@@ -165,6 +165,13 @@ def test_max_with_a_dim_out_of_range_is_an_error():
         tg.tensor(A).max(2)
 
 
+
+def test_max_of_a_zero_dim_tensor_along_dim_one_names_the_zero_dim_tensor():
+    # the message used to say "a tensor with 1 dimension(s)" about a 0-d tensor
+    for op in ("max", "min", "argmax", "argmin"):
+        with pytest.raises(ValueError, match=f"{op}: dim 1 is out of range for a 0-d tensor"):
+            getattr(tg.tensor(3.0), op)(1)
+
 # -- var and std: Bessel's correction by default ---------------------------------------------
 
 

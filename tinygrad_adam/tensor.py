@@ -476,6 +476,8 @@ class Tensor:
         op = op or name
         axis, keepdims = _reduction_args(op, axis, keepdims, dim, keepdim)
         if axis is not None:
+            if self.ndim == 0 and isinstance(axis, (int, np.integer)) and axis not in (0, -1):
+                raise ValueError(f"{op}: dim {axis} is out of range for a 0-d tensor (dim 0 or -1)")
             axis = _axis_index(axis, builtins.max(self.ndim, 1), op)
             if self.ndim == 0:
                 axis = None
