@@ -601,3 +601,26 @@ def test_state_follows_its_parameters_when_the_model_moves_to_another_device(nam
     np.testing.assert_array_equal(moved.weight.numpy(), still.weight.numpy())
     state = optimizers[0].state[moved.weight]
     assert all(value.device == there for value in state.values() if isinstance(value, tg.Tensor))
+
+
+def test_casting_the_model_mid_training_casts_the_optimizer_state_too() -> None:
+    """model.to(float64) after some steps: the moments follow the parameters' precision, as the
+    device already does, so no step mixes float32 state into float64 parameters."""
+    model = tg.nn.Sequential(tg.nn.Dense(3, 4, activation="relu"), tg.nn.Dense(4, 2))
+    optimizer = OPTIM.Adam(model.parameters(), lr=0.01)
+    x = tg.randn(5, 3)
+
+    def train_step(inputs: tg.Tensor) -> None:
+        optimizer.zero_grad()
+        (model(inputs) ** 2).sum().backward()
+        optimizer.step()
+
+    for _ in range(2):
+        train_step(x)
+    model.to(tg.float64)
+    train_step(x.astype(tg.float64))
+    for param in model.parameters():
+        state = optimizer.state[param]
+        assert param.dtype == tg.float64
+        assert state["exp_avg"].dtype == tg.float64 and state["exp_avg_sq"].dtype == tg.float64
+        assert state["step"] == 3

@@ -20,6 +20,7 @@ from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor, full
 from .flat import FlatGroup
 from .fused import RULES as FUSED_RULES
+from .fused import family as fused_family
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -83,7 +84,7 @@ class Optimizer:
             )
         if fused and foreach:
             raise RuntimeError(f"{name}: fused=True and foreach=True cannot be used together")
-        if fused and name not in FUSED_RULES:
+        if fused and fused_family(self) is None:
             raise RuntimeError(
                 f"{name} has no fused step: fused=True is supported by {', '.join(FUSED_RULES)} "
                 "(leave fused=None)"
@@ -406,10 +407,15 @@ def lerp_(start: Any, end: Any, weight: float) -> None:
 
 
 def _follow_device(state: dict[str, Any], param: Tensor) -> None:
-    """Move state tensors to their parameter's device (after ``model.to(device)``, as it happens)."""
+    """Move state tensors to their parameter's device, and floating ones to its floating dtype
+    (after ``model.to(device)`` or ``model.to(dtype)``, as it happens): no step mixes precisions."""
     for name, value in state.items():
-        if isinstance(value, Tensor) and value._backend is not param._backend:
-            state[name] = value.to(param.device)
+        if not isinstance(value, Tensor):
+            continue
+        if value._backend is not param._backend:
+            value = state[name] = value.to(param.device)
+        if value.dtype.kind == "f" and param.dtype.kind == "f" and value.dtype != param.dtype:
+            state[name] = value.astype(param.dtype)
 
 
 # -------------------------------------------------------------------------------------------------
