@@ -109,3 +109,29 @@ def test_import_and_a_plain_step_do_not_import_numba() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_compiled_step_serves_built_in_optimizers_and_subclasses_that_keep_their_rule() -> None:
+    params = [tg.zeros(3, requires_grad=True)]
+
+    class Adam(tg.optim.Optimizer):  # a user's own optimizer that happens to share the name
+        def __init__(self, params) -> None:
+            super().__init__(params, {"lr": 0.1})
+
+        def _update(self, param, grad, state, group) -> None:
+            param.data[...] = param.data - group["lr"] * grad
+
+    class ScheduledAdam(tg.optim.Adam):  # same update rule: the compiled step still applies
+        pass
+
+    class ClippedAdam(tg.optim.Adam):  # its own rule: the compiled step would skip it
+        def _update(self, param, grad, state, group) -> None:
+            super()._update(param, grad.clip(-1, 1) if hasattr(grad, "clip") else grad, state, group)
+
+    assert fused.family(tg.optim.Adam(params)) == "Adam" and fused.family(tg.optim.AdamW(params)) == "AdamW"
+    assert fused.family(tg.optim.Momentum(params, lr=0.1)) == "Momentum"
+    assert fused.family(ScheduledAdam(params)) == "Adam"
+    assert fused.family(Adam(params)) is None and fused.family(ClippedAdam(params)) is None
+    assert fused.family(tg.optim.RMSProp(params)) is None
+    with pytest.raises(RuntimeError, match="ClippedAdam has no fused step"):
+        ClippedAdam(params, fused=True)

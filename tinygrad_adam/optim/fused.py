@@ -52,7 +52,7 @@ def wanted(optimizer: Optimizer, backend: Backend | None = None) -> bool:
         return False  # the strict test backend: no compiled steps
     available = numba_available() if on_host else True  # on CUDA, CuPy compiles the kernels
     if choice is None:  # on CUDA only when asked for: the kernels have not been run on a GPU yet
-        return on_host and type(optimizer).__name__ in RULES and available
+        return on_host and family(optimizer) is not None and available
     if choice and not available:
         raise ImportError(
             "optimizer.fused = True needs numba: pip install 'tinygrad_adam[fast]' (or numba), "
@@ -66,8 +66,18 @@ def rule_for(
 ) -> Callable[..., None] | None:
     """The compiled step of ``optimizer``'s family for ``group``'s settings and a block's ``state``,
     or None (the plain rule runs)."""
-    rule = RULES.get(type(optimizer).__name__)
+    name = family(optimizer)
+    rule = RULES[name] if name is not None else None
     return rule if rule is not None and rule.supports(group, state) else None
+
+
+def family(optimizer: Optimizer) -> str | None:
+    """The name of the built-in optimizer (a key of ``RULES``) whose compiled step serves
+    ``optimizer``: its own class, or one it derives from without replacing the update rule."""
+    for cls in type(optimizer).__mro__:
+        if cls.__module__.startswith(f"{__package__}.") and cls.__name__ in RULES:
+            return cls.__name__ if type(optimizer)._update is cls._update else None
+    return None
 
 
 # -------------------------------------------------------------------------------------------------
