@@ -300,3 +300,20 @@ def test_sequential_from_ordered_dict_keeps_names() -> None:
 def test_sequential_rejects_non_modules() -> None:
     with pytest.raises(TypeError, match="entry '1'"):
         nn.Sequential(nn.ReLU(), lambda x: x)
+
+
+def test_replacing_a_layer_or_parameter_keeps_its_place_in_parameters_and_state_dict() -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.first = nn.Dense(2, 3)
+            self.second = nn.Dense(3, 1)
+            self.scale = nn.Parameter(tg.ones(1))
+
+    net = Net()
+    keys, names = list(net.state_dict()), [name for name, _ in net.named_parameters()]
+    net.first = nn.Dense(2, 3)  # as PyTorch: the new layer takes the old one's place
+    net.scale = nn.Parameter(tg.zeros(1))
+    assert list(net.state_dict()) == keys
+    assert [name for name, _ in net.named_parameters()] == names
+    assert list(net._modules) == ["first", "second"]
