@@ -394,3 +394,10 @@ def test_module_dict_inside_a_model_is_moved_and_switched_with_it():
     model.to(tg.float64)
     assert model[0]["proj"].weight.dtype == tg.float64
     assert list(model.state_dict()) == ["0.proj.weight", "0.proj.bias"]
+
+
+def test_max_of_a_boolean_tensor_along_a_dim_as_pytorch_and_argmin_as_numpy() -> None:
+    mask = tg.tensor([[False, True, True], [False, False, False]])
+    values, indices = mask.max(1)
+    assert values.numpy().tolist() == [True, False] and indices.numpy().tolist() == [1, 0]
+    assert mask.argmin(dim=1).numpy().tolist() == [0, 0]

@@ -485,7 +485,10 @@ class Tensor:
                 raise IndexError(f"{op}: dim {axis} of a tensor of shape {self.shape} is empty")
         elif self.size == 0:
             raise ValueError(f"{op} of an empty tensor")
-        found = getattr(self._backend.xp, name)(self.data, axis=axis, keepdims=keepdims)
+        xp = self._backend.xp
+        # The Array API's argmax/argmin take numbers only: False < True as 0 < 1
+        data = xp.astype(self.data, xp.uint8) if self.dtype == bool_ else self.data
+        found = getattr(xp, name)(data, axis=axis, keepdims=keepdims)
         return Tensor._wrap(found, self._backend).astype(int64)
 
     def any(self) -> bool:
