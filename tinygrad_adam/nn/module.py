@@ -411,13 +411,6 @@ def _add_entry(container: Module, name: str, module: Any) -> None:
     container.add_module(name, module)
 
 
-def _replace_entry(container: Module, name: str, module: Any) -> None:
-    """Put ``module`` in place of the entry ``name``, keeping its position (add_module moves it last)."""
-    _check_entry(container, name, module)
-    container._modules[name] = module
-    object.__setattr__(container, name, module)
-
-
 class Sequential(Module):
     """Modules applied one after another: ``Sequential(Dense(4, 8, activation="relu"), Dense(8, 1))``.
 
@@ -515,7 +508,7 @@ class ModuleList(Module):
         return self._modules[str(self._position(index))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        _replace_entry(self, str(self._position(index)), module)
+        _add_entry(self, str(self._position(index)), module)  # keeps its place
 
     def __delitem__(self, index: int | slice) -> None:
         modules = list(self)
@@ -552,10 +545,7 @@ class ModuleDict(Module):
             raise TypeError(f"ModuleDict keys must be strings, got {type(key).__name__}")
         if key not in self._modules and hasattr(self, key):
             raise KeyError(f"attribute {key!r} already exists: pick another name for the module")
-        if key in self._modules:  # keep the position: replace in place, as a dict does
-            _replace_entry(self, key, module)
-            return
-        _add_entry(self, key, module)
+        _add_entry(self, key, module)  # an existing key keeps its position, as in a dict
 
     def __delitem__(self, key: str) -> None:
         self[key]  # a KeyError naming the known keys if absent
