@@ -74,9 +74,14 @@ def rule_for(
 def family(optimizer: Optimizer) -> str | None:
     """The name of the built-in optimizer (a key of ``RULES``) whose compiled step serves
     ``optimizer``: its own class, or one it derives from without replacing the update rule."""
-    for cls in type(optimizer).__mro__:
+    return _family_of_class(type(optimizer))
+
+
+@cache  # asked at every step: a class's answer never changes
+def _family_of_class(optimizer_class: type) -> str | None:
+    for cls in optimizer_class.__mro__:
         if cls.__module__.startswith(f"{__package__}.") and cls.__name__ in RULES:
-            return cls.__name__ if type(optimizer)._update is cls._update else None
+            return cls.__name__ if optimizer_class._update is cls._update else None
     return None
 
 
