@@ -18,11 +18,20 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     """Stack a list of samples into one batch: tuples field by field, dicts key by key.
 
     NumPy arrays and Python numbers are stacked on the host and sent to ``device`` in one transfer
-    (ints -> int64, floats -> float32, arrays keep their dtype); Tensors are stacked where they live.
+    (ints -> int64, floats -> float32, NumPy arrays and scalars keep their dtype); Tensors are
+    stacked where they live.
     """
     if not samples:
         raise ValueError("default_collate needs at least one sample")
     first = samples[0]
+    for kind in ((tuple, list), dict):
+        # A sample of another kind would be read field by field, or fail with an AttributeError.
+        if isinstance(first, kind) and not all(isinstance(sample, kind) for sample in samples):
+            other = next(sample for sample in samples if not isinstance(sample, kind))
+            raise TypeError(
+                f"default_collate: samples differ in kind, {type(first).__name__} and "
+                f"{type(other).__name__}: __getitem__ must return the same structure for every index"
+            )
     if isinstance(first, (tuple, list)):
         if any(len(sample) != len(first) for sample in samples):
             raise ValueError("default_collate: samples have different numbers of fields")
@@ -37,7 +46,7 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     if isinstance(first, Tensor):
         batch = stack(samples)
         return batch if device is None else batch.to(device)
-    if isinstance(first, np.ndarray):
+    if isinstance(first, (np.ndarray, np.generic)):  # NumPy scalars keep their dtype too (float64)
         for sample in samples:
             if np.shape(sample) != first.shape:
                 raise ValueError(
@@ -89,7 +98,7 @@ class DataLoader:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
         for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
-            if not isinstance(flag, bool):
+            if not isinstance(flag, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {flag!r}")
         if device is not None:
             from ..backend import canonical_device
@@ -97,8 +106,8 @@ class DataLoader:
             device = canonical_device(device)
         self.dataset = dataset
         self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
         self.seed = check_seed(seed)
         self.device = device
         self._generator = host_generator(self.seed)
@@ -165,7 +174,22 @@ class DataLoader:
                 raise ValueError(
                     f"DataLoader state was saved with {key}={state[key]}, but this loader has {key}={current}"
                 )
-        self._generator.bit_generator.state = state["generator"]
+        for key in ("epoch", "batch"):
+            value = state[key]
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"DataLoader state: {key} must be a non-negative integer, got {value!r}")
+        if state["batch"] and state["batch"] >= len(self):
+            # A position at or past the end would silently skip the rest of an epoch.
+            raise ValueError(
+                f"DataLoader state: batch {state['batch']} is past this loader's {len(self)} batches"
+            )
+        try:
+            self._generator.bit_generator.state = state["generator"]
+        except (TypeError, ValueError, KeyError) as error:
+            raise ValueError(
+                f"DataLoader state: generator is not a state of this loader's "
+                f"{type(self._generator.bit_generator).__name__} generator ({error})"
+            ) from error
         self._epoch = state["epoch"]
         self._resume_at = state["batch"]
         self._batches_done = 0

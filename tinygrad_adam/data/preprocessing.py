@@ -35,8 +35,8 @@ def train_val_split(
     if x.shape[0] != y.shape[0]:
         raise ValueError(f"x and y need the same number of samples, got {x.shape[0]} and {y.shape[0]}")
     if (
-        isinstance(val_fraction, bool)
-        or not isinstance(val_fraction, (int, float))
+        isinstance(val_fraction, (bool, np.bool_))
+        or not isinstance(val_fraction, (int, float, np.integer, np.floating))
         or not 0 < val_fraction < 1
     ):
         raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}")
@@ -98,8 +98,9 @@ class Standardizer:
             )
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype("float32")
         # Statistics in float64, whatever the input: float32 sums over many samples lose digits.
-        mean = x.mean(axis=0, dtype=np.float64)
-        std = x.std(axis=0, dtype=np.float64)
+        # asarray: for one feature per sample (x of shape (N,)) these are NumPy scalars, not arrays.
+        mean = np.asarray(x.mean(axis=0, dtype=np.float64))
+        std = np.asarray(x.std(axis=0, dtype=np.float64))
         std[std == 0] = 1.0
         self.mean, self.std = mean.astype(dtype), std.astype(dtype)
         return self
