@@ -82,6 +82,22 @@ def test_dense_wrong_input_width_names_shapes_and_layer() -> None:
         layer(tg.tensor(1.0))
 
 
+def test_dense_and_linear_take_nested_lists_in_the_weights_dtype() -> None:
+    layer = nn.Dense(3, 2)
+    expected = layer(tg.tensor([[1.0, 2.0, 3.0]])).numpy()
+    np.testing.assert_array_equal(layer([[1, 2, 3]]).numpy(), expected)
+    np.testing.assert_array_equal(F.linear([[1, 2, 3]], layer.weight, layer.bias).numpy(), expected)
+    assert layer.double()([[1, 2, 3]]).dtype == tg.float64
+
+
+@pytest.mark.parametrize("bad", ["abc", None, 3.0])
+def test_dense_input_that_is_no_array_is_a_type_error_naming_it(bad) -> None:
+    with pytest.raises(TypeError, match=f"Dense.*must be a Tensor or an array, got {type(bad).__name__}"):
+        nn.Dense(3, 2)(bad)
+    with pytest.raises(TypeError, match=f"linear: .*got {type(bad).__name__}"):
+        F.linear(bad, tg.randn(2, 3))
+
+
 def test_dense_dtype_mismatch_names_the_layer() -> None:
     layer = nn.Dense(3, 2, dtype=tg.float64)
     with pytest.raises(TypeError, match=r"Dense\(in_features=3, out_features=2\): .*dtype mismatch"):

@@ -63,6 +63,25 @@ def test_train_and_eval_set_the_flag_recursively() -> None:
     assert all(m.training for m in model.modules())
 
 
+def test_apply_visits_children_before_their_parent_and_returns_the_module() -> None:
+    model = Autoencoder()
+    visited: list[nn.Module] = []
+    assert model.apply(visited.append) is model
+    assert visited == [model.encoder[0], model.encoder[1], model.encoder, model.decoder, model]
+
+
+def test_apply_runs_a_custom_initialisation() -> None:
+    def init_weights(module: nn.Module) -> None:
+        if isinstance(module, nn.Dense):
+            nn.init.constant_(module.weight, 0.5)
+
+    model = Autoencoder().apply(init_weights)
+    assert np.all(model.encoder[0].weight.numpy() == 0.5) and np.all(model.decoder.weight.numpy() == 0.5)
+    assert np.all(model.scale.numpy() == 1)  # not a Dense: untouched
+    with pytest.raises(TypeError, match="callable"):
+        model.apply("init")
+
+
 def test_zero_grad_sets_none_or_zeros() -> None:
     model = nn.Dense(3, 2)
     model(tg.randn(4, 3)).sum().backward()

@@ -263,8 +263,13 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: bool = False) -> Tensor:
     """x Wᵀ + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``.
 
-    One fused graph node (``ops.Linear``); ``relu=True`` applies ReLU inside it too.
+    One fused graph node (``ops.Linear``); ``relu=True`` applies ReLU inside it too. Nested lists
+    of numbers are taken as an input in the weight's dtype, on its device.
     """
+    if isinstance(input, (list, tuple)):
+        input = Tensor(input, dtype=weight.dtype, device=weight.device)
+    elif not isinstance(input, Tensor) and not hasattr(input, "shape"):
+        raise TypeError(f"linear: the input must be a Tensor or an array, got {type(input).__name__}")
     if weight.ndim != 2 or input.ndim == 0 or input.shape[-1:] != weight.shape[1:]:
         raise ValueError(
             f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "

@@ -119,6 +119,11 @@ class Dense(Module):
         return name
 
     def forward(self, x: Tensor) -> Tensor:
+        if isinstance(x, (list, tuple)):  # nested lists of numbers, as F.linear takes them
+            x = Tensor(x, dtype=self.weight.dtype, device=self.weight.device)
+        elif not isinstance(x, Tensor) and not hasattr(x, "shape"):
+            kind = type(x).__name__
+            raise TypeError(f"{self._short_name()}: the input must be a Tensor or an array, got {kind}")
         if x.shape[-1:] != (self.in_features,):
             raise ValueError(
                 f"{self._short_name()}: input of shape {tuple(x.shape)} has last dimension "

@@ -7,7 +7,7 @@ order the attributes were assigned, so optimizers, ``state_dict()`` and checkpoi
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -232,6 +232,16 @@ class Module:
             else:
                 with no_grad():
                     param.grad = param.grad.detach().zero_()
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module, then on this one (as ``torch.nn.Module.apply``); returns
+        ``self``. The usual use is a custom initialisation: ``model.apply(init_weights)``."""
+        if not callable(fn):
+            raise TypeError(f"apply(fn) needs a callable, got {type(fn).__name__}")
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
 
     # -- device and dtype --------------------------------------------------------------------
     def to(self, device: str | DType | None = None, dtype: DType | None = None) -> Module:
