@@ -550,6 +550,17 @@ def test_reduce_lr_on_plateau_accepts_a_tensor_metric() -> None:
     assert scheduler.get_last_lr() == [0.05]
 
 
+def test_reduce_lr_on_plateau_is_an_lr_scheduler_with_pytorchs_step_signature() -> None:
+    optimizer, _ = schedule_optimizer([0.1])
+    scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, factor=0.5)
+    assert isinstance(scheduler, lr_scheduler.LRScheduler)
+    assert scheduler.get_last_lr() == [0.1] and optimizer.param_groups[0]["lr"] == 0.1  # no step yet
+    scheduler.step(metrics=1.0)
+    with pytest.warns(UserWarning, match="epoch"):
+        scheduler.step(2.0, epoch=7)  # deprecated, as in PyTorch: sets the epoch count
+    assert scheduler.last_epoch == 7 and scheduler.get_last_lr() == [0.05]
+
+
 @pytest.mark.parametrize(
     ("cls", "kwargs"),
     [

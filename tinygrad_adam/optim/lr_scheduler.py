@@ -274,10 +274,10 @@ class LinearWarmup(LinearLR):
         super().__init__(optimizer, 1.0 / warmup_steps, 1.0, warmup_steps - 1)
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(LRScheduler):
     """Multiply the learning rate by ``factor`` when a metric stops improving for ``patience`` epochs.
 
-    ``step(metric)`` once per epoch. ``mode="min"`` (a loss) or ``"max"`` (an accuracy); an
+    ``step(metrics)`` once per epoch. ``mode="min"`` (a loss) or ``"max"`` (an accuracy); an
     improvement must beat the best by ``threshold`` (relative: ``best·(1 ∓ threshold)``, or
     absolute: ``best ∓ threshold``); after a reduction, ``cooldown`` epochs pass before bad epochs
     count again; no group's lr goes below ``min_lr``. PyTorch's semantics and defaults.
@@ -295,6 +295,7 @@ class ReduceLROnPlateau:
         min_lr: float | list[float] = 0.0,
         eps: float = 1e-8,
     ) -> None:
+        # As in PyTorch, the base __init__ does not run: the rate changes only when a metric says so.
         _check_optimizer(optimizer)
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
@@ -335,10 +336,17 @@ class ReduceLROnPlateau:
             return value < best * scale if self.mode == "min" else value > best * scale
         return value < best - self.threshold if self.mode == "min" else value > best + self.threshold
 
-    def step(self, metric: Any) -> None:
-        """Record this epoch's metric (a number or a one-element Tensor); reduce lr if it plateaus."""
-        current = float(metric)  # a NaN never improves: it counts as a bad epoch
-        self.last_epoch += 1
+    def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Record this epoch's metric (a number or a one-element Tensor); reduce lr if it plateaus.
+
+        ``epoch`` (deprecated, as in PyTorch) sets the epoch number instead of counting one more.
+        """
+        current = float(metrics)  # a NaN never improves: it counts as a bad epoch
+        if epoch is None:
+            self.last_epoch += 1
+        else:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            self.last_epoch = epoch
         if self.is_better(current, self.best):
             self.best = current
             self.num_bad_epochs = 0
@@ -355,10 +363,6 @@ class ReduceLROnPlateau:
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    get_last_lr = LRScheduler.get_last_lr
-    state_dict = LRScheduler.state_dict
-    load_state_dict = LRScheduler.load_state_dict
 
 
 class MultiStepLR(LRScheduler):
