@@ -8,7 +8,20 @@ names the problem before anything is trained or overwritten.
 import numpy as np
 import pytest
 
+import tinygrad_adam as tg
+from tinygrad_adam import Tensor
 from tinygrad_adam.data import DataLoader, Standardizer, TensorDataset, default_collate, train_val_split
+from tinygrad_adam.datasets import make_moons
+from tinygrad_adam.nn import CrossEntropyLoss, Dense, Sequential
+from tinygrad_adam.optim import SGD, Adam
+from tinygrad_adam.train import (
+    EarlyStopping,
+    ModelCheckpoint,
+    evaluate,
+    fit,
+    load_training_state,
+    save_training_state,
+)
 
 # ---------------------------------------------------------------------------------------------
 # tg.data
@@ -74,3 +87,169 @@ def test_standardizer_fits_one_feature_per_sample():
     np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(x)), x, rtol=1e-6)
     constant = Standardizer().fit(np.full(3, 7.0))
     np.testing.assert_array_equal(constant.transform(np.full(3, 7.0)), np.zeros(3))
+
+
+# ---------------------------------------------------------------------------------------------
+# tg.train
+
+
+def _moons(n=32, batch_size=8):
+    x, y = make_moons(n, noise=0.1, seed=0)
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size)
+
+
+def _model_and_optimizer(optimizer_class=Adam):
+    model = Sequential(Dense(2, 4, activation="relu"), Dense(4, 2))
+    return model, optimizer_class(model.parameters(), lr=0.01)
+
+
+def _parameters(model):
+    return [p.numpy().copy() for p in model.parameters()]
+
+
+def test_fit_takes_callbacks_none_as_keras_does():
+    model, optimizer = _model_and_optimizer()
+    history = fit(model, CrossEntropyLoss(), optimizer, _moons(), epochs=1, callbacks=None, verbose=0)
+    assert history.epoch == [0]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"train_loader": TensorDataset(np.zeros((4, 2), np.float32), np.zeros(4, np.int64))},
+         TypeError, "train_loader is a TensorDataset, which yields single samples: pass DataLoader"),
+        ({"train_loader": 5}, TypeError, "train_loader must yield batches .*got int"),
+        ({"val_loader": 5}, TypeError, "val_loader must yield batches .*got int"),
+        ({"scheduler": object()}, TypeError, "scheduler must be a learning-rate scheduler instance"),
+        ({"history": {}}, TypeError, "history must be the History of an earlier fit, got dict"),
+        ({"callbacks": [EarlyStopping()]}, ValueError, "cannot monitor 'val_loss'.*fit has none"),
+        ({"callbacks": [ModelCheckpoint("unused.npz", save_best_only=True)]}, ValueError,
+         "cannot monitor 'val_loss'.*fit has none"),
+    ],
+)  # fmt: skip
+def test_fit_names_a_misconfigured_run_before_training(arguments, error, message):
+    model, optimizer = _model_and_optimizer()
+    before = _parameters(model)
+    settings = {"train_loader": _moons(), **arguments}
+    with pytest.raises(error, match=message):
+        fit(model, CrossEntropyLoss(), optimizer, epochs=2, verbose=0, **settings)
+    assert all(np.array_equal(a, b) for a, b in zip(before, _parameters(model)))  # not one step taken
+
+
+def test_fit_names_batches_of_numpy_arrays():
+    x, y = make_moons(8, seed=0)
+    model, optimizer = _model_and_optimizer()
+    with pytest.raises(TypeError, match=r"yielded NumPy arrays.*DataLoader\(TensorDataset\(x, y\)"):
+        fit(model, CrossEntropyLoss(), optimizer, [(x, y)], epochs=1, verbose=0)
+    with pytest.raises(TypeError, match="target and must be a Tensor, got list"):
+        evaluate(model, [(Tensor(x), y.tolist())])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"monitor": None}, TypeError, "monitor must be the name of a logged metric"),
+        ({"min_delta": "0.1"}, TypeError, "min_delta must be a number >= 0, got '0.1'"),
+        ({"min_delta": float("inf")}, ValueError, "min_delta must be a finite number >= 0"),
+    ],
+)
+def test_early_stopping_names_bad_settings(arguments, error, message):
+    with pytest.raises(error, match=message):
+        EarlyStopping(**arguments)
+
+
+def test_early_stopping_takes_a_numpy_min_delta():
+    assert EarlyStopping(min_delta=np.float32(0.5))._monitor.min_delta == 0.5
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [("run-{}.npz", "positional field {}"), ("run-{0}.npz", "positional field {0}"),
+     ("run-{epoch.npz", "not a valid template")],
+)  # fmt: skip
+def test_model_checkpoint_refuses_templates_with_nothing_to_fill_them(template, message):
+    with pytest.raises(ValueError, match=message):
+        ModelCheckpoint(template)
+
+
+def test_model_checkpoint_names_a_format_that_does_not_suit_the_value(tmp_path):
+    model, optimizer = _model_and_optimizer()
+    saver = ModelCheckpoint(str(tmp_path / "run-{loss:d}.npz"), monitor="loss")
+    with pytest.raises(ValueError, match=r"run-\{loss:d\}.npz' cannot be filled in: Unknown format code 'd'"):
+        fit(model, CrossEntropyLoss(), optimizer, _moons(), epochs=1, callbacks=[saver], verbose=0)
+
+
+def test_model_checkpoint_names_a_missing_folder_or_a_folder_before_the_first_epoch(tmp_path):
+    for path, error in ((tmp_path / "missing" / "run.npz", FileNotFoundError), (tmp_path, IsADirectoryError)):
+        model, optimizer = _model_and_optimizer()
+        before = _parameters(model)
+        with pytest.raises(error, match="ModelCheckpoint: cannot write"):
+            fit(
+                model,
+                CrossEntropyLoss(),
+                optimizer,
+                _moons(),
+                1,
+                callbacks=[ModelCheckpoint(path)],
+                verbose=0,
+            )
+        assert all(np.array_equal(a, b) for a, b in zip(before, _parameters(model)))
+
+
+@pytest.mark.parametrize("template", ["notes.npz", "notes-{epoch}.npz"])
+def test_model_checkpoint_never_replaces_a_file_that_is_not_a_checkpoint(tmp_path, template):
+    users_file = tmp_path / "notes-1.npz" if "{" in template else tmp_path / template
+    users_file.write_bytes(b"the user's own data")
+    np.savez(tmp_path / "plain.npz", weights=np.ones(3))  # an .npz, but not a tg.save checkpoint
+    for path in (tmp_path / template, tmp_path / "plain.npz"):
+        model, optimizer = _model_and_optimizer()
+        with pytest.raises(FileExistsError, match="is not a tinygrad_adam checkpoint; refusing to overwrite"):
+            fit(
+                model,
+                CrossEntropyLoss(),
+                optimizer,
+                _moons(),
+                1,
+                callbacks=[ModelCheckpoint(path)],
+                verbose=0,
+            )
+    assert users_file.read_bytes() == b"the user's own data"
+    np.testing.assert_array_equal(np.load(tmp_path / "plain.npz")["weights"], np.ones(3))
+    # A checkpoint of an earlier run is what ModelCheckpoint replaces.
+    model, optimizer = _model_and_optimizer()
+    fit(
+        model,
+        CrossEntropyLoss(),
+        optimizer,
+        _moons(),
+        2,
+        callbacks=[ModelCheckpoint(tmp_path / "ok.npz")],
+        verbose=0,
+    )
+    fit(
+        model,
+        CrossEntropyLoss(),
+        optimizer,
+        _moons(),
+        1,
+        callbacks=[ModelCheckpoint(tmp_path / "ok.npz")],
+        verbose=0,
+    )
+    assert tg.load(tmp_path / "ok.npz")["epoch"] == 1
+
+
+def test_load_training_state_that_fails_leaves_every_object_as_it_was(tmp_path):
+    model, optimizer = _model_and_optimizer(Adam)
+    fit(model, CrossEntropyLoss(), optimizer, _moons(), epochs=2, verbose=0)
+    save_training_state(tmp_path / "adam.npz", model=model, optimizer=optimizer, epoch=2)
+    # Built for another optimizer: the model's state would load, the optimizer's cannot.
+    fresh_model, sgd = _model_and_optimizer(SGD)
+    model_before, sgd_before = _parameters(fresh_model), sgd.state_dict()
+    tg.manual_seed(5)
+    random_before = tg.rand(3).numpy()
+    tg.manual_seed(5)
+    with pytest.raises(ValueError, match="was it saved from another optimizer"):
+        load_training_state(tmp_path / "adam.npz", model=fresh_model, optimizer=sgd)
+    assert all(np.array_equal(a, b) for a, b in zip(model_before, _parameters(fresh_model)))
+    assert sgd.state_dict()["param_groups"] == sgd_before["param_groups"]
+    np.testing.assert_array_equal(tg.rand(3).numpy(), random_before)  # the random state untouched too

@@ -134,6 +134,18 @@ def _fsync_folder(folder: str) -> None:
         os.close(descriptor)
 
 
+def is_checkpoint(path: PathLike) -> bool:
+    """Whether ``path`` is a file that ``save`` wrote, judged by its table of contents (reads no array).
+
+    ``ModelCheckpoint`` asks before replacing a file: a checkpoint may be replaced, anything else not.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return f"{STRUCTURE_KEY}.npy" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 class _Decoder:
     """Rebuilds the saved structure; every problem becomes a ValueError naming the file."""
 

@@ -11,7 +11,9 @@ uninterrupted one bit for bit.
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import string
 import sys
 import time
 import warnings
@@ -245,14 +247,27 @@ class _Monitor:
     """Tracks the best value of one logged metric; ``mode="auto"`` maximises accuracies."""
 
     def __init__(self, monitor: str, mode: str, min_delta: float) -> None:
+        if not isinstance(monitor, str) or not monitor:
+            raise TypeError(
+                f'monitor must be the name of a logged metric such as "val_loss", got {monitor!r}'
+            )
         if mode not in ("auto", "min", "max"):
             raise ValueError(f'mode must be "auto", "min" or "max", got {mode!r}')
-        if not min_delta >= 0:
-            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
+        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float, np.integer, np.floating)):
+            raise TypeError(f"min_delta must be a number >= 0, got {min_delta!r}")
+        if not 0 <= min_delta < math.inf:
+            raise ValueError(f"min_delta must be a finite number >= 0, got {min_delta!r}")
         if mode == "auto":
             mode = "max" if "acc" in monitor else "min"
         self.monitor, self.mode, self.min_delta = monitor, mode, float(min_delta)
         self.best = math.inf if mode == "min" else -math.inf
+
+    def check_run(self, run: TrainingRun) -> None:
+        """Name a validation metric that this run cannot log before its first epoch, not after it."""
+        if self.monitor.startswith("val_") and run.val_loader is None:
+            raise ValueError(
+                f"cannot monitor {self.monitor!r}: val_* metrics need a val_loader, and fit has none"
+            )
 
     def value(self, logs: Mapping[str, float] | None) -> float:
         if not logs or self.monitor not in logs:
@@ -307,6 +322,7 @@ class EarlyStopping(Callback):
         self.restore_best_weights = restore_best_weights
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        self._monitor.check_run(self.run)
         self._monitor.best = math.inf if self.mode == "min" else -math.inf
         self.wait = 0
         self.best_epoch: int | None = None
@@ -383,7 +399,9 @@ class ModelCheckpoint(Callback):
     hold ``{epoch}`` (1-based) and metric fields, e.g. ``"ckpt-{epoch:02d}-{val_loss:.3f}.npz"``.
     ``extra`` (plain data, such as the settings that built the model) is stored with the state.
     An epoch whose loss or val_loss is NaN or infinite is never saved (its weights are most likely
-    NaN too): a warning says so, and the file keeps the last good epoch.
+    NaN too): a warning says so, and the file keeps the last good epoch. A file at ``path`` that is
+    not a checkpoint is never replaced (the run stops with an error), and a missing folder is named
+    before the first epoch.
     """
 
     def __init__(
@@ -395,7 +413,8 @@ class ModelCheckpoint(Callback):
         save_weights_only: bool = False,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        self.path = str(path)
+        self.path = os.fspath(path)
+        self._fields = _template_fields(self.path)
         self.extra = dict(extra) if extra else None
         self._monitor = _Monitor(monitor, mode, 0.0)
         self.monitor = monitor
@@ -404,8 +423,17 @@ class ModelCheckpoint(Callback):
         self.saved_paths: list[str] = []
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        # Before the first epoch, not after it: a path that cannot be written is named at once.
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if "{" not in folder and not os.path.isdir(folder):
+            raise FileNotFoundError(
+                f"ModelCheckpoint: cannot write {self.path}: the folder {folder} does not exist"
+            )
+        if not self._fields:
+            _check_checkpoint_target(self.path)
         self._monitor.best = math.inf if self._monitor.mode == "min" else -math.inf
         if self.save_best_only:  # a resumed run must not replace the best file with a worse epoch
+            self._monitor.check_run(self.run)
             self._monitor.replay(self.run.history)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
@@ -431,6 +459,9 @@ class ModelCheckpoint(Callback):
                 f"ModelCheckpoint path {self.path!r} names the field {error.args[0]!r}, but this run logs "
                 f"epoch, {', '.join(logs or ())}{hint}"
             ) from None
+        except (ValueError, TypeError) as error:  # a format spec that does not suit the value
+            raise ValueError(f"ModelCheckpoint path {self.path!r} cannot be filled in: {error}") from None
+        _check_checkpoint_target(path)
         run = self.run
         if self.save_weights_only:
             from .checkpoint import save
@@ -450,6 +481,39 @@ class ModelCheckpoint(Callback):
         self.saved_paths.append(path)
 
 
+def _template_fields(path: str) -> set[str]:
+    """The names that a ModelCheckpoint path fills in; positional fields ``{}`` have no value."""
+    try:
+        parsed = list(string.Formatter().parse(path))
+    except ValueError as error:  # an unmatched brace
+        raise ValueError(f"ModelCheckpoint path {path!r} is not a valid template: {error}") from None
+    fields = set()
+    for _, name, _, _ in parsed:
+        if name is None:
+            continue
+        base = name.split(".")[0].split("[")[0]
+        if base == "" or base.isdigit():
+            raise ValueError(
+                f"ModelCheckpoint path {path!r} has a positional field {{{name}}}: name what fills it, "
+                "such as {epoch:02d} or {val_loss:.3f}"
+            )
+        fields.add(base)
+    return fields
+
+
+def _check_checkpoint_target(path: str) -> None:
+    """Refuse to write over a folder or over a file that is not a checkpoint (the user's own data)."""
+    from .checkpoint import is_checkpoint
+
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"ModelCheckpoint: cannot write {path}: it is a folder, not a file")
+    if os.path.exists(path) and not is_checkpoint(path):
+        raise FileExistsError(
+            f"ModelCheckpoint: {path} exists and is not a tinygrad_adam checkpoint; refusing to overwrite "
+            "it (choose another path or remove the file)"
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # The loop
 
@@ -462,7 +526,18 @@ def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
             f"the loader yielded {type(batch).__name__}"
             + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else "")
         )
-    return tuple(batch[:-1]), batch[-1]
+    fields = tuple(batch)
+    if any(isinstance(field, np.ndarray) for field in fields):
+        # A model called on a NumPy array fails deep inside a layer; the cause is here.
+        raise TypeError(
+            "the loader yielded NumPy arrays: fit and evaluate need Tensors; wrap the arrays in "
+            "DataLoader(TensorDataset(x, y), batch_size=...)"
+        )
+    if not isinstance(fields[-1], Tensor):
+        raise TypeError(
+            f"the last field of a batch is the target and must be a Tensor, got {type(fields[-1]).__name__}"
+        )
+    return fields[:-1], fields[-1]
 
 
 def _scalar_loss(loss: Any) -> Tensor:
@@ -531,6 +606,7 @@ def evaluate(
     """
     _check_model(model)
     _check_metrics(metrics)
+    _check_loader("loader", loader)
     was_training = bool(getattr(model, "training", False))
     meter = _EpochMeter(loss_fn, metrics)
     model.eval()
@@ -626,6 +702,19 @@ def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
         ) from error
 
 
+def _check_loader(name: str, loader: Any) -> None:
+    """A loader yields batches; a dataset yields single samples, so it is named, not iterated."""
+    from .data import Dataset
+
+    if isinstance(loader, Dataset):
+        raise TypeError(
+            f"{name} is a {type(loader).__name__}, which yields single samples: "
+            f"pass DataLoader(dataset, batch_size=32) to get batches"
+        )
+    if not isinstance(loader, Iterable):
+        raise TypeError(f"{name} must yield batches (a DataLoader), got {type(loader).__name__}")
+
+
 def _check_positive_int(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
@@ -640,7 +729,7 @@ def fit(
     epochs: int,
     val_loader: Iterable[Any] | None = None,
     scheduler: Any = None,
-    callbacks: Sequence[Callback] = (),
+    callbacks: Sequence[Callback] | None = (),
     metrics: str | Sequence[str] = "auto",
     verbose: bool | int | None = None,
     start_epoch: int = 0,
@@ -683,10 +772,22 @@ def fit(
     _check_metrics(metrics)
     if isinstance(callbacks, Callback):
         raise TypeError(f"callbacks must be a list of callbacks: callbacks=[{type(callbacks).__name__}(...)]")
-    callbacks = list(callbacks)
+    callbacks = list(callbacks) if callbacks is not None else []  # None, as in Keras: no callbacks
     for callback in callbacks:
         if not isinstance(callback, Callback):
             raise TypeError(f"callbacks must be Callback instances, got {type(callback).__name__}")
+    _check_loader("train_loader", train_loader)
+    if val_loader is not None:
+        _check_loader("val_loader", val_loader)
+    if scheduler is not None and (
+        isinstance(scheduler, type) or not callable(getattr(scheduler, "step", None))
+    ):
+        raise TypeError(
+            f"scheduler must be a learning-rate scheduler instance with step(), such as "
+            f"CosineAnnealingLR(optimizer, T_max=epochs), got {scheduler!r:.100}"
+        )
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"history must be the History of an earlier fit, got {type(history).__name__}")
     display = _display_mode(verbose)
     interval = _scheduler_interval(scheduler, scheduler_interval)
     history = history if history is not None else History()
@@ -875,10 +976,11 @@ def load_training_state(
     """Restore what ``save_training_state`` wrote into fresh objects built as the saved ones were.
 
     Continue with ``fit(..., start_epoch=point.epoch, history=point.history)``. Pieces passed here
-    but missing from the file raise an error, so a resume never silently starts from scratch.
+    but missing from the file raise an error, so a resume never silently starts from scratch; a piece
+    that does not load leaves every object as it was before the call.
     """
     from .checkpoint import load
-    from .rng import set_rng_state
+    from .rng import get_rng_state, set_rng_state
 
     state = load(path)
     if not isinstance(state, dict) or state.get("format") != "tinygrad_adam.training_state":
@@ -888,18 +990,38 @@ def load_training_state(
             f"{path} holds training state version {state.get('version')}, "
             f"this version reads version {TRAINING_STATE_VERSION}"
         )
-    for name, target in (("scheduler", scheduler), ("train_loader", train_loader)):
-        if target is not None and name not in state:
+    pieces = [
+        ("model", model),
+        ("optimizer", optimizer),
+        ("scheduler", scheduler),
+        ("train_loader", train_loader),
+    ]
+    pieces = [(name, target) for name, target in pieces if target is not None]
+    for name, _ in pieces:
+        if name not in state:
             raise ValueError(f"{path} holds no {name} state, but a {name} was given to restore")
-    model.load_state_dict(state["model"])
-    if optimizer is not None:
-        optimizer.load_state_dict(state["optimizer"])
-    if scheduler is not None:
-        scheduler.load_state_dict(state["scheduler"])
-    if train_loader is not None:
-        train_loader.load_state_dict(state["train_loader"])
-    if restore_rng:
-        set_rng_state(state["rng"])
-    history = History()
-    history.load_state_dict(state["history"])
+    for name in ("epoch", "history", *(("rng",) if restore_rng else ())):
+        if name not in state:
+            raise ValueError(f"{path} lacks the {name} of its run: it is damaged or was not saved whole")
+    # All or nothing: a piece that does not fit (another optimizer, another model) puts back the ones
+    # restored before it, so a caller who catches the error does not train a half-restored run.
+    restored: list[tuple[Any, Any]] = []
+    try:
+        history = History()
+        history.load_state_dict(state["history"])
+        for name, target in pieces:
+            before = target.state_dict()
+            target.load_state_dict(state[name])
+            restored.append((target, before))
+        if restore_rng:
+            rng_before = get_rng_state()
+            set_rng_state(state["rng"])
+            restored.append((None, rng_before))
+    except BaseException:
+        for target, before in reversed(restored):
+            if target is None:
+                set_rng_state(before)
+            else:
+                target.load_state_dict(before)
+        raise
     return ResumePoint(epoch=int(state["epoch"]), history=history, extra=dict(state.get("extra", {})))
