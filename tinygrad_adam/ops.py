@@ -448,8 +448,9 @@ class IndexAdd(Function):
             # them in __setitem__): drop them from the index and from the values alike.
             index = tuple(part for part in parts if part is not None)
             values = self.xp.reshape(values, _basic_index_shape(shape, index))
-        out[index] = values
-        return out
+        # Through the backend: the strict Array API refuses some indices NumPy takes (a slice
+        # stop past the end, a bool), which setitem then applies on the host.
+        return self.backend.setitem(out, index, values)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (GetItem.apply(grad, index=self.index, advanced=self.advanced),)

@@ -442,6 +442,9 @@ class Tensor:
     def __or__(self, other: Any) -> Tensor:
         return self._compare(other, "__or__")
 
+    def __xor__(self, other: Any) -> Tensor:
+        return self._compare(other, "__xor__")
+
     def __invert__(self) -> Tensor:
         if self.dtype != bool_:
             raise TypeError(f"~ needs a boolean tensor, got {self.dtype}")
@@ -527,9 +530,14 @@ class Tensor:
     def sign(self) -> Tensor:
         return _ops().Sign.apply(self)
 
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    def clip(self, min: float | Tensor | None = None, max: float | Tensor | None = None) -> Tensor:  # noqa: A002
+        """Values clamped to [min, max]; a bound may be a number or a tensor that broadcasts."""
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            # Elementwise bounds: the gradient goes to the input inside them, to a bound where it wins.
+            out = self if min is None else where(self < min, min, self)
+            return out if max is None else where(out > max, max, out)
         if min is not None and max is not None and min > max:
             raise ValueError(f"clip got min={min} > max={max}")
         source = self
@@ -541,16 +549,27 @@ class Tensor:
 
     def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
         """``exp(x) / Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis)."""
-        axis = _axis_index(_one_of("softmax", "axis", axis, "dim", dim, default=-1), self.ndim, "softmax")
-        source = self if _is_float(self.dtype) else self.astype(default_float)
-        return _ops().Softmax.apply(source, axis=axis)
+        axis = _one_of("softmax", "axis", axis, "dim", dim, default=-1)
+        return self._normalized_exp(_ops().Softmax, axis, "softmax")
 
     def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
         """``x - log Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis)."""
         axis = _one_of("log_softmax", "axis", axis, "dim", dim, default=-1)
-        axis = _axis_index(axis, self.ndim, "log_softmax")
+        return self._normalized_exp(_ops().LogSoftmax, axis, "log_softmax")
+
+    def _normalized_exp(self, function: Any, axis: Any, op: str) -> Tensor:
+        """Softmax or log-softmax along ``axis``; a 0-d tensor is one value along dim 0 or -1, and an
+        empty tensor gives an empty result (PyTorch's answers to both)."""
         source = self if _is_float(self.dtype) else self.astype(default_float)
-        return _ops().LogSoftmax.apply(source, axis=axis)
+        if source.ndim == 0:
+            if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool) and axis not in (0, -1):
+                raise ValueError(f"{op}: dim {axis} is out of range for a 0-d tensor (dim 0 or -1)")
+            _axis_index(axis, 1, op)  # a non-integer dim is a TypeError
+            return function.apply(source.reshape(1), axis=0).reshape()
+        axis = _axis_index(axis, self.ndim, op)
+        if source.size == 0:
+            return source * 0  # nothing to normalize: the max over an empty axis has no value
+        return function.apply(source, axis=axis)
 
     # -- reductions ----------------------------------------------------------------------------
     # Each takes NumPy's spelling (``axis``, ``keepdims``) or PyTorch's (``dim``, ``keepdim``),
@@ -618,8 +637,14 @@ class Tensor:
         keepdim: bool | None = None,
         unbiased: bool | None = None,
     ) -> Tensor:
-        """Standard deviation, ``sqrt(var(...))``: the same arguments and defaults as ``var``."""
-        return self.var(axis, keepdims, correction, dim=dim, keepdim=keepdim, unbiased=unbiased).sqrt()
+        """Standard deviation, ``sqrt(var(...))``: the same arguments and defaults as ``var``.
+
+        Where the values are all equal (std 0) the gradient is 0, as in PyTorch, not the
+        0 · ∞ = nan that the square root's slope at 0 would give.
+        """
+        variance = self.var(axis, keepdims, correction, dim=dim, keepdim=keepdim, unbiased=unbiased)
+        constant = variance == 0
+        return where(constant, 0.0, where(constant, 1.0, variance).sqrt())
 
     def max(
         self,
@@ -696,6 +721,8 @@ class Tensor:
             return self.reshape(1)
         start = _axis_index(start_dim, self.ndim, "flatten")
         end = _axis_index(end_dim, self.ndim, "flatten")
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} ({self.shape})")
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1 :])
 
     def permute(self, *axes: Any) -> Tensor:
@@ -739,15 +766,18 @@ class Tensor:
         axis = _axis_index(axis, self.ndim + 1, "unsqueeze")
         return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
 
-    def squeeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """Drop the size-1 axis ``axis`` (alias ``dim``; no-op if it is not size 1), or every one."""
+    def squeeze(
+        self, axis: int | Sequence[int] | None = None, *, dim: int | Sequence[int] | None = None
+    ) -> Tensor:
+        """Drop the size-1 axis ``axis`` (alias ``dim``; an axis not of size 1 stays), each of a
+        tuple of axes, or every size-1 axis."""
         axis = _one_of("squeeze", "axis", axis, "dim", dim)
         if axis is None:
             return self.reshape(*[n for n in self.shape if n != 1])
-        axis = _axis_index(axis, self.ndim, "squeeze")
-        if self.shape[axis] != 1:
-            return self
-        return self.reshape(*self.shape[:axis], *self.shape[axis + 1 :])
+        rank = builtins.max(self.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
+        named = axis if isinstance(axis, (tuple, list)) else (axis,)
+        axes = {_axis_index(a, rank, "squeeze") for a in named}
+        return self.reshape(*[n for i, n in enumerate(self.shape) if not (i in axes and n == 1)])
 
     def __getitem__(self, index: Any) -> Tensor:
         index, advanced = _index_arrays(self, index)
@@ -914,14 +944,15 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
             raise ValueError("max/min of an empty tensor")
         return None
     axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    rank = builtins.max(tensor.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -tensor.ndim <= a < builtins.max(tensor.ndim, 1):
+        if not isinstance(a, (int, np.integer)) or not -rank <= a < rank:
             raise ValueError(f"axis {a} is out of range for a tensor of shape {tensor.shape}")
-    if tensor.ndim == 0:
-        return None
-    normal = tuple(sorted({int(a) % tensor.ndim for a in axes}))
+    normal = tuple(sorted({int(a) % rank for a in axes}))
     if len(normal) != len(axes):
         raise ValueError(f"axis {axis} names an axis more than once (tensor of shape {tensor.shape})")
+    if tensor.ndim == 0:
+        return None
     return normal if isinstance(axis, (list, tuple)) else normal[0]
 
 
@@ -982,6 +1013,8 @@ def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
             advanced, has_mask = True, has_mask or part.dtype == bool_
         elif isinstance(part, (list, np.ndarray)):
             array = np.asarray(part)
+            if isinstance(part, list) and array.size == 0:
+                array = array.astype(int64)  # [] selects nothing; NumPy would read it as floats
             if array.dtype.kind not in "iub":
                 raise IndexError(f"arrays used as indices must be integer or boolean, not {array.dtype}")
             converted.append(tensor._backend.asarray(array))

@@ -833,11 +833,15 @@ def _class_loss(
     if reduction != "mean":
         return _reduce(loss, reduction)
     # The mean divides by the total weight of the counted samples, Σ_i w_{y_i} (their number if unweighted).
-    if weights is not None:
-        return loss.sum() / (Tensor._wrap(hits, backend) * weights).sum()
-    if any_ignored:
-        return loss.sum() / Tensor._wrap(xp.sum(hits), backend)
-    return loss.mean()
+    if weights is None and not any_ignored:
+        return loss.mean()
+    hits = Tensor._wrap(hits, backend)
+    total = (hits * weights).sum() if weights is not None else hits.sum()
+    if not any_ignored:
+        return loss.sum() / total
+    # Every label ignored: the mean is 0/0 = nan, yet, as in PyTorch, the gradient is 0, not nan.
+    none_counted = hits.sum() == 0
+    return where(none_counted, math.nan, loss.sum() / where(none_counted, 1.0, total))
 
 
 def cross_entropy(
