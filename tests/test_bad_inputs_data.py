@@ -5,6 +5,8 @@ the wrong kind, a damaged resume state) and what must happen: it works as docume
 names the problem before anything is trained or overwritten.
 """
 
+import os
+
 import numpy as np
 import pytest
 
@@ -253,3 +255,31 @@ def test_load_training_state_that_fails_leaves_every_object_as_it_was(tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(model_before, _parameters(fresh_model)))
     assert sgd.state_dict()["param_groups"] == sgd_before["param_groups"]
     np.testing.assert_array_equal(tg.rand(3).numpy(), random_before)  # the random state untouched too
+
+
+# ---------------------------------------------------------------------------------------------
+# tg.save / tg.load
+
+
+def test_save_names_a_state_that_contains_itself(tmp_path):
+    state = {"epoch": 1}
+    state["again"] = [state]
+    with pytest.raises(ValueError, match=r"state\['again'\]\[0\] refers back to a dict or list around it"):
+        tg.save(state, tmp_path / "cycle.npz")
+    assert not list(tmp_path.iterdir())  # nothing half-written
+    shared = np.arange(3)
+    loaded = tg.load(
+        (tg.save({"a": shared, "b": [shared]}, tmp_path / "shared.npz"), tmp_path / "shared.npz")[1]
+    )
+    np.testing.assert_array_equal(loaded["b"][0], shared)  # the same object twice is no cycle
+
+
+def test_save_through_a_symbolic_link_replaces_its_file_and_keeps_the_link(tmp_path):
+    target = tmp_path / "runs" / "latest.npz"
+    target.parent.mkdir()
+    tg.save({"epoch": 1}, target)
+    link = tmp_path / "current.npz"
+    link.symlink_to(target)
+    tg.save({"epoch": 2}, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert tg.load(target)["epoch"] == 2 and tg.load(link)["epoch"] == 2

@@ -11,7 +11,8 @@ are tagged objects, ``{"type": "dict", "items": [[key, node], ...]}`` (keys str 
 ``{"type": "ndarray", "array": name}`` and ``{"type": "numpy_scalar", "array": name}``.
 
 Writes are atomic: the archive goes to a temporary file in the target's folder, is flushed to disk,
-then renamed over the target, so a crash mid-save leaves the previous checkpoint intact.
+then renamed over the target, so a crash mid-save leaves the previous checkpoint intact. A symbolic
+link is followed: its file is replaced, the link stays.
 """
 
 from __future__ import annotations
@@ -33,8 +34,21 @@ STRUCTURE_KEY = "__checkpoint__"
 PathLike = str | os.PathLike
 
 
-def _encode(value: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
-    """The JSON node for ``value``; arrays it holds are added to ``arrays``."""
+def _encode(
+    value: Any, arrays: dict[str, np.ndarray], where: str, open_containers: frozenset[int] = frozenset()
+) -> Any:
+    """The JSON node for ``value``; arrays it holds are added to ``arrays``.
+
+    ``open_containers`` holds the ids of the dicts and lists being encoded around ``value``: a
+    container inside itself has no finite form (Python would end in a RecursionError).
+    """
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in open_containers:
+            raise ValueError(
+                f"tg.save: {where} refers back to a dict or list around it: "
+                "a checkpoint must be a tree, not a cycle"
+            )
+        open_containers = open_containers | {id(value)}
     if isinstance(value, np.generic):  # before float: np.float64 is a float subclass
         return {"type": "numpy_scalar", "array": _add_array(np.asarray(value), arrays, where)}
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -55,10 +69,10 @@ def _encode(value: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
                     f"tg.save: dict keys must be str or int, got {key!r} ({type(key).__name__}) at {where}"
                 )
             key = key if isinstance(key, str) else int(key)
-            items.append([key, _encode(item, arrays, f"{where}[{key!r}]")])
+            items.append([key, _encode(item, arrays, f"{where}[{key!r}]", open_containers)])
         return {"type": "dict", "items": items}
     if isinstance(value, (list, tuple)):
-        items = [_encode(item, arrays, f"{where}[{i}]") for i, item in enumerate(value)]
+        items = [_encode(item, arrays, f"{where}[{i}]", open_containers) for i, item in enumerate(value)]
         return {"type": "tuple" if isinstance(value, tuple) else "list", "items": items}
     raise TypeError(
         f"tg.save cannot store {type(value).__name__} at {where}: use Tensors, NumPy arrays, "
@@ -85,6 +99,8 @@ def save(state: Any, path: PathLike) -> None:
     # allow_nan: Python's json writes NaN/Infinity (a loss may be nan) and reads them back.
     structure = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
     path = os.fspath(path)
+    # Through a symbolic link to its file: the rename below would replace the link itself.
+    path = os.path.realpath(path) if os.path.islink(path) else path
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"tg.save: cannot write {path}: the folder {folder} does not exist")
