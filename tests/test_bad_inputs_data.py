@@ -12,6 +12,7 @@ import pytest
 
 import tinygrad_adam as tg
 from tinygrad_adam import Tensor
+from tinygrad_adam.cli import main
 from tinygrad_adam.data import DataLoader, Standardizer, TensorDataset, default_collate, train_val_split
 from tinygrad_adam.datasets import make_moons
 from tinygrad_adam.nn import CrossEntropyLoss, Dense, Sequential
@@ -283,3 +284,36 @@ def test_save_through_a_symbolic_link_replaces_its_file_and_keeps_the_link(tmp_p
     tg.save({"epoch": 2}, link)
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert tg.load(target)["epoch"] == 2 and tg.load(link)["epoch"] == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# python -m tinygrad_adam train
+
+
+def _cli_error(args, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", *args])
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("hidden", [",,", "256,,128", "256,"])
+def test_cli_refuses_an_empty_layer_width(hidden, capsys):
+    # ",," trained a model without hidden layers; "256,,128" dropped the gap silently.
+    assert f"positive layer widths such as 256,128, got '{hidden}'" in _cli_error(
+        ["--hidden", hidden], capsys
+    )
+
+
+@pytest.mark.parametrize("fraction", ["0.9999", "0.0001"])
+def test_cli_names_a_validation_fraction_that_leaves_a_part_empty(fraction, capsys):
+    args = ["--dataset", "digits", "--epochs", "1", "--quiet", "--val-fraction", fraction]
+    assert f"--val-fraction {fraction}: val_fraction={fraction} of" in _cli_error(args, capsys)
+
+
+def test_cli_names_a_resumed_checkpoint_that_lacks_run_settings(tmp_path, capsys):
+    model, optimizer = _model_and_optimizer()
+    path = tmp_path / "old.npz"
+    save_training_state(path, model=model, optimizer=optimizer, epoch=1, extra={"cli": {"dataset": "digits"}})
+    message = _cli_error(["--resume", str(path)], capsys)
+    assert f"--resume: {path} lacks the run settings optimizer, lr, schedule" in message

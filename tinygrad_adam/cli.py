@@ -109,7 +109,8 @@ def _fraction(text: str, include_zero: bool) -> float:
 
 def _hidden(text: str) -> str:
     """``"256,128"`` -> the same text, checked: comma-separated positive layer widths (or "")."""
-    parts = [part.strip() for part in text.split(",") if part.strip()]
+    # "" asks for no hidden layer; an empty width between commas ("256,,128", ",,") is a typo.
+    parts = [part.strip() for part in text.split(",")] if text.strip() else []
     if not all(part.isdigit() and int(part) > 0 for part in parts):
         raise argparse.ArgumentTypeError(
             f"expected comma-separated positive layer widths such as 256,128, got {text!r}"
@@ -307,6 +308,12 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
         if not isinstance(extra, dict) or not isinstance(extra.get("cli"), dict):
             parser.error(f"--resume: {args.resume} was not saved by `python -m tinygrad_adam train --save`")
         settings = dict(extra["cli"])
+        lacking = [key for key in RUN_SETTINGS if key not in settings]
+        if lacking:
+            parser.error(
+                f"--resume: {args.resume} lacks the run settings {', '.join(lacking)}: it was saved by "
+                "another version of tinygrad_adam; start a new run"
+            )
         for key, value in given.items():
             if key != "epochs" and value != settings.get(key):
                 option = "--" + key.replace("_", "-")
@@ -398,9 +405,12 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     seed = settings["seed"]
     val_loader = None
     if settings["val_fraction"] > 0:
-        (x_train, y_train), (x_val, y_val) = train_val_split(
-            x_train, y_train, val_fraction=settings["val_fraction"], seed=seed, stratify=True
-        )
+        try:
+            (x_train, y_train), (x_val, y_val) = train_val_split(
+                x_train, y_train, val_fraction=settings["val_fraction"], seed=seed, stratify=True
+            )
+        except ValueError as error:  # a fraction that leaves no training or no validation sample
+            parser.error(f"--val-fraction {settings['val_fraction']}: {error}")
         val_loader = DataLoader(TensorDataset(x_val, y_val), batch_size=1024)
     train_loader = DataLoader(
         TensorDataset(x_train, y_train), batch_size=settings["batch_size"], shuffle=True, seed=seed
