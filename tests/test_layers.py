@@ -494,6 +494,50 @@ def test_embedding_errors_name_the_problem() -> None:
         nn.Embedding(10, 2, padding_idx=10)
     with pytest.raises(ValueError, match="embedding_dim must be a positive integer"):
         nn.Embedding(10, 0)
+    with pytest.raises(ValueError, match="sparse gradients are not supported"):
+        nn.Embedding(10, 2, sparse=True)
+    with pytest.raises(ValueError, match="max_norm must be a number > 0, got -1"):
+        nn.Embedding(10, 2, None, -1)  # PyTorch's positional order: padding_idx, max_norm
+    with pytest.raises(ValueError, match="norm_type must be a number > 0"):
+        F.embedding(tg.tensor([1]), table.weight, max_norm=1.0, norm_type=0)
+
+
+def test_embedding_max_norm_rescales_only_the_rows_looked_up_in_place() -> None:
+    table = nn.Embedding.from_pretrained(tg.tensor([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]]), max_norm=1.0)
+    out = table(tg.tensor([0, 1]))
+    scale = 1.0 / (5.0 + 1e-7)  # PyTorch's max_norm / (norm + 1e-7)
+    np.testing.assert_allclose(out.numpy(), [[3 * scale, 4 * scale], [0.3, 0.4]], rtol=1e-6)
+    np.testing.assert_allclose(table.weight.numpy()[:2], out.numpy())
+    assert table.weight.numpy()[2].tolist() == [6.0, 8.0]  # not looked up: untouched
+    infinity_norm = F.embedding(tg.tensor([2]), table.weight, max_norm=2.0, norm_type=math.inf)
+    np.testing.assert_allclose(infinity_norm.numpy(), [[6 * 2 / (8 + 1e-7), 8 * 2 / (8 + 1e-7)]], rtol=1e-6)
+
+
+def test_embedding_scale_grad_by_freq_divides_each_rows_gradient_by_its_count() -> None:
+    table = nn.Embedding(4, 2, scale_grad_by_freq=True)
+    out = table(tg.tensor([[1, 3, 3], [3, 0, 1]]))
+    np.testing.assert_array_equal(
+        out.numpy(), nn.Embedding.from_pretrained(table.weight)(tg.tensor([[1, 3, 3], [3, 0, 1]])).numpy()
+    )
+    out.sum().backward()
+    np.testing.assert_allclose(table.weight.grad.numpy(), [[1, 1], [1, 1], [0, 0], [1, 1]], rtol=1e-6)
+
+
+def test_embedding_from_pretrained_copies_the_table_frozen_unless_asked() -> None:
+    vectors = tg.tensor(np.arange(6.0).reshape(3, 2))
+    frozen = nn.Embedding.from_pretrained(vectors)
+    assert not frozen.weight.requires_grad and frozen.weight.dtype == tg.float64
+    np.testing.assert_array_equal(frozen(tg.tensor([2, 0])).numpy(), [[4, 5], [0, 1]])
+    with tg.no_grad():
+        frozen.weight[0] = 9.0
+    assert vectors.numpy()[0].tolist() == [0.0, 1.0]  # a copy: the given table is not changed
+    trained = nn.Embedding.from_pretrained(vectors, freeze=False, padding_idx=1)
+    assert trained.weight.requires_grad and trained.padding_idx == 1
+    assert trained.weight.numpy()[1].tolist() == [2.0, 3.0]  # the padding row is kept as given
+    trained(tg.tensor([1, 0])).sum().backward()
+    np.testing.assert_array_equal(trained.weight.grad.numpy(), [[1, 1], [0, 0], [0, 0]])
+    with pytest.raises(ValueError, match="2-D float tensor .* shape \\(3,\\)"):
+        nn.Embedding.from_pretrained(tg.tensor([1.0, 2.0, 3.0]))
 
 
 # -- erf ------------------------------------------------------------------------------------------------

@@ -329,16 +329,33 @@ def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._wrap(xp.astype(hits, labels.data.dtype), backend)
 
 
-def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+def embedding(
+    input: Any,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
     """The rows of ``weight`` (num_embeddings, embedding_dim) at integer ``input`` of any shape.
 
     The result has shape (*input.shape, embedding_dim). Backward adds each output row's gradient
     to its table row, so repeated indices accumulate; rows looked up at ``padding_idx`` pass no
     gradient, as in PyTorch. Indices outside [0, num_embeddings) raise (one host read).
+    ``max_norm``: first rescale, in place, each looked-up row whose ``norm_type``-norm exceeds it
+    to that norm; ``scale_grad_by_freq``: divide each row's gradient by how often the batch looks
+    it up. As ``torch.nn.functional.embedding``; there are no sparse gradients.
     """
     if not isinstance(weight, Tensor) or weight.ndim != 2:
         shape = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
         raise ValueError(f"embedding: the weight must be a 2-D tensor (num_embeddings, dim), got {shape}")
+    if sparse:
+        raise ValueError("embedding: sparse gradients are not supported (sparse=True); use sparse=False")
+    if max_norm is not None and (isinstance(max_norm, bool) or not max_norm > 0):
+        raise ValueError(f"embedding: max_norm must be a number > 0, got {max_norm!r}")
+    if max_norm is not None and (isinstance(norm_type, bool) or not norm_type > 0):
+        raise ValueError(f"embedding: norm_type must be a number > 0 (or inf), got {norm_type!r}")
     indices = input if isinstance(input, Tensor) else Tensor(np.asarray(input), device=weight.device)
     if indices.dtype.kind not in "iu":
         raise TypeError(
@@ -358,11 +375,55 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
                 f"embedding: indices must lie in [0, {num_embeddings}) for a table of {num_embeddings} "
                 f"rows, got {shown}"
             )
+        if max_norm is not None:
+            _renormalise_rows(weight, indices, float(max_norm), float(norm_type))
     rows = weight[indices]
+    if scale_grad_by_freq and indices.size and rows.requires_grad:
+        rows = ScaleGradient.apply(rows, scale=_inverse_frequencies(indices, weight.dtype))
     if padding_idx is None:
         return rows
     # Same values, but the rows read at padding_idx come from a detached copy: no gradient there.
     return where((indices != padding_idx).unsqueeze(-1), rows, rows.detach())
+
+
+def _renormalise_rows(weight: Tensor, indices: Tensor, max_norm: float, norm_type: float) -> None:
+    """PyTorch's ``embedding_renorm_``: every row that ``indices`` looks up and whose norm exceeds
+    ``max_norm`` is scaled in place by ``max_norm / (norm + 1e-7)``; the others stay as they are."""
+    xp = weight._backend.xp
+    with no_grad():
+        looked_up = Tensor._wrap(xp.unique_values(xp.reshape(indices.data, (-1,))), weight._backend)
+        rows = weight[looked_up]
+        magnitudes = rows.abs()
+        if math.isinf(norm_type):
+            norms = magnitudes.max(axis=1, keepdims=True)
+        else:
+            norms = (magnitudes**norm_type).sum(axis=1, keepdims=True) ** (1 / norm_type)
+        too_long = norms > max_norm
+        if too_long.any():
+            weight[looked_up] = where(too_long, rows * (max_norm / (norms + 1e-7)), rows)
+
+
+def _inverse_frequencies(indices: Tensor, dtype: Any) -> Any:
+    """For each position of ``indices``, 1 / (how many times its index occurs in ``indices``), shaped
+    (*indices.shape, 1) to scale the rows' gradients."""
+    xp, backend = indices._backend.xp, indices._backend
+    counted = xp.unique_all(xp.reshape(indices.data, (-1,)))
+    counts = xp.take(counted.counts, xp.reshape(counted.inverse_indices, (-1,)))
+    native = backend.native_dtype(dtype)
+    return xp.reshape(1 / xp.astype(counts, native), (*indices.shape, 1))
+
+
+class ScaleGradient(Function):
+    """The identity forward; backward multiplies the gradient by ``scale`` (an array that broadcasts)."""
+
+    saves_inputs = False
+
+    def forward(self, x: Any, scale: Any) -> Any:
+        self.scale = scale
+        return x
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * Tensor._wrap(self.scale, grad._backend),)
 
 
 def check_padding_idx(padding_idx: Any, num_embeddings: int, name: str) -> int | None:

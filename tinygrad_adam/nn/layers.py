@@ -208,7 +208,8 @@ class Embedding(Module):
 
     ``weight`` starts as N(0, 1) draws, as in PyTorch; the row at ``padding_idx`` (if given) starts
     at zero and never receives a gradient, so it stays a fixed "no token" vector. Repeated indices
-    accumulate their gradients.
+    accumulate their gradients. ``max_norm``, ``norm_type`` and ``scale_grad_by_freq`` work as in
+    ``torch.nn.Embedding`` (see ``F.embedding``); ``Embedding.from_pretrained`` wraps a given table.
     """
 
     def __init__(
@@ -216,6 +217,11 @@ class Embedding(Module):
         num_embeddings: int,
         embedding_dim: int,
         padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        *,
         dtype: DType | None = None,
         device: str | None = None,
     ) -> None:
@@ -223,19 +229,61 @@ class Embedding(Module):
         for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
                 raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
+        if sparse:
+            raise ValueError("Embedding: sparse gradients are not supported (sparse=True); use sparse=False")
+        if max_norm is not None and (isinstance(max_norm, bool) or not max_norm > 0):
+            raise ValueError(f"Embedding: max_norm must be a number > 0, got {max_norm!r}")
         self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
         self.padding_idx = F.check_padding_idx(padding_idx, self.num_embeddings, "Embedding")
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = bool(scale_grad_by_freq), False
         self.weight = Parameter(randn(self.num_embeddings, self.embedding_dim, dtype=dtype, device=device))
         if self.padding_idx is not None:
             with no_grad():
                 self.weight[self.padding_idx] = 0.0
 
+    @classmethod
+    def from_pretrained(
+        cls,
+        embeddings: Tensor,
+        freeze: bool = True,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+    ) -> Embedding:
+        """An Embedding whose table is a copy of the 2-D float tensor ``embeddings`` (its dtype and
+        device), frozen unless ``freeze=False``; its ``padding_idx`` row is kept as given."""
+        if not isinstance(embeddings, Tensor):
+            embeddings = Tensor(np.asarray(embeddings))
+        if embeddings.ndim != 2 or embeddings.dtype.kind != "f":
+            raise ValueError(
+                "Embedding.from_pretrained: embeddings must be a 2-D float tensor (num_embeddings, "
+                f"embedding_dim), got shape {embeddings.shape} and dtype {embeddings.dtype}"
+            )
+        rows, dim = embeddings.shape
+        layer = cls(rows, dim, None, max_norm, norm_type, scale_grad_by_freq, sparse,
+                    dtype=embeddings.dtype, device=embeddings.device)  # fmt: skip
+        layer.padding_idx = F.check_padding_idx(padding_idx, rows, "Embedding.from_pretrained")
+        with no_grad():
+            layer.weight.copy_(embeddings)
+        layer.weight.requires_grad_(not freeze)
+        return layer
+
     def forward(self, indices: Tensor) -> Tensor:
-        return F.embedding(indices, self.weight, self.padding_idx)
+        return F.embedding(
+            indices, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq
+        )
 
     def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"
-        return text + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+            text += f", norm_type={self.norm_type}" if self.norm_type != 2 else ""
+        return text + (", scale_grad_by_freq=True" if self.scale_grad_by_freq else "")
 
 
 class Identity(Module):
