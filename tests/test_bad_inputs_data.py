@@ -14,7 +14,7 @@ import tinygrad_adam as tg
 from tinygrad_adam import Tensor
 from tinygrad_adam.cli import main
 from tinygrad_adam.data import DataLoader, Standardizer, TensorDataset, default_collate, train_val_split
-from tinygrad_adam.datasets import make_moons
+from tinygrad_adam.datasets import make_moons, write_idx
 from tinygrad_adam.nn import CrossEntropyLoss, Dense, Sequential
 from tinygrad_adam.optim import SGD, Adam
 from tinygrad_adam.train import (
@@ -317,3 +317,22 @@ def test_cli_names_a_resumed_checkpoint_that_lacks_run_settings(tmp_path, capsys
     save_training_state(path, model=model, optimizer=optimizer, epoch=1, extra={"cli": {"dataset": "digits"}})
     message = _cli_error(["--resume", str(path)], capsys)
     assert f"--resume: {path} lacks the run settings optimizer, lr, schedule" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# tg.datasets
+
+
+def test_synthetic_noise_takes_numpy_numbers_and_refuses_infinity():
+    x, _ = make_moons(10, noise=np.float32(0.0), seed=0)
+    np.testing.assert_array_equal(x, make_moons(10, noise=0.0, seed=0)[0])
+    for noise in (float("inf"), float("nan"), -0.1, np.bool_(True)):
+        with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
+            make_moons(10, noise=noise)
+
+
+def test_write_idx_names_a_size_that_its_header_cannot_hold(tmp_path):
+    huge = np.lib.stride_tricks.as_strided(np.zeros(1, np.uint8), shape=(2**32,), strides=(0,))
+    with pytest.raises(ValueError, match=r"sizes below 2\*\*32.*\(4294967296,\)"):
+        write_idx(tmp_path / "huge.idx", huge)
+    assert not (tmp_path / "huge.idx").exists()

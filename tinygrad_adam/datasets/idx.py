@@ -82,6 +82,10 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
         raise TypeError(f"IDX cannot store {array.dtype}: use uint8, int8, int16, int32, float32 or float64")
     if not 1 <= array.ndim <= 255:
         raise ValueError(f"IDX stores 1 to 255 dimensions, got an array of shape {array.shape}")
+    if max(array.shape) >= 2**32:
+        raise ValueError(
+            f"IDX stores sizes below 2**32 (one uint32 each), got an array of shape {array.shape}"
+        )
     header = bytes([0, 0, type_code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     payload = header + array.astype(IDX_TYPES[type_code], copy=False).tobytes()
     opener = gzip.open if path.endswith(".gz") else open

@@ -18,8 +18,11 @@ def _check_count(name: str, value: int, minimum: int) -> int:
 
 
 def _check_noise(noise: float) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    numeric = isinstance(noise, (int, float, np.integer, np.floating)) and not isinstance(
+        noise, (bool, np.bool_)
+    )
+    if not numeric or not 0 <= noise < np.inf:  # infinite noise gives inf coordinates
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     return float(noise)
 
 
