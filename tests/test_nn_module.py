@@ -260,6 +260,13 @@ def test_load_state_dict_rejects_values_that_are_not_arrays() -> None:
         model.load_state_dict({"weight": [[1.0]], "bias": tg.zeros(1)})
 
 
+def test_loading_a_whole_checkpoint_as_a_state_dict_says_which_entry_to_load() -> None:
+    model = nn.Dense(3, 2)
+    checkpoint = {"model": model.state_dict(), "optimizer": {}, "epoch": np.int64(3)}
+    with pytest.raises(RuntimeError, match=r"unexpected key 'model'(.|\n)*load its 'model' entry"):
+        model.load_state_dict(checkpoint)
+
+
 def test_load_state_dict_reports_every_problem_at_once() -> None:
     model = nn.Dense(2, 2)
     with pytest.raises(RuntimeError) as error:

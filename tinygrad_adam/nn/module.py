@@ -329,8 +329,15 @@ class Module:
             else:
                 arrays[name] = value
         if problems:
+            hint = ""
+            if not arrays and any(isinstance(state_dict.get(k), Mapping) for k in ("model", "state_dict")):
+                key = "model" if isinstance(state_dict.get("model"), Mapping) else "state_dict"
+                hint = (
+                    f"\n(this looks like a whole training checkpoint: load its {key!r} entry, "
+                    f"model.load_state_dict(checkpoint[{key!r}]), or use tg.train.load_training_state)"
+                )
             raise RuntimeError(
-                f"error(s) loading state_dict into {type(self).__name__}:\n  " + "\n  ".join(problems)
+                f"error(s) loading state_dict into {type(self).__name__}:\n  " + "\n  ".join(problems) + hint
             )
         with no_grad():
             for name, value in arrays.items():
