@@ -204,3 +204,87 @@ def test_gradient_of_a_slice_past_the_end_and_of_a_true_index():
     assert picked.shape == (1, 4, 2)
     picked.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), np.ones((4, 2)))
+
+
+# -- masked logits (-inf) in the class losses ------------------------------------------------
+
+MASKED = np.array([[-np.inf, -0.1, -2.0]])
+
+
+def test_nll_loss_ignores_a_minus_infinity_log_probability_of_another_class():
+    # PyTorch picks -w_y log p_y alone, so a masked class (log p = -inf) leaves the loss finite.
+    x = leaf(MASKED)
+    out = nn.functional.nll_loss(x, tg.tensor([1]), weight=tg.tensor(np.array([1.0, 2.0, 3.0])))
+    assert out.item() == pytest.approx(0.1, rel=1e-12)
+    out.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0.0, -1.0, 0.0]])
+
+
+def test_weighted_cross_entropy_of_a_masked_logit_is_finite():
+    x = leaf(MASKED)
+    out = nn.functional.cross_entropy(x, tg.tensor([1]), weight=tg.tensor(np.array([1.0, 2.0, 3.0])))
+    # softmax over the two unmasked logits: -log(e^-0.1 / (e^-0.1 + e^-2)) = log(1 + e^-1.9)
+    assert out.item() == pytest.approx(math.log1p(math.exp(-1.9)), rel=1e-12)
+    out.backward()
+    p = 1 / (1 + math.exp(1.9))  # the probability of class 2
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, -p, p]], rtol=1e-12)
+
+
+# -- loss weights: clear errors that name them ------------------------------------------------
+
+
+def probabilities(*shape: int) -> tg.Tensor:
+    return tg.tensor(np.full(shape, 0.5, dtype=np.float32))
+
+
+def with_logits(**weights: tg.Tensor) -> tg.Tensor:
+    return nn.BCEWithLogitsLoss(**weights)(probabilities(2, 4), probabilities(2, 4))
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda w: nn.BCELoss(weight=w)(probabilities(2, 4), probabilities(2, 4)), "weight"),
+        (lambda w: with_logits(weight=w), "weight"),
+        (lambda w: with_logits(pos_weight=w), "pos_weight"),
+        (lambda w: nn.CrossEntropyLoss(weight=w)(probabilities(2, 4), tg.tensor([0, 1])), "weight"),
+    ],
+)
+def test_a_float64_loss_weight_for_float32_inputs_is_a_type_error_naming_it(call, what):
+    with pytest.raises(TypeError, match=rf"{what} is float64 but the input is float32"):
+        call(tg.tensor(np.ones(4)))
+    assert call(tg.tensor(np.ones(4, dtype=np.float32))).dtype == tg.float32
+    assert call(tg.tensor([1, 1, 1, 1])).dtype == tg.float32  # integer weights are converted
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda w: nn.BCELoss(weight=w)(probabilities(2, 4), probabilities(2, 4)), "weight"),
+        (lambda w: with_logits(pos_weight=w), "pos_weight"),
+        (lambda w: nn.functional.binary_cross_entropy(probabilities(2, 4), probabilities(2, 4), w), "weight"),
+    ],
+)
+def test_a_binary_loss_weight_that_does_not_broadcast_to_the_input_names_both_shapes(call, what):
+    with pytest.raises(ValueError, match=rf"{what} of shape \(3,\) does not broadcast to .* \(2, 4\)"):
+        call(tg.tensor(np.ones(3, dtype=np.float32)))
+    assert call(tg.tensor(np.ones((2, 1), dtype=np.float32))).shape == ()  # (2, 1) broadcasts
+
+
+def test_a_functional_loss_weight_given_as_a_list_is_checked_like_a_tensor():
+    p = probabilities(2, 4)
+    assert nn.functional.binary_cross_entropy(p, p, [1.0, 2.0, 3.0, 4.0]).dtype == tg.float32
+    with pytest.raises(ValueError, match=r"weight of shape \(3,\) does not broadcast"):
+        nn.functional.binary_cross_entropy(p, p, [1.0, 2.0, 3.0])
+
+
+# -- prelu -------------------------------------------------------------------------------------
+
+
+def test_prelu_with_one_slope_keeps_the_shape_of_a_0d_input():
+    x = leaf(-2.0)
+    slope = leaf([0.25])
+    out = nn.functional.prelu(x, slope)
+    assert out.shape == () and out.item() == -0.5
+    out.backward()
+    assert x.grad.item() == 0.25 and slope.grad.numpy().tolist() == [-2.0]

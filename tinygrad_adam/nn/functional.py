@@ -253,6 +253,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if weight.size > 1:
         weight = weight.reshape(channels, *[1] * (input.ndim - 2))
+    else:
+        weight = weight.reshape()  # one slope keeps the input's shape, a 0-d input's too
     return where(input > 0, input, input * weight)
 
 
@@ -583,10 +585,32 @@ def _as_float_target(target: Any, input: Tensor, name: str) -> Tensor:
     return target
 
 
-def _as_weight(weight: Any, input: Tensor) -> Tensor:
-    """A weight as a tensor on the input's device, in the input's dtype when given as host data."""
+def _as_weight(weight: Any, input: Tensor, name: str, what: str = "weight", broadcast: bool = True) -> Tensor:
+    """A weight as a tensor on the input's device in the input's float dtype, else an error naming it.
+
+    Host data and integer tensors are converted; a float tensor of another dtype is refused (never
+    cast silently); with ``broadcast`` it must broadcast to the input's shape.
+    """
     if not isinstance(weight, Tensor):
-        return Tensor(np.asarray(weight), dtype=input.dtype, device=input.device)
+        weight = Tensor(np.asarray(weight), dtype=input.dtype, device=input.device)
+    _same_device(input, weight, name)
+    if weight.dtype.kind == "f" and weight.dtype != input.dtype:
+        raise TypeError(
+            f"{name}: {what} is {weight.dtype} but the input is {input.dtype}; "
+            f"convert it with .astype({str(input.dtype)!r}) (tensors are never upcast silently)"
+        )
+    if weight.dtype != input.dtype:
+        weight = weight.astype(input.dtype)
+    if broadcast:
+        try:
+            fits = np.broadcast_shapes(weight.shape, input.shape) == input.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"{name}: {what} of shape {weight.shape} does not broadcast to the input's shape "
+                f"{input.shape}"
+            )
     return weight
 
 
@@ -641,7 +665,7 @@ def huber_loss(
     size = diff.abs()
     loss = where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
     if weight is not None:
-        weight = _as_weight(weight, input)
+        weight = _as_weight(weight, input, "huber_loss", broadcast=False)
         if weight.shape != input.shape:
             raise ValueError(
                 f"huber_loss: weight shape {weight.shape} differs from input shape {input.shape}"
@@ -722,7 +746,7 @@ def binary_cross_entropy(
     _check_unit_interval({"input": input, "target": target}, "binary_cross_entropy")
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * _as_weight(weight, input)
+        loss = loss * _as_weight(weight, input, "binary_cross_entropy")
     return _reduce(loss, reduction)
 
 
@@ -743,10 +767,11 @@ def binary_cross_entropy_with_logits(
     target = _as_float_target(target, input, "binary_cross_entropy_with_logits")
     log_sigmoid = logsigmoid(input)
     if pos_weight is not None:
-        log_sigmoid = log_sigmoid * (1 + (_as_weight(pos_weight, input) - 1) * target)
+        pos_weight = _as_weight(pos_weight, input, "binary_cross_entropy_with_logits", "pos_weight")
+        log_sigmoid = log_sigmoid * (1 + (pos_weight - 1) * target)
     loss = (1 - target) * input - log_sigmoid
     if weight is not None:
-        loss = loss * _as_weight(weight, input)
+        loss = loss * _as_weight(weight, input, "binary_cross_entropy_with_logits")
     return _reduce(loss, reduction)
 
 
@@ -815,12 +840,11 @@ def _class_weights(weight: Tensor | None, log_probs: Tensor, axis: int, name: st
     if weight is None:
         return None
     num_classes = log_probs.shape[axis]
-    weight = _as_weight(weight, log_probs)
+    weight = _as_weight(weight, log_probs, name, broadcast=False)
     if weight.shape != (num_classes,):
         raise ValueError(
             f"{name}: weight must have shape ({num_classes},), one per class, got {weight.shape}"
         )
-    _same_device(log_probs, weight, name)
     return weight.reshape(*[num_classes if i == axis else 1 for i in range(log_probs.ndim)])
 
 
@@ -890,7 +914,8 @@ def _class_loss(
     coefficients = Tensor._wrap(-coefficients, backend)
     if weights is not None:
         coefficients = coefficients * weights
-    loss = (log_probs * coefficients).sum(axis=axis)
+    # A class with coefficient 0 adds nothing, even at log p = -inf (a masked logit): 0 · -inf is nan.
+    loss = (where(coefficients != 0, log_probs, 0.0) * coefficients).sum(axis=axis)
     if reduction != "mean":
         return _reduce(loss, reduction)
     # The mean divides by the total weight of the counted samples, Σ_i w_{y_i} (their number if unweighted).
