@@ -111,6 +111,25 @@ def test_a_bad_default_device_in_the_environment_is_named_in_the_error():
 # -- seeding -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64, np.float16, np.bool_])
+def test_where_picks_exactly_what_numpy_where_picks(dtype):
+    # The CPU backend selects bits instead of branching (np.where mispredicts on data-dependent
+    # masks): the same bits, signed zeros and NaN payloads included, with broadcasting.
+    cpu = backend.get_backend("cpu")
+    rng = np.random.default_rng(0)
+    special = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 1e-45, -3.5, 7.0])
+    with np.errstate(invalid="ignore"):  # NaN and inf cast to integers: any value will do
+        a = np.resize(special, (96, 80)).astype(dtype)
+    b = (rng.standard_normal((96, 80)) * 100).astype(dtype)
+    condition = rng.random((96, 80)) > 0.5
+    for args in [(condition, a, b), (condition[:, :1], a, b), (condition, a[0], b), (condition, a, b[0, 0])]:
+        expected = np.where(*args)
+        got = cpu.where(*args)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        assert got.tobytes() == expected.tobytes()
+    assert cpu.where(condition, a.astype(np.float32), b.astype(np.float64)).dtype == np.float64
+
+
 def test_manual_seed_makes_draws_reproducible_on_each_backend():
     for device in ("cpu", "strict", "strict:1"):
         tg.manual_seed(42)

@@ -240,8 +240,10 @@ class Sigmoid(Function):
 
     def forward(self, a: Any) -> Any:
         xp = self.xp
-        e = xp.exp(-xp.abs(a))
-        return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        e = xp.exp(-xp.abs(a))  # in (0, 1]: σ(x) = 1 / (1 + e) for x >= 0, e / (1 + e) below
+        numerator = xp.maximum(e, xp.astype(a >= 0, e.dtype))  # 1 for x >= 0, else e (no branch)
+        numerator /= 1 + e
+        return numerator
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         out = self.output
@@ -482,7 +484,7 @@ class Where(Function):
     """``condition ? a : b``; the condition is a boolean tensor without gradient."""
 
     def forward(self, condition: Any, a: Any, b: Any) -> Any:
-        return self.xp.where(condition, a, b)
+        return self.backend.where(condition, a, b)
 
     def backward(self, grad: Tensor) -> tuple[None, Tensor | None, Tensor | None]:
         condition, a, b = self.inputs

@@ -38,13 +38,14 @@ _Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1, 6.
 SMALL, LARGE = 0.46875, 4.0
 
 
-def _cody(xp: Any, x: Any, beyond_four: bool) -> tuple[Any, Any, Any]:
+def _cody(backend: Any, x: Any, beyond_four: bool) -> tuple[Any, Any, Any]:
     """(|x|, erf(x) for |x| <= 0.46875, erfc(|x|) for |x| > 0.46875), each valid on its interval.
 
     The intervals are evaluated for every element (inputs clipped into each interval, so no
     overflow or division by zero happens) and the callers pick per element with ``where``; the
     third, a third of the work, only when some |x| > 4 (``beyond_four``).
     """
+    xp = backend.xp
     y = xp.abs(x)
 
     # |x| <= 0.46875: erf directly (an odd rational function, so the sign comes with x).
@@ -74,7 +75,7 @@ def _cody(xp: Any, x: Any, beyond_four: bool) -> tuple[Any, Any, Any]:
     ratio = (ONE_OVER_SQRT_PI - inv_sq * (num + _P[4]) / (den + _Q[4])) / large
     erfc_large = _times_exp_minus_square(xp, large, ratio)
 
-    return y, erf_small, xp.where(y <= LARGE, erfc_mid, erfc_large)
+    return y, erf_small, backend.where(y <= LARGE, erfc_mid, erfc_large)
 
 
 def _times_exp_minus_square(xp: Any, y: Any, value: Any) -> Any:
@@ -90,25 +91,25 @@ def beyond_four(backend: Any, x: Any) -> bool:
     return bool(backend.to_numpy(xp.any(xp.abs(x) > LARGE)))
 
 
-def erf_array(xp: Any, x: Any, beyond_four: bool = True) -> Any:
-    """erf of a device array (``beyond_four=False`` promises that no |x| exceeds 4)."""
-    y, erf_small, erfc_abs = _cody(xp, x, beyond_four)
+def erf_array(backend: Any, x: Any, beyond_four: bool = True) -> Any:
+    """erf of an array of ``backend`` (``beyond_four=False`` promises that no |x| exceeds 4)."""
+    y, erf_small, erfc_abs = _cody(backend, x, beyond_four)
     erf_abs = (0.5 - erfc_abs) + 0.5
-    return xp.where(y <= SMALL, erf_small, xp.where(x < 0, -erf_abs, erf_abs))
+    return backend.where(y <= SMALL, erf_small, backend.where(x < 0, -erf_abs, erf_abs))
 
 
-def erfc_array(xp: Any, x: Any, beyond_four: bool = True) -> Any:
+def erfc_array(backend: Any, x: Any, beyond_four: bool = True) -> Any:
     """erfc(x) = 1 - erf(x) of a device array, accurate where it is tiny (large positive x);
     ``beyond_four`` as in ``erf_array``."""
-    y, erf_small, erfc_abs = _cody(xp, x, beyond_four)
-    return xp.where(y <= SMALL, 1 - erf_small, xp.where(x < 0, 2 - erfc_abs, erfc_abs))
+    y, erf_small, erfc_abs = _cody(backend, x, beyond_four)
+    return backend.where(y <= SMALL, 1 - erf_small, backend.where(x < 0, 2 - erfc_abs, erfc_abs))
 
 
 class Erf(Function):
     """erf(x); d/dx erf(x) = 2/√π e^(-x²)."""
 
     def forward(self, a: Any) -> Any:
-        return erf_array(self.xp, a, beyond_four(self.backend, a))
+        return erf_array(self.backend, a, beyond_four(self.backend, a))
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x = self.inputs[0]
@@ -119,7 +120,7 @@ class Erfc(Function):
     """erfc(x) = 1 - erf(x); d/dx erfc(x) = -2/√π e^(-x²)."""
 
     def forward(self, a: Any) -> Any:
-        return erfc_array(self.xp, a, beyond_four(self.backend, a))
+        return erfc_array(self.backend, a, beyond_four(self.backend, a))
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x = self.inputs[0]

@@ -112,7 +112,7 @@ class Gelu(Function):
 
     def forward(self, a: Any) -> Any:
         z = a * -SQRT_HALF
-        self.cdf = erfc_array(self.xp, z, beyond_four(self.backend, z)) * 0.5
+        self.cdf = erfc_array(self.backend, z, beyond_four(self.backend, z)) * 0.5
         return a * self.cdf
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
@@ -482,12 +482,50 @@ def layer_norm(
     _check_affine(weight, shape, input, "weight", "layer_norm")
     _check_affine(bias, shape, input, "bias", "layer_norm")
     axes = tuple(range(input.ndim - count, input.ndim))
-    centred = input - input.mean(axes, keepdims=True)
-    variance = (centred * centred).mean(axes, keepdims=True)
-    out = centred / (variance + eps).sqrt()
+    out = Normalize.apply(input, axes=axes, eps=eps)
     if weight is not None:
         out = out * weight
     return out + bias if bias is not None else out
+
+
+class Normalize(Function):
+    """x̂ = (x − μ) / √(σ² + ε), μ and σ² (biased) taken over ``axes``, as one graph node.
+
+    Layer and batch normalisation share it. Written with Tensor ops it would take eight nodes and
+    as many temporaries; here forward makes five passes and backward seven:
+    dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε), the means over ``axes``. ``statistics`` (a
+    dict, if given) receives μ and Σ(x − μ)² for running statistics.
+    """
+
+    def forward(self, x: Any, axes: tuple[int, ...], eps: float, statistics: dict | None = None) -> Any:
+        xp = self.xp
+        self.axes, self.eps = axes, eps
+        mean = xp.mean(x, axis=axes, keepdims=True)
+        centred = x - mean
+        squares = xp.sum(centred * centred, axis=axes, keepdims=True)
+        self.count = math.prod(x.shape[axis] for axis in axes)
+        self.std = xp.sqrt(squares / self.count + eps)
+        centred /= self.std
+        self.normalized = centred
+        if statistics is not None:
+            statistics.update(mean=mean, squares=squares)
+        return centred
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        axes = self.axes
+        if is_grad_enabled():  # create_graph: x̂ and σ rebuilt from x with Tensor ops
+            x = self.inputs[0]
+            centred = x - x.mean(axes, keepdims=True)
+            std = ((centred * centred).sum(axes, keepdims=True) / self.count + self.eps).sqrt()
+            normalized = centred / std
+            mean_product = (grad * normalized).mean(axes, keepdims=True)
+            return ((grad - grad.mean(axes, keepdims=True) - normalized * mean_product) / std,)
+        xp, g, normalized = self.xp, grad.data, self.normalized
+        mean_product = xp.mean(g * normalized, axis=axes, keepdims=True)
+        dx = g - xp.mean(g, axis=axes, keepdims=True)
+        dx -= normalized * mean_product
+        dx /= self.std
+        return (Tensor._wrap(dx, grad._backend),)
 
 
 def check_values_per_channel(input: Tensor) -> int:
@@ -531,15 +569,15 @@ def batch_norm(
     shape = (1, channels, *[1] * (input.ndim - 2))
     if training:
         count = check_values_per_channel(input)
-        mean = input.mean(axes, keepdims=True)
-        centred = input - mean
-        squares = (centred * centred).sum(axes, keepdims=True)
-        out = centred / (squares / count + eps).sqrt()
+        statistics: dict[str, Any] = {}
+        out = Normalize.apply(input, axes=axes, eps=eps, statistics=statistics)
         with no_grad():  # the running statistics are state, not part of the graph
+            backend = input._backend
             if running_mean is not None:
-                running_mean.mul_(1 - momentum).add_(mean.detach().reshape(channels) * momentum)
+                mean = Tensor._wrap(statistics["mean"], backend).reshape(channels)
+                running_mean.mul_(1 - momentum).add_(mean * momentum)
             if running_var is not None:
-                unbiased = squares.detach().reshape(channels) / (count - 1)
+                unbiased = Tensor._wrap(statistics["squares"], backend).reshape(channels) / (count - 1)
                 running_var.mul_(1 - momentum).add_(unbiased * momentum)
     else:
         if running_mean is None or running_var is None:
