@@ -268,6 +268,17 @@ def test_cross_entropy_is_finite_and_exact_for_logits_of_1e4() -> None:
     np.testing.assert_allclose(logits.grad.numpy()[1], [1.0, -1.0, 0.0])
 
 
+def test_cross_entropy_of_a_masked_minus_infinity_logit_is_finite() -> None:
+    # A class masked out with -inf has probability 0: it adds nothing to the loss and gets no
+    # gradient (PyTorch: 0.77728646..., the same gradient).
+    logits = tg.tensor([[-math.inf, 0.0, 1.0], [0.5, -1.0, 2.0]], requires_grad=True)
+    loss = F.cross_entropy(logits, tg.tensor([1, 2]))
+    expected = (math.log(1 + math.e) + math.log(math.exp(0.5) + math.exp(-1) + math.exp(2)) - 2) / 2
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-6)
+    loss.backward()
+    assert logits.grad.numpy()[0, 0] == 0.0 and np.isfinite(logits.grad.numpy()).all()
+
+
 def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n(rng: np.random.Generator) -> None:
     z = rng.standard_normal((4, 3))
     labels = np.array([0, 2, 1, 2])

@@ -1012,10 +1012,14 @@ class SoftmaxCrossEntropy(Function):
         exp = xp.exp(shifted)
         total = xp.sum(exp, axis=1, keepdims=True)
         classes = xp.arange(logits.shape[1], dtype=labels.dtype, **backend.creation_kwargs)
-        self.hits = xp.astype(labels[:, None] == classes, logits.dtype)  # one-hot rows
+        hit = labels[:, None] == classes  # one-hot rows
+        self.hits = xp.astype(hit, logits.dtype)
         exp /= total  # in place: the softmax, kept for backward
         self.probs = exp
-        loss = xp.log(total[:, 0]) - xp.sum(shifted * self.hits, axis=1)
+        # The label's shifted logit, picked rather than multiplied out: 0 · (−inf) of a masked
+        # logit elsewhere in the row would be NaN.
+        zero = xp.zeros((), dtype=logits.dtype, **backend.creation_kwargs)
+        loss = xp.log(total[:, 0]) - xp.sum(backend.where(hit, shifted, zero), axis=1)
         if reduction == "none":
             return loss
         summed = xp.sum(loss)  # the mean as NumPy computes it (sum, then divide), minus its dispatch
