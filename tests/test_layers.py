@@ -374,7 +374,38 @@ SMOOTH_ACTIVATIONS = {
     "mish": F.mish,
     "softsign": F.softsign,
     "tanhshrink": F.tanhshrink,
+    "gelu_tanh": lambda v: F.gelu(v, approximate="tanh"),
 }
+
+FUSED_ACTIVATIONS = {
+    "leaky_relu": lambda v: F.leaky_relu(v, 0.1),
+    "elu": F.elu,
+    "selu": F.selu,
+    "silu": F.silu,
+    "softplus": F.softplus,
+    "mish": F.mish,
+    "gelu": F.gelu,
+    "gelu_tanh": lambda v: F.gelu(v, approximate="tanh"),
+}
+
+
+@pytest.mark.parametrize("name", FUSED_ACTIVATIONS)
+def test_one_node_activations_take_empty_and_0d_inputs_and_refuse_integers(name: str) -> None:
+    activation = FUSED_ACTIVATIONS[name]
+    assert activation(tg.zeros(0, 3)).shape == (0, 3)
+    x = tg.tensor(np.float64(-1.5), requires_grad=True)
+    out = activation(x)
+    out.backward()
+    assert out.shape == () and x.grad.shape == () and out.dtype == tg.float64
+    with pytest.raises(TypeError, match="floating-point"):
+        activation(tg.tensor([1, -2, 3]))
+
+
+def test_leaky_relus_gradient_can_be_differentiated_again() -> None:
+    x = tg.tensor(np.array([-2.0, 0.5]), requires_grad=True)
+    (first,) = tg.grad((F.leaky_relu(x, 0.2) * x).sum(), x, create_graph=True)  # d/dx (x·f(x))
+    (second,) = tg.grad(first.sum(), x)
+    np.testing.assert_allclose(second.numpy(), [0.4, 2.0])  # 2 f'(x), f'' = 0 away from 0
 
 
 @pytest.mark.parametrize("name", SMOOTH_ACTIVATIONS)

@@ -7,6 +7,7 @@ friends, losses) live where they are used and need no backward of their own.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -105,6 +106,53 @@ class Minimum(Function):
         a, b = self.inputs
         share_a = (a < b).astype(grad.dtype) + (a == b).astype(grad.dtype) * 0.5
         return sum_to(grad * share_a, a.shape), sum_to(grad * (1 - share_a), b.shape)
+
+
+class FloorDivide(Function):
+    """⌊a / b⌋, rounded toward -∞ (Python's ``//``). No derivative, as in PyTorch: backward raises.
+
+    The quotient is piecewise constant, so its true gradient is 0 almost everywhere; PyTorch refuses
+    to backpropagate through it rather than hand back zeros that may hide a bug, and so do we.
+    """
+
+    saves_inputs = False
+
+    def forward(self, a: Any, b: Any) -> Any:
+        _refuse_integer_zero(self.xp, b, "//")
+        return self.xp.floor_divide(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        raise RuntimeError(
+            "the derivative of floor division (//) is not implemented, as in PyTorch (it is 0 almost "
+            "everywhere); detach() the operands if the quotient is meant as a constant"
+        )
+
+
+class Remainder(Function):
+    """a mod b = a - b⌊a / b⌋, with the sign of b (Python's ``%``, ``torch.remainder``).
+
+    d/da = 1 and d/db = -⌊a / b⌋, as in PyTorch; the quotient enters as a constant (its own
+    derivative is 0 almost everywhere), so second derivatives through it are 0 too.
+    """
+
+    def forward(self, a: Any, b: Any) -> Any:
+        _refuse_integer_zero(self.xp, b, "%")
+        return self.xp.remainder(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        da = sum_to(grad, a.shape) if self.needs_input_grad[0] else None
+        db = None
+        if self.needs_input_grad[1]:
+            quotient = Tensor._wrap(self.xp.floor_divide(a.data, b.data), self.backend)
+            db = sum_to(-grad * quotient, b.shape)
+        return da, db
+
+
+def _refuse_integer_zero(xp: Any, divisor: Any, op: str) -> None:
+    """Integer division by zero has no value: a ZeroDivisionError, as PyTorch raises (NumPy gives 0)."""
+    if not xp.isdtype(divisor.dtype, "real floating") and bool(xp.any(divisor == 0)):
+        raise ZeroDivisionError(f"integer {op} by zero: a divisor is 0")
 
 
 class MatMul(Function):
@@ -232,6 +280,31 @@ class Tanh(Function):
         return (grad * (1 - out * out),)
 
 
+def sigmoid_array(xp: Any, a: Any) -> Any:
+    """σ(a) of an array without overflow: with e = e^(−|a|) in (0, 1], σ = 1 / (1 + e) for a >= 0
+    and e / (1 + e) below; the numerator is picked by a maximum, not a branch."""
+    e = xp.exp(-xp.abs(a))
+    numerator = xp.maximum(e, xp.astype(a >= 0, e.dtype))
+    numerator /= 1 + e
+    return numerator
+
+
+class Sin(Function):
+    def forward(self, a: Any) -> Any:
+        return self.xp.sin(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * self.inputs[0].cos(),)
+
+
+class Cos(Function):
+    def forward(self, a: Any) -> Any:
+        return self.xp.cos(a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (-grad * self.inputs[0].sin(),)
+
+
 class Sigmoid(Function):
     """1 / (1 + e^-x), computed without overflow for large |x|."""
 
@@ -239,11 +312,7 @@ class Sigmoid(Function):
     saves_output = True
 
     def forward(self, a: Any) -> Any:
-        xp = self.xp
-        e = xp.exp(-xp.abs(a))  # in (0, 1]: σ(x) = 1 / (1 + e) for x >= 0, e / (1 + e) below
-        numerator = xp.maximum(e, xp.astype(a >= 0, e.dtype))  # 1 for x >= 0, else e (no branch)
-        numerator /= 1 + e
-        return numerator
+        return sigmoid_array(self.xp, a)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         out = self.output
@@ -365,6 +434,83 @@ class Min(Max):
         return self.xp.min(a, axis=axis, keepdims=keepdims)
 
 
+class Prod(Function):
+    """Product along ``axis``; d/dx_i = Π_{j≠i} x_j, exact where entries are 0 (as in PyTorch).
+
+    Π_{j≠i} x_j is the product of the other entries with zeros read as 1, where no *other* entry
+    is 0, and 0 where one is: no division by zero. Second derivatives are exact away from zeros.
+    """
+
+    def forward(self, a: Any, axis: Any, keepdims: bool) -> Any:
+        self.axis, self.keepdims = axis, keepdims
+        return self.xp.prod(a, axis=axis, keepdims=keepdims)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        grad = grad.reshape(*_kept_shape(x.shape, self.axis))
+        is_zero = (x == 0).astype(x.dtype)
+        nonzero = where(x == 0, 1.0, x)
+        other_zeros = is_zero.sum(axis=self.axis, keepdims=True) - is_zero
+        others = nonzero.prod(axis=self.axis, keepdims=True) / nonzero
+        return (grad * where(other_zeros == 0, others, 0.0),)
+
+
+class CumSum(Function):
+    """Running sums along ``axis``; the gradient is the running sum of the gradient from the far end."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, axis: int) -> Any:
+        self.axis = axis
+        return self.xp.cumulative_sum(a, axis=axis)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.flip(self.axis).cumsum(self.axis).flip(self.axis),)
+
+
+class Norm(Function):
+    """The vector p-norm along ``axis``, ‖x‖_p = (Σ |x|^p)^(1/p); max |x| for p = inf, min |x| for
+    p = -inf, the count of nonzeros for p = 0.
+
+    Backward is PyTorch's (its ``norm_backward``): d‖x‖/dx = sign(x) |x|^(p-1) ‖x‖^(1-p), read as 0
+    where x = 0 or ‖x‖ = 0 (so the 2-norm of zeros has gradient 0, not nan); for p = ±inf the
+    entries that attain the norm share it; p = 0 has no gradient.
+    """
+
+    saves_output = True
+
+    def forward(self, a: Any, p: float, axis: Any, keepdims: bool) -> Any:
+        xp = self.xp
+        self.p, self.axis, self.keepdims = p, axis, keepdims
+        size = xp.abs(a)
+        if p == math.inf:
+            return xp.max(size, axis=axis, keepdims=keepdims)
+        if p == -math.inf:
+            return xp.min(size, axis=axis, keepdims=keepdims)
+        if p == 0:
+            return xp.sum(xp.astype(a != 0, a.dtype), axis=axis, keepdims=keepdims)
+        if p == 1:
+            return xp.sum(size, axis=axis, keepdims=keepdims)
+        if p == 2:
+            return xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdims))
+        return xp.sum(size**p, axis=axis, keepdims=keepdims) ** (1 / p)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None]:
+        x, p = self.inputs[0], self.p
+        if p == 0:
+            return (None,)
+        kept = _kept_shape(x.shape, self.axis)
+        norm, grad = self.output.reshape(*kept), grad.reshape(*kept)
+        size = x.abs()
+        if math.isinf(p):
+            hits = ((size == norm) | (size != size)).astype(x.dtype)  # nan entries attain it too
+            return (x.sign() * grad * hits / hits.sum(axis=self.axis, keepdims=True),)
+        # Zeros are replaced by 1 before the powers, so no inf or nan appears even in create_graph.
+        scaled = where(x == 0, 0.0, x.sign() * where(x == 0, 1.0, size) ** (p - 1))
+        factor = where(norm == 0, 0.0, where(norm == 0, 1.0, norm) ** (1 - p))
+        return (grad * scaled * factor,)
+
+
 def _kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     """``shape`` with the reduced axes kept as size 1."""
     if axis is None:
@@ -418,6 +564,19 @@ class Expand(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (sum_to(grad, self.inputs[0].shape),)
+
+
+class Flip(Function):
+    """Reverse the order along ``axis`` (an int or a tuple); its own adjoint."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, axis: Any) -> Any:
+        self.axis = axis
+        return self.xp.flip(a, axis=axis)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.flip(self.axis),)
 
 
 class GetItem(Function):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
-from ..ops import Linear
+from ..ops import Linear, sigmoid_array
 from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
 from .erf import beyond_four, erf, erfc, erfc_array
 
@@ -70,9 +70,36 @@ def relu(input: Tensor) -> Tensor:
     return input.relu()
 
 
+def _floating(input: Tensor, name: str) -> Tensor:
+    """``input``, if it is a floating-point tensor (as PyTorch's activations, these refuse integers)."""
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name} needs a floating-point tensor, got {input.dtype} (convert with .float())")
+    return input
+
+
+def _scalar(backend: Any, value: float, dtype: Any) -> Any:
+    """A 0-d array of ``dtype`` on ``backend``'s device: ``where`` takes it without a type promotion."""
+    return backend.xp.full((), value, dtype=dtype, **backend.creation_kwargs)
+
+
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x for x > 0, negative_slope · x otherwise."""
-    return where(input > 0, input, input * negative_slope)
+    return LeakyRelu.apply(_floating(input, "leaky_relu"), slope=negative_slope)
+
+
+class LeakyRelu(Function):
+    """x for x > 0, s·x otherwise, as one node; the gradient is g for x > 0, s·g otherwise (at 0 too)."""
+
+    def forward(self, a: Any, slope: float) -> Any:
+        self.slope = slope
+        return self.backend.where(a > 0, a, a * slope)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            return (where(x > 0, grad, grad * self.slope),)
+        g = grad.data
+        return (Tensor._wrap(self.backend.where(x.data > 0, g, g * self.slope), grad._backend),)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -101,8 +128,9 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
             raise TypeError(f"gelu needs a floating-point tensor, got {input.dtype}")
         return Gelu.apply(input)
     if approximate == "tanh":
-        inner = (input + input * input * input * 0.044715) * (2 * SQRT_TWO_OVER_PI)
-        return input * inner.sigmoid()
+        if input.dtype.kind != "f":
+            raise TypeError(f"gelu needs a floating-point tensor, got {input.dtype}")
+        return GeluTanh.apply(input)
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -126,6 +154,40 @@ class Gelu(Function):
         slope += self.cdf
         slope *= grad.data
         return (Tensor._wrap(slope, x._backend),)
+
+
+GELU_CUBIC = 0.044715
+
+
+class GeluTanh(Function):
+    """GELU's tanh form as one node: y = x σ(u), u = 2√(2/π) (x + 0.044715 x³), since
+    (1 + tanh(z)) / 2 = σ(2z); dy/dx = σ(u) + x σ(u) (1 − σ(u)) · 2√(2/π) (1 + 3 · 0.044715 x²)."""
+
+    def forward(self, a: Any) -> Any:
+        inner = a * a
+        inner *= a * GELU_CUBIC
+        inner += a
+        inner *= 2 * SQRT_TWO_OVER_PI
+        self.sigmoid = sigmoid_array(self.xp, inner)
+        return a * self.sigmoid
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            s = ((x + x * x * x * GELU_CUBIC) * (2 * SQRT_TWO_OVER_PI)).sigmoid()
+            du = (x * x * (3 * GELU_CUBIC) + 1) * (2 * SQRT_TWO_OVER_PI)
+            return (grad * (s + x * s * (1 - s) * du),)
+        a, s = x.data, self.sigmoid
+        slope = a * a
+        slope *= 3 * GELU_CUBIC
+        slope += 1
+        slope *= 2 * SQRT_TWO_OVER_PI
+        slope *= a
+        slope *= s
+        slope *= 1 - s
+        slope += s
+        slope *= grad.data
+        return (Tensor._wrap(slope, grad._backend),)
 
 
 def softmax(input: Tensor, dim: int = -1) -> Tensor:
@@ -192,18 +254,63 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     e^x − 1 is taken only of the non-positive part: e^x of a large x would overflow, and the inf
     times the unused branch's zero gradient would make a NaN gradient.
     """
-    positive = input > 0
-    return where(positive, input, expm1(where(positive, 0.0, input)) * alpha)
+    return Elu.apply(_floating(input, "elu"), alpha=alpha, scale=1.0)
 
 
 def selu(input: Tensor) -> Tensor:
     """λ · elu(x, α) with PyTorch's λ ≈ 1.0507 and α ≈ 1.6733, which keep activations near N(0, 1)."""
-    return elu(input, SELU_ALPHA) * SELU_SCALE
+    return Elu.apply(_floating(input, "selu"), alpha=SELU_ALPHA, scale=SELU_SCALE)
+
+
+class Elu(Function):
+    """λ·x for x > 0, λ·α (e^x − 1) otherwise, as one node; the gradient is λ·g, or λ·α·e^x·g."""
+
+    def forward(self, a: Any, alpha: float, scale: float) -> Any:
+        backend = self.backend
+        self.alpha, self.scale = alpha, scale
+        positive = a > 0
+        self.expm1 = self.xp.expm1(backend.where(positive, _scalar(backend, 0.0, a.dtype), a))  # of x <= 0
+        out = backend.where(positive, a, self.expm1 * alpha)
+        return out * scale if scale != 1 else out
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, alpha, scale = self.inputs[0], self.alpha, self.scale
+        if scale != 1:
+            grad = grad * scale
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            positive = x > 0
+            return (where(positive, grad, grad * alpha * where(positive, 0.0, x).exp()),)
+        g = grad.data
+        exp = self.expm1 + 1
+        exp *= g
+        exp *= alpha
+        return (Tensor._wrap(self.backend.where(x.data > 0, g, exp), grad._backend),)
 
 
 def silu(input: Tensor) -> Tensor:
     """x σ(x), also called Swish; σ is the overflow-free sigmoid, so any |x| is finite."""
-    return input * input.sigmoid()
+    return Silu.apply(_floating(input, "silu"))
+
+
+class Silu(Function):
+    """x σ(x) as one node; d/dx = σ(x) (1 + x (1 − σ(x)))."""
+
+    def forward(self, a: Any) -> Any:
+        self.sigmoid = sigmoid_array(self.xp, a)
+        return a * self.sigmoid
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            s = x.sigmoid()
+            return (grad * (s * (1 + x * (1 - s))),)
+        s = self.sigmoid
+        slope = 1 - s
+        slope *= x.data
+        slope += 1
+        slope *= s
+        slope *= grad.data
+        return (Tensor._wrap(slope, grad._backend),)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -211,14 +318,72 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
     The exponential sees only βx <= threshold, so it never overflows (nor its gradient).
     """
-    scaled = input * beta
+    return Softplus.apply(_floating(input, "softplus"), beta=beta, threshold=threshold)
+
+
+def _softplus_arrays(backend: Any, a: Any, beta: float, threshold: float) -> tuple[Any, Any, Any]:
+    """(softplus(a), e^(βa) where βa <= threshold (else 1), where βa > threshold)."""
+    xp = backend.xp
+    scaled = a * beta
     linear = scaled > threshold
-    return where(linear, input, log1p(where(linear, 0.0, scaled).exp()) / beta)
+    exp = xp.exp(backend.where(linear, _scalar(backend, 0.0, a.dtype), scaled))
+    value = xp.log1p(exp)
+    value /= beta
+    return backend.where(linear, a, value), exp, linear
+
+
+class Softplus(Function):
+    """log(1 + e^(βx)) / β as one node, x itself where βx > threshold; d/dx = e^(βx) / (1 + e^(βx))."""
+
+    def forward(self, a: Any, beta: float, threshold: float) -> Any:
+        self.beta, self.threshold = beta, threshold
+        out, self.exp, self.linear = _softplus_arrays(self.backend, a, beta, threshold)
+        return out
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            scaled = x * self.beta
+            linear = scaled > self.threshold
+            exp = where(linear, 0.0, scaled).exp()
+            return (where(linear, grad, grad * exp / (1 + exp)),)
+        g = grad.data
+        slope = self.exp / (1 + self.exp)
+        slope *= g
+        return (Tensor._wrap(self.backend.where(self.linear, g, slope), grad._backend),)
 
 
 def mish(input: Tensor) -> Tensor:
     """x tanh(softplus(x)) (Misra, 2019)."""
-    return input * softplus(input).tanh()
+    return Mish.apply(_floating(input, "mish"))
+
+
+class Mish(Function):
+    """x tanh(softplus(x)) as one node; d/dx = t + x (1 − t²) softplus'(x), t = tanh(softplus(x))."""
+
+    def forward(self, a: Any) -> Any:
+        softplus_a, exp, self.linear = _softplus_arrays(self.backend, a, 1.0, 20.0)
+        self.exp = exp
+        self.tanh = self.xp.tanh(softplus_a)
+        return a * self.tanh
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            t = softplus(x).tanh()
+            linear = x > 20.0
+            exp = where(linear, 0.0, x).exp()
+            softplus_slope = where(linear, 1.0, exp / (1 + exp))
+            return (grad * (t + x * (1 - t * t) * softplus_slope),)
+        t = self.tanh
+        one = _scalar(self.backend, 1.0, t.dtype)
+        softplus_slope = self.backend.where(self.linear, one, self.exp / (1 + self.exp))
+        slope = 1 - t * t
+        slope *= x.data
+        slope *= softplus_slope
+        slope += t
+        slope *= grad.data
+        return (Tensor._wrap(slope, grad._backend),)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -709,6 +874,45 @@ def huber_loss(
                 f"huber_loss: weight shape {weight.shape} differs from input shape {input.shape}"
             )
         loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+KL_DIV_REDUCTIONS = (*REDUCTIONS, "batchmean")
+
+
+def check_kl_div_reduction(reduction: Any) -> str:
+    if reduction not in KL_DIV_REDUCTIONS:
+        raise ValueError(f"kl_div: reduction must be one of {KL_DIV_REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Pointwise KL divergence of ``target`` from the log-probabilities ``input``, as PyTorch's:
+    target · (log target − input), or e^target · (target − input) with ``log_target=True``.
+
+    A probability of 0 in the target adds 0 (0 log 0 = 0), even where ``input`` is -inf (PyTorch:
+    nan). ``reduction='batchmean'`` (sum over everything / batch size, dim 0) is KL(target ‖ input)
+    per sample; ``'mean'`` averages over every element, as PyTorch does, and warns as it does.
+    """
+    check_kl_div_reduction(reduction)
+    target = _as_float_target(target, input, "kl_div")
+    if log_target:
+        absent = target == -math.inf
+        loss = where(absent, 0.0, where(absent, 0.0, target).exp() * (target - input))
+    else:
+        absent = target == 0
+        loss = where(absent, 0.0, target * (where(absent, 1.0, target).log() - input))
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    if reduction == "mean":
+        import warnings
+
+        warnings.warn(
+            "kl_div: reduction='mean' divides the total loss by the number of elements, not the batch "
+            "size; reduction='batchmean' gives the KL divergence per sample (as PyTorch warns)",
+            UserWarning,
+            stacklevel=2,
+        )
     return _reduce(loss, reduction)
 
 
