@@ -390,6 +390,20 @@ class Tensor:
     def __rpow__(self, other: Any) -> Tensor:
         return _binary(_ops().Pow, other, self)
 
+    def __floordiv__(self, other: Any) -> Tensor:
+        """⌊self / other⌋ (rounded toward -∞); as in PyTorch, backward through it raises."""
+        return _binary(_ops().FloorDivide, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return _binary(_ops().FloorDivide, other, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        """The remainder with the divisor's sign (Python's ``%``, ``torch.remainder``)."""
+        return _binary(_ops().Remainder, self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _binary(_ops().Remainder, other, self)
+
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, other)
 
@@ -529,6 +543,35 @@ class Tensor:
 
     def sign(self) -> Tensor:
         return _ops().Sign.apply(self)
+
+    def sin(self) -> Tensor:
+        return self._unary(_ops().Sin)
+
+    def cos(self) -> Tensor:
+        return self._unary(_ops().Cos)
+
+    def log1p(self) -> Tensor:
+        """log(1 + x), accurate for tiny x."""
+        from .nn.functional import Log1p
+
+        return self._unary(Log1p)
+
+    def expm1(self) -> Tensor:
+        """e^x - 1, accurate for tiny x."""
+        from .nn.functional import Expm1
+
+        return self._unary(Expm1)
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def reciprocal(self) -> Tensor:
+        """1 / x (a float result for integer tensors, as in PyTorch)."""
+        return 1 / self
+
+    def rsqrt(self) -> Tensor:
+        """1 / sqrt(x)."""
+        return self.sqrt().reciprocal()
 
     def clip(self, min: float | Tensor | None = None, max: float | Tensor | None = None) -> Tensor:  # noqa: A002
         """Values clamped to [min, max]; a bound may be a number or a tensor that broadcasts."""
@@ -700,6 +743,92 @@ class Tensor:
         grids[axis] = indices
         return self[tuple(grids)]
 
+    def prod(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Product of the entries along ``axis`` (alias ``dim``), or of all; 1 for none.
+
+        Integer and boolean tensors give int64, as ``sum``. The gradient is right where entries
+        are 0: with one zero only that entry gets one (the product of the others), with more none.
+        """
+        axis, keepdims = _reduction_args("prod", axis, keepdims, dim, keepdim)
+        source = self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
+        return _ops().Prod.apply(source, axis=_check_axis(self, axis), keepdims=keepdims)
+
+    def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Running sums along ``dim`` (alias ``axis``; required, as in PyTorch); integers give int64."""
+        axis = _one_of("cumsum", "dim", dim, "axis", axis)
+        if axis is None:
+            raise TypeError("cumsum needs dim, the axis to accumulate along (as in PyTorch)")
+        axis = _axis_index(axis, builtins.max(self.ndim, 1), "cumsum")
+        if self.ndim == 0:
+            return self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
+        source = self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
+        return _ops().CumSum.apply(source, axis=axis)
+
+    def logsumexp(
+        self,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """log Σ exp(x) along ``dim`` (alias ``axis``; required, as in PyTorch), as m + log Σ exp(x - m).
+
+        m, the max, keeps exp from overflowing; it is a constant to autodiff (the result does not
+        depend on it). As in PyTorch: -inf entries add nothing, a slice of only -inf gives -inf
+        (its gradient nan), an empty slice -inf, one with +inf gives inf.
+        """
+        axis, keepdims = _reduction_args("logsumexp", axis, keepdims, dim, keepdim)
+        if axis is None:
+            raise TypeError("logsumexp needs dim, the axis or axes to reduce (as in PyTorch)")
+        source = self if _is_float(self.dtype) else self.astype(default_float)
+        axis = _check_axis(source, axis)
+        if source.size == 0:
+            return source.exp().sum(axis, keepdims).log()  # log 0 = -inf; no max to shift by
+        shift = source.detach().max(axis=axis, keepdims=True)
+        shift = where(shift.abs() == math.inf, 0.0, shift)  # ±inf - ±inf would be nan
+        total = (source - shift).exp().sum(axis, keepdims=True).log() + shift
+        return total if keepdims else total.squeeze(axis)
+
+    def norm(
+        self,
+        p: float | str = "fro",
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The vector p-norm (Σ |x|^p)^(1/p) along ``dim`` (alias ``axis``), or of all entries.
+
+        ``p`` is a number, ``inf`` (max |x|), ``-inf`` (min |x|), 0 (count of nonzeros) or
+        ``'fro'`` (the 2-norm, over any axes). The gradient is 0, not nan, where the norm is 0.
+        """
+        axis, keepdims = _reduction_args("norm", axis, keepdims, dim, keepdim)
+        if isinstance(p, str):
+            if p != "fro":
+                raise ValueError(
+                    f"norm: p={p!r} is not supported; give 'fro' or a number (vector norms only: "
+                    "the nuclear norm needs singular values)"
+                )
+            p = 2
+        if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)):
+            raise TypeError(f"norm: p must be a number or 'fro', got {p!r}")
+        if math.isnan(p):
+            raise ValueError("norm: p must not be nan")
+        source = self if _is_float(self.dtype) else self.astype(default_float)
+        axis = _check_axis(source, axis)
+        if (p < 0 or math.isinf(p)) and _count(source.shape, axis) == 0:  # max, min, Σ|x|^p with p < 0
+            raise ValueError(f"norm: the p={p} norm over an empty axis of shape {self.shape} has no value")
+        return _ops().Norm.apply(source, p=float(p), axis=axis, keepdims=keepdims)
+
     # -- shape ---------------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
         shape = _shape_arg(shape)
@@ -778,6 +907,90 @@ class Tensor:
         named = axis if isinstance(axis, (tuple, list)) else (axis,)
         axes = {_axis_index(a, rank, "squeeze") for a in named}
         return self.reshape(*[n for i, n in enumerate(self.shape) if not (i in axes and n == 1)])
+
+    def split(
+        self, split_size_or_sections: int | Sequence[int], dim: int | None = None, *, axis: int | None = None
+    ) -> tuple[Tensor, ...]:
+        """Pieces along ``dim`` (alias ``axis``; default 0): each of ``split_size`` entries (the last
+        may be shorter), or of the listed sizes, which must add up to the axis' length."""
+        axis = self._piece_axis("split", dim, axis)
+        length = self.shape[axis]
+        sizes = split_size_or_sections
+        if isinstance(sizes, (int, np.integer)) and not isinstance(sizes, bool):
+            size = int(sizes)
+            if size < 0 or (size == 0 and length > 0):
+                raise ValueError(f"split: split_size must be positive (0 only for an empty axis), got {size}")
+            starts = range(0, length, size) if length else [0]
+            sections = [builtins.min(size, length - start) for start in starts]
+        else:
+            sections = list(_shape_arg((sizes,)))
+            if any(n < 0 for n in sections) or builtins.sum(sections) != length:
+                raise ValueError(
+                    f"split: sizes {sections} must be non-negative and add up to {length}, the length "
+                    f"of axis {axis} of shape {self.shape}"
+                )
+        pieces, start = [], 0
+        for n in sections:
+            pieces.append(self[(slice(None),) * axis + (slice(start, start + n),)])
+            start += n
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, ...]:
+        """``chunks`` pieces along ``dim`` (alias ``axis``; default 0) of ⌈length / chunks⌉ entries,
+        the last shorter, as PyTorch: fewer pieces when the length runs out first."""
+        if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)):
+            raise TypeError(f"chunk: chunks must be an integer, got {chunks!r}")
+        if chunks <= 0:
+            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        axis = self._piece_axis("chunk", dim, axis)
+        length = self.shape[axis]
+        if length == 0:
+            return (self,) * int(chunks)
+        return self.split(-(-length // int(chunks)), axis)
+
+    def unbind(self, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, ...]:
+        """The slices along ``dim`` (alias ``axis``; default 0) without that axis: ``stack``'s inverse."""
+        axis = self._piece_axis("unbind", dim, axis)
+        return tuple(self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis]))
+
+    def _piece_axis(self, op: str, dim: Any, axis: Any) -> int:
+        if self.ndim == 0:
+            raise ValueError(f"{op} needs a tensor with at least one dimension, got a 0-d tensor")
+        return _axis_index(_one_of(op, "dim", dim, "axis", axis, default=0), self.ndim, op)
+
+    def flip(self, *dims: int | Sequence[int]) -> Tensor:
+        """The order of entries reversed along each of ``dims`` (``x.flip(0, 1)`` or ``x.flip([0, 1])``)."""
+        axes = _shape_arg(dims)
+        rank = builtins.max(self.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
+        normal = tuple(_axis_index(a, rank, "flip") for a in axes)
+        if len(set(normal)) != len(normal):
+            raise ValueError(f"flip: dims {axes} name an axis more than once")
+        if self.ndim == 0 or not normal:
+            return self
+        return _ops().Flip.apply(self, axis=normal)
+
+    def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
+        """The tensor tiled ``sizes[i]`` times along axis i (PyTorch's ``repeat``, NumPy's ``tile``,
+        not ``numpy.repeat``); more sizes than axes put new leading axes in front."""
+        sizes = _shape_arg(sizes)
+        if not sizes:
+            raise TypeError("repeat needs the number of copies along each dimension, e.g. x.repeat(2, 1)")
+        if len(sizes) < self.ndim:
+            raise ValueError(
+                f"repeat: {len(sizes)} sizes {sizes} for a tensor of {self.ndim} dimensions "
+                f"{self.shape}; give at least one size per dimension"
+            )
+        if any(n < 0 for n in sizes):
+            raise ValueError(f"repeat: sizes must be non-negative, got {sizes}")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        # Each axis of length n becomes (1, n), is broadcast to (r, n), then merged to r·n.
+        spread = self.reshape(*[n for length in shape for n in (1, length)])
+        tiled = spread.expand(*[n for r, length in zip(sizes, shape) for n in (r, length)])
+        return tiled.reshape(*[r * length for r, length in zip(sizes, shape)])
+
+    def contiguous(self) -> Tensor:
+        """``self``: our arrays need no contiguous copy (kept for code written for PyTorch)."""
+        return self
 
     def __getitem__(self, index: Any) -> Tensor:
         index, advanced = _index_arrays(self, index)
@@ -1166,6 +1379,21 @@ def stack(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None
         if other.shape != tensors[0].shape:
             raise ValueError(f"stack: all tensors need one shape, got {tensors[0].shape} and {other.shape}")
     return concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
+
+
+def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """``tensor.split(...)`` as a function (``torch.split``): pieces that ``cat`` joins back."""
+    return tensor.split(split_size_or_sections, dim)
+
+
+def chunk(tensor: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``tensor.chunk(...)`` as a function (``torch.chunk``)."""
+    return tensor.chunk(chunks, dim)
+
+
+def unbind(tensor: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """``tensor.unbind(...)`` as a function (``torch.unbind``): the inverse of ``stack``."""
+    return tensor.unbind(dim)
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:

@@ -131,3 +131,19 @@ class CrossEntropyLoss(_Loss):
     def extra_repr(self) -> str:
         text = f"ignore_index={self.ignore_index}, reduction={self.reduction!r}"
         return text + (f", label_smoothing={self.label_smoothing}" if self.label_smoothing else "")
+
+
+class KLDivLoss(Module):
+    """Kullback-Leibler divergence for log-probability inputs (see ``F.kl_div``); PyTorch's default
+    ``reduction='mean'`` averages over every element: ``'batchmean'`` is the divergence per sample."""
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__()
+        self.reduction = F.check_kl_div_reduction(reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.kl_div(input, target, self.reduction, self.log_target)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}, log_target={self.log_target}"
