@@ -149,6 +149,26 @@ def test_fit_with_a_regression_loss_tracks_no_accuracy():
     assert history["loss"][-1] < 0.05
 
 
+def test_regression_metrics_mae_and_mse_are_means_over_every_output_element():
+    x = np.array([[0.0], [1.0], [2.0], [3.0]], np.float32)
+    targets = np.array([1.0, 1.0, 1.0, 5.0], np.float32)  # (N,) against the model's (N, 1), as Keras allows
+    model = Sequential(Dense(1, 1))
+    with tg.no_grad():
+        model[0].weight.fill_(2.0)
+        model[0].bias.fill_(0.0)  # predictions 0, 2, 4, 6: errors -1, 1, 3, 1
+    loader = DataLoader(TensorDataset(x, targets), batch_size=3)  # batches of 3 and 1
+    logs = evaluate(model, loader, metrics=("mae", "mean_squared_error"))
+    assert logs == {"mae": pytest.approx(6 / 4), "mse": pytest.approx(12 / 4)}
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.0)
+    train = DataLoader(TensorDataset(x, targets[:, None]), batch_size=3)
+    history = fit(model, MSELoss(), optimizer, train, 1, val_loader=train, metrics=["mse", "mae"], verbose=0)
+    assert history["mse"][0] == pytest.approx(history["loss"][0]) == pytest.approx(3.0)
+    assert history["val_mae"][0] == pytest.approx(1.5)
+    wide = DataLoader(TensorDataset(x, np.zeros((4, 2), np.float32)), batch_size=3)
+    with pytest.raises(ValueError, match=r"outputs of shape \(3, 1\) do not match targets of shape \(3, 2\)"):
+        evaluate(model, wide, metrics=["mae"])
+
+
 def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     train, val = moons_loaders(n=200)
     model = moons_model()

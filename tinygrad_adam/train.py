@@ -26,7 +26,9 @@ import numpy as np
 from .autograd import no_grad
 from .tensor import Tensor
 
-KNOWN_METRICS = ("accuracy",)
+KNOWN_METRICS = ("accuracy", "mae", "mse")
+METRIC_ALIASES = {"acc": "accuracy", "mean_absolute_error": "mae", "mean_squared_error": "mse"}  # Keras'
+ERROR_METRICS = ("mae", "mse")  # mean absolute / squared error over every output element
 _CLASSIFICATION_LOSSES = {"CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"}
 _REGRESSION_LOSSES = {"MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss"}
 TRAINING_STATE_VERSION = 1
@@ -94,6 +96,26 @@ def accuracy(outputs: Tensor, targets: Tensor, from_logits: bool | None = None) 
     return count_correct(outputs, targets, from_logits) / n
 
 
+def summed_errors(outputs: Tensor, targets: Tensor, names: Sequence[str]) -> list[float]:
+    """Σ|y − t| ("mae") and Σ(y − t)² ("mse") over every element of a batch, in float64 (one host
+    transfer); an (N, 1) output against (N,) targets is compared sample by sample."""
+    backend, xp = outputs._backend, outputs._backend.xp
+    if targets.dtype.kind not in "fiub":
+        raise TypeError(f"mae/mse need numeric targets, got {targets.dtype}")
+    predicted, actual = outputs.data, targets.data
+    same_samples = outputs.size == targets.size and outputs.shape[:1] == targets.shape[:1]
+    if outputs.shape != targets.shape and same_samples:
+        actual = xp.reshape(actual, outputs.shape)  # (N, 1) outputs with (N,) targets, as Keras squeezes
+    elif outputs.shape != targets.shape:
+        raise ValueError(
+            f"mae/mse: outputs of shape {outputs.shape} do not match targets of shape {targets.shape}"
+        )
+    native = backend.native_dtype(np.dtype("float64"))
+    difference = xp.astype(predicted, native) - xp.astype(actual, native)
+    sums = {"mae": xp.sum(xp.abs(difference)), "mse": xp.sum(difference * difference)}
+    return backend.to_numpy(xp.stack([sums[name] for name in names])).tolist()
+
+
 def _binary_from_logits(loss_fn: Any) -> bool | None:
     """Whether binary outputs are logits, as far as the loss function tells."""
     name = type(loss_fn).__name__
@@ -113,7 +135,7 @@ def _resolve_metrics(metrics: str | Sequence[str], loss_fn: Any, first_targets: 
         if name in _REGRESSION_LOSSES:
             return ()
         return ("accuracy",) if first_targets.dtype.kind in "iub" else ()
-    return tuple(metrics)
+    return tuple(METRIC_ALIASES.get(name, name) for name in metrics)
 
 
 def _check_metrics(metrics: str | Sequence[str]) -> None:
@@ -124,8 +146,9 @@ def _check_metrics(metrics: str | Sequence[str]) -> None:
             f'metrics must be "auto" or a sequence of metric names such as ("accuracy",), got {metrics!r}'
         )
     for name in metrics:
-        if name not in KNOWN_METRICS:
-            raise ValueError(f"unknown metric {name!r}: known metrics are {', '.join(KNOWN_METRICS)}")
+        if METRIC_ALIASES.get(name, name) not in KNOWN_METRICS:
+            known = ", ".join([*KNOWN_METRICS, *METRIC_ALIASES])
+            raise ValueError(f"unknown metric {name!r}: known metrics are {known}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,8 +581,9 @@ class _EpochMeter:
         self.loss_fn, self.requested = loss_fn, metrics
         self.metrics: tuple[str, ...] | None = None
         self.from_logits = _binary_from_logits(loss_fn)
-        self.samples = self.batches = self.correct = 0
+        self.samples = self.batches = self.correct = self.elements = 0
         self.loss_sum = 0.0
+        self.error_sums = dict.fromkeys(ERROR_METRICS, 0.0)
         self.first_non_finite_batch: int | None = None  # 1-based
 
     def update(self, outputs: Tensor, targets: Tensor, loss: Tensor | None) -> None:
@@ -575,6 +599,12 @@ class _EpochMeter:
                 self.first_non_finite_batch = self.batches
         if "accuracy" in self.metrics:
             self.correct += count_correct(outputs, targets, self.from_logits)
+        wanted = [name for name in ERROR_METRICS if name in self.metrics]
+        if wanted:
+            sums = summed_errors(outputs, targets, wanted)
+            for name, value in zip(wanted, sums):
+                self.error_sums[name] += value
+            self.elements += targets.size
 
     def results(self) -> dict[str, float]:
         logs = {}
@@ -582,6 +612,9 @@ class _EpochMeter:
             logs["loss"] = self.loss_sum / self.samples
         if self.metrics and "accuracy" in self.metrics and self.samples:
             logs["accuracy"] = self.correct / self.samples
+        for name in ERROR_METRICS:
+            if self.metrics and name in self.metrics and self.elements:
+                logs[name] = self.error_sums[name] / self.elements
         return logs
 
 
@@ -747,7 +780,8 @@ def fit(
     ``OneCycleLR``, whose ``total_steps`` counts batches), append to the history (``loss``,
     ``accuracy``, ``val_*``, ``lr`` used in the epoch, ``seconds``), then call the callbacks.
     ``metrics="auto"`` tracks accuracy for classification losses (or, with an unknown loss, integer
-    labels); pass ``()`` or ``("accuracy",)`` to choose.
+    labels); or choose from ``"accuracy"``, ``"mae"`` and ``"mse"`` (mean absolute and squared
+    error over all output elements; Keras' long names work too), or ``()`` for none.
 
     ``epochs`` is the index to stop at, as Keras' ``initial_epoch``: a run resumed after 3 of 10
     epochs passes ``start_epoch=3, epochs=10`` (and its ``history`` to append to).
