@@ -505,6 +505,8 @@ class Norm(Function):
         if math.isinf(p):
             hits = ((size == norm) | (size != size)).astype(x.dtype)  # nan entries attain it too
             return (x.sign() * grad * hits / hits.sum(axis=self.axis, keepdims=True),)
+        if p == 2:  # x / ‖x‖, where x is all zeros if ‖x‖ is
+            return (grad * x / where(norm == 0, 1.0, norm),)
         # Zeros are replaced by 1 before the powers, so no inf or nan appears even in create_graph.
         scaled = where(x == 0, 0.0, x.sign() * where(x == 0, 1.0, size) ** (p - 1))
         factor = where(norm == 0, 0.0, where(norm == 0, 1.0, norm) ** (1 - p))
