@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                     # everything (a few minutes)
     python benchmarks/run.py --quick             # fewer samples and repeats (under a minute)
-    python benchmarks/run.py --only mlp,optim    # a subset of: mlp, step, optim, import, memory, gpu
+    python benchmarks/run.py --only mlp,optim    # a subset of: mlp, step, optim, layers, import, memory, gpu
 
 ``gpu`` (Adam steps on CUDA, CuPy kernels vs plain CuPy vs PyTorch on the GPU) runs where CuPy sees
 a GPU; elsewhere it prints one line saying why it was skipped.
@@ -31,7 +31,7 @@ import references
 import timing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BENCHMARKS = ("mlp", "step", "optim", "import", "memory", "gpu")
+BENCHMARKS = ("mlp", "step", "optim", "layers", "import", "memory", "gpu")
 MLP_SIZES = (784, 256, 128, 10)
 SMALL_SIZES = (784, 128, 10)
 BATCH = 128
@@ -379,7 +379,44 @@ def _gpu_seconds_per_call(fn: Any, calls: int, synchronize: Any) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# 4. Import time
+# 4. Layers one by one
+
+
+LAYER_BATCH = (128, 256)
+
+
+def bench_layers(args: argparse.Namespace, report: Report) -> None:
+    repeats = 3 if args.quick else 7
+    target = 0.02 if args.quick else 0.1
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(LAYER_BATCH, dtype=np.float32)
+    weights = rng.standard_normal(LAYER_BATCH, dtype=np.float32)
+    torch_here = references.torch_available()
+    rows = {}
+    for name in ours.LAYERS:
+        candidates = {"tinygrad_adam": ours.layer_step(name, x, weights)}
+        if torch_here:
+            candidates["pytorch eager"] = references.torch_layer_step(name, x, weights)
+        rows[name] = {}
+        # Each library's samples in one block, after a pause: these calls are short, and switching
+        # libraries call by call measures the other library's worker threads still spinning.
+        for key, fn in candidates.items():
+            timing.settle(fn, 0.5)
+            calls = timing.calls_for(fn, target)
+            rows[name].update(timing.interleaved({key: fn}, repeats, {key: calls}, pause=0.0))
+    report.comparison(
+        "layers",
+        f"One layer's forward and backward, float32 batch {LAYER_BATCH[0]}x{LAYER_BATCH[1]}: "
+        "(layer(x) * w).sum().backward()",
+        rows,
+        candidate="tinygrad_adam",
+        reference="pytorch eager",
+        unit="us",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Import time
 
 
 def bench_import(args: argparse.Namespace, report: Report) -> None:
@@ -420,7 +457,7 @@ def bench_import(args: argparse.Namespace, report: Report) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# 5. Memory
+# 6. Memory
 
 
 def bench_memory(args: argparse.Namespace, report: Report) -> None:
@@ -577,6 +614,26 @@ class Report:
             self.emit(f"Note: {note}")
         self.emit()
 
+    def comparison(
+        self, key: str, title: str, rows: dict[str, Any], candidate: str, reference: str, unit: str
+    ) -> None:
+        """One row per case (each timed by itself, candidates interleaved): medians and the ratio."""
+        self.sections[key] = {"title": title, "unit": unit, "results": rows}
+        scale = self.SCALE[unit]
+        self.emit(f"### {title}")
+        self.emit()
+        self.emit(f"| | {candidate} ({unit}) | {reference} ({unit}) | ratio |")
+        self.emit("|---|---|---|---|")
+        for name, results in rows.items():
+            ours_median = results[candidate]["median"]
+            if reference in results:
+                theirs = results[reference]["median"]
+                cells = [_number(theirs * scale), f"{ours_median / theirs:.2f}"]
+            else:
+                cells = ["not measured", ""]
+            self.emit(f"| {name} | {_number(ours_median * scale)} | " + " | ".join(cells) + " |")
+        self.emit()
+
     def target(self, what: str, results: dict[str, Any], name: str, reference: str, limit: float) -> None:
         if name not in results or reference not in results:
             self.targets.append({"target": f"{what} <= {limit}x", "value": "not measured", "met": None})
@@ -685,6 +742,7 @@ def main() -> None:
         "mlp": bench_mlp,
         "step": bench_step,
         "optim": bench_optim,
+        "layers": bench_layers,
         "import": bench_import,
         "memory": bench_memory,
         "gpu": bench_gpu,
