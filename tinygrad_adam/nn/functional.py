@@ -32,6 +32,7 @@ __all__ = [
     "gelu",
     "hardtanh",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
