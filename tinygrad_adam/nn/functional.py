@@ -518,12 +518,7 @@ def embedding(
     if not isinstance(weight, Tensor) or weight.ndim != 2:
         shape = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
         raise ValueError(f"embedding: the weight must be a 2-D tensor (num_embeddings, dim), got {shape}")
-    if sparse:
-        raise ValueError("embedding: sparse gradients are not supported (sparse=True); use sparse=False")
-    if max_norm is not None and (isinstance(max_norm, bool) or not max_norm > 0):
-        raise ValueError(f"embedding: max_norm must be a number > 0, got {max_norm!r}")
-    if max_norm is not None and (isinstance(norm_type, bool) or not norm_type > 0):
-        raise ValueError(f"embedding: norm_type must be a number > 0 (or inf), got {norm_type!r}")
+    check_embedding_options(max_norm, norm_type, sparse, "embedding")
     indices = input if isinstance(input, Tensor) else Tensor(np.asarray(input), device=weight.device)
     if indices.dtype.kind not in "iu":
         raise TypeError(
@@ -552,6 +547,18 @@ def embedding(
         return rows
     # Same values, but the rows read at padding_idx come from a detached copy: no gradient there.
     return where((indices != padding_idx).unsqueeze(-1), rows, rows.detach())
+
+
+def check_embedding_options(max_norm: Any, norm_type: Any, sparse: Any, name: str) -> None:
+    """Refuse sparse gradients, and a ``max_norm`` or ``norm_type`` that is not a positive number."""
+    if sparse:
+        raise ValueError(f"{name}: sparse gradients are not supported (sparse=True); use sparse=False")
+    if max_norm is None:
+        return
+    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float, np.number)) or not max_norm > 0:
+        raise ValueError(f"{name}: max_norm must be a number > 0, got {max_norm!r}")
+    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float, np.number)) or not norm_type > 0:
+        raise ValueError(f"{name}: norm_type must be a number > 0 (or inf), got {norm_type!r}")
 
 
 def _renormalise_rows(weight: Tensor, indices: Tensor, max_norm: float, norm_type: float) -> None:

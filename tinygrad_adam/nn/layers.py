@@ -229,10 +229,7 @@ class Embedding(Module):
         for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
                 raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
-        if sparse:
-            raise ValueError("Embedding: sparse gradients are not supported (sparse=True); use sparse=False")
-        if max_norm is not None and (isinstance(max_norm, bool) or not max_norm > 0):
-            raise ValueError(f"Embedding: max_norm must be a number > 0, got {max_norm!r}")
+        F.check_embedding_options(max_norm, norm_type, sparse, "Embedding")
         self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
         self.padding_idx = F.check_padding_idx(padding_idx, self.num_embeddings, "Embedding")
         self.max_norm, self.norm_type = max_norm, norm_type
