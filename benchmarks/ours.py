@@ -82,31 +82,11 @@ def available_optimizers() -> list[str]:
     return [name for name in OPTIMIZERS if hasattr(optim, name)]
 
 
-# Layers timed one by one (forward and backward on a batch); same names in references.TORCH_LAYERS.
-LAYERS = {
-    "Dense(256, 256)": lambda nn: nn.Dense(256, 256),
-    "ReLU": lambda nn: nn.ReLU(),
-    "LeakyReLU(0.1)": lambda nn: nn.LeakyReLU(0.1),
-    "Sigmoid": lambda nn: nn.Sigmoid(),
-    "Tanh": lambda nn: nn.Tanh(),
-    "GELU": lambda nn: nn.GELU(),
-    "GELU(tanh)": lambda nn: nn.GELU(approximate="tanh"),
-    "SiLU": lambda nn: nn.SiLU(),
-    "ELU": lambda nn: nn.ELU(),
-    "Softplus": lambda nn: nn.Softplus(),
-    "Mish": lambda nn: nn.Mish(),
-    "Softmax(dim=1)": lambda nn: nn.Softmax(dim=1),
-    "LayerNorm(256)": lambda nn: nn.LayerNorm(256),
-    "BatchNorm1d(256)": lambda nn: nn.BatchNorm1d(256),
-    "Dropout(0.2)": lambda nn: nn.Dropout(0.2),
-}
-
-
-def layer_step(name: str, x: np.ndarray, weights: np.ndarray) -> Callable[[], None]:
-    """Forward and backward of ``LAYERS[name]`` on ``x``: ``(layer(x) * weights).sum().backward()``
-    (fixed weights, so that every output counts), the input's gradient dropped first."""
+def layer_step(build: Callable[[Any], Any], x: np.ndarray, weights: np.ndarray) -> Callable[[], None]:
+    """Forward and backward of the layer ``build(tg.nn)`` on ``x``: ``(layer(x) * weights).sum()
+    .backward()`` (fixed weights, so that every output counts), the input's gradient dropped first."""
     tg = import_tg()
-    layer = LAYERS[name](tg.nn)
+    layer = build(tg.nn)
     inputs, w = tg.tensor(x, requires_grad=True), tg.tensor(weights)
 
     def step() -> None:

@@ -183,30 +183,11 @@ def torch_available() -> bool:
     return True
 
 
-TORCH_LAYERS = {
-    "Dense(256, 256)": lambda nn: nn.Linear(256, 256),
-    "ReLU": lambda nn: nn.ReLU(),
-    "LeakyReLU(0.1)": lambda nn: nn.LeakyReLU(0.1),
-    "Sigmoid": lambda nn: nn.Sigmoid(),
-    "Tanh": lambda nn: nn.Tanh(),
-    "GELU": lambda nn: nn.GELU(),
-    "GELU(tanh)": lambda nn: nn.GELU(approximate="tanh"),
-    "SiLU": lambda nn: nn.SiLU(),
-    "ELU": lambda nn: nn.ELU(),
-    "Softplus": lambda nn: nn.Softplus(),
-    "Mish": lambda nn: nn.Mish(),
-    "Softmax(dim=1)": lambda nn: nn.Softmax(dim=1),
-    "LayerNorm(256)": lambda nn: nn.LayerNorm(256),
-    "BatchNorm1d(256)": lambda nn: nn.BatchNorm1d(256),
-    "Dropout(0.2)": lambda nn: nn.Dropout(0.2),
-}
-
-
-def torch_layer_step(name: str, x: np.ndarray, weights: np.ndarray) -> Callable[[], None]:
-    """The PyTorch twin of ``ours.layer_step``: forward and backward of one layer, eager."""
+def torch_layer_step(build: Callable[[Any], Any], x: np.ndarray, weights: np.ndarray) -> Callable[[], None]:
+    """The PyTorch twin of ``ours.layer_step``: forward and backward of the layer ``build(torch.nn)``."""
     import torch
 
-    layer = TORCH_LAYERS[name](torch.nn)
+    layer = build(torch.nn)
     inputs, w = torch.tensor(x, requires_grad=True), torch.tensor(weights)
 
     def step() -> None:

@@ -383,6 +383,28 @@ def _gpu_seconds_per_call(fn: Any, calls: int, synchronize: Any) -> float:
 
 
 LAYER_BATCH = (128, 256)
+# name -> (class in tg.nn, class in torch.nn, arguments): each library builds its own.
+LAYERS = {
+    "Dense(256, 256)": ("Dense", "Linear", (256, 256), {}),
+    "ReLU": ("ReLU", "ReLU", (), {}),
+    "LeakyReLU(0.1)": ("LeakyReLU", "LeakyReLU", (0.1,), {}),
+    "Sigmoid": ("Sigmoid", "Sigmoid", (), {}),
+    "Tanh": ("Tanh", "Tanh", (), {}),
+    "GELU": ("GELU", "GELU", (), {}),
+    "GELU(tanh)": ("GELU", "GELU", (), {"approximate": "tanh"}),
+    "SiLU": ("SiLU", "SiLU", (), {}),
+    "ELU": ("ELU", "ELU", (), {}),
+    "Softplus": ("Softplus", "Softplus", (), {}),
+    "Mish": ("Mish", "Mish", (), {}),
+    "Softmax(dim=1)": ("Softmax", "Softmax", (), {"dim": 1}),
+    "LayerNorm(256)": ("LayerNorm", "LayerNorm", (256,), {}),
+    "BatchNorm1d(256)": ("BatchNorm1d", "BatchNorm1d", (256,), {}),
+    "Dropout(0.2)": ("Dropout", "Dropout", (0.2,), {}),
+}
+
+
+def _builder(class_name: str, args: tuple, kwargs: dict) -> Any:
+    return lambda nn: getattr(nn, class_name)(*args, **kwargs)
 
 
 def bench_layers(args: argparse.Namespace, report: Report) -> None:
@@ -393,10 +415,12 @@ def bench_layers(args: argparse.Namespace, report: Report) -> None:
     weights = rng.standard_normal(LAYER_BATCH, dtype=np.float32)
     torch_here = references.torch_available()
     rows = {}
-    for name in ours.LAYERS:
-        candidates = {"tinygrad_adam": ours.layer_step(name, x, weights)}
+    for name, (ours_class, torch_class, layer_args, layer_kwargs) in LAYERS.items():
+        build = _builder(ours_class, layer_args, layer_kwargs)
+        candidates = {"tinygrad_adam": ours.layer_step(build, x, weights)}
         if torch_here:
-            candidates["pytorch eager"] = references.torch_layer_step(name, x, weights)
+            build = _builder(torch_class, layer_args, layer_kwargs)
+            candidates["pytorch eager"] = references.torch_layer_step(build, x, weights)
         rows[name] = {}
         # Each library's samples in one block, after a pause: these calls are short, and switching
         # libraries call by call measures the other library's worker threads still spinning.
