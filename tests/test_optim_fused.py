@@ -135,3 +135,32 @@ def test_the_compiled_step_serves_built_in_optimizers_and_subclasses_that_keep_t
     assert fused.family(tg.optim.RMSProp(params)) is None
     with pytest.raises(RuntimeError, match="ClippedAdam has no fused step"):
         ClippedAdam(params, fused=True)
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    ("name", "kwargs"), [("Adam", {"weight_decay": 0.0}), ("AdamW", {}), ("SGD", {"momentum": 0.9})]
+)
+def test_numpy_float64_hyperparameters_on_float32_parameters_give_the_plain_result(
+    name: str, kwargs: dict
+) -> None:
+    # A schedule computed with NumPy hands over np.float64 rates: the plain rule then computes the
+    # float32 update in float64 (NumPy's promotion), so the float32 loop must step aside.
+    def train(fused_flag: bool) -> list[np.ndarray]:
+        rng = np.random.default_rng(5)
+        params = [
+            tg.tensor(rng.standard_normal(s).astype("float32"), requires_grad=True, device="cpu")
+            for s in SHAPES
+        ]
+        optimizer = getattr(tg.optim, name)(params, lr=0.01, **kwargs)
+        optimizer.fused = fused_flag
+        for step in range(6):
+            optimizer.param_groups[0]["lr"] = np.float64(0.01) * np.cos(step / 10)
+            for param in params:
+                param.grad = tg.tensor(rng.standard_normal(param.shape).astype("float32"), device="cpu")
+            optimizer.step()
+        return [p.numpy() for p in params]
+
+    for plain, compiled in zip(train(False), train(True)):
+        assert compiled.dtype == np.float32
+        np.testing.assert_array_equal(plain, compiled)

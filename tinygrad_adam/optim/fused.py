@@ -89,13 +89,29 @@ def _family_of_class(optimizer_class: type) -> str | None:
 # The rules: hyperparameters to scalars of the array dtype, then one compiled loop
 
 
+def keep_dtype(array: Any, *values: Any) -> bool:
+    """Whether array operations of ``array`` with each of ``values`` stay in its dtype.
+
+    Python numbers do (NEP 50), but a wider NumPy scalar does not: ``np.float64(lr) * g`` with a
+    float32 ``g`` is computed in float64, which a loop in the array's dtype cannot reproduce.
+    """
+    return all(np.result_type(value, array.dtype) == array.dtype for value in values)
+
+
 class AdamRule:
     """Adam and AdamW without AMSGrad, L2 decay or maximize, and β₁ > 0.5 (``lerp_``'s first form)."""
 
     @staticmethod
     def supports(group: dict[str, Any], state: dict[str, Any]) -> bool:
         no_l2 = group["weight_decay"] == 0 or group["decoupled_weight_decay"]
-        return no_l2 and not group["amsgrad"] and not group["maximize"] and abs(1 - group["betas"][0]) < 0.5
+        return (
+            no_l2
+            and not group["amsgrad"]
+            and not group["maximize"]
+            and abs(1 - group["betas"][0]) < 0.5
+            and keep_dtype(state["exp_avg"], group["lr"], *group["betas"], group["eps"])
+            and keep_dtype(state["exp_avg"], group["weight_decay"])
+        )
 
     def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         state["step"] += 1
@@ -130,6 +146,7 @@ class SGDRule:
             and not group["nesterov"]
             and group["weight_decay"] == 0
             and not group["maximize"]
+            and keep_dtype(state["momentum_buffer"], group["lr"], group["momentum"], group["dampening"])
         )
 
     def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
