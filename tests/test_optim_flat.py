@@ -184,3 +184,71 @@ def test_transposed_parameters_keep_their_layout_in_the_flat_buffers() -> None:
         assert np.shares_memory(param.data, group.flat_param)
         exp_avg = optimizer.state[param]["exp_avg"].data
         assert exp_avg.strides == param.data.strides  # the state lies in memory as θ does
+
+
+@pytest.mark.parametrize("name,kwargs", SETTINGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SETTINGS)])
+def test_a_zero_dimensional_parameter_moves_as_a_one_element_parameter(name: str, kwargs: dict) -> None:
+    # Its state must be a 0-d array updated in place (not an immutable NumPy scalar), on either path.
+    def trajectory(shape: tuple, flat_buffers: bool) -> np.ndarray:
+        params = [
+            tg.tensor(np.full(shape, 0.5), requires_grad=True),
+            tg.tensor(np.ones(3), requires_grad=True),
+        ]
+        optimizer = getattr(tg.optim, name)(params, **kwargs)
+        optimizer.flat_buffers = flat_buffers
+        for step in range(6):
+            params[0].grad = tg.tensor(np.full(shape, (-1.0) ** step * (step + 1)))
+            params[1].grad = tg.tensor(np.ones(3))
+            optimizer.step()
+        return params[0].numpy().reshape(())
+
+    expected = trajectory((1,), False)
+    assert expected != 0.5
+    assert trajectory((), False) == expected and trajectory((), True) == expected
+
+
+def test_zero_dimensional_and_empty_parameters_resume_from_a_state_dict() -> None:
+    def run_with_reload(flat_buffers: bool, reload: bool) -> list:
+        params = [
+            tg.tensor(np.array(0.5), requires_grad=True),
+            tg.tensor(np.zeros((0, 3)), requires_grad=True),
+            tg.tensor(np.ones(4), requires_grad=True),
+        ]
+        optimizer = tg.optim.Adam(params, lr=0.1)
+        optimizer.flat_buffers = flat_buffers
+        for step in range(6):
+            if reload and step == 3:  # a 0-d parameter's exp_avg stays a tensor, not a float
+                saved = optimizer.state_dict()
+                optimizer = tg.optim.Adam(params, lr=0.1)
+                optimizer.flat_buffers = flat_buffers
+                optimizer.load_state_dict(saved)
+            for index, param in enumerate(params):
+                param.grad = tg.tensor(np.full(param.shape, float(step - index)))
+            optimizer.step()
+        return snapshot(params, optimizer)
+
+    expected = run_with_reload(False, False)
+    for flat_buffers in (False, True):
+        assert_identical(run_with_reload(flat_buffers, True), expected)
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copy_of_a_flat_optimizer_mid_run_continues_exactly(how: str) -> None:
+    import copy
+    import pickle
+
+    def duplicate(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        if step == 6:  # the group has been flat since step 2
+            new_params, new_optimizer = (
+                copy.deepcopy((params, optimizer))
+                if how == "deepcopy"
+                else pickle.loads(pickle.dumps((params, optimizer)))
+            )
+            for new, old in zip(new_params, params):
+                new.grad = old.grad
+            params[:] = new_params
+            return new_optimizer
+        return None
+
+    expected = snapshot(*run("Adam", {"lr": 0.01}, False))
+    assert_identical(snapshot(*run("Adam", {"lr": 0.01}, True, hook=duplicate)), expected)

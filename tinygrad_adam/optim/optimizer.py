@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..tensor import Tensor, full
+from ..tensor import Tensor
 from .flat import FlatGroup
 from .fused import RULES as FUSED_RULES
 from .fused import family as fused_family
@@ -205,9 +205,15 @@ class Optimizer:
 
     @staticmethod
     def _buffer(state: dict[str, Any], name: str, param: Tensor, fill: float = 0.0) -> Any:
-        """The array of ``state[name]``, created as a tensor like ``param`` filled with ``fill``."""
+        """The array of ``state[name]``, created as a tensor like ``param`` filled with ``fill``.
+
+        Made with ``xp.full``: a 0-d parameter's state must be a 0-d array that steps update in
+        place (Tensor arithmetic on NumPy gives a 0-d result as an immutable scalar).
+        """
         if name not in state:
-            state[name] = full(param.shape, fill, dtype=param.dtype, device=param.device)
+            backend = param._backend
+            array = backend.xp.full(param.data.shape, fill, dtype=param.data.dtype, **backend.creation_kwargs)
+            state[name] = Tensor._wrap(array, backend)
         return state[name].data
 
     # -- checkpoints -----------------------------------------------------------------------------
@@ -273,6 +279,11 @@ class Optimizer:
             new_state[param] = {name: _restore_value(name, value, param) for name, value in values.items()}
         self.param_groups = new_groups
         self.state = new_state
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Flat groups hold views that a copy or pickle would cut from their buffers (and a backend
+        # module that cannot be pickled): the copy takes one ordinary step, then flattens anew.
+        return {**self.__dict__, "_flat_groups": {}}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -436,7 +447,9 @@ def _restore_value(name: str, value: Any, param: Tensor) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     host = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
-    if host.ndim == 0:
+    # a 0-d value is a number (PyTorch keeps some as 0-d tensors), except a 0-d parameter's own
+    # state tensors, which state_dict() saves as Tensors
+    if host.ndim == 0 and not (param.shape == () and isinstance(value, Tensor)):
         return host.item()
     if host.shape != param.shape:
         raise ValueError(f"state {name!r} has shape {host.shape} but its parameter has shape {param.shape}")
