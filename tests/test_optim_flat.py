@@ -252,3 +252,47 @@ def test_a_copy_of_a_flat_optimizer_mid_run_continues_exactly(how: str) -> None:
 
     expected = snapshot(*run("Adam", {"lr": 0.01}, False))
     assert_identical(snapshot(*run("Adam", {"lr": 0.01}, True, hook=duplicate)), expected)
+
+
+def test_a_parameter_that_views_another_array_keeps_writing_into_it() -> None:
+    if tg.get_default_device() != "cpu":
+        pytest.skip("views of another array are a NumPy/CuPy notion (the strict backend hides them)")
+    base = tg.tensor(np.arange(12.0).reshape(3, 4))
+    columns = [base[:, 1].requires_grad_(), base[:, 2].requires_grad_()]  # leaves viewing base
+    strides = [column.data.strides for column in columns]
+    optimizer = tg.optim.SGD(columns, lr=0.5)
+    for _ in range(3):
+        for column in columns:
+            column.grad = tg.ones(3, dtype=column.dtype)
+        optimizer.step()
+    np.testing.assert_array_equal(base.numpy()[:, 1:3], [[-0.5, 0.5], [3.5, 4.5], [7.5, 8.5]])
+    assert [column.data.strides for column in columns] == strides
+
+
+def test_parameters_keep_their_memory_layout_whatever_their_rank() -> None:
+    if tg.get_default_device() != "cpu":
+        pytest.skip("memory layout is a NumPy/CuPy notion; flat buffers serve the CPU backend")
+    rng = np.random.default_rng(2)
+    params = [
+        tg.tensor(np.asfortranarray(rng.standard_normal((2, 3, 4))), requires_grad=True),
+        tg.tensor(rng.standard_normal((3, 4, 2)), requires_grad=True),
+        tg.tensor(np.asfortranarray(rng.standard_normal((5, 3))), requires_grad=True),
+    ]
+    strides = [param.data.strides for param in params]
+    optimizer = tg.optim.Adam(params)
+    for _ in range(3):
+        for param in params:
+            param.grad = tg.tensor(rng.standard_normal(param.shape))
+        optimizer.step()
+    assert isinstance(optimizer._flat_groups[0], flat.FlatGroup)
+    assert [param.data.strides for param in params] == strides
+
+
+def test_a_gradient_that_is_the_parameter_itself_steps_as_per_parameter() -> None:
+    # p.grad = p.detach() shares θ's memory: decoupled decay changes g along with θ, on both paths.
+    def alias(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        params[1].grad = params[1].detach()
+        return None
+
+    a = snapshot(*run("AdamW", {"lr": 0.01, "weight_decay": 0.5}, True, hook=alias))
+    assert_identical(a, snapshot(*run("AdamW", {"lr": 0.01, "weight_decay": 0.5}, False, hook=alias)))

@@ -10,12 +10,15 @@ CPU, one block for the whole group on other devices (where launches, not caches,
 is elementwise, so the result is bit for bit the per-parameter result; the per-parameter path stays
 the readable reference (``Optimizer.step``).
 
-Anything that breaks the views (``load_state_dict``, ``param.copy_``, a gradient that is None, new
-parameters) sends the group back through the ordinary step, after which it is flattened again.
+Anything that breaks the views (``load_state_dict``, ``param.copy_``, a gradient that is None or
+is θ itself, new parameters) sends the group back through the ordinary step, after which it is
+flattened again. A parameter that views another array (a column of a matrix) is never moved: its
+group steps per parameter, writing where the owner of that array sees it.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..tensor import Tensor
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
 # Elements per block: the rule's float32 temporaries of 256 KiB each stay in a core's L2 cache,
 # and below glibc's growing mmap threshold, so they are recycled instead of page-faulted afresh.
 BLOCK = 1 << 16
+
+# The flat arrays made here, by id: a parameter lying in one of them is free to move to a new one.
+_BUFFERS: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 
 
 class FlatGroup:
@@ -42,9 +48,9 @@ class FlatGroup:
         self.tensor_names = [name for name, value in states[0].items() if isinstance(value, Tensor)]
         self.scalar_names = [name for name in states[0] if name not in self.tensor_names]
         self.shapes = [p.data.shape for p in params]
-        # A parameter stored transposed (Dense's weight) keeps that layout in the flat arrays, so
-        # its gradient, which backward writes in the same layout, is read in place.
-        self.transposed = [backend.is_transposed(p.data) for p in params]
+        # A parameter stored transposed (Dense's weight, any column-major array) keeps that layout
+        # in the flat arrays, so its gradient, which backward writes in the same layout, is read in place.
+        self.transposed = [column_major(backend, p.data) for p in params]
         bounds, total = [], 0
         for param in params:
             bounds.append((total, total + param.data.size))
@@ -53,6 +59,8 @@ class FlatGroup:
 
         def flatten(arrays: list[Any]) -> Any:
             flat = xp.empty((total,), dtype=dtype, **backend.creation_kwargs)
+            if backend.strided is not None:
+                _BUFFERS[id(flat)] = flat
             for (start, stop), array, transposed in zip(bounds, arrays, self.transposed):
                 flat[start:stop] = in_memory_order(xp, array, transposed)
             return flat
@@ -119,8 +127,8 @@ class FlatGroup:
     @staticmethod
     def supports(optimizer: Optimizer, group: dict[str, Any]) -> bool:
         """Whether the group can be flattened now: tensors of one device and dtype, all with gradients
-        and with state of one layout (after a first ordinary step); on the CPU more than one parameter
-        or block."""
+        and with state of one layout (after a first ordinary step), whose arrays can move (see
+        ``movable``); on the CPU more than one parameter or block."""
         params = group["params"]
         first = params[0]
         states = [optimizer.state.get(p) for p in params]
@@ -132,6 +140,7 @@ class FlatGroup:
                 param.grad is None
                 or param._backend is not first._backend
                 or param.data.dtype != first.data.dtype
+                or not movable(param._backend, param.data)
             ):
                 return False
             if state.keys() != reference.keys():
@@ -156,8 +165,8 @@ class FlatGroup:
             return False
         scalars = self.blocks[0][2]
         for param, mine, view, tensors in zip(params, self.params, self.param_views, self.state_tensors):
-            if param is not mine or param.data is not view or param.grad is None:
-                return False
+            if param is not mine or param.data is not view or param.grad is None or param.grad.data is view:
+                return False  # (a gradient that is θ itself, p.grad = p.detach(), changes as θ does)
             state = optimizer.state[param]
             if len(state) != len(tensors) + len(self.scalar_names):
                 return False
@@ -224,6 +233,28 @@ class FlatGroup:
                 for param in self.params:
                     optimizer.state[param][name] = values[0]
         self.broken = True
+
+
+def column_major(backend: Any, array: Any) -> bool:
+    """Whether ``array`` is stored column-major (Dense's transposed weight, any Fortran-ordered
+    array): the flat buffers keep that layout, so the parameter's strides do not change."""
+    if backend.strided is None:
+        return False  # the strict test backend: no memory layout
+    return array.ndim >= 2 and array.flags.f_contiguous and not array.flags.c_contiguous
+
+
+def movable(backend: Any, array: Any) -> bool:
+    """Whether a parameter's array may be replaced by a view into a flat buffer: it is laid out
+    row- or column-major and owns its memory (or lies in one of our flat buffers). A view into
+    another array (``tg.Tensor(big[::2])``, a column of a matrix) is updated in place, where its
+    owner sees the steps, as in the per-parameter path."""
+    if backend.strided is None:
+        return True  # the strict test backend: no views to keep
+    base = array.base
+    contiguous = array.flags.c_contiguous or array.flags.f_contiguous
+    return contiguous and (
+        base is None or getattr(base, "nbytes", None) == array.nbytes or _BUFFERS.get(id(base)) is base
+    )
 
 
 def in_memory_order(xp: Any, array: Any, transposed: bool) -> Any:
