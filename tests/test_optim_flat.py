@@ -296,3 +296,21 @@ def test_a_gradient_that_is_the_parameter_itself_steps_as_per_parameter() -> Non
 
     a = snapshot(*run("AdamW", {"lr": 0.01, "weight_decay": 0.5}, True, hook=alias))
     assert_identical(a, snapshot(*run("AdamW", {"lr": 0.01, "weight_decay": 0.5}, False, hook=alias)))
+
+
+def test_a_state_tensor_held_by_the_user_follows_the_steps_after_the_group_is_flattened_again() -> None:
+    held = {}
+
+    def hold(step: int, optimizer: tg.optim.Optimizer, params: list[tg.Tensor]):
+        if step == 1:
+            held["exp_avg"] = optimizer.state[params[0]]["exp_avg"]
+        if step == 4:
+            with tg.no_grad():  # new parameter data: the group steps per parameter, then flattens anew
+                params[2].copy_(tg.ones(*params[2].shape, dtype=params[2].dtype))
+        return None
+
+    params, optimizer = run("Adam", {"lr": 0.01}, True, hook=hold)
+    assert held["exp_avg"] is optimizer.state[params[0]]["exp_avg"]
+    reference_params, reference = run("Adam", {"lr": 0.01}, False, hook=hold)
+    expected = reference.state[reference_params[0]]["exp_avg"].numpy()
+    np.testing.assert_array_equal(held["exp_avg"].numpy(), expected)

@@ -87,7 +87,7 @@ class FlatGroup:
                 start, stop = bounds[position]
                 flat_slice = self.flat_state[name][start:stop]
                 view = shaped(xp, flat_slice, self.shapes[position], self.transposed[position])
-                state[name] = Tensor._wrap(view, backend)
+                state[name].data = view  # the same Tensor, so one a user holds follows the steps
                 tensors[name] = (state[name], view)
             self.state_tensors.append(tensors)
         # Each block is a parameter of its own for the rule: a tensor, its gradient and a state dict.
