@@ -95,7 +95,9 @@ def keep_dtype(array: Any, *values: Any) -> bool:
     Python numbers do (NEP 50), but a wider NumPy scalar does not: ``np.float64(lr) * g`` with a
     float32 ``g`` is computed in float64, which a loop in the array's dtype cannot reproduce.
     """
-    return all(np.result_type(value, array.dtype) == array.dtype for value in values)
+    dtype = array.dtype
+    # Python floats and ints, the usual case, are answered without asking NumPy (checked every step).
+    return all(type(value) in (float, int) or np.result_type(value, dtype) == dtype for value in values)
 
 
 class AdamRule:
