@@ -145,9 +145,11 @@ def _check_saved(fn: Function) -> None:
         for position, (tensor, version) in enumerate(zip(fn.inputs, fn.saved_versions)):
             if tensor._version != version:
                 raise RuntimeError(
-                    f"input {position} of {type(fn).__name__} (shape {tensor.shape}) was modified "
-                    f"in place after it was used (version {version} -> {tensor._version}), but "
-                    "backward needs its original value; use an out-of-place op instead"
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: input {position} of {type(fn).__name__} (shape {tensor.shape}) "
+                    f"was modified in place after it was used (version {version} -> {tensor._version}), "
+                    "directly or through a view sharing its memory (detach, reshape, slicing); "
+                    "use an out-of-place op instead"
                 )
 
 
@@ -254,9 +256,15 @@ def run_backward(
         return captured
     for tensor, grad in leaf_grads.values():
         if not create_graph:
-            grad = grad.detach()
+            grad = _detached(grad)
         tensor.grad = grad if tensor.grad is None else tensor.grad + grad
     return None
+
+
+def _detached(gradient: Tensor) -> Tensor:
+    """``gradient`` cut from the graph as a tensor of its own, not a view of an intermediate one
+    (cheaper than ``detach``, and a gradient's in-place changes count against no other tensor)."""
+    return (_tensor_class or _load_tensor_class())._wrap(gradient.data, gradient._backend)
 
 
 def grad(
@@ -295,5 +303,5 @@ def grad(
                 "outputs; pass allow_unused=True to get None for it"
             )
         if value is not None and not create_graph:
-            result[position] = value.detach()
+            result[position] = _detached(value)
     return tuple(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -75,7 +76,8 @@ class Tensor:
     float32 (integers int64, booleans bool), NumPy arrays keep their dtype, as ``torch.tensor`` does.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_backend", "_version", "__weakref__")
+    # `_base` is set on views only (see _View): a weak reference to the tensor whose memory they share.
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__")
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
 
@@ -216,8 +218,14 @@ class Tensor:
         return (_rebuild, (type(self), self.numpy(), self.device, self.requires_grad))
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph."""
-        return Tensor._wrap(self.data, self._backend)
+        """The same data, cut from the graph (a view: in-place changes to either show in both)."""
+        return _view_of(Tensor._wrap(self.data, self._backend), self)
+
+    def clone(self) -> Tensor:
+        """A copy with memory of its own; differentiable (the gradient passes through unchanged)."""
+        if _is_float(self.dtype):
+            return _ops().Cast.apply(self, dtype=self._backend.native_dtype(self.dtype))
+        return Tensor._wrap(self._backend.xp.asarray(self.data, copy=True), self._backend)
 
     def to(self, device: str | None = None, dtype: DType | None = None) -> Tensor:
         """A copy on ``device`` and/or cast to ``dtype``; differentiable (for float dtypes), as in PyTorch."""
@@ -841,7 +849,7 @@ class Tensor:
             raise ValueError(f"cannot reshape a tensor of shape {self.shape} into shape {shape}")
         if -1 in shape:
             shape = tuple(self.size // known if n == -1 else n for n in shape)
-        return _ops().Reshape.apply(self, shape=shape)
+        return _view_of(_ops().Reshape.apply(self, shape=shape), self)
 
     view = reshape
 
@@ -861,7 +869,7 @@ class Tensor:
         axes = tuple(a % self.ndim for a in axes)
         if axes == tuple(range(self.ndim)):
             return self
-        return _ops().Permute.apply(self, axes=axes)
+        return _view_of(_ops().Permute.apply(self, axes=axes), self)
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (PyTorch's meaning); with no arguments, the last two."""
@@ -883,7 +891,7 @@ class Tensor:
         for i, n in enumerate(self.shape):
             if n != 1 and n != shape[i + offset]:
                 raise ValueError(f"cannot expand shape {self.shape} to {shape}")
-        return _ops().Expand.apply(self, shape=shape)
+        return _view_of(_ops().Expand.apply(self, shape=shape), self)
 
     broadcast_to = expand
 
@@ -994,11 +1002,52 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         index, advanced = _index_arrays(self, index)
-        return _ops().GetItem.apply(self, index=index, advanced=advanced)
+        out = _ops().GetItem.apply(self, index=index, advanced=advanced)
+        return out if advanced else _view_of(out, self)  # basic indexing shares memory, as in NumPy
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
             yield self[i]
+
+
+class _View(Tensor):
+    """A tensor that shares another's memory (``detach``, ``reshape``, ``permute``, ``expand``, basic
+    indexing), and so its version counter, as in PyTorch: an in-place change through the base or
+    any view of it makes backward refuse the graphs that saved one of them, whose values changed.
+
+    The base is held weakly, so a detached result never keeps a graph alive; once the base is gone
+    the view counts its own changes.
+    """
+
+    __slots__ = ()
+
+    @property
+    def _version(self) -> int:  # type: ignore[override]
+        base = self._base()
+        return _own_version.__get__(self) if base is None else base._version
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        base = self._base()
+        if base is None:
+            _own_version.__set__(self, value)
+        else:
+            base._version = value
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (Tensor, self.numpy(), self.device, self.requires_grad))
+
+
+_own_version = Tensor.__dict__["_version"]  # the slot itself, under _View's property
+
+
+def _view_of(out: Tensor, source: Tensor) -> Tensor:
+    """Mark ``out`` as a view of ``source``'s memory (its base is the root of ``source``'s views)."""
+    if out is not source:
+        base = source._base() if type(source) is _View else None
+        out._base = weakref.ref(source if base is None else base)
+        out.__class__ = _View
+    return out
 
 
 class ValuesAndIndices(NamedTuple):

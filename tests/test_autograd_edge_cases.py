@@ -1,0 +1,129 @@
+"""Edge cases of the autodiff engine, specified as PyTorch behaves (hand-computed expectations)."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import weakref
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+
+STALE = "modified by an inplace operation"
+
+
+# -- views share their base's version counter --------------------------------------------------
+def test_changing_a_base_in_place_invalidates_a_saved_slice_of_it():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    head = x[0:2]
+    loss = (head * head).sum()  # Mul saves `head`, whose memory is x's
+    with tg.no_grad():
+        x[0] = 10.0
+    with pytest.raises(RuntimeError, match=STALE):
+        loss.backward()
+
+
+def test_changing_a_detached_alias_in_place_invalidates_the_saved_original():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (x * x).sum()
+    alias = x.detach()
+    alias[0] = 10.0  # writes x's memory
+    assert x.numpy().tolist() == [10.0, 2.0, 3.0]
+    with pytest.raises(RuntimeError, match=STALE):
+        loss.backward()
+
+
+@pytest.mark.parametrize("update", ["sub_", "setitem"])
+def test_updating_a_weight_after_its_transpose_was_saved_is_an_error(update):
+    # The optimizer-before-backward bug: x @ w.T saves w.T, a view of w; stepping w must not
+    # leave backward to use the new weights silently.
+    w = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = tg.tensor([[1.0, 1.0]], requires_grad=True)
+    out = x @ w.T
+    with tg.no_grad():
+        if update == "sub_":
+            w.sub_(1.0)
+        else:
+            w[0, 0] = 100.0
+    with pytest.raises(RuntimeError, match=STALE):
+        out.sum().backward()
+
+
+def test_changing_a_view_in_place_counts_as_a_change_of_its_base():
+    w = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = tg.tensor([1.0, 1.0], requires_grad=True)
+    out = (x * w).sum()  # saves w itself
+    with tg.no_grad():
+        w.reshape(4)[1] = 0.0
+    with pytest.raises(RuntimeError, match=STALE):
+        out.backward()
+
+
+def test_changing_an_operand_that_backward_does_not_read_is_allowed():
+    w = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    x = tg.tensor([[1.0, 1.0]], requires_grad=True)
+    out = (x + w.T).sum()  # the gradient of a sum does not depend on w
+    w.add_(1.0)
+    out.backward()
+    assert x.grad.numpy().tolist() == [[2.0, 2.0]]
+
+
+def test_a_view_used_after_its_base_changed_gives_the_new_gradient():
+    # Changing before use is fine: the saved version is the one at use time.
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = tg.tensor([1.0, 1.0, 1.0])
+    view = y[0:2]
+    y[0] = 5.0
+    (x[0:2] * view).sum().backward()
+    assert x.grad.numpy().tolist() == [5.0, 1.0, 0.0]
+
+
+def test_a_detached_result_does_not_keep_its_graph_alive():
+    x = tg.tensor(np.ones(4, np.float32), requires_grad=True)
+    y = x.exp()
+    node = weakref.ref(y.grad_fn)
+    kept = y.detach()
+    del y
+    gc.collect()
+    assert node() is None
+    kept.add_(1.0)  # the view counts its own changes once its base is gone
+    assert kept._version == 1 and np.allclose(kept.numpy(), np.e + 1)
+
+
+def test_gradients_are_tensors_of_their_own_not_views():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad.mul_(2.0)
+    assert a.grad.numpy().tolist() == [2.0, 2.0]
+    assert b.grad.numpy().tolist() == [1.0, 1.0]
+    assert type(a.grad) is tg.Tensor
+    (ga,) = tg.grad((a * a).sum(), a)
+    assert type(ga) is tg.Tensor and ga.numpy().tolist() == [2.0, 4.0]
+
+
+def test_a_view_pickles_as_a_plain_tensor_copy():
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    copy = pickle.loads(pickle.dumps(x[1]))
+    assert type(copy) is tg.Tensor and copy.numpy().tolist() == [3.0, 4.0]
+
+
+# -- clone ---------------------------------------------------------------------------------------
+def test_clone_copies_memory_and_passes_gradients_through():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    c = x.clone()
+    assert c.grad_fn is not None and c.numpy().tolist() == [1.0, 2.0]
+    (c * c).sum().backward()
+    assert x.grad.numpy().tolist() == [2.0, 4.0]
+    with tg.no_grad():
+        c[0] = 7.0
+    assert x.numpy().tolist() == [1.0, 2.0]
+
+
+def test_clone_of_an_integer_tensor_is_an_independent_copy():
+    n = tg.tensor([1, 2, 3])
+    c = n.clone()
+    c[0] = 9
+    assert n.numpy().tolist() == [1, 2, 3] and c.dtype == tg.int64
