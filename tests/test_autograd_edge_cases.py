@@ -127,3 +127,53 @@ def test_clone_of_an_integer_tensor_is_an_independent_copy():
     c = n.clone()
     c[0] = 9
     assert n.numpy().tolist() == [1, 2, 3] and c.dtype == tg.int64
+
+
+# -- grad mode -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("parentheses", [True, False])
+def test_no_grad_on_a_generator_holds_while_it_runs_and_not_between_steps(parentheses):
+    x = tg.tensor([1.0], requires_grad=True)
+
+    def steps():
+        received = yield (x * 2).requires_grad
+        yield received, tg.is_grad_enabled()
+        return "done"
+
+    decorated = tg.no_grad()(steps) if parentheses else tg.no_grad(steps)
+    run = decorated()
+    assert next(run) is False
+    assert tg.is_grad_enabled()  # the caller's mode between steps
+    assert run.send("sent") == ("sent", False)
+    with pytest.raises(StopIteration) as stop:
+        next(run)
+    assert stop.value.value == "done" and tg.is_grad_enabled()
+
+
+def test_set_grad_enabled_switches_now_or_within_a_block():
+    try:
+        tg.set_grad_enabled(False)
+        assert not tg.is_grad_enabled()
+    finally:
+        tg.set_grad_enabled(True)
+    assert tg.is_grad_enabled()
+    with tg.set_grad_enabled(False):
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
+    with tg.no_grad():
+        with tg.set_grad_enabled(True):
+            assert (tg.tensor([1.0], requires_grad=True) * 2).requires_grad
+        assert not tg.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_a_decorator_acts_at_each_call_only():
+    @tg.set_grad_enabled(False)
+    def inside():
+        return tg.is_grad_enabled()
+
+    assert tg.is_grad_enabled()
+    assert inside() is False and tg.is_grad_enabled()
+
+
+def test_set_grad_enabled_needs_a_bool():
+    with pytest.raises(TypeError, match="bool"):
+        tg.set_grad_enabled("no")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .autograd import enable_grad, grad, is_grad_enabled, no_grad
+from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import get_default_device, is_cuda_available, manual_seed, set_default_device
 from .gradcheck import gradcheck
 from .tensor import (
@@ -94,6 +94,7 @@ __all__ = [
     "rand",
     "randn",
     "set_default_device",
+    "set_grad_enabled",
     "split",
     "stack",
     "tensor",

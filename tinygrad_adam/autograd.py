@@ -10,6 +10,8 @@ products, Newton steps). The engine walks the graph iteratively, never recursive
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -39,6 +41,26 @@ class _GradMode(contextlib.ContextDecorator):
         # A fresh object per decorated call, so recursive or concurrent calls keep their own state.
         return type(self)()
 
+    def __call__(self, function: Any) -> Any:
+        if not inspect.isgeneratorfunction(function):
+            return super().__call__(function)
+
+        # A generator runs between next() calls, so the mode is set around each step of it (as in
+        # PyTorch), not only around the call that creates it.
+        @functools.wraps(function)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            steps = function(*args, **kwargs)
+            sent = None
+            while True:
+                with self._recreate_cm():
+                    try:
+                        item = steps.send(sent)
+                    except StopIteration as stop:
+                        return stop.value
+                sent = yield item
+
+        return generator
+
     def __enter__(self) -> None:
         global _grad_enabled
         self._previous = _grad_enabled
@@ -59,6 +81,33 @@ class enable_grad(_GradMode):
     """Record a graph again inside a ``no_grad`` block."""
 
     enabled = True
+
+
+class set_grad_enabled(_GradMode):
+    """``set_grad_enabled(mode)``: switch graph recording on or off now; as a context manager, only
+    inside the block (``with set_grad_enabled(is_training):``), as ``torch.set_grad_enabled``."""
+
+    def __new__(cls, mode: bool) -> Any:
+        return object.__new__(cls)
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(mode) needs a bool, got {type(mode).__name__}")
+        self.enabled, self._previous = mode, _grad_enabled
+        _grad_enabled = mode
+
+    def __enter__(self) -> None:  # the mode before the call was saved by __init__
+        global _grad_enabled
+        _grad_enabled = self.enabled
+
+    def __call__(self, function: Any) -> Any:
+        global _grad_enabled
+        _grad_enabled = self._previous  # as a decorator it acts at each call, not at decoration
+        return super().__call__(function)
+
+    def _recreate_cm(self) -> _GradMode:
+        return type(self)(self.enabled)
 
 
 _tensor_class: Any = None  # tensor.Tensor, which imports this module: looked up once, on first use
