@@ -343,3 +343,51 @@ def test_replacing_a_layer_or_parameter_keeps_its_place_in_parameters_and_state_
     assert list(net.state_dict()) == keys
     assert [name for name, _ in net.named_parameters()] == names
     assert list(net._modules) == ["first", "second"]
+
+
+def test_state_dict_prefix_is_put_in_front_as_given() -> None:
+    model = nn.Sequential(nn.Dense(2, 3))
+    assert list(model.state_dict(prefix="model.")) == ["model.0.weight", "model.0.bias"]
+
+
+def test_state_dict_lists_a_shared_submodule_under_each_name_and_loads_back() -> None:
+    shared = nn.Dense(2, 2)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+    state = model.state_dict()
+    assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    fresh = nn.Dense(2, 2)
+    copy = nn.Sequential(fresh, nn.ReLU(), fresh)
+    copy.load_state_dict(state)
+    assert np.array_equal(fresh.weight.numpy(), shared.weight.numpy())
+
+
+def test_sequential_edits_as_a_list_and_renumbers_like_pytorch() -> None:
+    first, act, last = nn.Dense(1, 2), nn.ReLU(), nn.Tanh()
+    model = nn.Sequential(first, act)
+    model[1] = last  # assignment keeps the name
+    assert list(model) == [first, last]
+    model.insert(1, act)
+    assert [(n, m) for n, m in model.named_children()] == [("0", first), ("1", act), ("2", last)]
+    assert model.pop(0) is first and [n for n, _ in model.named_children()] == ["0", "1"]
+    del model[-1]
+    assert list(model) == [act]
+    model.extend([last, first])
+    assert list(model) == [act, last, first]
+    joined = nn.Sequential(first) + nn.Sequential(act)
+    assert [(n, m) for n, m in joined.named_children()] == [("0", first), ("1", act)]
+
+
+def test_sequential_index_errors_name_the_problem() -> None:
+    model = nn.Sequential(nn.ReLU())
+    with pytest.raises(IndexError, match="out of range for a Sequential of 1"):
+        model[1]
+    with pytest.raises(TypeError, match="integers or slices, not str"):
+        model["0"]
+
+
+def test_module_list_pop_removes_and_renumbers() -> None:
+    a, b, c = nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    layers = nn.ModuleList([a, b, c])
+    assert layers.pop(1) is b and layers.pop() is c
+    assert [(n, m) for n, m in layers.named_children()] == [("0", a)]

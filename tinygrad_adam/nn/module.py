@@ -282,8 +282,13 @@ class Module:
         gives the parameter objects themselves.
         """
         state: OrderedDict[str, Tensor] = OrderedDict()
-        for module_name, module in self.named_modules(prefix):
-            dot = f"{module_name}." if module_name else ""
+        # Every path to a module, so a shared one is saved under each of its names, as in PyTorch;
+        # the prefix is put in front as given (``prefix="model."`` gives ``"model.0.weight"``).
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            dot, module = stack.pop()
+            children = [(f"{dot}{n}.", m) for n, m in module._modules.items() if m is not None]
+            stack.extend(reversed(children))
             members = [*module._parameters.items()]
             members += [(n, b) for n, b in module._buffers.items() if n not in module._non_persistent_buffers]
             for name, tensor in members:
@@ -428,11 +433,71 @@ def _add_entry(container: Module, name: str, module: Any) -> None:
     container.add_module(name, module)
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What ``Sequential`` and ``ModuleList`` share: list-like access by position.
+
+    Assignment keeps an entry's name; deletion, ``insert`` and ``pop`` renumber the names to
+    ``"0"`` to ``len - 1``, as PyTorch does for both.
+    """
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def _position(self, index: int) -> int:
+        kind = type(self).__name__
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"{kind} indices must be integers or slices, not {type(index).__name__}")
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for a {kind} of {len(self)} modules")
+        return int(index) % len(self)
+
+    def _renumber(self, modules: list[Module]) -> None:
+        for name in list(self._modules):
+            delattr(self, name)
+        for index, module in enumerate(modules):
+            _add_entry(self, str(index), module)
+
+    def append(self, module: Module) -> Any:
+        _add_entry(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Any:
+        if isinstance(modules, Module) and not isinstance(modules, _ModuleSequence):
+            kind, got = type(self).__name__, type(modules).__name__
+            raise TypeError(f"{kind}.extend needs an iterable of Modules, got {got}")
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        _check_entry(self, str(index), module)
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def pop(self, index: int = -1) -> Module:
+        module = self._modules[list(self._modules)[self._position(index)]]
+        del self[index]
+        return module
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        _add_entry(self, list(self._modules)[self._position(index)], module)  # keeps its place
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else self._position(index)]
+        self._renumber(modules)
+
+    def __iadd__(self, other: Iterable[Module]) -> Any:
+        return self.extend(other)
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another: ``Sequential(Dense(4, 8, activation="relu"), Dense(8, 1))``.
 
     Also takes an ``OrderedDict`` of named modules. Indexing gives a module, slicing a new
-    ``Sequential`` sharing the same modules.
+    ``Sequential`` sharing the same modules (and their names); ``append``, ``extend``, ``insert``,
+    ``pop``, ``del``, ``+`` act as on a list, as ``torch.nn.Sequential``.
     """
 
     def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
@@ -451,13 +516,6 @@ class Sequential(Module):
             x = module(x)
         return x
 
-    def append(self, module: Module) -> Sequential:
-        self._add(str(len(self._modules)), module)
-        return self
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
@@ -465,12 +523,15 @@ class Sequential(Module):
         items = list(self._modules.items())
         if isinstance(index, slice):
             return Sequential(OrderedDict(items[index]))
-        if not -len(items) <= index < len(items):
-            raise IndexError(f"index {index} is out of range for a Sequential of {len(items)} modules")
-        return items[index][1]
+        return items[self._position(index)][1]
+
+    def __add__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise TypeError(f"can only add a Sequential to a Sequential, got {type(other).__name__}")
+        return Sequential(*self, *other)
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """Modules held in a list, registered as ``"0"``, ``"1"``, ...: ``parameters()``,
     ``state_dict()``, ``to()`` and ``train()`` see them. It has no ``forward``; the owner decides
     how to call them, as with ``torch.nn.ModuleList``.
@@ -484,38 +545,6 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def _renumber(self, modules: list[Module]) -> None:
-        for name in list(self._modules):
-            delattr(self, name)
-        for index, module in enumerate(modules):
-            _add_entry(self, str(index), module)
-
-    def _position(self, index: int) -> int:
-        if not isinstance(index, (int, np.integer)):  # a bool is an int, as for a list
-            raise TypeError(f"ModuleList indices must be integers or slices, not {type(index).__name__}")
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range for a ModuleList of {len(self)} modules")
-        return index % len(self)
-
-    def append(self, module: Module) -> ModuleList:
-        _add_entry(self, str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        if isinstance(modules, Module) and not isinstance(modules, (Sequential, ModuleList)):
-            raise TypeError(f"ModuleList.extend needs an iterable of Modules, got {type(modules).__name__}")
-        for module in list(modules):
-            self.append(module)
-        return self
-
-    def insert(self, index: int, module: Module) -> None:
-        modules = list(self)
-        modules.insert(index, module)
-        self._renumber(modules)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
     def __iter__(self) -> Iterator[Module]:
         return iter(list(self._modules.values()))
 
@@ -524,19 +553,8 @@ class ModuleList(Module):
             return ModuleList(list(self)[index])
         return self._modules[str(self._position(index))]
 
-    def __setitem__(self, index: int, module: Module) -> None:
-        _add_entry(self, str(self._position(index)), module)  # keeps its place
-
-    def __delitem__(self, index: int | slice) -> None:
-        modules = list(self)
-        del modules[index if isinstance(index, slice) else self._position(index)]
-        self._renumber(modules)
-
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return ModuleList([*self, *other])
-
-    def __iadd__(self, other: Iterable[Module]) -> ModuleList:
-        return self.extend(other)
 
 
 class ModuleDict(Module):
