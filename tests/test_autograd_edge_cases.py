@@ -80,6 +80,33 @@ def test_a_view_used_after_its_base_changed_gives_the_new_gradient():
     assert x.grad.numpy().tolist() == [5.0, 1.0, 0.0]
 
 
+def test_in_place_ops_on_a_view_write_into_its_base():
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    x[:, 1].mul_(10)
+    x.detach().add_(1)
+    x[0].sub_(0.5)
+    x[1, 0].fill_(-1)  # one element: a 0-d view, not a copy
+    x.reshape(4)[3].div_(2)
+    np.testing.assert_array_equal(x.numpy(), [[1.5, 20.5], [-1.0, 20.5]])
+    row = tg.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="repeats elements of its base"):
+        row.expand(3, 2).add_(1)
+    assert row.numpy().tolist() == [1.0, 2.0]
+
+
+def test_zeroing_gradients_in_place_never_touches_another_parameters_gradient():
+    # a + b hands both leaves the same gradient array: zeroing one must not zero the other's use.
+    a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    held = b.grad
+    tg.optim.SGD([a], lr=0.1).zero_grad(set_to_none=False)
+    assert a.grad.numpy().tolist() == [0.0, 0.0] and held.numpy().tolist() == [1.0, 1.0]
+    layer = tg.nn.Dense(2, 1)
+    layer(tg.tensor([[1.0, 2.0]])).sum().backward()
+    layer.zero_grad(set_to_none=False)
+    assert layer.weight.grad.numpy().tolist() == [[0.0, 0.0]]
+
+
 def test_a_detached_result_does_not_keep_its_graph_alive():
     x = tg.tensor(np.ones(4, np.float32), requires_grad=True)
     y = x.exp()

@@ -74,7 +74,7 @@ class Backend:
     # -- what the Array API lacks ----------------------------------------------------------
     def getitem(self, array: Any, index: Any) -> Any:
         """``array[index]`` with NumPy's indexing rules (basic, integer-array and boolean)."""
-        return array[index]
+        return _element_as_view(array, index, array[index])
 
     def setitem(self, array: Any, index: Any, values: Any) -> Any:
         """``array[index] = values`` (same device and dtype); returns the array that holds the result."""
@@ -103,6 +103,17 @@ class Backend:
 
     def set_rng_state(self, state: dict) -> None:
         raise NotImplementedError
+
+
+def _element_as_view(array: Any, index: Any, picked: Any) -> Any:
+    """``picked = array[index]``, but as a 0-d view where NumPy gave one element as a scalar (a
+    copy): a Tensor view of an element writes into its base, as in PyTorch."""
+    if not isinstance(picked, np.generic) and not (hasattr(picked, "shape") and picked.shape == ()):
+        return picked
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(part is Ellipsis for part in parts):
+        return picked  # NumPy gives a 0-d view already
+    return array[(*parts, ...)]
 
 
 class _NumpyRandom:
@@ -217,7 +228,7 @@ class StrictBackend(Backend):
 
     def getitem(self, array: Any, index: Any) -> Any:
         try:
-            return array[index]
+            return _element_as_view(array, index, array[index])
         except IndexError:
             # The Array API forbids mixing slices with integer arrays; NumPy and CuPy allow it.
             # Emulate it through an explicit host round trip, as a GPU library would do it natively.

@@ -321,7 +321,17 @@ class Tensor:
             raise ValueError(f"{op}: a result of shape {result.shape} does not fit a {self.shape} tensor")
         if result.dtype != self.dtype:
             raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
-        self.data = result.data
+        if type(self) is _View and self._base() is not None and hasattr(self.data, "__setitem__"):
+            # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too.
+            try:
+                self.data[...] = result.data
+            except ValueError as error:  # a broadcast (expand) view: many elements, one memory cell
+                raise RuntimeError(
+                    f"{op}: this view repeats elements of its base (an expand), so writing into it is "
+                    "ambiguous; make a copy first (.clone())"
+                ) from error
+        else:
+            self.data = result.data
         self._version += 1
         return self
 

@@ -229,9 +229,8 @@ class Module:
                 continue
             if set_to_none:
                 param.grad = None
-            else:
-                with no_grad():
-                    param.grad = param.grad.detach().zero_()
+            else:  # new zeros: a gradient's memory may be shared (another parameter's, a view)
+                param.grad = Tensor._wrap(param._backend.xp.zeros_like(param.grad.data), param._backend)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module, then on this one (as ``torch.nn.Module.apply``); returns

@@ -163,9 +163,8 @@ class Optimizer:
                     continue
                 if set_to_none:
                     param.grad = None
-                else:
-                    param.grad = param.grad.detach()
-                    param.grad.zero_()
+                else:  # new zeros: a gradient's memory may be shared (another parameter's, a view)
+                    param.grad = Tensor._wrap(param._backend.xp.zeros_like(param.grad.data), param._backend)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s loss if one is given.
