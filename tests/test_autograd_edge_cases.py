@@ -94,6 +94,17 @@ def test_in_place_ops_on_a_view_write_into_its_base():
     assert row.numpy().tolist() == [1.0, 2.0]
 
 
+def test_0d_results_are_arrays_so_they_can_be_trained_and_changed_in_place():
+    scale = tg.nn.Parameter(tg.full((), 0.5) * 2)  # NumPy gives 0-d results as immutable scalars
+    optimizer = tg.optim.Adam([scale], lr=0.1)
+    (scale * 3.0).backward()
+    optimizer.step()
+    np.testing.assert_allclose(scale.item(), 0.9, rtol=1e-6)
+    count = tg.zeros(()) + 1
+    count.add_(1)
+    assert count.item() == 2.0
+
+
 def test_zeroing_gradients_in_place_never_touches_another_parameters_gradient():
     # a + b hands both leaves the same gradient array: zeroing one must not zero the other's use.
     a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)

@@ -121,7 +121,8 @@ class Tensor:
     def _wrap(cls, data: Any, backend: Backend) -> Tensor:
         """A tensor around an existing device array, with no checks (the ops' fast path)."""
         tensor = object.__new__(cls)
-        tensor.data = data
+        # NumPy returns a 0-d result as a scalar, which is immutable: hold a 0-d array instead.
+        tensor.data = np.asarray(data) if isinstance(data, np.generic) else data
         tensor._backend = backend
         tensor.grad = None
         tensor.grad_fn = None
