@@ -269,6 +269,19 @@ def test_a_parameter_that_views_another_array_keeps_writing_into_it() -> None:
     assert [column.data.strides for column in columns] == strides
 
 
+def test_a_parameter_from_numpy_keeps_sharing_the_callers_array() -> None:
+    weights, bias = np.ones((300, 300), np.float32), np.zeros(300, np.float32)  # several blocks
+    params = [tg.nn.Parameter(tg.from_numpy(weights)), tg.nn.Parameter(tg.from_numpy(bias))]
+    optimizer = tg.optim.Adam(params, lr=0.1)
+    for _ in range(3):
+        for param in params:
+            param.grad = tg.ones(*param.shape, device="cpu")  # from_numpy makes CPU tensors
+        optimizer.step()
+    np.testing.assert_array_equal(weights, params[0].numpy())  # as torch.from_numpy: one memory
+    np.testing.assert_array_equal(bias, params[1].numpy())
+    assert bias[0] < -0.2
+
+
 def test_parameters_keep_their_memory_layout_whatever_their_rank() -> None:
     if tg.get_default_device() != "cpu":
         pytest.skip("memory layout is a NumPy/CuPy notion; flat buffers serve the CPU backend")

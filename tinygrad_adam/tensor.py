@@ -1319,7 +1319,13 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy needs a NumPy array, got {type(array).__name__}")
     if array.dtype.kind not in "fiub":
         raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
+    SHARED_WITH_NUMPY[id(array)] = array
     return Tensor._wrap(array, get_backend("cpu"))
+
+
+# The arrays that from_numpy handed to tensors, by id (held weakly): memory the caller also sees,
+# which the optimizer's flat buffers must leave in place (optim/flat.py).
+SHARED_WITH_NUMPY: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
 
 
 def _filled(

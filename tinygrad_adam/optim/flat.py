@@ -21,7 +21,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..tensor import Tensor
+from ..tensor import SHARED_WITH_NUMPY, Tensor
 from . import fused
 
 if TYPE_CHECKING:
@@ -246,10 +246,13 @@ def column_major(backend: Any, array: Any) -> bool:
 def movable(backend: Any, array: Any) -> bool:
     """Whether a parameter's array may be replaced by a view into a flat buffer: it is laid out
     row- or column-major and owns its memory (or lies in one of our flat buffers). A view into
-    another array (``tg.Tensor(big[::2])``, a column of a matrix) is updated in place, where its
-    owner sees the steps, as in the per-parameter path."""
+    another array (``tg.Tensor(big[::2])``, a column of a matrix) or memory shared with a NumPy
+    array (``tg.from_numpy(w)``) is updated in place, where its owner sees the steps, as in the
+    per-parameter path."""
     if backend.strided is None:
         return True  # the strict test backend: no views to keep
+    if SHARED_WITH_NUMPY.get(id(array)) is array:
+        return False  # tg.from_numpy(w): w must keep seeing the steps
     base = array.base
     contiguous = array.flags.c_contiguous or array.flags.f_contiguous
     return contiguous and (
