@@ -105,6 +105,38 @@ def test_0d_results_are_arrays_so_they_can_be_trained_and_changed_in_place():
     assert count.item() == 2.0
 
 
+def test_augmented_assignment_updates_a_parameter_in_place_under_no_grad():
+    layer = tg.nn.Dense(2, 1)
+    weight = layer.weight
+    before = weight.numpy().copy()
+    layer(tg.tensor([[1.0, 2.0]])).sum().backward()
+    with tg.no_grad():
+        for param in layer.parameters():
+            param -= 0.5 * param.grad  # hand-written SGD, as learners write it for PyTorch
+    assert layer.weight is weight
+    np.testing.assert_allclose(weight.numpy(), before - 0.5 * np.array([[1.0, 2.0]]), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        weight += 1.0  # outside no_grad, as PyTorch refuses it
+
+
+def test_augmented_assignment_in_a_graph_is_recorded_as_a_new_node():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    h += x  # a residual connection
+    h *= h
+    h.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * 16 * np.array([1.0, 2.0]))  # d(16x²)/dx
+    total = tg.zeros(2)
+    total += x  # accumulating something that requires grad keeps the graph
+    assert total.requires_grad
+    counts = tg.tensor([[1, 2], [3, 4]])
+    counts[0] += 5  # no graph: in place, through the row's view
+    counts //= 2
+    assert counts.numpy().tolist() == [[3, 3], [1, 2]]
+    with pytest.raises(TypeError, match="does not fit a int64 tensor"):
+        counts += 0.5
+
+
 def test_zeroing_gradients_in_place_never_touches_another_parameters_gradient():
     # a + b hands both leaves the same gradient array: zeroing one must not zero the other's use.
     a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)

@@ -409,6 +409,30 @@ class Tensor:
     def __rpow__(self, other: Any) -> Tensor:
         return _binary(_ops().Pow, other, self)
 
+    # x += y and its kin change x in place where nothing is being recorded, as in PyTorch (so
+    # `p -= lr * p.grad` under no_grad updates the parameter itself); where autograd must record
+    # the change (x is part of a graph), they give the same value as a new node, since this engine
+    # records no in-place ops. A leaf that requires grad refuses them outside no_grad, as in PyTorch.
+    def _augmented(self, other: Any, in_place: Any, out_of_place: Any) -> Tensor:
+        recording = autograd.is_grad_enabled() and (
+            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        )
+        if recording and (self.grad_fn is not None or not self.requires_grad):
+            return out_of_place(self, other)
+        return in_place(self, other)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._augmented(other, Tensor.add_, Tensor.__add__)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._augmented(other, Tensor.sub_, Tensor.__sub__)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._augmented(other, Tensor.mul_, Tensor.__mul__)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._augmented(other, Tensor.div_, Tensor.__truediv__)
+
     def __floordiv__(self, other: Any) -> Tensor:
         """⌊self / other⌋ (rounded toward -∞); as in PyTorch, backward through it raises."""
         return _binary(_ops().FloorDivide, self, other)
