@@ -137,6 +137,31 @@ def test_augmented_assignment_in_a_graph_is_recorded_as_a_new_node():
         counts += 0.5
 
 
+def test_inference_mode_is_no_grad_and_its_false_form_changes_nothing():
+    x = tg.tensor([1.0], requires_grad=True)
+    with tg.inference_mode():
+        assert not (x * 2).requires_grad
+    with tg.inference_mode(False):
+        assert (x * 2).requires_grad
+    with tg.no_grad(), tg.inference_mode(False):
+        assert not (x * 2).requires_grad
+
+    @tg.inference_mode
+    def predict(v: tg.Tensor) -> tg.Tensor:
+        return v * 2
+
+    assert not predict(x).requires_grad and (x * 2).requires_grad
+    with pytest.raises(TypeError, match="needs a bool"):
+        tg.inference_mode("yes")
+
+
+def test_detach_in_place_makes_a_leaf_that_needs_no_grad():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    assert y.detach_() is y and y.grad_fn is None and not y.requires_grad
+    np.testing.assert_array_equal(y.numpy(), [2.0, 4.0])
+
+
 def test_zeroing_gradients_in_place_never_touches_another_parameters_gradient():
     # a + b hands both leaves the same gradient array: zeroing one must not zero the other's use.
     a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)

@@ -82,6 +82,17 @@ def test_apply_runs_a_custom_initialisation() -> None:
         model.apply("init")
 
 
+def test_get_submodule_and_get_parameter_follow_dotted_paths() -> None:
+    model = Autoencoder()
+    assert model.get_submodule("encoder.1") is model.encoder[1] and model.get_submodule("") is model
+    assert model.get_parameter("encoder.0.bias") is model.encoder[0].bias
+    assert model.get_parameter("scale") is model.scale
+    with pytest.raises(AttributeError, match="no sub-module 'decodr'"):
+        model.get_submodule("decodr")
+    with pytest.raises(AttributeError, match="no parameter 'bias'"):
+        model.get_parameter("decoder.bias")  # Dense(2, 4, bias=False)
+
+
 def test_zero_grad_sets_none_or_zeros() -> None:
     model = nn.Dense(3, 2)
     model(tg.randn(4, 3)).sum().backward()

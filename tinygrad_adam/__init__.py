@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import get_default_device, is_cuda_available, manual_seed, set_default_device
 from .gradcheck import gradcheck
 from .tensor import (
@@ -81,6 +81,7 @@ __all__ = [
     "get_default_device",
     "grad",
     "gradcheck",
+    "inference_mode",
     "int8",
     "int32",
     "int64",

@@ -77,6 +77,29 @@ class no_grad(_GradMode):
     enabled = False
 
 
+class inference_mode(no_grad):
+    """``torch.inference_mode``'s spelling of ``no_grad``: compute without building a graph (here
+    the two are one thing; PyTorch's extra bookkeeping savings have no counterpart)."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # @inference_mode without parentheses
+            return super().__new__(cls, mode)
+        if not isinstance(mode, bool):
+            raise TypeError(f"inference_mode(mode) needs a bool, got {type(mode).__name__}")
+        return super().__new__(cls) if mode else _KeepGradMode()
+
+    def __init__(self, mode: Any = True) -> None:
+        pass
+
+
+class _KeepGradMode(_GradMode):
+    """``inference_mode(False)``: leaves grad mode as it is, as in PyTorch."""
+
+    @property
+    def enabled(self) -> bool:  # type: ignore[override]
+        return _grad_enabled
+
+
 class enable_grad(_GradMode):
     """Record a graph again inside a ``no_grad`` block."""
 

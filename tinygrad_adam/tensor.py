@@ -222,6 +222,14 @@ class Tensor:
         """The same data, cut from the graph (a view: in-place changes to either show in both)."""
         return _view_of(Tensor._wrap(self.data, self._backend), self)
 
+    def detach_(self) -> Tensor:
+        """Cut this tensor from its graph, in place: it becomes a leaf that requires no grad."""
+        if type(self) is _View:
+            raise RuntimeError("detach_ of a view is not supported; use .detach() (out of place)")
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
     def clone(self) -> Tensor:
         """A copy with memory of its own; differentiable (the gradient passes through unchanged)."""
         if _is_float(self.dtype):

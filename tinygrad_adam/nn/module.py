@@ -149,6 +149,26 @@ class Module:
         if not isinstance(name, str) or not name or "." in name:
             raise ValueError(f"invalid name {name!r}: a non-empty string without '.' is needed")
 
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` ("" is this module), as in PyTorch."""
+        module = self
+        for part in target.split(".") if target else ():
+            child = module._modules.get(part)
+            if child is None:
+                owner = type(module).__name__
+                raise AttributeError(f"{owner} has no sub-module {part!r} (looking up {target!r})")
+            module = child
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (e.g. ``"0.weight"``), as in PyTorch."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        param = module._parameters.get(name)
+        if param is None:
+            raise AttributeError(f"{type(module).__name__} has no parameter {name!r} (looking up {target!r})")
+        return param
+
     # -- traversal ---------------------------------------------------------------------------
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every sub-module, depth first, each once, with dotted names."""
