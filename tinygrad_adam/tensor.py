@@ -1351,7 +1351,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy needs a NumPy array, got {type(array).__name__}")
     if array.dtype.kind not in "fiub":
         raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
-    SHARED_WITH_NUMPY[id(array)] = array
+    base = array.base
+    if base is None or getattr(base, "nbytes", None) == array.nbytes:  # (a slice of a bigger array,
+        SHARED_WITH_NUMPY[id(array)] = array  # a batch, say, is left in place by the optimizer anyway)
     return Tensor._wrap(array, get_backend("cpu"))
 
 
