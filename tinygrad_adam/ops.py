@@ -669,10 +669,16 @@ class LogSoftmax(Function):
         xp = self.xp
         self.axis = axis
         shifted = a - xp.max(a, axis=axis, keepdims=True)
-        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+        shifted -= xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+        return shifted
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        return (grad - self.output.exp() * grad.sum(axis=self.axis, keepdims=True),)
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            return (grad - self.output.exp() * grad.sum(axis=self.axis, keepdims=True),)
+        xp, g = self.xp, grad.data
+        dx = xp.exp(self.output.data)
+        dx *= xp.sum(g, axis=self.axis, keepdims=True)
+        return (Tensor._wrap(g - dx, grad._backend),)
 
 
 class Softmax(Function):
@@ -683,8 +689,14 @@ class Softmax(Function):
         xp = self.xp
         self.axis = axis
         e = xp.exp(a - xp.max(a, axis=axis, keepdims=True))
-        return e / xp.sum(e, axis=axis, keepdims=True)
+        e /= xp.sum(e, axis=axis, keepdims=True)
+        return e
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         out = self.output
-        return (out * (grad - (grad * out).sum(axis=self.axis, keepdims=True)),)
+        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
+            return (out * (grad - (grad * out).sum(axis=self.axis, keepdims=True)),)
+        xp, g, y = self.xp, grad.data, out.data
+        dx = g - xp.sum(g * y, axis=self.axis, keepdims=True)
+        dx *= y
+        return (Tensor._wrap(dx, grad._backend),)
