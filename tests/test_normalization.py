@@ -42,6 +42,25 @@ def test_layer_norm_second_derivatives_match_finite_differences(rng: np.random.G
     assert tg.gradcheck(gradient, [tg.tensor(rng.standard_normal((3, 4)))])
 
 
+@pytest.mark.parametrize("norm", ["layer", "batch"])
+def test_normalisation_second_derivatives_through_weight_and_bias(rng: np.random.Generator, norm) -> None:
+    # The gradient built with create_graph depends on x, γ and β: each dependence is checked.
+    def normalise(x: tg.Tensor, w: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+        if norm == "layer":
+            return F.layer_norm(x, 4, w, b)
+        return F.batch_norm(x, None, None, w, b, training=True)
+
+    def gradient(x: tg.Tensor, w: tg.Tensor, b: tg.Tensor) -> tg.Tensor:
+        x, w, b = (t if t.requires_grad else t.detach().requires_grad_() for t in (x, w, b))
+        y = normalise(x, w, b)
+        (g,) = tg.grad((y * y * y).sum(), x, create_graph=True)
+        return g * g
+
+    inputs = [tg.tensor(rng.standard_normal(shape)) for shape in ((3, 4), 4, 4)]
+    assert tg.gradcheck(gradient, inputs)
+    assert tg.gradcheck(normalise, inputs)
+
+
 def test_layer_norm_without_affine_or_bias_registers_none() -> None:
     assert list(nn.LayerNorm(3, elementwise_affine=False).state_dict()) == []
     no_bias = nn.LayerNorm(3, bias=False)

@@ -655,24 +655,34 @@ def layer_norm(
     _check_affine(weight, shape, input, "weight", "layer_norm")
     _check_affine(bias, shape, input, "bias", "layer_norm")
     axes = tuple(range(input.ndim - count, input.ndim))
-    out = Normalize.apply(input, axes=axes, eps=eps)
-    if weight is not None:
-        out = out * weight
-    return out + bias if bias is not None else out
+    affine = [t for t in (weight, bias) if t is not None]
+    has = (weight is not None, bias is not None)
+    return Normalize.apply(input, *affine, axes=axes, eps=eps, view=shape, has=has)
 
 
 class Normalize(Function):
-    """x̂ = (x − μ) / √(σ² + ε), μ and σ² (biased) taken over ``axes``, as one graph node.
+    """y = x̂·γ + β with x̂ = (x − μ) / √(σ² + ε), μ and σ² (biased) over ``axes``, as one graph node.
 
-    Layer and batch normalisation share it. Written with Tensor ops it would take eight nodes and
-    as many temporaries; here forward makes five passes and backward seven:
-    dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε), the means over ``axes``. ``statistics`` (a
-    dict, if given) receives μ and Σ(x − μ)² for running statistics.
+    Layer and batch normalisation share it; γ and β (each optional, ``affine`` says which come
+    after x) are seen in the shape ``view``, which broadcasts against x. Written with Tensor ops it
+    would take a dozen nodes and as many temporaries. Backward, with ĝ = g·γ:
+    dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / √(σ² + ε), the means over ``axes``; dγ = Σ g·x̂ and
+    dβ = Σ g over the axes γ is broadcast along. ``statistics`` (a dict, if given) receives μ and
+    Σ(x − μ)² for running statistics.
     """
 
-    def forward(self, x: Any, axes: tuple[int, ...], eps: float, statistics: dict | None = None) -> Any:
+    def forward(
+        self,
+        x: Any,
+        *affine: Any,
+        axes: tuple[int, ...],
+        eps: float,
+        view: tuple[int, ...],
+        has: tuple[bool, bool],
+        statistics: dict | None = None,
+    ) -> Any:
         xp = self.xp
-        self.axes, self.eps = axes, eps
+        self.axes, self.eps, self.view, self.has = axes, eps, view, has
         mean = xp.mean(x, axis=axes, keepdims=True)
         centred = x - mean
         squares = xp.sum(centred * centred, axis=axes, keepdims=True)
@@ -682,23 +692,58 @@ class Normalize(Function):
         self.normalized = centred
         if statistics is not None:
             statistics.update(mean=mean, squares=squares)
-        return centred
+        parameters = iter(affine)
+        self.weight = xp.reshape(next(parameters), view) if has[0] else None
+        out = centred * self.weight if has[0] else centred
+        if has[1]:
+            out = out + xp.reshape(next(parameters), view)
+        return out
 
-    def backward(self, grad: Tensor) -> tuple[Tensor]:
-        axes = self.axes
+    def _parameter_axes(self, ndim: int) -> tuple[int, ...]:
+        """The axes of x along which γ and β are broadcast (their gradients sum over these)."""
+        lead = ndim - len(self.view)
+        return tuple(i for i in range(ndim) if i < lead or self.view[i - lead] == 1)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        axes, (has_weight, has_bias) = self.axes, self.has
+        x = self.inputs[0]
+        summed = self._parameter_axes(x.ndim)
+        parameter_shapes = [t.shape for t in self.inputs[1:]]
         if is_grad_enabled():  # create_graph: x̂ and σ rebuilt from x with Tensor ops
-            x = self.inputs[0]
             centred = x - x.mean(axes, keepdims=True)
             std = ((centred * centred).sum(axes, keepdims=True) / self.count + self.eps).sqrt()
             normalized = centred / std
-            mean_product = (grad * normalized).mean(axes, keepdims=True)
-            return ((grad - grad.mean(axes, keepdims=True) - normalized * mean_product) / std,)
-        xp, g, normalized = self.xp, grad.data, self.normalized
-        mean_product = xp.mean(g * normalized, axis=axes, keepdims=True)
-        dx = g - xp.mean(g, axis=axes, keepdims=True)
-        dx -= normalized * mean_product
-        dx /= self.std
-        return (Tensor._wrap(dx, grad._backend),)
+            scaled = grad * self.inputs[1].reshape(*self.view) if has_weight else grad
+            mean_product = (scaled * normalized).mean(axes, keepdims=True)
+            grads = [(scaled - scaled.mean(axes, keepdims=True) - normalized * mean_product) / std]
+            if has_weight:
+                grads.append((grad * normalized).sum(summed).reshape(*parameter_shapes[0]))
+            if has_bias:
+                grads.append(grad.sum(summed).reshape(*parameter_shapes[-1]))
+            return tuple(grads)
+        xp, g, normalized, backend = self.xp, grad.data, self.normalized, grad._backend
+        needs = self.needs_input_grad
+        results: list[Tensor | None] = []
+        scaled = g * self.weight if has_weight else g
+        if needs[0]:
+            mean_product = xp.mean(scaled * normalized, axis=axes, keepdims=True)
+            dx = scaled - xp.mean(scaled, axis=axes, keepdims=True)
+            dx -= normalized * mean_product
+            dx /= self.std
+            results.append(Tensor._wrap(dx, backend))
+        else:
+            results.append(None)
+        for position, wanted in ((1, has_weight), (2, has_bias)):
+            if not wanted:
+                continue
+            index = len(results)
+            if not needs[index]:
+                results.append(None)
+                continue
+            source = g * normalized if position == 1 else g
+            gradient = xp.reshape(xp.sum(source, axis=summed), parameter_shapes[index - 1])
+            results.append(Tensor._wrap(gradient, backend))
+        return tuple(results)
 
 
 def check_values_per_channel(input: Tensor) -> int:
@@ -743,7 +788,9 @@ def batch_norm(
     if training:
         count = check_values_per_channel(input)
         statistics: dict[str, Any] = {}
-        out = Normalize.apply(input, axes=axes, eps=eps, statistics=statistics)
+        affine = [t for t in (weight, bias) if t is not None]
+        has = (weight is not None, bias is not None)
+        out = Normalize.apply(input, *affine, axes=axes, eps=eps, view=shape, has=has, statistics=statistics)
         with no_grad():  # the running statistics are state, not part of the graph
             backend = input._backend
             if running_mean is not None:
@@ -752,10 +799,10 @@ def batch_norm(
             if running_var is not None:
                 unbiased = Tensor._wrap(statistics["squares"], backend).reshape(channels) / (count - 1)
                 running_var.mul_(1 - momentum).add_(unbiased * momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
-        out = (input - running_mean.reshape(*shape)) / (running_var.reshape(*shape) + eps).sqrt()
+        return out
+    if running_mean is None or running_var is None:
+        raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
+    out = (input - running_mean.reshape(*shape)) / (running_var.reshape(*shape) + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(*shape)
     return out + bias.reshape(*shape) if bias is not None else out
