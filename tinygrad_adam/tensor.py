@@ -334,10 +334,10 @@ class Tensor:
             # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too.
             try:
                 self.data[...] = result.data
-            except ValueError as error:  # a broadcast (expand) view: many elements, one memory cell
+            except ValueError as error:  # an expand (many elements, one memory cell) or read-only memory
                 raise RuntimeError(
-                    f"{op}: this view repeats elements of its base (an expand), so writing into it is "
-                    "ambiguous; make a copy first (.clone())"
+                    f"{op}: this view's memory cannot be written: it repeats elements of its base (an "
+                    "expand) or is read-only; make a copy first (.clone())"
                 ) from error
         else:
             self.data = result.data
