@@ -1277,8 +1277,8 @@ class SoftmaxCrossEntropy(Function):
         self.probs = exp
         # The label's shifted logit, picked rather than multiplied out: 0 · (−inf) of a masked
         # logit elsewhere in the row would be NaN.
-        zero = xp.zeros((), dtype=logits.dtype, **backend.creation_kwargs)
-        loss = xp.log(total[:, 0]) - xp.sum(backend.where(hit, shifted, zero), axis=1)
+        picked = backend.where(hit, shifted, _scalar(backend, 0.0, logits.dtype))
+        loss = xp.log(total[:, 0]) - xp.sum(picked, axis=1)
         if reduction == "none":
             return loss
         summed = xp.sum(loss)  # the mean as NumPy computes it (sum, then divide), minus its dispatch
