@@ -182,20 +182,16 @@ def test_model_checkpoint_names_a_format_that_does_not_suit_the_value(tmp_path):
         fit(model, CrossEntropyLoss(), optimizer, _moons(), epochs=1, callbacks=[saver], verbose=0)
 
 
+def _fit_one_epoch_saving_to(path, model, optimizer) -> None:
+    fit(model, CrossEntropyLoss(), optimizer, _moons(), 1, callbacks=[ModelCheckpoint(path)], verbose=0)
+
+
 def test_model_checkpoint_names_a_missing_folder_or_a_folder_before_the_first_epoch(tmp_path):
     for path, error in ((tmp_path / "missing" / "run.npz", FileNotFoundError), (tmp_path, IsADirectoryError)):
         model, optimizer = _model_and_optimizer()
         before = _parameters(model)
         with pytest.raises(error, match="ModelCheckpoint: cannot write"):
-            fit(
-                model,
-                CrossEntropyLoss(),
-                optimizer,
-                _moons(),
-                1,
-                callbacks=[ModelCheckpoint(path)],
-                verbose=0,
-            )
+            _fit_one_epoch_saving_to(path, model, optimizer)
         assert all(np.array_equal(a, b) for a, b in zip(before, _parameters(model)))
 
 
@@ -207,15 +203,7 @@ def test_model_checkpoint_never_replaces_a_file_that_is_not_a_checkpoint(tmp_pat
     for path in (tmp_path / template, tmp_path / "plain.npz"):
         model, optimizer = _model_and_optimizer()
         with pytest.raises(FileExistsError, match="is not a tinygrad_adam checkpoint; refusing to overwrite"):
-            fit(
-                model,
-                CrossEntropyLoss(),
-                optimizer,
-                _moons(),
-                1,
-                callbacks=[ModelCheckpoint(path)],
-                verbose=0,
-            )
+            _fit_one_epoch_saving_to(path, model, optimizer)
     assert users_file.read_bytes() == b"the user's own data"
     np.testing.assert_array_equal(np.load(tmp_path / "plain.npz")["weights"], np.ones(3))
     # A checkpoint of an earlier run is what ModelCheckpoint replaces.
