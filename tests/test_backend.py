@@ -186,6 +186,15 @@ def test_missing_cupy_raises_an_error_naming_the_gpu_extra():
     with pytest.raises(RuntimeError, match=r"CuPy.*tinygrad_adam\[gpu\]"):
         tg.zeros(1, device="cuda")
     assert not tg.is_cuda_available()
+    assert not tg.cuda.is_available() and tg.cuda.device_count() == 0
+
+
+def test_cuda_namespace_answers_as_torch_cuda_does():
+    """``tg.cuda.is_available()`` / ``device_count()`` agree with whether "cuda:N" can be made."""
+    count = tg.cuda.device_count()
+    assert tg.cuda.is_available() == (count > 0) == tg.is_cuda_available()
+    for index in range(count):
+        assert tg.zeros(1, device=f"cuda:{index}").device == f"cuda:{index}"
 
 
 def test_missing_gpu_raises_an_error_naming_the_gpu_extra():

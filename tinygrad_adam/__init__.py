@@ -44,7 +44,7 @@ from .tensor import (
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng"}
+_SUBMODULES = {"nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng", "cuda"}
 # Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
 _LAZY_NAMES = {
     "save": "checkpoint",

@@ -387,12 +387,17 @@ def get_default_device() -> str:
 
 def is_cuda_available() -> bool:
     """True when CuPy is installed and sees at least one GPU."""
+    return cuda_device_count() > 0
+
+
+def cuda_device_count() -> int:
+    """How many GPUs CuPy sees: 0 without CuPy, a driver or a device."""
     try:
         import cupy
 
-        return cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:
-        return False
+        return int(cupy.cuda.runtime.getDeviceCount())
+    except Exception:  # no CuPy, no driver, no device: CuPy raises its own errors for each
+        return 0
 
 
 def manual_seed(seed: int) -> None:
