@@ -74,7 +74,16 @@ class Pow(Function):
     saves_output = True
 
     def forward(self, a: Any, b: Any) -> Any:
-        return self.xp.pow(a, b)
+        xp = self.xp
+        if xp.isdtype(a.dtype, "real floating") or not bool(xp.any(b < 0)):
+            return xp.pow(a, b)
+        # An integer to a negative power, as in PyTorch: 1/a^n truncated to an integer, so 1 for
+        # a = 1, ±1 for a = -1 (by n's parity) and 0 otherwise (NumPy refuses these).
+        negative = b < 0
+        powered = xp.pow(a, xp.where(negative, xp.zeros_like(b), b))
+        one, zero = xp.ones_like(powered), xp.zeros_like(powered)
+        inverse = xp.where(a == 1, one, xp.where(a == -1, xp.where(b % 2 == 0, one, -one), zero))
+        return xp.where(negative, inverse, powered)
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.inputs

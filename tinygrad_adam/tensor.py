@@ -12,6 +12,7 @@ import numpy as np
 
 from . import autograd
 from .backend import Backend, get_backend
+from .tensor_spellings import TensorSize, TensorSpellings
 
 DType = Any  # a NumPy dtype, a dtype name such as "float32", or a scalar type such as np.float32
 
@@ -69,7 +70,7 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
     return array
 
 
-class Tensor:
+class Tensor(TensorSpellings):
     """An n-dimensional array that records the ops applied to it, for ``backward()``.
 
     ``Tensor(data, requires_grad=False, dtype=None, device=None)``: Python numbers and lists become
@@ -141,7 +142,9 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        return math.prod(self.data.shape)
+        """The number of elements (NumPy's ``x.size``), also callable as PyTorch's ``x.size()`` (the
+        shape) and ``x.size(dim)`` (one axis' length): see ``TensorSize``."""
+        return TensorSize(self.data.shape)
 
     def numel(self) -> int:
         return self.size
@@ -169,6 +172,13 @@ class Tensor:
     def T(self) -> Tensor:
         """All axes reversed (the matrix transpose for 2-D tensors)."""
         return self.permute(*reversed(range(self.ndim)))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        """The last two axes swapped (a batch of matrices transposed); needs at least 2 dimensions."""
+        if self.ndim < 2:
+            raise ValueError(f"mT needs a tensor of at least 2 dimensions, got shape {self.shape}")
+        return self.transpose(-2, -1)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and not _is_float(self.dtype):
@@ -510,6 +520,9 @@ class Tensor:
     def __xor__(self, other: Any) -> Tensor:
         return self._compare(other, "__xor__")
 
+    # &, | and ^ are symmetric: `mask | x` with a Python number on the left gives `x | mask`.
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
     def __invert__(self) -> Tensor:
         if self.dtype != bool_:
             raise TypeError(f"~ needs a boolean tensor, got {self.dtype}")
@@ -559,11 +572,35 @@ class Tensor:
         found = getattr(xp, name)(data, axis=axis, keepdims=keepdims)
         return Tensor._wrap(found, self._backend).astype(int64)
 
-    def any(self) -> bool:
-        return bool(self._backend.xp.any(self.data))
+    def any(
+        self,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Whether any entry is nonzero, along ``dim`` (alias ``axis``) or over all: a boolean tensor,
+        as in PyTorch (``if x.any():`` still reads it as a Python bool)."""
+        return self._logical_reduction("any", dim, keepdim, axis, keepdims)
 
-    def all(self) -> bool:
-        return bool(self._backend.xp.all(self.data))
+    def all(
+        self,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Whether every entry is nonzero, along ``dim`` (alias ``axis``) or over all; see ``any``."""
+        return self._logical_reduction("all", dim, keepdim, axis, keepdims)
+
+    def _logical_reduction(self, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
+        axis, keepdims = _reduction_args(name, axis, keepdims, dim, keepdim)
+        axis = _check_axis(self, axis)
+        data = self.data if self.dtype == bool_ else self.data != 0
+        reduced = getattr(self._backend.xp, name)(data, axis=axis, keepdims=keepdims)
+        return Tensor._wrap(reduced, self._backend)
 
     # -- elementwise functions ---------------------------------------------------------------
     def _unary(self, function: Any) -> Tensor:
@@ -593,6 +630,9 @@ class Tensor:
         return _ops().Abs.apply(self)
 
     def sign(self) -> Tensor:
+        """-1, 0 or 1 by the sign of each entry (of the input's dtype; a mask is its own sign)."""
+        if self.dtype == bool_:
+            return self.clone()
         return _ops().Sign.apply(self)
 
     def sin(self) -> Tensor:
@@ -614,7 +654,9 @@ class Tensor:
         return self._unary(Expm1)
 
     def square(self) -> Tensor:
-        return self * self
+        """x * x (int64 for a mask, as in PyTorch)."""
+        source = self.astype(int64) if self.dtype == bool_ else self
+        return source * source
 
     def reciprocal(self) -> Tensor:
         """1 / x (a float result for integer tensors, as in PyTorch)."""
@@ -695,19 +737,25 @@ class Tensor:
 
     def var(
         self,
+        dim: int | Sequence[int] | bool | None = None,
+        unbiased: bool | None = None,
+        keepdim: bool | None = None,
+        *,
+        correction: float | None = None,
         axis: int | Sequence[int] | None = None,
         keepdims: bool | None = None,
-        correction: float | None = None,
-        *,
-        dim: int | Sequence[int] | None = None,
-        keepdim: bool | None = None,
-        unbiased: bool | None = None,
     ) -> Tensor:
         """Variance ``Σ (x - mean)² / (n - correction)``, PyTorch's default ``correction=1`` (Bessel).
 
-        ``unbiased=False`` is ``correction=0``, NumPy's default. As in PyTorch, ``correction >= n``
-        divides by zero: nan for a single value, inf when the values differ.
+        Positional arguments are PyTorch's: ``x.var(dim, unbiased, keepdim)``, and ``x.var(True)``
+        is ``unbiased=True`` over all entries. ``unbiased=False`` is ``correction=0``, NumPy's
+        default. As in PyTorch, ``correction >= n`` divides by zero: nan for a single value, inf
+        when the values differ.
         """
+        if isinstance(dim, (bool, np.bool_)):  # x.var(False): PyTorch's var(unbiased) overload
+            if unbiased is not None:
+                raise TypeError(f"var: got unbiased twice ({dim!r} in the place of dim, and {unbiased!r})")
+            dim, unbiased = None, dim
         axis, keepdims = _reduction_args("var", axis, keepdims, dim, keepdim)
         if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
             raise TypeError(f"var: unbiased must be a bool, got {unbiased!r}")
@@ -723,20 +771,20 @@ class Tensor:
 
     def std(
         self,
+        dim: int | Sequence[int] | bool | None = None,
+        unbiased: bool | None = None,
+        keepdim: bool | None = None,
+        *,
+        correction: float | None = None,
         axis: int | Sequence[int] | None = None,
         keepdims: bool | None = None,
-        correction: float | None = None,
-        *,
-        dim: int | Sequence[int] | None = None,
-        keepdim: bool | None = None,
-        unbiased: bool | None = None,
     ) -> Tensor:
         """Standard deviation, ``sqrt(var(...))``: the same arguments and defaults as ``var``.
 
         Where the values are all equal (std 0) the gradient is 0, as in PyTorch, not the
         0 · ∞ = nan that the square root's slope at 0 would give.
         """
-        variance = self.var(axis, keepdims, correction, dim=dim, keepdim=keepdim, unbiased=unbiased)
+        variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
         constant = variance == 0
         return where(constant, 0.0, where(constant, 1.0, variance).sqrt())
 
@@ -771,6 +819,31 @@ class Tensor:
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         return self._extremum("min", _ops().Min, dim, keepdim, axis, keepdims)
+
+    def amax(
+        self,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Largest entries along ``dim`` (an int or a tuple; all for None or ``()``), values only;
+        ties share the gradient equally, as ``torch.amax``."""
+        axis, keepdims = _reduction_args("amax", axis, keepdims, dim, keepdim)
+        return self.max(axis=None if axis == () else axis, keepdims=keepdims)
+
+    def amin(
+        self,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Smallest entries; see ``amax``."""
+        axis, keepdims = _reduction_args("amin", axis, keepdims, dim, keepdim)
+        return self.min(axis=None if axis == () else axis, keepdims=keepdims)
 
     def _extremum(
         self, name: str, function: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any
@@ -891,6 +964,11 @@ class Tensor:
         ):
             raise ValueError(f"cannot reshape a tensor of shape {self.shape} into shape {shape}")
         if -1 in shape:
+            if known == 0:
+                raise ValueError(
+                    f"cannot reshape a tensor of shape {self.shape} into shape {shape}: with a 0 among "
+                    "the sizes the -1 could be any size; give it explicitly"
+                )
             shape = tuple(self.size // known if n == -1 else n for n in shape)
         return _view_of(_ops().Reshape.apply(self, shape=shape), self)
 
@@ -903,7 +981,8 @@ class Tensor:
         end = _axis_index(end_dim, self.ndim, "flatten")
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} ({self.shape})")
-        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1 :])
+        merged = math.prod(self.shape[start : end + 1])  # not -1: ambiguous for an empty tensor
+        return self.reshape(*self.shape[:start], merged, *self.shape[end + 1 :])
 
     def permute(self, *axes: Any) -> Tensor:
         axes = _shape_arg(axes)
@@ -1198,6 +1277,10 @@ def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tenso
             b = b.astype(da)
         elif _is_float(db):
             a = a.astype(db)
+        elif (a.ndim == 0) != (b.ndim == 0) and (da == bool_) == (db == bool_):
+            # PyTorch: a 0-d integer tensor takes the other operand's integer dtype, as a number would.
+            common = db if a.ndim == 0 else da
+            a, b = a.astype(common), b.astype(common)
         else:
             common = np.promote_types(da, db)
             a, b = a.astype(common), b.astype(common)
@@ -1208,9 +1291,15 @@ def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tenso
 
 def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tensor:
     a, b = _coerce(a, b, function.__name__.lower(), true_division)
-    if a.dtype == bool_:  # arithmetic on masks counts them, as in NumPy's sum
-        a, b = a.astype(int64), b.astype(int64)
     _check_broadcast(a, b, function.__name__.lower())
+    if a.dtype == bool_:  # two masks: + is "or" and * is "and", as in PyTorch; no other arithmetic
+        if function.__name__ in ("Add", "Mul", "Maximum", "Minimum"):
+            either = function.__name__ in ("Add", "Maximum")
+            return Tensor._wrap(a.data | b.data if either else a.data & b.data, a._backend)
+        raise TypeError(
+            f"{function.__name__.lower()} of two boolean tensors is not supported, as in PyTorch: use "
+            "~, &, |, ^ for logic, or convert a mask first (mask.long(), mask.float())"
+        )
     if (a.requires_grad or b.requires_grad) and not _is_float(a.dtype):
         raise TypeError(f"{function.__name__.lower()}: integer tensors cannot carry gradients")
     return function.apply(a, b)

@@ -1,0 +1,154 @@
+"""Specifications found by a differential fuzzer against PyTorch 2.13 (values worked out by hand).
+
+Each test pins one place where Tensor used to differ from PyTorch: a result dtype, a shape from a
+positional argument, a missing reflected operator, a crash with an unclear message.
+"""
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+
+
+def leaf(values, dtype=tg.float32) -> tg.Tensor:
+    return tg.tensor(values, dtype=dtype, requires_grad=True)
+
+
+# -- var / std take PyTorch's positional arguments: (dim, unbiased, keepdim) -------------------
+
+
+def test_var_second_positional_argument_is_unbiased_not_keepdim():
+    x = tg.tensor([[1.0, 2.0, 4.0], [0.0, 0.0, 3.0]])
+    biased = x.var(1, False)
+    assert biased.shape == (2,)
+    np.testing.assert_allclose(biased.numpy(), [14 / 9, 2.0], rtol=1e-6)
+    kept = x.var(1, True, True)
+    assert kept.shape == (2, 1)
+    np.testing.assert_allclose(kept.numpy(), [[7 / 3], [3.0]], rtol=1e-6)
+
+
+def test_var_and_std_of_a_bool_alone_mean_unbiased_over_all_entries():
+    x = tg.tensor([1.0, 2.0, 3.0, 6.0])  # mean 3, squared deviations sum to 14
+    np.testing.assert_allclose(x.var(False).item(), 14 / 4, rtol=1e-6)
+    np.testing.assert_allclose(x.var(True).item(), 14 / 3, rtol=1e-6)
+    np.testing.assert_allclose(x.std(True).item(), (14 / 3) ** 0.5, rtol=1e-6)
+    assert x.std(0, False, True).shape == (1,)
+    with pytest.raises(TypeError, match="unbiased twice"):
+        x.var(True, False)
+
+
+# -- dtype promotion --------------------------------------------------------------------------
+
+
+def test_a_0d_integer_tensor_takes_the_dtype_of_the_dimensioned_integer_operand():
+    vector = tg.tensor(np.array([1, 2], dtype=np.int32))
+    scalar = tg.tensor(3)  # int64, 0-d
+    for result in (vector + scalar, scalar * vector, vector % scalar, scalar - vector):
+        assert result.dtype == tg.int32
+    assert (tg.tensor(np.array([7], dtype=np.uint8)) // tg.tensor(2)).dtype == tg.uint8
+    # Both dimensioned (or both 0-d): the usual promotion.
+    assert (vector + tg.tensor([3])).dtype == tg.int64
+    assert (tg.tensor(np.int32(1)) + tg.tensor(3)).dtype == tg.int64
+    # A 0-d tensor of a higher kind still wins: float over int, int over bool.
+    assert (vector + tg.tensor(0.5)).dtype == tg.float32
+    assert (tg.tensor([True, False]) + tg.tensor(np.int32(2))).dtype == tg.int32
+
+
+def test_two_masks_add_as_or_and_multiply_as_and_staying_boolean():
+    a, b = tg.tensor([True, True, False, False]), tg.tensor([True, False, True, False])
+    assert (a + b).dtype == tg.bool_ and (a + b).tolist() == [True, True, True, False]
+    assert (a * b).tolist() == [True, False, False, False]
+    assert (a + True).tolist() == [True] * 4
+    assert a.maximum(b).tolist() == [True, True, True, False]
+    assert a.minimum(b).tolist() == [True, False, False, False]
+    # A mask with a number counts: int64, as in PyTorch.
+    assert (a + 1).dtype == tg.int64 and (a + 1).tolist() == [2, 2, 1, 1]
+    assert (a / tg.tensor([True])).dtype == tg.float32
+
+
+@pytest.mark.parametrize(
+    "op", [lambda a, b: a - b, lambda a, b: a // b, lambda a, b: a % b, lambda a, b: a**b]
+)
+def test_other_arithmetic_on_two_masks_is_a_type_error_that_names_the_fix(op):
+    a, b = tg.tensor([True, False]), tg.tensor([True, True])
+    with pytest.raises(TypeError, match="two boolean tensors.*mask.long"):
+        op(a, b)
+
+
+def test_square_and_sign_of_a_mask():
+    mask = tg.tensor([True, False])
+    assert mask.square().dtype == tg.int64 and mask.square().tolist() == [1, 0]
+    assert mask.sign().dtype == tg.bool_ and mask.sign().tolist() == [True, False]
+
+
+# -- integer powers ---------------------------------------------------------------------------
+
+
+def test_an_integer_to_a_negative_integer_power_truncates_as_in_pytorch():
+    base = tg.tensor([2, 0, -1, -1, 1, 3, -2])
+    exponent = tg.tensor([-1, -1, -1, -2, -5, 2, 3])
+    result = base**exponent
+    assert result.dtype == tg.int64
+    assert result.tolist() == [0, 0, -1, 1, 1, 9, -8]
+    assert (tg.tensor(np.array([1, -1, 5], dtype=np.int32)) ** tg.tensor([-3])).tolist() == [1, -1, 0]
+
+
+# -- bitwise operators with a number on the left --------------------------------------------
+
+
+def test_bitwise_operators_take_a_python_number_on_the_left():
+    x = tg.tensor([1, 2, 3])
+    assert (6 & x).tolist() == [0, 2, 2]
+    assert (4 | x).tolist() == [5, 6, 7]
+    assert (1 ^ x).tolist() == [0, 3, 2]
+    mask = tg.tensor([True, False])
+    assert (True & mask).tolist() == [True, False] and (False | mask).tolist() == [True, False]
+
+
+# -- any / all / amax / amin ------------------------------------------------------------------
+
+
+def test_any_and_all_give_boolean_tensors_along_a_dim_as_in_pytorch():
+    x = tg.tensor([[0.0, 0.0, 2.0], [1.0, 3.0, -1.0]])
+    assert isinstance(x.any(), tg.Tensor) and x.any().dtype == tg.bool_ and x.any().shape == ()
+    assert bool(x.any()) and not bool(x.all())
+    assert x.any(1).tolist() == [True, True]
+    assert x.all(dim=1).tolist() == [False, True]
+    assert x.all(0, True).tolist() == [[False, False, True]]
+    assert x.any(dim=(0, 1), keepdim=True).shape == (1, 1)
+    assert tg.zeros(0, 3).all(0).tolist() == [True, True, True]
+    assert tg.zeros(0, 3).any(0).tolist() == [False, False, False]
+
+
+def test_amax_and_amin_reduce_over_a_tuple_and_share_the_gradient_among_ties():
+    x = leaf([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]])
+    top = x.amax(1)
+    assert top.tolist() == [3.0, 2.0]
+    top.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 0.5, 0.5], [0.5, 0, 0.5]])
+    assert x.amin((0, 1), keepdim=True).tolist() == [[0.0]]
+    assert x.amax().item() == 3.0 and x.amax(()).item() == 3.0
+
+
+def test_mt_swaps_the_last_two_axes():
+    x = tg.arange(6).reshape(1, 2, 3)
+    assert x.mT.shape == (1, 3, 2)
+    assert x.mT.numpy().tolist() == [[[0, 3], [1, 4], [2, 5]]]
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        _ = tg.tensor([1.0]).mT
+
+
+# -- shapes of empty tensors ------------------------------------------------------------------
+
+
+def test_flatten_of_an_empty_tensor_keeps_its_zero_sizes():
+    x = tg.zeros(0, 2, 3)
+    assert x.flatten(1).shape == (0, 6)
+    assert x.flatten(0, 1).shape == (0, 3)
+    assert x.flatten(2, 2).shape == (0, 2, 3)
+
+
+def test_reshape_of_an_empty_tensor_with_an_ambiguous_minus_one_is_a_clear_error():
+    with pytest.raises(ValueError, match="-1 could be any size"):
+        tg.zeros(0, 2).reshape(0, -1)
+    assert tg.zeros(0, 2).reshape(-1).shape == (0,)
