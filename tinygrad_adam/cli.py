@@ -254,7 +254,7 @@ def _check_data_dir(name: str, data_dir: str) -> None:
 
     dataset = FASHION_MNIST if name == "fashion-mnist" else MNIST
     missing = {}
-    for folder in (Path(data_dir), Path(data_dir) / dataset.folder_name):
+    for folder in dataset.folders_under(Path(data_dir)):
         if folder.is_dir():
             missing[folder] = _files_in(folder)[1]
             if not missing[folder]:
@@ -398,6 +398,9 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         _note("Training on the bundled 8x8 handwritten digits instead.")
         settings["dataset"] = "digits"
         train_set, test_set = load_dataset("digits", None, settings["seed"])
+    except (ValueError, OSError) as error:  # a damaged, truncated or unreadable file: named, no traceback
+        _note(f"error: cannot read {settings['dataset']}: {error}")
+        return 2
     _apply_dataset_defaults(settings)
     settings.pop("explicit_dataset")
 

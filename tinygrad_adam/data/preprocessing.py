@@ -46,10 +46,11 @@ def train_val_split(
             raise ValueError(
                 f"stratify needs one integer class label per sample, got y of {y.dtype} {y.shape}"
             )
+        labels, class_sizes = np.unique(y, return_counts=True)
+        val_counts = _stratified_val_counts(class_sizes, val_fraction)
         val_parts, train_parts = [], []
-        for label in np.unique(y):
+        for label, n_val in zip(labels, val_counts):
             members = generator.permutation(np.flatnonzero(y == label))
-            n_val = int(round(val_fraction * members.size))
             val_parts.append(members[:n_val])
             train_parts.append(members[n_val:])
         # Shuffle across classes too, so that the arrays are not sorted by label.
@@ -65,6 +66,25 @@ def train_val_split(
             "use more samples or another fraction"
         )
     return (x[train_index], y[train_index]), (x[val_index], y[val_index])
+
+
+def _stratified_val_counts(class_sizes: np.ndarray, val_fraction: float) -> np.ndarray:
+    """Validation samples per class: ``round(val_fraction * size)`` each, so every class keeps its share.
+
+    Where that leaves a part empty (many small classes, e.g. 20 images of 10 digits at 0.1), the
+    ``round(val_fraction * N)`` samples of an unstratified split go to the classes with the largest
+    remainders instead, as scikit-learn's stratified splits allocate them.
+    """
+    counts = np.round(val_fraction * class_sizes).astype(np.int64)
+    total = int(class_sizes.sum())
+    if 0 < counts.sum() < total:
+        return counts
+    wanted = int(round(val_fraction * total))
+    exact = val_fraction * class_sizes
+    counts = np.floor(exact).astype(np.int64)
+    by_remainder = np.argsort(-(exact - counts), kind="stable")
+    counts[by_remainder[: max(wanted - int(counts.sum()), 0)]] += 1
+    return counts
 
 
 def _numeric(x: np.ndarray) -> np.ndarray:

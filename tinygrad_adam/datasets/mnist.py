@@ -4,8 +4,8 @@
 The files are searched, in order, in ``root``, in ``$TINYGRAD_ADAM_DATA``, and in the folder of the
 system package (Debian's ``dataset-fashion-mnist`` puts Fashion-MNIST in
 ``/usr/share/datasets/fashion-mnist/``); a ``fashion-mnist``/``mnist`` subfolder of ``root`` or
-``$TINYGRAD_ADAM_DATA`` counts too. Files may be gzipped or not, and named ``train-images-idx3-ubyte``
-or ``train-images.idx3-ubyte``.
+``$TINYGRAD_ADAM_DATA`` counts too, as does torchvision's ``MNIST/raw`` (``FashionMNIST/raw``).
+Files may be gzipped or not, and named ``train-images-idx3-ubyte`` or ``train-images.idx3-ubyte``.
 """
 
 from __future__ import annotations
@@ -59,10 +59,15 @@ class IdxImageSet:
     md5: dict[str, str]  # FILE -> MD5 of ...
     md5_of_decompressed: bool  # ... the decompressed file (True) or the downloaded .gz (False)
     how_to_install: str  # a system package to install first, if there is one
+    torchvision_folder: str  # where torchvision.datasets keeps the files under its root
 
     @property
     def system_folder(self) -> Path:
         return SYSTEM_DATASETS / self.folder_name
+
+    def folders_under(self, base: Path) -> list[Path]:
+        """``base`` and the subfolders of it that may hold the files: ours, then torchvision's."""
+        return [base, base / self.folder_name, base / self.torchvision_folder]
 
 
 FASHION_MNIST = IdxImageSet(
@@ -77,6 +82,7 @@ FASHION_MNIST = IdxImageSet(
     },
     md5_of_decompressed=True,
     how_to_install="on Debian or Ubuntu `sudo apt-get install dataset-fashion-mnist`, or ",
+    torchvision_folder="FashionMNIST/raw",
 )
 
 MNIST = IdxImageSet(
@@ -91,6 +97,7 @@ MNIST = IdxImageSet(
     },
     md5_of_decompressed=False,
     how_to_install="",
+    torchvision_folder="MNIST/raw",
 )
 
 
@@ -117,13 +124,10 @@ def _search_folders(dataset: IdxImageSet, root: str | os.PathLike | None) -> lis
     """(folder, why it is searched) in search order; folder None for an unset $TINYGRAD_ADAM_DATA."""
     folders: list[tuple[Path | None, str]] = []
     if root is not None:
-        folders += [(Path(root), "root"), (Path(root) / dataset.folder_name, "root")]
+        folders += [(folder, "root") for folder in dataset.folders_under(Path(root))]
     environment = os.environ.get(DATA_ENV)
     if environment:
-        folders += [
-            (Path(environment), f"${DATA_ENV}"),
-            (Path(environment) / dataset.folder_name, f"${DATA_ENV}"),
-        ]
+        folders += [(folder, f"${DATA_ENV}") for folder in dataset.folders_under(Path(environment))]
     else:
         folders.append((None, f"${DATA_ENV} is not set"))
     folders.append((dataset.system_folder, "system package folder"))
