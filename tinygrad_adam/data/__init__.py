@@ -1,12 +1,13 @@
 """Feeding models: datasets, batched loading onto a device, splits and standardisation."""
 
-from .dataset import Dataset, Subset, TensorDataset, random_split
+from .dataset import Dataset, IterableDataset, Subset, TensorDataset, random_split
 from .loader import DataLoader, default_collate
 from .preprocessing import Standardizer, standardize, train_val_split
 
 __all__ = [
     "DataLoader",
     "Dataset",
+    "IterableDataset",
     "Standardizer",
     "Subset",
     "TensorDataset",

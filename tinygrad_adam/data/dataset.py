@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,16 @@ class Dataset:
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+
+class IterableDataset:
+    """A stream of samples: subclasses define ``__iter__``, a fresh iterator over the samples at each
+    call (each epoch), and may define ``__len__``. As PyTorch's ``IterableDataset``: a ``DataLoader``
+    batches consecutive samples and cannot shuffle them (shuffle the stream inside ``__iter__``).
+    """
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
 
 
 def _host(value: Any, position: int) -> np.ndarray:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..rng import check_seed, host_generator
 from ..tensor import Tensor, _host_array, stack
-from .dataset import Dataset
+from .dataset import Dataset, IterableDataset
 
 LOADER_STATE_VERSION = 1
 
@@ -72,34 +72,61 @@ class DataLoader:
     ``load_state_dict()`` yields exactly the batches an uninterrupted run would have yielded.
 
     Datasets with ``get_batch(indices)`` (``TensorDataset`` and its subsets) are read a whole batch
-    at a time; others sample by sample, joined by ``default_collate``.
+    at a time; others sample by sample, joined by ``collate_fn`` (default: ``default_collate``, which
+    also moves the batch to ``device``; your own ``collate_fn(samples)`` returns the batch as it
+    wants it). An ``IterableDataset`` is read as a stream of consecutive samples, never shuffled.
+    ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, and samples are read in this
+    process (``num_workers`` has no effect: batches are sliced from host arrays, not decoded).
     """
 
     def __init__(
         self,
-        dataset: Dataset,
+        dataset: Dataset | IterableDataset,
         batch_size: int = 32,
         shuffle: bool = False,
         drop_last: bool = False,
         seed: int | None = None,
         device: str | None = None,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
+        num_workers: int = 0,
+        pin_memory: bool = False,
     ) -> None:
         if isinstance(dataset, Mapping):
             raise TypeError(
                 "DataLoader needs a dataset indexed 0..len-1, got a dict: "
                 "wrap its arrays in TensorDataset(x, y)"
             )
-        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+        if isinstance(dataset, Iterator):
+            # Each epoch reads the dataset again, and a generator has nothing left after the first.
             raise TypeError(
-                f"DataLoader needs a dataset with __len__ and __getitem__, got {type(dataset).__name__}"
+                f"DataLoader got a {type(dataset).__name__}, which can be read only once, but every "
+                "epoch reads the dataset again: subclass tg.data.IterableDataset with an __iter__ that "
+                "makes a new generator each time, or collect the samples in a TensorDataset"
+            )
+        self._stream = isinstance(dataset, IterableDataset) or (
+            hasattr(dataset, "__iter__") and not hasattr(dataset, "__getitem__")
+        )
+        if not self._stream and not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError(
+                "DataLoader needs a dataset with __len__ and __getitem__ (or an IterableDataset), "
+                f"got {type(dataset).__name__}"
             )
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
             raise TypeError(f"batch_size must be a positive integer, got {batch_size!r}")
         if batch_size <= 0:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
-        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
+        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last), ("pin_memory", pin_memory)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {flag!r}")
+        if self._stream and shuffle:
+            raise ValueError(
+                f"DataLoader cannot shuffle the stream of {type(dataset).__name__} (an IterableDataset "
+                "has no indices to permute): shuffle inside its __iter__, or use a map-style Dataset"
+            )
+        if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
+            raise ValueError(f"num_workers must be an integer >= 0, got {num_workers!r}")
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"collate_fn must be a function of a list of samples, got {collate_fn!r:.100}")
         if device is not None:
             from ..backend import canonical_device
 
@@ -110,14 +137,26 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         self.seed = check_seed(seed)
         self.device = device
+        self.collate_fn = collate_fn
+        self.num_workers = int(num_workers)
+        self.pin_memory = bool(pin_memory)
         self._generator = host_generator(self.seed)
         self._epoch = 0  # epochs begun
         self._epoch_start_state: dict | None = None  # generator state before this epoch's permutation
         self._batches_done = 0  # batches yielded in the current epoch
+        self._epoch_finished = False  # the current epoch's last batch has been yielded
         self._resume_at = 0  # batches to skip at the next epoch (after load_state_dict)
 
+    def _dataset_size(self) -> int | None:
+        """The number of samples, None for a stream without ``__len__``."""
+        if self._stream and not hasattr(self.dataset, "__len__"):
+            return None
+        return len(self.dataset)
+
     def __len__(self) -> int:
-        n = len(self.dataset)
+        n = self._dataset_size()
+        if n is None:
+            raise TypeError(f"this DataLoader's {type(self.dataset).__name__} has no __len__")
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     @property
@@ -125,31 +164,54 @@ class DataLoader:
         """How many epochs have begun."""
         return self._epoch
 
+    def _collate(self, samples: list[Any]) -> Any:
+        if self.collate_fn is not None:
+            return self.collate_fn(samples)
+        return default_collate(samples, self.device)
+
     def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
         self._epoch_start_state = self._generator.bit_generator.state
-        # Integer indices even in order: fancy indexing copies, so batches never alias the dataset.
-        order = self._generator.permutation(n) if self.shuffle else np.arange(n)
         self._epoch += 1
         self._batches_done = self._resume_at
         self._resume_at = 0
-        get_batch = getattr(self.dataset, "get_batch", None)
+        self._epoch_finished = False
+        batches = self._stream_batches() if self._stream else self._indexed_batches()
+        for batch_index, batch in batches:
+            self._batches_done = batch_index + 1
+            yield batch
+        self._epoch_finished = True
+
+    def _indexed_batches(self) -> Iterator[tuple[int, Any]]:
+        n = len(self.dataset)
+        # Integer indices even in order: fancy indexing copies, so batches never alias the dataset.
+        order = self._generator.permutation(n) if self.shuffle else np.arange(n)
+        get_batch = getattr(self.dataset, "get_batch", None) if self.collate_fn is None else None
         for batch_index in range(self._batches_done, len(self)):
             start, stop = batch_index * self.batch_size, min((batch_index + 1) * self.batch_size, n)
             indices = order[start:stop]
             if get_batch is not None:
-                batch = tuple(Tensor(array, device=self.device) for array in get_batch(indices))
+                yield batch_index, tuple(Tensor(array, device=self.device) for array in get_batch(indices))
             else:
-                batch = default_collate([self.dataset[i] for i in indices.tolist()], self.device)
-            self._batches_done = batch_index + 1
-            yield batch
+                yield batch_index, self._collate([self.dataset[i] for i in indices.tolist()])
+
+    def _stream_batches(self) -> Iterator[tuple[int, Any]]:
+        """Consecutive samples of the stream; a resumed epoch reads and drops the batches done."""
+        skip, samples, batch_index = self._batches_done, [], 0
+        for sample in self.dataset:
+            samples.append(sample)
+            if len(samples) == self.batch_size:
+                if batch_index >= skip:
+                    yield batch_index, self._collate(samples)
+                samples, batch_index = [], batch_index + 1
+        if samples and not self.drop_last and batch_index >= skip:
+            yield batch_index, self._collate(samples)
 
     def state_dict(self) -> dict:
         """Where the loader stands: plain data (ints, strings) that ``tg.save`` can store."""
-        in_epoch = self._epoch_start_state is not None and 0 < self._batches_done < len(self)
+        in_epoch = self._epoch_start_state is not None and self._batches_done > 0 and not self._epoch_finished
         if self._resume_at:  # restored, not iterated yet: keep the position it was restored to
             epoch, batch, generator = self._epoch, self._resume_at, self._generator.bit_generator.state
-        elif in_epoch:
+        elif in_epoch and (self._stream or self._batches_done < len(self)):
             epoch, batch, generator = self._epoch - 1, self._batches_done, self._epoch_start_state
         else:
             epoch, batch, generator = self._epoch, 0, self._generator.bit_generator.state
@@ -159,7 +221,7 @@ class DataLoader:
             "batch": batch,
             "generator": generator,
             "batch_size": self.batch_size,
-            "dataset_size": len(self.dataset),
+            "dataset_size": self._dataset_size(),
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -169,7 +231,7 @@ class DataLoader:
         missing = sorted({"epoch", "batch", "generator", "batch_size", "dataset_size"} - state.keys())
         if missing:
             raise ValueError(f"DataLoader state lacks {', '.join(missing)}: it was not made by state_dict()")
-        for key, current in (("batch_size", self.batch_size), ("dataset_size", len(self.dataset))):
+        for key, current in (("batch_size", self.batch_size), ("dataset_size", self._dataset_size())):
             if state[key] != current:
                 raise ValueError(
                     f"DataLoader state was saved with {key}={state[key]}, but this loader has {key}={current}"
@@ -178,7 +240,7 @@ class DataLoader:
             value = state[key]
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"DataLoader state: {key} must be a non-negative integer, got {value!r}")
-        if state["batch"] and state["batch"] >= len(self):
+        if state["batch"] and self._dataset_size() is not None and state["batch"] >= len(self):
             # A position at or past the end would silently skip the rest of an epoch.
             raise ValueError(
                 f"DataLoader state: batch {state['batch']} is past this loader's {len(self)} batches"
