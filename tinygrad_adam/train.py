@@ -64,7 +64,10 @@ def count_correct(outputs: Tensor, targets: Tensor, from_logits: bool | None = N
             from_logits = bool(backend.to_numpy(xp.any((scores < 0.0) | (scores > 1.0))))
         predicted = scores > (0.0 if from_logits else 0.5)
         labels = xp.reshape(targets.data, (n,))
-        actual = labels > 0.5 if targets.dtype.kind == "f" else labels != 0
+        if targets.dtype.kind == "b":  # bool labels as they are: the Array API compares no bool with 0
+            actual = labels
+        else:
+            actual = labels > 0.5 if targets.dtype.kind == "f" else labels != 0
     elif outputs.ndim == 2:
         predicted = xp.argmax(outputs.data, axis=1)
         if targets.ndim == 1 and targets.dtype.kind in "iu":
@@ -563,6 +566,26 @@ def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
     return fields[:-1], fields[-1]
 
 
+def _loss(loss_fn: Any, outputs: Tensor, targets: Tensor) -> Tensor:
+    """``loss_fn(outputs, targets)`` as a scalar; (N, 1) outputs against (N,) targets get the fix named."""
+    try:
+        return _scalar_loss(loss_fn(outputs, targets))
+    except ValueError as error:
+        if (
+            isinstance(outputs, Tensor)
+            and outputs.shape != targets.shape
+            and outputs.size == targets.size
+            and outputs.shape[:1] == targets.shape[:1]
+        ):
+            raise ValueError(
+                f"{error}\nThe model gives outputs of shape {outputs.shape} and the loader targets of shape "
+                f"{targets.shape}: give the targets the outputs' shape when making the dataset, e.g. "
+                f"TensorDataset(x, y.reshape(-1, {', '.join(map(str, outputs.shape[1:])) or ''})) "
+                "for (N, 1) outputs, or reshape the model's output"
+            ) from error
+        raise
+
+
 def _scalar_loss(loss: Any) -> Tensor:
     if not isinstance(loss, Tensor):
         raise TypeError(f"loss_fn must return a Tensor, got {type(loss).__name__}")
@@ -648,13 +671,69 @@ def evaluate(
             for batch in loader:
                 inputs, targets = _split_batch(batch)
                 outputs = _forward(model, inputs)
-                loss = _scalar_loss(loss_fn(outputs, targets)) if loss_fn is not None else None
+                loss = _loss(loss_fn, outputs, targets) if loss_fn is not None else None
                 meter.update(outputs, targets, loss)
     finally:
         model.train(was_training)
     if meter.batches == 0:
         raise ValueError(f"evaluate: the loader yielded no batches{_loader_description(loader)}")
     return meter.results()
+
+
+def predict(model: Any, data: Any, batch_size: int = 32) -> np.ndarray:
+    """The model's outputs for every sample of ``data``, as one NumPy array (Keras' ``predict``).
+
+    ``data`` is an array or Tensor of inputs, read ``batch_size`` samples at a time, or a loader
+    whose batches are inputs, ``(inputs,)`` or ``(*inputs, targets)`` (the targets are ignored, as
+    ``fit`` reads them). Runs under ``no_grad`` in eval mode, then puts the model back in its mode.
+    """
+    _check_model(model)
+    if isinstance(data, (np.ndarray, Tensor)):
+        batch_size = _check_positive_int("batch_size", batch_size, 1)
+        if data.ndim == 0:
+            raise ValueError("predict needs inputs with a first (sample) dimension, got a scalar")
+        n = data.shape[0]
+        batches: Iterable[Any] = (data[start : start + batch_size] for start in range(0, n, batch_size))
+    elif isinstance(data, (list, tuple)):
+        raise TypeError(
+            f"predict takes an array or a Tensor of inputs, or a loader, got a {type(data).__name__}: "
+            "convert it with np.asarray(data, dtype=np.float32)"
+        )
+    else:
+        _check_loader("data", data)
+        batches = data
+    was_training = bool(getattr(model, "training", False))
+    results = []
+    model.eval()
+    try:
+        with no_grad():
+            for batch in batches:
+                inputs = _predict_inputs(batch)
+                outputs = _forward(model, inputs)
+                if not isinstance(outputs, Tensor) or outputs.ndim == 0:
+                    raise TypeError(
+                        "predict needs a model that returns a Tensor with one row per sample, got "
+                        f"{outputs!r:.100}"
+                    )
+                results.append(outputs.numpy())
+    finally:
+        model.train(was_training)
+    if not results:
+        raise ValueError(f"predict: no samples to predict{_loader_description(data)}")
+    return np.concatenate(results)
+
+
+def _predict_inputs(batch: Any) -> tuple[Tensor, ...]:
+    if isinstance(batch, np.ndarray):
+        batch = Tensor(batch)
+    if isinstance(batch, Tensor):
+        return (batch,)
+    if isinstance(batch, (tuple, list)) and batch:
+        return (batch[0],) if len(batch) == 1 else _split_batch(batch)[0]
+    raise TypeError(
+        "predict needs batches of inputs (a Tensor, (inputs,) or (*inputs, targets)), "
+        f"got {type(batch).__name__}"
+    )
 
 
 def _display_mode(verbose: bool | int | None) -> str:
@@ -726,6 +805,9 @@ def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
     try:
         return model(*inputs)
     except TypeError as error:
+        mismatch = _dtype_mismatch(model, inputs)
+        if mismatch:
+            raise TypeError(f"{error}\n{mismatch}") from error
         if len(inputs) == 1:
             raise
         raise TypeError(
@@ -735,11 +817,31 @@ def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
         ) from error
 
 
+def _dtype_mismatch(model: Any, inputs: tuple[Tensor, ...]) -> str:
+    """Names floating inputs of another dtype than the model's weights (float64 data, float32 model)."""
+    parameters = getattr(model, "parameters", None)
+    weight_dtypes = {p.dtype for p in parameters() if p.dtype.kind == "f"} if callable(parameters) else set()
+    for tensor in inputs:
+        if (
+            isinstance(tensor, Tensor)
+            and tensor.dtype.kind == "f"
+            and weight_dtypes
+            and tensor.dtype not in weight_dtypes
+        ):
+            weights = sorted(str(dtype) for dtype in weight_dtypes)[0]
+            return (
+                f"The loader yields {tensor.dtype} inputs but the model's weights are {weights}: convert "
+                f"the data when making the dataset, TensorDataset(x.astype(np.{weights}), y) (NumPy and "
+                f"pandas give float64 by default), or the model, model.to(tg.{tensor.dtype})"
+            )
+    return ""
+
+
 def _check_loader(name: str, loader: Any) -> None:
     """A loader yields batches; a dataset yields single samples, so it is named, not iterated."""
-    from .data import Dataset
+    from .data import Dataset, IterableDataset
 
-    if isinstance(loader, Dataset):
+    if isinstance(loader, (Dataset, IterableDataset)):
         raise TypeError(
             f"{name} is a {type(loader).__name__}, which yields single samples: "
             f"pass DataLoader(dataset, batch_size=32) to get batches"
@@ -882,7 +984,10 @@ def fit(
 def _progress_bar(loader: Any, epoch: int, epochs: int) -> Any:
     from tqdm import tqdm  # imported here so that `import tinygrad_adam` stays light
 
-    total = len(loader) if hasattr(loader, "__len__") else None
+    try:
+        total = len(loader)
+    except TypeError:  # a generator, or a DataLoader over an IterableDataset without __len__
+        total = None
     # A fixed, short bar leaves room for the metrics; shutil falls back to $COLUMNS or 80 x 24 where
     # a terminal reports no size (tqdm would then draw nothing).
     size = shutil.get_terminal_size()
@@ -897,6 +1002,19 @@ def _progress_bar(loader: Any, epoch: int, epochs: int) -> Any:
     )
 
 
+def _non_finite_fields(inputs: tuple[Tensor, ...], targets: Tensor) -> list[str]:
+    """The fields of a batch ("inputs", "targets") whose floating values include NaN or inf."""
+    found = []
+    for name, tensors in (("inputs", inputs), ("targets", (targets,))):
+        for tensor in tensors:
+            if isinstance(tensor, Tensor) and tensor.dtype.kind == "f":
+                xp = tensor._backend.xp
+                if tensor._backend.to_numpy(xp.any(~xp.isfinite(tensor.data))).item():
+                    found.append(name)
+                    break
+    return found
+
+
 def _bar_postfix(logs: Mapping[str, float]) -> str:
     """The metrics in short form for the progress bar: ``loss 0.3121 acc 0.8875 val_loss ...``."""
     short = {"accuracy": "acc", "val_accuracy": "val_acc"}
@@ -909,19 +1027,22 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
     model, optimizer, loss_fn, callbacks = run.model, run.optimizer, run.loss_fn, run.callbacks
     meter = _EpochMeter(loss_fn, metrics)
     model.train()
+    bad_data: list[str] = []  # fields of the first batch with a non-finite loss that hold NaN or inf
     for batch_index, batch in enumerate(run.train_loader):
         for callback in callbacks:
             callback.on_train_batch_begin(batch_index)
         inputs, targets = _split_batch(batch)
         optimizer.zero_grad()
         outputs = _forward(model, inputs)
-        loss = _scalar_loss(loss_fn(outputs, targets))
+        loss = _loss(loss_fn, outputs, targets)
         loss.backward()
         optimizer.step()
         if run.scheduler is not None and run.scheduler_interval == "batch":
             run.scheduler.step()
         with no_grad():
             meter.update(outputs.detach(), targets, loss)
+            if meter.first_non_finite_batch == meter.batches:  # this batch; checked once an epoch
+                bad_data = _non_finite_fields(inputs, targets)
         if bar is not None or callbacks:
             running = meter.results()
             if bar is not None:
@@ -936,11 +1057,16 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
             f"train_loader yielded no batches in epoch {run.epoch + 1}{_loader_description(run.train_loader)}"
         )
     if meter.first_non_finite_batch is not None:
+        cause = (
+            f"its {' and '.join(bad_data)} hold NaN or inf: the data has missing or infinite values; "
+            "clean or impute them before training"
+            if bad_data
+            else "lower the learning rate or check the data for NaN/inf"
+        )
         warnings.warn(
             f"the training loss of epoch {run.epoch + 1} is {meter.loss_sum / meter.samples}: batch "
-            f"{meter.first_non_finite_batch} gave the first non-finite loss, so the weights are probably "
-            "NaN now. Lower the learning rate or check the data for NaN/inf; callbacks=[TerminateOnNaN()] "
-            "stops at the first one",
+            f"{meter.first_non_finite_batch} gave the first non-finite loss ({cause}), so the weights are "
+            "probably NaN now; callbacks=[TerminateOnNaN()] stops at the first one",
             RuntimeWarning,
             stacklevel=3,
         )
