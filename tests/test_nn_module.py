@@ -291,7 +291,7 @@ def test_repr_shows_the_architecture() -> None:
     assert repr(model) == (
         "Sequential(\n"
         "  (0): Dense(in_features=4, out_features=8, bias=True, activation='relu', init='he_normal')\n"
-        "  (1): Dropout(p=0.25)\n"
+        "  (1): Dropout(p=0.25, inplace=False)\n"
         "  (2): Dense(in_features=8, out_features=2, bias=True, init='glorot_uniform')\n"
         ")"
     )

@@ -459,24 +459,34 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
 
 
 def check_probability(p: Any, name: str) -> float:
-    """``p`` as a float in [0, 1), or a ValueError naming it."""
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0 <= p < 1:
-        raise ValueError(f"{name}: the drop probability p must be a number in [0, 1), got {p!r}")
+    """``p`` as a float in [0, 1], or a ValueError naming it."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0 <= p <= 1:
+        raise ValueError(f"{name}: the drop probability p must be a number in [0, 1], got {p!r}")
     return float(p)
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
 
-    The scaling keeps E[output] = x, so evaluation (``training=False``) is the identity. The mask
-    comes from ``tg.rand``, so ``tg.manual_seed`` makes it reproducible.
+    The scaling keeps E[output] = x, so evaluation (``training=False``) is the identity; p = 1
+    zeroes everything (x · 0, gradient 0), as in PyTorch. The mask comes from ``tg.rand``, so
+    ``tg.manual_seed`` makes it reproducible. ``inplace=True`` writes the result into ``input``
+    and returns it where no graph is recorded through ``input``; where one is (grad mode on and
+    ``input`` requires grad) the result is a new tensor and ``input`` is left unchanged, since an
+    in-place change of a graph node cannot be recorded here.
     """
     p = check_probability(p, "dropout")
     if not training or p == 0:
         return input
-    draw_dtype = input.dtype if input.dtype in (np.float32, np.float64) else np.float32
-    keep = rand(*input.shape, dtype=draw_dtype, device=input.device) >= p
-    return input * (keep.astype(input.dtype) * (1 / (1 - p)))
+    if p == 1:
+        scaled_mask: Any = 0.0
+    else:
+        draw_dtype = input.dtype if input.dtype in (np.float32, np.float64) else np.float32
+        keep = rand(*input.shape, dtype=draw_dtype, device=input.device) >= p
+        scaled_mask = keep.astype(input.dtype) * (1 / (1 - p))
+    if inplace and not (input.requires_grad and is_grad_enabled()):
+        return input.mul_(scaled_mask)
+    return input * scaled_mask
 
 
 def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
@@ -1090,6 +1100,10 @@ def _as_labels(target: Any, name: str, like: Tensor | None = None) -> Tensor:
     return target if target.dtype == int64 else target.astype(int64)
 
 
+class LabelOutOfRangeError(IndexError, ValueError):
+    """A class label outside [0, C): an IndexError as in PyTorch, and a ValueError (a bad value)."""
+
+
 def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, name: str) -> bool:
     """Raise unless every label is in [0, num_classes) or equal to ``ignore_index``.
 
@@ -1116,7 +1130,7 @@ def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, na
         host_ignored = host == ignore_index if ignore_index is not None else np.zeros(host.shape, bool)
         offenders = np.unique(host[((host < 0) | (host >= num_classes)) & ~host_ignored])
         shown = ", ".join(str(v) for v in offenders[:10]) + (", ..." if offenders.size > 10 else "")
-        raise ValueError(
+        raise LabelOutOfRangeError(
             f"{name}: class labels must lie in [0, {num_classes}) for {num_classes} classes"
             + (f" (or equal ignore_index={ignore_index})" if ignore_index is not None else "")
             + f", got {shown}"
@@ -1167,6 +1181,11 @@ def _class_loss(
     if target_kind == "f":
         if not allow_probabilities:
             raise TypeError(f"{name}: the target must hold integer class labels, got floating-point values")
+        if ignore_index >= 0:  # as PyTorch: a class to ignore means nothing for a row of probabilities
+            raise ValueError(
+                f"{name}: ignore_index={ignore_index} applies to class labels, not to class probabilities "
+                "(floating-point targets); leave it at its default, -100"
+            )
         target_shape = target.shape if isinstance(target, Tensor) else np.shape(target)
         if tuple(target_shape) == sample_shape:
             raise TypeError(

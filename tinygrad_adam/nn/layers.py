@@ -1,8 +1,9 @@
-"""Layers with parameters or modes: ``Dense`` (alias ``Linear``), ``Embedding``, ``Dropout``,
-``Flatten``, ``Identity``."""
+"""Layers with parameters or modes: ``Dense`` and ``Linear`` (a ``Dense`` with PyTorch's init),
+``Embedding``, ``Dropout``, ``Flatten``, ``Identity``."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -80,7 +81,7 @@ class Dense(Module):
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"Dense: {name} must be a positive integer, got {value!r}")
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         self._activation_name, function = _resolve_activation(activation)
         if isinstance(function, Module):
@@ -148,7 +149,46 @@ class Dense(Module):
         return text + f", init={self._init_name!r}"
 
 
-Linear = Dense
+class Linear(Dense):
+    """``torch.nn.Linear``: y = x Wᵀ + b, a ``Dense`` that starts as PyTorch's layer does.
+
+    W and b are drawn from U(−1/√in_features, 1/√in_features), PyTorch's rule (``kaiming_uniform_``
+    with a = √5 for W, the same bound for b), so a model of ``Linear`` layers starts from the same
+    distribution as its PyTorch twin and prints the same repr. The arguments are PyTorch's, in its
+    order; ``activation`` and ``init`` (keywords) work as in ``Dense``, and an ``init`` leaves the
+    bias at zero, as ``Dense`` does.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+        *,
+        activation: str | Callable[[Tensor], Tensor] | Module | None = None,
+        init: str | Callable[[Tensor], Any] | None = None,
+    ) -> None:
+        super().__init__(in_features, out_features, bias, activation, init, dtype, device)
+
+    def _initialise(self, init: str | Callable[[Tensor], Any] | None) -> str:
+        if init is not None:
+            return super()._initialise(init)
+        bound = 1 / math.sqrt(self.in_features)
+        initializers.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            initializers.uniform_(self.bias, -bound, bound)
+        return PYTORCH_INIT
+
+    def extra_repr(self) -> str:
+        if self._init_name == PYTORCH_INIT and self._activation is None:
+            bias = self.bias is not None
+            return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"
+        return super().extra_repr()
+
+
+PYTORCH_INIT = "pytorch"  # Linear's default scheme: W and b from U(±1/√in_features)
 
 
 def _resolve_activation(activation: Any) -> tuple[str | None, Any]:
@@ -174,19 +214,20 @@ def _resolve_activation(activation: Any) -> tuple[str | None, Any]:
 class Dropout(Module):
     """Inverted dropout: in training, zero each element with probability p and scale the rest by 1/(1-p).
 
-    In ``eval()`` it is the identity. Masks come from ``tg.rand`` (reproducible under
-    ``tg.manual_seed``).
+    In ``eval()`` it is the identity; p = 1 gives zeros. Masks come from ``tg.rand`` (reproducible
+    under ``tg.manual_seed``). ``inplace`` as in ``F.dropout``.
     """
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = F.check_probability(p, "Dropout")
+        self.inplace = bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.dropout(x, self.p, self.training)
+        return F.dropout(x, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Flatten(Module):

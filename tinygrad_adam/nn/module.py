@@ -121,7 +121,7 @@ class Module:
             raise TypeError(
                 f"register_parameter({name!r}) needs a Parameter or None, got {type(param).__name__}"
             )
-        self._check_new_name(name)
+        self._check_new_name(name, self._parameters)
         self._forget(name, keep=self._parameters)
         self._parameters[name] = param
         object.__setattr__(self, name, param)
@@ -130,7 +130,7 @@ class Module:
         """Register non-learnable state; persistent buffers are part of ``state_dict()``."""
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer({name!r}) needs a Tensor or None, got {type(tensor).__name__}")
-        self._check_new_name(name)
+        self._check_new_name(name, self._buffers)
         self._forget(name, keep=self._buffers)
         self._buffers[name] = tensor
         if not persistent:
@@ -140,14 +140,20 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module({name!r}) needs a Module, got {type(module).__name__}")
-        self._check_new_name(name)
+        self._check_new_name(name, self._modules)
         self._forget(name, keep=self._modules)
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
-    def _check_new_name(self, name: str) -> None:
-        if not isinstance(name, str) or not name or "." in name:
-            raise ValueError(f"invalid name {name!r}: a non-empty string without '.' is needed")
+    def _check_new_name(self, name: str, registry: dict) -> None:
+        """As PyTorch: a name must be a non-empty string without '.' (a KeyError otherwise, a
+        TypeError for a non-string), and not an attribute that ``registry`` does not hold already."""
+        if not isinstance(name, str):
+            raise TypeError(f"a module member's name must be a string, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"invalid name {name!r}: a non-empty string without '.' is needed")
+        if name not in registry and hasattr(self, name):
+            raise KeyError(f"attribute {name!r} already exists: pick another name")
 
     def get_submodule(self, target: str) -> Module:
         """The sub-module at the dotted path ``target`` ("" is this module), as in PyTorch."""
@@ -289,6 +295,9 @@ class Module:
     def double(self) -> Module:
         return self.to(dtype=np.float64)
 
+    def half(self) -> Module:
+        return self.to(dtype=np.float16)
+
     def cpu(self) -> Module:
         return self.to("cpu")
 
@@ -319,8 +328,10 @@ class Module:
         """Copy ``state_dict`` (Tensors or NumPy arrays) into the parameters and buffers, in place.
 
         Each value goes onto its parameter's device. A shape or dtype mismatch always raises
-        ``RuntimeError``; with ``strict=True`` (the default) so do missing and unexpected keys. All
-        problems are named in one message. Returns the missing and unexpected keys.
+        ``RuntimeError`` (PyTorch casts another dtype silently; here a float64 state for a float32
+        model is an error, as every silent float64 -> float32 conversion is); with ``strict=True``
+        (the default) so do missing and unexpected keys. All problems are named in one message.
+        Returns the missing and unexpected keys.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(
@@ -349,7 +360,11 @@ class Module:
             if shape != target.shape:
                 problems.append(f"{name!r}: shape {shape} in the state, {target.shape} in the model")
             elif dtype != target.dtype:
-                problems.append(f"{name!r}: dtype {dtype} in the state, {target.dtype} in the model")
+                problems.append(
+                    f"{name!r}: dtype {dtype} in the state, {target.dtype} in the model (values are never "
+                    f"cast silently: convert the state's value with .astype({str(target.dtype)!r}), or the "
+                    "model with .to(dtype))"
+                )
             else:
                 arrays[name] = value
         if problems:
@@ -574,6 +589,24 @@ class ModuleList(_ModuleSequence):
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return ModuleList([*self, *other])
+
+    def __repr__(self) -> str:
+        """As PyTorch's: a run of entries with the same repr shows once, as ``(0-2): 3 x Dense(...)``."""
+        blocks: list[list[Any]] = []  # [first index, last index, repr]
+        for index, module in enumerate(self):
+            text = repr(module)
+            if blocks and blocks[-1][2] == text:
+                blocks[-1][1] = index
+            else:
+                blocks.append([index, index, text])
+        if not blocks:
+            return "ModuleList()"
+        lines = [
+            (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
+            + text.replace("\n", "\n  ")
+            for first, last, text in blocks
+        ]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):
