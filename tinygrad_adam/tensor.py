@@ -144,7 +144,7 @@ class Tensor(TensorSpellings):
     def size(self) -> int:
         """The number of elements (NumPy's ``x.size``), also callable as PyTorch's ``x.size()`` (the
         shape) and ``x.size(dim)`` (one axis' length): see ``TensorSize``."""
-        return TensorSize(self.data.shape)
+        return TensorSize.of(self.data.shape)
 
     def numel(self) -> int:
         return self.size

@@ -31,6 +31,17 @@ class TensorSize(int):
         size._shape = shape
         return size
 
+    @classmethod
+    def of(cls, shape: tuple[int, ...]) -> TensorSize:
+        """The size of ``shape``, shared among tensors of one shape: ``x.size`` is read on hot paths
+        (reshape, backward), and building the int with its shape costs ~1 us, a lookup ~0.1 us."""
+        size = _SIZES.get(shape)
+        if size is None:
+            if len(_SIZES) >= 4096:  # many distinct shapes: start over rather than grow without bound
+                _SIZES.clear()
+            size = _SIZES[shape] = cls(shape)
+        return size
+
     def __call__(self, dim: int | None = None) -> Any:
         if dim is None:
             return self._shape
@@ -46,6 +57,9 @@ class TensorSize(int):
 
     def __reduce__(self) -> tuple:
         return (int, (int(self),))  # pickles as the plain number it stands for
+
+
+_SIZES: dict[tuple[int, ...], TensorSize] = {}  # TensorSize.of's cache: each is immutable
 
 
 class _StepFunction(Function):
