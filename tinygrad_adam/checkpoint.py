@@ -17,11 +17,12 @@ link is followed: its file is replaced, the link stays.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
 import zipfile
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -91,14 +92,21 @@ def _add_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> 
     return name
 
 
-def save(state: Any, path: PathLike) -> None:
-    """Write ``state`` to ``path`` atomically (the previous file stays intact if anything fails)."""
+def save(state: Any, path: PathLike | BinaryIO) -> None:
+    """Write ``state`` to ``path`` atomically (the previous file stays intact if anything fails).
+
+    ``path`` may also be a binary file object (``io.BytesIO``, an open file), written as it is, as
+    ``torch.save`` does; atomicity is then the caller's.
+    """
     arrays: dict[str, np.ndarray] = {}
     root = _encode(state, arrays, "state")
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}
     # allow_nan: Python's json writes NaN/Infinity (a loss may be nan) and reads them back.
     structure = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
-    path = os.fspath(path)
+    if _is_file_object(path, "write"):
+        np.savez(path, **{STRUCTURE_KEY: structure}, **arrays)
+        return
+    path = _fspath(path, "tg.save")
     # Through a symbolic link to its file: the rename below would replace the link itself.
     path = os.path.realpath(path) if os.path.islink(path) else path
     folder = os.path.dirname(os.path.abspath(path))
@@ -134,6 +142,19 @@ def save(state: Any, path: PathLike) -> None:
             pass
         raise
     _fsync_folder(folder)
+
+
+def _is_file_object(target: Any, method: str) -> bool:
+    return not isinstance(target, (str, bytes, os.PathLike)) and callable(getattr(target, method, None))
+
+
+def _fspath(path: Any, caller: str) -> str:
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(
+            f"{caller} needs a file path (str or pathlib.Path) or a binary file object, got {path!r:.100}"
+        ) from None
 
 
 def _fsync_folder(folder: str) -> None:
@@ -207,27 +228,50 @@ class _Decoder:
         raise self.fail(f"unknown structure node {node!r:.100}")
 
 
-def load(path: PathLike, device: str | None = None) -> Any:
-    """Read what ``save`` wrote; Tensors land on ``device`` (default: the default device).
+def load(
+    path: PathLike | BinaryIO,
+    device: str | None = None,
+    *,
+    map_location: str | None = None,
+    weights_only: bool | None = None,
+) -> Any:
+    """Read what ``save`` wrote (from a path or a binary file object); Tensors land on ``device``
+    (default: the default device).
 
-    Raises FileNotFoundError for a missing file and ValueError, naming the file, for anything that is
-    not an intact checkpoint of this format and version.
+    ``map_location`` is PyTorch's name for ``device``; ``weights_only`` is accepted as in PyTorch and
+    changes nothing: loading never runs code. Raises FileNotFoundError for a missing file and
+    ValueError, naming the file, for anything that is not an intact checkpoint of this format and version.
     """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        with open(path, "rb") as file:
-            head = file.read(6)
-    except OSError as error:  # a folder, no permission
-        raise ValueError(f"{path}: cannot read a checkpoint there: {error.strerror}") from error
+    del weights_only  # always "weights only": the format holds arrays and JSON, never code
+    if map_location is not None:
+        if not isinstance(map_location, str):
+            raise TypeError(
+                f"tg.load: map_location must be a device name such as 'cpu', got {map_location!r}"
+            )
+        if device is not None and device != map_location:
+            raise ValueError(f"tg.load: device={device!r} and map_location={map_location!r} disagree")
+        device = map_location
+    source: Any
+    if _is_file_object(path, "read"):
+        source = io.BytesIO(path.read())
+        path = str(getattr(path, "name", f"<{type(path).__name__}>"))
+        head = source.getvalue()[:6]
+    else:
+        path = source = _fspath(path, "tg.load")
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no checkpoint at {path}")
+        try:
+            with open(path, "rb") as file:
+                head = file.read(6)
+        except OSError as error:  # a folder, no permission
+            raise ValueError(f"{path}: cannot read a checkpoint there: {error.strerror}") from error
     # NumPy takes any other content for a pickle and suggests loading it unsafely: never do that.
     if not head.startswith((b"PK", b"\x93NUMPY")):
         raise ValueError(
             f"{path}: not a tinygrad_adam checkpoint: not an .npz (zip) archive (it begins {head!r})"
         )
     try:
-        archive = np.load(path, allow_pickle=False)
+        archive = np.load(source, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError("it holds a single .npy array, not an .npz archive")
         with archive:
