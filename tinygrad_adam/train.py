@@ -17,7 +17,7 @@ import string
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,17 +138,19 @@ def _resolve_metrics(metrics: str | Sequence[str], loss_fn: Any, first_targets: 
         if name in _REGRESSION_LOSSES:
             return ()
         return ("accuracy",) if first_targets.dtype.kind in "iub" else ()
-    return tuple(METRIC_ALIASES.get(name, name) for name in metrics)
+    names = (metrics,) if isinstance(metrics, str) else metrics  # one name, as metrics="accuracy"
+    return tuple(METRIC_ALIASES.get(name, name) for name in names)
 
 
 def _check_metrics(metrics: str | Sequence[str]) -> None:
     if metrics == "auto":
         return
-    if isinstance(metrics, str) or not isinstance(metrics, Iterable):
+    if not isinstance(metrics, (str, Iterable)):
         raise TypeError(
-            f'metrics must be "auto" or a sequence of metric names such as ("accuracy",), got {metrics!r}'
+            f'metrics must be "auto", a metric name or a sequence of names such as ("accuracy", "mae"), '
+            f"got {metrics!r}"
         )
-    for name in metrics:
+    for name in (metrics,) if isinstance(metrics, str) else metrics:
         if METRIC_ALIASES.get(name, name) not in KNOWN_METRICS:
             known = ", ".join([*KNOWN_METRICS, *METRIC_ALIASES])
             raise ValueError(f"unknown metric {name!r}: known metrics are {known}")
@@ -848,6 +850,14 @@ def _check_loader(name: str, loader: Any) -> None:
         )
     if not isinstance(loader, Iterable):
         raise TypeError(f"{name} must yield batches (a DataLoader), got {type(loader).__name__}")
+    if isinstance(loader, (np.ndarray, Tensor)) or (
+        isinstance(loader, (tuple, list)) and any(isinstance(item, np.ndarray) for item in loader)
+    ):
+        # Keras' fit(x, y) spelling: iterating it would yield rows or whole arrays, not batches.
+        raise TypeError(
+            f"{name} must yield batches, got {type(loader).__name__} of arrays: wrap the arrays in "
+            "DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True)"
+        )
 
 
 def _check_positive_int(name: str, value: Any, minimum: int) -> int:
@@ -1053,8 +1063,15 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
         if run.stop_training:  # a callback (TerminateOnNaN) asked to stop now, not at the epoch's end
             break
     if meter.batches == 0:
+        exhausted = isinstance(run.train_loader, Iterator) and run.history.epoch
         raise ValueError(
             f"train_loader yielded no batches in epoch {run.epoch + 1}{_loader_description(run.train_loader)}"
+            + (
+                f": a {type(run.train_loader).__name__} is used up after one epoch; pass a DataLoader, "
+                "or a list of batches, which every epoch reads again"
+                if exhausted
+                else ""
+            )
         )
     if meter.first_non_finite_batch is not None:
         cause = (
