@@ -332,3 +332,38 @@ def test_a_training_state_with_an_iterable_loader_resumes_like_an_uninterrupted_
     )
     resumed = run(3, path=str(tmp_path / "s.npz"))[3]
     assert resumed.history["loss"] == straight.history["loss"]
+
+
+def test_save_and_load_take_file_objects_and_pytorchs_load_keywords(tmp_path):
+    import io
+
+    buffer = io.BytesIO()
+    tg.save({"weight": tg.tensor([1.0, 2.0]), "step": 3}, buffer)
+    buffer.seek(0)
+    loaded = tg.load(buffer, map_location=tg.get_default_device(), weights_only=True)
+    assert loaded["step"] == 3 and loaded["weight"].numpy().tolist() == [1.0, 2.0]
+    with pytest.raises(ValueError, match=r"<BytesIO>: not a readable"):
+        tg.load(io.BytesIO(buffer.getvalue()[:40]))
+    with pytest.raises(TypeError, match="needs a file path"):
+        tg.load(123)
+
+
+# -- what Keras users pass to fit -----------------------------------------------------------------
+
+
+def test_fit_names_arrays_given_where_a_loader_belongs():
+    x, y = np.ones((8, 3), np.float32), np.zeros(8, np.int64)
+    with pytest.raises(TypeError, match=r"tuple of arrays.*DataLoader\(TensorDataset\(x, y\)"):
+        _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), (x, y))
+
+
+def test_fit_names_a_generator_that_ran_dry_after_its_first_epoch():
+    batches = ((tg.tensor(np.ones((4, 3), np.float32)), tg.tensor(np.zeros(4, np.int64))) for _ in range(2))
+    with pytest.raises(ValueError, match="no batches in epoch 2.*used up after one epoch"):
+        _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), batches, epochs=2)
+
+
+def test_a_single_metric_name_is_read_as_a_list_of_one():
+    loader = DataLoader(TensorDataset(np.ones((8, 3), np.float32), np.zeros(8, np.int64)), 4)
+    history = _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), loader, metrics="accuracy")
+    assert "accuracy" in history and "mae" not in history
