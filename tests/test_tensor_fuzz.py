@@ -152,3 +152,49 @@ def test_reshape_of_an_empty_tensor_with_an_ambiguous_minus_one_is_a_clear_error
     with pytest.raises(ValueError, match="-1 could be any size"):
         tg.zeros(0, 2).reshape(0, -1)
     assert tg.zeros(0, 2).reshape(-1).shape == (0,)
+
+
+# -- nan, bounds and filled tensors -----------------------------------------------------------
+
+
+def test_sign_of_nan_is_zero_so_the_gradient_of_abs_there_is_zero():
+    x = leaf([np.nan, -2.0, 0.0, 3.0])
+    assert x.sign().tolist() == [0.0, -1.0, 0.0, 1.0]
+    x.abs().sum().backward()
+    assert x.grad.tolist() == [0.0, -1.0, 0.0, 1.0]
+
+
+def test_relu_passes_the_gradient_of_nan_entries_as_pytorch():
+    x = leaf([np.nan, -1.0, 0.0, 2.0])
+    x.relu().backward(tg.tensor([5.0, 5.0, 5.0, 5.0]))
+    assert x.grad.tolist() == [5.0, 0.0, 0.0, 5.0]
+
+
+def test_clamp_with_number_bounds_swapped_is_refused_naming_pytorchs_answer():
+    with pytest.raises(ValueError, match=r"min=1.0 > max=0.0.*max everywhere"):
+        tg.tensor([-1.0, 0.5, 2.0]).clamp(1.0, 0.0)
+
+
+def test_full_infers_the_dtype_of_its_fill_value():
+    assert tg.full((2,), 3).dtype == tg.int64 and tg.full((2,), 3).tolist() == [3, 3]
+    assert tg.full((2,), True).dtype == tg.bool_ and tg.full((1,), False).tolist() == [False]
+    assert tg.full((2, 1), 2.5).dtype == tg.float32
+    assert tg.full((), -1).shape == () and tg.full((2,), 3, dtype=tg.float64).dtype == tg.float64
+
+
+def test_where_with_two_numbers_takes_their_dtype():
+    condition = tg.tensor([True, False])
+    assert tg.where(condition, 1, 0).dtype == tg.int64
+    assert tg.where(condition, 1, 0).tolist() == [1, 0]
+    assert tg.where(condition, True, 2).tolist() == [1, 2]
+    assert tg.where(condition, 1.0, 0).dtype == tg.float32
+    assert tg.where(condition, True, False).dtype == tg.bool_
+
+
+def test_in_place_integer_ops_keep_the_target_dtype():
+    x = tg.tensor(np.array([1, 2, 3], dtype=np.int32))
+    x.add_(tg.tensor([10, 20, 30]))
+    x *= tg.tensor([2])
+    assert x.dtype == tg.int32 and x.tolist() == [22, 44, 66]
+    with pytest.raises(TypeError, match="float32 does not fit a int32"):
+        x.add_(0.5)

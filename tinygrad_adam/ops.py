@@ -329,16 +329,17 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
-    """max(x, 0); the gradient passes where x > 0 (on arrays directly unless create_graph)."""
+    """max(x, 0); the gradient passes where not x <= 0: x > 0, and nan, as PyTorch's threshold
+    backward does (on arrays directly unless create_graph)."""
 
     def forward(self, a: Any) -> Any:
         return self.xp.maximum(a, 0)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         if is_grad_enabled():  # create_graph: the gradient must be differentiable
-            return (grad * (self.inputs[0] > 0).astype(grad.dtype),)
+            return (grad * (~(self.inputs[0] <= 0)).astype(grad.dtype),)
         g = grad.data
-        return (Tensor._wrap(g * self.xp.astype(self.inputs[0].data > 0, g.dtype), grad._backend),)
+        return (Tensor._wrap(g * self.xp.astype(~(self.inputs[0].data <= 0), g.dtype), grad._backend),)
 
 
 class Abs(Function):
@@ -350,10 +351,15 @@ class Abs(Function):
 
 
 class Sign(Function):
+    """-1, 0 or 1; 0 for nan, as in PyTorch (NumPy gives nan), so |x|' = sign(x) is 0 there too."""
+
     saves_inputs = False
 
     def forward(self, a: Any) -> Any:
-        return self.xp.sign(a)
+        xp = self.xp
+        if not xp.isdtype(a.dtype, "real floating"):
+            return xp.sign(a)
+        return xp.astype(a > 0, a.dtype) - xp.astype(a < 0, a.dtype)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (grad * 0,)

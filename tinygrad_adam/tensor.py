@@ -338,6 +338,8 @@ class Tensor(TensorSpellings):
             )
         if result.shape != self.shape:
             raise ValueError(f"{op}: a result of shape {result.shape} does not fit a {self.shape} tensor")
+        if result.dtype != self.dtype and result.dtype.kind in "iu" and self.dtype.kind in "iu":
+            result = result.astype(self.dtype)  # int32 += int64 stays int32, as in PyTorch
         if result.dtype != self.dtype:
             raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
         if type(self) is _View and self._base() is not None and hasattr(self.data, "__setitem__"):
@@ -624,6 +626,7 @@ class Tensor(TensorSpellings):
         return self._unary(_ops().Sigmoid)
 
     def relu(self) -> Tensor:
+        """max(x, 0); the gradient passes where x > 0 or x is nan, as in PyTorch."""
         return _ops().Relu.apply(self)
 
     def abs(self) -> Tensor:
@@ -667,7 +670,11 @@ class Tensor(TensorSpellings):
         return self.sqrt().reciprocal()
 
     def clip(self, min: float | Tensor | None = None, max: float | Tensor | None = None) -> Tensor:  # noqa: A002
-        """Values clamped to [min, max]; a bound may be a number or a tensor that broadcasts."""
+        """Values clamped to [min, max]; a bound may be a number or a tensor that broadcasts.
+
+        Number bounds with ``min > max`` are refused (a ValueError), where PyTorch gives ``max``
+        everywhere: such bounds are almost always swapped by mistake.
+        """
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -675,7 +682,7 @@ class Tensor(TensorSpellings):
             out = self if min is None else where(self < min, min, self)
             return out if max is None else where(out > max, max, out)
         if min is not None and max is not None and min > max:
-            raise ValueError(f"clip got min={min} > max={max}")
+            raise ValueError(f"clip got min={min} > max={max}: swapped? (PyTorch gives max everywhere)")
         source = self
         if not _is_float(self.dtype) and any(isinstance(b, (float, np.floating)) for b in (min, max)):
             source = self.astype(default_float)  # float bounds make a float result, never float64
@@ -1506,7 +1513,18 @@ def ones_like(other: Tensor, dtype: DType | None = None) -> Tensor:
 
 
 def full(shape: Sequence[int], value: float, dtype: DType | None = None, device: str | None = None) -> Tensor:
-    return ones(*shape, dtype=dtype, device=device) * value
+    """A tensor of ``shape`` filled with ``value``; without ``dtype``, the value's own as PyTorch infers
+    it: bool for a bool, int64 for an integer, float32 for a float."""
+    if dtype is None:
+        dtype = _scalar_dtype(value)
+    return ones(*_shape_arg((shape,)), dtype=dtype, device=device) * value
+
+
+def _scalar_dtype(*values: Any) -> np.dtype:
+    """The dtype PyTorch gives Python numbers: float32 if any is a float, else int64, bool for bools."""
+    if any(isinstance(v, (float, np.floating)) for v in values):
+        return default_float
+    return bool_ if all(isinstance(v, (bool, np.bool_)) for v in values) else int64
 
 
 def arange(
@@ -1594,7 +1612,9 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     if condition.dtype != bool_:
         raise TypeError(f"where: the condition must be a boolean tensor, not {condition.dtype}")
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = _as_tensor(a, Tensor._wrap(like._backend.asarray(0.0, default_float), like._backend))
+        # Two numbers: the dtype PyTorch gives them (where(c, 1, 0) is int64, where(c, 1.0, 0) float32).
+        dtype = _scalar_dtype(a, b) if isinstance(a, _SCALARS) and isinstance(b, _SCALARS) else default_float
+        a = _as_tensor(a, Tensor._wrap(like._backend.asarray(0, dtype), like._backend))
     a, b = _coerce(a, b, "where")
     _same_device(condition, a, "where")
     try:
