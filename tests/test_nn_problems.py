@@ -157,3 +157,163 @@ def test_load_state_dict_of_another_float_dtype_says_how_to_convert() -> None:
         RuntimeError, match=r"dtype float64 in the state, float32 in the model .*astype\('float32'\)"
     ):
         layer.load_state_dict(state)
+
+
+# -- activations PyTorch has that were missing ----------------------------------------------------
+
+
+def _value_and_gradient(function, values: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    x = tg.tensor(values, requires_grad=True)
+    out = function(x)
+    out.sum().backward()
+    return out.numpy(), x.grad.numpy()
+
+
+def test_hardsigmoid_is_relu6_of_x_plus_3_over_6_with_zero_gradient_at_the_corners() -> None:
+    out, grad = _value_and_gradient(nn.Hardsigmoid(), [-4.0, -3.0, 0.0, 1.5, 3.0, 4.0])
+    np.testing.assert_allclose(out, [0, 0, 0.5, 0.75, 1, 1], atol=1e-7)
+    np.testing.assert_allclose(grad, [0, 0, 1 / 6, 1 / 6, 0, 0], atol=1e-7)
+
+
+def test_hardswish_gradient_is_0_at_minus_3_and_1_at_3_as_pytorch() -> None:
+    out, grad = _value_and_gradient(nn.Hardswish(), [-4.0, -3.0, -1.5, 0.0, 1.5, 3.0, 4.0])
+    np.testing.assert_allclose(out, [0, 0, -0.375, 0, 1.125, 3, 4], atol=1e-7)
+    np.testing.assert_allclose(grad, [0, 0, 0, 0.5, 1, 1, 1], atol=1e-7)  # (2x + 3) / 6 strictly inside
+
+
+def test_celu_is_alpha_times_elu_of_x_over_alpha() -> None:
+    out, grad = _value_and_gradient(nn.CELU(2.0), [-2.0, 0.0, 1.0])
+    np.testing.assert_allclose(out, [2 * (math.exp(-1) - 1), 0, 1], rtol=1e-6)
+    np.testing.assert_allclose(grad, [math.exp(-1), 1, 1], rtol=1e-6)
+    with pytest.raises(ValueError, match="alpha must not be 0"):
+        nn.CELU(0.0)
+
+
+def test_threshold_hardshrink_and_softshrink_pick_their_branches_as_pytorch() -> None:
+    out, grad = _value_and_gradient(nn.Threshold(0.5, -2.0), [0.5, 0.6, -1.0])
+    np.testing.assert_allclose(out, [-2, 0.6, -2], rtol=1e-6)
+    np.testing.assert_array_equal(grad, [0, 1, 0])
+    points = [-0.5, 0.5, 0.6, -0.7, 0.0]
+    out, grad = _value_and_gradient(nn.Hardshrink(), points)
+    np.testing.assert_allclose(out, [0, 0, 0.6, -0.7, 0], rtol=1e-6)
+    np.testing.assert_array_equal(grad, [0, 0, 1, 1, 0])
+    out, grad = _value_and_gradient(nn.Softshrink(0.5), points)
+    np.testing.assert_allclose(out, [0, 0, 0.1, -0.2, 0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(grad, [0, 0, 1, 1, 0])
+    assert repr(nn.Hardshrink(0.25)) == "Hardshrink(0.25)"
+    with pytest.raises(ValueError, match="lambd must be a number >= 0"):
+        F.softshrink(tg.zeros(2), -1.0)
+
+
+def test_softmin_and_logsigmoid_modules() -> None:
+    np.testing.assert_allclose(
+        nn.Softmin(dim=-1)(tg.tensor([0.0, math.log(2)])).numpy(), [2 / 3, 1 / 3], rtol=1e-6
+    )
+    np.testing.assert_allclose(nn.LogSigmoid()(tg.tensor([0.0])).numpy(), [-math.log(2)], rtol=1e-6)
+
+
+def test_glu_gates_the_first_half_with_the_sigmoid_of_the_second() -> None:
+    out = nn.GLU()(tg.tensor([[1.0, 2.0, 0.0, math.log(3)]]))
+    np.testing.assert_allclose(out.numpy(), [[0.5, 1.5]], rtol=1e-6)
+    np.testing.assert_allclose(nn.GLU(0)(tg.tensor([[2.0], [0.0]])).numpy(), [[1.0]], rtol=1e-6)
+    with pytest.raises(ValueError, match="needs an even size, got 3"):
+        nn.GLU()(tg.zeros(2, 3))
+
+
+def test_rrelu_uses_the_mean_slope_in_eval_and_random_slopes_in_range_in_training() -> None:
+    layer = nn.RReLU()
+    np.testing.assert_allclose(layer.eval()(tg.tensor([-48.0, 2.0])).numpy(), [-11.0, 2.0], rtol=1e-6)
+    slopes = -layer.train()(-tg.ones(2000)).numpy()
+    assert slopes.min() >= 1 / 8 and slopes.max() <= 1 / 3 and slopes.std() > 0.03
+
+
+def test_normalize_gives_unit_rows_and_divides_a_zero_row_by_eps() -> None:
+    out, grad = _value_and_gradient(lambda x: F.normalize(x, dim=1), [[3.0, 4.0], [0.0, 0.0]])
+    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]], rtol=1e-6)
+    np.testing.assert_allclose(grad[1], [1e12, 1e12], rtol=1e-6)  # x / ε near 0, as PyTorch
+
+
+def test_cosine_similarity_and_pairwise_distance_as_pytorch() -> None:
+    a, b = tg.tensor([[1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]), tg.tensor([[0.0, 1.0], [2.0, 2.0], [1.0, 1.0]])
+    np.testing.assert_allclose(F.cosine_similarity(a, b).numpy(), [0.0, 1.0, 0.0], atol=1e-6)
+    # ‖x1 − x2 + ε‖ with ε = 1e-6 added to every difference
+    expected = math.hypot(-3 + 1e-6, -4 + 1e-6)
+    np.testing.assert_allclose(
+        F.pairwise_distance(tg.zeros(1, 2), tg.tensor([[3.0, 4.0]])).numpy(), [expected]
+    )
+
+
+# -- losses PyTorch has that were missing ---------------------------------------------------------
+
+
+def test_margin_ranking_loss_passes_the_gradient_at_a_zero_hinge_as_pytorchs_clamp() -> None:
+    x1 = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = nn.MarginRankingLoss()(x1, tg.tensor([1.0, 2.5, 2.0]), tg.tensor([1.0, 1.0, -1.0]))
+    loss.backward()
+    np.testing.assert_allclose(loss.item(), (0 + 0.5 + 1) / 3, rtol=1e-6)
+    np.testing.assert_allclose(x1.grad.numpy(), np.array([-1, -1, 1]) / 3, rtol=1e-6)
+
+
+def test_hinge_embedding_loss() -> None:
+    x = tg.tensor([1.0, 0.5, 2.0], requires_grad=True)
+    loss = F.hinge_embedding_loss(x, tg.tensor([-1.0, -1.0, 1.0]), reduction="sum")
+    loss.backward()
+    np.testing.assert_allclose(loss.item(), 2.5, rtol=1e-6)
+    np.testing.assert_array_equal(x.grad.numpy(), [-1, -1, 1])
+
+
+def test_soft_margin_loss_stays_finite_for_large_margins() -> None:
+    out = nn.SoftMarginLoss(reduction="none")(tg.tensor([0.0, 100.0]), tg.tensor([1.0, -1.0]))
+    np.testing.assert_allclose(out.numpy(), [math.log(2), 100.0], rtol=1e-6)
+
+
+def test_cosine_embedding_loss_per_row() -> None:
+    x1, x2 = tg.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]), tg.tensor([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    out = nn.CosineEmbeddingLoss(margin=-0.5, reduction="none")(x1, x2, tg.tensor([1, -1, -1]))
+    np.testing.assert_allclose(
+        out.numpy(), [1.0, 1.5, 0.5], rtol=1e-6
+    )  # 1 − 0; max(0, 1 + 0.5); max(0, 0 + 0.5)
+    with pytest.raises(ValueError, match=r"the target needs shape \(3,\)"):
+        F.cosine_embedding_loss(x1, x2, tg.tensor([1, 1]))
+
+
+def test_triplet_margin_loss_with_and_without_swap() -> None:
+    anchor, positive, negative = tg.tensor([[0.0, 0.0]]), tg.tensor([[1.0, 0.0]]), tg.tensor([[1.5, 0.0]])
+    # d(a, p) = 1, d(a, n) = 1.5, d(p, n) = 0.5 (each up to the ε = 1e-6 shift)
+    np.testing.assert_allclose(F.triplet_margin_loss(anchor, positive, negative).item(), 0.5, rtol=1e-5)
+    swapped = nn.TripletMarginLoss(swap=True)(anchor, positive, negative)
+    np.testing.assert_allclose(swapped.item(), 1.5, rtol=1e-5)
+    with pytest.raises(ValueError, match="must all be"):
+        F.triplet_margin_loss(tg.zeros(2, 2), tg.zeros(2), tg.zeros(2, 2))
+
+
+def test_poisson_nll_loss_with_log_input_and_the_stirling_term() -> None:
+    x, y = tg.tensor([0.0, math.log(2)]), tg.tensor([1.0, 3.0])
+    plain = [1.0, 2 - 3 * math.log(2)]
+    np.testing.assert_allclose(nn.PoissonNLLLoss(reduction="none")(x, y).numpy(), plain, rtol=1e-6)
+    stirling = 3 * math.log(3) - 3 + 0.5 * math.log(2 * math.pi * 3)  # only where y > 1
+    full = F.poisson_nll_loss(x, y, full=True, reduction="none").numpy()
+    np.testing.assert_allclose(full, [plain[0], plain[1] + stirling], rtol=1e-6)
+    rate = F.poisson_nll_loss(tg.tensor([2.0]), tg.tensor([3.0]), log_input=False, reduction="sum")
+    np.testing.assert_allclose(rate.item(), 2 - 3 * math.log(2 + 1e-8), rtol=1e-6)
+
+
+def test_gaussian_nll_loss_floors_the_variance_but_passes_its_gradient() -> None:
+    x, y = tg.tensor([1.0, 2.0]), tg.tensor([0.0, 0.0])
+    loss = nn.GaussianNLLLoss()(x, y, tg.tensor([1.0, 4.0]))
+    np.testing.assert_allclose(loss.item(), (0.5 + 0.5 * (math.log(4) + 1)) / 2, rtol=1e-6)
+    full = F.gaussian_nll_loss(x, y, 1.0, full=True, reduction="none")  # a number is one variance
+    half_log_two_pi = 0.5 * math.log(2 * math.pi)
+    np.testing.assert_allclose(full.numpy(), [0.5 + half_log_two_pi, 2 + half_log_two_pi], rtol=1e-6)
+    var = tg.tensor([0.0], requires_grad=True)
+    F.gaussian_nll_loss(tg.tensor([0.0]), tg.tensor([0.0]), var, reduction="sum").backward()
+    np.testing.assert_allclose(var.grad.numpy(), [0.5 / 1e-6], rtol=1e-5)  # d/dσ² of ½ log σ² at σ² = ε
+
+
+def test_gaussian_nll_loss_refuses_negative_or_misshapen_variances() -> None:
+    with pytest.raises(ValueError, match="var has negative entries"):
+        F.gaussian_nll_loss(tg.zeros(2), tg.zeros(2), tg.tensor([1.0, -1.0]))
+    with pytest.raises(ValueError, match=r"var of shape \(4,\) does not fit the input's shape \(3, 4\)"):
+        F.gaussian_nll_loss(tg.zeros(3, 4), tg.zeros(3, 4), tg.ones(4))
+    shared = F.gaussian_nll_loss(tg.ones(3, 4), tg.zeros(3, 4), tg.ones(3))  # one variance per row
+    np.testing.assert_allclose(shared.item(), 0.5, rtol=1e-6)

@@ -22,6 +22,9 @@ __all__ = [
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "celu",
+    "cosine_embedding_loss",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
     "elu",
@@ -29,8 +32,14 @@ __all__ = [
     "erf",
     "erfc",
     "expm1",
+    "gaussian_nll_loss",
     "gelu",
+    "glu",
+    "hardshrink",
+    "hardsigmoid",
+    "hardswish",
     "hardtanh",
+    "hinge_embedding_loss",
     "huber_loss",
     "kl_div",
     "l1_loss",
@@ -40,22 +49,32 @@ __all__ = [
     "log1p",
     "log_softmax",
     "logsigmoid",
+    "margin_ranking_loss",
     "mish",
     "mse_loss",
     "nll_loss",
+    "normalize",
     "one_hot",
+    "pairwise_distance",
+    "poisson_nll_loss",
     "prelu",
     "relu",
     "relu6",
+    "rrelu",
     "selu",
     "sigmoid",
     "silu",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "softmax",
+    "softmin",
     "softplus",
+    "softshrink",
     "softsign",
     "tanh",
     "tanhshrink",
+    "threshold",
+    "triplet_margin_loss",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -422,6 +441,111 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     else:
         weight = weight.reshape()  # one slope keeps the input's shape, a 0-d input's too
     return where(input > 0, input, input * weight)
+
+
+def hardsigmoid(input: Tensor) -> Tensor:
+    """relu6(x + 3) / 6: 0 up to x = −3, 1 from x = 3, linear between (gradient 1/6 strictly inside,
+    0 at ±3 and outside, as in PyTorch)."""
+    x = _floating(input, "hardsigmoid")
+    return where(x <= -3.0, 0.0, where(x >= 3.0, 1.0, x / 6 + 0.5))
+
+
+def hardswish(input: Tensor) -> Tensor:
+    """x · relu6(x + 3) / 6 (Howard et al., 2019, MobileNetV3): 0 up to −3, x from 3, x (x + 3) / 6
+    between; the gradient (2x + 3) / 6 holds strictly between, so it is 0 at −3 and 1 at 3 (PyTorch's)."""
+    x = _floating(input, "hardswish")
+    return where(x <= -3.0, 0.0, where(x >= 3.0, x, x * (x + 3.0) / 6))
+
+
+def softmin(input: Tensor, dim: int = -1) -> Tensor:
+    """softmax(−x) along ``dim``: the smallest entries get the largest weights."""
+    return (-_floating(input, "softmin")).softmax(axis=dim)
+
+
+def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """max(0, x) + min(0, α (e^(x/α) − 1)) (Barron, 2017), which is α · elu(x / α): continuously
+    differentiable for every α."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (x / alpha)")
+    return elu(_floating(input, "celu") / alpha, 1.0) * alpha
+
+
+def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
+    """x where x > threshold, else ``value`` (gradient 1 and 0)."""
+    return where(input > threshold, input, value)
+
+
+def _check_lambd(lambd: Any, name: str) -> float:
+    if isinstance(lambd, bool) or not isinstance(lambd, (int, float, np.integer, np.floating)) or lambd < 0:
+        raise ValueError(f"{name}: lambd must be a number >= 0, got {lambd!r}")
+    return float(lambd)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > λ, else 0."""
+    lambd = _check_lambd(lambd, "hardshrink")
+    x = _floating(input, "hardshrink")
+    return where((x >= -lambd) & (x <= lambd), 0.0, x)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x − λ where x > λ, x + λ where x < −λ, else 0 (soft thresholding)."""
+    lambd = _check_lambd(lambd, "softshrink")
+    x = _floating(input, "softshrink")
+    return where(x > lambd, x - lambd, where(x < -lambd, x + lambd, 0.0))
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a ⊗ σ(b), where a and b are the two halves of ``input`` along ``dim`` (Dauphin et al., 2017)."""
+    x = _floating(input, "glu")
+    if x.ndim == 0:
+        raise ValueError("glu: a 0-d tensor has no halves; give a tensor with at least one dimension")
+    axis = dim + x.ndim if -x.ndim <= dim < 0 else dim
+    if not 0 <= axis < x.ndim:
+        raise ValueError(f"glu: dim {dim} is out of range for a tensor with {x.ndim} dimension(s)")
+    if x.shape[axis] % 2:
+        raise ValueError(
+            f"glu: halving dimension {dim} needs an even size, got {x.shape[axis]} (shape {x.shape})"
+        )
+    first, second = x.chunk(2, axis)
+    return first * second.sigmoid()
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    """Randomized leaky ReLU (Xu et al., 2015): x for x >= 0, a · x otherwise, with a drawn from
+    U(lower, upper) for each element in training, and (lower + upper) / 2 in evaluation."""
+    if not lower <= upper:
+        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
+    x = _floating(input, "rrelu")
+    if not training:
+        return leaky_relu(x, (lower + upper) / 2)
+    slopes = rand(*x.shape, dtype=x.dtype, device=x.device) * (upper - lower) + lower
+    return where(x >= 0, x, x * slopes)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖_p, ε) along ``dim``: unit vectors; a zero vector stays zero (its gradient is 1/ε,
+    as PyTorch's, since the norm's gradient at 0 is taken as 0)."""
+    x = _floating(input, "normalize")
+    return x / x.norm(p, dim, keepdim=True).maximum(eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ x1·x2 / (max(‖x1‖, ε) max(‖x2‖, ε)) along ``dim`` (the inputs broadcast), as PyTorch 2.13:
+    each vector is divided by its clamped norm first, so a zero vector gives 0."""
+    x1, x2 = _floating(x1, "cosine_similarity"), _floating(x2, "cosine_similarity")
+    x1, x2 = x1 + x2 * 0, x2 + x1 * 0  # broadcast both to one shape, so dim means the same axis
+    return (
+        (x1 / x1.norm(2, dim, keepdim=True).maximum(eps)) * (x2 / x2.norm(2, dim, keepdim=True).maximum(eps))
+    ).sum(dim)
+
+
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """‖x1 − x2 + ε‖_p over the last axis, as PyTorch (ε keeps the gradient finite for equal rows)."""
+    diff = _floating(x1, "pairwise_distance") - _floating(x2, "pairwise_distance") + eps
+    return diff.norm(p, -1, keepdim=keepdim)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -978,6 +1102,177 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
             UserWarning,
             stacklevel=2,
         )
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Margin, embedding and likelihood losses
+
+
+def _same_shape(tensors: dict[str, Any], input: Tensor, name: str) -> list[Tensor]:
+    """Each of ``tensors`` (by name) as a float tensor of the input's shape, dtype and device."""
+    out = []
+    for what, value in tensors.items():
+        try:
+            out.append(_as_float_target(value, input, name))
+        except ValueError as error:
+            raise ValueError(str(error).replace("target", what, 1)) from None
+    return out
+
+
+def margin_ranking_loss(
+    input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0, reduction: str = "mean"
+) -> Tensor:
+    """max(0, −y (x1 − x2) + margin) for y = 1 (x1 should rank higher) or −1 (x2 should)."""
+    check_reduction(reduction)
+    input2, target = _same_shape({"input2": input2, "target": target}, input1, "margin_ranking_loss")
+    hinge = -target * (input1 - input2) + margin
+    return _reduce(where(hinge >= 0, hinge, 0.0), reduction)  # PyTorch's clamp_min: gradient 1 at 0
+
+
+def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, reduction: str = "mean") -> Tensor:
+    """x where y = 1 and max(0, margin − x) where y = −1, for distances x (PyTorch's formula: a target
+    other than ±1 gets both terms)."""
+    check_reduction(reduction)
+    (target,) = _same_shape({"target": target}, input, "hinge_embedding_loss")
+    gap = margin - input
+    loss = where(target != 1, where(gap >= 0, gap, 0.0), 0.0) + where(target != -1, input, 0.0)
+    return _reduce(loss, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """log(1 + e^(−y x)) for labels y = ±1, a smooth hinge; computed as −log σ(y x), finite for any x
+    (PyTorch's log1p(exp(·)) overflows to inf beyond y x < −88 in float32)."""
+    check_reduction(reduction)
+    (target,) = _same_shape({"target": target}, input, "soft_margin_loss")
+    return _reduce(-logsigmoid(input * target), reduction)
+
+
+COSINE_EMBEDDING_EPS = 1e-12  # PyTorch's guard added to each squared norm
+
+
+def cosine_embedding_loss(
+    input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0, reduction: str = "mean"
+) -> Tensor:
+    """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1, per row.
+
+    cos = x1·x2 / √((‖x1‖² + ε)(‖x2‖² + ε)), ε = 1e-12, as PyTorch computes it; inputs (N, D) with
+    targets (N,), or (D,) with a 0-d target.
+    """
+    check_reduction(reduction)
+    if input1.ndim not in (1, 2):
+        raise ValueError(f"cosine_embedding_loss: inputs must be (N, D) or (D,), got {input1.shape}")
+    (input2,) = _same_shape({"input2": input2}, input1, "cosine_embedding_loss")
+    if not isinstance(target, Tensor):
+        target = Tensor(np.asarray(target), device=input1.device)
+    if target.shape != input1.shape[:-1]:
+        raise ValueError(
+            f"cosine_embedding_loss: for inputs of shape {input1.shape} the target needs shape "
+            f"{input1.shape[:-1]} (one ±1 per row), got {target.shape}"
+        )
+    _same_device(input1, target, "cosine_embedding_loss")
+    product = (input1 * input2).sum(-1)
+    squares1 = (input1 * input1).sum(-1) + COSINE_EMBEDDING_EPS
+    squares2 = (input2 * input2).sum(-1) + COSINE_EMBEDDING_EPS
+    cos = product / (squares1 * squares2).sqrt()
+    excess = cos - margin
+    loss = where(target == 1, 1 - cos, 0.0) + where(target == -1, where(excess >= 0, excess, 0.0), 0.0)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    margin: float = 1.0,
+    p: float = 2.0,
+    eps: float = 1e-6,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(d(a, p) − d(a, n) + margin, 0) with d the ``pairwise_distance`` (Schroff et al., 2015);
+    ``swap`` takes d(a, n) as min(d(a, n), d(p, n)) (Balntas et al., 2016). Rows (N, D) or one (D,)."""
+    check_reduction(reduction)
+    if not anchor.ndim == positive.ndim == negative.ndim or anchor.ndim not in (1, 2):
+        raise ValueError(
+            "triplet_margin_loss: anchor, positive and negative must all be (N, D) or all (D,), got shapes "
+            f"{anchor.shape}, {positive.shape} and {negative.shape}"
+        )
+    distance_positive = pairwise_distance(anchor, positive, p, eps)
+    distance_negative = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        distance_negative = distance_negative.minimum(pairwise_distance(positive, negative, p, eps))
+    gap = distance_positive - distance_negative + margin
+    return _reduce(where(gap >= 0, gap, 0.0), reduction)
+
+
+def poisson_nll_loss(
+    input: Tensor,
+    target: Any,
+    log_input: bool = True,
+    full: bool = False,
+    eps: float = 1e-8,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of counts y under a Poisson rate λ, dropping the constant log y!:
+    e^x − y x for ``log_input`` (x = log λ), else λ − y log(λ + eps). ``full`` adds Stirling's
+    y log y − y + ½ log(2π y) where y > 1, as PyTorch."""
+    check_reduction(reduction)
+    (target,) = _same_shape({"target": target}, input, "poisson_nll_loss")
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        counted = where(target > 1, target, 2.0)  # a safe log where the term is masked out
+        stirling = counted * counted.log() - counted + 0.5 * (2 * math.pi * counted).log()
+        loss = loss + where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+class ClampMinKeepGradient(Function):
+    """max(x, floor) forward, the identity backward: PyTorch clamps the variance of
+    ``gaussian_nll_loss`` under no_grad, so the gradient passes as if unclamped."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, floor: float) -> Any:
+        return self.xp.maximum(a, _scalar(self.backend, floor, a.dtype))
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
+
+def gaussian_nll_loss(
+    input: Tensor, target: Any, var: Any, full: bool = False, eps: float = 1e-6, reduction: str = "mean"
+) -> Tensor:
+    """½ (log σ² + (x − y)² / σ²) (+ ½ log 2π with ``full``): the negative log-likelihood of y under
+    N(x, σ²), σ² = ``var`` floored at ``eps`` (the floor passes the gradient unchanged, as PyTorch).
+
+    ``var`` has the input's shape, or it without the last axis, or with a last axis of 1 (one
+    variance shared along it); a number is one variance for all. Negative variances are refused.
+    """
+    check_reduction(reduction)
+    (target,) = _same_shape({"target": target}, input, "gaussian_nll_loss")
+    if not isinstance(var, Tensor):
+        host = np.full(input.shape, var) if np.ndim(var) == 0 else np.asarray(var)
+        var = Tensor(host.astype(input.dtype), device=input.device)  # host data takes the input's dtype
+    if var.dtype.kind != "f":
+        var = var.astype(input.dtype)
+    _same_device(input, var, "gaussian_nll_loss")
+    if var.shape != input.shape:
+        if var.shape == input.shape[:-1]:
+            var = var.unsqueeze(-1)
+        elif not (var.ndim == input.ndim and var.shape[:-1] == input.shape[:-1] and var.shape[-1] == 1):
+            raise ValueError(
+                f"gaussian_nll_loss: var of shape {var.shape} does not fit the input's shape {input.shape} "
+                "(give the input's shape, it without the last axis, or with a last axis of 1)"
+            )
+    var = _as_weight(var, input, "gaussian_nll_loss", "var")
+    if (var < 0).any().item():
+        raise ValueError("gaussian_nll_loss: var has negative entries; variances must be >= 0")
+    var = ClampMinKeepGradient.apply(var, floor=eps)
+    diff = input - target
+    loss = 0.5 * (var.log() + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduce(loss, reduction)
 
 
