@@ -39,7 +39,9 @@ def adagrad_step(
 class AdaGrad(Optimizer):
     """AdaGrad with PyTorch's semantics and defaults (``lr=1e-2, lr_decay=0, eps=1e-10``).
 
-    ``state[p]``: ``step`` and ``sum`` (G, starting at ``initial_accumulator_value``).
+    ``state[p]``: ``step`` and ``sum`` (G, starting at ``initial_accumulator_value``). As in
+    PyTorch, G starts at the value given to the constructor in every group, also in a group that
+    names its own ``initial_accumulator_value``.
     """
 
     def __init__(
@@ -75,7 +77,8 @@ class AdaGrad(Optimizer):
             param._backend.xp,
             param.data,
             grad,
-            self._buffer(state, "sum", param, fill=group["initial_accumulator_value"]),
+            # PyTorch's rule: the constructor's value, whatever the group says
+            self._buffer(state, "sum", param, fill=self.defaults["initial_accumulator_value"]),
             step=state["step"],
             lr=group["lr"],
             lr_decay=group["lr_decay"],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..tensor import Tensor
 from .optimizer import Optimizer, ParamsT, check_at_least, lerp_
 
@@ -223,6 +225,12 @@ def nadam_momentum(beta1: float, step: int, momentum_decay: float) -> float:
     return beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
 
 
+def scalar_state_product(product: float, factor: float, dtype: np.dtype) -> float:
+    """``product·factor`` rounded to ``dtype``, as PyTorch rounds the scalar state it keeps in 0-d
+    tensors of its default float dtype."""
+    return float(dtype.type(product) * dtype.type(factor))
+
+
 def nadam_step(
     xp: Any,
     param: Any,
@@ -232,6 +240,7 @@ def nadam_step(
     *,
     step: int,
     mu_product: float,
+    scalar_dtype: np.dtype,
     lr: float,
     betas: tuple[float, float],
     eps: float,
@@ -240,7 +249,8 @@ def nadam_step(
     decoupled_weight_decay: bool,
     maximize: bool,
 ) -> float:
-    """Step ``t`` of NAdam on raw arrays, in place; returns the new ∏μ (``mu_product``).
+    """Step ``t`` of NAdam on raw arrays, in place; returns the new ∏μ (``mu_product``, kept in
+    ``scalar_dtype``).
 
     θ ← θ − α·(1 − μₜ)/(1 − ∏ᵢ≤ₜ μᵢ)·g/(√v̂ + ε) − α·μₜ₊₁/(1 − ∏ᵢ≤ₜ₊₁ μᵢ)·m/(√v̂ + ε)
     """
@@ -251,7 +261,7 @@ def nadam_step(
     grad = decay_weights(param, grad, lr=lr, weight_decay=weight_decay, decoupled=decoupled_weight_decay)
     mu = nadam_momentum(beta1, step, momentum_decay)
     mu_next = nadam_momentum(beta1, step + 1, momentum_decay)
-    mu_product *= mu
+    mu_product = scalar_state_product(mu_product, mu, scalar_dtype)
     mu_product_next = mu_product * mu_next
     update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
     denom = xp.sqrt(exp_avg_sq / bias_correction2)
@@ -265,6 +275,9 @@ class NAdam(Optimizer):
     """NAdam: Adam with Nesterov momentum (Dozat, 2016), with PyTorch's μ schedule and defaults.
 
     ``state[p]``: ``step``, ``mu_product`` (∏μᵢ, a Python float), ``exp_avg``, ``exp_avg_sq``.
+    PyTorch keeps ∏μ in a 0-d tensor of its default dtype; here it is rounded to the parameter's
+    dtype at each step: the same bits for float32 models (PyTorch's default) and for float64 ones
+    built under ``torch.set_default_dtype(torch.float64)``.
     """
 
     def __init__(
@@ -305,6 +318,7 @@ class NAdam(Optimizer):
             self._buffer(state, "exp_avg_sq", param),
             step=state["step"],
             mu_product=state.get("mu_product", 1.0),
+            scalar_dtype=param.dtype,
             lr=group["lr"],
             betas=group["betas"],
             eps=group["eps"],

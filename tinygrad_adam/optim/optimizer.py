@@ -100,8 +100,9 @@ class Optimizer:
             )
         if isinstance(params, dict):
             raise TypeError("params must be an iterable of Tensors or dicts; wrap a single group in a list")
+        defaults = plain_numbers(defaults)
         self.check_hyperparameters(defaults)
-        self.defaults = dict(defaults)
+        self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._flat_groups: dict[int, FlatGroup | None] = {}
@@ -121,8 +122,8 @@ class Optimizer:
             check_at_least("lr", group["lr"], 0.0)
         if "weight_decay" in group:
             check_at_least("weight_decay", group["weight_decay"], 0.0)
-        if "eps" in group:
-            check_positive("eps", group["eps"])
+        if "eps" in group:  # PyTorch allows eps = 0 (the step then divides by √v alone)
+            check_at_least("eps", group["eps"], 0.0)
         if "betas" in group:
             check_betas(group["betas"])
 
@@ -150,7 +151,7 @@ class Optimizer:
         for index, group in enumerate(self.param_groups):
             if any(id(p) in seen for p in group["params"]):
                 raise ValueError(f"some parameters appear in more than one parameter group (group {index})")
-        group = {**self.defaults, **param_group, "params": params}
+        group = plain_numbers({**self.defaults, **param_group, "params": params})
         self.check_hyperparameters(group)
         self.param_groups.append(group)
 
@@ -331,6 +332,25 @@ def _accepting_implementation_options(init: Callable[..., None]) -> Callable[...
 # Checks shared by the optimizers
 
 
+def plain_numbers(group: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``group`` with NumPy scalars and one-element Tensors (PyTorch accepts a tensor
+    ``lr`` or ``betas``) as the Python numbers they hold, so the rules' arithmetic keeps the
+    parameters' dtype."""
+
+    def plain(key: str, value: Any) -> Any:
+        if isinstance(value, np.generic) and not isinstance(value, np.bool_):
+            return value.item()
+        if isinstance(value, Tensor):
+            if math.prod(value.shape) != 1:
+                raise ValueError(f"invalid {key}: a tensor of shape {value.shape} (must hold one number)")
+            return value.item()
+        if isinstance(value, tuple):
+            return tuple(plain(key, item) for item in value)
+        return value
+
+    return {key: value if key == "params" else plain(key, value) for key, value in group.items()}
+
+
 def _is_real_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
@@ -338,11 +358,6 @@ def _is_real_number(value: Any) -> bool:
 def check_at_least(name: str, value: Any, low: float) -> None:
     if not _is_real_number(value) or math.isnan(value) or value < low:
         raise ValueError(f"invalid {name}: {value!r} (must be a number >= {low})")
-
-
-def check_positive(name: str, value: Any) -> None:
-    if not _is_real_number(value) or math.isnan(value) or value <= 0:
-        raise ValueError(f"invalid {name}: {value!r} (must be a number > 0)")
 
 
 def check_in_unit_interval(name: str, value: Any, include_one: bool = False) -> None:
@@ -439,6 +454,10 @@ def _copy_value(value: Any) -> Any:
     return value
 
 
+# State entries that are numbers rather than tensors shaped like their parameter.
+SCALAR_STATE = frozenset({"step", "mu_product"})
+
+
 def _restore_value(name: str, value: Any, param: Tensor) -> Any:
     """A saved state value as a fresh tensor like ``param`` (or as a Python number)."""
     if name == "step":
@@ -446,9 +465,9 @@ def _restore_value(name: str, value: Any, param: Tensor) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     host = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
-    # a 0-d value is a number (PyTorch keeps some as 0-d tensors), except a 0-d parameter's own
-    # state tensors, which state_dict() saves as Tensors
-    if host.ndim == 0 and not (param.shape == () and isinstance(value, Tensor)):
+    # a 0-d value is a number (PyTorch saves ``mu_product`` as a 0-d tensor), except the state
+    # tensors of a 0-d parameter (``exp_avg`` of a scalar weight, from us or from PyTorch)
+    if host.ndim == 0 and (param.shape != () or name in SCALAR_STATE):
         return host.item()
     if host.shape != param.shape:
         raise ValueError(f"state {name!r} has shape {host.shape} but its parameter has shape {param.shape}")
