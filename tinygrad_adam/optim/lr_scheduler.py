@@ -25,6 +25,10 @@ EPOCH_DEPRECATION_WARNING = (
 )
 
 
+# Entries of PyTorch's scheduler state dicts that only steer its warnings.
+PYTORCH_BOOKKEEPING = frozenset({"_get_lr_called_within_step", "verbose"})
+
+
 def _check_optimizer(optimizer: Any) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
@@ -91,6 +95,7 @@ class LRScheduler:
 
     def _initial_step(self) -> None:
         """Apply epoch 0 (``get_lr`` sees ``_is_initial``; SequentialLR calls it again at its start)."""
+        self._step_count = 0  # PyTorch's count of steps, this first one included
         self._is_initial = True
         self.step()
         self._is_initial = False
@@ -111,6 +116,7 @@ class LRScheduler:
         """
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._step_count += 1
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None = None) -> None:
@@ -140,6 +146,8 @@ class LRScheduler:
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()`` (ours, or PyTorch's: its bookkeeping flags are dropped)."""
+        state_dict = {key: value for key, value in state_dict.items() if key not in PYTORCH_BOOKKEEPING}
         unknown = set(state_dict) - set(self.__dict__)
         if unknown:
             raise ValueError(f"{type(self).__name__} state dict has unknown entries {sorted(unknown)}")
@@ -309,6 +317,8 @@ class ReduceLROnPlateau(LRScheduler):
         if threshold < 0:
             raise ValueError(f"threshold must be >= 0, got {threshold!r}")
         groups = len(optimizer.param_groups)
+        # one min_lr for all groups also serves groups added later; a list is per group (PyTorch)
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
         min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * groups
         if len(min_lrs) != groups:
             raise ValueError(f"min_lr has {len(min_lrs)} entries for {groups} parameter groups")
@@ -324,10 +334,20 @@ class ReduceLROnPlateau(LRScheduler):
         self.min_lrs = min_lrs
         self.eps = eps
         self.last_epoch = 0
-        self.best = math.inf if mode == "min" else -math.inf
+        self.mode_worse = math.inf if mode == "min" else -math.inf
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget the best metric and the counts of bad and cooldown epochs."""
+        self.best = self.mode_worse
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
-        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    @property
+    def in_cooldown(self) -> bool:
+        """Whether bad epochs are ignored now, after a reduction."""
+        return self.cooldown_counter > 0
 
     def is_better(self, value: float, best: float) -> bool:
         """Whether ``value`` improves on ``best`` by more than the threshold."""
@@ -356,6 +376,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0  # bad epochs during the cooldown do not count
         if self.num_bad_epochs > self.patience:
+            self._match_min_lrs_to_groups()
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 new_lr = max(group["lr"] * self.factor, min_lr)
                 if group["lr"] - new_lr > self.eps:
@@ -363,6 +384,20 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+
+    def _match_min_lrs_to_groups(self) -> None:
+        """After ``add_param_group``: one ``min_lr`` given for all covers the new groups too, a list
+        of them cannot (PyTorch's rule)."""
+        groups = len(self.optimizer.param_groups)
+        if groups == len(self.min_lrs):
+            return
+        if self.default_min_lr is None:
+            raise RuntimeError(
+                f"the optimizer has {groups} parameter groups but ReduceLROnPlateau has min_lrs for "
+                f"{len(self.min_lrs)} (a group was added): set scheduler.min_lrs to one value per group"
+            )
+        self.min_lrs = [self.default_min_lr] * groups
 
 
 class MultiStepLR(LRScheduler):
@@ -598,18 +633,21 @@ class OneCycleLR(LRScheduler):
         self.total_steps = total_steps
         warmup_end = float(pct_start * total_steps) - 1
         cooldown_end = float(2 * pct_start * total_steps) - 2
-        # (last step of the phase, group keys of its start and end lr, of its start and end momentum)
+        # each phase: its last step, the group keys of its start and end lr and momentum (PyTorch's
+        # layout, so that PyTorch's state dicts load)
         if three_phase:
-            self._schedule_phases = [
+            phases = [
                 (warmup_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 (cooldown_end, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
                 (total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
             ]
         else:
-            self._schedule_phases = [
+            phases = [
                 (warmup_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 (total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
             ]
+        keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+        self._schedule_phases = [dict(zip(keys, phase)) for phase in phases]
         self.anneal_strategy = anneal_strategy
         for group, group_max_lr in zip(optimizer.param_groups, _per_group("max_lr", optimizer, max_lr)):
             _check_positive("max_lr", group_max_lr)
@@ -627,16 +665,16 @@ class OneCycleLR(LRScheduler):
             max_momentums = _per_group("max_momentum", optimizer, max_momentum)
             base_momentums = _per_group("base_momentum", optimizer, base_momentum)
             for group, top, bottom in zip(optimizer.param_groups, max_momentums, base_momentums):
-                self._set_momentum(group, top)
+                _set_momentum(group, top, self.use_beta1)
                 group["max_momentum"] = top
                 group["base_momentum"] = bottom
         super().__init__(optimizer, last_epoch)
 
-    def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        if "_anneal_func_type" in state:  # PyTorch's name for anneal_strategy
+            state["anneal_strategy"] = state.pop("_anneal_func_type")
+        super().load_state_dict(state)
 
     def _anneal(self, start: float, end: float, pct: float) -> float:
         if self.anneal_strategy == "cos":
@@ -651,15 +689,147 @@ class OneCycleLR(LRScheduler):
         for group in self.optimizer.param_groups:
             phase_start = 0.0
             phases = self._schedule_phases
-            for index, (phase_end, lr_from, lr_to, momentum_from, momentum_to) in enumerate(phases):
+            for index, phase in enumerate(phases):
+                phase_end = phase["end_step"]
                 if step <= phase_end or index == len(phases) - 1:
                     pct = (step - phase_start) / (phase_end - phase_start)
-                    lrs.append(self._anneal(group[lr_from], group[lr_to], pct))
+                    lrs.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
-                        self._set_momentum(group, self._anneal(group[momentum_from], group[momentum_to], pct))
+                        start, end = group[phase["start_momentum"]], group[phase["end_momentum"]]
+                        _set_momentum(group, self._anneal(start, end, pct), self.use_beta1)
                     break
                 phase_start = phase_end
         return lrs
+
+
+class CyclicLR(LRScheduler):
+    """Cyclical learning rates (Smith, 2017): per batch, lr goes from ``base_lr`` up to ``max_lr``
+    over ``step_size_up`` steps and back over ``step_size_down``, again and again.
+
+    With ``c = ⌊1 + t/(up + down)⌋`` the cycle and ``x = 1 + t/(up + down) − c`` the position in it,
+    the rise is ``h = x/r`` while ``x ≤ r = up/(up + down)`` and the fall ``h = (x − 1)/(r − 1)``
+    after; ``lr = base_lr + (max_lr − base_lr)·h·s``. The amplitude scale ``s`` is 1 ("triangular"),
+    ``1/2^(c−1)`` ("triangular2"), ``gamma^t`` ("exp_range") or ``scale_fn`` of the cycle c
+    (``scale_mode="cycle"``) or of the step t (``"iterations"``). With ``cycle_momentum`` the
+    momentum (or Adam's β₁) moves the other way: ``max_momentum − (max_momentum − base_momentum)·h·s``.
+    PyTorch's semantics and defaults; creating it sets each group's lr to ``base_lr``.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        base_lr: float | list[float],
+        max_lr: float | list[float],
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: str = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.8,
+        max_momentum: float | list[float] = 0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        _check_optimizer(optimizer)
+        base_lrs = _per_group("base_lr", optimizer, base_lr)
+        self.max_lrs = _per_group("max_lr", optimizer, max_lr)
+        for name, values in (("base_lr", base_lrs), ("max_lr", self.max_lrs)):
+            for value in values:
+                if not _is_number(value) or value < 0:
+                    raise ValueError(f"{name} must be a number >= 0 (or one per group), got {value!r}")
+        _check_positive("step_size_up", step_size_up)
+        if step_size_down is not None:
+            _check_positive("step_size_down", step_size_down)
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError(f"mode must be 'triangular', 'triangular2' or 'exp_range', got {mode!r}")
+        if scale_fn is not None and not callable(scale_fn):
+            raise TypeError(f"scale_fn must be a function of the cycle or step: {type(scale_fn).__name__}")
+        if scale_mode not in ("cycle", "iterations"):
+            raise ValueError(f"scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
+        if last_epoch == -1:
+            for group, lr in zip(optimizer.param_groups, base_lrs):
+                group["lr"] = lr
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        self.mode = mode
+        self.gamma = gamma
+        self._scale_fn_custom = scale_fn
+        # the built-in modes fix where their scale is evaluated, as in PyTorch
+        builtin_scale_mode = {"triangular": "cycle", "triangular2": "cycle", "exp_range": "iterations"}
+        self.scale_mode = scale_mode if scale_fn is not None else builtin_scale_mode[mode]
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError(
+                    f"cycle_momentum=True needs an optimizer with momentum or betas; "
+                    f"{type(optimizer).__name__} has neither (pass cycle_momentum=False)"
+                )
+            self.use_beta1 = "betas" in optimizer.defaults
+            self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            if last_epoch == -1:
+                momenta = zip(optimizer.param_groups, self.max_momentums, self.base_momentums)
+                for group, top, bottom in momenta:
+                    _set_momentum(group, top, self.use_beta1)
+                    group["max_momentum"] = top
+                    group["base_momentum"] = bottom
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def scale_fn(self, x: float) -> float:
+        """The amplitude's scale at cycle (or step) ``x``: the mode's, or the one given."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma**x
+
+    def get_lr(self) -> list[float]:
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        if x <= self.step_ratio:
+            scale_factor = x / self.step_ratio
+        else:
+            scale_factor = (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        lrs = [
+            base_lr + (max_lr - base_lr) * scale_factor * scale
+            for base_lr, max_lr in zip(self.base_lrs, self.max_lrs)
+        ]
+        if self.cycle_momentum:
+            momenta = zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums)
+            for group, bottom, top in momenta:
+                _set_momentum(group, top - (top - bottom) * scale_factor * scale, self.use_beta1)
+        return lrs
+
+    def state_dict(self) -> dict[str, Any]:
+        """As PyTorch: a ``scale_fn`` that is a plain function or lambda is saved as None, a callable
+        object as its attributes."""
+        state = super().state_dict()
+        fn = state.pop("_scale_fn_custom")
+        saveable = fn is not None and not isinstance(fn, types.FunctionType)
+        state["_scale_fn_custom"] = dict(vars(fn)) if saveable else None
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        attributes = state.pop("_scale_fn_custom", None)
+        super().load_state_dict(state)
+        if attributes is not None and self._scale_fn_custom is not None:
+            vars(self._scale_fn_custom).update(attributes)
+
+
+def _set_momentum(group: dict[str, Any], momentum: float, use_beta1: bool) -> None:
+    """Set a group's momentum, or the β₁ of its betas (Adam's family), for the cyclic schedules."""
+    if use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
 
 
 class _SchedulerOfSchedulers(LRScheduler):
@@ -710,8 +880,12 @@ class SequentialLR(_SchedulerOfSchedulers):
     that each scheduler applied when created; each later scheduler starts from its closed form at 0.
     """
 
-    def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int]) -> None:
+    def __init__(
+        self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int = -1
+    ) -> None:
         _check_optimizer(optimizer)
+        if not _is_int(last_epoch) or last_epoch < -1:
+            raise ValueError(f"last_epoch must be an integer >= -1, got {last_epoch!r}")
         schedulers = self._check_schedulers(optimizer, schedulers)
         milestones = list(milestones)
         if len(milestones) != len(schedulers) - 1:
@@ -723,7 +897,7 @@ class SequentialLR(_SchedulerOfSchedulers):
             raise ValueError(f"milestones must be integers in increasing order, got {milestones!r}")
         self._schedulers = schedulers
         self._milestones = milestones
-        self.last_epoch = 0
+        self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
