@@ -282,6 +282,42 @@ def test_masked_fill_casts_the_value_to_the_dtype_and_passes_the_gradient():
         x.masked_fill(mask, tg.ones(3))
 
 
+def test_triangles_and_narrow_pass_the_gradient_to_the_entries_they_keep(rng):
+    assert tg.gradcheck(lambda t: t.tril(), [float64(rng, 3, 3)])
+    assert tg.gradcheck(lambda t: tg.triu(t, -1), [float64(rng, 2, 3, 4)])
+    assert tg.gradcheck(lambda t: t.narrow(0, 1, 2), [float64(rng, 4, 2)])
+
+
+def test_diag_builds_a_matrix_from_a_vector_and_reads_one_back_with_gradients(rng):
+    v = tg.tensor([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(tg.diag(v).numpy(), np.diag([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(v.diag(1).numpy(), np.diag([1.0, 2.0, 3.0], 1))
+    m = tg.tensor(B)
+    for k in (0, 2, -1, 5):
+        np.testing.assert_array_equal(m.diag(k).numpy(), np.diag(B, k))
+    assert tg.gradcheck(lambda t: t.diag(-1), [float64(rng, 3)])
+    assert tg.gradcheck(lambda t: t.diag(1), [float64(rng, 3, 4)])
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        tg.ones(2, 2, 2).diag()
+
+
+def test_nonzero_lists_the_indices_of_nonzero_entries_in_row_major_order():
+    x = tg.tensor([[0, 1, 0], [2, 0, 3]])
+    assert tg.nonzero(x).tolist() == [[0, 1], [1, 0], [1, 2]] and x.nonzero().dtype == tg.int64
+    rows, columns = x.nonzero(as_tuple=True)
+    assert rows.tolist() == [0, 1, 1] and x[rows, columns].tolist() == [1, 2, 3]
+    assert tg.tensor(5).nonzero().shape == (1, 0) and tg.tensor(0).nonzero().shape == (0, 0)
+
+
+def test_addmm_is_beta_input_plus_alpha_product_and_its_gradient_checks(rng):
+    bias, a, b = float64(rng, 2, 4), float64(rng, 2, 3), float64(rng, 3, 4)
+    expected = 0.5 * bias.numpy() + 2 * (a.numpy() @ b.numpy())
+    np.testing.assert_allclose(tg.addmm(bias, a, b, beta=0.5, alpha=2).numpy(), expected)
+    nan = tg.full((2, 4), float("nan"), dtype=tg.float64)
+    np.testing.assert_allclose(nan.addmm(a, b, beta=0).numpy(), a.numpy() @ b.numpy())  # torch ignores it
+    assert tg.gradcheck(lambda c, x, y: c.addmm(x, y, beta=0.5, alpha=2), [float64(rng, 4), a, b])
+
+
 def test_where_method_and_triangles():
     x = tg.tensor(B)
     assert x.where(x > 2, 0.0).tolist() == [[3, 0, 0, 0], [0, 0, 5, 5], [4, 0, 0, 0]]
@@ -449,6 +485,8 @@ def test_random_like_and_randint_and_randperm_follow_manual_seed():
     assert drawn[2].dtype == tg.int64 and set(integers.tolist()) == set(range(3, 9))
     assert sorted(drawn[3].tolist()) == list(range(10)) and drawn[3].dtype == tg.int64
     assert tg.randint(5, (2, 2)).shape == (2, 2) and 0 <= tg.randint(5, (20,)).numpy().min()
+    assert tg.randint(high=4, size=(50,)).numpy().max() == 3 and tg.randint(2, size=[3]).shape == (3,)
+    assert tg.randint(0, 10, size=(2,), dtype=tg.int32).dtype == tg.int32
     with pytest.raises(ValueError, match="high"):
         tg.randint(3, 3, (2,))
 

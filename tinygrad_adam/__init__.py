@@ -13,6 +13,7 @@ from .autograd import enable_grad, grad, inference_mode, is_grad_enabled, no_gra
 from .backend import get_default_device, is_cuda_available, manual_seed, set_default_device
 from .functions import (
     abs,
+    addmm,
     all,
     allclose,
     amax,
@@ -28,6 +29,7 @@ from .functions import (
     clip,
     cos,
     cumsum,
+    diag,
     dot,
     einsum,
     empty,
@@ -59,6 +61,7 @@ from .functions import (
     minimum,
     mm,
     narrow,
+    nonzero,
     norm,
     numel,
     outer,
@@ -150,6 +153,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Tensor",
     "abs",
+    "addmm",
     "all",
     "allclose",
     "amax",
@@ -170,6 +174,7 @@ __all__ = [
     "concatenate",
     "cos",
     "cumsum",
+    "diag",
     "dot",
     "einsum",
     "empty",
@@ -219,6 +224,7 @@ __all__ = [
     "mm",
     "narrow",
     "no_grad",
+    "nonzero",
     "norm",
     "numel",
     "ones",

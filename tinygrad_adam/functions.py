@@ -9,7 +9,7 @@ in ``tensor.py`` and take ``dtype=`` and ``device=`` as they do.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -90,6 +90,7 @@ sum = _spelled_as_method("sum")
 var = _spelled_as_method("var")
 
 # Products
+addmm = _spelled_as_method("addmm")
 bmm = _spelled_as_method("bmm")
 dot = _spelled_as_method("dot")
 mm = _spelled_as_method("mm")
@@ -97,11 +98,13 @@ outer = _spelled_as_method("outer")
 
 # Shape, selection and order
 argsort = _spelled_as_method("argsort")
+diag = _spelled_as_method("diag")
 flatten = _spelled_as_method("flatten")
 flip = _spelled_as_method("flip")
 gather = _spelled_as_method("gather")
 index_select = _spelled_as_method("index_select")
 narrow = _spelled_as_method("narrow")
+nonzero = _spelled_as_method("nonzero")
 permute = _spelled_as_method("permute")
 reshape = _spelled_as_method("reshape")
 sort = _spelled_as_method("sort")
@@ -202,14 +205,24 @@ def linspace(
     return tensor(values, dtype=_resolve_dtype(dtype) or default_float, device=device)
 
 
-def randint(*args: Any, dtype: DType | None = None, device: str | None = None) -> Tensor:
-    """Integers drawn uniformly from [low, high) in a tensor of ``size``: ``randint(low, high, size)``
-    or ``randint(high, size)``, int64 by default, from the device's generator (``manual_seed``)."""
-    if len(args) == 2:
-        args = (0, *args)
-    if len(args) != 3:
+def randint(
+    low: int | None = None,
+    high: Any = None,
+    size: Sequence[int] | None = None,
+    *,
+    dtype: DType | None = None,
+    device: str | None = None,
+) -> Tensor:
+    """Integers drawn uniformly from [low, high) in a tensor of ``size``, int64 by default, from the
+    device's generator (``manual_seed``): ``randint(low, high, size)``, ``randint(high, size)`` or
+    ``randint(high=10, size=(3,))``, as in PyTorch."""
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, high
+    elif high is None:  # randint(10, size=(3,))
+        low, high = 0, low
+    low = 0 if low is None else low
+    if high is None or size is None:
         raise TypeError("randint takes (low, high, size) or (high, size), e.g. tg.randint(0, 10, (3,))")
-    low, high, size = args
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
     backend = get_backend(device)

@@ -282,6 +282,14 @@ class TensorSpellings:
     def matmul(self: Tensor, other: Any) -> Tensor:
         return _tensor.matmul(self, other)
 
+    def addmm(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        """``beta * self + alpha * (mat1 @ mat2)``; with ``beta=0`` this tensor is ignored (even nan)."""
+        product = mat1.mm(mat2)
+        product = product if alpha == 1 else product * alpha
+        if beta == 0:
+            return product
+        return (self if beta == 1 else self * beta) + product
+
     def mm(self: Tensor, other: Tensor) -> Tensor:
         """The product of two matrices (2-D only; ``matmul`` broadcasts)."""
         if self.ndim != 2 or other.ndim != 2:
@@ -366,6 +374,36 @@ class TensorSpellings:
         return _stepwise(lambda xp, data: xp.round(data * scale) / scale, self)
 
     # -- selections ---------------------------------------------------------------------------------
+    def diag(self: Tensor, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor set on the ``diagonal``-th diagonal of a square matrix (0 the main one, > 0
+        above it), or the ``diagonal``-th diagonal of a 2-D tensor as a 1-D tensor; differentiable."""
+        if self.ndim == 2:
+            rows, columns = self.shape
+            start_row, start_column = builtins.max(-diagonal, 0), builtins.max(diagonal, 0)
+            length = builtins.max(builtins.min(rows - start_row, columns - start_column), 0)
+            return self[np.arange(length) + start_row, np.arange(length) + start_column]
+        if self.ndim != 1:
+            raise ValueError(f"diag needs a 1-D or 2-D tensor, got shape {self.shape}")
+        n = self.shape[0] + abs(diagonal)
+        backend = self._backend
+        place = tuple(
+            backend.asarray(np.arange(self.shape[0]) + start)
+            for start in (builtins.max(-diagonal, 0), builtins.max(diagonal, 0))
+        )
+        return _tensor._ops().IndexAdd.apply(self, shape=(n, n), index=place, advanced=True)
+
+    def nonzero(self: Tensor, *, as_tuple: bool = False) -> Any:
+        """The indices (int64) of the nonzero entries, one row per entry (``as_tuple``: one 1-D
+        tensor per axis, ready to index with), in row-major order."""
+        if self.ndim == 0:  # as one entry along a new axis, then without that axis
+            found = self.reshape(1).nonzero()
+            return (found[:, 0],) if as_tuple else found[:, :0]
+        backend = self._backend
+        per_axis = [
+            _tensor.Tensor._wrap(a, backend).astype(_tensor.int64) for a in backend.xp.nonzero(self.data)
+        ]
+        return tuple(per_axis) if as_tuple else _tensor.stack(per_axis, dim=1)
+
     def where(self: Tensor, condition: Any, other: Any) -> Tensor:
         """``self`` where ``condition`` holds, else ``other`` (``tg.where(condition, self, other)``)."""
         return _tensor.where(condition, self, other)
