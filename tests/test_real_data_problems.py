@@ -367,3 +367,55 @@ def test_a_single_metric_name_is_read_as_a_list_of_one():
     loader = DataLoader(TensorDataset(np.ones((8, 3), np.float32), np.zeros(8, np.int64)), 4)
     history = _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), loader, metrics="accuracy")
     assert "accuracy" in history and "mae" not in history
+
+
+# -- the command line: resuming on real files -----------------------------------------------------
+
+
+def test_cli_resume_reads_the_saved_runs_data_dir_and_continues_like_an_uninterrupted_run(tmp_path, capsys):
+    import json
+
+    _tiny_mnist(tmp_path / "data", n_train=30)
+    common = ["train", "--hidden", "8", "--batch-size", "8", "--schedule", "constant", "--quiet", "--json"]
+    data = ["--dataset", "mnist", "--data-dir", str(tmp_path / "data")]
+    assert main([*common, *data, "--epochs", "3"]) == 0
+    straight = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    checkpoint = str(tmp_path / "run.npz")
+    assert main([*common, *data, "--epochs", "1", "--save", checkpoint]) == 0
+    capsys.readouterr()
+    assert main([*common, "--resume", checkpoint, "--epochs", "3"]) == 0  # no --data-dir this time
+    resumed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert resumed["test_loss"] == straight["test_loss"] and resumed["epochs"] == 3
+
+
+def test_cli_resume_on_other_data_is_a_clear_error_not_a_traceback(tmp_path, capsys):
+    _tiny_mnist(tmp_path / "small", n_train=20)
+    _tiny_mnist(tmp_path / "large", n_train=30)
+    checkpoint = str(tmp_path / "run.npz")
+    common = ["train", "--hidden", "8", "--schedule", "constant", "--quiet"]
+    assert (
+        main(
+            [
+                *common,
+                "--dataset",
+                "mnist",
+                "--data-dir",
+                str(tmp_path / "small"),
+                "--epochs",
+                "1",
+                "--save",
+                checkpoint,
+            ]
+        )
+        == 0
+    )
+    with pytest.raises(SystemExit) as stop:
+        main([*common, "--resume", checkpoint, "--data-dir", str(tmp_path / "large"), "--epochs", "2"])
+    assert stop.value.code == 2
+    assert "does not fit this data or model" in capsys.readouterr().err
+
+
+def test_cli_says_that_digits_ignore_a_data_dir(tmp_path, capsys):
+    args = ["train", "--dataset", "digits", "--data-dir", str(tmp_path), "--epochs", "1", "--hidden", "8"]
+    assert main([*args, "--quiet"]) == 0
+    assert "--data-dir is ignored for digits" in capsys.readouterr().err

@@ -377,6 +377,14 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     from .train import ModelCheckpoint, TerminateOnNaN, evaluate, fit, load_training_state
 
     settings = _settings(args, parser)
+    saved_data_dir = settings.pop("data_dir", None)  # where a resumed run read its files
+    if args.data_dir is None and saved_data_dir is not None and os.path.isdir(saved_data_dir):
+        args.data_dir = saved_data_dir
+        if not args.quiet:
+            _note(f"Reading {settings['dataset']} from {saved_data_dir}, as the saved run did")
+    if args.data_dir is not None and settings["dataset"] == "digits":
+        _note("note: --data-dir is ignored for digits: they ship with tinygrad_adam")
+        args.data_dir = None
     if args.data_dir is not None and not os.path.isdir(args.data_dir):
         parser.error(f"--data-dir {args.data_dir}: no such folder")
     if args.save:
@@ -403,6 +411,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         return 2
     _apply_dataset_defaults(settings)
     settings.pop("explicit_dataset")
+    settings["data_dir"] = os.path.abspath(args.data_dir) if args.data_dir is not None else None
 
     (x_train, y_train), (x_test, y_test) = train_set, test_set
     seed = settings["seed"]
@@ -431,9 +440,15 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     start_epoch, history = 0, None
     if args.resume:
-        point = load_training_state(
-            args.resume, model=model, optimizer=optimizer, scheduler=scheduler, train_loader=train_loader
-        )
+        try:
+            point = load_training_state(
+                args.resume, model=model, optimizer=optimizer, scheduler=scheduler, train_loader=train_loader
+            )
+        except (ValueError, RuntimeError, KeyError, TypeError) as error:
+            parser.error(
+                f"--resume {args.resume}: the saved run does not fit this data or model ({error}); resume "
+                "it with the files it was trained on (--data-dir)"
+            )
         start_epoch, history = point.epoch, point.history
     epochs = settings["epochs"]
     if not args.quiet:
