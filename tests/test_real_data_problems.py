@@ -419,3 +419,9 @@ def test_cli_says_that_digits_ignore_a_data_dir(tmp_path, capsys):
     args = ["train", "--dataset", "digits", "--data-dir", str(tmp_path), "--epochs", "1", "--hidden", "8"]
     assert main([*args, "--quiet"]) == 0
     assert "--data-dir is ignored for digits" in capsys.readouterr().err
+
+
+def test_a_masked_array_is_refused_rather_than_saved_without_its_mask(tmp_path):
+    with pytest.raises(TypeError, match=r"masked array at state\['x'\].*\.data and \.mask"):
+        tg.save({"x": np.ma.array([1.0, 2.0], mask=[False, True])}, tmp_path / "m.npz")
+    assert not os.listdir(tmp_path)

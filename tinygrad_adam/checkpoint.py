@@ -60,6 +60,10 @@ def _encode(
             "array": _add_array(value.numpy(), arrays, where),
             "requires_grad": value.requires_grad,
         }
+    if isinstance(value, np.ma.MaskedArray):  # np.savez would keep the data and drop the mask, silently
+        raise TypeError(
+            f"tg.save cannot store the masked array at {where}: save its .data and .mask as two arrays"
+        )
     if isinstance(value, np.ndarray):
         return {"type": "ndarray", "array": _add_array(value, arrays, where)}
     if isinstance(value, dict):
@@ -99,7 +103,12 @@ def save(state: Any, path: PathLike | BinaryIO) -> None:
     ``torch.save`` does; atomicity is then the caller's.
     """
     arrays: dict[str, np.ndarray] = {}
-    root = _encode(state, arrays, "state")
+    try:
+        root = _encode(state, arrays, "state")
+    except RecursionError:
+        raise ValueError(
+            "tg.save: the state is nested too deeply (hundreds of levels of dicts and lists) to be stored"
+        ) from None
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}
     # allow_nan: Python's json writes NaN/Infinity (a loss may be nan) and reads them back.
     structure = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
