@@ -317,3 +317,45 @@ def test_gaussian_nll_loss_refuses_negative_or_misshapen_variances() -> None:
         F.gaussian_nll_loss(tg.zeros(3, 4), tg.zeros(3, 4), tg.ones(4))
     shared = F.gaussian_nll_loss(tg.ones(3, 4), tg.zeros(3, 4), tg.ones(3))  # one variance per row
     np.testing.assert_allclose(shared.item(), 0.5, rtol=1e-6)
+
+
+# -- nn.init ------------------------------------------------------------------------------------------
+
+
+def test_eye_and_dirac_fill_identity_maps() -> None:
+    np.testing.assert_array_equal(nn.init.eye_(tg.zeros(2, 3)).numpy(), [[1, 0, 0], [0, 1, 0]])
+    with pytest.raises(ValueError, match="only 2-D tensors"):
+        nn.init.eye_(tg.zeros(2, 2, 2))
+    weight = nn.init.dirac_(tg.zeros(4, 2, 3), groups=2).numpy()
+    expected = np.zeros((4, 2, 3))
+    for out_channel, in_channel in [(0, 0), (1, 1), (2, 0), (3, 1)]:
+        expected[out_channel, in_channel, 1] = 1
+    np.testing.assert_array_equal(weight, expected)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (3, 8), (4, 2, 3)])
+def test_orthogonal_gives_orthonormal_rows_or_columns_times_the_gain(shape: tuple[int, ...]) -> None:
+    matrix = nn.init.orthogonal_(tg.zeros(*shape), gain=2.0).numpy().reshape(shape[0], -1).astype(np.float64)
+    small = min(matrix.shape)
+    gram = matrix.T @ matrix if matrix.shape[0] >= matrix.shape[1] else matrix @ matrix.T
+    np.testing.assert_allclose(gram, 4 * np.eye(small), atol=1e-5)
+
+
+def test_trunc_normal_stays_in_its_interval_with_the_truncated_moments() -> None:
+    tg.manual_seed(1)
+    values = nn.init.trunc_normal_(tg.zeros(20000)).numpy()  # N(0, 1) on [-2, 2]
+    assert values.min() >= -2 and values.max() <= 2
+    phi = math.exp(-2) / math.sqrt(2 * math.pi)  # φ(2)
+    variance = 1 - 2 * 2 * phi / math.erf(2 / math.sqrt(2))  # 1 − 2aφ(a) / (2Φ(a) − 1)
+    assert abs(values.mean()) < 0.02 and abs(values.std() - math.sqrt(variance)) < 0.02
+    tail = nn.init.trunc_normal_(tg.zeros(20000), a=3.0, b=4.0).numpy()  # far in the tail
+    density = [math.exp(-x * x / 2) / math.sqrt(2 * math.pi) for x in (3.0, 4.0)]
+    mass = 0.5 * (math.erf(4 / math.sqrt(2)) - math.erf(3 / math.sqrt(2)))
+    assert tail.min() >= 3 and tail.max() <= 4
+    assert abs(tail.mean() - (density[0] - density[1]) / mass) < 0.02
+
+
+def test_init_accepts_conv_transpose_gains_and_zero_element_tensors() -> None:
+    assert nn.init.calculate_gain("conv_transpose2d") == 1.0
+    empty = tg.zeros(0, 3)
+    assert nn.init.kaiming_uniform_(empty) is empty and nn.init.xavier_normal_(empty) is empty

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..autograd import no_grad
-from ..tensor import Tensor, rand, randn
+from ..tensor import Tensor, rand, randn, where
 
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
+    "eye_",
     "glorot_normal_",
     "glorot_uniform_",
     "he_normal_",
@@ -29,6 +33,8 @@ __all__ = [
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
+    "trunc_normal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -38,7 +44,11 @@ __all__ = [
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The gain that keeps activations' variance steady through ``nonlinearity`` (PyTorch's table)."""
-    if nonlinearity in ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d"):
+    if nonlinearity in ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d") or nonlinearity in (
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+    ):
         return 1.0
     if nonlinearity == "tanh":
         return 5.0 / 3
@@ -69,6 +79,8 @@ def _fill(tensor: Tensor, values: Tensor) -> Tensor:
 
 def _uniform(tensor: Tensor, bound: float) -> Tensor:
     """U(-bound, bound) in the tensor's dtype, on its device."""
+    if tensor.size == 0:  # no fan to divide by, nothing to fill (PyTorch: a no-op with a warning)
+        return tensor
     return _fill(tensor, (rand(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * 2 - 1) * bound)
 
 
@@ -79,13 +91,13 @@ def _normal(tensor: Tensor, std: float) -> Tensor:
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot uniform: U(-a, a), a = gain √(6 / (fan_in + fan_out))."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
-    return _uniform(tensor, gain * math.sqrt(6.0 / (fan_in + fan_out)))
+    return _uniform(tensor, gain * math.sqrt(6.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot normal: N(0, σ²), σ = gain √(2 / (fan_in + fan_out))."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
-    return _normal(tensor, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return _normal(tensor, gain * math.sqrt(2.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0)
 
 
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
@@ -93,7 +105,7 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
         raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan_in, fan_out = fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan) if fan else 0.0
 
 
 def kaiming_uniform_(
@@ -137,6 +149,88 @@ def ones_(tensor: Tensor) -> Tensor:
 def zeros_(tensor: Tensor) -> Tensor:
     with no_grad():
         return tensor.zero_()
+
+
+def _from_host(tensor: Tensor, values: np.ndarray) -> Tensor:
+    """Fill ``tensor`` with host ``values``, in its dtype and on its device."""
+    return _fill(tensor, Tensor(values.astype(tensor.dtype), device=tensor.device))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix in a 2-D tensor (ones on the diagonal), keeping the identity through
+    linear layers, as ``torch.nn.init.eye_``."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tensor.shape}")
+    return _from_host(tensor, np.eye(*tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """The Dirac delta in a convolution weight (out, in, *kernel) of 3 to 5 dimensions: a 1 at the
+    kernel's centre from input channel d to output channel d of each group, so the layer passes its
+    input through (as ``torch.nn.init.dirac_``)."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_: only 3-, 4- and 5-D tensors are supported, got shape {tensor.shape}")
+    if groups <= 0 or tensor.shape[0] % groups:
+        raise ValueError(f"dirac_: dim 0 ({tensor.shape[0]}) must be divisible by groups ({groups})")
+    per_group = tensor.shape[0] // groups
+    values = np.zeros(tensor.shape)
+    centre = tuple(size // 2 for size in tensor.shape[2:])
+    for group in range(groups):
+        for channel in range(min(per_group, tensor.shape[1])):
+            values[(group * per_group + channel, channel, *centre)] = 1.0
+    return _from_host(tensor, values)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+    """A (semi-)orthogonal matrix, scaled by ``gain`` (Saxe et al., 2013), as PyTorch builds it: the
+    Q of a QR factorisation of N(0, 1) draws shaped (rows, numel / rows), signs fixed by diag(R) so
+    that Q is uniformly distributed; a tensor of more dimensions is filled through that view."""
+    if tensor.ndim < 2:
+        raise ValueError(
+            f"orthogonal_: only tensors with 2 or more dimensions are supported, got {tensor.shape}"
+        )
+    if tensor.size == 0:
+        return tensor
+    rows = tensor.shape[0]
+    columns = tensor.size // rows
+    draws = randn(rows, columns, dtype=np.float64, device="cpu").numpy()
+    if rows < columns:
+        draws = draws.T
+    q, r = np.linalg.qr(draws)
+    q *= np.sign(np.diag(r))
+    if rows < columns:
+        q = q.T
+    return _from_host(tensor, gain * q.reshape(tensor.shape))
+
+
+def trunc_normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0
+) -> Tensor:
+    """N(mean, std²) restricted to [a, b] (``a`` and ``b`` are values, not multiples of std), as
+    ``torch.nn.init.trunc_normal_``: drawn by rejection, from N(mean, std²) where [a, b] holds
+    enough of its mass, else uniformly on [a, b], accepted with probability φ(x) / max φ on [a, b]."""
+    if not a < b or not std > 0:
+        raise ValueError(f"trunc_normal_: needs a < b and std > 0, got a={a}, b={b}, std={std}")
+    low, high = (a - mean) / std, (b - mean) / std  # the interval in standard units
+    mass = 0.5 * (math.erf(high / math.sqrt(2)) - math.erf(low / math.sqrt(2)))
+    peak = 0.0 if low <= 0 <= high else min(abs(low), abs(high))  # where φ is largest on [low, high]
+    shape, dtype, device = tensor.shape, tensor.dtype, tensor.device
+    values = Tensor(np.zeros(shape, dtype), device=device)
+    missing = Tensor(np.ones(shape, bool), device=device)
+    for _ in range(10_000):
+        if mass > 0.25:
+            draws = randn(*shape, dtype=dtype, device=device)
+            accept = (draws >= low) & (draws <= high)
+        else:
+            draws = rand(*shape, dtype=dtype, device=device) * (high - low) + low
+            ratio = ((peak * peak - draws * draws) * 0.5).exp()  # φ(x) / φ(peak)
+            accept = rand(*shape, dtype=dtype, device=device) < ratio
+        take = missing & accept
+        values = where(take, draws, values)
+        missing = missing & ~accept
+        if not missing.any().item():
+            return _fill(tensor, (values * std + mean).clip(a, b))
+    raise RuntimeError(f"trunc_normal_: [a, b] = [{a}, {b}] holds too little of N({mean}, {std}²) to sample")
 
 
 glorot_uniform_ = xavier_uniform_
