@@ -316,6 +316,34 @@ def test_pytorchs_scheduler_state_dict_loads_and_the_schedule_continues_alike(na
         assert scheduler.get_last_lr() == pytest.approx(lrs, rel=1e-14)
 
 
+def test_one_cycle_resumed_with_last_epoch_keeps_the_rates_its_groups_hold() -> None:
+    optimizer = tg.optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    first = lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20)
+    for _ in range(3):
+        optimizer.step()
+        first.step()
+    resumed = lr_scheduler.OneCycleLR(optimizer, max_lr=7.0, total_steps=20, last_epoch=3)
+    expected = SCHEDULES["onecycle-resumed-at-3"]
+    for lr, momentum in zip(expected["lrs"], expected["momenta"]):
+        optimizer.step()
+        resumed.step()
+        assert optimizer.param_groups[0]["lr"] == pytest.approx(lr, rel=1e-14)
+        assert optimizer.param_groups[0]["momentum"] == pytest.approx(momentum, rel=1e-14)
+
+
+def test_a_state_dict_without_a_newer_switch_loads_with_its_default_as_pytorch() -> None:
+    """An Adam state dict from before decoupled_weight_decay existed; AdamW's default is True."""
+    for cls, expected in ((tg.optim.Adam, False), (tg.optim.AdamW, True)):
+        optimizer = cls([tg.zeros(2, requires_grad=True)], lr=0.1)
+        saved = optimizer.state_dict()
+        del saved["param_groups"][0]["decoupled_weight_decay"]
+        optimizer.load_state_dict(saved)
+        assert optimizer.param_groups[0]["decoupled_weight_decay"] is expected
+        del saved["param_groups"][0]["eps"]
+        with pytest.raises(ValueError, match="lacks eps"):
+            optimizer.load_state_dict(saved)
+
+
 def test_schedulers_count_their_steps_as_pytorch() -> None:
     """_step_count: 1 after construction, one more per step(); SequentialLR's parts count their own."""
     optimizer = sgd_two_groups()

@@ -649,11 +649,14 @@ class OneCycleLR(LRScheduler):
         keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
         self._schedule_phases = [dict(zip(keys, phase)) for phase in phases]
         self.anneal_strategy = anneal_strategy
+        # resuming (last_epoch >= 0), the groups keep the lrs and momenta saved in them, as in PyTorch
+        resuming = last_epoch != -1
         for group, group_max_lr in zip(optimizer.param_groups, _per_group("max_lr", optimizer, max_lr)):
             _check_positive("max_lr", group_max_lr)
-            group["initial_lr"] = group_max_lr / div_factor
-            group["max_lr"] = group_max_lr
-            group["min_lr"] = group["initial_lr"] / final_div_factor
+            if not resuming:
+                group["initial_lr"] = group_max_lr / div_factor
+                group["max_lr"] = group_max_lr
+                group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
@@ -665,9 +668,10 @@ class OneCycleLR(LRScheduler):
             max_momentums = _per_group("max_momentum", optimizer, max_momentum)
             base_momentums = _per_group("base_momentum", optimizer, base_momentum)
             for group, top, bottom in zip(optimizer.param_groups, max_momentums, base_momentums):
-                _set_momentum(group, top, self.use_beta1)
-                group["max_momentum"] = top
-                group["base_momentum"] = bottom
+                if not resuming:
+                    _set_momentum(group, top, self.use_beta1)
+                    group["max_momentum"] = top
+                    group["base_momentum"] = bottom
         super().__init__(optimizer, last_epoch)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:

@@ -251,7 +251,9 @@ class Optimizer:
             )
         param_of: dict[int, Tensor] = {}
         for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
-            missing = [name for name in self.defaults if name not in saved]
+            # a switch added in a later version (decoupled_weight_decay, ...) takes its default, as
+            # PyTorch's __setstate__ does; a missing number means another optimizer's state dict
+            missing = [name for name in self.defaults if name not in saved and not self._is_switch(name)]
             if missing:
                 raise ValueError(
                     f"parameter group {number} of the state dict lacks {', '.join(missing)}, which "
@@ -268,7 +270,9 @@ class Optimizer:
         for saved, group in zip(saved_groups, self.param_groups):
             # PyTorch's state dicts also hold its implementation switches: not hyperparameters here
             skipped = {"params", *IMPLEMENTATION_OPTIONS}
-            new_group = {**{k: v for k, v in saved.items() if k not in skipped}, "params": group["params"]}
+            switches = {name: value for name, value in self.defaults.items() if self._is_switch(name)}
+            kept = {k: v for k, v in saved.items() if k not in skipped}
+            new_group = {**switches, **kept, "params": group["params"]}
             self.check_hyperparameters(new_group)
             new_groups.append(new_group)
         new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
@@ -279,6 +283,10 @@ class Optimizer:
             new_state[param] = {name: _restore_value(name, value, param) for name, value in values.items()}
         self.param_groups = new_groups
         self.state = new_state
+
+    def _is_switch(self, name: str) -> bool:
+        """Whether hyperparameter ``name`` is an on/off switch (amsgrad, maximize, nesterov, ...)."""
+        return isinstance(self.defaults[name], bool)
 
     def __getstate__(self) -> dict[str, Any]:
         # Flat groups hold views that a copy or pickle would cut from their buffers (and a backend
