@@ -198,3 +198,26 @@ def test_in_place_integer_ops_keep_the_target_dtype():
     assert x.dtype == tg.int32 and x.tolist() == [22, 44, 66]
     with pytest.raises(TypeError, match="float32 does not fit a int32"):
         x.add_(0.5)
+
+
+# -- gradients of max and min where nan takes part -------------------------------------------
+
+
+def test_elementwise_maximum_and_minimum_give_a_nan_comparison_the_gradient_on_both_sides():
+    a, b = leaf([np.nan, 1.0, 2.0, 3.0]), leaf([0.0, 1.0, 5.0, np.nan])
+    a.maximum(b).backward(tg.tensor([1.0, 1.0, 1.0, 1.0]))
+    assert a.grad.tolist() == [1.0, 0.5, 0.0, 1.0]
+    assert b.grad.tolist() == [1.0, 0.5, 1.0, 1.0]
+    a.grad = b.grad = None
+    a.minimum(b).backward(tg.tensor([1.0, 1.0, 1.0, 1.0]))
+    assert a.grad.tolist() == [1.0, 0.5, 1.0, 1.0]
+    assert b.grad.tolist() == [1.0, 0.5, 0.0, 1.0]
+
+
+def test_max_over_all_entries_sends_a_nan_results_gradient_to_the_nan_entries():
+    x = leaf([[np.nan, 2.0], [np.nan, 7.0]])
+    x.max().backward()
+    assert x.grad.tolist() == [[0.5, 0.0], [0.5, 0.0]]
+    y = leaf([1.0, np.nan, -3.0])
+    y.min().backward()
+    assert y.grad.tolist() == [0.0, 1.0, 0.0]

@@ -96,15 +96,15 @@ class Pow(Function):
 
 
 class Maximum(Function):
-    """Elementwise max; a tie sends half of the gradient to each side (as PyTorch does)."""
+    """Elementwise max; a tie sends half of the gradient to each side, and a side gets none only
+    where it loses: both get all of it where a comparison fails (a nan), as in PyTorch."""
 
     def forward(self, a: Any, b: Any) -> Any:
         return self.xp.maximum(a, b)
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
         a, b = self.inputs
-        share_a = (a > b).astype(grad.dtype) + (a == b).astype(grad.dtype) * 0.5
-        return sum_to(grad * share_a, a.shape), sum_to(grad * (1 - share_a), b.shape)
+        return _tie_shares(grad, a, b, a < b, a > b)
 
 
 class Minimum(Function):
@@ -113,8 +113,17 @@ class Minimum(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
         a, b = self.inputs
-        share_a = (a < b).astype(grad.dtype) + (a == b).astype(grad.dtype) * 0.5
-        return sum_to(grad * share_a, a.shape), sum_to(grad * (1 - share_a), b.shape)
+        return _tie_shares(grad, a, b, a > b, a < b)
+
+
+def _tie_shares(
+    grad: Tensor, a: Tensor, b: Tensor, a_loses: Tensor, b_loses: Tensor
+) -> tuple[Tensor, Tensor]:
+    """The gradients of max/min(a, b): half each at a tie, none to the side that loses."""
+    half = 1 - (a == b).astype(grad.dtype) * 0.5
+    share_a = half * (~a_loses).astype(grad.dtype)
+    share_b = half * (~b_loses).astype(grad.dtype)
+    return sum_to(grad * share_a, a.shape), sum_to(grad * share_b, b.shape)
 
 
 class FloorDivide(Function):
@@ -541,7 +550,10 @@ def _extremum_grad(fn: Max, grad: Tensor) -> Tensor:
     kept = _kept_shape(a.shape, fn.axis)
     out = fn.output.reshape(*kept)
     grad = grad.reshape(*kept)
-    hits = (a == out).astype(grad.dtype)
+    hits = a == out
+    if fn.axis is None:  # as PyTorch's x.max(): a nan result came from the nan entries, which share it
+        hits = hits | ((a != a) & (out != out))
+    hits = hits.astype(grad.dtype)
     return grad * hits / hits.sum(axis=fn.axis, keepdims=True)
 
 
