@@ -267,6 +267,7 @@ def test_index_select_takes_whole_slices_and_its_gradient_checks(rng):
     index = tg.tensor([3, 0, 3])
     np.testing.assert_array_equal(tg.index_select(tg.tensor(B), 1, index).numpy(), B[:, [3, 0, 3]])
     assert tg.gradcheck(lambda t: t.index_select(0, tg.tensor([1, 1])), [float64(rng, 3, 2)])
+    assert tg.tensor(B).index_select(0, [2]).tolist() == [[4, 2, 2, -3]]  # a list index is taken too
 
 
 def test_masked_fill_casts_the_value_to_the_dtype_and_passes_the_gradient():
@@ -529,6 +530,8 @@ def test_einsum_takes_a_list_of_operands_and_refuses_bad_equations():
         tg.einsum("i1->i", x)
     with pytest.raises(ValueError, match="output"):
         tg.einsum("ij->iz", x)
+    with pytest.raises(ValueError, match="axis 'j' has length 4 in one operand, 3 in another"):
+        tg.einsum("ij,jk->ik", x, x)
 
 
 # -- tg.utils.data ---------------------------------------------------------------------------------------

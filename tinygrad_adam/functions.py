@@ -287,6 +287,13 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     letters = output + "".join(sorted(set("".join(aligned_terms)) - set(output)))
     if len(set(output)) != len(output) or set(output) - set("".join(aligned_terms)):
         raise ValueError(f"einsum: the output {output!r} must name each input letter at most once")
+    lengths: dict[str, int] = {}
+    for term, operand in zip(aligned_terms, aligned_operands):
+        for letter, n in zip(term, operand.shape):
+            if n != 1 and lengths.setdefault(letter, n) != n:
+                raise ValueError(
+                    f"einsum: axis {letter!r} has length {lengths[letter]} in one operand, {n} in another"
+                )
     product = None
     for term, operand in zip(aligned_terms, aligned_operands):
         moved = operand.permute(*[term.index(c) for c in letters if c in term])

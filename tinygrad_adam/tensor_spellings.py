@@ -269,15 +269,16 @@ class TensorSpellings:
             raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
         a, b = _tensor._coerce(self, other, "div")
         with no_grad():
-            floor = a // b
-            if rounding_mode == "trunc":
-                if _tensor._is_float(floor.dtype):
-                    floor = (a / b).trunc()
-                else:  # a negative quotient with a remainder is one above its floor
-                    floor = floor + ((floor < 0) & (a % b != 0)).astype(floor.dtype)
-        if not _tensor._is_float(floor.dtype):
-            return floor
-        return _StepFunction.apply(a, b, value=floor.data)
+            if rounding_mode == "floor":
+                rounded = a // b
+            elif _tensor._is_float(a.dtype):
+                rounded = (a / b).trunc()
+            else:  # a negative quotient with a remainder is one above its floor
+                floor = a // b
+                rounded = floor + ((floor < 0) & (a % b != 0)).astype(floor.dtype)
+        if not _tensor._is_float(rounded.dtype):
+            return rounded
+        return _StepFunction.apply(a, b, value=rounded.data)
 
     def matmul(self: Tensor, other: Any) -> Tensor:
         return _tensor.matmul(self, other)
@@ -422,6 +423,7 @@ class TensorSpellings:
 
     def index_select(self: Tensor, dim: int, index: Tensor) -> Tensor:
         """The entries at the (1-D, integer) ``index`` along ``dim``."""
+        index = _tensor._as_tensor(index, self)
         if index.ndim > 1:
             raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}")
         if index.dtype.kind not in "iu":
@@ -435,6 +437,7 @@ class TensorSpellings:
         """``out[i][j][k] = self[index[i][j][k]][j][k]`` for ``dim=0`` (and so on): the entries that
         ``index`` names along ``dim``; ``index`` has this tensor's number of axes and no longer ones
         (except along ``dim``)."""
+        index = _tensor._as_tensor(index, self)
         if index.dtype.kind not in "iu":
             raise TypeError(f"gather: index must hold integers, got {index.dtype}")
         if self.ndim == 0:
