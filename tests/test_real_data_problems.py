@@ -224,6 +224,14 @@ def test_nan_in_the_features_is_blamed_on_the_data_not_the_learning_rate():
     assert any("batch 2" in text and "inputs hold NaN or inf" in text for text in messages), messages
 
 
+def test_images_fed_to_a_dense_first_layer_name_the_flatten_they_need():
+    images, labels = np.zeros((8, 28, 28), np.float32), np.zeros(8, np.int64)
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Dense(784, 10))
+    with pytest.raises(ValueError, match=r"shape \(4, 28, 28\).*takes 784 features.*nn\.Flatten\(\)"):
+        _fit_quietly(model, nn.CrossEntropyLoss(), DataLoader(TensorDataset(images, labels), 4))
+
+
 def test_uint8_images_train_through_flatten():
     rng = np.random.default_rng(0)
     images, labels = rng.integers(0, 256, (12, 28, 28), dtype=np.uint8), np.arange(12) % 10

@@ -817,6 +817,33 @@ def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
             f"the first {len(inputs)} as inputs (the last is the target); yield (inputs, targets) pairs "
             "for a model that takes one input"
         ) from error
+    except ValueError as error:
+        unflattened = _unflattened_images(model, inputs)
+        if unflattened:
+            raise ValueError(f"{error}\n{unflattened}") from error
+        raise
+
+
+def _unflattened_images(model: Any, inputs: tuple[Tensor, ...]) -> str:
+    """Names image batches (N, H, W) fed to a first Dense layer that wants their H * W pixels as rows."""
+    modules = getattr(model, "modules", None)
+    first_in_features = (
+        next((m.in_features for m in modules() if isinstance(getattr(m, "in_features", None), int)), None)
+        if callable(modules)
+        else None
+    )
+    for tensor in inputs:
+        if (
+            isinstance(tensor, Tensor)
+            and tensor.ndim >= 3
+            and math.prod(tensor.shape[1:]) == first_in_features
+        ):
+            return (
+                f"The inputs have shape {tensor.shape} and the model's first layer takes {first_in_features} "
+                "features per sample: flatten each sample first, with nn.Flatten() as the model's first "
+                "layer or x.reshape(len(x), -1) when making the dataset"
+            )
+    return ""
 
 
 def _dtype_mismatch(model: Any, inputs: tuple[Tensor, ...]) -> str:
