@@ -433,3 +433,11 @@ def test_a_masked_array_is_refused_rather_than_saved_without_its_mask(tmp_path):
     with pytest.raises(TypeError, match=r"masked array at state\['x'\].*\.data and \.mask"):
         tg.save({"x": np.ma.array([1.0, 2.0], mask=[False, True])}, tmp_path / "m.npz")
     assert not os.listdir(tmp_path)
+
+
+def test_a_loader_on_another_device_than_the_model_names_both_fixes(other_device):
+    loader = DataLoader(
+        TensorDataset(np.ones((4, 3), np.float32), np.zeros(4, np.int64)), 4, device=other_device
+    )
+    with pytest.raises(RuntimeError, match=rf"batches on {other_device} but the model is on .*model\.to"):
+        _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), loader)

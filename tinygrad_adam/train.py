@@ -822,6 +822,19 @@ def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
         if unflattened:
             raise ValueError(f"{error}\n{unflattened}") from error
         raise
+    except RuntimeError as error:
+        parameters = getattr(model, "parameters", None)
+        devices = {p.device for p in parameters()} if callable(parameters) else set()
+        elsewhere = [
+            t.device for t in inputs if isinstance(t, Tensor) and devices and t.device not in devices
+        ]
+        if not elsewhere:
+            raise
+        raise RuntimeError(
+            f"{error}\nThe loader yields batches on {elsewhere[0]} but the model is on "
+            f"{', '.join(sorted(devices))}: make the loader with "
+            f"DataLoader(..., device={sorted(devices)[0]!r}), or move the model: model.to({elsewhere[0]!r})"
+        ) from error
 
 
 def _unflattened_images(model: Any, inputs: tuple[Tensor, ...]) -> str:
