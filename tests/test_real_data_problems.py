@@ -78,6 +78,16 @@ def test_mnist_is_found_in_our_layout_and_in_torchvisions(tmp_path, layout):
     assert x_train.shape == (20, 28, 28) and x_train.dtype == np.uint8 and y_test.shape == (10,)
 
 
+def test_mnist_files_each_in_a_folder_of_their_own_name_are_found(tmp_path):
+    _tiny_mnist(tmp_path / "flat", gz=False)
+    for file in (tmp_path / "flat").iterdir():  # train-images.idx3-ubyte/train-images.idx3-ubyte, as Kaggle's
+        dotted = file.name.replace("-idx", ".idx")
+        (tmp_path / "nested" / dotted).mkdir(parents=True)
+        file.rename(tmp_path / "nested" / dotted / dotted)
+    (x_train, _), (_, y_test) = tg.datasets.load_mnist(tmp_path / "nested")
+    assert x_train.shape == (20, 28, 28) and y_test.shape == (10,)
+
+
 # -- the loader -----------------------------------------------------------------------------------
 
 

@@ -135,10 +135,19 @@ def _search_folders(dataset: IdxImageSet, root: str | os.PathLike | None) -> lis
 
 
 def _files_in(folder: Path) -> tuple[dict[str, Path], list[str]]:
-    """The dataset files found in ``folder`` and the names of those missing."""
+    """The dataset files found in ``folder`` and the names of those missing.
+
+    A file may also sit in a folder of its own name (``train-images-idx3-ubyte/train-images-idx3-ubyte``),
+    as some archives of MNIST unpack.
+    """
     found, missing = {}, []
     for name in FILES:
-        paths = [folder / spelling for spelling in _spellings(name) if (folder / spelling).is_file()]
+        candidates = [
+            path
+            for spelling in _spellings(name)
+            for path in (folder / spelling, folder / spelling / spelling)
+        ]
+        paths = [path for path in candidates if path.is_file()]
         if paths:
             found[name] = paths[0]
         else:
