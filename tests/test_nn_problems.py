@@ -359,3 +359,47 @@ def test_init_accepts_conv_transpose_gains_and_zero_element_tensors() -> None:
     assert nn.init.calculate_gain("conv_transpose2d") == 1.0
     empty = tg.zeros(0, 3)
     assert nn.init.kaiming_uniform_(empty) is empty and nn.init.xavier_normal_(empty) is empty
+
+
+# -- forward hooks ------------------------------------------------------------------------------------
+
+
+def test_forward_hooks_see_and_may_replace_inputs_and_outputs_as_pytorch() -> None:
+    layer, seen = nn.Identity(), []
+    first = layer.register_forward_pre_hook(lambda module, args: seen.append(("pre", args[0].item())))
+    layer.register_forward_pre_hook(lambda module, args: args[0] * 2, prepend=True)  # runs before `first`
+    layer.register_forward_hook(lambda module, args, output: seen.append(("post", output.item())))
+    doubling = layer.register_forward_hook(lambda module, args, output: output + 1)
+    assert layer(tg.tensor(1.0)).item() == 3.0
+    assert seen == [("pre", 2.0), ("post", 2.0)]
+    doubling.remove()
+    first.remove()
+    assert layer(tg.tensor(1.0)).item() == 2.0 and seen[-1] == ("post", 2.0)
+
+
+def test_forward_hooks_with_kwargs_and_as_context_managers() -> None:
+    class Scale(nn.Module):
+        def forward(self, x: tg.Tensor, factor: float = 1.0) -> tg.Tensor:
+            return x * factor
+
+    module = Scale()
+    with module.register_forward_pre_hook(lambda m, args, kwargs: (args, {"factor": 3.0}), with_kwargs=True):
+        with module.register_forward_hook(
+            lambda m, args, kwargs, out: out - kwargs["factor"], with_kwargs=True
+        ):
+            assert module(tg.tensor(2.0)).item() == 3.0  # 2 · 3 − 3
+    assert module(tg.tensor(2.0)).item() == 2.0
+    with pytest.raises(TypeError, match="a hook must be callable"):
+        module.register_forward_hook(None)
+
+
+def test_unflatten_splits_one_axis_and_undoes_flatten() -> None:
+    x = tg.arange(24).reshape(2, 12).astype(tg.float32)
+    out = nn.Unflatten(1, (3, -1))(x)
+    assert out.shape == (2, 3, 4)
+    np.testing.assert_array_equal(nn.Flatten()(out).numpy(), x.numpy())
+    assert repr(nn.Unflatten(-1, (2, 6))) == "Unflatten(dim=-1, unflattened_size=(2, 6))"
+    with pytest.raises(ValueError, match=r"unflattened_size \(5, 5\) does not fit dimension 1 of size 12"):
+        nn.Unflatten(1, (5, 5))(x)
+    with pytest.raises(ValueError, match="one -1"):
+        nn.Unflatten(1, (-1, -1))

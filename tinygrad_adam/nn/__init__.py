@@ -34,7 +34,7 @@ from .activations import (
     Tanhshrink,
     Threshold,
 )
-from .layers import Dense, Dropout, Embedding, Flatten, Identity, Linear
+from .layers import Dense, Dropout, Embedding, Flatten, Identity, Linear, Unflatten
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -113,6 +113,7 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "Unflatten",
     "TripletMarginLoss",
     "functional",
     "init",

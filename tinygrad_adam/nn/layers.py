@@ -1,10 +1,10 @@
 """Layers with parameters or modes: ``Dense`` and ``Linear`` (a ``Dense`` with PyTorch's init),
-``Embedding``, ``Dropout``, ``Flatten``, ``Identity``."""
+``Embedding``, ``Dropout``, ``Flatten``, ``Unflatten``, ``Identity``."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -242,6 +242,39 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size`` (one entry may be -1), the inverse of ``Flatten``."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        sizes = tuple(unflattened_size)
+        if not sizes or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in sizes):
+            raise TypeError(
+                f"Unflatten: unflattened_size must be a sequence of ints, got {unflattened_size!r}"
+            )
+        if sum(n == -1 for n in sizes) > 1 or any(n < -1 for n in sizes):
+            raise ValueError(f"Unflatten: unflattened_size may hold one -1 and sizes >= 0, got {sizes}")
+        self.dim, self.unflattened_size = dim, sizes
+
+    def forward(self, x: Tensor) -> Tensor:
+        axis = self.dim + x.ndim if self.dim < 0 else self.dim
+        if not 0 <= axis < x.ndim:
+            raise ValueError(f"Unflatten: dim {self.dim} is out of range for an input of shape {x.shape}")
+        sizes, length = list(self.unflattened_size), x.shape[axis]
+        known = math.prod(n for n in sizes if n != -1)
+        if -1 in sizes and known and length % known == 0:
+            sizes[sizes.index(-1)] = length // known
+        if math.prod(sizes) != length or -1 in sizes:
+            raise ValueError(
+                f"Unflatten: unflattened_size {self.unflattened_size} does not fit dimension {self.dim} "
+                f"of size {length} (input shape {x.shape})"
+            )
+        return x.reshape(*x.shape[:axis], *sizes, *x.shape[axis + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Embedding(Module):
