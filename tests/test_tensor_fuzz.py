@@ -221,3 +221,37 @@ def test_max_over_all_entries_sends_a_nan_results_gradient_to_the_nan_entries():
     y = leaf([1.0, np.nan, -3.0])
     y.min().backward()
     assert y.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+# -- a dim out of range is PyTorch's IndexError (and still a ValueError) ---------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.sum(2),
+        lambda x: x.mean(dim=(0, -3)),
+        lambda x: x.softmax(3),
+        lambda x: x.unsqueeze(4),
+        lambda x: tg.cat([x, x], 2),
+        lambda x: x.max(2),
+        lambda x: x.transpose(0, 2),
+        lambda x: x.flatten(0, 3),
+        lambda x: x.cumsum(-3),
+        lambda x: x.flip(2),
+        lambda x: x.permute(0, 2),
+        lambda x: x.argmax(2),
+        lambda x: x.var(4),
+        lambda x: x.sum().sum(1),
+    ],
+)
+def test_a_dim_out_of_range_is_an_index_error_as_in_pytorch_and_a_value_error(call):
+    x = tg.zeros(2, 3)
+    with pytest.raises(IndexError, match="out of range") as caught:
+        call(x)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_a_dim_that_is_not_an_integer_is_a_type_error():
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        tg.zeros(2, 3).sum(1.0)

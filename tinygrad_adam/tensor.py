@@ -29,6 +29,11 @@ default_float = float32
 _SCALARS = (int, float, bool, np.number, np.bool_)
 
 
+class DimensionError(IndexError, ValueError):
+    """A dim (axis) out of range: an IndexError, as PyTorch raises, and a ValueError, as NumPy's
+    AxisError is both (so ``except ValueError`` written for earlier versions still catches it)."""
+
+
 def _is_float(dtype: np.dtype) -> bool:
     return dtype.kind == "f"
 
@@ -560,7 +565,7 @@ class Tensor(TensorSpellings):
         axis, keepdims = _reduction_args(op, axis, keepdims, dim, keepdim)
         if axis is not None:
             if self.ndim == 0 and isinstance(axis, (int, np.integer)) and axis not in (0, -1):
-                raise ValueError(f"{op}: dim {axis} is out of range for a 0-d tensor (dim 0 or -1)")
+                raise DimensionError(f"{op}: dim {axis} is out of range for a 0-d tensor (dim 0 or -1)")
             axis = _axis_index(axis, builtins.max(self.ndim, 1), op)
             if self.ndim == 0:
                 axis = None
@@ -706,7 +711,7 @@ class Tensor(TensorSpellings):
         source = self if _is_float(self.dtype) else self.astype(default_float)
         if source.ndim == 0:
             if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool) and axis not in (0, -1):
-                raise ValueError(f"{op}: dim {axis} is out of range for a 0-d tensor (dim 0 or -1)")
+                raise DimensionError(f"{op}: dim {axis} is out of range for a 0-d tensor (dim 0 or -1)")
             _axis_index(axis, 1, op)  # a non-integer dim is a TypeError
             return function.apply(source.reshape(1), axis=0).reshape()
         axis = _axis_index(axis, self.ndim, op)
@@ -993,6 +998,9 @@ class Tensor(TensorSpellings):
 
     def permute(self, *axes: Any) -> Tensor:
         axes = _shape_arg(axes)
+        if len(axes) == self.ndim:  # each must be in range; the wrong count is caught below
+            for a in axes:
+                _axis_index(a, builtins.max(self.ndim, 1), "permute")
         if sorted(a % builtins.max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
             raise ValueError(f"permute axes {axes} do not match a tensor of {self.ndim} dimensions")
         axes = tuple(a % self.ndim for a in axes)
@@ -1347,8 +1355,13 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
     axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
     rank = builtins.max(tensor.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -rank <= a < rank:
-            raise ValueError(f"axis {a} is out of range for a tensor of shape {tensor.shape}")
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"axis must be an integer or a tuple of integers, got {a!r} in {axis!r}")
+        if not -rank <= a < rank:
+            raise DimensionError(
+                f"axis {a} is out of range for a tensor of shape {tensor.shape} "
+                f"(expected in [{-rank}, {rank - 1}])"
+            )
     normal = tuple(sorted({int(a) % rank for a in axes}))
     if len(normal) != len(axes):
         raise ValueError(f"axis {axis} names an axis more than once (tensor of shape {tensor.shape})")
@@ -1377,7 +1390,10 @@ def _axis_index(axis: Any, ndim: int, op: str) -> int:
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dimension(s)")
+        raise DimensionError(
+            f"{op}: axis {axis} is out of range for a tensor with {ndim} dimension(s) "
+            f"(expected in [{-ndim}, {ndim - 1}])"
+        )
     return int(axis) % ndim
 
 
