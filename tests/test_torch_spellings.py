@@ -38,6 +38,8 @@ def test_size_of_a_dim_out_of_range_is_an_index_error_naming_the_dim():
         tg.zeros(2, 3).size(-3)
     with pytest.raises(TypeError, match="dim must be an integer"):
         tg.zeros(2, 3).size(1.0)
+    with pytest.raises(IndexError, match="0-d tensor has no dims"):
+        tg.tensor(1.0).size(0)
 
 
 def test_size_pickles_as_the_plain_int_it_stands_for():
@@ -542,3 +544,27 @@ def test_utils_data_is_torch_s_path_to_the_data_module():
 
     assert DataLoader is tg.data.DataLoader and TensorDataset is tg.data.TensorDataset
     assert random_split is tg.data.random_split and tg.utils.data.Subset is tg.data.Subset
+
+
+def test_a_pytorch_style_training_script_runs_with_only_the_import_changed():
+    import tinygrad_adam as torch  # what a PyTorch user's script would do
+    from tinygrad_adam.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(0)
+    features = torch.randn(64, 3)
+    labels = (features.sum(dim=1) > 0).long()
+    loader = DataLoader(TensorDataset(features, labels), batch_size=16, shuffle=True)
+    model = torch.nn.Linear(3, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    for _ in range(20):
+        for inputs, targets in loader:
+            assert inputs.size(0) == targets.size(0) and inputs.dim() == 2
+            optimizer.zero_grad()
+            loss = loss_fn(model(inputs), targets)
+            loss.backward()
+            optimizer.step()
+    with torch.no_grad():
+        predicted = torch.argmax(model(features), dim=1)
+        accuracy = predicted.eq(labels).sum().item() / labels.size(0)
+    assert accuracy > 0.9

@@ -48,6 +48,8 @@ class TensorSize(int):
         if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
             raise TypeError(f"size(dim): dim must be an integer, got {dim!r}")
         rank = len(self._shape)
+        if rank == 0:
+            raise IndexError(f"size: dim {dim} is out of range: a 0-d tensor has no dims (size() is ())")
         if not -rank <= dim < rank:
             raise IndexError(
                 f"size: dim {dim} is out of range for a tensor of shape {self._shape} "
