@@ -49,9 +49,11 @@ class TensorSize(int):
             raise TypeError(f"size(dim): dim must be an integer, got {dim!r}")
         rank = len(self._shape)
         if rank == 0:
-            raise IndexError(f"size: dim {dim} is out of range: a 0-d tensor has no dims (size() is ())")
+            raise _tensor.DimensionError(
+                f"size: dim {dim} is out of range: a 0-d tensor has no dims (size() is ())"
+            )
         if not -rank <= dim < rank:
-            raise IndexError(
+            raise _tensor.DimensionError(
                 f"size: dim {dim} is out of range for a tensor of shape {self._shape} "
                 f"(dims {-rank} to {rank - 1})"
             )
