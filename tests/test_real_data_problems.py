@@ -101,6 +101,11 @@ def test_loader_accepts_pytorchs_worker_options_and_refuses_bad_ones():
         DataLoader(data, pin_memory="yes")
 
 
+def test_a_tuple_of_arrays_given_as_the_dataset_names_tensordataset():
+    with pytest.raises(TypeError, match=r"tuple of arrays.*TensorDataset\(x, y\)"):
+        DataLoader((np.ones((8, 3)), np.zeros(8)), batch_size=4)
+
+
 def test_collate_fn_receives_the_list_of_samples_of_each_batch():
     data = TensorDataset(np.arange(6.0).reshape(6, 1), np.arange(6))
     seen = []

@@ -96,6 +96,16 @@ class DataLoader:
                 "DataLoader needs a dataset indexed 0..len-1, got a dict: "
                 "wrap its arrays in TensorDataset(x, y)"
             )
+        if (
+            isinstance(dataset, tuple)
+            and len(dataset) > 1
+            and all(isinstance(array, (np.ndarray, Tensor)) and array.ndim for array in dataset)
+        ):
+            # Read as a dataset, (x, y) is two samples, x and y, not pairs of rows.
+            raise TypeError(
+                "DataLoader got a tuple of arrays, which it would read as one sample per array: "
+                "wrap them as DataLoader(TensorDataset(x, y), ...)"
+            )
         if isinstance(dataset, Iterator):
             # Each epoch reads the dataset again, and a generator has nothing left after the first.
             raise TypeError(
