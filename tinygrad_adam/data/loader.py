@@ -75,8 +75,8 @@ class DataLoader:
     at a time; others sample by sample, joined by ``collate_fn`` (default: ``default_collate``, which
     also moves the batch to ``device``; your own ``collate_fn(samples)`` returns the batch as it
     wants it). An ``IterableDataset`` is read as a stream of consecutive samples, never shuffled.
-    ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, and samples are read in this
-    process (``num_workers`` has no effect: batches are sliced from host arrays, not decoded).
+    ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, so its loaders run unchanged, and
+    have no effect: samples are always read in this process, in order, one batch at a time.
     """
 
     def __init__(
