@@ -55,6 +55,16 @@ def test_stratified_split_of_large_classes_rounds_each_class_on_its_own():
     assert np.bincount(y_train).tolist() == [8, 15, 22]
 
 
+def test_stratified_split_takes_string_and_float_labels_and_refuses_nan_labels():
+    x = np.arange(12.0).reshape(12, 1)
+    (_, y_train), (_, y_val) = train_val_split(x, np.array(["cat", "dog", "owl"] * 4), 0.25, stratify=True)
+    assert sorted(y_val.tolist()) == ["cat", "dog", "owl"] and len(y_train) == 9
+    (_, y_train), (_, y_val) = train_val_split(x, np.array([0.0, 1.0] * 6), 0.5, stratify=True)
+    assert sorted(y_val.tolist()) == [0.0] * 3 + [1.0] * 3
+    with pytest.raises(ValueError, match="NaN or inf labels"):
+        train_val_split(x, np.array([0.0, np.nan] * 6), 0.5, stratify=True)
+
+
 def test_cli_trains_on_twenty_mnist_images_with_the_default_validation_fraction(tmp_path, capsys):
     _tiny_mnist(tmp_path)
     args = ["train", "--dataset", "mnist", "--data-dir", str(tmp_path), "--epochs", "1", "--hidden", "8"]

@@ -28,8 +28,9 @@ def train_val_split(
     """Split samples at random into ``(x_train, y_train), (x_val, y_val)`` NumPy arrays.
 
     ``val_fraction`` of the samples (rounded) go to validation. With ``stratify=True`` each class of
-    ``y`` is split on its own, so both parts keep the class proportions. Same seed, same split;
-    ``seed=None`` draws from tg's generator (``tg.manual_seed``).
+    ``y`` (integer, boolean, float or string labels) is split on its own, so both parts keep the
+    class proportions. Same seed, same split; ``seed=None`` draws from tg's generator
+    (``tg.manual_seed``).
     """
     x, y = _as_array(x, "x"), _as_array(y, "y")
     if x.shape[0] != y.shape[0]:
@@ -42,10 +43,11 @@ def train_val_split(
         raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}")
     generator = host_generator(seed)
     if stratify:
-        if y.ndim != 1 or y.dtype.kind not in "iub":
-            raise ValueError(
-                f"stratify needs one integer class label per sample, got y of {y.dtype} {y.shape}"
-            )
+        if y.ndim != 1 or y.dtype.kind not in "iubfUS":
+            raise ValueError(f"stratify needs one class label per sample, got y of {y.dtype} {y.shape}")
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            # NaN equals nothing, not even the NaN class np.unique reports: those samples would vanish.
+            raise ValueError("stratify: y holds NaN or inf labels; drop or fill those samples first")
         labels, class_sizes = np.unique(y, return_counts=True)
         val_counts = _stratified_val_counts(class_sizes, val_fraction)
         val_parts, train_parts = [], []
