@@ -466,3 +466,10 @@ def test_a_loader_on_another_device_than_the_model_names_both_fixes(other_device
     )
     with pytest.raises(RuntimeError, match=rf"batches on {other_device} but the model is on .*model\.to"):
         _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), loader)
+
+
+def test_cli_points_a_data_dir_of_mnist_in_torchvisions_layout_to_dataset_mnist(tmp_path, capsys):
+    _tiny_mnist(tmp_path / "MNIST" / "raw")
+    assert main(["train", "--data-dir", str(tmp_path), "--epochs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "holds no Fashion-MNIST (it holds MNIST in" in err and "pass --dataset mnist" in err

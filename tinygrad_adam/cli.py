@@ -49,6 +49,8 @@ OPTIMIZER_LRS = {
     "radam": 1e-3,
     "adabound": 1e-3,
     "lion": 3e-4,
+    "rprop": 1e-2,
+    "asgd": 0.05,
 }
 
 
@@ -250,7 +252,7 @@ def _check_data_dir(name: str, data_dir: str) -> None:
     """The library would go on to other folders; files asked for by --data-dir must be there."""
     from pathlib import Path
 
-    from .datasets.mnist import FASHION_MNIST, MNIST, _files_in
+    from .datasets.mnist import FASHION_MNIST, FILES, MNIST, _files_in
 
     dataset = FASHION_MNIST if name == "fashion-mnist" else MNIST
     missing = {}
@@ -259,8 +261,15 @@ def _check_data_dir(name: str, data_dir: str) -> None:
             missing[folder] = _files_in(folder)[1]
             if not missing[folder]:
                 return
+    other_name, other = ("mnist", MNIST) if dataset is FASHION_MNIST else ("fashion-mnist", FASHION_MNIST)
+    elsewhere = [
+        folder
+        for folder in other.folders_under(Path(data_dir))[1:]
+        if _files_in(folder)[0].keys() == set(FILES)
+    ]
+    hint = f" (it holds {other.title} in {elsewhere[0]}: pass --dataset {other_name})" if elsewhere else ""
     raise FileNotFoundError(
-        f"--data-dir {data_dir} holds no {dataset.title}: "
+        f"--data-dir {data_dir} holds no {dataset.title}{hint}: "
         + "; ".join(f"{folder} lacks {', '.join(names)}" for folder, names in missing.items())
     )
 
