@@ -255,3 +255,24 @@ def test_a_dim_out_of_range_is_an_index_error_as_in_pytorch_and_a_value_error(ca
 def test_a_dim_that_is_not_an_integer_is_a_type_error():
     with pytest.raises(TypeError, match="axis must be an integer"):
         tg.zeros(2, 3).sum(1.0)
+
+
+def test_to_takes_a_dtype_or_a_tensor_in_the_first_place_as_in_pytorch():
+    x = leaf([1.0, 2.0])
+    assert x.to(tg.float64).dtype == tg.float64 and x.to(tg.float64).requires_grad
+    assert x.to(np.float64).dtype == tg.float64
+    like = tg.tensor([1])
+    assert x.to(like).dtype == tg.int64 and x.to(like).device == like.device
+    assert x.to(tg.float32) is x
+    with pytest.raises(TypeError, match="two dtypes"):
+        x.to(tg.float64, tg.float32)
+
+
+def test_flip_takes_dims_by_keyword_and_abs_is_the_builtin():
+    x = leaf([[1.0, -2.0], [3.0, -4.0]])
+    assert x.flip(dims=(0, 1)).tolist() == [[-4.0, 3.0], [-2.0, 1.0]]
+    assert x.flip(dims=1).tolist() == [[-2.0, 1.0], [-4.0, 3.0]]
+    with pytest.raises(TypeError, match="dims twice"):
+        x.flip(0, dims=1)
+    abs(x).sum().backward()
+    assert abs(x).tolist() == [[1.0, 2.0], [3.0, 4.0]] and x.grad.tolist() == [[1.0, -1.0], [1.0, -1.0]]

@@ -251,8 +251,18 @@ class Tensor(TensorSpellings):
             return _ops().Cast.apply(self, dtype=self._backend.native_dtype(self.dtype))
         return Tensor._wrap(self._backend.xp.asarray(self.data, copy=True), self._backend)
 
-    def to(self, device: str | None = None, dtype: DType | None = None) -> Tensor:
-        """A copy on ``device`` and/or cast to ``dtype``; differentiable (for float dtypes), as in PyTorch."""
+    def to(self, device: str | Tensor | DType | None = None, dtype: DType | None = None) -> Tensor:
+        """A copy on ``device`` and/or cast to ``dtype``; differentiable (for float dtypes), as in PyTorch.
+
+        PyTorch's other forms work too: ``x.to(tg.float64)`` (a dtype in the first place) and
+        ``x.to(other)`` (``other``'s device and dtype).
+        """
+        if isinstance(device, Tensor):
+            device, dtype = device.device, dtype or device.dtype
+        elif isinstance(device, (np.dtype, type)):
+            if dtype is not None:
+                raise TypeError(f"to: got two dtypes, {device!r} in the place of device and {dtype!r}")
+            device, dtype = None, device
         out = self
         if device is not None and get_backend(device) is not self._backend:
             out = _ops().ToDevice.apply(self, target=get_backend(device))
@@ -636,6 +646,8 @@ class Tensor(TensorSpellings):
 
     def abs(self) -> Tensor:
         return _ops().Abs.apply(self)
+
+    __abs__ = abs  # the built-in abs(x)
 
     def sign(self) -> Tensor:
         """-1, 0 or 1 by the sign of each entry (of the input's dtype; a mask is its own sign)."""
@@ -1103,9 +1115,14 @@ class Tensor(TensorSpellings):
             raise ValueError(f"{op} needs a tensor with at least one dimension, got a 0-d tensor")
         return _axis_index(_one_of(op, "dim", dim, "axis", axis, default=0), self.ndim, op)
 
-    def flip(self, *dims: int | Sequence[int]) -> Tensor:
-        """The order of entries reversed along each of ``dims`` (``x.flip(0, 1)`` or ``x.flip([0, 1])``)."""
-        axes = _shape_arg(dims)
+    def flip(self, *axes: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+        """The order of entries reversed along each of ``dims`` (``x.flip(0, 1)``, ``x.flip([0, 1])``
+        or ``x.flip(dims=(0, 1))``)."""
+        if dims is not None:
+            if axes:
+                raise TypeError(f"flip got dims twice: {axes} and dims={dims!r}")
+            axes = (dims,)  # one int, or one sequence that _shape_arg unpacks
+        axes = _shape_arg(axes)
         rank = builtins.max(self.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
         normal = tuple(_axis_index(a, rank, "flip") for a in axes)
         if len(set(normal)) != len(normal):
