@@ -446,6 +446,9 @@ def test_free_functions_take_arrays_and_lists_and_keep_the_method_results():
     assert tg.max(tg.tensor(B)).item() == 5.0 and tg.min(B, dim=0).values.tolist() == [0, -1, 2, -3]
     assert tg.exp([0.0]).tolist() == [1.0] and tg.sum(np.arange(4)).item() == 6
     assert tg.pow(tg.tensor([2.0, 3.0]), 2).tolist() == [4.0, 9.0]
+    x = tg.tensor(B)
+    assert tg.flip(x, dims=[0, 1]).tolist() == B[::-1, ::-1].tolist()  # torch's keyword names
+    assert tg.permute(x, dims=(1, 0)).shape == (4, 3) and tg.reshape(x, shape=(-1,)).shape == (12,)
     assert tg.pow(2, tg.tensor([1.0, 3.0])).tolist() == [2.0, 8.0]
     assert bool(tg.any(tg.tensor([False, True]))) and not bool(tg.all(tg.tensor([False, True])))
 

@@ -100,13 +100,10 @@ outer = _spelled_as_method("outer")
 argsort = _spelled_as_method("argsort")
 diag = _spelled_as_method("diag")
 flatten = _spelled_as_method("flatten")
-flip = _spelled_as_method("flip")
 gather = _spelled_as_method("gather")
 index_select = _spelled_as_method("index_select")
 narrow = _spelled_as_method("narrow")
 nonzero = _spelled_as_method("nonzero")
-permute = _spelled_as_method("permute")
-reshape = _spelled_as_method("reshape")
 sort = _spelled_as_method("sort")
 squeeze = _spelled_as_method("squeeze")
 t = _spelled_as_method("t")
@@ -116,6 +113,21 @@ tril = _spelled_as_method("tril")
 triu = _spelled_as_method("triu")
 unique = _spelled_as_method("unique")
 unsqueeze = _spelled_as_method("unsqueeze")
+
+
+def flip(input: Any, dims: Sequence[int]) -> Tensor:
+    """``input`` reversed along each of ``dims`` (``torch.flip(x, dims=[0])``)."""
+    return _as_tensor_input(input).flip(dims)
+
+
+def permute(input: Any, dims: Sequence[int]) -> Tensor:
+    """``input``'s axes in the order ``dims`` (``torch.permute(x, dims=(1, 0))``)."""
+    return _as_tensor_input(input).permute(dims)
+
+
+def reshape(input: Any, shape: Sequence[int]) -> Tensor:
+    """``input`` with the same entries in ``shape`` (``torch.reshape(x, shape=(-1,))``)."""
+    return _as_tensor_input(input).reshape(shape)
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
