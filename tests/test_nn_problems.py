@@ -403,3 +403,43 @@ def test_unflatten_splits_one_axis_and_undoes_flatten() -> None:
         nn.Unflatten(1, (5, 5))(x)
     with pytest.raises(ValueError, match="one -1"):
         nn.Unflatten(1, (-1, -1))
+
+
+# -- bad inputs get a clear error ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda bad: nn.ReLU()(bad), "relu"),
+        (lambda bad: nn.Softmax(dim=0)(bad), "softmax"),
+        (lambda bad: nn.GELU()(bad), "gelu"),
+        (lambda bad: F.hardtanh(bad), "hardtanh"),
+        (lambda bad: nn.LayerNorm(2)(bad), "layer_norm"),
+        (lambda bad: nn.BatchNorm1d(2)(bad), "batch_norm"),
+        (lambda bad: nn.MSELoss()(bad, tg.zeros(2)), "mse_loss"),
+        (lambda bad: nn.CrossEntropyLoss()(bad, tg.tensor([0])), "cross_entropy"),
+    ],
+)
+@pytest.mark.parametrize("bad", [[[1.0, 2.0]], np.ones((1, 2), np.float32), None])
+def test_a_non_tensor_input_is_a_type_error_naming_the_function(call, name: str, bad) -> None:
+    with pytest.raises(TypeError, match=f"{name}: the input must be a Tensor, got {type(bad).__name__}"):
+        call(bad)
+
+
+def test_targets_and_indices_that_are_not_numbers_are_type_errors() -> None:
+    with pytest.raises(TypeError, match="mse_loss: the target must be a Tensor or numbers, got NoneType"):
+        F.mse_loss(tg.zeros(2), None)
+    with pytest.raises(TypeError, match="cross_entropy: class labels must be a Tensor or integers, got str"):
+        F.cross_entropy(tg.zeros(1, 2), "a")
+    with pytest.raises(TypeError, match="embedding: indices must be a Tensor or integers, got NoneType"):
+        nn.Embedding(3, 2)(None)
+    with pytest.raises(TypeError, match="negative_slope must be a number, got 'a'"):
+        nn.LeakyReLU("a")(tg.zeros(2))  # type: ignore[arg-type]
+
+
+def test_a_loss_weight_must_be_a_tensor_as_in_pytorch() -> None:
+    with pytest.raises(TypeError, match=r"CrossEntropyLoss: weight must be a Tensor \(e.g. tg.tensor"):
+        nn.CrossEntropyLoss(weight=[1.0, 2.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="BCEWithLogitsLoss: pos_weight must be a Tensor"):
+        nn.BCEWithLogitsLoss(pos_weight=np.ones(2))  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ class ReLU(Module):
     """max(x, 0)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.relu()
+        return F.relu(x)
 
 
 class LeakyReLU(Module):
@@ -32,12 +32,12 @@ class Sigmoid(Module):
     """1 / (1 + e^-x)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.sigmoid()
+        return F.sigmoid(x)
 
 
 class Tanh(Module):
     def forward(self, x: Tensor) -> Tensor:
-        return x.tanh()
+        return F.tanh(x)
 
 
 class GELU(Module):
@@ -64,7 +64,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.softmax(axis=self.dim)
+        return F.softmax(x, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -74,7 +74,7 @@ class LogSoftmax(Softmax):
     """x - log Σ e^x along ``dim``; pair it with ``NLLLoss``."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.log_softmax(axis=self.dim)
+        return F.log_softmax(x, self.dim)
 
 
 class ELU(Module):

@@ -87,12 +87,21 @@ BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy
 
 def relu(input: Tensor) -> Tensor:
     """max(x, 0)."""
-    return input.relu()
+    return check_tensor(input, "relu").relu()
+
+
+def check_tensor(input: Any, name: str) -> Tensor:
+    """``input``, if it is a Tensor: lists and arrays are refused with a TypeError, as PyTorch does."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"{name}: the input must be a Tensor, got {type(input).__name__} (make one with tg.tensor(...))"
+        )
+    return input
 
 
 def _floating(input: Tensor, name: str) -> Tensor:
     """``input``, if it is a floating-point tensor (as PyTorch's activations, these refuse integers)."""
-    if input.dtype.kind != "f":
+    if check_tensor(input, name).dtype.kind != "f":
         raise TypeError(f"{name} needs a floating-point tensor, got {input.dtype} (convert with .float())")
     return input
 
@@ -104,6 +113,10 @@ def _scalar(backend: Any, value: float, dtype: Any) -> Any:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x for x > 0, negative_slope · x otherwise."""
+    if isinstance(negative_slope, bool) or not isinstance(
+        negative_slope, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
     return LeakyRelu.apply(_floating(input, "leaky_relu"), slope=negative_slope)
 
 
@@ -124,11 +137,11 @@ class LeakyRelu(Function):
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x)."""
-    return input.sigmoid()
+    return check_tensor(input, "sigmoid").sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
-    return input.tanh()
+    return check_tensor(input, "tanh").tanh()
 
 
 SQRT_HALF = math.sqrt(0.5)
@@ -144,13 +157,9 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     1 + erf(z) = erfc(-z) and 1 + tanh(z) = 2 σ(2z).
     """
     if approximate == "none":
-        if input.dtype.kind != "f":
-            raise TypeError(f"gelu needs a floating-point tensor, got {input.dtype}")
-        return Gelu.apply(input)
+        return Gelu.apply(_floating(input, "gelu"))
     if approximate == "tanh":
-        if input.dtype.kind != "f":
-            raise TypeError(f"gelu needs a floating-point tensor, got {input.dtype}")
-        return GeluTanh.apply(input)
+        return GeluTanh.apply(_floating(input, "gelu"))
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -212,12 +221,12 @@ class GeluTanh(Function):
 
 def softmax(input: Tensor, dim: int = -1) -> Tensor:
     """e^x / Σ e^x along ``dim`` (shifted by the max, so large logits do not overflow)."""
-    return input.softmax(axis=dim)
+    return check_tensor(input, "softmax").softmax(axis=dim)
 
 
 def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     """x - log Σ e^x along ``dim``, computed stably."""
-    return input.log_softmax(axis=dim)
+    return check_tensor(input, "log_softmax").log_softmax(axis=dim)
 
 
 class Log1p(Function):
@@ -246,7 +255,7 @@ class LogSigmoid(Function):
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    return LogSigmoid.apply(input)
+    return LogSigmoid.apply(check_tensor(input, "logsigmoid"))
 
 
 class Expm1(Function):
@@ -410,6 +419,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tens
     """x clamped to [min_val, max_val]; as in PyTorch the gradient is 0 at the two edges too."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+    check_tensor(input, "hardtanh")
     return where(input <= min_val, min_val, where(input >= max_val, max_val, input))
 
 
@@ -420,17 +430,17 @@ def relu6(input: Tensor) -> Tensor:
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|)."""
-    return input / (input.abs() + 1)
+    return input / (check_tensor(input, "softsign").abs() + 1)
 
 
 def tanhshrink(input: Tensor) -> Tensor:
     """x − tanh(x)."""
-    return input - input.tanh()
+    return input - check_tensor(input, "tanhshrink").tanh()
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, a · x otherwise, with learnable slopes a: one, or one per channel (axis 1)."""
-    channels = input.shape[1] if input.ndim >= 2 else 1
+    channels = check_tensor(input, "prelu").shape[1] if input.ndim >= 2 else 1
     if weight.ndim > 1 or weight.size not in (1, channels):
         raise ValueError(
             f"prelu: the weight must hold 1 slope or one per channel ({channels} for an input of shape "
@@ -472,7 +482,7 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
     """x where x > threshold, else ``value`` (gradient 1 and 0)."""
-    return where(input > threshold, input, value)
+    return where(check_tensor(input, "threshold") > threshold, input, value)
 
 
 def _check_lambd(lambd: Any, name: str) -> float:
@@ -653,6 +663,8 @@ def embedding(
         shape = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
         raise ValueError(f"embedding: the weight must be a 2-D tensor (num_embeddings, dim), got {shape}")
     check_embedding_options(max_norm, norm_type, sparse, "embedding")
+    if not isinstance(input, Tensor) and np.asarray(input).dtype.kind not in "biuf":
+        raise TypeError(f"embedding: indices must be a Tensor or integers, got {type(input).__name__}")
     indices = input if isinstance(input, Tensor) else Tensor(np.asarray(input), device=weight.device)
     if indices.dtype.kind not in "iu":
         raise TypeError(
@@ -778,6 +790,7 @@ def layer_norm(
     shape = (
         (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
     )
+    check_tensor(input, "layer_norm")
     count = len(shape)
     if not shape or input.ndim < count or input.shape[input.ndim - count :] != shape:
         raise ValueError(
@@ -907,7 +920,7 @@ def batch_norm(
     running_mean ← (1 − m) running_mean + m μ, running_var ← (1 − m) running_var + m s², with s² the
     unbiased (n − 1) batch variance. Evaluation (``training=False``): μ and σ² are the running ones.
     """
-    if input.ndim < 2:
+    if check_tensor(input, "batch_norm").ndim < 2:
         raise ValueError(
             f"batch_norm: the input needs a batch and a channel axis (N, C, ...), got {input.shape}"
         )
@@ -962,10 +975,13 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 def _as_float_target(target: Any, input: Tensor, name: str) -> Tensor:
     """The target as a tensor on the input's device, with the input's shape (else a ValueError)."""
-    if input.dtype.kind != "f":
+    if check_tensor(input, name).dtype.kind != "f":
         raise TypeError(f"{name}: the input must be a floating-point tensor, got {input.dtype}")
     if not isinstance(target, Tensor):
-        target = Tensor(np.asarray(target), dtype=input.dtype, device=input.device)
+        host = np.asarray(target)
+        if host.dtype.kind not in "biuf":
+            raise TypeError(f"{name}: the target must be a Tensor or numbers, got {type(target).__name__}")
+        target = Tensor(host, dtype=input.dtype, device=input.device)
     _same_device(input, target, name)
     if target.shape != input.shape:
         raise ValueError(
@@ -1389,7 +1405,10 @@ def binary_cross_entropy_with_logits(
 def _as_labels(target: Any, name: str, like: Tensor | None = None) -> Tensor:
     """Integer class labels as an int64 tensor (on ``like``'s device when converted from host data)."""
     if not isinstance(target, Tensor):
-        target = Tensor(np.asarray(target), device=like.device if like is not None else None)
+        host = np.asarray(target)
+        if host.dtype.kind not in "biuf":
+            raise TypeError(f"{name}: class labels must be a Tensor or integers, got {type(target).__name__}")
+        target = Tensor(host, device=like.device if like is not None else None)
     if target.dtype.kind not in "iu":
         raise TypeError(f"{name}: class labels must be integers, got dtype {target.dtype} (use .long())")
     return target if target.dtype == int64 else target.astype(int64)
@@ -1434,7 +1453,7 @@ def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, na
 
 
 def _class_axis(input: Tensor, name: str) -> int:
-    if input.dtype.kind != "f":
+    if check_tensor(input, name).dtype.kind != "f":
         raise TypeError(f"{name}: the input must be a floating-point tensor, got {input.dtype}")
     if input.ndim == 0:
         raise ValueError(f"{name}: the input needs a class axis: shape (C,), (N, C) or (N, C, d1, ...)")

@@ -18,6 +18,15 @@ class _Loss(Module):
         super().__init__()
         self.reduction = F.check_reduction(reduction)
 
+    def _register_weight(self, name: str, weight: Tensor | None) -> None:
+        """Register a class weight or ``pos_weight`` as a buffer; it must be a Tensor, as in PyTorch."""
+        if weight is not None and not isinstance(weight, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: {name} must be a Tensor (e.g. tg.tensor([...])) or None, "
+                f"got {type(weight).__name__}"
+            )
+        self.register_buffer(name, weight)
+
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
 
@@ -69,7 +78,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        self._register_weight("weight", weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
@@ -82,8 +91,8 @@ class BCEWithLogitsLoss(_Loss):
         self, weight: Tensor | None = None, reduction: str = "mean", pos_weight: Tensor | None = None
     ) -> None:
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
-        self.register_buffer("pos_weight", pos_weight)
+        self._register_weight("weight", weight)
+        self._register_weight("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
@@ -96,7 +105,7 @@ class NLLLoss(_Loss):
         self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
     ) -> None:
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        self._register_weight("weight", weight)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
@@ -119,7 +128,7 @@ class CrossEntropyLoss(_Loss):
         super().__init__(reduction)
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(f"CrossEntropyLoss: label_smoothing must lie in [0, 1], got {label_smoothing!r}")
-        self.register_buffer("weight", weight)
+        self._register_weight("weight", weight)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 

@@ -121,7 +121,7 @@ class BatchNorm1d(Module):
                 self.num_batches_tracked.zero_()
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (2, 3):
+        if F.check_tensor(x, "batch_norm").ndim not in (2, 3):
             raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {x.ndim}D input of shape {x.shape})")
         if x.shape[1] != self.num_features:
             raise ValueError(
