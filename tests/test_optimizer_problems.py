@@ -45,10 +45,14 @@ def run_steps(
     return trajectory
 
 
+def pairs_as_tuples(settings: dict) -> dict:
+    """JSON's lists back as the tuples PyTorch's betas, etas, step_sizes are."""
+    return {k: tuple(v) if isinstance(v, list) and k != "params" else v for k, v in settings.items()}
+
+
 def problem_setup(name: str) -> tuple[tg.optim.Optimizer, list[tg.Tensor], type, dict, np.ndarray]:
     _, optimizer_name, kwargs, group, dtype = PROBLEMS[name]
-    if "betas" in group:
-        group = {**group, "betas": tuple(group["betas"])}
+    kwargs, group = pairs_as_tuples(kwargs), pairs_as_tuples(group)
     params = [tg.tensor(FIXTURE[f"{name}/initial_{i}"].copy(), requires_grad=True) for i in range(5)]
     cls = getattr(tg.optim, optimizer_name)
     optimizer = cls([{"params": params[:2]}, {"params": params[2:4], **group}], **kwargs)
@@ -80,10 +84,7 @@ def pytorchs_saved_state_dict(name: str) -> dict:
         if key.startswith(prefix):
             index, state_name = key[len(prefix) :].split("/")
             state.setdefault(int(index), {})[state_name] = FIXTURE[key]
-    groups = json.loads(str(FIXTURE[f"{name}/saved_param_groups"]))
-    for group in groups:
-        if "betas" in group:
-            group["betas"] = tuple(group["betas"])
+    groups = [pairs_as_tuples(group) for group in json.loads(str(FIXTURE[f"{name}/saved_param_groups"]))]
     return {"state": state, "param_groups": groups}
 
 
@@ -107,7 +108,7 @@ def test_pytorchs_state_dict_with_a_0d_parameter_loads_into_a_fresh_optimizer_th
     assert optimizer.state[resumed[2]] and all(
         isinstance(v, tg.Tensor)
         for k, v in optimizer.state[resumed[2]].items()
-        if k not in ("step", "mu_product")
+        if k not in ("step", "mu_product", "eta", "mu")
     )
     ours = run_steps(optimizer, resumed, done, RESUMED_STEPS)
     assert_trajectory(ours, expected[done:], dtype)
@@ -425,3 +426,50 @@ def test_parameters_to_vector_and_back() -> None:
     assert params[1].item() == 16.0
     with pytest.raises(ValueError, match="hold 7 numbers"):
         utils.vector_to_parameters(tg.tensor(np.zeros(5)), params)
+
+
+# -- Rprop and ASGD, as torch.optim's ---------------------------------------------------------------
+
+
+def test_rprop_grows_the_step_while_the_sign_holds_and_waits_a_step_after_a_flip_by_hand() -> None:
+    """Δ = lr = 0.1 at first (no previous sign); same sign: 0.12, then 0.144; a flip halves Δ to 0.072
+    and skips the move; the next step has no previous sign again and moves by 0.072."""
+    param = tg.tensor(np.array([0.0]), requires_grad=True)
+    optimizer = tg.optim.Rprop([param], lr=0.1)
+    moves = []
+    for grad in [1.0, 2.0, 0.5, -1.0, -1.0]:
+        before = param.item()
+        param.grad = tg.tensor(np.array([grad]))
+        optimizer.step()
+        moves.append(param.item() - before)
+    np.testing.assert_allclose(moves, [-0.1, -0.12, -0.144, 0.0, 0.072], rtol=1e-13)
+    np.testing.assert_allclose(optimizer.state[param]["step_size"].numpy(), [0.072], rtol=1e-14)
+
+
+def test_asgd_averages_the_iterates_after_t0_by_hand() -> None:
+    """lambd = 0, t0 = 1: θ̄ copies θ at step 1, then μ = 1/(t − 1) averages the later iterates."""
+    param = tg.tensor(np.array([1.0]), requires_grad=True)
+    optimizer = tg.optim.ASGD([param], lr=0.1, lambd=0.0, alpha=0.75, t0=1.0)
+    iterates = []
+    for _ in range(4):
+        param.grad = tg.tensor(np.array([1.0]))
+        optimizer.step()
+        iterates.append(param.item())
+    np.testing.assert_allclose(iterates, [0.9, 0.8, 0.7, 0.6], rtol=1e-14)
+    # μ after step t is 1/max(1, t − 1): steps 2 and 3 copy, step 4 averages with μ = 1/2
+    np.testing.assert_allclose(optimizer.state[param]["ax"].numpy(), [0.65], rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "match"),
+    [
+        (tg.optim.Rprop, dict(etas=(1.5, 1.2)), "etas"),
+        (tg.optim.Rprop, dict(etas=(0.5, 0.9)), "etas"),
+        (tg.optim.Rprop, dict(lr=-0.1), "lr"),
+        (tg.optim.ASGD, dict(lr=-0.1), "lr"),
+        (tg.optim.ASGD, dict(weight_decay=-0.1), "weight_decay"),
+    ],
+)
+def test_rprop_and_asgd_refuse_bad_settings_as_pytorch(cls: type, kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        cls([tg.zeros(2, requires_grad=True)], **kwargs)

@@ -9,12 +9,15 @@ from .adabound import AdaBound
 from .adadelta import AdaDelta, Adadelta
 from .adagrad import AdaGrad, Adagrad
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
+from .asgd import ASGD
 from .lion import Lion
 from .optimizer import Optimizer
 from .rmsprop import RMSProp, RMSprop
+from .rprop import Rprop
 from .sgd import SGD, Momentum
 
 __all__ = [
+    "ASGD",
     "SGD",
     "AdaBound",
     "AdaDelta",
@@ -31,5 +34,6 @@ __all__ = [
     "RAdam",
     "RMSProp",
     "RMSprop",
+    "Rprop",
     "lr_scheduler",
 ]

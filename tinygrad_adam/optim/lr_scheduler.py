@@ -385,7 +385,6 @@ class ReduceLROnPlateau(LRScheduler):
             self.num_bad_epochs = 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-
     def _match_min_lrs_to_groups(self) -> None:
         """After ``add_param_group``: one ``min_lr`` given for all covers the new groups too, a list
         of them cannot (PyTorch's rule)."""

@@ -463,7 +463,7 @@ def _copy_value(value: Any) -> Any:
 
 
 # State entries that are numbers rather than tensors shaped like their parameter.
-SCALAR_STATE = frozenset({"step", "mu_product"})
+SCALAR_STATE = frozenset({"step", "mu_product", "eta", "mu"})
 
 
 def _restore_value(name: str, value: Any, param: Tensor) -> Any:
