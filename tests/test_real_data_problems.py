@@ -473,3 +473,20 @@ def test_cli_points_a_data_dir_of_mnist_in_torchvisions_layout_to_dataset_mnist(
     assert main(["train", "--data-dir", str(tmp_path), "--epochs", "1", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "holds no Fashion-MNIST (it holds MNIST in" in err and "pass --dataset mnist" in err
+
+
+def test_cross_entropy_over_one_output_is_refused_as_a_model_that_cannot_learn():
+    loader = DataLoader(TensorDataset(np.ones((8, 3), np.float32), np.zeros(8, np.int64)), 4)
+    with pytest.raises(ValueError, match=r"shape \(4, 1\), one class.*2 outputs.*BCEWithLogitsLoss"):
+        _fit_quietly(_small_classifier(outputs=1), nn.CrossEntropyLoss(), loader)
+
+
+def test_cli_builds_ten_outputs_even_when_a_small_copy_lacks_some_digits(tmp_path, capsys):
+    _tiny_mnist(tmp_path, n_train=20, n_test=5)  # test labels 0..4 only
+    labels = tmp_path / "train-labels-idx1-ubyte.gz"
+    write_idx(labels, (np.arange(20) % 3).astype(np.uint8))  # training labels 0..2 only
+    assert (
+        main(["train", "--dataset", "mnist", "--data-dir", str(tmp_path), "--epochs", "1", "--hidden", "8"])
+        == 0
+    )
+    assert "MLP 784-8-10," in capsys.readouterr().err

@@ -569,12 +569,22 @@ def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
 
 
 def _loss(loss_fn: Any, outputs: Tensor, targets: Tensor) -> Tensor:
-    """``loss_fn(outputs, targets)`` as a scalar; (N, 1) outputs against (N,) targets get the fix named."""
+    """``loss_fn(outputs, targets)`` as a scalar; shapes that cannot be what the user meant are named."""
+    softmax_loss = type(loss_fn).__name__ in ("CrossEntropyLoss", "NLLLoss")
+    one_class = isinstance(outputs, Tensor) and outputs.ndim >= 2 and outputs.shape[1] == 1
+    if type(loss_fn).__name__ == "CrossEntropyLoss" and one_class:
+        # A softmax over one class is 1 whatever the logit: the loss is 0 and nothing would be learned.
+        raise ValueError(
+            f"CrossEntropyLoss got outputs of shape {outputs.shape}, one class: its softmax is always 1, "
+            "so the loss is 0 and the model learns nothing. For a binary task give the model 2 outputs "
+            "(integer labels 0/1), or keep 1 output and use BCEWithLogitsLoss (0/1 targets of shape (N, 1))"
+        )
     try:
         return _scalar_loss(loss_fn(outputs, targets))
     except ValueError as error:
         if (
-            isinstance(outputs, Tensor)
+            not softmax_loss
+            and isinstance(outputs, Tensor)
             and outputs.shape != targets.shape
             and outputs.size == targets.size
             and outputs.shape[:1] == targets.shape[:1]
