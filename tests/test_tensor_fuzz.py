@@ -276,3 +276,11 @@ def test_flip_takes_dims_by_keyword_and_abs_is_the_builtin():
         x.flip(0, dims=1)
     abs(x).sum().backward()
     assert abs(x).tolist() == [[1.0, 2.0], [3.0, 4.0]] and x.grad.tolist() == [[1.0, -1.0], [1.0, -1.0]]
+
+
+def test_pow_method_is_the_power_operator():
+    x = leaf([1.0, 2.0, 3.0])
+    assert x.pow(2).tolist() == [1.0, 4.0, 9.0]
+    assert x.pow(tg.tensor([0.0, 1.0, 2.0])).tolist() == [1.0, 2.0, 9.0]
+    x.pow(3).sum().backward()
+    assert x.grad.tolist() == [3.0, 12.0, 27.0]

@@ -444,6 +444,10 @@ class Tensor(TensorSpellings):
     def __rpow__(self, other: Any) -> Tensor:
         return _binary(_ops().Pow, other, self)
 
+    def pow(self, exponent: Any) -> Tensor:
+        """``self ** exponent`` (PyTorch's method spelling)."""
+        return _binary(_ops().Pow, self, exponent)
+
     # x += y and its kin change x in place where nothing is being recorded, as in PyTorch (so
     # `p -= lr * p.grad` under no_grad updates the parameter itself); where autograd must record
     # the change (x is part of a graph), they give the same value as a new node, since this engine
