@@ -108,6 +108,13 @@ def test_a_bad_default_device_in_the_environment_is_named_in_the_error():
     assert "unknown device 'tpu'" in result.stderr
 
 
+def test_a_dtype_the_strict_device_lacks_is_named():
+    with pytest.raises(TypeError, match="strict:0 device has no float16"):
+        tg.zeros(2, dtype=tg.float16, device="strict")
+    with pytest.raises(TypeError, match="no float16"):
+        tg.ones(2, device="strict").half()
+
+
 # -- seeding -------------------------------------------------------------------------------------
 
 

@@ -214,7 +214,11 @@ class StrictBackend(Backend):
         self._random = _NumpyRandom()
 
     def native_dtype(self, dtype: np.dtype) -> Any:
-        return getattr(self.xp, np.dtype(dtype).name)
+        name = np.dtype(dtype).name
+        native = getattr(self.xp, name, None)
+        if native is None:  # float16: the Array API standard has no half precision
+            raise TypeError(f"the {self.name} device has no {name} (the Array API standard lacks it)")
+        return native
 
     def numpy_dtype(self, dtype: Any) -> np.dtype:
         return np.dtype(str(dtype).rsplit(".", 1)[-1])
