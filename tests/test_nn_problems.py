@@ -443,3 +443,39 @@ def test_a_loss_weight_must_be_a_tensor_as_in_pytorch() -> None:
         nn.CrossEntropyLoss(weight=[1.0, 2.0])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="BCEWithLogitsLoss: pos_weight must be a Tensor"):
         nn.BCEWithLogitsLoss(pos_weight=np.ones(2))  # type: ignore[arg-type]
+
+
+# -- parameter containers and duplicate-aware traversals ----------------------------------------------
+
+
+def test_parameter_list_registers_its_entries_by_position_and_wraps_tensors() -> None:
+    weight = nn.Parameter(tg.zeros(2, 3))
+    params = nn.ParameterList([weight, tg.ones(3)]).append(tg.zeros(1))
+    assert len(params) == 3 and params[0] is weight and params[-1].shape == (1,)
+    assert isinstance(params[1], nn.Parameter) and params[1].requires_grad
+    assert list(params.state_dict()) == ["0", "1", "2"]
+    assert repr(params).splitlines()[1] == "    (0): Parameter containing: [float32 of size 2x3]"
+    with pytest.raises(TypeError, match="entries must be Parameters or Tensors, got int"):
+        params.append(3)
+    with pytest.raises(IndexError, match="index 3 is out of range"):
+        params[3]
+
+
+def test_parameter_dict_registers_its_entries_by_name() -> None:
+    params = nn.ParameterDict({"scale": tg.ones(2)})
+    params["shift"] = nn.Parameter(tg.zeros(2))
+    assert params.keys() == ["scale", "shift"] and "shift" in params and len(params) == 2
+    assert list(params.state_dict()) == ["scale", "shift"]
+    assert params.pop("scale").shape == (2,) and params.keys() == ["shift"]
+    with pytest.raises(KeyError, match="no parameter 'scale'"):
+        params["scale"]
+
+
+def test_remove_duplicate_false_lists_a_shared_layer_under_each_name() -> None:
+    model = nn.Module()
+    model.register_module("first", nn.Linear(2, 2))
+    model.second = model.first
+    assert [n for n, _ in model.named_parameters()] == ["first.weight", "first.bias"]
+    names = [n for n, _ in model.named_parameters(remove_duplicate=False)]
+    assert names == ["first.weight", "first.bias", "second.weight", "second.bias"]
+    assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "first", "second"]

@@ -53,7 +53,16 @@ from .losses import (
     SoftMarginLoss,
     TripletMarginLoss,
 )
-from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
+from .module import (
+    IncompatibleKeys,
+    Module,
+    ModuleDict,
+    ModuleList,
+    Parameter,
+    ParameterDict,
+    ParameterList,
+    Sequential,
+)
 from .normalization import BatchNorm1d, LayerNorm
 
 __all__ = [
@@ -95,6 +104,8 @@ __all__ = [
     "NLLLoss",
     "PReLU",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "PoissonNLLLoss",
     "RReLU",
     "ReLU",

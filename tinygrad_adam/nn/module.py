@@ -215,6 +215,10 @@ class Module:
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
+    def register_module(self, name: str, module: Module | None) -> None:
+        """``add_module``'s other name, as in PyTorch."""
+        self.add_module(name, module)
+
     def _check_new_name(self, name: str, registry: dict) -> None:
         """As PyTorch: a name must be a non-empty string without '.' (a KeyError otherwise, a
         TypeError for a non-string), and not an attribute that ``registry`` does not hold already."""
@@ -246,13 +250,16 @@ class Module:
         return param
 
     # -- traversal ---------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module, depth first, each once, with dotted names."""
+    def named_modules(
+        self, prefix: str = "", *, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module, depth first, each once (each time it is reached with
+        ``remove_duplicate=False``), with dotted names."""
         seen: set[int] = set()
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if remove_duplicate and id(module) in seen:
                 continue
             seen.add(id(module))
             yield name, module
@@ -274,26 +281,37 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, registry: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Tensor]]:
+    def _named_members(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for module_name, module in modules:
             for name, member in getattr(module, registry).items():
-                if member is None or id(member) in seen:
+                if member is None or (remove_duplicate and id(member) in seen):
                     continue
                 seen.add(id(member))  # a shared (tied) tensor is listed once, under its first name
                 yield (f"{module_name}.{name}" if module_name else name), member
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """``(dotted name, parameter)`` in registration order; tied parameters appear once."""
-        yield from self._named_members("_parameters", prefix, recurse)  # type: ignore[misc]
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted name, parameter)`` in registration order; tied parameters appear once (under each
+        of their names with ``remove_duplicate=False``)."""
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)  # type: ignore[misc]
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        yield from self._named_members("_buffers", prefix, recurse)
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buffer in self.named_buffers(recurse=recurse):
@@ -740,3 +758,126 @@ class ModuleDict(Module):
     def clear(self) -> None:
         for key in list(self._modules):
             del self[key]
+
+
+def _as_parameter(value: Any, owner: str) -> Parameter:
+    """A Parameter as given, or a Tensor wrapped as one (sharing its data), as PyTorch's containers do."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value)
+    raise TypeError(f"{owner} entries must be Parameters or Tensors, got {type(value).__name__}")
+
+
+def _parameter_line(key: str, parameter: Parameter) -> str:
+    size = "x".join(str(n) for n in parameter.shape)
+    return f"    ({key}): Parameter containing: [{parameter.dtype} of size {size}]"  # indented 4, as PyTorch
+
+
+class ParameterList(Module):
+    """Parameters held in a list, registered as ``"0"``, ``"1"``, ...; a Tensor is wrapped as a
+    Parameter sharing its data. Indexing, assignment, ``append``, ``extend``, ``len`` and iteration
+    as ``torch.nn.ParameterList``."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(list(self._parameters.values()))
+
+    def _position(self, index: int) -> int:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"ParameterList indices must be integers, got {type(index).__name__}")
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for a ParameterList of {len(self)} parameters")
+        return int(index) % len(self)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return ParameterList(list(self)[index])
+        return self._parameters[str(self._position(index))]
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        self.register_parameter(str(self._position(index)), _as_parameter(value, "ParameterList"))
+
+    def append(self, value: Any) -> ParameterList:
+        self.register_parameter(str(len(self)), _as_parameter(value, "ParameterList"))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        for value in values:
+            self.append(value)
+        return self
+
+    def __repr__(self) -> str:
+        if not len(self):
+            return "ParameterList()"
+        return (
+            "ParameterList(\n" + "\n".join(_parameter_line(k, p) for k, p in self._parameters.items()) + "\n)"
+        )
+
+
+class ParameterDict(Module):
+    """Parameters held by name, in insertion order (``state_dict`` keys ``"name"``); a Tensor is
+    wrapped as a Parameter. ``[]``, ``in``, ``len``, iteration over the names, ``keys``/``values``/
+    ``items``, ``update``, ``pop`` and ``get`` as ``torch.nn.ParameterDict``."""
+
+    def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Parameter:
+        if key not in self._parameters:
+            raise KeyError(f"ParameterDict has no parameter {key!r} (names: {list(self._parameters)})")
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.register_parameter(key, _as_parameter(value, "ParameterDict"))
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # a KeyError naming the keys if absent
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._parameters))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> list[str]:
+        return list(self._parameters)
+
+    def values(self) -> list[Parameter]:
+        return list(self._parameters.values())
+
+    def items(self) -> list[tuple[str, Parameter]]:
+        return list(self._parameters.items())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Parameter:
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else parameters
+        for key, value in pairs:
+            self[key] = value
+
+    def __repr__(self) -> str:
+        if not len(self):
+            return "ParameterDict()"
+        return (
+            "ParameterDict(\n" + "\n".join(_parameter_line(k, p) for k, p in self._parameters.items()) + "\n)"
+        )
