@@ -6,6 +6,8 @@ positional argument, a missing reflected operator, a crash with an unclear messa
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_adam as tg
 
@@ -284,3 +286,48 @@ def test_pow_method_is_the_power_operator():
     assert x.pow(tg.tensor([0.0, 1.0, 2.0])).tolist() == [1.0, 2.0, 9.0]
     x.pow(3).sum().backward()
     assert x.grad.tolist() == [3.0, 12.0, 27.0]
+
+
+# -- properties -------------------------------------------------------------------------------
+
+
+def _integer_power(base: int, exponent: int) -> int:
+    """PyTorch's integer power: exact for exponent >= 0, else 1 / base^|exponent| truncated (0 for 0)."""
+    if exponent >= 0:
+        return base**exponent
+    return 0 if base == 0 else int(1 / base**-exponent)
+
+
+@given(st.lists(st.tuples(st.integers(-5, 5), st.integers(-4, 4)), min_size=1, max_size=8))
+def test_integer_powers_follow_pytorchs_truncation(pairs):
+    bases, exponents = (list(column) for column in zip(*pairs))
+    result = tg.tensor(bases) ** tg.tensor(exponents)
+    assert result.dtype == tg.int64
+    assert result.tolist() == [_integer_power(b, e) for b, e in pairs]
+
+
+@given(
+    st.lists(st.integers(-3, 3), min_size=6, max_size=6),
+    st.sampled_from([0, 1, -1, (0, 1)]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_var_positional_arguments_mean_dim_unbiased_keepdim(values, dim, unbiased, keepdim):
+    x = tg.tensor(values, dtype=tg.float64).reshape(2, 3)
+    expected = x.var(dim=dim, correction=int(unbiased), keepdim=keepdim)
+    got = x.var(dim, unbiased, keepdim)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got.numpy(), expected.numpy())
+
+
+@given(st.lists(st.tuples(st.integers(-2, 2), st.integers(-2, 2)), min_size=1, max_size=6))
+def test_maximum_and_minimum_split_each_gradient_between_their_operands(pairs):
+    """Without nan, each output's gradient goes whole to the winner, or half to each at a tie."""
+    a = leaf([float(p) for p, _ in pairs], dtype=tg.float64)
+    b = leaf([float(q) for _, q in pairs], dtype=tg.float64)
+    for op in (tg.Tensor.maximum, tg.Tensor.minimum):
+        a.grad = b.grad = None
+        op(a, b).sum().backward()
+        np.testing.assert_array_equal(a.grad.numpy() + b.grad.numpy(), np.ones(len(pairs)))
+        ties = [p == q for p, q in pairs]
+        assert [g == 0.5 for g in a.grad.tolist()] == ties
