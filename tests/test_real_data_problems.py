@@ -490,3 +490,12 @@ def test_cli_builds_ten_outputs_even_when_a_small_copy_lacks_some_digits(tmp_pat
         == 0
     )
     assert "MLP 784-8-10," in capsys.readouterr().err
+
+
+def test_fit_refuses_an_optimizer_built_on_another_models_parameters():
+    loader = DataLoader(TensorDataset(np.ones((8, 3), np.float32), np.zeros(8, np.int64)), 4)
+    model, other = _small_classifier(), _small_classifier()
+    with pytest.raises(ValueError, match="holds none of the model's parameters"):
+        fit(model, nn.CrossEntropyLoss(), tg.optim.Adam(other.parameters()), loader, 1, verbose=0)
+    head_only = tg.optim.Adam(model[1].parameters())  # fine-tuning a part of the model is fine
+    assert len(fit(model, nn.CrossEntropyLoss(), head_only, loader, 1, verbose=0)) == 1

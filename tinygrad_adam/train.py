@@ -889,6 +889,20 @@ def _dtype_mismatch(model: Any, inputs: tuple[Tensor, ...]) -> str:
     return ""
 
 
+def _check_optimizer_trains_model(optimizer: Any, model: Any) -> None:
+    """An optimizer built on another model's parameters would leave this one untouched, silently."""
+    groups, parameters = getattr(optimizer, "param_groups", None), getattr(model, "parameters", None)
+    if not (isinstance(groups, list) and callable(parameters)):
+        return
+    optimized = {id(p) for group in groups for p in group.get("params", ())}
+    trainable = [p for p in parameters() if p.requires_grad]
+    if trainable and optimized and not any(id(p) in optimized for p in trainable):
+        raise ValueError(
+            "the optimizer holds none of the model's parameters, so training would not change the model: "
+            "build it from this model, e.g. Adam(model.parameters())"
+        )
+
+
 def _check_loader(name: str, loader: Any) -> None:
     """A loader yields batches; a dataset yields single samples, so it is named, not iterated."""
     from .data import Dataset, IterableDataset
@@ -966,6 +980,7 @@ def fit(
                 f"Adam(model.parameters()), got {optimizer!r}"
             )
     _check_metrics(metrics)
+    _check_optimizer_trains_model(optimizer, model)
     if isinstance(callbacks, Callback):
         raise TypeError(f"callbacks must be a list of callbacks: callbacks=[{type(callbacks).__name__}(...)]")
     callbacks = list(callbacks) if callbacks is not None else []  # None, as in Keras: no callbacks
