@@ -1,11 +1,14 @@
-"""A Keras-like training loop on the PyTorch-like pieces: ``fit``, ``evaluate``, callbacks, resuming.
+"""A Keras-like training loop on the PyTorch-like pieces: ``fit``, ``evaluate``, ``predict``, callbacks,
+resuming.
 
 ``history = fit(model, loss_fn, optimizer, train_loader, epochs=10, val_loader=val_loader)`` runs the
 usual loop (zero_grad, forward, loss, backward, step) over every batch, shows a progress bar with the
 running loss and accuracy, validates after each epoch, steps the learning-rate scheduler, and calls
 the callbacks (``EarlyStopping``, ``ModelCheckpoint``, your own ``Callback``). ``save_training_state``
 / ``load_training_state`` store everything a run depends on, so that a resumed run continues the
-uninterrupted one bit for bit.
+uninterrupted one bit for bit. Mistakes that real data brings (float64 features for a float32 model,
+(N,) targets for (N, 1) outputs, images for a Dense layer, a loader on another device) are named
+with their fix when the first batch fails.
 """
 
 from __future__ import annotations
