@@ -499,3 +499,14 @@ def test_fit_refuses_an_optimizer_built_on_another_models_parameters():
         fit(model, nn.CrossEntropyLoss(), tg.optim.Adam(other.parameters()), loader, 1, verbose=0)
     head_only = tg.optim.Adam(model[1].parameters())  # fine-tuning a part of the model is fine
     assert len(fit(model, nn.CrossEntropyLoss(), head_only, loader, 1, verbose=0)) == 1
+
+
+def test_a_pytorch_checkpoint_is_named_as_one_with_the_way_to_convert_it(tmp_path):
+    import zipfile
+
+    path = tmp_path / "model.pt"
+    with zipfile.ZipFile(path, "w") as archive:  # the layout torch.save writes
+        archive.writestr("model/data.pkl", b"\x80\x02}q\x00.")
+        archive.writestr("model/version", b"3\n")
+    with pytest.raises(ValueError, match=r"model\.pt: a PyTorch checkpoint.*torch\.load.*tg\.save"):
+        tg.load(path)

@@ -292,7 +292,18 @@ def load(
             f"{type(error).__name__}: {error}"
         ) from error
     structure = arrays.pop(STRUCTURE_KEY, None)
-    if structure is None or structure.dtype != np.uint8 or structure.ndim != 1:
+    if structure is None and any(name.endswith("data.pkl") for name in arrays):
+        raise ValueError(
+            f"{path}: a PyTorch checkpoint (torch.save), which tg.load does not read: it would need pickle, "
+            "which can run code. Load it with torch.load, turn its tensors into NumPy arrays "
+            "({k: v.numpy() for k, v in state.items()}), and save those with tg.save or np.savez"
+        )
+    if (
+        structure is None
+        or not isinstance(structure, np.ndarray)
+        or structure.dtype != np.uint8
+        or structure.ndim != 1
+    ):
         raise ValueError(f"{path}: not a tinygrad_adam checkpoint (no {STRUCTURE_KEY} entry)")
     try:
         document = json.loads(structure.tobytes().decode("utf-8"))
