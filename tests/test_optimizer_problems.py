@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -167,6 +168,30 @@ def test_adam_with_eps_zero_steps_by_lr_times_the_sign_at_first() -> None:
     param.grad = tg.tensor(np.array([0.3, -4.0, 1e-6]))
     optimizer.step()
     np.testing.assert_allclose(param.numpy(), [0.9, -1.9, 2.9], rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "message"),
+    [
+        ("SGD", dict(lr=-1), "Invalid learning rate: -1"),
+        ("SGD", dict(momentum=-0.1), "Invalid momentum value: -0.1"),
+        ("SGD", dict(nesterov=True), "Nesterov momentum requires a momentum and zero dampening"),
+        ("Adam", dict(eps=-1), "Invalid epsilon value: -1"),
+        ("Adam", dict(betas=(1.0, 0.9)), "Invalid beta parameter at index 0: 1.0"),
+        ("AdamW", dict(betas=(0.9, -0.1)), "Invalid beta parameter at index 1: -0.1"),
+        ("Adam", dict(weight_decay=-1), "Invalid weight_decay value: -1"),
+        ("RMSprop", dict(alpha=-0.1), "Invalid alpha value: -0.1"),
+        ("Adagrad", dict(lr_decay=-1), "Invalid lr_decay value: -1"),
+        ("Adagrad", dict(initial_accumulator_value=-1), "Invalid initial_accumulator_value value: -1"),
+        ("Adadelta", dict(rho=1.1), "Invalid rho value: 1.1"),
+        ("NAdam", dict(momentum_decay=-1), "Invalid momentum_decay value: -1"),
+    ],
+)
+def test_bad_hyperparameters_raise_value_error_with_pytorchs_message(
+    name: str, kwargs: dict, message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        getattr(tg.optim, name)([tg.zeros(2, requires_grad=True)], **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -463,11 +488,11 @@ def test_asgd_averages_the_iterates_after_t0_by_hand() -> None:
 @pytest.mark.parametrize(
     ("cls", "kwargs", "match"),
     [
-        (tg.optim.Rprop, dict(etas=(1.5, 1.2)), "etas"),
-        (tg.optim.Rprop, dict(etas=(0.5, 0.9)), "etas"),
-        (tg.optim.Rprop, dict(lr=-0.1), "lr"),
+        (tg.optim.Rprop, dict(etas=(1.5, 1.2)), "Invalid eta values"),
+        (tg.optim.Rprop, dict(etas=(0.5, 0.9)), "Invalid eta values"),
+        (tg.optim.Rprop, dict(lr=-0.1), "Invalid learning rate"),
         (tg.optim.ASGD, dict(lr=-0.1), "lr"),
-        (tg.optim.ASGD, dict(weight_decay=-0.1), "weight_decay"),
+        (tg.optim.ASGD, dict(weight_decay=-0.1), "Invalid weight_decay value"),
     ],
 )
 def test_rprop_and_asgd_refuse_bad_settings_as_pytorch(cls: type, kwargs: dict, match: str) -> None:

@@ -363,21 +363,31 @@ def _is_real_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
+# PyTorch's words for a hyperparameter in its errors ("Invalid learning rate: -1"), which ours begin with
+PYTORCH_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def invalid(name: str, value: Any, requirement: str) -> ValueError:
+    """The error for a hyperparameter out of range: PyTorch's message, then what is required."""
+    what = PYTORCH_NAMES.get(name, name if name.startswith("beta parameter") else f"{name} value")
+    return ValueError(f"Invalid {what}: {value!r} ({name} must be {requirement})")
+
+
 def check_at_least(name: str, value: Any, low: float) -> None:
     if not _is_real_number(value) or math.isnan(value) or value < low:
-        raise ValueError(f"invalid {name}: {value!r} (must be a number >= {low})")
+        raise invalid(name, value, f"a number >= {low}")
 
 
 def check_in_unit_interval(name: str, value: Any, include_one: bool = False) -> None:
     """``value`` in [0, 1) (or [0, 1] with ``include_one``)."""
     ok = _is_real_number(value) and (0.0 <= value <= 1.0 if include_one else 0.0 <= value < 1.0)
     if not ok:
-        raise ValueError(f"invalid {name}: {value!r} (must be in [0, {'1]' if include_one else '1)'})")
+        raise invalid(name, value, f"in [0, {'1]' if include_one else '1)'}")
 
 
 def check_betas(betas: Any) -> None:
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise ValueError(f"invalid betas: {betas!r} (must be a pair (beta1, beta2))")
+        raise ValueError(f"Invalid betas: {betas!r} (must be a pair (beta1, beta2))")
     for position, beta in enumerate(betas):
         check_in_unit_interval(f"beta parameter at index {position}", beta)
 

@@ -64,9 +64,9 @@ class Rprop(Optimizer):
         super().check_hyperparameters(group)
         etas, step_sizes = group["etas"], group["step_sizes"]
         if not (isinstance(etas, (tuple, list)) and len(etas) == 2 and 0.0 < etas[0] < 1.0 < etas[1]):
-            raise ValueError(f"invalid etas: {etas!r} (must be a pair with 0 < eta_minus < 1 < eta_plus)")
+            raise ValueError(f"Invalid eta values: {etas!r} (they must satisfy 0 < eta_minus < 1 < eta_plus)")
         if not (isinstance(step_sizes, (tuple, list)) and len(step_sizes) == 2):
-            raise ValueError(f"invalid step_sizes: {step_sizes!r} (must be a pair (min, max))")
+            raise ValueError(f"Invalid step_sizes: {step_sizes!r} (must be a pair (min, max))")
 
     def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         state["step"] = state.get("step", 0) + 1

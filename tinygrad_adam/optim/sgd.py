@@ -79,7 +79,7 @@ class SGD(Optimizer):
         check_at_least("momentum", group["momentum"], 0.0)
         check_in_unit_interval("dampening", group["dampening"], include_one=True)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("Nesterov momentum needs momentum > 0 and zero dampening")
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening (momentum > 0)")
 
     def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         buffer = state.get("momentum_buffer")
