@@ -388,6 +388,8 @@ def test_fit_names_arrays_given_where_a_loader_belongs():
     x, y = np.ones((8, 3), np.float32), np.zeros(8, np.int64)
     with pytest.raises(TypeError, match=r"tuple of arrays.*DataLoader\(TensorDataset\(x, y\)"):
         _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), (x, y))
+    with pytest.raises(TypeError, match=r"yielded Tensor; to train on arrays.*TensorDataset\(x, y\)"):
+        _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), (tg.tensor(x), tg.tensor(y)))
 
 
 def test_fit_names_a_generator_that_ran_dry_after_its_first_epoch():

@@ -556,6 +556,7 @@ def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
             "fit and evaluate need batches of the form (inputs, targets) (or (*inputs, targets)); "
             f"the loader yielded {type(batch).__name__}"
             + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else "")
+            + "; to train on arrays x and y, pass DataLoader(TensorDataset(x, y), batch_size=32)"
         )
     fields = tuple(batch)
     if any(isinstance(field, np.ndarray) for field in fields):
