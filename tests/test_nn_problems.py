@@ -479,3 +479,12 @@ def test_remove_duplicate_false_lists_a_shared_layer_under_each_name() -> None:
     names = [n for n, _ in model.named_parameters(remove_duplicate=False)]
     assert names == ["first.weight", "first.bias", "second.weight", "second.bias"]
     assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "first", "second"]
+
+
+def test_train_mode_and_requires_grad_must_be_booleans() -> None:
+    layer = nn.Linear(2, 2)
+    with pytest.raises(ValueError, match="training mode is expected to be boolean, got str"):
+        layer.train("yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="requires_grad_.* needs a bool, got str"):
+        layer.requires_grad_("no")  # type: ignore[arg-type]
+    assert layer.training and layer.weight.requires_grad

@@ -57,7 +57,12 @@ class GELU(Module):
 
 
 class Softmax(Module):
-    """e^x / Σ e^x along ``dim`` (the last axis by default)."""
+    """e^x / Σ e^x along ``dim`` (the last axis by default).
+
+    PyTorch's default ``dim=None`` picks an axis from the input's rank (0 for 1-D and 3-D inputs,
+    1 otherwise) and warns that this is deprecated; here ``dim`` defaults to -1, the same axis for
+    1-D and 2-D inputs, so give ``dim`` for anything else.
+    """
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()

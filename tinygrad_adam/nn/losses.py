@@ -2,6 +2,16 @@
 
 Class weights and ``pos_weight`` are buffers (so ``to(device)`` moves them and ``state_dict``
 holds them, as in PyTorch).
+
+Where we differ from PyTorch on purpose:
+- a target must have the input's shape (class labels: the input's shape without the class axis);
+  PyTorch broadcasts a mismatched target with only a warning, which hides bugs such as (N, 1)
+  predictions against (N,) targets, so here it is a ValueError naming both shapes;
+- a target is converted to the input's dtype (PyTorch promotes a float32 input with a float64
+  target to a float64 loss); a weight of another float dtype is refused;
+- ``repr`` shows the settings, ``MSELoss(reduction='mean')`` (PyTorch prints ``MSELoss()``);
+- ``kl_div`` counts 0 · log 0 as 0 even where PyTorch's gradient is NaN, and the binary
+  cross-entropy's gradient in the target is that of the floored logs (PyTorch: ±inf at p = 0 or 1).
 """
 
 from __future__ import annotations

@@ -320,8 +320,9 @@ class Module:
     # -- modes and gradients -----------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
         """Set training mode here and in every sub-module (Dropout acts only in training)."""
-        if not isinstance(mode, bool):
-            raise TypeError(f"train(mode) needs a bool, got {type(mode).__name__}")
+        if not isinstance(mode, bool):  # a ValueError, as PyTorch raises
+            kind = type(mode).__name__
+            raise ValueError(f"train(mode): training mode is expected to be boolean, got {kind}")
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
@@ -332,6 +333,8 @@ class Module:
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (``False``) or unfreeze every parameter."""
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(requires_grad) needs a bool, got {type(requires_grad).__name__}")
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
