@@ -512,3 +512,10 @@ def test_a_pytorch_checkpoint_is_named_as_one_with_the_way_to_convert_it(tmp_pat
         archive.writestr("model/version", b"3\n")
     with pytest.raises(ValueError, match=r"model\.pt: a PyTorch checkpoint.*torch\.load.*tg\.save"):
         tg.load(path)
+
+
+def test_a_root_under_the_home_folder_may_be_written_with_a_tilde(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _tiny_mnist(tmp_path / "datasets")
+    (x_train, _), _ = tg.datasets.load_mnist("~/datasets")
+    assert x_train.shape == (20, 28, 28)

@@ -123,8 +123,8 @@ def _spellings(name: str) -> list[str]:
 def _search_folders(dataset: IdxImageSet, root: str | os.PathLike | None) -> list[tuple[Path | None, str]]:
     """(folder, why it is searched) in search order; folder None for an unset $TINYGRAD_ADAM_DATA."""
     folders: list[tuple[Path | None, str]] = []
-    if root is not None:
-        folders += [(folder, "root") for folder in dataset.folders_under(Path(root))]
+    if root is not None:  # "~/data" as torchvision reads it
+        folders += [(folder, "root") for folder in dataset.folders_under(Path(root).expanduser())]
     environment = os.environ.get(DATA_ENV)
     if environment:
         folders += [(folder, f"${DATA_ENV}") for folder in dataset.folders_under(Path(environment))]
@@ -170,7 +170,7 @@ def load_idx_image_set(
         report.append(f"  - {folder} ({reason}): missing {', '.join(missing)}")
     if download:
         if root is not None:
-            target = Path(root)
+            target = Path(root).expanduser()
         else:
             base = os.environ.get(DATA_ENV) or Path.home() / ".cache" / "tinygrad_adam"
             target = Path(base) / dataset.folder_name
