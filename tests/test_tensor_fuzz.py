@@ -93,6 +93,15 @@ def test_an_integer_to_a_negative_integer_power_truncates_as_in_pytorch():
     assert result.dtype == tg.int64
     assert result.tolist() == [0, 0, -1, 1, 1, 9, -8]
     assert (tg.tensor(np.array([1, -1, 5], dtype=np.int32)) ** tg.tensor([-3])).tolist() == [1, -1, 0]
+    assert (2 ** tg.tensor([-1, 2])).tolist() == [0, 4]
+
+
+def test_an_integer_tensor_to_a_negative_number_is_refused_as_in_pytorch():
+    for call in (lambda x: x**-1, lambda x: x.pow(-2), lambda x: (x > 0) ** -1):
+        with pytest.raises(RuntimeError, match="negative integer powers.*x.float"):
+            call(tg.tensor([2, 3]))
+    assert (tg.tensor([2, 3]) ** True).tolist() == [2, 3]
+    assert (tg.tensor([2.0]) ** -1).tolist() == [0.5]
 
 
 # -- bitwise operators with a number on the left --------------------------------------------

@@ -439,6 +439,12 @@ class Tensor(TensorSpellings):
         return _binary(_ops().Div, other, self, true_division=True)
 
     def __pow__(self, other: Any) -> Tensor:
+        if isinstance(other, (int, np.integer)) and other < 0 and self.dtype.kind in "iub":
+            # PyTorch refuses a negative number here (a tensor exponent truncates, as 1 / a^n would).
+            raise RuntimeError(
+                f"Integers to negative integer powers are not allowed: {self.dtype} tensor ** {other}; "
+                "use x.float() ** n for the reciprocal power"
+            )
         return _binary(_ops().Pow, self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
@@ -446,7 +452,7 @@ class Tensor(TensorSpellings):
 
     def pow(self, exponent: Any) -> Tensor:
         """``self ** exponent`` (PyTorch's method spelling)."""
-        return _binary(_ops().Pow, self, exponent)
+        return self.__pow__(exponent)
 
     # x += y and its kin change x in place where nothing is being recorded, as in PyTorch (so
     # `p -= lr * p.grad` under no_grad updates the parameter itself); where autograd must record
