@@ -519,3 +519,11 @@ def test_a_root_under_the_home_folder_may_be_written_with_a_tilde(tmp_path, monk
     _tiny_mnist(tmp_path / "datasets")
     (x_train, _), _ = tg.datasets.load_mnist("~/datasets")
     assert x_train.shape == (20, 28, 28)
+
+
+def test_cli_paths_written_with_a_tilde_mean_the_home_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _tiny_mnist(tmp_path / "mnist-files")
+    args = ["train", "--dataset", "mnist", "--data-dir", "~/mnist-files", "--save", "~/run.npz"]
+    assert main([*args, "--epochs", "1", "--hidden", "8", "--quiet"]) == 0
+    assert (tmp_path / "run.npz").is_file()

@@ -385,6 +385,9 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     from .data import DataLoader, TensorDataset, train_val_split
     from .train import ModelCheckpoint, TerminateOnNaN, evaluate, fit, load_training_state
 
+    for option in ("data_dir", "save", "resume"):  # "~/data" quoted, so that no shell expanded it
+        if getattr(args, option) is not None:
+            setattr(args, option, os.path.expanduser(getattr(args, option)))
     settings = _settings(args, parser)
     saved_data_dir = settings.pop("data_dir", None)  # where a resumed run read its files
     if args.data_dir is None and saved_data_dir is not None and os.path.isdir(saved_data_dir):
