@@ -527,3 +527,22 @@ def test_cli_paths_written_with_a_tilde_mean_the_home_folder(tmp_path, monkeypat
     args = ["train", "--dataset", "mnist", "--data-dir", "~/mnist-files", "--save", "~/run.npz"]
     assert main([*args, "--epochs", "1", "--hidden", "8", "--quiet"]) == 0
     assert (tmp_path / "run.npz").is_file()
+
+
+def test_callbacks_monitor_keras_short_metric_names(tmp_path):
+    from tinygrad_adam.train import EarlyStopping, ModelCheckpoint
+
+    data = TensorDataset(np.random.default_rng(0).normal(size=(16, 3)).astype(np.float32), np.arange(16) % 2)
+    stopper = EarlyStopping(monitor="val_acc", patience=5)
+    saver = ModelCheckpoint(str(tmp_path / "best.npz"), monitor="val_acc", save_best_only=True)
+    model = _small_classifier()
+    history = _fit_quietly(
+        model,
+        nn.CrossEntropyLoss(),
+        DataLoader(data, 8),
+        2,
+        val_loader=DataLoader(data, 8),
+        callbacks=[stopper, saver],
+    )
+    assert stopper.mode == "max" and stopper.best == max(history["val_accuracy"])
+    assert saver.saved_paths == [str(tmp_path / "best.npz")] * len(saver.saved_paths) and saver.saved_paths
