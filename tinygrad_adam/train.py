@@ -288,10 +288,8 @@ class _Monitor:
             raise TypeError(f"min_delta must be a number >= 0, got {min_delta!r}")
         if not 0 <= min_delta < math.inf:
             raise ValueError(f"min_delta must be a finite number >= 0, got {min_delta!r}")
-        prefix = "val_" if monitor.startswith("val_") else ""
-        monitor = prefix + METRIC_ALIASES.get(
-            monitor[len(prefix) :], monitor[len(prefix) :]
-        )  # Keras' "val_acc"
+        prefix, name = ("val_", monitor[4:]) if monitor.startswith("val_") else ("", monitor)
+        monitor = prefix + METRIC_ALIASES.get(name, name)  # Keras' short names, such as "val_acc"
         if mode == "auto":
             mode = "max" if "acc" in monitor else "min"
         self.monitor, self.mode, self.min_delta = monitor, mode, float(min_delta)
