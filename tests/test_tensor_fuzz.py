@@ -340,3 +340,17 @@ def test_maximum_and_minimum_split_each_gradient_between_their_operands(pairs):
         np.testing.assert_array_equal(a.grad.numpy() + b.grad.numpy(), np.ones(len(pairs)))
         ties = [p == q for p, q in pairs]
         assert [g == 0.5 for g in a.grad.tolist()] == ties
+
+
+def test_a_0d_tensor_formats_as_its_number_and_an_integer_one_is_an_index():
+    loss = tg.tensor(1.23456)
+    assert f"loss {loss:.3f}" == "loss 1.235"
+    assert f"{tg.tensor(3):d}" == "3"
+    items = ["a", "b", "c"]
+    assert items[tg.tensor(1)] == "b" and items[tg.tensor([2])] == "c"
+    assert list(range(tg.tensor(3))) == [0, 1, 2]
+    for bad in (tg.tensor(1.0), tg.tensor([0, 1])):
+        with pytest.raises(TypeError, match="only integer tensors of a single element"):
+            items[bad]
+    with pytest.raises(TypeError, match="unsupported format string"):
+        f"{tg.tensor([1.5]):.2f}"

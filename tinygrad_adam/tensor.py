@@ -221,6 +221,21 @@ class Tensor(TensorSpellings):
     def __int__(self) -> int:
         return int(self.item())
 
+    def __index__(self) -> int:
+        """An integer tensor of one element as a Python index (``items[t]``, ``range(t)``), as in PyTorch."""
+        if self.dtype.kind not in "iu" or self.size != 1:
+            raise TypeError(
+                f"only integer tensors of a single element can be converted to an index, got a "
+                f"{self.dtype} tensor of shape {self.shape}"
+            )
+        return int(self.item())
+
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``), as in PyTorch; others as repr."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        return super().__format__(spec)
+
     def __bool__(self) -> bool:
         if self.size != 1:
             raise ValueError(
