@@ -488,3 +488,26 @@ def test_train_mode_and_requires_grad_must_be_booleans() -> None:
     with pytest.raises(TypeError, match="requires_grad_.* needs a bool, got str"):
         layer.requires_grad_("no")  # type: ignore[arg-type]
     assert layer.training and layer.weight.requires_grad
+
+
+def test_softmax2d_normalises_over_the_channels_of_each_position() -> None:
+    x = tg.tensor([[[[0.0]], [[math.log(3)]]]])  # (N, C, H, W) = (1, 2, 1, 1)
+    np.testing.assert_allclose(nn.Softmax2d()(x).numpy().ravel(), [0.25, 0.75], rtol=1e-6)
+    with pytest.raises(ValueError, match="3-D or 4-D input"):
+        nn.Softmax2d()(tg.zeros(2, 2))
+
+
+def test_cosine_similarity_and_pairwise_distance_modules() -> None:
+    a, b = tg.tensor([[1.0, 0.0]]), tg.tensor([[1.0, 1.0]])
+    np.testing.assert_allclose(nn.CosineSimilarity()(a, b).numpy(), [1 / math.sqrt(2)], rtol=1e-6)
+    distance = nn.PairwiseDistance(p=1.0, eps=0.0, keepdim=True)(a, b)
+    assert distance.shape == (1, 1) and distance.item() == 1.0
+
+
+def test_multilabel_soft_margin_loss_averages_the_per_class_binary_cross_entropy() -> None:
+    logits, targets = tg.tensor([[0.0, math.log(3)]]), tg.tensor([[1.0, 0.0]])
+    # −½ [log σ(0) + log σ(−log 3)] = ½ [log 2 + log 4]
+    expected = 0.5 * (math.log(2) + math.log(4))
+    np.testing.assert_allclose(nn.MultiLabelSoftMarginLoss()(logits, targets).item(), expected, rtol=1e-6)
+    weighted = nn.MultiLabelSoftMarginLoss(weight=tg.tensor([2.0, 0.0]))(logits, targets)
+    np.testing.assert_allclose(weighted.item(), math.log(2), rtol=1e-6)

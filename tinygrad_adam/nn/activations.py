@@ -304,3 +304,14 @@ class RReLU(Module):
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of each position: dim −3 of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        if F.check_tensor(x, "Softmax2d").ndim not in (3, 4):
+            raise ValueError(
+                f"Softmax2d: expected a 3-D or 4-D input (C, H, W) or (N, C, H, W), got {x.shape}"
+            )
+        return F.softmax(x, -3)

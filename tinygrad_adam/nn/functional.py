@@ -52,6 +52,7 @@ __all__ = [
     "margin_ranking_loss",
     "mish",
     "mse_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
@@ -1240,6 +1241,20 @@ def poisson_nll_loss(
         counted = where(target > 1, target, 2.0)  # a safe log where the term is masked out
         stirling = counted * counted.log() - counted + 0.5 * (2 * math.pi * counted).log()
         loss = loss + where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor, target: Any, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
+    """−(1/C) Σ_c w_c [y_c log σ(x_c) + (1 − y_c) log σ(−x_c)] per sample, for (N, C) logits and 0/1
+    targets: a binary cross-entropy per class, averaged over the classes, then reduced over samples."""
+    check_reduction(reduction)
+    (target,) = _same_shape({"target": target}, input, "multilabel_soft_margin_loss")
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * _as_weight(weight, input, "multilabel_soft_margin_loss")
+    loss = loss.mean(-1) if input.ndim else loss
     return _reduce(loss, reduction)
 
 

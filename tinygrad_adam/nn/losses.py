@@ -260,3 +260,15 @@ class GaussianNLLLoss(_Loss):
 
     def extra_repr(self) -> str:
         return f"full={self.full}, eps={self.eps}, reduction={self.reduction!r}"
+
+
+class MultiLabelSoftMarginLoss(_Loss):
+    """Per-class binary cross-entropy of logits, averaged over the classes (see
+    ``F.multilabel_soft_margin_loss``); ``weight`` (one per class) is a buffer."""
+
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self._register_weight("weight", weight)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
