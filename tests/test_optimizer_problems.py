@@ -498,3 +498,63 @@ def test_asgd_averages_the_iterates_after_t0_by_hand() -> None:
 def test_rprop_and_asgd_refuse_bad_settings_as_pytorch(cls: type, kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         cls([tg.zeros(2, requires_grad=True)], **kwargs)
+
+
+# -- LBFGS, as torch.optim.LBFGS -------------------------------------------------------------------
+
+LBFGS_SETTINGS = {
+    "lbfgs": dict(lr=0.5, max_iter=7),
+    "lbfgs-strong_wolfe": dict(line_search_fn="strong_wolfe", history_size=3, max_iter=10),
+}
+
+
+def lbfgs_run(
+    settings: dict, steps: int, resume_after: int | None = None
+) -> tuple[list, list, tg.optim.LBFGS]:
+    params = [tg.tensor(FIXTURE[f"lbfgs/initial_{i}"].copy(), requires_grad=True) for i in range(2)]
+    optimizer = tg.optim.LBFGS(params, **settings)
+
+    def closure() -> tg.Tensor:
+        optimizer.zero_grad()
+        W, c = params  # noqa: N806
+        chain = c[1:] - c[:-1] * c[:-1]
+        loss = (chain * chain).sum() * 10 + ((1 - c) * (1 - c)).sum() + (W * W * W * W).sum() * 0.1
+        loss = loss + ((W - 0.5) * (W - 0.5)).sum()
+        loss.backward()
+        return loss
+
+    losses, trajectory = [], []
+    for step in range(steps):
+        if step == resume_after:  # a fresh optimizer from the state dict, on the same parameters
+            saved = optimizer.state_dict()
+            optimizer = tg.optim.LBFGS(params, lr=123.0)
+            optimizer.load_state_dict(saved)
+        losses.append(optimizer.step(closure).item())
+        trajectory.append(np.concatenate([p.numpy().reshape(-1) for p in params]))
+    return losses, trajectory, optimizer
+
+
+@pytest.mark.parametrize("name", sorted(LBFGS_SETTINGS))
+def test_lbfgs_follows_pytorchs_iterations_and_evaluation_counts(name: str) -> None:
+    losses, trajectory, optimizer = lbfgs_run(LBFGS_SETTINGS[name], 4)
+    np.testing.assert_allclose(losses, FIXTURE[f"{name}/losses"], rtol=1e-10)
+    np.testing.assert_allclose(np.stack(trajectory), FIXTURE[f"{name}/trajectory"], rtol=1e-9, atol=1e-12)
+    state = next(iter(optimizer.state.values()))
+    assert [state["func_evals"], state["n_iter"]] == FIXTURE[f"{name}/counts"].tolist()
+
+
+@pytest.mark.parametrize("name", sorted(LBFGS_SETTINGS))
+def test_lbfgs_state_dict_resumes_the_same_iterations(name: str) -> None:
+    _, straight, _ = lbfgs_run(LBFGS_SETTINGS[name], 3)
+    _, resumed, _ = lbfgs_run(LBFGS_SETTINGS[name], 3, resume_after=2)
+    np.testing.assert_array_equal(np.stack(resumed), np.stack(straight))
+
+
+def test_lbfgs_needs_a_closure_one_group_and_a_known_line_search() -> None:
+    param = tg.zeros(2, requires_grad=True)
+    with pytest.raises(TypeError, match="needs a closure"):
+        tg.optim.LBFGS([param]).step()
+    with pytest.raises(ValueError, match="parameter groups"):
+        tg.optim.LBFGS([{"params": [param]}, {"params": [tg.zeros(1, requires_grad=True)]}])
+    with pytest.raises(ValueError, match="line_search_fn"):
+        tg.optim.LBFGS([param], line_search_fn="armijo")

@@ -56,14 +56,16 @@ OPTIMIZER_LRS = {
 
 def optimizer_classes() -> dict[str, type]:
     """Every optimizer of ``tg.optim`` by lower-case name (PyTorch's spellings fold into ours),
-    in the order of ``OPTIMIZER_LRS`` (roughly by age), then any others."""
+    in the order of ``OPTIMIZER_LRS`` (roughly by age), then any others; not those whose step
+    needs a closure (LBFGS), which a training loop of minibatches cannot give."""
     from . import optim
 
     classes: dict[str, type] = {}
     for name in optim.__all__:
         value = getattr(optim, name)
         if isinstance(value, type) and issubclass(value, optim.Optimizer) and value is not optim.Optimizer:
-            classes.setdefault(name.lower(), value)
+            if not getattr(value, "step_needs_closure", False):
+                classes.setdefault(name.lower(), value)
     order = list(OPTIMIZER_LRS)
     return dict(
         sorted(classes.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))

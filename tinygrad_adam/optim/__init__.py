@@ -10,6 +10,7 @@ from .adadelta import AdaDelta, Adadelta
 from .adagrad import AdaGrad, Adagrad
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .asgd import ASGD
+from .lbfgs import LBFGS
 from .lion import Lion
 from .optimizer import Optimizer
 from .rmsprop import RMSProp, RMSprop
@@ -27,6 +28,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "LBFGS",
     "Lion",
     "Momentum",
     "NAdam",
