@@ -354,3 +354,17 @@ def test_a_0d_tensor_formats_as_its_number_and_an_integer_one_is_an_index():
             items[bad]
     with pytest.raises(TypeError, match="unsupported format string"):
         f"{tg.tensor([1.5]):.2f}"
+
+
+def test_backward_takes_pytorchs_gradient_keyword_and_inputs():
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    h = a * b
+    y = h * a  # dy/da = 2ab, dy/db = a², dy/dh = a
+    y.backward(gradient=tg.tensor([1.0, 1.0]), inputs=[a, h], retain_graph=True)
+    assert a.grad.tolist() == [6.0, 16.0] and b.grad is None and h.grad.tolist() == [1.0, 2.0]
+    y.backward(tg.tensor([2.0, 2.0]), inputs=b)
+    assert b.grad.tolist() == [2.0, 8.0] and a.grad.tolist() == [6.0, 16.0]
+    with pytest.raises(TypeError, match="both gradient= and grad="):
+        y.backward(gradient=tg.tensor([1.0, 1.0]), grad=tg.tensor([1.0, 1.0]))
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.backward(tg.tensor([1.0, 1.0]), inputs=[tg.tensor([1.0])])

@@ -324,23 +324,41 @@ class Tensor(TensorSpellings):
 
     # -- autodiff ----------------------------------------------------------------------------
     def backward(
-        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Tensor | Sequence[Tensor] | None = None,
+        *,
+        grad: Any = None,
     ) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (PyTorch's signature).
 
-        A non-scalar tensor needs ``grad`` (the vector of the vector-Jacobian product). The graph is
-        freed afterwards unless ``retain_graph=True``; with ``create_graph=True`` the gradients are
-        themselves differentiable.
+        A non-scalar tensor needs ``gradient`` (alias ``grad``: the vector of the vector-Jacobian
+        product). The graph is freed afterwards unless ``retain_graph=True``; with
+        ``create_graph=True`` the gradients are themselves differentiable. ``inputs`` limits the
+        accumulation to those tensors (leaves or not); the others' ``.grad`` stay as they are.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: no input of it has "
                 "requires_grad=True (or it was computed under no_grad)"
             )
-        seed = _initial_grad(self, grad)
+        seed = _initial_grad(self, _one_of("backward", "gradient", gradient, "grad", grad))
         if retain_graph is None:
             retain_graph = create_graph
-        autograd.run_backward([self], [seed], None, retain_graph, create_graph)
+        if inputs is None:
+            autograd.run_backward([self], [seed], None, retain_graph, create_graph)
+            return
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        for tensor in inputs:
+            if not tensor.requires_grad:
+                raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
+        found = autograd.run_backward([self], [seed], inputs, retain_graph, create_graph)
+        for tensor, value in zip(inputs, found):
+            if value is not None:
+                value = value if create_graph else Tensor._wrap(value.data, value._backend)
+                tensor.grad = value if tensor.grad is None else tensor.grad + value
 
     # -- in-place changes (tracked, so backward can refuse stale values) ---------------------
     def _check_inplace(self) -> None:
