@@ -546,3 +546,9 @@ def test_callbacks_monitor_keras_short_metric_names(tmp_path):
     )
     assert stopper.mode == "max" and stopper.best == max(history["val_accuracy"])
     assert saver.saved_paths == [str(tmp_path / "best.npz")] * len(saver.saved_paths) and saver.saved_paths
+
+
+def test_a_dataset_of_string_labels_is_named_when_batched():
+    samples = [(np.zeros(2, np.float32), "cat"), (np.ones(2, np.float32), "dog")]
+    with pytest.raises(TypeError, match="type str.*encode string labels as integer classes"):
+        next(iter(DataLoader(samples, batch_size=2)))

@@ -57,9 +57,11 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     try:
         return Tensor(_host_array(list(samples), None), device=device)
     except TypeError as error:
+        text = isinstance(first, (str, bytes))
         raise TypeError(
             f"default_collate cannot batch samples of type {type(first).__name__}: "
             "return NumPy arrays, numbers or Tensors (or tuples or dicts of them) from __getitem__"
+            + ("; encode string labels as integer classes first" if text else "")
         ) from error
 
 
