@@ -552,3 +552,12 @@ def test_a_dataset_of_string_labels_is_named_when_batched():
     samples = [(np.zeros(2, np.float32), "cat"), (np.ones(2, np.float32), "dog")]
     with pytest.raises(TypeError, match="type str.*encode string labels as integer classes"):
         next(iter(DataLoader(samples, batch_size=2)))
+
+
+def test_a_stream_state_taken_after_an_epochs_last_batch_resumes_at_the_next_epoch():
+    loader = DataLoader(_SizedCountdown(4), batch_size=4)
+    for _ in loader:
+        break  # took the only batch, never asked for more
+    resumed = DataLoader(_SizedCountdown(4), batch_size=4)
+    resumed.load_state_dict(loader.state_dict())  # was refused: "batch 1 is past this loader's 1 batches"
+    assert resumed.epoch == 1 and [batch[0].shape[0] for batch in resumed] == [4]

@@ -161,9 +161,12 @@ class DataLoader:
 
     def _dataset_size(self) -> int | None:
         """The number of samples, None for a stream without ``__len__``."""
-        if self._stream and not hasattr(self.dataset, "__len__"):
+        if not self._stream:
+            return len(self.dataset)
+        try:
+            return len(self.dataset)
+        except TypeError:  # no __len__, or one that says the stream has no length
             return None
-        return len(self.dataset)
 
     def __len__(self) -> int:
         n = self._dataset_size()
@@ -223,7 +226,7 @@ class DataLoader:
         in_epoch = self._epoch_start_state is not None and self._batches_done > 0 and not self._epoch_finished
         if self._resume_at:  # restored, not iterated yet: keep the position it was restored to
             epoch, batch, generator = self._epoch, self._resume_at, self._generator.bit_generator.state
-        elif in_epoch and (self._stream or self._batches_done < len(self)):
+        elif in_epoch and (self._dataset_size() is None or self._batches_done < len(self)):
             epoch, batch, generator = self._epoch - 1, self._batches_done, self._epoch_start_state
         else:
             epoch, batch, generator = self._epoch, 0, self._generator.bit_generator.state
