@@ -561,3 +561,13 @@ def test_a_stream_state_taken_after_an_epochs_last_batch_resumes_at_the_next_epo
     resumed = DataLoader(_SizedCountdown(4), batch_size=4)
     resumed.load_state_dict(loader.state_dict())  # was refused: "batch 1 is past this loader's 1 batches"
     assert resumed.epoch == 1 and [batch[0].shape[0] for batch in resumed] == [4]
+
+
+class _UnknownLength(_Countdown):
+    def __len__(self) -> int:
+        raise TypeError("this stream has no length")  # as PyTorch's IterableDatasets may answer
+
+
+def test_an_empty_stream_without_a_length_is_named_as_yielding_no_batches():
+    with pytest.raises(ValueError, match=r"no batches in epoch 1 \(batch_size=4, drop_last=False\)"):
+        _fit_quietly(_small_classifier(), nn.CrossEntropyLoss(), DataLoader(_UnknownLength(0), 4))

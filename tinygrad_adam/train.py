@@ -662,8 +662,10 @@ class _EpochMeter:
 def _loader_description(loader: Any) -> str:
     parts = []
     dataset = getattr(loader, "dataset", None)
-    if dataset is not None and hasattr(dataset, "__len__"):
+    try:
         parts.append(f"{len(dataset)} samples")
+    except TypeError:  # no dataset, or a stream without a length
+        pass
     for name in ("batch_size", "drop_last"):
         if hasattr(loader, name):
             parts.append(f"{name}={getattr(loader, name)}")
