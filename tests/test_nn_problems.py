@@ -511,3 +511,21 @@ def test_multilabel_soft_margin_loss_averages_the_per_class_binary_cross_entropy
     np.testing.assert_allclose(nn.MultiLabelSoftMarginLoss()(logits, targets).item(), expected, rtol=1e-6)
     weighted = nn.MultiLabelSoftMarginLoss(weight=tg.tensor([2.0, 0.0]))(logits, targets)
     np.testing.assert_allclose(weighted.item(), math.log(2), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nn.Linear(3, 2)(tg.zeros(4, 5)),
+        lambda: F.linear(tg.zeros(4, 3), tg.zeros(2, 3), tg.zeros(3)),
+        lambda: nn.LayerNorm(4)(tg.zeros(2, 5)),
+        lambda: nn.BatchNorm1d(3)(tg.zeros(4, 2)),
+        lambda: nn.MSELoss()(tg.zeros(3), tg.zeros(4)),
+        lambda: nn.CrossEntropyLoss()(tg.zeros(3, 4), tg.tensor([0, 1])),
+        lambda: nn.MarginRankingLoss()(tg.zeros(3), tg.zeros(2), tg.ones(3)),
+    ],
+)
+def test_a_shape_mismatch_is_a_value_error_and_pytorchs_runtime_error(call) -> None:
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert isinstance(caught.value, RuntimeError)

@@ -78,6 +78,11 @@ __all__ = [
     "triplet_margin_loss",
 ]
 
+
+class ShapeMismatchError(ValueError, RuntimeError):
+    """Tensors whose shapes do not fit together: a ValueError here, a RuntimeError in PyTorch."""
+
+
 REDUCTIONS = ("mean", "sum", "none")
 LOG_FLOOR = -100.0  # PyTorch's floor for log(p) in binary cross-entropy, so p = 0 or 1 stays finite
 BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy gradient
@@ -574,7 +579,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
     elif not isinstance(input, Tensor) and not hasattr(input, "shape"):
         raise TypeError(f"linear: the input must be a Tensor or an array, got {type(input).__name__}")
     if weight.ndim != 2 or input.ndim == 0 or input.shape[-1:] != weight.shape[1:]:
-        raise ValueError(
+        raise ShapeMismatchError(
             f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "
             f"(the weight must be 2-D and the input's last dimension {weight.shape[-1]})"
         )
@@ -583,7 +588,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
         return Linear.apply(input, weight, relu=relu)
     if not isinstance(bias, Tensor) or bias.shape != weight.shape[:1]:
         shape = bias.shape if isinstance(bias, Tensor) else type(bias).__name__
-        raise ValueError(f"linear: the bias must be a tensor of shape {weight.shape[:1]}, got {shape}")
+        raise ShapeMismatchError(
+            f"linear: the bias must be a tensor of shape {weight.shape[:1]}, got {shape}"
+        )
     _same_device(weight, bias, "linear")
     if bias.dtype != weight.dtype:
         raise TypeError(
@@ -767,7 +774,7 @@ def _check_affine(tensor: Tensor | None, shape: tuple[int, ...], input: Tensor, 
         return
     if not isinstance(tensor, Tensor) or tensor.shape != shape:
         got = tensor.shape if isinstance(tensor, Tensor) else type(tensor).__name__
-        raise ValueError(f"{name}: {what} must have shape {shape}, got {got}")
+        raise ShapeMismatchError(f"{name}: {what} must have shape {shape}, got {got}")
     _same_device(input, tensor, name)
     if tensor.dtype != input.dtype:
         raise TypeError(
@@ -794,7 +801,7 @@ def layer_norm(
     check_tensor(input, "layer_norm")
     count = len(shape)
     if not shape or input.ndim < count or input.shape[input.ndim - count :] != shape:
-        raise ValueError(
+        raise ShapeMismatchError(
             f"layer_norm: normalized_shape={list(shape)} expects an input of shape [*, "
             f"{', '.join(map(str, shape))}], got {input.shape}"
         )
@@ -985,7 +992,7 @@ def _as_float_target(target: Any, input: Tensor, name: str) -> Tensor:
         target = Tensor(host, dtype=input.dtype, device=input.device)
     _same_device(input, target, name)
     if target.shape != input.shape:
-        raise ValueError(
+        raise ShapeMismatchError(
             f"{name}: target shape {target.shape} differs from input shape {input.shape} "
             "(no broadcasting here: it hides bugs such as (N, 1) against (N,))"
         )
@@ -1133,7 +1140,7 @@ def _same_shape(tensors: dict[str, Any], input: Tensor, name: str) -> list[Tenso
         try:
             out.append(_as_float_target(value, input, name))
         except ValueError as error:
-            raise ValueError(str(error).replace("target", what, 1)) from None
+            raise ShapeMismatchError(str(error).replace("target", what, 1)) from None
     return out
 
 
@@ -1183,7 +1190,7 @@ def cosine_embedding_loss(
     if not isinstance(target, Tensor):
         target = Tensor(np.asarray(target), device=input1.device)
     if target.shape != input1.shape[:-1]:
-        raise ValueError(
+        raise ShapeMismatchError(
             f"cosine_embedding_loss: for inputs of shape {input1.shape} the target needs shape "
             f"{input1.shape[:-1]} (one ±1 per row), got {target.shape}"
         )
@@ -1533,7 +1540,7 @@ def _class_loss(
     labels = _as_labels(target, name, like=log_probs)
     _same_device(log_probs, labels, name)
     if labels.shape != sample_shape:
-        raise ValueError(
+        raise ShapeMismatchError(
             f"{name}: for an input of shape {log_probs.shape}, integer labels need shape {sample_shape}, "
             f"got {labels.shape}"
             + (" (class probabilities need the input's shape)" if allow_probabilities else "")

@@ -126,7 +126,7 @@ class Dense(Module):
             kind = type(x).__name__
             raise TypeError(f"{self._short_name()}: the input must be a Tensor or an array, got {kind}")
         if x.shape[-1:] != (self.in_features,):
-            raise ValueError(
+            raise F.ShapeMismatchError(
                 f"{self._short_name()}: input of shape {tuple(x.shape)} has last dimension "
                 f"{x.shape[-1] if x.ndim else 'none'}, but this layer expects {self.in_features} features"
             )

@@ -124,7 +124,7 @@ class BatchNorm1d(Module):
         if F.check_tensor(x, "batch_norm").ndim not in (2, 3):
             raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {x.ndim}D input of shape {x.shape})")
         if x.shape[1] != self.num_features:
-            raise ValueError(
+            raise F.ShapeMismatchError(
                 f"BatchNorm1d({self.num_features}): input of shape {x.shape} has {x.shape[1]} channels "
                 f"on axis 1, expected {self.num_features}"
             )
