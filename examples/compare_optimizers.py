@@ -36,10 +36,12 @@ FUNCTIONS = {  # function, start, minimum, plot window, learning rate per optimi
     "Rosenbrock": (rosenbrock, (-1.2, 1.0), (1.0, 1.0), ((-2.0, 2.0), (-1.0, 3.0)), dict(
         sgd=0.003, momentum=0.003, rmsprop=0.03, adagrad=1.0, adadelta=1.0, adam=0.3, adamw=0.3,
         adamax=1.0, nadam=0.1, radam=0.003, adabound=0.1, lion=0.01, rprop=0.01, asgd=0.003,
+        adafactor=0.1,
     )),
     "Beale": (beale, (1.0, 1.5), (3.0, 0.5), ((-0.5, 4.0), (-1.0, 2.0)), dict(
         sgd=0.03, momentum=0.003, rmsprop=0.03, adagrad=1.0, adadelta=1.0, adam=0.1, adamw=0.1,
         adamax=0.3, nadam=0.1, radam=0.01, adabound=0.1, lion=0.1, rprop=0.01, asgd=0.03,
+        adafactor=0.1,
     )),
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 JSON_KEYS = {"test_accuracy", "test_loss", "epochs", "seconds", "dataset", "optimizer"}
 ALL_OPTIMIZERS = {
     "sgd", "momentum", "rmsprop", "adagrad", "adadelta", "adam", "adamw", "adamax", "nadam", "radam",
-    "adabound", "lion", "rprop", "asgd",
+    "adabound", "lion", "rprop", "asgd", "adafactor",
 }  # fmt: skip
 SMALL = ["--dataset", "digits", "--hidden", "32", "--epochs", "1", "--quiet", "--json"]
 

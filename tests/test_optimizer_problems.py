@@ -60,8 +60,10 @@ def problem_setup(name: str) -> tuple[tg.optim.Optimizer, list[tg.Tensor], type,
     return optimizer, params, cls, kwargs, FIXTURE[f"{name}/trajectory"]
 
 
-def assert_trajectory(ours: list[np.ndarray], expected: np.ndarray, dtype: str) -> None:
-    rtol = 1e-12 if dtype == "float64" else 1e-5  # float32: last bits differ (PyTorch fuses a·b + c)
+def assert_trajectory(
+    ours: list[np.ndarray], expected: np.ndarray, dtype: str, rtol64: float = 1e-12
+) -> None:
+    rtol = rtol64 if dtype == "float64" else 1e-5  # float32: last bits differ (PyTorch fuses a·b + c)
     error = np.abs(np.stack(ours) - expected) / (np.abs(expected) + 1e-3)
     assert error.max() <= rtol, f"leaves PyTorch's trajectory at step {int(error.max(axis=1).argmax())}"
 
@@ -558,3 +560,34 @@ def test_lbfgs_needs_a_closure_one_group_and_a_known_line_search() -> None:
         tg.optim.LBFGS([{"params": [param]}, {"params": [tg.zeros(1, requires_grad=True)]}])
     with pytest.raises(ValueError, match="line_search_fn"):
         tg.optim.LBFGS([param], line_search_fn="armijo")
+
+
+# -- Adafactor, as torch.optim.Adafactor ---------------------------------------------------------------
+
+ADAFACTOR_SETTINGS = {
+    "adafactor": (dict(lr=0.3, weight_decay=0.1, eps=(1e-20, 0.1), d=2.0, maximize=True), "float64"),
+    "adafactor-float32": (dict(lr=0.05, beta2_decay=-0.5), "float32"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADAFACTOR_SETTINGS))
+def test_adafactor_follows_pytorch_on_matrices_vectors_and_a_0d_parameter(name: str) -> None:
+    kwargs, dtype = ADAFACTOR_SETTINGS[name]
+    params = [tg.tensor(FIXTURE[f"{name}/initial_{i}"].copy(), requires_grad=True) for i in range(4)]
+    optimizer = tg.optim.Adafactor(params, **kwargs)
+    ours = run_steps(optimizer, params, 0, 20)
+    # its norms are sums in another order than PyTorch's: a few ulps, grown over 20 large steps
+    assert_trajectory(ours, FIXTURE[f"{name}/trajectory"], dtype, rtol64=1e-9)
+    assert set(optimizer.state[params[0]]) == {"step", "row_var", "col_var"}
+    assert optimizer.state[params[3]]["row_var"].shape == (2, 3, 1)
+    assert set(optimizer.state[params[1]]) == {"step", "variance"}
+
+
+def test_adafactor_refuses_bad_settings_with_pytorchs_words() -> None:
+    param = tg.zeros(2, requires_grad=True)
+    with pytest.raises(ValueError, match="beta2_decay should be <= 0"):
+        tg.optim.Adafactor([param], beta2_decay=0.5)
+    with pytest.raises(ValueError, match="Clipping threshold d should be >= 1"):
+        tg.optim.Adafactor([param], d=0.5)
+    with pytest.raises(ValueError, match="epsilon2"):
+        tg.optim.Adafactor([param], eps=(None, -1.0))

@@ -51,6 +51,7 @@ OPTIMIZER_LRS = {
     "lion": 3e-4,
     "rprop": 1e-2,
     "asgd": 0.05,
+    "adafactor": 1e-2,
 }
 
 

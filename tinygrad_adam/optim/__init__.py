@@ -7,6 +7,7 @@ Names, defaults and ``state`` entries are PyTorch's; each update rule is one fun
 from . import lr_scheduler
 from .adabound import AdaBound
 from .adadelta import AdaDelta, Adadelta
+from .adafactor import Adafactor
 from .adagrad import AdaGrad, Adagrad
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .asgd import ASGD
@@ -22,6 +23,7 @@ __all__ = [
     "SGD",
     "AdaBound",
     "AdaDelta",
+    "Adafactor",
     "AdaGrad",
     "Adadelta",
     "Adagrad",
