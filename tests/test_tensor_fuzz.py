@@ -368,3 +368,15 @@ def test_backward_takes_pytorchs_gradient_keyword_and_inputs():
         y.backward(gradient=tg.tensor([1.0, 1.0]), grad=tg.tensor([1.0, 1.0]))
     with pytest.raises(RuntimeError, match="does not require grad"):
         y.backward(tg.tensor([1.0, 1.0]), inputs=[tg.tensor([1.0])])
+
+
+def test_cat_and_stack_promote_integers_and_masks_as_pytorch_but_never_float32_to_float64():
+    x = leaf([0.5, 1.5])
+    joined = tg.cat([x, tg.tensor([2]), tg.tensor([True])])
+    assert joined.dtype == tg.float32 and joined.tolist() == [0.5, 1.5, 2.0, 1.0]
+    joined.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+    assert tg.cat([tg.tensor([True]), tg.tensor(np.array([2], dtype=np.int32))]).dtype == tg.int32
+    assert tg.stack([tg.tensor(1), tg.tensor(2.0)]).dtype == tg.float32
+    with pytest.raises(TypeError, match="dtype mismatch float32 vs float64"):
+        tg.cat([x, tg.tensor(np.array([1.0])), tg.tensor([1])])

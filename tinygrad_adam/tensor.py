@@ -1638,10 +1638,19 @@ def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int 
     tensors = _tensor_list(tensors, "concatenate")
     first = tensors[0]
     axis = _axis_index(_one_of("concatenate", "axis", axis, "dim", dim, default=0), first.ndim, "concatenate")
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) > 1:  # as PyTorch: integers and masks join floats as floats, ints as the widest
+        floats = {d for d in dtypes if _is_float(d)}
+        if len(floats) > 1:
+            raise TypeError(
+                f"concatenate: dtype mismatch {' vs '.join(sorted(map(str, floats)))}; tensors are never "
+                "upcast silently, convert one with .astype() (or .float() / .double())"
+            )
+        common = floats.pop() if floats else np.result_type(*dtypes)
+        tensors = [t.astype(common) for t in tensors]
+        first = tensors[0]
     for other in tensors[1:]:
         _same_device(first, other, "concatenate")
-        if other.dtype != first.dtype:
-            raise TypeError(f"concatenate: dtype mismatch {first.dtype} vs {other.dtype}")
         if other.ndim != first.ndim or any(
             n != m for i, (n, m) in enumerate(zip(first.shape, other.shape)) if i != axis
         ):
