@@ -163,6 +163,9 @@ def test_reshape_of_an_empty_tensor_with_an_ambiguous_minus_one_is_a_clear_error
     with pytest.raises(ValueError, match="-1 could be any size"):
         tg.zeros(0, 2).reshape(0, -1)
     assert tg.zeros(0, 2).reshape(-1).shape == (0,)
+    for shape in ((-1, -1), (-2, -3)):
+        with pytest.raises(ValueError, match="at most one -1"):
+            tg.zeros(6).reshape(*shape)
 
 
 # -- nan, bounds and filled tensors -----------------------------------------------------------

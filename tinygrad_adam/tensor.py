@@ -1026,9 +1026,12 @@ class Tensor(TensorSpellings):
         if shape == self.shape:
             return self
         known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
-        if shape.count(-1) > 1 or (
-            known != self.size and not (-1 in shape and known and self.size % known == 0)
-        ):
+        if shape.count(-1) > 1 or any(n < -1 for n in shape):
+            raise ValueError(
+                f"cannot reshape a tensor of shape {self.shape} into shape {shape}: sizes must be "
+                "non-negative, with at most one -1 (the size to infer)"
+            )
+        if known != self.size and not (-1 in shape and known and self.size % known == 0):
             raise ValueError(f"cannot reshape a tensor of shape {self.shape} into shape {shape}")
         if -1 in shape:
             if known == 0:
