@@ -591,3 +591,39 @@ def test_adafactor_refuses_bad_settings_with_pytorchs_words() -> None:
         tg.optim.Adafactor([param], d=0.5)
     with pytest.raises(ValueError, match="epsilon2"):
         tg.optim.Adafactor([param], eps=(None, -1.0))
+
+
+# -- hooks, as torch.optim.Optimizer's -------------------------------------------------------------
+
+
+def test_step_hooks_run_around_every_step_and_a_pre_hook_may_replace_the_arguments() -> None:
+    param = tg.zeros(2, requires_grad=True)
+    optimizer = tg.optim.SGD([param], lr=0.1)
+    calls = []
+    pre = optimizer.register_step_pre_hook(lambda opt, args, kwargs: calls.append(("pre", opt, args, kwargs)))
+    optimizer.register_step_post_hook(lambda opt, args, kwargs: calls.append(("post", opt, args, kwargs)))
+    param.grad = tg.ones(2)
+    optimizer.step()
+    assert calls == [("pre", optimizer, (), {}), ("post", optimizer, (), {})]
+    pre.remove()
+    optimizer.register_step_pre_hook(lambda opt, args, kwargs: ((), {"closure": lambda: 7.0}))
+    assert optimizer.step() == 7.0
+    np.testing.assert_allclose(param.numpy(), [-0.2, -0.2], rtol=1e-6)
+
+
+def test_state_dict_hooks_run_once_and_may_replace_the_dicts() -> None:
+    param = tg.zeros(2, requires_grad=True)
+    optimizer = tg.optim.LBFGS([param])  # overrides state_dict and calls the base one: hooks run once
+    seen = []
+    optimizer.register_state_dict_pre_hook(lambda opt: seen.append("pre"))
+    optimizer.register_state_dict_post_hook(
+        lambda opt, saved: {**saved, "param_groups": [{**saved["param_groups"][0], "lr": 0.5}]}
+    )
+    saved = optimizer.state_dict()
+    assert seen == ["pre"] and saved["param_groups"][0]["lr"] == 0.5
+    optimizer.register_load_state_dict_pre_hook(
+        lambda opt, state: {**state, "param_groups": [{**state["param_groups"][0], "lr": 0.25}]}
+    )
+    optimizer.register_load_state_dict_post_hook(lambda opt: seen.append("loaded"))
+    optimizer.load_state_dict(saved)
+    assert optimizer.param_groups[0]["lr"] == 0.25 and seen == ["pre", "loaded"]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
+from ..nn.module import RemovableHandle
 from ..tensor import Tensor
 from .flat import FlatGroup
 from .fused import RULES as FUSED_RULES
@@ -59,6 +60,9 @@ class Optimizer:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        for name in HOOKED_METHODS:  # a subclass's own step/state_dict/load_state_dict runs the hooks too
+            if name in vars(cls):
+                setattr(cls, name, _running_hooks(name, vars(cls)[name]))
         init = vars(cls).get("__init__")
         # a subclass that names any of the switches itself handles them itself
         if init is not None and not set(inspect.signature(init).parameters) & set(IMPLEMENTATION_OPTIONS):
@@ -216,6 +220,43 @@ class Optimizer:
             state[name] = Tensor._wrap(array, backend)
         return state[name].data
 
+    # -- hooks, as PyTorch's ------------------------------------------------------------------------
+    def _hooks(self, kind: str) -> OrderedDict:
+        hooks = self.__dict__.setdefault("_hooks_by_kind", {})
+        return hooks.setdefault(kind, OrderedDict())
+
+    def register_step_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` before each ``step``; it may return new ``(args, kwargs)``."""
+        return RemovableHandle(self._hooks("step_pre"), hook, False, False)
+
+    def register_step_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` after each ``step``."""
+        return RemovableHandle(self._hooks("step_post"), hook, False, False)
+
+    def register_state_dict_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """``hook(optimizer)`` before ``state_dict()`` builds the dict."""
+        return RemovableHandle(self._hooks("state_dict_pre"), hook, False, prepend)
+
+    def register_state_dict_post_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` on the new dict; it may return a dict to use instead."""
+        return RemovableHandle(self._hooks("state_dict_post"), hook, False, prepend)
+
+    def register_load_state_dict_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` before loading; it may return a dict to load instead."""
+        return RemovableHandle(self._hooks("load_state_dict_pre"), hook, False, prepend)
+
+    def register_load_state_dict_post_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """``hook(optimizer)`` after loading."""
+        return RemovableHandle(self._hooks("load_state_dict_post"), hook, False, prepend)
+
     # -- checkpoints -----------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """A copy of the state in PyTorch's layout: parameters are replaced by their positions.
@@ -291,7 +332,7 @@ class Optimizer:
     def __getstate__(self) -> dict[str, Any]:
         # Flat groups hold views that a copy or pickle would cut from their buffers (and a backend
         # module that cannot be pickled): the copy takes one ordinary step, then flattens anew.
-        return {**self.__dict__, "_flat_groups": {}}
+        return {**self.__dict__, "_flat_groups": {}, "_running_hooks_of": set()}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -301,6 +342,54 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+HOOKED_METHODS = ("step", "state_dict", "load_state_dict")
+
+
+def _running_hooks(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (``step``, ``state_dict`` or ``load_state_dict``) running the optimizer's hooks
+    around it, once, also when an override calls the base method."""
+
+    @functools.wraps(method)
+    def hooked(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        running = self.__dict__.setdefault("_running_hooks_of", set())
+        hooks = self.__dict__.get("_hooks_by_kind", {})
+        if name in running or not hooks:
+            return method(self, *args, **kwargs)
+        running.add(name)
+        try:
+            if name == "step":
+                for hook, _ in list(hooks.get("step_pre", {}).values()):
+                    result = hook(self, args, kwargs)
+                    if result is not None:
+                        if not (isinstance(result, tuple) and len(result) == 2):
+                            raise RuntimeError(
+                                f"a step pre-hook must return None or (args, kwargs), got {result!r}"
+                            )
+                        args, kwargs = result
+                out = method(self, *args, **kwargs)
+                for hook, _ in list(hooks.get("step_post", {}).values()):
+                    hook(self, args, kwargs)
+                return out
+            if name == "state_dict":
+                for hook, _ in list(hooks.get("state_dict_pre", {}).values()):
+                    hook(self)
+                out = method(self, *args, **kwargs)
+                for hook, _ in list(hooks.get("state_dict_post", {}).values()):
+                    out = hook(self, out) or out
+                return out
+            state_dict, *rest = args
+            for hook, _ in list(hooks.get("load_state_dict_pre", {}).values()):
+                state_dict = hook(self, state_dict) or state_dict
+            out = method(self, state_dict, *rest, **kwargs)
+            for hook, _ in list(hooks.get("load_state_dict_post", {}).values()):
+                hook(self)
+            return out
+        finally:
+            running.discard(name)
+
+    return hooked
 
 
 def _accepting_implementation_options(init: Callable[..., None]) -> Callable[..., None]:
@@ -492,3 +581,7 @@ def _restore_value(name: str, value: Any, param: Tensor) -> Any:
     if host.dtype.kind == "f":
         host = host.astype(param.dtype)
     return Tensor(host.copy(), device=param.device)
+
+
+for _name in HOOKED_METHODS:
+    setattr(Optimizer, _name, _running_hooks(_name, vars(Optimizer)[_name]))
