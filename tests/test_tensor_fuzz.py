@@ -383,3 +383,13 @@ def test_cat_and_stack_promote_integers_and_masks_as_pytorch_but_never_float32_t
     assert tg.stack([tg.tensor(1), tg.tensor(2.0)]).dtype == tg.float32
     with pytest.raises(TypeError, match="dtype mismatch float32 vs float64"):
         tg.cat([x, tg.tensor(np.array([1.0])), tg.tensor([1])])
+
+
+def test_numpy_numbers_and_0d_arrays_combine_as_python_numbers():
+    x = leaf([1.0, 2.0])
+    for number in (np.float64(2.0), np.array(2.0), np.int64(2), np.array(2)):
+        assert (number * x).dtype == tg.float32 and (x + number).dtype == tg.float32
+    assert (tg.tensor([1, 2]) + np.array(2.5)).dtype == tg.float32
+    assert (tg.tensor(np.array([1, 2], dtype=np.int32)) * np.array(3)).dtype == tg.int32
+    with pytest.raises(TypeError, match="float64 vs float32"):
+        np.array([2.0]) * x  # an array with dimensions is a tensor: no silent upcast

@@ -1323,6 +1323,8 @@ def _as_tensor(value: Any, like: Tensor) -> Tensor:
     """
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # a 0-d NumPy array is a number, as NumPy's own scalars (np.float64(2))
     if isinstance(value, _SCALARS):
         if isinstance(value, (bool, np.bool_)):
             dtype = like.dtype
