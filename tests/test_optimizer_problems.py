@@ -627,3 +627,19 @@ def test_state_dict_hooks_run_once_and_may_replace_the_dicts() -> None:
     optimizer.register_load_state_dict_post_hook(lambda opt: seen.append("loaded"))
     optimizer.load_state_dict(saved)
     assert optimizer.param_groups[0]["lr"] == 0.25 and seen == ["pre", "loaded"]
+
+
+def test_named_parameters_give_groups_param_names_as_in_pytorch() -> None:
+    model = tg.nn.Linear(3, 2)
+    optimizer = tg.optim.Adam(model.named_parameters(), lr=0.1)
+    assert optimizer.param_groups[0]["param_names"] == ["weight", "bias"]
+    assert optimizer.param_groups[0]["params"] == [model.weight, model.bias]
+    saved = optimizer.state_dict()
+    assert saved["param_groups"][0]["param_names"] == ["weight", "bias"]
+    del saved["param_groups"][0]["param_names"]
+    optimizer.load_state_dict(saved)  # a dict without names keeps the optimizer's
+    assert optimizer.param_groups[0]["param_names"] == ["weight", "bias"]
+    with pytest.raises(ValueError, match="cannot add param group without names"):
+        optimizer.add_param_group({"params": [tg.zeros(1, requires_grad=True)]})
+    with pytest.raises(ValueError, match="Some param names are missing"):
+        tg.optim.SGD([("a", tg.zeros(1, requires_grad=True)), tg.zeros(1, requires_grad=True)])

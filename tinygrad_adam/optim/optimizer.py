@@ -145,6 +145,22 @@ class Optimizer:
         params = list(params)
         if not params:
             raise ValueError("a parameter group got an empty parameter list")
+        # model.named_parameters(): (name, tensor) pairs, whose names the group keeps (PyTorch >= 2.6)
+        names = [param[0] for param in params if isinstance(param, tuple)]
+        if names and len(names) != len(params):
+            raise ValueError(
+                "all optimizer params should be with/without names. Some param names are missing"
+            )
+        if names:
+            params = [param[1] for param in params]
+            param_group = {**param_group, "param_names": names}
+        for group in self.param_groups:
+            if ("param_names" in group) != ("param_names" in param_group):
+                kind = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(
+                    f"all optimizer param groups should be with/without names. cannot add param group {kind} "
+                    "to the optimizer"
+                )
         for position, param in enumerate(params):
             check_parameter(param, position)
         seen: set[int] = set()
@@ -313,7 +329,8 @@ class Optimizer:
             skipped = {"params", *IMPLEMENTATION_OPTIONS}
             switches = {name: value for name, value in self.defaults.items() if self._is_switch(name)}
             kept = {k: v for k, v in saved.items() if k not in skipped}
-            new_group = {**switches, **kept, "params": group["params"]}
+            names = {"param_names": group["param_names"]} if "param_names" in group else {}
+            new_group = {**switches, **names, **kept, "params": group["params"]}
             self.check_hyperparameters(new_group)
             new_groups.append(new_group)
         new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
