@@ -393,3 +393,21 @@ def test_numpy_numbers_and_0d_arrays_combine_as_python_numbers():
     assert (tg.tensor(np.array([1, 2], dtype=np.int32)) * np.array(3)).dtype == tg.int32
     with pytest.raises(TypeError, match="float64 vs float32"):
         np.array([2.0]) * x  # an array with dimensions is a tensor: no silent upcast
+
+
+def test_reductions_and_softmax_take_pytorchs_dtype_argument():
+    mask = tg.tensor([[True, False], [True, True]])
+    assert mask.sum(dtype=tg.float32).dtype == tg.float32 and mask.sum(1, dtype=tg.float32).tolist() == [
+        1.0,
+        2.0,
+    ]
+    assert mask.mean(dtype=tg.float64).dtype == tg.float64 and mask.mean(dtype=tg.float64).item() == 0.75
+    assert tg.tensor([1, 2]).cumsum(0, dtype=tg.float32).tolist() == [1.0, 3.0]
+    assert tg.tensor([2, 3]).prod(dtype=tg.float32).dtype == tg.float32
+    probabilities = tg.tensor([0, 0]).softmax(0, dtype=tg.float64)
+    assert probabilities.dtype == tg.float64 and probabilities.tolist() == [0.5, 0.5]
+    assert tg.tensor([0, 0]).log_softmax(dim=0, dtype=tg.float64).dtype == tg.float64
+    x = leaf([1.0, 2.0])
+    total = x.sum(dtype=tg.float64)  # an explicit cast: float32 to float64 is asked for, not silent
+    total.backward()
+    assert total.dtype == tg.float64 and x.grad.dtype == tg.float32 and x.grad.tolist() == [1.0, 1.0]

@@ -750,15 +750,21 @@ class Tensor(TensorSpellings):
 
     clamp = clip
 
-    def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """``exp(x) / Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis)."""
+    def softmax(
+        self, axis: int | None = None, *, dim: int | None = None, dtype: DType | None = None
+    ) -> Tensor:
+        """``exp(x) / Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis), of the input
+        cast to ``dtype`` first if given (PyTorch's argument)."""
         axis = _one_of("softmax", "axis", axis, "dim", dim, default=-1)
-        return self._normalized_exp(_ops().Softmax, axis, "softmax")
+        return _cast_first(self, dtype)._normalized_exp(_ops().Softmax, axis, "softmax")
 
-    def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """``x - log Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis)."""
+    def log_softmax(
+        self, axis: int | None = None, *, dim: int | None = None, dtype: DType | None = None
+    ) -> Tensor:
+        """``x - log Σ exp(x)`` along ``axis`` (alias ``dim``; default the last axis); ``dtype`` as in
+        ``softmax``."""
         axis = _one_of("log_softmax", "axis", axis, "dim", dim, default=-1)
-        return self._normalized_exp(_ops().LogSoftmax, axis, "log_softmax")
+        return _cast_first(self, dtype)._normalized_exp(_ops().LogSoftmax, axis, "log_softmax")
 
     def _normalized_exp(self, function: Any, axis: Any, op: str) -> Tensor:
         """Softmax or log-softmax along ``axis``; a 0-d tensor is one value along dim 0 or -1, and an
@@ -784,7 +790,12 @@ class Tensor(TensorSpellings):
         *,
         dim: int | Sequence[int] | None = None,
         keepdim: bool | None = None,
+        dtype: DType | None = None,
     ) -> Tensor:
+        """Σ along ``axis`` (alias ``dim``) or of all entries; integers and masks give int64, and
+        ``dtype`` casts the input first (PyTorch's ``mask.sum(dtype=tg.float32)``)."""
+        if dtype is not None:
+            return _cast_first(self, dtype).sum(axis, keepdims, dim=dim, keepdim=keepdim)
         axis, keepdims = _reduction_args("sum", axis, keepdims, dim, keepdim)
         data_float = self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
         return _ops().Sum.apply(data_float, axis=_check_axis(self, axis), keepdims=keepdims)
@@ -796,10 +807,14 @@ class Tensor(TensorSpellings):
         *,
         dim: int | Sequence[int] | None = None,
         keepdim: bool | None = None,
+        dtype: DType | None = None,
     ) -> Tensor:
+        """The average along ``axis`` (alias ``dim``) or of all entries (float32 for integers);
+        ``dtype`` casts the input first, as in PyTorch."""
         axis, keepdims = _reduction_args("mean", axis, keepdims, dim, keepdim)
         axis = _check_axis(self, axis)
-        source = self if _is_float(self.dtype) else self.astype(default_float)
+        source = _cast_first(self, dtype)
+        source = source if _is_float(source.dtype) else source.astype(default_float)
         return source.sum(axis, keepdims) / _count(self.shape, axis)
 
     def var(
@@ -941,18 +956,27 @@ class Tensor(TensorSpellings):
         *,
         dim: int | Sequence[int] | None = None,
         keepdim: bool | None = None,
+        dtype: DType | None = None,
     ) -> Tensor:
         """Product of the entries along ``axis`` (alias ``dim``), or of all; 1 for none.
 
-        Integer and boolean tensors give int64, as ``sum``. The gradient is right where entries
-        are 0: with one zero only that entry gets one (the product of the others), with more none.
+        Integer and boolean tensors give int64, as ``sum``; ``dtype`` casts the input first. The
+        gradient is right where entries are 0: with one zero only that entry gets one (the product
+        of the others), with more none.
         """
+        if dtype is not None:
+            return _cast_first(self, dtype).prod(axis, keepdims, dim=dim, keepdim=keepdim)
         axis, keepdims = _reduction_args("prod", axis, keepdims, dim, keepdim)
         source = self if _is_float(self.dtype) or self.dtype == int64 else self.astype(int64)
         return _ops().Prod.apply(source, axis=_check_axis(self, axis), keepdims=keepdims)
 
-    def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-        """Running sums along ``dim`` (alias ``axis``; required, as in PyTorch); integers give int64."""
+    def cumsum(
+        self, dim: int | None = None, *, axis: int | None = None, dtype: DType | None = None
+    ) -> Tensor:
+        """Running sums along ``dim`` (alias ``axis``; required, as in PyTorch); integers give int64;
+        ``dtype`` casts the input first."""
+        if dtype is not None:
+            return _cast_first(self, dtype).cumsum(dim, axis=axis)
         axis = _one_of("cumsum", "dim", dim, "axis", axis)
         if axis is None:
             raise TypeError("cumsum needs dim, the axis to accumulate along (as in PyTorch)")
@@ -1259,6 +1283,12 @@ class ValuesAndIndices(NamedTuple):
 
 # ---------------------------------------------------------------------------------------------
 # Helpers shared by the ops
+
+
+def _cast_first(tensor: Tensor, dtype: DType | None) -> Tensor:
+    """``tensor`` cast to ``dtype`` (an explicit cast, float32 to float64 included), or itself for None:
+    PyTorch's ``dtype=`` argument of reductions and softmax."""
+    return tensor if dtype is None else tensor.astype(dtype)
 
 
 def _rebuild(cls: type, data: np.ndarray, device: str, requires_grad: bool) -> Tensor:
