@@ -257,6 +257,9 @@ def test_max_over_all_entries_sends_a_nan_results_gradient_to_the_nan_entries():
         lambda x: x.argmax(2),
         lambda x: x.var(4),
         lambda x: x.sum().sum(1),
+        lambda x: x.sum().transpose(2, 0),
+        lambda x: x.sum().flatten(1),
+        lambda x: x[0].transpose(0, 1),
     ],
 )
 def test_a_dim_out_of_range_is_an_index_error_as_in_pytorch_and_a_value_error(call):

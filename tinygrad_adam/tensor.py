@@ -1069,7 +1069,9 @@ class Tensor(TensorSpellings):
     view = reshape
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        if self.ndim == 0:
+        if self.ndim == 0:  # dims 0 and -1 only, as in PyTorch
+            _axis_index(start_dim, 1, "flatten")
+            _axis_index(end_dim, 1, "flatten")
             return self.reshape(1)
         start = _axis_index(start_dim, self.ndim, "flatten")
         end = _axis_index(end_dim, self.ndim, "flatten")
@@ -1093,6 +1095,9 @@ class Tensor(TensorSpellings):
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (PyTorch's meaning); with no arguments, the last two."""
         if self.ndim < 2:
+            if (dim0, dim1) != (-2, -1):  # named dims must exist, as in PyTorch (dim 0 or -1 here)
+                _axis_index(dim0, builtins.max(self.ndim, 1), "transpose")
+                _axis_index(dim1, builtins.max(self.ndim, 1), "transpose")
             return self
         dim0, dim1 = _axis_index(dim0, self.ndim, "transpose"), _axis_index(dim1, self.ndim, "transpose")
         axes = list(range(self.ndim))
