@@ -414,3 +414,11 @@ def test_reductions_and_softmax_take_pytorchs_dtype_argument():
     total = x.sum(dtype=tg.float64)  # an explicit cast: float32 to float64 is asked for, not silent
     total.backward()
     assert total.dtype == tg.float64 and x.grad.dtype == tg.float32 and x.grad.tolist() == [1.0, 1.0]
+
+
+def test_a_python_integer_outside_a_small_dtype_wraps_around_as_in_pytorch():
+    pixels = tg.tensor(np.array([1, 200], dtype=np.uint8))
+    assert (pixels + -3).tolist() == [254, 197] and (pixels + -3).dtype == tg.uint8
+    assert (pixels * -1).tolist() == [255, 56]
+    assert (pixels > -3).tolist() == [False, False]  # -3 reads as 253 in uint8
+    assert (tg.tensor(np.array([1], dtype=np.int8)) + 300).tolist() == [45]

@@ -1367,7 +1367,10 @@ def _as_tensor(value: Any, like: Tensor) -> Tensor:
             dtype = like.dtype if _is_float(like.dtype) else default_float
         else:
             dtype = int64 if like.dtype == bool_ else like.dtype
-        return Tensor._wrap(like._backend.asarray(value, dtype), like._backend)
+        try:
+            return Tensor._wrap(like._backend.asarray(value, dtype), like._backend)
+        except OverflowError:  # an integer outside the dtype's range wraps around, as in PyTorch (uint8 - 3)
+            return Tensor._wrap(like._backend.asarray(np.array(value).astype(dtype)), like._backend)
     if isinstance(value, (list, tuple, np.ndarray)):
         return Tensor(value, device=like.device)
     raise TypeError(f"cannot combine a Tensor with {type(value).__name__}")
