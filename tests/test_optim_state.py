@@ -421,8 +421,17 @@ def test_pytorchs_implementation_switches_are_accepted_and_change_nothing(cls: t
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     assert switched.fused is False
     assert switched.param_groups[0].keys() == plain.param_groups[0].keys()
-    assert switched.state_dict()["param_groups"] == plain.state_dict()["param_groups"]
-    assert not set(switched.defaults) & {"foreach", "fused", "capturable", "differentiable"}
+    # the groups record the switches PyTorch's class records, with the values given
+    recorded = set(switched.param_groups[0]) & set(switches)
+    assert all(switched.param_groups[0][name] == switches[name] for name in recorded)
+    assert recorded == set(cls.pytorch_group_switches)
+
+    def without_switches(groups: list[dict]) -> list[dict]:
+        return [{k: v for k, v in group.items() if k not in switches} for group in groups]
+
+    assert without_switches(switched.state_dict()["param_groups"]) == without_switches(
+        plain.state_dict()["param_groups"]
+    )
 
 
 @pytest.mark.parametrize(("cls", "kwargs"), EVERY_OPTIMIZER, ids=IDS)

@@ -643,3 +643,32 @@ def test_named_parameters_give_groups_param_names_as_in_pytorch() -> None:
         optimizer.add_param_group({"params": [tg.zeros(1, requires_grad=True)]})
     with pytest.raises(ValueError, match="Some param names are missing"):
         tg.optim.SGD([("a", tg.zeros(1, requires_grad=True)), tg.zeros(1, requires_grad=True)])
+
+
+# torch 2.13's param_groups keys (params aside), printed from torch.optim.<name>([p]).param_groups[0]
+PYTORCH_GROUP_KEYS = {
+    "SGD": "dampening differentiable foreach fused lr maximize momentum nesterov weight_decay",
+    "Adam": "amsgrad betas capturable decoupled_weight_decay differentiable eps foreach fused lr maximize "
+    "weight_decay",
+    "AdamW": "amsgrad betas capturable decoupled_weight_decay differentiable eps foreach fused lr maximize "
+    "weight_decay",
+    "RMSprop": "alpha capturable centered differentiable eps foreach lr maximize momentum weight_decay",
+    "Adagrad": "differentiable eps foreach fused initial_accumulator_value lr lr_decay maximize weight_decay",
+    "Adadelta": "capturable differentiable eps foreach lr maximize rho weight_decay",
+    "Adamax": "betas capturable differentiable eps foreach lr maximize weight_decay",
+    "NAdam": "betas capturable decoupled_weight_decay differentiable eps foreach lr maximize momentum_decay "
+    "weight_decay",
+    "RAdam": "betas capturable decoupled_weight_decay differentiable eps foreach lr maximize weight_decay",
+    "Rprop": "capturable differentiable etas foreach lr maximize step_sizes",
+    "ASGD": "alpha capturable differentiable foreach lambd lr maximize t0 weight_decay",
+    "Adafactor": "beta2_decay d eps foreach lr maximize weight_decay",
+    "LBFGS": "history_size line_search_fn lr max_eval max_iter tolerance_change tolerance_grad",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PYTORCH_GROUP_KEYS))
+def test_param_groups_have_pytorchs_keys(name: str) -> None:
+    optimizer = getattr(tg.optim, name)([tg.zeros(2, requires_grad=True)])
+    expected = PYTORCH_GROUP_KEYS[name].split()
+    assert sorted(k for k in optimizer.param_groups[0] if k != "params") == expected
+    assert sorted(k for k in optimizer.state_dict()["param_groups"][0] if k != "params") == expected

@@ -45,6 +45,8 @@ class AdaDelta(Optimizer):
     ``state[p]``: ``step``, ``square_avg`` (E[g²]) and ``acc_delta`` (E[Δθ²]).
     """
 
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
+
     def __init__(
         self,
         params: ParamsT,

@@ -71,6 +71,8 @@ class Adafactor(Optimizer):
     ``col_var`` (the factors, over its last two dimensions), else ``variance``.
     """
 
+    pytorch_group_switches = ("foreach",)
+
     flat_buffers = False  # the factors and the RMS norms are not elementwise
 
     def __init__(

@@ -44,6 +44,8 @@ class AdaGrad(Optimizer):
     names its own ``initial_accumulator_value``.
     """
 
+    pytorch_group_switches = ("foreach", "differentiable", "fused")
+
     def __init__(
         self,
         params: ParamsT,

@@ -92,6 +92,8 @@ class Adam(Optimizer):
     ``exp_avg_sq`` (v) and, with amsgrad, ``max_exp_avg_sq``.
     """
 
+    pytorch_group_switches = ("foreach", "capturable", "differentiable", "fused")
+
     def __init__(
         self,
         params: ParamsT,
@@ -190,6 +192,8 @@ class Adamax(Optimizer):
     (``lr=2e-3``); ε sits inside the max, as in PyTorch.
     """
 
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
+
     def __init__(
         self,
         params: ParamsT,
@@ -279,6 +283,8 @@ class NAdam(Optimizer):
     dtype at each step: the same bits for float32 models (PyTorch's default) and for float64 ones
     built under ``torch.set_default_dtype(torch.float64)``.
     """
+
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
 
     def __init__(
         self,
@@ -375,6 +381,8 @@ class RAdam(Optimizer):
 
     ``state[p]``: ``step``, ``exp_avg`` (m), ``exp_avg_sq`` (v).
     """
+
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
 
     def __init__(
         self,

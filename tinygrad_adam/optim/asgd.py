@@ -55,6 +55,8 @@ class ASGD(Optimizer):
     (the averaged parameter θ̄). η and μ are Python floats rounded to the parameter's dtype.
     """
 
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
+
     def __init__(
         self,
         params: ParamsT,

@@ -48,7 +48,9 @@ class Optimizer:
     ``optimizer.fused``, the compiled one-pass step of Adam, AdamW, SGD and Momentum (fused.py);
     ``fused=True`` elsewhere is an error, as PyTorch refuses fused for an optimizer without one.
     ``capturable`` (steps inside CUDA graphs) and ``differentiable`` (autograd through ``step``)
-    must stay False. None of the four enters ``param_groups`` or ``state_dict()``.
+    must stay False. As in PyTorch, each group records the switches that PyTorch's class records
+    (``pytorch_group_switches``: SGD's foreach, differentiable and fused, ...), so that param_groups
+    and state dicts have PyTorch's keys.
     """
 
     # Step each group through flat buffers after its first step (flat.py): the same results bit
@@ -57,6 +59,9 @@ class Optimizer:
     # On flat groups, a compiled one-pass step (fused.py): None uses numba's on the CPU when it is
     # installed (CUDA's kernels only when asked for), True requires it, False keeps the plain rule.
     fused: bool | None = None
+    # The implementation switches that PyTorch's class keeps in its param_groups (and state dicts),
+    # with the values given: informational here, as the switches change nothing in the results.
+    pytorch_group_switches: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -95,6 +100,11 @@ class Optimizer:
             )
         if fused is not None:
             self.fused = fused
+        # the outermost __init__ (AdamW's, not the Adam.__init__ it calls) records what was asked
+        self.__dict__.setdefault(
+            "_implementation_choices",
+            dict(foreach=foreach, fused=fused, capturable=capturable, differentiable=differentiable),
+        )
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -104,7 +114,8 @@ class Optimizer:
             )
         if isinstance(params, dict):
             raise TypeError("params must be an iterable of Tensors or dicts; wrap a single group in a list")
-        defaults = plain_numbers(defaults)
+        choices = getattr(self, "_implementation_choices", IMPLEMENTATION_OPTIONS)
+        defaults = plain_numbers({**defaults, **{k: choices[k] for k in self.pytorch_group_switches}})
         self.check_hyperparameters(defaults)
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
@@ -310,7 +321,11 @@ class Optimizer:
         for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
             # a switch added in a later version (decoupled_weight_decay, ...) takes its default, as
             # PyTorch's __setstate__ does; a missing number means another optimizer's state dict
-            missing = [name for name in self.defaults if name not in saved and not self._is_switch(name)]
+            missing = [
+                name
+                for name in self.defaults
+                if name not in saved and not self._is_switch(name) and name not in IMPLEMENTATION_OPTIONS
+            ]
             if missing:
                 raise ValueError(
                     f"parameter group {number} of the state dict lacks {', '.join(missing)}, which "
@@ -327,7 +342,11 @@ class Optimizer:
         for saved, group in zip(saved_groups, self.param_groups):
             # PyTorch's state dicts also hold its implementation switches: not hyperparameters here
             skipped = {"params", *IMPLEMENTATION_OPTIONS}
-            switches = {name: value for name, value in self.defaults.items() if self._is_switch(name)}
+            switches = {
+                name: value
+                for name, value in self.defaults.items()
+                if self._is_switch(name) or name in IMPLEMENTATION_OPTIONS
+            }
             kept = {k: v for k, v in saved.items() if k not in skipped}
             names = {"param_names": group["param_names"]} if "param_names" in group else {}
             new_group = {**switches, **names, **kept, "params": group["params"]}

@@ -55,6 +55,8 @@ class RMSProp(Optimizer):
     and ``momentum_buffer`` (when ``momentum > 0``).
     """
 
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
+
     def __init__(
         self,
         params: ParamsT,

@@ -47,6 +47,8 @@ class Rprop(Optimizer):
     ``state[p]``: ``step``, ``prev`` (the last gradient used) and ``step_size`` (Δ per element).
     """
 
+    pytorch_group_switches = ("foreach", "capturable", "differentiable")
+
     def __init__(
         self,
         params: ParamsT,

@@ -52,6 +52,8 @@ class SGD(Optimizer):
     ``optimizer.state[p]["momentum_buffer"]`` holds ``b`` when momentum is used.
     """
 
+    pytorch_group_switches = ("foreach", "differentiable", "fused")
+
     def __init__(
         self,
         params: ParamsT,
