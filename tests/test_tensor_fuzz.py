@@ -422,3 +422,6 @@ def test_a_python_integer_outside_a_small_dtype_wraps_around_as_in_pytorch():
     assert (pixels * -1).tolist() == [255, 56]
     assert (pixels > -3).tolist() == [False, False]  # -3 reads as 253 in uint8
     assert (tg.tensor(np.array([1], dtype=np.int8)) + 300).tolist() == [45]
+    # True division reads the number as a float, with no wrap: 2 / -3, as in PyTorch.
+    np.testing.assert_allclose((pixels / -3).numpy(), [-1 / 3, -200 / 3], rtol=1e-6)
+    np.testing.assert_allclose((-300 / pixels).numpy(), [-300.0, -1.5], rtol=1e-6)

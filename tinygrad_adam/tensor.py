@@ -1379,8 +1379,12 @@ def _as_tensor(value: Any, like: Tensor) -> Tensor:
 def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tensor, Tensor]:
     """Bring two operands to one device and dtype, or raise an error that names the mismatch."""
     if not isinstance(a, Tensor):
+        if true_division and not _is_float(b.dtype):  # the number divides as a float (7 / uint8 tensor)
+            b = b.astype(default_float)
         a = _as_tensor(a, b)
     elif not isinstance(b, Tensor):
+        if true_division and not _is_float(a.dtype):  # not wrapped into a's integer dtype (uint8 / -3)
+            a = a.astype(default_float)
         b = _as_tensor(b, a)
     if a._backend is not b._backend:
         _same_device(a, b, op)
