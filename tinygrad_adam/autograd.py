@@ -147,10 +147,13 @@ def _load_tensor_class() -> Any:
 class Function:
     """One node of the graph: an op, the tensors it was applied to, and what backward needs.
 
-    Subclasses define ``forward(*arrays, **options) -> array`` and
-    ``backward(grad: Tensor) -> tuple[Tensor | None, ...]`` (one entry per input). ``self.inputs``
-    holds the input tensors and ``self.output`` the result; ``saves_inputs`` / ``saves_output``
-    say whether backward reads their values, which is what the in-place check guards.
+    The engine's ops subclass it with ``forward(self, *arrays, **options) -> array`` and
+    ``backward(self, grad: Tensor) -> tuple[Tensor | None, ...]`` (one entry per input).
+    ``self.inputs`` holds the input tensors and ``self.output`` the result; ``saves_inputs`` /
+    ``saves_output`` say whether backward reads their values, which is what the in-place check guards.
+
+    A subclass with PyTorch's contract, ``@staticmethod forward(ctx, *args)`` and
+    ``@staticmethod backward(ctx, *grad_outputs)`` on Tensors, is a custom op: see custom_function.py.
     """
 
     saves_inputs = True
@@ -160,6 +163,13 @@ class Function:
     backend: Backend
     inputs: tuple[Tensor, ...]
     needs_input_grad: tuple[bool, ...]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if isinstance(inspect.getattr_static(cls, "forward"), staticmethod) or hasattr(cls, "setup_context"):
+            from .custom_function import adopt_pytorch_contract
+
+            adopt_pytorch_contract(cls)
 
     @classmethod
     def apply(cls, *inputs: Tensor, **options: Any) -> Tensor:
@@ -377,3 +387,57 @@ def grad(
         if value is not None and not create_graph:
             result[position] = _detached(value)
     return tuple(result)
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Tensor | Sequence[Tensor] | None = None,
+) -> None:
+    """``torch.autograd.backward``: accumulate the gradients of several outputs at once into the
+    leaves' ``.grad`` (one backward pass, so shared parts of the graph are walked once).
+
+    ``grad_tensors`` holds one seed per tensor (None for a scalar, as in ``Tensor.backward``).
+    """
+    from .tensor import Tensor, _initial_grad
+
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None:
+        grad_tensors = [None] * len(tensors)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors]
+    if len(grad_tensors) != len(tensors):
+        raise ValueError(f"backward: {len(tensors)} tensors but {len(grad_tensors)} grad_tensors")
+    for position, tensor in enumerate(tensors):
+        if not tensor.requires_grad:
+            raise RuntimeError(
+                f"backward: tensor {position} (shape {tensor.shape}) does not require grad: no input of "
+                "it has requires_grad=True (or it was computed under no_grad)"
+            )
+    seeds = [_initial_grad(tensor, seed) for tensor, seed in zip(tensors, grad_tensors)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is None:
+        run_backward(tensors, seeds, None, retain_graph, create_graph)
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for tensor in inputs:
+        if not tensor.requires_grad:
+            raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
+    found = run_backward(tensors, seeds, inputs, retain_graph, create_graph)
+    assert found is not None
+    for tensor, value in zip(inputs, found):
+        if value is not None:
+            value = value if create_graph else _detached(value)
+            tensor.grad = value if tensor.grad is None else tensor.grad + value
+
+
+def __getattr__(name: str) -> Any:
+    # torch.autograd.gradcheck's spelling, loaded on first use (gradcheck imports this module).
+    if name == "gradcheck":
+        from .gradcheck import gradcheck
+
+        return gradcheck
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
