@@ -79,3 +79,11 @@ def test_fashion_mnist_mlp_trains_saves_and_reloads(tmp_path):
 def test_every_example_documents_how_to_run_it(name):
     source = (REPO / "examples" / name).read_text(encoding="utf-8")
     assert f"python examples/{name}" in source
+
+
+def test_custom_function_passes_gradcheck_has_the_second_derivative_and_trains():
+    out = run_example("custom_function.py", "--steps", "200")
+    assert "gradcheck: SiLU's backward matches central finite differences" in out
+    assert "SiLU'(0.5) = 0.739961, SiLU''(0.5) = 0.441229 (by hand 0.441229)" in out
+    losses = [float(line.split("loss ")[1]) for line in out.splitlines() if line.startswith("step ")]
+    assert losses[0] > 0.5 and losses[-1] < 0.02
