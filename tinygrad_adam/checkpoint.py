@@ -79,6 +79,14 @@ def _encode(
     if isinstance(value, (list, tuple)):
         items = [_encode(item, arrays, f"{where}[{i}]", open_containers) for i, item in enumerate(value)]
         return {"type": "tuple" if isinstance(value, tuple) else "list", "items": items}
+    if callable(getattr(value, "state_dict", None)):
+        # torch.save(model, path) pickles the object, and loading a pickle can run any code: refuse.
+        raise TypeError(
+            f"tg.save cannot store the whole {type(value).__name__} object at {where}: PyTorch pickles it, "
+            "and loading a pickle can run code, so tinygrad_adam keeps only state. Save "
+            f"{type(value).__name__}.state_dict() instead, and to load, build the object in code and call "
+            "its load_state_dict(tg.load(path))"
+        )
     raise TypeError(
         f"tg.save cannot store {type(value).__name__} at {where}: use Tensors, NumPy arrays, "
         "numbers, strings, None, and dicts, lists or tuples of them"
