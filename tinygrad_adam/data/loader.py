@@ -77,6 +77,7 @@ class DataLoader:
     at a time; others sample by sample, joined by ``collate_fn`` (default: ``default_collate``, which
     also moves the batch to ``device``; your own ``collate_fn(samples)`` returns the batch as it
     wants it). An ``IterableDataset`` is read as a stream of consecutive samples, never shuffled.
+    ``batch_size`` is 1 unless given, as in PyTorch.
     ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, so its loaders run unchanged, and
     have no effect: samples are always read in this process, in order, one batch at a time.
     """
@@ -84,7 +85,7 @@ class DataLoader:
     def __init__(
         self,
         dataset: Dataset | IterableDataset,
-        batch_size: int = 32,
+        batch_size: int = 1,
         shuffle: bool = False,
         drop_last: bool = False,
         seed: int | None = None,
