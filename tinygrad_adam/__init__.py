@@ -139,6 +139,16 @@ _LAZY_NAMES = {
     "evaluate": "train",
     "predict": "train",
 }
+# PyTorch's dtype names that are also Python builtins (torch.float, torch.long, ...): served by
+# __getattr__ so that they never shadow the builtins inside this package.
+_DTYPE_ALIASES = {
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "long": int64,
+    "int": int32,
+    "bool": bool_,
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -147,6 +157,8 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f".{name}", __name__)
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+    if name in _DTYPE_ALIASES:
+        return _DTYPE_ALIASES[name]
     raise AttributeError(f"module 'tinygrad_adam' has no attribute {name!r}")
 
 
