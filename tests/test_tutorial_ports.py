@@ -454,3 +454,70 @@ def test_custom_loop_with_init_freezing_clipping_and_step_lr():
     assert max(p.grad.abs().max().item() for p in model.parameters()) <= 0.5
     optimizer.step()
     assert not torch.equal(model.fc1.weight, frozen)
+
+
+# "Datasets & DataLoaders" and the usual splits: samplers pick the indices a DataLoader reads.
+def test_subset_random_samplers_split_one_dataset_into_train_and_validation_batches():
+    torch.manual_seed(0)
+    dataset = TensorDataset(np.arange(10, dtype=np.float32), np.arange(10))
+    indices = list(range(len(dataset)))
+    split = 7
+    train_sampler = torch.utils.data.SubsetRandomSampler(indices[:split])
+    valid_sampler = torch.utils.data.SubsetRandomSampler(indices[split:])
+    train_loader = DataLoader(dataset, batch_size=3, sampler=train_sampler)
+    valid_loader = DataLoader(dataset, batch_size=3, sampler=valid_sampler)
+    assert (len(train_loader), len(valid_loader)) == (3, 1)
+    first_epoch = [y.numpy().tolist() for _, y in train_loader]
+    assert [len(batch) for batch in first_epoch] == [3, 3, 1]
+    assert sorted(sum(first_epoch, [])) == indices[:split]
+    assert sorted(sum((y.numpy().tolist() for _, y in valid_loader), [])) == [7, 8, 9]
+    second_epoch = [y.numpy().tolist() for _, y in train_loader]
+    assert second_epoch != first_epoch and sorted(sum(second_epoch, [])) == indices[:split]
+
+
+def test_weighted_random_sampler_draws_in_proportion_to_the_weights():
+    labels = np.array([0] * 90 + [1] * 10)
+    class_weights = 1.0 / np.bincount(labels)
+    sampler = torch.utils.data.WeightedRandomSampler(class_weights[labels], num_samples=4000, seed=0)
+    drawn = np.array(list(sampler))
+    assert len(sampler) == 4000 and drawn.min() >= 0 and drawn.max() < 100
+    assert abs(np.mean(labels[drawn]) - 0.5) < 0.03
+    with pytest.raises(ValueError, match="without replacement from 2 nonzero weights"):
+        torch.utils.data.WeightedRandomSampler([0.0, 1.0, 2.0], num_samples=3, replacement=False)
+
+
+def test_random_sampler_and_batch_sampler_follow_pytorch_counts():
+    data = list(range(5))
+    assert sorted(torch.utils.data.RandomSampler(data, seed=1)) == data
+    eleven = list(torch.utils.data.RandomSampler(data, num_samples=11, seed=1))
+    assert sorted(eleven[:5]) == data and sorted(eleven[5:10]) == data and len(eleven) == 11
+    assert len(list(torch.utils.data.RandomSampler(data, replacement=True, num_samples=8))) == 8
+    batches = torch.utils.data.BatchSampler(torch.utils.data.SequentialSampler(data), 2, drop_last=False)
+    assert list(batches) == [[0, 1], [2, 3], [4]] and len(batches) == 3
+    loader = DataLoader(TensorDataset(np.arange(5) * 10), batch_sampler=batches)
+    assert [x.numpy().tolist() for (x,) in loader] == [[0, 10], [20, 30], [40]] and len(loader) == 3
+
+
+def test_sampler_options_that_pytorch_refuses_together_are_refused():
+    dataset = TensorDataset(np.arange(4))
+    sampler = torch.utils.data.SequentialSampler(dataset)
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(dataset, sampler=sampler, shuffle=True)
+    batches = torch.utils.data.BatchSampler(sampler, 2, drop_last=False)
+    with pytest.raises(ValueError, match="mutually exclusive with batch_size"):
+        DataLoader(dataset, batch_size=2, batch_sampler=batches)
+    with pytest.raises(ValueError, match="sampler or batch_sampler cannot record"):
+        DataLoader(dataset, sampler=sampler).state_dict()
+
+
+def test_concat_dataset_and_tensor_dataset_tensors_as_in_pytorch():
+    first = TensorDataset(np.arange(3), np.zeros(3, np.int64))
+    second = TensorDataset(np.arange(3, 5), np.ones(2, np.int64))
+    both = torch.utils.data.ConcatDataset([first, second])
+    assert len(both) == 5 and both.cumulative_sizes == [3, 5]
+    assert [int(both[i][0]) for i in range(-5, 5)] == [0, 1, 2, 3, 4] * 2
+    with pytest.raises(IndexError, match="out of range"):
+        both[5]
+    assert [y.numpy().tolist() for _, y in DataLoader(both, batch_size=2)] == [[0, 0], [0, 1], [1]]
+    x, y = first.tensors
+    assert isinstance(x, torch.Tensor) and x.numpy().tolist() == [0, 1, 2] and y.dtype == torch.int64

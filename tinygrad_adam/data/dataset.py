@@ -83,6 +83,40 @@ class TensorDataset(Dataset):
         """The samples at ``indices`` (an integer array), one array per field."""
         return tuple(array[indices] for array in self.arrays)
 
+    @property
+    def tensors(self) -> tuple[Tensor, ...]:
+        """The arrays as Tensors on the default device, as PyTorch's ``dataset.tensors`` (copies: the
+        dataset keeps its host arrays)."""
+        return tuple(Tensor(array) for array in self.arrays)
+
+
+class ConcatDataset(Dataset):
+    """The samples of several datasets one after another, as PyTorch's ``ConcatDataset``."""
+
+    def __init__(self, datasets: Sequence[Dataset]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset needs at least one dataset")
+        for position, dataset in enumerate(self.datasets):
+            if isinstance(dataset, IterableDataset) or not hasattr(dataset, "__len__"):
+                raise TypeError(
+                    f"ConcatDataset: dataset {position} ({type(dataset).__name__}) has no indices; "
+                    "join streams inside one IterableDataset instead"
+                )
+        self.cumulative_sizes = np.cumsum([len(dataset) for dataset in self.datasets]).tolist()
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int) -> Any:
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"index {index} is out of range for a ConcatDataset of {n} samples")
+        index = index + n if index < 0 else index
+        which = int(np.searchsorted(self.cumulative_sizes, index, side="right"))
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]
+
 
 class Subset(Dataset):
     """The samples of ``dataset`` at ``indices``, in that order."""

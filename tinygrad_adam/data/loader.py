@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,7 +77,9 @@ class DataLoader:
     at a time; others sample by sample, joined by ``collate_fn`` (default: ``default_collate``, which
     also moves the batch to ``device``; your own ``collate_fn(samples)`` returns the batch as it
     wants it). An ``IterableDataset`` is read as a stream of consecutive samples, never shuffled.
-    ``batch_size`` is 1 unless given, as in PyTorch.
+    ``batch_size`` is 1 unless given, as in PyTorch. ``sampler`` (indices, e.g. a
+    ``SubsetRandomSampler``) replaces ``shuffle``; ``batch_sampler`` (lists of indices) replaces
+    ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``, with PyTorch's errors for mixing them.
     ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, so its loaders run unchanged, and
     have no effect: samples are always read in this process, in order, one batch at a time.
     """
@@ -93,6 +95,9 @@ class DataLoader:
         collate_fn: Callable[[list[Any]], Any] | None = None,
         num_workers: int = 0,
         pin_memory: bool = False,
+        *,
+        sampler: Iterable[int] | None = None,
+        batch_sampler: Iterable[list[int]] | None = None,
     ) -> None:
         if isinstance(dataset, Mapping):
             raise TypeError(
@@ -136,6 +141,23 @@ class DataLoader:
                 f"DataLoader cannot shuffle the stream of {type(dataset).__name__} (an IterableDataset "
                 "has no indices to permute): shuffle inside its __iter__, or use a map-style Dataset"
             )
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError(
+                "DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
+                "and drop_last"
+            )
+        for name, given in (("sampler", sampler), ("batch_sampler", batch_sampler)):
+            if given is None:
+                continue
+            if self._stream:
+                raise ValueError(
+                    f"DataLoader: {name} needs a dataset with indices, not the stream of "
+                    f"{type(dataset).__name__} (an IterableDataset)"
+                )
+            if not hasattr(given, "__iter__"):
+                raise TypeError(f"DataLoader: {name} must be an iterable of indices, got {given!r:.100}")
         if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
             raise ValueError(f"num_workers must be an integer >= 0, got {num_workers!r}")
         if collate_fn is not None and not callable(collate_fn):
@@ -153,6 +175,8 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.num_workers = int(num_workers)
         self.pin_memory = bool(pin_memory)
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
         self._generator = host_generator(self.seed)
         self._epoch = 0  # epochs begun
         self._epoch_start_state: dict | None = None  # generator state before this epoch's permutation
@@ -173,6 +197,10 @@ class DataLoader:
         n = self._dataset_size()
         if n is None:
             raise TypeError(f"this DataLoader's {type(self.dataset).__name__} has no __len__")
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)  # type: ignore[arg-type]
+        if self.sampler is not None:
+            n = len(self.sampler)  # type: ignore[arg-type]
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     @property
@@ -197,14 +225,26 @@ class DataLoader:
             yield batch
         self._epoch_finished = True
 
+    def _batch_indices(self) -> Iterator[np.ndarray]:
+        """Each batch's dataset indices, from the batch sampler, the sampler, or the loader's own order."""
+        if self.batch_sampler is not None:
+            for indices in self.batch_sampler:
+                yield np.asarray(indices, dtype=np.int64)
+            return
+        if self.sampler is not None:
+            order = np.fromiter(self.sampler, dtype=np.int64)
+        else:
+            n = len(self.dataset)
+            # Integer indices even in order: fancy indexing copies, so batches never alias the dataset.
+            order = self._generator.permutation(n) if self.shuffle else np.arange(n)
+        for batch_index in range(len(self)):
+            yield order[batch_index * self.batch_size : (batch_index + 1) * self.batch_size]
+
     def _indexed_batches(self) -> Iterator[tuple[int, Any]]:
-        n = len(self.dataset)
-        # Integer indices even in order: fancy indexing copies, so batches never alias the dataset.
-        order = self._generator.permutation(n) if self.shuffle else np.arange(n)
         get_batch = getattr(self.dataset, "get_batch", None) if self.collate_fn is None else None
-        for batch_index in range(self._batches_done, len(self)):
-            start, stop = batch_index * self.batch_size, min((batch_index + 1) * self.batch_size, n)
-            indices = order[start:stop]
+        for batch_index, indices in enumerate(self._batch_indices()):
+            if batch_index < self._batches_done:
+                continue
             if get_batch is not None:
                 yield batch_index, tuple(Tensor(array, device=self.device) for array in get_batch(indices))
             else:
@@ -224,6 +264,12 @@ class DataLoader:
 
     def state_dict(self) -> dict:
         """Where the loader stands: plain data (ints, strings) that ``tg.save`` can store."""
+        if self.sampler is not None or self.batch_sampler is not None:
+            raise ValueError(
+                "DataLoader.state_dict: a loader with a sampler or batch_sampler cannot record where its "
+                "order stands (the sampler keeps its own random state); for an exact resume use the "
+                "loader's own shuffle=True with seed="
+            )
         in_epoch = self._epoch_start_state is not None and self._batches_done > 0 and not self._epoch_finished
         if self._resume_at:  # restored, not iterated yet: keep the position it was restored to
             epoch, batch, generator = self._epoch, self._resume_at, self._generator.bit_generator.state

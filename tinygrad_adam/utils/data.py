@@ -2,21 +2,35 @@
 (``from tinygrad_adam.utils.data import DataLoader``, as ``torch.utils.data``)."""
 
 from ..data import (
+    BatchSampler,
+    ConcatDataset,
     DataLoader,
     Dataset,
     IterableDataset,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
     Subset,
+    SubsetRandomSampler,
     TensorDataset,
+    WeightedRandomSampler,
     default_collate,
     random_split,
 )
 
 __all__ = [
+    "BatchSampler",
+    "ConcatDataset",
     "DataLoader",
     "Dataset",
     "IterableDataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
     "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
+    "WeightedRandomSampler",
     "default_collate",
     "random_split",
 ]
