@@ -33,6 +33,22 @@ def _as_tensor_input(value: Any) -> Tensor:
     return value if isinstance(value, Tensor) else tensor(value)
 
 
+def _like(input: Any, op: str) -> Tensor:
+    """The tensor a ``*_like`` function copies shape, dtype and device from."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    return input
+
+
+def _count_arg(value: Any, name: str, op: str) -> int:
+    """A count (a size, a number of steps): a non-negative integer, or an error that names it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, np.integer)):
+        raise TypeError(f"{op}: {name} must be an integer, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{op}: {name} must be non-negative, got {value}")
+    return builtins.int(value)
+
+
 def _spelled_as_method(name: str) -> Callable[..., Any]:
     """The free function ``name(input, *args, **kwargs)``: ``input.name(*args, **kwargs)``."""
 
@@ -162,6 +178,10 @@ def as_tensor(data: Any, dtype: DType | None = None, device: str | None = None) 
 def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
     """Whether ``|input - other| <= atol + rtol * |other|`` everywhere (shapes broadcast)."""
     a, b = _as_tensor_input(input), _as_tensor_input(other)
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"allclose: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
     return builtins.bool(np.allclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -182,26 +202,31 @@ def empty(
 
 
 def empty_like(input: Tensor, dtype: DType | None = None) -> Tensor:
+    input = _like(input, "empty_like")
     return zeros(*input.shape, dtype=dtype or input.dtype, device=input.device)
 
 
 def full_like(input: Tensor, fill_value: float, dtype: DType | None = None) -> Tensor:
     """``input``'s shape and device (and dtype, unless told) filled with ``fill_value``."""
-    return input.new_full(input.shape, fill_value, dtype=dtype)
+    return _like(input, "full_like").new_full(input.shape, fill_value, dtype=dtype)
 
 
 def rand_like(input: Tensor, dtype: DType | None = None) -> Tensor:
     """Uniform draws on [0, 1) in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
+    input = _like(input, "rand_like")
     return rand(*input.shape, dtype=dtype or input.dtype, device=input.device)
 
 
 def randn_like(input: Tensor, dtype: DType | None = None) -> Tensor:
     """Standard normal draws in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
+    input = _like(input, "randn_like")
     return randn(*input.shape, dtype=dtype or input.dtype, device=input.device)
 
 
 def eye(n: int, m: int | None = None, dtype: DType | None = None, device: str | None = None) -> Tensor:
     """The n x m identity matrix (square by default)."""
+    n = _count_arg(n, "n", "eye")
+    m = None if m is None else _count_arg(m, "m", "eye")
     backend = get_backend(device)
     native = backend.native_dtype(_resolve_dtype(dtype) or default_float)
     return Tensor._wrap(backend.xp.eye(n, m, dtype=native, **backend.creation_kwargs), backend)
@@ -211,8 +236,10 @@ def linspace(
     start: float, end: float, steps: int, dtype: DType | None = None, device: str | None = None
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included (float32 by default)."""
-    if steps < 0:
-        raise ValueError(f"linspace: steps must be non-negative, got {steps}")
+    steps = _count_arg(steps, "steps", "linspace")
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
+            raise TypeError(f"linspace: {name} must be a number, got {value!r}")
     values = np.linspace(start, end, steps, dtype=np.float64)  # computed on the host, then cast once
     return tensor(values, dtype=_resolve_dtype(dtype) or default_float, device=device)
 
@@ -235,6 +262,11 @@ def randint(
     low = 0 if low is None else low
     if high is None or size is None:
         raise TypeError("randint takes (low, high, size) or (high, size), e.g. tg.randint(0, 10, (3,))")
+    for name, value in (("low", low), ("high", high)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, np.integer)):
+            raise TypeError(f"randint: {name} must be an integer, got {value!r}")
+        if not -(2**63) <= value <= 2**63:
+            raise ValueError(f"randint: {name} ({value}) is beyond the int64 range")
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
     backend = get_backend(device)
@@ -247,8 +279,7 @@ def randint(
 
 def randperm(n: int, dtype: DType | None = None, device: str | None = None) -> Tensor:
     """A random ordering of 0, ..., n - 1 (int64 by default) from the device's generator (``manual_seed``)."""
-    if n < 0:
-        raise ValueError(f"randperm: n must be non-negative, got {n}")
+    n = _count_arg(n, "n", "randperm")
     keys = rand(n, dtype=np.float64, device=device)
     return keys.argsort().astype(_resolve_dtype(dtype) or int64)
 
@@ -264,6 +295,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])  # einsum("ij->ji", [x]), as PyTorch also takes
+    if not isinstance(equation, str):
+        raise TypeError(f"einsum: the equation must be a string such as 'ij,jk->ik', got {equation!r}")
     operands = tuple(_as_tensor_input(operand) for operand in operands)
     equation = equation.replace(" ", "")
     inputs, arrow, output = equation.partition("->")

@@ -61,6 +61,12 @@ def gradcheck(
     differences are meaningless in float32). A mismatch raises ``AssertionError`` naming the
     input and the largest error, or returns False with ``raise_exception=False``.
     """
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the input tensors, got {type(fn).__name__}")
+    if not (isinstance(eps, (int, float)) and 0 < eps < float("inf")):
+        raise ValueError(f"gradcheck: eps must be a positive number, got {eps!r}")
+    if isinstance(inputs, Tensor):
+        inputs = [inputs]
     inputs = list(inputs)
     for position, t in enumerate(inputs):
         if not isinstance(t, Tensor) or t.dtype != float64:
@@ -69,6 +75,11 @@ def gradcheck(
             )
     leaves = [Tensor(t.numpy(), device=t.device, requires_grad=True) for t in inputs]
     out = fn(*leaves)
+    if not isinstance(out, Tensor) or out.dtype.kind != "f":
+        raise TypeError(
+            f"gradcheck: fn must return a floating-point Tensor, got "
+            f"{getattr(out, 'dtype', type(out).__name__)}"
+        )
     weights = Tensor(_weights(out.shape), device=out.device)
     analytic = grad((out * weights).sum(), leaves, allow_unused=True)
     numeric = numerical_grad(fn, inputs, eps)

@@ -45,7 +45,7 @@ def _resolve_dtype(dtype: DType | None) -> np.dtype | None:
         resolved = np.dtype(dtype)
     except TypeError as error:
         raise TypeError(f"unknown dtype {dtype!r}") from error
-    if resolved.kind not in "fiub":
+    if resolved.kind not in "fiub" or resolved.itemsize > 8:
         raise TypeError(f"unsupported dtype {resolved}: use a float, integer or boolean dtype")
     return resolved
 
@@ -68,10 +68,12 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
         if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
             raise TypeError("cannot make a tensor from a list of Tensors: join them with tg.stack(...)")
         raise TypeError(f"cannot make a tensor from {type(data).__name__}: ragged or non-numeric data")
-    if dtype is not None:
-        array = array.astype(dtype, copy=False)
-    elif array.dtype.kind not in "fiub":
+    if array.dtype.kind not in "fiub" or array.dtype.itemsize > 8:
         raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
+    if dtype is not None:
+        if array.dtype.kind == "f" and dtype.kind in "iu" and not np.isfinite(array).all():
+            raise ValueError(f"cannot convert nan or inf to the integer dtype {dtype} (as PyTorch refuses)")
+        array = array.astype(dtype, copy=False)
     return array
 
 
@@ -113,7 +115,10 @@ class Tensor(TensorSpellings):
             ):
                 array = data if dtype is None else backend.xp.astype(data, backend.native_dtype(dtype))
             else:
-                array = backend.asarray(_host_array(data, dtype))
+                host = _host_array(data, dtype)
+                if not backend.is_host:
+                    backend.native_dtype(host.dtype)  # a dtype the device lacks (strict: float16) says so
+                array = backend.asarray(host)
         self.data = array
         self._backend = backend
         self.grad: Tensor | None = None
@@ -121,7 +126,7 @@ class Tensor(TensorSpellings):
         self._version = 0
         self.requires_grad = False
         if requires_grad:
-            self.requires_grad_(True)
+            self.requires_grad_(requires_grad)
 
     @classmethod
     def _wrap(cls, data: Any, backend: Backend) -> Tensor:
@@ -186,6 +191,8 @@ class Tensor(TensorSpellings):
         return self.transpose(-2, -1)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be a bool, got {requires_grad!r}")
         if requires_grad and not _is_float(self.dtype):
             raise TypeError(
                 f"only floating-point tensors can require gradients, but this one is {self.dtype}"
@@ -197,6 +204,8 @@ class Tensor(TensorSpellings):
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after ``backward``."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on a tensor that has requires_grad=False")
         if self.grad_fn is not None:
             import weakref
 
@@ -352,6 +361,8 @@ class Tensor(TensorSpellings):
             return
         inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         for tensor in inputs:
+            if not isinstance(tensor, Tensor):
+                raise TypeError(f"backward: inputs must be Tensors, got {type(tensor).__name__}")
             if not tensor.requires_grad:
                 raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
         found = autograd.run_backward([self], [seed], inputs, retain_graph, create_graph)
@@ -406,6 +417,8 @@ class Tensor(TensorSpellings):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._check_inplace()
+        if isinstance(value, (float, np.floating)) and self.dtype.kind in "iu":
+            _fill_value(value, self.dtype, "__setitem__")  # nan or inf has no integer value
         value = _as_tensor(value, self)
         _same_device(self, value, "__setitem__")
         if value.requires_grad and autograd.is_grad_enabled():
@@ -415,13 +428,22 @@ class Tensor(TensorSpellings):
             )
         native = self._backend.native_dtype(self.dtype)
         values = self._backend.xp.astype(value.data, native) if value.dtype != self.dtype else value.data
-        self.data = self._backend.setitem(self.data, _index_arrays(self, index)[0], values)
+        try:
+            self.data = self._backend.setitem(self.data, _index_arrays(self, index)[0], values)
+        except ValueError as error:
+            if "broadcast" not in str(error):
+                raise
+            raise ValueError(
+                f"__setitem__: a value of shape {value.shape} does not fit the selection of a tensor of "
+                f"shape {self.shape} ({error})"
+            ) from None
         self._version += 1
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
     def fill_(self, value: float) -> Tensor:
+        value = _fill_value(value, self.dtype, "fill_")
         xp = self._backend.xp
         return self._set_data(Tensor._wrap(xp.full_like(self.data, value), self._backend), "fill_")
 
@@ -572,13 +594,25 @@ class Tensor(TensorSpellings):
     __hash__ = object.__hash__
 
     def __and__(self, other: Any) -> Tensor:
-        return self._compare(other, "__and__")
+        return self._bitwise(other, "__and__")
 
     def __or__(self, other: Any) -> Tensor:
-        return self._compare(other, "__or__")
+        return self._bitwise(other, "__or__")
 
     def __xor__(self, other: Any) -> Tensor:
-        return self._compare(other, "__xor__")
+        return self._bitwise(other, "__xor__")
+
+    def _bitwise(self, other: Any, name: str) -> Tensor:
+        """&, |, ^: logical for masks, bitwise for integers; floats have no bits to combine."""
+        for operand in (self, other):
+            if (isinstance(operand, Tensor) and operand.dtype.kind == "f") or isinstance(
+                operand, (float, np.floating)
+            ):
+                raise TypeError(
+                    f"{name.strip('_')} needs boolean or integer tensors, got {self.dtype} and "
+                    f"{other.dtype if isinstance(other, Tensor) else type(other).__name__}"
+                )
+        return self._compare(other, name)
 
     # &, | and ^ are symmetric: `mask | x` with a Python number on the left gives `x | mask`.
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
@@ -685,9 +719,13 @@ class Tensor(TensorSpellings):
 
     def relu(self) -> Tensor:
         """max(x, 0); the gradient passes where x > 0 or x is nan, as in PyTorch."""
+        if self.data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
+            raise TypeError("relu of a boolean tensor is not supported (as in PyTorch); use mask.float()")
         return _ops().Relu.apply(self)
 
     def abs(self) -> Tensor:
+        if self.data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
+            raise TypeError("abs of a boolean tensor is not supported (as in PyTorch); a mask is its own abs")
         return _ops().Abs.apply(self)
 
     __abs__ = abs  # the built-in abs(x)
@@ -737,6 +775,11 @@ class Tensor(TensorSpellings):
         """
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None and (
+                isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (Tensor, *_SCALARS))
+            ):
+                raise TypeError(f"clip: {name} must be a number or a Tensor, got {bound!r}")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             # Elementwise bounds: the gradient goes to the input inside them, to a bound where it wins.
             out = self if min is None else where(self < min, min, self)
@@ -813,6 +856,8 @@ class Tensor(TensorSpellings):
         ``dtype`` casts the input first, as in PyTorch."""
         axis, keepdims = _reduction_args("mean", axis, keepdims, dim, keepdim)
         axis = _check_axis(self, axis)
+        if dtype is not None and not _is_float(_resolve_dtype(dtype)):
+            raise TypeError(f"mean: dtype must be a floating-point dtype, got {np.dtype(dtype)} (as PyTorch)")
         source = _cast_first(self, dtype)
         source = source if _is_float(source.dtype) else source.astype(default_float)
         return source.sum(axis, keepdims) / _count(self.shape, axis)
@@ -1109,6 +1154,11 @@ class Tensor(TensorSpellings):
         offset = len(shape) - self.ndim
         if offset < 0:
             raise ValueError(f"cannot expand shape {self.shape} to fewer dimensions {shape}")
+        if any(n < 0 for n in shape[:offset]) or any(n < -1 for n in shape):
+            raise ValueError(
+                f"cannot expand shape {self.shape} to {shape}: sizes must be non-negative, -1 (keep the "
+                "size) only for the tensor's existing dimensions"
+            )
         shape = tuple(self.shape[i - offset] if n == -1 else n for i, n in enumerate(shape))
         if shape == self.shape:
             return self
@@ -1316,6 +1366,8 @@ def _ops() -> Any:
 
 def _initial_grad(output: Tensor, grad: Any) -> Tensor:
     """The gradient that starts backward: 1 for a scalar, else the caller's (checked) tensor."""
+    if not isinstance(output, Tensor):
+        raise TypeError(f"the output to differentiate must be a Tensor, got {type(output).__name__}")
     if grad is None:
         if output.size != 1:
             raise RuntimeError(
@@ -1370,6 +1422,10 @@ def _as_tensor(value: Any, like: Tensor) -> Tensor:
         try:
             return Tensor._wrap(like._backend.asarray(value, dtype), like._backend)
         except OverflowError:  # an integer outside the dtype's range wraps around, as in PyTorch (uint8 - 3)
+            if not -(2**63) <= value < 2**64:  # beyond any integer dtype: as PyTorch, an error
+                raise OverflowError(
+                    f"the integer {value} is too large for a tensor (beyond 64 bits)"
+                ) from None
             return Tensor._wrap(like._backend.asarray(np.array(value).astype(dtype)), like._backend)
     if isinstance(value, (list, tuple, np.ndarray)):
         return Tensor(value, device=like.device)
@@ -1438,6 +1494,8 @@ def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
 def matmul(a: Tensor, b: Any) -> Tensor:
     """Matrix product with NumPy's rules; mismatched inner dimensions raise a clear error."""
     a, b = _coerce(a, b, "matmul")
+    if a.data.dtype is bool_ or (not a._backend.is_host and a.dtype is bool_):
+        raise TypeError("matmul of boolean tensors is not supported (as in PyTorch); convert with .float()")
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: both operands need at least one dimension (use * for scalars)")
     inner_a = a.shape[-1]
@@ -1460,6 +1518,8 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
             raise ValueError("max/min of an empty tensor")
         return None
     axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    if not axes:  # dim=() or dim=[]: every axis, as PyTorch reduces (NumPy would reduce none)
+        return _check_axis(tensor, None, empty_ok)
     rank = builtins.max(tensor.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
     for a in axes:
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
@@ -1489,6 +1549,8 @@ def _one_of(op: str, name: str, value: Any, alias: str, alias_value: Any, defaul
 def _reduction_args(op: str, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> tuple[Any, bool]:
     """``(axis, keepdims)`` from NumPy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim``."""
     keepdims = _one_of(op, "keepdims", keepdims, "keepdim", keepdim, default=False)
+    if keepdims.__class__ is not bool and not isinstance(keepdims, np.bool_):
+        raise TypeError(f"{op}: keepdim must be a bool, got {keepdims!r}")
     return _one_of(op, "axis", axis, "dim", dim), bool(keepdims)
 
 
@@ -1517,6 +1579,8 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
             raise TypeError(f"sizes must be integers, got {n!r} in {shape}")
+        if not -(2**63) < n < 2**63:
+            raise ValueError(f"size {n} in {shape} is too large for a tensor (beyond 64 bits)")
     return tuple(int(n) for n in shape)
 
 
@@ -1536,7 +1600,10 @@ def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
             converted.append(part.data)
             advanced, has_mask = True, has_mask or part.dtype == bool_
         elif isinstance(part, (list, np.ndarray)):
-            array = np.asarray(part)
+            try:
+                array = np.asarray(part)
+            except ValueError:  # NumPy refuses nested lists of unequal lengths
+                raise IndexError(f"an index list must not be ragged, got {part!r}") from None
             if isinstance(part, list) and array.size == 0:
                 array = array.astype(int64)  # [] selects nothing; NumPy would read it as floats
             if array.dtype.kind not in "iub":
@@ -1598,7 +1665,7 @@ def _filled(
     else:
         data = (xp.zeros if fill == "zeros" else xp.ones)(shape, dtype=native, **backend.creation_kwargs)
     out = Tensor._wrap(data, backend)
-    return out.requires_grad_(True) if requires_grad else out
+    return out.requires_grad_(requires_grad) if requires_grad else out
 
 
 def zeros(
@@ -1627,20 +1694,53 @@ def rand(
     return _filled("uniform", shape, dtype, device, requires_grad)
 
 
+def _like(other: Any, op: str) -> Tensor:
+    """``other``, which ``*_like`` constructors copy shape, dtype and device from: a Tensor."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(other).__name__}")
+    return other
+
+
 def zeros_like(other: Tensor, dtype: DType | None = None) -> Tensor:
+    other = _like(other, "zeros_like")
     return zeros(*other.shape, dtype=dtype or other.dtype, device=other.device)
 
 
 def ones_like(other: Tensor, dtype: DType | None = None) -> Tensor:
+    other = _like(other, "ones_like")
     return ones(*other.shape, dtype=dtype or other.dtype, device=other.device)
 
 
 def full(shape: Sequence[int], value: float, dtype: DType | None = None, device: str | None = None) -> Tensor:
     """A tensor of ``shape`` filled with ``value``; without ``dtype``, the value's own as PyTorch infers
     it: bool for a bool, int64 for an integer, float32 for a float."""
+    value = _fill_value(value, _resolve_dtype(dtype), "full")
     if dtype is None:
         dtype = _scalar_dtype(value)
     return ones(*_shape_arg((shape,)), dtype=dtype, device=device) * value
+
+
+def _fill_value(value: Any, dtype: np.dtype | None, op: str) -> Any:
+    """``value`` as one Python or NumPy number (a one-element tensor gives its item), checked to fit
+    ``dtype``: a string, None or a longer tensor is an error, and so is nan or inf for integers."""
+    if isinstance(value, Tensor):
+        if value.size != 1:
+            raise ValueError(
+                f"{op}: the value must be a number or a one-element tensor, got shape {value.shape}"
+            )
+        value = value.item()
+    if not isinstance(value, _SCALARS):
+        raise TypeError(f"{op}: the value must be a number, got {type(value).__name__} {value!r}")
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:
+        raise OverflowError(f"{op}: the integer {value} is too large for a tensor (beyond 64 bits)")
+    if (
+        dtype is not None
+        and dtype.kind in "iu"
+        and isinstance(value, (float, np.floating))
+        and not math.isfinite(value)
+    ):
+        raise ValueError(f"{op}: {value} cannot be converted to the integer dtype {dtype}")
+    return value
 
 
 def _scalar_dtype(*values: Any) -> np.dtype:
@@ -1660,12 +1760,31 @@ def arange(
     """Evenly spaced values in [start, stop); int64 for whole-number arguments, else float32."""
     if stop is None:
         start, stop = 0, start
+    start, stop, step = (
+        _arange_bound(v, name) for v, name in ((start, "start"), (stop, "end"), (step, "step"))
+    )
     if step == 0:
         raise ValueError("arange step must not be zero")
+    if (stop - start) * step < 0:
+        raise ValueError(
+            f"arange: the step {step} leads away from end {stop} (start {start}); as PyTorch, the "
+            "bounds and the step's sign must agree"
+        )
     if dtype is None:
         whole = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         dtype = int64 if whole else default_float
     return Tensor(np.arange(start, stop, step, dtype=_resolve_dtype(dtype)), device=device)
+
+
+def _arange_bound(value: Any, name: str) -> Any:
+    """One of arange's numbers, checked: a finite number (a one-element tensor gives its item)."""
+    if isinstance(value, Tensor) and value.size == 1:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"arange: {name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"arange: {name} must be finite, got {value}")
+    return value
 
 
 def _tensor_list(tensors: Sequence[Tensor], op: str) -> list[Tensor]:

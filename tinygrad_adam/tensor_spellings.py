@@ -101,6 +101,22 @@ def _argsort_data(source: Tensor, axis: int, descending: bool) -> Any:
     return (source.shape[axis] - 1) - xp.flip(order, axis=axis)
 
 
+def _integer(value: Any, name: str, op: str) -> int:
+    """``value`` as a Python int, or a TypeError that names the argument (a float, a bool, a string)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, np.integer)):
+        raise TypeError(f"{op}: {name} must be an integer, got {value!r}")
+    return builtins.int(value)
+
+
+def _matrix_operand(other: Any, like: Tensor, op: str) -> Tensor:
+    """The second operand of ``mm``/``bmm``/``dot``/``outer``: a Tensor, or a list or array made one."""
+    if isinstance(other, (list, tuple, np.ndarray)):
+        return _tensor._as_tensor(other, like)
+    if not isinstance(other, _tensor.Tensor):
+        raise TypeError(f"{op}: the other operand must be a Tensor, got {type(other).__name__}")
+    return other
+
+
 def _sort_axis(source: Tensor, dim: Any, op: str) -> int:
     return _tensor._axis_index(dim, builtins.max(source.ndim, 1), op)  # a 0-d tensor takes dim 0 or -1
 
@@ -179,6 +195,7 @@ class TensorSpellings:
         if self.ndim == 0:
             raise ValueError("narrow needs a tensor with at least one dimension, got a 0-d tensor")
         axis = _tensor._axis_index(dim, self.ndim, "narrow")
+        start, length = _integer(start, "start", "narrow"), _integer(length, "length", "narrow")
         n = self.shape[axis]
         if not -n <= start <= n:
             raise IndexError(f"narrow: start {start} is out of range for dim {dim} of length {n}")
@@ -199,6 +216,7 @@ class TensorSpellings:
         return self._triangle(diagonal, "triu")
 
     def _triangle(self: Tensor, diagonal: int, op: str) -> Tensor:
+        diagonal = _integer(diagonal, "diagonal", op)
         if self.ndim < 2:
             raise ValueError(f"{op} needs a matrix or a batch of matrices, got shape {self.shape}")
         rows, columns = self.shape[-2:]
@@ -225,8 +243,11 @@ class TensorSpellings:
         """A tensor of ``size`` filled with ``fill_value`` (converted to the dtype, as PyTorch does)."""
         dtype = _tensor._resolve_dtype(dtype) or self.dtype
         backend = _tensor.get_backend(device or self.device)
+        fill_value = _tensor._fill_value(fill_value, dtype, "new_full")
         value = np.asarray(fill_value).astype(dtype).item()  # 2.7 in an integer tensor is 2
         shape = _tensor._shape_arg((size,))
+        if builtins.any(n < 0 for n in shape):
+            raise ValueError(f"new_full: sizes must be non-negative, got {shape}")
         data = backend.xp.full(shape, value, dtype=backend.native_dtype(dtype), **backend.creation_kwargs)
         return _tensor.Tensor._wrap(data, backend).requires_grad_(requires_grad)
 
@@ -297,12 +318,14 @@ class TensorSpellings:
 
     def mm(self: Tensor, other: Tensor) -> Tensor:
         """The product of two matrices (2-D only; ``matmul`` broadcasts)."""
+        other = _matrix_operand(other, self, "mm")
         if self.ndim != 2 or other.ndim != 2:
             raise ValueError(f"mm needs two matrices (2-D), got shapes {self.shape} and {other.shape}")
         return _tensor.matmul(self, other)
 
     def bmm(self: Tensor, other: Tensor) -> Tensor:
         """Batched matrix products of (b, n, m) and (b, m, p) tensors (no broadcasting)."""
+        other = _matrix_operand(other, self, "bmm")
         if self.ndim != 3 or other.ndim != 3 or self.shape[0] != other.shape[0]:
             raise ValueError(
                 f"bmm needs two 3-D tensors with one batch size, got shapes {self.shape} and {other.shape}"
@@ -311,6 +334,7 @@ class TensorSpellings:
 
     def dot(self: Tensor, other: Tensor) -> Tensor:
         """The inner product of two 1-D tensors of one length."""
+        other = _matrix_operand(other, self, "dot")
         if self.ndim != 1 or other.ndim != 1 or self.shape != other.shape:
             raise ValueError(
                 f"dot needs two 1-D tensors of one length, got shapes {self.shape} and {other.shape}"
@@ -319,6 +343,7 @@ class TensorSpellings:
 
     def outer(self: Tensor, other: Tensor) -> Tensor:
         """The outer product ``self[i] * other[j]`` of two 1-D tensors."""
+        other = _matrix_operand(other, self, "outer")
         if self.ndim != 1 or other.ndim != 1:
             raise ValueError(f"outer needs two 1-D tensors, got shapes {self.shape} and {other.shape}")
         return self.reshape(-1, 1) * other.reshape(1, -1)
@@ -373,6 +398,7 @@ class TensorSpellings:
 
     def round(self: Tensor, decimals: int = 0) -> Tensor:
         """Rounded to ``decimals`` places, halves to even (as PyTorch and NumPy)."""
+        decimals = _integer(decimals, "decimals", "round")
         if decimals == 0:
             return _stepwise(lambda xp, data: xp.round(data), self)
         scale = 10.0**decimals
@@ -382,6 +408,7 @@ class TensorSpellings:
     def diag(self: Tensor, diagonal: int = 0) -> Tensor:
         """A 1-D tensor set on the ``diagonal``-th diagonal of a square matrix (0 the main one, > 0
         above it), or the ``diagonal``-th diagonal of a 2-D tensor as a 1-D tensor; differentiable."""
+        diagonal = _integer(diagonal, "diagonal", "diag")
         if self.ndim == 2:
             rows, columns = self.shape
             start_row, start_column = builtins.max(-diagonal, 0), builtins.max(diagonal, 0)
@@ -422,6 +449,7 @@ class TensorSpellings:
                 )
             value = value.astype(self.dtype)
         else:
+            value = _tensor._fill_value(value, self.dtype, "masked_fill")
             value = _tensor.Tensor._wrap(self._backend.asarray(value, self.dtype), self._backend)
         return _tensor.where(mask, value, self)
 
