@@ -521,3 +521,31 @@ def test_concat_dataset_and_tensor_dataset_tensors_as_in_pytorch():
     assert [y.numpy().tolist() for _, y in DataLoader(both, batch_size=2)] == [[0, 0], [0, 1], [1]]
     x, y = first.tensors
     assert isinstance(x, torch.Tensor) and x.numpy().tolist() == [0, 1, 2] and y.dtype == torch.int64
+
+
+def test_a_seeded_generator_repeats_a_split_and_advances_when_used_again():
+    dataset = TensorDataset(np.arange(20))
+
+    def split():
+        return torch.utils.data.random_split(dataset, [0.8, 0.2], generator=torch.Generator().manual_seed(42))
+
+    first, again = split(), split()
+    assert [len(part) for part in first] == [16, 4]
+    assert first[1].indices.tolist() == again[1].indices.tolist()
+    shared = torch.Generator().manual_seed(42)
+    one = torch.utils.data.random_split(dataset, [16, 4], generator=shared)
+    two = torch.utils.data.random_split(dataset, [16, 4], generator=shared)
+    assert one[1].indices.tolist() == first[1].indices.tolist() != two[1].indices.tolist()
+    assert torch.Generator().initial_seed() == 67280421310721 and shared.initial_seed() == 42
+    batches = [
+        [
+            x.numpy().tolist()
+            for (x,) in DataLoader(dataset, 5, shuffle=True, generator=torch.Generator().manual_seed(7))
+        ]
+        for _ in range(2)
+    ]
+    assert batches[0] == batches[1]
+    with pytest.raises(ValueError, match="seed= or generator=, not both"):
+        DataLoader(dataset, seed=1, generator=torch.Generator())
+    with pytest.raises(TypeError, match="generator must be a tg.Generator"):
+        torch.utils.data.RandomSampler(dataset, generator=np.random.default_rng(0))

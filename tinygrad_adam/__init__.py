@@ -135,6 +135,7 @@ _LAZY_NAMES = {
     "load": "checkpoint",
     "get_rng_state": "rng",
     "set_rng_state": "rng",
+    "Generator": "rng",
     "fit": "train",
     "evaluate": "train",
     "predict": "train",

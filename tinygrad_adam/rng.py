@@ -37,6 +37,64 @@ def host_generator(seed: int | None = None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+class Generator:
+    """PyTorch's ``torch.Generator`` for the host-side draws of ``tg.data``: pass it as ``generator=``
+    to ``random_split``, ``DataLoader`` and the samplers (``Generator().manual_seed(42)``).
+
+    Each use draws a fresh seed from it, so the generator advances as PyTorch's does: the same
+    ``Generator().manual_seed(42)`` gives the same split, one generator used twice gives two. A new
+    generator starts from PyTorch's default seed. Tensor constructors (``tg.randn``) do not take one:
+    they draw from the device generator that ``tg.manual_seed`` seeds.
+    """
+
+    DEFAULT_SEED = 67280421310721  # torch.Generator().initial_seed()
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.device = device
+        self.manual_seed(self.DEFAULT_SEED)
+
+    def manual_seed(self, seed: int) -> Generator:
+        """Restart from ``seed``; returns the generator, as PyTorch's does."""
+        self._initial_seed = check_seed(seed, "Generator.manual_seed's seed")
+        if self._initial_seed is None:
+            raise ValueError("Generator.manual_seed needs a non-negative integer seed, got None")
+        self._numpy = np.random.default_rng(self._initial_seed)
+        return self
+
+    def initial_seed(self) -> int:
+        """The seed it was last started from."""
+        return self._initial_seed
+
+    def seed(self) -> int:
+        """Restart from a non-deterministic seed, and return it."""
+        self.manual_seed(int(np.random.SeedSequence().entropy) % 2**63)
+        return self._initial_seed
+
+    def get_state(self) -> dict:
+        """Its state as plain data (``set_state`` restores it)."""
+        return {"initial_seed": self._initial_seed, "bit_generator": self._numpy.bit_generator.state}
+
+    def set_state(self, state: dict) -> Generator:
+        self.manual_seed(state["initial_seed"])
+        self._numpy.bit_generator.state = state["bit_generator"]
+        return self
+
+    def draw_seed(self) -> int:
+        """A seed for one use (a split, a loader, a sampler); advances the generator."""
+        return int(self._numpy.integers(2**63))
+
+
+def seed_for(seed: int | None, generator: Generator | None, owner: str) -> int | None:
+    """The seed a consumer starts from: ``seed``, or one drawn from PyTorch-style ``generator``."""
+    if generator is None:
+        return check_seed(seed)
+    if not isinstance(generator, Generator):
+        raise TypeError(f"{owner}: generator must be a tg.Generator, got {type(generator).__name__}")
+    if seed is not None:
+        raise ValueError(f"{owner}: give seed= or generator=, not both")
+    return generator.draw_seed()
+
+
 def get_rng_state() -> dict:
     """The state of every device generator created so far, plus the last ``tg.manual_seed``.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rng import host_generator
+from ..rng import Generator, host_generator, seed_for
 from ..tensor import Tensor, _host_array
 
 
@@ -150,12 +150,20 @@ class Subset(Dataset):
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float], seed: int | None = None) -> list[Subset]:
+def random_split(
+    dataset: Dataset,
+    lengths: Sequence[int | float],
+    seed: int | None = None,
+    *,
+    generator: Generator | None = None,
+) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random subsets of the given sizes.
 
     ``lengths`` are sample counts summing to ``len(dataset)``, or fractions summing to 1 (remainders
-    go to the first subsets, as in PyTorch). ``seed=None`` draws from tg's generator (``tg.manual_seed``).
+    go to the first subsets, as in PyTorch). ``seed=None`` draws from tg's generator (``tg.manual_seed``);
+    PyTorch's ``generator=tg.Generator().manual_seed(42)`` is taken too.
     """
+    seed = seed_for(seed, generator, "random_split")
     n = len(dataset)
     if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence | np.ndarray):
         raise TypeError(f"random_split lengths must be a list of sizes or fractions, got {lengths!r}")

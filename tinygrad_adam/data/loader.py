@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rng import check_seed, host_generator
+from ..rng import Generator, host_generator, seed_for
 from ..tensor import Tensor, _host_array, stack
 from .dataset import Dataset, IterableDataset
 
@@ -77,7 +77,8 @@ class DataLoader:
     at a time; others sample by sample, joined by ``collate_fn`` (default: ``default_collate``, which
     also moves the batch to ``device``; your own ``collate_fn(samples)`` returns the batch as it
     wants it). An ``IterableDataset`` is read as a stream of consecutive samples, never shuffled.
-    ``batch_size`` is 1 unless given, as in PyTorch. ``sampler`` (indices, e.g. a
+    ``batch_size`` is 1 unless given, as in PyTorch; ``generator=tg.Generator().manual_seed(s)`` may stand
+    for ``seed``. ``sampler`` (indices, e.g. a
     ``SubsetRandomSampler``) replaces ``shuffle``; ``batch_sampler`` (lists of indices) replaces
     ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``, with PyTorch's errors for mixing them.
     ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, so its loaders run unchanged, and
@@ -98,6 +99,7 @@ class DataLoader:
         *,
         sampler: Iterable[int] | None = None,
         batch_sampler: Iterable[list[int]] | None = None,
+        generator: Generator | None = None,
     ) -> None:
         if isinstance(dataset, Mapping):
             raise TypeError(
@@ -170,7 +172,7 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.seed = check_seed(seed)
+        self.seed = seed_for(seed, generator, "DataLoader")
         self.device = device
         self.collate_fn = collate_fn
         self.num_workers = int(num_workers)

@@ -1,8 +1,9 @@
 """Samplers, as ``torch.utils.data``'s: which dataset indices a ``DataLoader`` reads, in which order.
 
 A sampler is an iterable of indices (``BatchSampler``: of lists of indices) with a ``__len__``.
-Random samplers draw from a NumPy generator seeded once from ``seed`` or, when None, from tg's
-generator, so ``tg.manual_seed`` makes them reproducible; each pass (epoch) draws anew.
+Random samplers draw from a NumPy generator seeded once from ``seed`` (or PyTorch's ``generator=``,
+a ``tg.Generator``) or, when None, from tg's generator, so ``tg.manual_seed`` makes them
+reproducible; each pass (epoch) draws anew.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rng import host_generator
+from ..rng import Generator, host_generator, seed_for
 from ..tensor import Tensor
 
 
@@ -58,6 +59,7 @@ class RandomSampler(Sampler):
         replacement: bool = False,
         num_samples: int | None = None,
         seed: int | None = None,
+        generator: Generator | None = None,
     ) -> None:
         if not isinstance(replacement, (bool, np.bool_)):
             raise TypeError(f"RandomSampler: replacement must be True or False, got {replacement!r}")
@@ -66,7 +68,7 @@ class RandomSampler(Sampler):
         self._num_samples = (
             None if num_samples is None else _count(num_samples, "num_samples", "RandomSampler")
         )
-        self._generator = host_generator(seed)
+        self._generator = host_generator(seed_for(seed, generator, "RandomSampler"))
 
     @property
     def num_samples(self) -> int:
@@ -88,12 +90,14 @@ class RandomSampler(Sampler):
 class SubsetRandomSampler(Sampler):
     """The given indices, in a new random order each pass (a train/validation split of one dataset)."""
 
-    def __init__(self, indices: Sequence[int], seed: int | None = None) -> None:
+    def __init__(
+        self, indices: Sequence[int], seed: int | None = None, generator: Generator | None = None
+    ) -> None:
         array = _host_vector(indices, "SubsetRandomSampler", "indices")
         if array.size and array.dtype.kind not in "iu":
             raise TypeError(f"SubsetRandomSampler: indices must be integers, got dtype {array.dtype}")
         self.indices = array.astype(np.int64)
-        self._generator = host_generator(seed)
+        self._generator = host_generator(seed_for(seed, generator, "SubsetRandomSampler"))
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.indices[self._generator.permutation(len(self.indices))].tolist())
@@ -106,7 +110,12 @@ class WeightedRandomSampler(Sampler):
     """``num_samples`` indices 0..len(weights)-1 drawn with probabilities proportional to ``weights``."""
 
     def __init__(
-        self, weights: Sequence[float], num_samples: int, replacement: bool = True, seed: int | None = None
+        self,
+        weights: Sequence[float],
+        num_samples: int,
+        replacement: bool = True,
+        seed: int | None = None,
+        generator: Generator | None = None,
     ) -> None:
         array = _host_vector(weights, "WeightedRandomSampler", "weights").astype(np.float64)
         if not np.all(np.isfinite(array)) or np.any(array < 0) or not array.sum() > 0:
@@ -119,7 +128,7 @@ class WeightedRandomSampler(Sampler):
                 f"WeightedRandomSampler: cannot draw {self.num_samples} samples without replacement "
                 f"from {np.count_nonzero(array)} nonzero weights"
             )
-        self._generator = host_generator(seed)
+        self._generator = host_generator(seed_for(seed, generator, "WeightedRandomSampler"))
 
     def __iter__(self) -> Iterator[int]:
         p = self.weights / self.weights.sum()
