@@ -35,6 +35,7 @@ from .activations import (
     Tanhshrink,
     Threshold,
 )
+from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .layers import (
     CosineSimilarity,
     Dense,
@@ -78,6 +79,9 @@ from .module import (
 from .normalization import BatchNorm1d, LayerNorm
 
 __all__ = [
+    "AvgPool2d",
+    "Conv2d",
+    "MaxPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",

@@ -16,13 +16,16 @@ import numpy as np
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, sigmoid_array
 from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
+from .conv import avg_pool2d, conv2d, max_pool2d
 from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
+    "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "conv2d",
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
@@ -50,6 +53,7 @@ __all__ = [
     "log_softmax",
     "logsigmoid",
     "margin_ranking_loss",
+    "max_pool2d",
     "mish",
     "mse_loss",
     "multilabel_soft_margin_loss",
