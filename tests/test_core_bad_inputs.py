@@ -294,3 +294,71 @@ def test_gradcheck_names_a_bad_function_eps_or_output() -> None:
     with pytest.raises(TypeError, match="gradcheck: fn must return a floating-point Tensor, got float"):
         tg.gradcheck(lambda t: 1.0, [a])
     assert tg.gradcheck(lambda t: (t * t).sum(), a)  # one tensor as well as a list
+
+
+# -- round two: *_as, random refills, NumPy memory, byte order ------------------------------------------
+
+
+def test_as_spellings_need_a_tensor(x: tg.Tensor) -> None:
+    with pytest.raises(TypeError, match="expand_as: other must be a Tensor, got list"):
+        x.expand_as([1, 2])
+    with pytest.raises(TypeError, match="type_as: other must be a Tensor, got NoneType"):
+        x.type_as(None)
+    with pytest.raises(TypeError, match="view_as: other must be a Tensor, got str"):
+        x.view_as("a")
+
+
+def test_random_refills_check_their_parameters(x: tg.Tensor) -> None:
+    with pytest.raises(ValueError, match="normal_: std must be >= 0, got -1.0"):
+        x.clone().normal_(std=-1.0)
+    with pytest.raises(TypeError, match="normal_: mean must be a number, got 'a'"):
+        x.clone().normal_(mean="a")
+    with pytest.raises(ValueError, match=r"uniform_: the range \[a, b\) needs a <= b, got a=1.0 > b=0.0"):
+        x.clone().uniform_(1.0, 0.0)
+    with pytest.raises(ValueError, match="uniform_: b must be finite, got nan"):
+        x.clone().uniform_(0.0, float("nan"))
+
+
+def test_in_place_ops_on_a_from_numpy_tensor_change_the_array_too() -> None:
+    array = np.zeros(3, dtype=np.float32)
+    t = tg.from_numpy(array)
+    t.add_(1)
+    t.mul_(3)
+    t[0] = 7
+    assert array.tolist() == [7.0, 3.0, 3.0]
+    assert t.numpy().tolist() == [7.0, 3.0, 3.0]
+
+
+def test_a_read_only_array_refuses_writes_by_name() -> None:
+    array = np.zeros(3, dtype=np.float32)
+    array.flags.writeable = False
+    t = tg.from_numpy(array)
+    with pytest.raises(RuntimeError, match="read-only"):
+        t.add_(1)
+    with pytest.raises(RuntimeError, match="__setitem__: this tensor's memory is read-only"):
+        t[0] = 1.0
+    copy = tg.tensor(array)  # a copy is writable
+    copy += 1
+    assert array.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_big_endian_data_is_copied_in_native_order_and_from_numpy_refuses_it() -> None:
+    data = np.arange(3, dtype=">f4")
+    t = tg.tensor(data)
+    assert t.dtype == tg.float32
+    assert (t + tg.ones(3)).numpy().tolist() == [1.0, 2.0, 3.0]
+    with pytest.raises(ValueError, match=r"from_numpy: the array's byte order \(>f4\)"):
+        tg.from_numpy(data)
+
+
+def test_squeeze_and_max_check_dims_and_keepdim(x: tg.Tensor) -> None:
+    with pytest.raises(ValueError, match=r"squeeze: dims \(0, 0\) name an axis more than once"):
+        x.squeeze((0, 0))
+    with pytest.raises(TypeError, match="max: keepdim must be a bool, got 'y'"):
+        x.max(0, keepdim="y")
+
+
+def test_lerp_takes_a_mask_weight_as_zero_or_one(x: tg.Tensor) -> None:
+    end = x + 10
+    assert x.lerp(end, tg.tensor(True)).numpy().tolist() == end.numpy().tolist()
+    assert x.lerp(end, tg.tensor(False)).numpy().tolist() == x.numpy().tolist()

@@ -70,6 +70,8 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
         raise TypeError(f"cannot make a tensor from {type(data).__name__}: ragged or non-numeric data")
     if array.dtype.kind not in "fiub" or array.dtype.itemsize > 8:
         raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
+    if not array.dtype.isnative:  # big-endian data (from a file, say) in the machine's byte order
+        array = array.astype(array.dtype.newbyteorder("="))
     if dtype is not None:
         if array.dtype.kind == "f" and dtype.kind in "iu" and not np.isfinite(array).all():
             raise ValueError(f"cannot convert nan or inf to the integer dtype {dtype} (as PyTorch refuses)")
@@ -401,14 +403,17 @@ class Tensor(TensorSpellings):
             result = result.astype(self.dtype)  # int32 += int64 stays int32, as in PyTorch
         if result.dtype != self.dtype:
             raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
-        if type(self) is _View and self._base() is not None and hasattr(self.data, "__setitem__"):
-            # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too.
+        if (type(self) is _View and self._base() is not None and hasattr(self.data, "__setitem__")) or (
+            type(self) is _FromNumpy
+        ):
+            # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too; and a
+            # from_numpy tensor its array's, so t.add_(1) changes the array too.
             try:
                 self.data[...] = result.data
             except ValueError as error:  # an expand (many elements, one memory cell) or read-only memory
                 raise RuntimeError(
-                    f"{op}: this view's memory cannot be written: it repeats elements of its base (an "
-                    "expand) or is read-only; make a copy first (.clone())"
+                    f"{op}: this tensor's memory cannot be written: it repeats elements of its base (an "
+                    "expand) or is read-only (from_numpy of a read-only array); make a copy first (.clone())"
                 ) from error
         else:
             self.data = result.data
@@ -431,6 +436,11 @@ class Tensor(TensorSpellings):
         try:
             self.data = self._backend.setitem(self.data, _index_arrays(self, index)[0], values)
         except ValueError as error:
+            if "read-only" in str(error):
+                raise RuntimeError(
+                    "__setitem__: this tensor's memory is read-only (from_numpy of a read-only array); "
+                    "make a copy first (.clone())"
+                ) from None
             if "broadcast" not in str(error):
                 raise
             raise ValueError(
@@ -976,7 +986,7 @@ class Tensor(TensorSpellings):
         self, name: str, function: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any
     ) -> Tensor | ValuesAndIndices:
         if isinstance(dim, (int, np.integer)) and not isinstance(dim, (bool, np.bool_)) and axis is None:
-            keepdim = bool(_one_of(name, "keepdims", keepdims, "keepdim", keepdim, default=False))
+            keepdim = _reduction_args(name, None, keepdims, None, keepdim)[1]
             indices = self._arg_extremum(f"arg{name}", dim, keepdim, None, None, op=name)
             flat = self.reshape(1) if self.ndim == 0 else self
             dim = int(dim) % flat.ndim
@@ -1188,6 +1198,8 @@ class Tensor(TensorSpellings):
         rank = builtins.max(self.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
         named = axis if isinstance(axis, (tuple, list)) else (axis,)
         axes = {_axis_index(a, rank, "squeeze") for a in named}
+        if len(axes) != len(named):
+            raise ValueError(f"squeeze: dims {axis} name an axis more than once")
         return self.reshape(*[n for i, n in enumerate(self.shape) if not (i in axes and n == 1)])
 
     def split(
@@ -1635,17 +1647,34 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy needs a NumPy array, got {type(array).__name__}")
-    if array.dtype.kind not in "fiub":
+    if array.dtype.kind not in "fiub" or array.dtype.itemsize > 8:
         raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
+    if not array.dtype.isnative:
+        raise ValueError(
+            f"from_numpy: the array's byte order ({array.dtype.str}) is not the machine's; convert it "
+            "first: array.astype(array.dtype.newbyteorder('='))"
+        )
     base = array.base
     if base is None or getattr(base, "nbytes", None) == array.nbytes:  # (a slice of a bigger array,
         SHARED_WITH_NUMPY[id(array)] = array  # a batch, say, is left in place by the optimizer anyway)
-    return Tensor._wrap(array, get_backend("cpu"))
+    tensor = Tensor._wrap(array, get_backend("cpu"))
+    tensor.__class__ = _FromNumpy
+    return tensor
 
 
 # The arrays that from_numpy handed to tensors, by id (held weakly): memory the caller also sees,
 # which the optimizer's flat buffers must leave in place (optim/flat.py).
 SHARED_WITH_NUMPY: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+
+
+class _FromNumpy(Tensor):
+    """A tensor made by ``from_numpy``: in-place ops (``add_``, ...) write into the array it shares,
+    as PyTorch's do, so the caller's array sees them (other tensors' in-place ops rebind the data)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (Tensor, self.numpy(), self.device, self.requires_grad))
 
 
 def _filled(

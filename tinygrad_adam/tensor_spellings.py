@@ -108,6 +108,13 @@ def _integer(value: Any, name: str, op: str) -> int:
     return builtins.int(value)
 
 
+def _other_tensor(other: Any, op: str) -> Tensor:
+    """The tensor whose shape or dtype ``*_as`` copies: a Tensor, or a TypeError that says what came."""
+    if not isinstance(other, _tensor.Tensor):
+        raise TypeError(f"{op}: other must be a Tensor, got {type(other).__name__}")
+    return other
+
+
 def _matrix_operand(other: Any, like: Tensor, op: str) -> Tensor:
     """The second operand of ``mm``/``bmm``/``dot``/``outer``: a Tensor, or a list or array made one."""
     if isinstance(other, (list, tuple, np.ndarray)):
@@ -115,6 +122,15 @@ def _matrix_operand(other: Any, like: Tensor, op: str) -> Tensor:
     if not isinstance(other, _tensor.Tensor):
         raise TypeError(f"{op}: the other operand must be a Tensor, got {type(other).__name__}")
     return other
+
+
+def _finite(value: Any, name: str, op: str) -> float:
+    """``value``, checked to be a finite number (a bound or a scale of random draws)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
+        raise TypeError(f"{op}: {name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{op}: {name} must be finite, got {value}")
+    return value
 
 
 def _sort_axis(source: Tensor, dim: Any, op: str) -> int:
@@ -169,7 +185,7 @@ class TensorSpellings:
         return str(self.dtype) if dtype is None else self.astype(dtype)
 
     def type_as(self: Tensor, other: Tensor) -> Tensor:
-        return self.astype(other.dtype)
+        return self.astype(_other_tensor(other, "type_as").dtype)
 
     # -- shape ---------------------------------------------------------------------------------
     def t(self: Tensor) -> Tensor:
@@ -182,13 +198,13 @@ class TensorSpellings:
         return self.transpose(0, 1) if self.ndim == 2 else self
 
     def expand_as(self: Tensor, other: Tensor) -> Tensor:
-        return self.expand(*other.shape)
+        return self.expand(*_other_tensor(other, "expand_as").shape)
 
     def view_as(self: Tensor, other: Tensor) -> Tensor:
-        return self.view(*other.shape)
+        return self.view(*_other_tensor(other, "view_as").shape)
 
     def reshape_as(self: Tensor, other: Tensor) -> Tensor:
-        return self.reshape(*other.shape)
+        return self.reshape(*_other_tensor(other, "reshape_as").shape)
 
     def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
         """The ``length`` entries from ``start`` along ``dim`` (a view, as ``x[:, start:start + length]``)."""
@@ -353,6 +369,8 @@ class TensorSpellings:
         weight 1 gives ``end`` exactly."""
         difference = end - self
         if isinstance(weight, _tensor.Tensor):
+            if not _tensor._is_float(weight.dtype):  # a mask or integer weight: 0 or 1 (or more) of the way
+                weight = weight.astype(self.dtype if _tensor._is_float(self.dtype) else _tensor.default_float)
             near_start = weight.abs() < 0.5
             return _tensor.where(near_start, self + weight * difference, end - difference * (1 - weight))
         return self + weight * difference if abs(weight) < 0.5 else end - difference * (1 - weight)
@@ -595,10 +613,15 @@ class TensorSpellings:
 
     def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Refill with normal draws N(mean, std²) from the device's generator (``tg.manual_seed``)."""
+        _finite(mean, "mean", "normal_")
+        if not _finite(std, "std", "normal_") >= 0:
+            raise ValueError(f"normal_: std must be >= 0, got {std}")
         return self._set_data(self._draws("normal", "normal_") * std + mean, "normal_")
 
     def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
         """Refill with uniform draws on [a, b) from the device's generator (``tg.manual_seed``)."""
+        if _finite(a, "a", "uniform_") > _finite(b, "b", "uniform_"):
+            raise ValueError(f"uniform_: the range [a, b) needs a <= b, got a={a} > b={b}")
         return self._set_data(self._draws("uniform", "uniform_") * (b - a) + a, "uniform_")
 
     def _draws(self: Tensor, kind: str, op: str) -> Tensor:
