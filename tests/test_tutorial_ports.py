@@ -635,3 +635,30 @@ def test_lenet_from_the_classifier_tutorial_learns_the_digits_above_85_percent()
             correct += (predicted == labels).sum().item()
     assert total == len(y_test)
     assert correct / total > 0.85, correct / total
+
+
+def test_conv_and_pooling_name_the_problem_with_bad_settings():
+    image = torch.randn(1, 3, 5, 5)
+    with pytest.raises(ValueError, match="input has 3 channels, but weight"):
+        nn.Conv2d(2, 4, 3)(image)
+    with pytest.raises(ValueError, match="does not fit the padded input of size \\(5, 5\\)"):
+        nn.Conv2d(3, 4, 7)(image)
+    with pytest.raises(ValueError, match="expected a 3-d \\(C, H, W\\) or 4-d"):
+        nn.Conv2d(3, 4, 3)(torch.randn(5, 5))
+    with pytest.raises(ValueError, match="must be divisible by groups 2"):
+        nn.Conv2d(3, 4, 3, groups=2)
+    with pytest.raises(ValueError, match="padding \\(2, 2\\) should be at most half"):
+        F.max_pool2d(image, 2, padding=2)
+    with pytest.raises(NotImplementedError, match="ceil_mode=True"):
+        nn.MaxPool2d(2, ceil_mode=True)
+    single = nn.Conv2d(3, 4, 3, padding="same")(image[0])
+    assert tuple(single.shape) == (4, 5, 5)
+
+
+def test_load_state_dict_reports_a_full_match_as_pytorch_prints_it():
+    model = NeuralNetwork().to("cpu", non_blocking=True)
+    assert repr(model.load_state_dict(model.state_dict())) == "<All keys matched successfully>"
+    partial = model.load_state_dict(
+        {"linear_relu_stack.0.bias": model.linear_relu_stack[0].bias}, strict=False
+    )
+    assert "missing_keys=['linear_relu_stack.0.weight'" in repr(partial)

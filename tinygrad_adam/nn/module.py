@@ -74,6 +74,12 @@ class IncompatibleKeys(NamedTuple):
     missing_keys: list[str]
     unexpected_keys: list[str]
 
+    def __repr__(self) -> str:
+        # As PyTorch's, so that a notebook cell ending in load_state_dict(...) shows the same line.
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
+
 
 class Module:
     """Base class of layers and models: subclasses set attributes in ``__init__`` and define ``forward``.
@@ -360,13 +366,17 @@ class Module:
         return self
 
     # -- device and dtype --------------------------------------------------------------------
-    def to(self, device: str | DType | None = None, dtype: DType | None = None) -> Module:
+    def to(
+        self, device: str | DType | None = None, dtype: DType | None = None, non_blocking: bool = False
+    ) -> Module:
         """Move (and/or cast) every parameter and buffer in place; returns ``self``.
 
         The same ``Parameter`` objects are kept, with new data, so an optimizer built before the
         move still holds them. Only floating-point tensors are cast, as in PyTorch, and as there
-        a dtype may come first: ``model.to(tg.float64)``.
+        a dtype may come first: ``model.to(tg.float64)``. ``non_blocking`` is accepted as in
+        PyTorch and changes nothing: every copy here completes before ``to`` returns.
         """
+        del non_blocking
         if device is not None and not isinstance(device, str):
             device, dtype = None, device
         backend = get_backend(device) if device is not None else None
