@@ -362,3 +362,15 @@ def test_lerp_takes_a_mask_weight_as_zero_or_one(x: tg.Tensor) -> None:
     end = x + 10
     assert x.lerp(end, tg.tensor(True)).numpy().tolist() == end.numpy().tolist()
     assert x.lerp(end, tg.tensor(False)).numpy().tolist() == x.numpy().tolist()
+
+
+def test_switch_arguments_must_be_bools(x: tg.Tensor) -> None:
+    with pytest.raises(TypeError, match="argsort: descending must be a bool, got 'yes'"):
+        x.sort(descending="yes")
+    with pytest.raises(TypeError, match="topk: largest must be a bool, got 'no'"):
+        x.topk(1, largest="no")
+    with pytest.raises(TypeError, match="nonzero: as_tuple must be a bool"):
+        x.nonzero(as_tuple="yes")
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="backward: retain_graph must be a bool, got 'x'"):
+        (w * 2).sum().backward(retain_graph="x")

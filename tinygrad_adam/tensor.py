@@ -356,6 +356,9 @@ class Tensor(TensorSpellings):
                 "requires_grad=True (or it was computed under no_grad)"
             )
         seed = _initial_grad(self, _one_of("backward", "gradient", gradient, "grad", grad))
+        for name, flag in (("retain_graph", retain_graph), ("create_graph", create_graph)):
+            if flag is not None and not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"backward: {name} must be a bool, got {flag!r}")
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is None:

@@ -124,6 +124,12 @@ def _matrix_operand(other: Any, like: Tensor, op: str) -> Tensor:
     return other
 
 
+def _flag(value: Any, name: str, op: str) -> None:
+    """A switch argument must be a bool: ``descending="no"`` would otherwise count as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be a bool, got {value!r}")
+
+
 def _finite(value: Any, name: str, op: str) -> float:
     """``value``, checked to be a finite number (a bound or a scale of random draws)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
@@ -445,6 +451,7 @@ class TensorSpellings:
     def nonzero(self: Tensor, *, as_tuple: bool = False) -> Any:
         """The indices (int64) of the nonzero entries, one row per entry (``as_tuple``: one 1-D
         tensor per axis, ready to index with), in row-major order."""
+        _flag(as_tuple, "as_tuple", "nonzero")
         if self.ndim == 0:  # as one entry along a new axis, then without that axis
             found = self.reshape(1).nonzero()
             return (found[:, 0],) if as_tuple else found[:, :0]
@@ -510,6 +517,8 @@ class TensorSpellings:
     # -- ordering -----------------------------------------------------------------------------------
     def argsort(self: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
         """The indices (int64) that sort along ``dim``; always stable (ties keep their order)."""
+        _flag(descending, "descending", "argsort")
+        _flag(stable, "stable", "argsort")
         if self.ndim == 0:
             _sort_axis(self, dim, "argsort")
             return _tensor.zeros((), dtype=_tensor.int64, device=self.device)
@@ -529,6 +538,8 @@ class TensorSpellings:
         """``(values, indices)`` of the ``k`` largest entries along ``dim`` (smallest with
         ``largest=False``), in order; ties go to the first. The gradient goes to the chosen entries."""
         axis = _sort_axis(self, dim, "topk")
+        _flag(largest, "largest", "topk")
+        _flag(sorted, "sorted", "topk")
         length = self.shape[axis] if self.ndim else 1
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (builtins.int, np.integer)):
             raise TypeError(f"topk: k must be an integer, got {k!r}")
