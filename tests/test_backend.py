@@ -286,3 +286,20 @@ def test_submodules_load_on_first_use_and_unknown_attributes_raise():
     assert result.stdout.split() == ["False", "True"]
     with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
         tg.not_a_module  # noqa: B018
+
+
+def test_device_objects_read_as_torch_device_and_go_where_a_name_does():
+    gpu = tg.device("cuda", 1)
+    assert gpu == "cuda:1" and gpu.type == "cuda" and gpu.index == 1
+    assert repr(gpu) == "device(type='cuda', index=1)"
+    cpu = tg.device("cpu")
+    assert cpu == "cpu" and cpu.type == "cpu" and cpu.index is None
+    assert tg.device("strict") == "strict:0"
+    assert tg.zeros(2, device=tg.device("strict")).device == "strict:0"
+    assert tg.nn.Linear(2, 1).to(tg.device("cpu"))(tg.ones(1, 2, device="cpu")).shape == (1, 1)
+    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+        tg.device("tpu")
+    with pytest.raises(ValueError, match="non-negative integer"):
+        tg.device("cuda", -1)
+    with pytest.raises(ValueError, match="type alone"):
+        tg.device("cuda:0", 1)

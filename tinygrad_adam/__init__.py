@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 from .autograd import enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .backend import get_default_device, is_cuda_available, manual_seed, set_default_device
+from .backend import device, get_default_device, is_cuda_available, manual_seed, set_default_device
 from .functions import (
     abs,
     addmm,
@@ -187,6 +187,7 @@ __all__ = [
     "concatenate",
     "cos",
     "cumsum",
+    "device",
     "diag",
     "dot",
     "einsum",

@@ -358,6 +358,37 @@ def canonical_device(device: str) -> str:
     raise ValueError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'strict'")
 
 
+class device(str):  # noqa: N801 (PyTorch's spelling: tg.device("cuda", 1), as torch.device)
+    """A device name that is also PyTorch's ``torch.device``: ``tg.device("cuda", 1)`` is the string
+    ``"cuda:1"`` with ``.type == "cuda"`` and ``.index == 1`` (``"cpu"`` has index None). Being a
+    string, it goes wherever a device name does."""
+
+    def __new__(cls, type_or_name: str, index: int | None = None) -> device:
+        if isinstance(type_or_name, device) and index is None:
+            return type_or_name
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+                raise ValueError(f"device index must be a non-negative integer, got {index!r}")
+            if not isinstance(type_or_name, str) or ":" in type_or_name:
+                raise ValueError(f"device({type_or_name!r}, {index}): give the type alone with an index")
+            type_or_name = f"{type_or_name}:{index}"
+        return super().__new__(cls, canonical_device(type_or_name))
+
+    @property
+    def type(self) -> str:
+        """``"cpu"``, ``"cuda"`` or ``"strict"``."""
+        return self.partition(":")[0]
+
+    @property
+    def index(self) -> int | None:
+        """The device number, None on the CPU."""
+        number = self.partition(":")[2]
+        return int(number) if number else None
+
+    def __repr__(self) -> str:
+        return f"device(type={self.type!r}" + ("" if self.index is None else f", index={self.index}") + ")"
+
+
 def get_backend(device: str | Backend | None = None) -> Backend:
     """The backend for ``device`` (default: ``set_default_device`` or $TINYGRAD_ADAM_DEVICE)."""
     if isinstance(device, Backend):
