@@ -374,3 +374,19 @@ def test_switch_arguments_must_be_bools(x: tg.Tensor) -> None:
     w = tg.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match="backward: retain_graph must be a bool, got 'x'"):
         (w * 2).sum().backward(retain_graph="x")
+
+
+def test_python_integers_beyond_int64_are_an_overflow_not_a_uint64_or_a_ragged_list() -> None:
+    with pytest.raises(OverflowError, match="above the int64 maximum"):
+        tg.tensor(2**63)
+    with pytest.raises(OverflowError, match="beyond 64 bits"):
+        tg.tensor([1, 2**64])
+    with pytest.raises(OverflowError, match="beyond 64 bits"):
+        tg.tensor(-(2**63) - 1)
+    assert tg.tensor(2**63, dtype=np.uint64).item() == 2**63  # asked for explicitly
+
+
+def test_a_mask_assignment_with_the_wrong_count_names_the_shapes(x: tg.Tensor) -> None:
+    target = x.clone()
+    with pytest.raises(ValueError, match=r"__setitem__: a value of shape \(2,\) does not fit"):
+        target[target > 2] = tg.tensor([9.0, 8.0])

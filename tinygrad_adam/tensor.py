@@ -64,9 +64,16 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
             ) from error
         if array.dtype == np.float64:
             array = array.astype(default_float)
+        elif array.dtype == np.uint64 and dtype is None:  # Python integers from 2**63 on
+            raise OverflowError(
+                "an integer is above the int64 maximum 2**63 - 1, which PyTorch refuses; pass "
+                "dtype=np.uint64 to keep it"
+            )
     if array.dtype.kind == "O":
         if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
             raise TypeError("cannot make a tensor from a list of Tensors: join them with tg.stack(...)")
+        if any(isinstance(item, int) and not -(2**63) <= item < 2**64 for item in array.reshape(-1)):
+            raise OverflowError("an integer is beyond 64 bits: no tensor dtype holds it")
         raise TypeError(f"cannot make a tensor from {type(data).__name__}: ragged or non-numeric data")
     if array.dtype.kind not in "fiub" or array.dtype.itemsize > 8:
         raise TypeError(f"unsupported dtype {array.dtype} for a tensor")
@@ -444,8 +451,6 @@ class Tensor(TensorSpellings):
                     "__setitem__: this tensor's memory is read-only (from_numpy of a read-only array); "
                     "make a copy first (.clone())"
                 ) from None
-            if "broadcast" not in str(error):
-                raise
             raise ValueError(
                 f"__setitem__: a value of shape {value.shape} does not fit the selection of a tensor of "
                 f"shape {self.shape} ({error})"
