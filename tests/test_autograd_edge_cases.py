@@ -272,3 +272,24 @@ def test_set_grad_enabled_as_a_decorator_acts_at_each_call_only():
 def test_set_grad_enabled_needs_a_bool():
     with pytest.raises(TypeError, match="bool"):
         tg.set_grad_enabled("no")
+
+
+def test_grad_and_backward_name_an_argument_that_is_not_tensors():
+    x = tg.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    with pytest.raises(TypeError, match="grad: inputs must be a Tensor"):
+        tg.grad(y, "x")
+    with pytest.raises(TypeError, match="grad: inputs must be a Tensor"):
+        tg.grad(y, [x, 3])
+    with pytest.raises(TypeError, match="grad: outputs must be a Tensor"):
+        tg.grad("y", x)
+    with pytest.raises(TypeError, match="backward: tensors must be a Tensor"):
+        tg.autograd.backward(None)
+
+
+def test_grad_takes_any_iterable_of_tensors_such_as_model_parameters():
+    model = tg.nn.Linear(2, 1)
+    loss = model(tg.ones(1, 2)).sum()
+    weight_grad, bias_grad = tg.grad(loss, model.parameters())
+    np.testing.assert_allclose(weight_grad.numpy(), [[1.0, 1.0]])
+    np.testing.assert_allclose(bias_grad.numpy(), [1.0])

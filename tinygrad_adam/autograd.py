@@ -343,6 +343,17 @@ def run_backward(
     return None
 
 
+def _tensors(value: Any, name: str, function: str, tensor_class: type) -> list[Tensor]:
+    """``value`` (a Tensor or an iterable of them, such as ``model.parameters()``) as a list, or a
+    TypeError naming what is not one."""
+    if isinstance(value, tensor_class):
+        return [value]
+    items = None if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") else list(value)
+    if items is None or not all(isinstance(item, tensor_class) for item in items):
+        raise TypeError(f"{function}: {name} must be a Tensor or a sequence of Tensors, got {value!r}")
+    return items
+
+
 def _detached(gradient: Tensor) -> Tensor:
     """``gradient`` cut from the graph as a tensor of its own, not a view of an intermediate one
     (cheaper than ``detach``, and a gradient's in-place changes count against no other tensor)."""
@@ -364,8 +375,8 @@ def grad(
     """
     from .tensor import Tensor, _initial_grad
 
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    outputs = _tensors(outputs, "outputs", "grad", Tensor)
+    inputs = _tensors(inputs, "inputs", "grad", Tensor)
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
@@ -403,7 +414,7 @@ def backward(
     """
     from .tensor import Tensor, _initial_grad
 
-    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    tensors = _tensors(tensors, "tensors", "backward", Tensor)
     if grad_tensors is None:
         grad_tensors = [None] * len(tensors)
     elif isinstance(grad_tensors, Tensor):
@@ -422,7 +433,7 @@ def backward(
     if inputs is None:
         run_backward(tensors, seeds, None, retain_graph, create_graph)
         return
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    inputs = _tensors(inputs, "inputs", "backward", Tensor)
     for tensor in inputs:
         if not tensor.requires_grad:
             raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
