@@ -303,3 +303,12 @@ def test_device_objects_read_as_torch_device_and_go_where_a_name_does():
         tg.device("cuda", -1)
     with pytest.raises(ValueError, match="type alone"):
         tg.device("cuda:0", 1)
+
+
+def test_a_tensors_device_has_torch_devices_type_and_index():
+    x = tg.zeros(2)
+    assert x.device.type in ("cpu", "strict") and x.device == tg.get_default_device()
+    on_second = tg.zeros(2, device="strict:1")
+    assert (on_second.device.type, on_second.device.index) == ("strict", 1)
+    assert tg.zeros(2, device="cpu").device.index is None
+    assert f"{on_second.device}" == "strict:1"

@@ -573,3 +573,12 @@ def test_from_numpy_shares_memory_on_the_cpu_like_torch():
     assert t.numpy()[0] == 7.0
     with pytest.raises(TypeError, match="NumPy array"):
         tg.from_numpy([1.0, 2.0])
+
+
+def test_to_takes_pytorchs_copy_and_non_blocking_keywords():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    assert x.to(x.device, non_blocking=True) is x
+    copied = x.to(x.device, copy=True)
+    assert copied is not x and copied.requires_grad
+    copied.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, 1.0])

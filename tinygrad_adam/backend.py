@@ -139,7 +139,7 @@ class NumpyBackend(Backend):
     """CPU arrays: plain NumPy (NumPy >= 2 is an Array-API namespace)."""
 
     def __init__(self) -> None:
-        self.name = "cpu"
+        self.name = device("cpu")
         self.xp = self.strided = np
         self.is_host = True
         self.creation_kwargs = {}
@@ -204,7 +204,7 @@ class StrictBackend(Backend):
             ) from error
         if index not in (0, 1):
             raise ValueError(f"device 'strict:{index}' does not exist: use strict:0 or strict:1")
-        self.name = f"strict:{index}"
+        self.name = device(f"strict:{index}")
         self.xp = array_api_strict
         self.is_host = False
         self._device = array_api_strict.Device(f"device{index + 1}")
@@ -292,7 +292,7 @@ class CupyBackend(Backend):
                 f"device 'cuda:{index}' does not exist: CuPy sees {count} GPU(s) ({GPU_EXTRA_HINT} "
                 "on a machine with a GPU)"
             )
-        self.name = f"cuda:{index}"
+        self.name = device(f"cuda:{index}")
         self.xp = cupy_namespace
         self.is_host = False
         self._cupy = self.strided = cupy
@@ -377,12 +377,12 @@ class device(str):  # noqa: N801 (PyTorch's spelling: tg.device("cuda", 1), as t
     @property
     def type(self) -> str:
         """``"cpu"``, ``"cuda"`` or ``"strict"``."""
-        return self.partition(":")[0]
+        return str(self).partition(":")[0]
 
     @property
     def index(self) -> int | None:
         """The device number, None on the CPU."""
-        number = self.partition(":")[2]
+        number = str(self).partition(":")[2]
         return int(number) if number else None
 
     def __repr__(self) -> str:

@@ -284,11 +284,20 @@ class Tensor(TensorSpellings):
             return _ops().Cast.apply(self, dtype=self._backend.native_dtype(self.dtype))
         return Tensor._wrap(self._backend.xp.asarray(self.data, copy=True), self._backend)
 
-    def to(self, device: str | Tensor | DType | None = None, dtype: DType | None = None) -> Tensor:
+    def to(
+        self,
+        device: str | Tensor | DType | None = None,
+        dtype: DType | None = None,
+        *,
+        non_blocking: bool = False,
+        copy: bool = False,
+    ) -> Tensor:
         """A copy on ``device`` and/or cast to ``dtype``; differentiable (for float dtypes), as in PyTorch.
 
         PyTorch's other forms work too: ``x.to(tg.float64)`` (a dtype in the first place) and
-        ``x.to(other)`` (``other``'s device and dtype).
+        ``x.to(other)`` (``other``'s device and dtype). ``copy=True`` copies even when nothing
+        changes; ``non_blocking`` is accepted for PyTorch's code and changes nothing (copies here
+        always finish before ``to`` returns).
         """
         if isinstance(device, Tensor):
             device, dtype = device.device, dtype or device.dtype
@@ -301,7 +310,7 @@ class Tensor(TensorSpellings):
             out = _ops().ToDevice.apply(self, target=get_backend(device))
         if dtype is not None:
             out = out.astype(dtype)
-        return out
+        return out.clone() if copy and out is self else out
 
     def cpu(self) -> Tensor:
         return self.to("cpu")
