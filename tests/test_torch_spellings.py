@@ -571,3 +571,25 @@ def test_a_pytorch_style_training_script_runs_with_only_the_import_changed():
         predicted = torch.argmax(model(features), dim=1)
         accuracy = predicted.eq(labels).sum().item() / labels.size(0)
     assert accuracy > 0.9
+
+
+def test_every_factory_takes_requires_grad_as_pytorchs_do():
+    like = tg.ones(2, 3)
+    made = [
+        tg.full((2,), 0.3, requires_grad=True),
+        tg.eye(2, requires_grad=True),
+        tg.arange(3.0, requires_grad=True),
+        tg.linspace(0, 1, 3, requires_grad=True),
+        tg.zeros_like(like, requires_grad=True),
+        tg.ones_like(like, requires_grad=True),
+        tg.full_like(like, 2.0, requires_grad=True),
+        tg.empty_like(like, requires_grad=True),
+        tg.rand_like(like, requires_grad=True),
+        tg.randn_like(like, requires_grad=True),
+    ]
+    for tensor in made:
+        assert tensor.requires_grad and tensor.is_leaf
+    assert not tg.randint(0, 3, (2,), requires_grad=False).requires_grad
+    with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
+        tg.randperm(3, requires_grad=True)
+    assert tg.zeros_like(like, device=like.device).device == like.device

@@ -201,39 +201,70 @@ def empty(
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def empty_like(input: Tensor, dtype: DType | None = None) -> Tensor:
+def empty_like(
+    input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
     input = _like(input, "empty_like")
-    return zeros(*input.shape, dtype=dtype or input.dtype, device=input.device)
+    return _grad_if(
+        zeros(*input.shape, dtype=dtype or input.dtype, device=device or input.device), requires_grad
+    )
 
 
-def full_like(input: Tensor, fill_value: float, dtype: DType | None = None) -> Tensor:
+def full_like(
+    input: Tensor,
+    fill_value: float,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``input``'s shape and device (and dtype, unless told) filled with ``fill_value``."""
-    return _like(input, "full_like").new_full(input.shape, fill_value, dtype=dtype)
+    filled = _like(input, "full_like").new_full(input.shape, fill_value, dtype=dtype, device=device)
+    return _grad_if(filled, requires_grad)
 
 
-def rand_like(input: Tensor, dtype: DType | None = None) -> Tensor:
+def rand_like(
+    input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
     """Uniform draws on [0, 1) in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
     input = _like(input, "rand_like")
-    return rand(*input.shape, dtype=dtype or input.dtype, device=input.device)
+    return _grad_if(
+        rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device), requires_grad
+    )
 
 
-def randn_like(input: Tensor, dtype: DType | None = None) -> Tensor:
+def randn_like(
+    input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
     """Standard normal draws in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
     input = _like(input, "randn_like")
-    return randn(*input.shape, dtype=dtype or input.dtype, device=input.device)
+    return _grad_if(
+        randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device), requires_grad
+    )
 
 
-def eye(n: int, m: int | None = None, dtype: DType | None = None, device: str | None = None) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """The n x m identity matrix (square by default)."""
     n = _count_arg(n, "n", "eye")
     m = None if m is None else _count_arg(m, "m", "eye")
     backend = get_backend(device)
     native = backend.native_dtype(_resolve_dtype(dtype) or default_float)
-    return Tensor._wrap(backend.xp.eye(n, m, dtype=native, **backend.creation_kwargs), backend)
+    identity = Tensor._wrap(backend.xp.eye(n, m, dtype=native, **backend.creation_kwargs), backend)
+    return _grad_if(identity, requires_grad)
 
 
 def linspace(
-    start: float, end: float, steps: int, dtype: DType | None = None, device: str | None = None
+    start: float,
+    end: float,
+    steps: int,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included (float32 by default)."""
     steps = _count_arg(steps, "steps", "linspace")
@@ -241,7 +272,9 @@ def linspace(
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
             raise TypeError(f"linspace: {name} must be a number, got {value!r}")
     values = np.linspace(start, end, steps, dtype=np.float64)  # computed on the host, then cast once
-    return tensor(values, dtype=_resolve_dtype(dtype) or default_float, device=device)
+    return tensor(
+        values, dtype=_resolve_dtype(dtype) or default_float, device=device, requires_grad=requires_grad
+    )
 
 
 def randint(
@@ -251,6 +284,7 @@ def randint(
     *,
     dtype: DType | None = None,
     device: str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) in a tensor of ``size``, int64 by default, from the
     device's generator (``manual_seed``): ``randint(low, high, size)``, ``randint(high, size)`` or
@@ -274,14 +308,23 @@ def randint(
     xp = backend.xp
     uniform = backend.random("uniform", shape, np.dtype("float64"))
     drawn = xp.floor(uniform * (high - low)) + low  # float64 holds every integer below 2**53 exactly
-    return Tensor._wrap(xp.astype(drawn, backend.native_dtype(_resolve_dtype(dtype) or int64)), backend)
+    drawn = Tensor._wrap(xp.astype(drawn, backend.native_dtype(_resolve_dtype(dtype) or int64)), backend)
+    return _grad_if(drawn, requires_grad)
 
 
-def randperm(n: int, dtype: DType | None = None, device: str | None = None) -> Tensor:
+def randperm(
+    n: int, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
     """A random ordering of 0, ..., n - 1 (int64 by default) from the device's generator (``manual_seed``)."""
     n = _count_arg(n, "n", "randperm")
     keys = rand(n, dtype=np.float64, device=device)
-    return keys.argsort().astype(_resolve_dtype(dtype) or int64)
+    return _grad_if(keys.argsort().astype(_resolve_dtype(dtype) or int64), requires_grad)
+
+
+def _grad_if(created: Tensor, requires_grad: bool) -> Tensor:
+    """A new tensor from a factory, made a leaf that requires grad when asked (floating dtypes only,
+    as ``requires_grad_`` checks)."""
+    return created.requires_grad_() if requires_grad else created
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:

@@ -1747,23 +1747,36 @@ def _like(other: Any, op: str) -> Tensor:
     return other
 
 
-def zeros_like(other: Tensor, dtype: DType | None = None) -> Tensor:
+def zeros_like(
+    other: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
     other = _like(other, "zeros_like")
-    return zeros(*other.shape, dtype=dtype or other.dtype, device=other.device)
+    device = device or other.device
+    return zeros(*other.shape, dtype=dtype or other.dtype, device=device, requires_grad=requires_grad)
 
 
-def ones_like(other: Tensor, dtype: DType | None = None) -> Tensor:
+def ones_like(
+    other: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
     other = _like(other, "ones_like")
-    return ones(*other.shape, dtype=dtype or other.dtype, device=other.device)
+    device = device or other.device
+    return ones(*other.shape, dtype=dtype or other.dtype, device=device, requires_grad=requires_grad)
 
 
-def full(shape: Sequence[int], value: float, dtype: DType | None = None, device: str | None = None) -> Tensor:
+def full(
+    shape: Sequence[int],
+    value: float,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of ``shape`` filled with ``value``; without ``dtype``, the value's own as PyTorch infers
     it: bool for a bool, int64 for an integer, float32 for a float."""
     value = _fill_value(value, _resolve_dtype(dtype), "full")
     if dtype is None:
         dtype = _scalar_dtype(value)
-    return ones(*_shape_arg((shape,)), dtype=dtype, device=device) * value
+    filled = ones(*_shape_arg((shape,)), dtype=dtype, device=device) * value
+    return filled.requires_grad_() if requires_grad else filled
 
 
 def _fill_value(value: Any, dtype: np.dtype | None, op: str) -> Any:
@@ -1802,6 +1815,7 @@ def arange(
     step: float = 1,
     dtype: DType | None = None,
     device: str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Evenly spaced values in [start, stop); int64 for whole-number arguments, else float32."""
     if stop is None:
@@ -1819,7 +1833,8 @@ def arange(
     if dtype is None:
         whole = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         dtype = int64 if whole else default_float
-    return Tensor(np.arange(start, stop, step, dtype=_resolve_dtype(dtype)), device=device)
+    values = np.arange(start, stop, step, dtype=_resolve_dtype(dtype))
+    return Tensor(values, device=device, requires_grad=requires_grad)
 
 
 def _arange_bound(value: Any, name: str) -> Any:
