@@ -18,12 +18,13 @@ from .backend import get_backend
 from .tensor import (
     DType,
     Tensor,
+    _filled_like,
+    _like,
     _resolve_dtype,
     _shape_arg,
     default_float,
     int64,
     rand,
-    randn,
     tensor,
     zeros,
 )
@@ -31,13 +32,6 @@ from .tensor import (
 
 def _as_tensor_input(value: Any) -> Tensor:
     return value if isinstance(value, Tensor) else tensor(value)
-
-
-def _like(input: Any, op: str) -> Tensor:
-    """The tensor a ``*_like`` function copies shape, dtype and device from."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
-    return input
 
 
 def _count_arg(value: Any, name: str, op: str) -> int:
@@ -204,10 +198,7 @@ def empty(
 def empty_like(
     input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
 ) -> Tensor:
-    input = _like(input, "empty_like")
-    return _grad_if(
-        zeros(*input.shape, dtype=dtype or input.dtype, device=device or input.device), requires_grad
-    )
+    return _filled_like("zeros", input, "empty_like", dtype, device, requires_grad)
 
 
 def full_like(
@@ -226,20 +217,14 @@ def rand_like(
     input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
 ) -> Tensor:
     """Uniform draws on [0, 1) in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
-    input = _like(input, "rand_like")
-    return _grad_if(
-        rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device), requires_grad
-    )
+    return _filled_like("uniform", input, "rand_like", dtype, device, requires_grad)
 
 
 def randn_like(
     input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
 ) -> Tensor:
     """Standard normal draws in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
-    input = _like(input, "randn_like")
-    return _grad_if(
-        randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device), requires_grad
-    )
+    return _filled_like("normal", input, "randn_like", dtype, device, requires_grad)
 
 
 def eye(

@@ -1747,20 +1747,24 @@ def _like(other: Any, op: str) -> Tensor:
     return other
 
 
+def _filled_like(
+    fill: str, other: Any, op: str, dtype: DType | None, device: str | None, requires_grad: bool
+) -> Tensor:
+    """``_filled`` in ``other``'s shape, and its dtype and device unless they are given (``*_like``)."""
+    other = _like(other, op)
+    return _filled(fill, other.shape, dtype or other.dtype, device or other.device, requires_grad)
+
+
 def zeros_like(
     other: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
 ) -> Tensor:
-    other = _like(other, "zeros_like")
-    device = device or other.device
-    return zeros(*other.shape, dtype=dtype or other.dtype, device=device, requires_grad=requires_grad)
+    return _filled_like("zeros", other, "zeros_like", dtype, device, requires_grad)
 
 
 def ones_like(
     other: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
 ) -> Tensor:
-    other = _like(other, "ones_like")
-    device = device or other.device
-    return ones(*other.shape, dtype=dtype or other.dtype, device=device, requires_grad=requires_grad)
+    return _filled_like("ones", other, "ones_like", dtype, device, requires_grad)
 
 
 def full(
