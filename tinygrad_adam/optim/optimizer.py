@@ -389,9 +389,11 @@ def _running_hooks(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(method)
     def hooked(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        hooks = self.__dict__.get("_hooks_by_kind")
+        if not hooks:  # the usual case: no hook registered, nothing to track
+            return method(self, *args, **kwargs)
         running = self.__dict__.setdefault("_running_hooks_of", set())
-        hooks = self.__dict__.get("_hooks_by_kind", {})
-        if name in running or not hooks:
+        if name in running:
             return method(self, *args, **kwargs)
         running.add(name)
         try:
