@@ -16,6 +16,8 @@ import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from .backend import Backend
     from .tensor import Tensor
@@ -428,12 +430,28 @@ def backward(
                 "it has requires_grad=True (or it was computed under no_grad)"
             )
     seeds = [_initial_grad(tensor, seed) for tensor, seed in zip(tensors, grad_tensors)]
+    accumulate(tensors, seeds, retain_graph, create_graph, inputs)
+
+
+def accumulate(
+    tensors: list[Tensor],
+    seeds: list[Tensor],
+    retain_graph: bool | None,
+    create_graph: bool,
+    inputs: Tensor | Sequence[Tensor] | None,
+) -> None:
+    """One backward pass from ``tensors`` (each with its seed gradient) that adds into every
+    leaf's ``.grad``, or only into the ``.grad`` of ``inputs`` (leaves or not) when given: the
+    work of ``Tensor.backward`` and ``backward``."""
+    for name, flag in (("retain_graph", retain_graph), ("create_graph", create_graph)):
+        if flag is not None and not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"backward: {name} must be a bool, got {flag!r}")
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:
         run_backward(tensors, seeds, None, retain_graph, create_graph)
         return
-    inputs = _tensors(inputs, "inputs", "backward", Tensor)
+    inputs = _tensors(inputs, "inputs", "backward", _tensor_class or _load_tensor_class())
     for tensor in inputs:
         if not tensor.requires_grad:
             raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")

@@ -372,25 +372,7 @@ class Tensor(TensorSpellings):
                 "requires_grad=True (or it was computed under no_grad)"
             )
         seed = _initial_grad(self, _one_of("backward", "gradient", gradient, "grad", grad))
-        for name, flag in (("retain_graph", retain_graph), ("create_graph", create_graph)):
-            if flag is not None and not isinstance(flag, (bool, np.bool_)):
-                raise TypeError(f"backward: {name} must be a bool, got {flag!r}")
-        if retain_graph is None:
-            retain_graph = create_graph
-        if inputs is None:
-            autograd.run_backward([self], [seed], None, retain_graph, create_graph)
-            return
-        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-        for tensor in inputs:
-            if not isinstance(tensor, Tensor):
-                raise TypeError(f"backward: inputs must be Tensors, got {type(tensor).__name__}")
-            if not tensor.requires_grad:
-                raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
-        found = autograd.run_backward([self], [seed], inputs, retain_graph, create_graph)
-        for tensor, value in zip(inputs, found):
-            if value is not None:
-                value = value if create_graph else Tensor._wrap(value.data, value._backend)
-                tensor.grad = value if tensor.grad is None else tensor.grad + value
+        autograd.accumulate([self], [seed], retain_graph, create_graph, inputs)
 
     # -- in-place changes (tracked, so backward can refuse stale values) ---------------------
     def _check_inplace(self) -> None:
