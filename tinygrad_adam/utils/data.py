@@ -1,36 +1,8 @@
 """``tinygrad_adam.utils.data`` is ``tinygrad_adam.data`` under PyTorch's path
-(``from tinygrad_adam.utils.data import DataLoader``, as ``torch.utils.data``)."""
+(``from tinygrad_adam.utils.data import DataLoader``, as ``torch.utils.data``): the same objects,
+every name ``tg.data`` exports, so the two never drift apart."""
 
-from ..data import (
-    BatchSampler,
-    ConcatDataset,
-    DataLoader,
-    Dataset,
-    IterableDataset,
-    RandomSampler,
-    Sampler,
-    SequentialSampler,
-    Subset,
-    SubsetRandomSampler,
-    TensorDataset,
-    WeightedRandomSampler,
-    default_collate,
-    random_split,
-)
+from .. import data as _data
 
-__all__ = [
-    "BatchSampler",
-    "ConcatDataset",
-    "DataLoader",
-    "Dataset",
-    "IterableDataset",
-    "RandomSampler",
-    "Sampler",
-    "SequentialSampler",
-    "Subset",
-    "SubsetRandomSampler",
-    "TensorDataset",
-    "WeightedRandomSampler",
-    "default_collate",
-    "random_split",
-]
+__all__ = list(_data.__all__)
+globals().update({name: getattr(_data, name) for name in __all__})
