@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
@@ -31,9 +33,12 @@ def other_device(device: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _seeded() -> None:
-    """Every test starts from the same random state, so failures reproduce."""
+def _seeded() -> Iterator[None]:
+    """Every test starts from the same random state and float32 as the default float dtype, so
+    failures reproduce and a test that changes the default cannot leak it into the next."""
     tg.manual_seed(0)
+    yield
+    tg.set_default_dtype(tg.float32)
 
 
 @pytest.fixture

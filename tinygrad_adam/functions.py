@@ -22,7 +22,7 @@ from .tensor import (
     _like,
     _resolve_dtype,
     _shape_arg,
-    default_float,
+    get_default_dtype,
     int64,
     rand,
     tensor,
@@ -156,11 +156,6 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
-def get_default_dtype() -> np.dtype:
-    """The dtype of tensors made from Python floats: float32, as in PyTorch."""
-    return default_float
-
-
 def as_tensor(data: Any, dtype: DType | None = None, device: str | None = None) -> Tensor:
     """``data`` as a tensor, without a copy where it is one already of this dtype and device."""
     if isinstance(data, Tensor):
@@ -238,7 +233,7 @@ def eye(
     n = _count_arg(n, "n", "eye")
     m = None if m is None else _count_arg(m, "m", "eye")
     backend = get_backend(device)
-    native = backend.native_dtype(_resolve_dtype(dtype) or default_float)
+    native = backend.native_dtype(_resolve_dtype(dtype) or get_default_dtype())
     identity = Tensor._wrap(backend.xp.eye(n, m, dtype=native, **backend.creation_kwargs), backend)
     return _grad_if(identity, requires_grad)
 
@@ -258,7 +253,7 @@ def linspace(
             raise TypeError(f"linspace: {name} must be a number, got {value!r}")
     values = np.linspace(start, end, steps, dtype=np.float64)  # computed on the host, then cast once
     return tensor(
-        values, dtype=_resolve_dtype(dtype) or default_float, device=device, requires_grad=requires_grad
+        values, dtype=_resolve_dtype(dtype) or get_default_dtype(), device=device, requires_grad=requires_grad
     )
 
 

@@ -24,7 +24,7 @@ int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
-default_float = float32
+default_float = float32  # the dtype of Python floats; changed only by set_default_dtype
 
 _SCALARS = (int, float, bool, np.number, np.bool_)
 
@@ -32,6 +32,22 @@ _SCALARS = (int, float, bool, np.number, np.bool_)
 class DimensionError(IndexError, ValueError):
     """A dim (axis) out of range: an IndexError, as PyTorch raises, and a ValueError, as NumPy's
     AxisError is both (so ``except ValueError`` written for earlier versions still catches it)."""
+
+
+def set_default_dtype(dtype: DType) -> None:
+    """Make ``dtype`` (float32, PyTorch's default, or float64/float16) the dtype of tensors made
+    from Python floats, of float factories (zeros, randn, arange of floats, ...) and so of new layers'
+    parameters, as ``torch.set_default_dtype``. Existing tensors keep their dtype."""
+    global default_float
+    resolved = _resolve_dtype(dtype)
+    if resolved.kind != "f":
+        raise TypeError(f"set_default_dtype: only floating-point dtypes can be the default, got {resolved}")
+    default_float = resolved
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype of tensors made from Python floats: float32 unless ``set_default_dtype`` changed it."""
+    return default_float
 
 
 def _is_float(dtype: np.dtype) -> bool:
