@@ -548,10 +548,13 @@ def test_callbacks_monitor_keras_short_metric_names(tmp_path):
     assert saver.saved_paths == [str(tmp_path / "best.npz")] * len(saver.saved_paths) and saver.saved_paths
 
 
-def test_a_dataset_of_string_labels_is_named_when_batched():
+def test_a_dataset_of_string_labels_is_named_when_trained_on():
     samples = [(np.zeros(2, np.float32), "cat"), (np.ones(2, np.float32), "dog")]
-    with pytest.raises(TypeError, match="type str.*encode string labels as integer classes"):
-        next(iter(DataLoader(samples, batch_size=2)))
+    assert next(iter(DataLoader(samples, batch_size=2)))[1] == ["cat", "dog"]  # batched as PyTorch does
+    model = nn.Linear(2, 2)
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="list of strings: encode string labels as integer classes"):
+        fit(model, nn.CrossEntropyLoss(), optimizer, DataLoader(samples, 2), 1, verbose=0)
 
 
 def test_a_stream_state_taken_after_an_epochs_last_batch_resumes_at_the_next_epoch():

@@ -32,7 +32,8 @@ from .tensor import Tensor
 KNOWN_METRICS = ("accuracy", "mae", "mse")
 METRIC_ALIASES = {"acc": "accuracy", "mean_absolute_error": "mae", "mean_squared_error": "mse"}  # Keras'
 ERROR_METRICS = ("mae", "mse")  # mean absolute / squared error over every output element
-_CLASSIFICATION_LOSSES = {"CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"}
+_BINARY_LOSSES = {"BCELoss", "BCEWithLogitsLoss"}  # each output element is its own yes/no prediction
+_CLASSIFICATION_LOSSES = {"CrossEntropyLoss", "NLLLoss", *_BINARY_LOSSES}
 _REGRESSION_LOSSES = {"MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss"}
 TRAINING_STATE_VERSION = 1
 
@@ -41,13 +42,23 @@ TRAINING_STATE_VERSION = 1
 # Accuracy
 
 
-def count_correct(outputs: Tensor, targets: Tensor, from_logits: bool | None = None) -> int:
-    """How many of the batch's predictions are right, on the device (one host transfer).
+def count_correct(
+    outputs: Tensor,
+    targets: Tensor,
+    from_logits: bool | None = None,
+    ignore_index: int | None = None,
+    multi_label: bool = False,
+) -> tuple[int, int]:
+    """``(right, judged)``: how many of the batch's predictions are right, and how many were judged,
+    on the device (one host transfer).
 
-    Class scores of shape (N, C) are compared by argmax with integer labels (N,) or with one-hot
-    or probability targets (N, C). Binary outputs of shape (N,) or (N, 1) are thresholded: at 0 for
-    logits, at 0.5 for probabilities; ``from_logits=None`` guesses logits when a value lies outside
-    [0, 1]. Targets of binary outputs are 0/1 labels (any dtype).
+    Class scores of shape (N, C) or (N, C, d1, ...) are compared by argmax over C with integer labels
+    (N,) or (N, d1, ...), as CrossEntropyLoss reads them, or with one-hot or probability targets of
+    the scores' shape; labels equal to ``ignore_index`` are not judged. Binary outputs of shape (N,)
+    or (N, 1) are thresholded: at 0 for logits, at 0.5 for probabilities; ``from_logits=None`` guesses
+    logits when a value lies outside [0, 1]. ``multi_label=True`` (a BCE loss) thresholds every
+    element of (N, C) outputs against its own 0/1 target, as Keras' binary accuracy: an argmax would
+    judge one label per sample. Targets of thresholded outputs are 0/1 labels (any dtype).
     """
     backend, xp = outputs._backend, outputs._backend.xp
     n = outputs.shape[0] if outputs.ndim else 0
@@ -56,50 +67,61 @@ def count_correct(outputs: Tensor, targets: Tensor, from_logits: bool | None = N
             f"accuracy: outputs of shape {outputs.shape} do not match targets of shape {targets.shape}"
         )
     binary = outputs.ndim == 1 or (outputs.ndim == 2 and outputs.shape[1] == 1)
-    if binary:
-        if targets.size != n:
+    judged = None
+    if binary or (multi_label and targets.shape == outputs.shape):
+        if targets.size != outputs.size:
             raise ValueError(
                 f"accuracy: binary outputs of shape {outputs.shape} need one 0/1 target per sample, "
                 f"got targets of shape {targets.shape}"
             )
-        scores = xp.reshape(outputs.data, (n,))
+        scores = xp.reshape(outputs.data, (outputs.size,))
         if from_logits is None:
             from_logits = bool(backend.to_numpy(xp.any((scores < 0.0) | (scores > 1.0))))
         predicted = scores > (0.0 if from_logits else 0.5)
-        labels = xp.reshape(targets.data, (n,))
+        labels = xp.reshape(targets.data, (outputs.size,))
         if targets.dtype.kind == "b":  # bool labels as they are: the Array API compares no bool with 0
             actual = labels
         else:
             actual = labels > 0.5 if targets.dtype.kind == "f" else labels != 0
-    elif outputs.ndim == 2:
+    elif outputs.ndim >= 2:
         predicted = xp.argmax(outputs.data, axis=1)
-        if targets.ndim == 1 and targets.dtype.kind in "iu":
+        label_shape = outputs.shape[:1] + outputs.shape[2:]
+        if targets.shape == label_shape and targets.dtype.kind in "iu":
             # In argmax's integer dtype: the Array API cannot compare int64 with uint64 labels.
             actual = targets.data
             if actual.dtype != predicted.dtype:
                 actual = xp.astype(actual, predicted.dtype)
+            if ignore_index is not None:
+                judged = actual != ignore_index
         elif targets.shape == outputs.shape:
             actual = xp.argmax(targets.data, axis=1)
         else:
             raise ValueError(
-                f"accuracy: class scores of shape {outputs.shape} need integer labels of shape ({n},) "
+                f"accuracy: class scores of shape {outputs.shape} need integer labels of shape {label_shape} "
                 f"or one-hot targets of shape {outputs.shape}, "
                 f"got {targets.dtype} targets of shape {targets.shape}"
             )
-    else:
-        raise ValueError(
-            f"accuracy needs class scores (N, C) or binary outputs (N,) / (N, 1), got shape {outputs.shape}"
-        )
-    hits = xp.sum(xp.astype(predicted == actual, backend.native_dtype(np.dtype("int64"))))
-    return int(backend.to_numpy(hits))
+    right = predicted == actual
+    int64 = backend.native_dtype(np.dtype("int64"))
+    if judged is None:
+        return int(backend.to_numpy(xp.sum(xp.astype(right, int64)))), math.prod(right.shape)
+    counts = xp.stack([xp.sum(xp.astype(right & judged, int64)), xp.sum(xp.astype(judged, int64))])
+    right_count, judged_count = backend.to_numpy(counts).tolist()
+    return right_count, judged_count
 
 
-def accuracy(outputs: Tensor, targets: Tensor, from_logits: bool | None = None) -> float:
+def accuracy(
+    outputs: Tensor,
+    targets: Tensor,
+    from_logits: bool | None = None,
+    ignore_index: int | None = None,
+    multi_label: bool = False,
+) -> float:
     """The fraction of right predictions (see ``count_correct`` for the output shapes understood)."""
-    n = outputs.shape[0] if outputs.ndim else 0
-    if n == 0:
-        raise ValueError("accuracy of an empty batch is undefined")
-    return count_correct(outputs, targets, from_logits) / n
+    right, judged = count_correct(outputs, targets, from_logits, ignore_index, multi_label)
+    if judged == 0:
+        raise ValueError("accuracy of an empty batch (or one whose labels are all ignore_index) is undefined")
+    return right / judged
 
 
 def summed_errors(outputs: Tensor, targets: Tensor, names: Sequence[str]) -> list[float]:
@@ -568,8 +590,15 @@ def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
             "DataLoader(TensorDataset(x, y), batch_size=...)"
         )
     if not isinstance(fields[-1], Tensor):
+        text = isinstance(fields[-1], list) and any(isinstance(label, (str, bytes)) for label in fields[-1])
         raise TypeError(
             f"the last field of a batch is the target and must be a Tensor, got {type(fields[-1]).__name__}"
+            + (
+                " of strings: encode string labels as integer classes, "
+                "classes, y = np.unique(labels, return_inverse=True)"
+                if text
+                else ""
+            )
         )
     return fields[:-1], fields[-1]
 
@@ -616,16 +645,24 @@ def _scalar_loss(loss: Any) -> Tensor:
 
 
 class _EpochMeter:
-    """Running, sample-weighted means of the loss and the accuracy over one pass of a loader."""
+    """Running means over one pass of a loader: the loss weighted by the labels each batch judged
+    (its samples, less those equal to a loss' ``ignore_index``), accuracy over judged predictions."""
 
     def __init__(self, loss_fn: Any, metrics: str | Sequence[str]) -> None:
         self.loss_fn, self.requested = loss_fn, metrics
         self.metrics: tuple[str, ...] | None = None
         self.from_logits = _binary_from_logits(loss_fn)
-        self.samples = self.batches = self.correct = self.elements = 0
-        self.loss_sum = 0.0
+        self.multi_label = type(loss_fn).__name__ in _BINARY_LOSSES
+        self.samples = self.batches = self.correct = self.judged = self.elements = 0
+        self.loss_sum = self.loss_weight = 0.0
         self.error_sums = dict.fromkeys(ERROR_METRICS, 0.0)
         self.first_non_finite_batch: int | None = None  # 1-based
+
+    def _ignore_index(self, targets: Tensor) -> int | None:
+        """The label CrossEntropyLoss/NLLLoss skip, when the targets are class labels."""
+        if type(self.loss_fn).__name__ in ("CrossEntropyLoss", "NLLLoss") and targets.dtype.kind in "iu":
+            return getattr(self.loss_fn, "ignore_index", None)
+        return None
 
     def update(self, outputs: Tensor, targets: Tensor, loss: Tensor | None) -> None:
         if self.metrics is None:
@@ -633,13 +670,25 @@ class _EpochMeter:
         n = targets.shape[0] if targets.ndim else 1
         self.samples += n
         self.batches += 1
+        ignore_index = self._ignore_index(targets)
         if loss is not None:
-            value = loss.item()
-            self.loss_sum += value * n
-            if self.first_non_finite_batch is None and not math.isfinite(value):
-                self.first_non_finite_batch = self.batches
+            weight = n
+            if ignore_index is not None:
+                # A mean over the labels it kept: weighted by them, the epoch's loss is the mean over
+                # every kept label, and a batch of ignored labels only (its loss 0/0 = nan) adds nothing.
+                backend, xp = targets._backend, targets._backend.xp
+                kept = xp.astype(targets.data != ignore_index, backend.native_dtype(np.dtype("int64")))
+                weight = int(backend.to_numpy(xp.sum(kept)))
+            if weight:
+                value = loss.item()
+                self.loss_sum += value * weight
+                self.loss_weight += weight
+                if self.first_non_finite_batch is None and not math.isfinite(value):
+                    self.first_non_finite_batch = self.batches
         if "accuracy" in self.metrics:
-            self.correct += count_correct(outputs, targets, self.from_logits)
+            right, judged = count_correct(outputs, targets, self.from_logits, ignore_index, self.multi_label)
+            self.correct += right
+            self.judged += judged
         wanted = [name for name in ERROR_METRICS if name in self.metrics]
         if wanted:
             sums = summed_errors(outputs, targets, wanted)
@@ -647,12 +696,15 @@ class _EpochMeter:
                 self.error_sums[name] += value
             self.elements += targets.size
 
+    def mean_loss(self) -> float:
+        return self.loss_sum / self.loss_weight if self.loss_weight else math.nan
+
     def results(self) -> dict[str, float]:
         logs = {}
         if self.loss_fn is not None and self.samples:
-            logs["loss"] = self.loss_sum / self.samples
-        if self.metrics and "accuracy" in self.metrics and self.samples:
-            logs["accuracy"] = self.correct / self.samples
+            logs["loss"] = self.mean_loss()
+        if self.metrics and "accuracy" in self.metrics and self.judged:
+            logs["accuracy"] = self.correct / self.judged
         for name in ERROR_METRICS:
             if self.metrics and name in self.metrics and self.elements:
                 logs[name] = self.error_sums[name] / self.elements
@@ -1154,7 +1206,7 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
             else "lower the learning rate or check the data for NaN/inf"
         )
         warnings.warn(
-            f"the training loss of epoch {run.epoch + 1} is {meter.loss_sum / meter.samples}: batch "
+            f"the training loss of epoch {run.epoch + 1} is {meter.mean_loss()}: batch "
             f"{meter.first_non_finite_batch} gave the first non-finite loss ({cause}), so the weights are "
             "probably NaN now; callbacks=[TerminateOnNaN()] stops at the first one",
             RuntimeWarning,

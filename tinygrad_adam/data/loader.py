@@ -15,11 +15,12 @@ LOADER_STATE_VERSION = 1
 
 
 def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
-    """Stack a list of samples into one batch: tuples field by field, dicts key by key.
+    """Stack a list of samples into one batch: tuples field by field (a namedtuple keeps its type),
+    dicts key by key.
 
     NumPy arrays and Python numbers are stacked on the host and sent to ``device`` in one transfer
     (ints -> int64, floats -> float32, NumPy arrays and scalars keep their dtype); Tensors are
-    stacked where they live.
+    stacked where they live; strings stay a list of strings, as in PyTorch.
     """
     if not samples:
         raise ValueError("default_collate needs at least one sample")
@@ -35,7 +36,10 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     if isinstance(first, (tuple, list)):
         if any(len(sample) != len(first) for sample in samples):
             raise ValueError("default_collate: samples have different numbers of fields")
-        return tuple(default_collate([sample[i] for sample in samples], device) for i in range(len(first)))
+        fields = [default_collate([sample[i] for sample in samples], device) for i in range(len(first))]
+        if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple keeps its names
+            return type(first)(*fields)
+        return tuple(fields)
     if isinstance(first, dict):
         for sample in samples:
             if sample.keys() != first.keys():
@@ -43,6 +47,14 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
                     f"default_collate: samples have different keys, {sorted(first)} and {sorted(sample)}"
                 )
         return {key: default_collate([sample[key] for sample in samples], device) for key in first}
+    if isinstance(first, (str, bytes)):
+        # Text (file names, ids, raw sentences) stays a list, as PyTorch's default_collate keeps it.
+        if not all(isinstance(sample, type(first)) for sample in samples):
+            other = next(sample for sample in samples if not isinstance(sample, type(first)))
+            raise TypeError(
+                f"default_collate: samples differ in kind, {type(first).__name__} and {type(other).__name__}"
+            )
+        return list(samples)
     if isinstance(first, Tensor):
         batch = stack(samples)
         return batch if device is None else batch.to(device)
@@ -57,11 +69,9 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     try:
         return Tensor(_host_array(list(samples), None), device=device)
     except TypeError as error:
-        text = isinstance(first, (str, bytes))
         raise TypeError(
             f"default_collate cannot batch samples of type {type(first).__name__}: "
-            "return NumPy arrays, numbers or Tensors (or tuples or dicts of them) from __getitem__"
-            + ("; encode string labels as integer classes first" if text else "")
+            "return NumPy arrays, numbers, strings or Tensors (or tuples or dicts of them) from __getitem__"
         ) from error
 
 

@@ -1,0 +1,130 @@
+"""What a fresh-eyed sweep of the training stack against PyTorch 2.13 found: fit/evaluate on
+problems the other tests do not train (multi-label, per-token tagging with padding) and datasets
+of mixed types. PyTorch's numbers come from tests/fixtures/make_training_round5.py."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+from tinygrad_adam import nn
+from tinygrad_adam.data import DataLoader, Dataset, TensorDataset
+from tinygrad_adam.train import accuracy, evaluate, fit
+
+FIXTURES = np.load(Path(__file__).parent / "fixtures" / "training_round5.npz")
+
+
+class Identity(nn.Module):
+    """A model whose outputs are its inputs, so a test chooses the scores exactly."""
+
+    def forward(self, x: tg.Tensor) -> tg.Tensor:
+        return x
+
+
+def test_multi_label_accuracy_judges_every_label_not_the_argmax():
+    logits = np.array([[2.0, -1.0, 0.5], [-0.5, 1.0, 3.0], [-2.0, -1.0, 0.2]], np.float32)
+    labels = np.array([[1, 0, 0], [0, 1, 1], [0, 1, 1]], np.float32)  # 7 of 9 thresholded labels right
+    loader = DataLoader(TensorDataset(logits, labels), batch_size=2)
+    result = evaluate(Identity(), loader, nn.BCEWithLogitsLoss())
+    assert result["accuracy"] == pytest.approx(7 / 9)  # the argmax read 2 of 3 samples as right
+    probabilities = 1 / (1 + np.exp(-logits))
+    loader = DataLoader(TensorDataset(probabilities, labels), batch_size=3)
+    assert evaluate(Identity(), loader, nn.BCELoss())["accuracy"] == pytest.approx(7 / 9)
+    assert accuracy(tg.tensor(logits), tg.tensor(labels), multi_label=True) == pytest.approx(7 / 9)
+
+
+def test_fit_on_multi_label_targets_logs_the_binary_accuracy():
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]], np.float32)
+    y = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 1], [0, 0, 0]], np.float32)
+    model = nn.Linear(2, 3)
+    history = fit(
+        model,
+        nn.BCEWithLogitsLoss(),
+        tg.optim.Adam(model.parameters(), lr=0.1),
+        DataLoader(TensorDataset(x, y), batch_size=4),
+        epochs=60,
+        verbose=0,
+    )
+    assert history["accuracy"][-1] == 1.0  # learnable label by label; an argmax caps it at 1/2
+
+
+def test_per_token_tagging_loss_and_accuracy_skip_the_padding_as_pytorch():
+    scores, labels = FIXTURES["tagging_scores"], FIXTURES["tagging_labels"]
+    result = evaluate(
+        Identity(), DataLoader(TensorDataset(scores, labels), batch_size=4), nn.CrossEntropyLoss()
+    )
+    # Was nan (the padding-only batch's 0/0) and then, for (N, C, L) scores, an error.
+    assert result["loss"] == pytest.approx(float(FIXTURES["tagging_loss"]), rel=1e-12)
+    kept = labels != -100
+    assert result["accuracy"] == pytest.approx((scores.argmax(1) == labels)[kept].mean())
+
+
+def test_ignored_labels_are_left_out_of_classification_accuracy():
+    scores = np.array([[3.0, 0.0], [0.0, 3.0], [3.0, 0.0], [3.0, 0.0]], np.float32)
+    labels = np.array([0, 1, -100, 1])
+    result = evaluate(
+        Identity(), DataLoader(TensorDataset(scores, labels), batch_size=4), nn.CrossEntropyLoss()
+    )
+    assert result["accuracy"] == pytest.approx(2 / 3)  # was 2/4: the ignored label counted as wrong
+    ignoring_seven = nn.CrossEntropyLoss(ignore_index=7)
+    labels[2] = 7
+    result = evaluate(Identity(), DataLoader(TensorDataset(scores, labels), batch_size=4), ignoring_seven)
+    assert result["accuracy"] == pytest.approx(2 / 3)
+
+
+Sample = namedtuple("Sample", ["image", "label"])
+
+
+class Records(Dataset):
+    """Samples as real datasets return them: dicts with ids and file names, namedtuples."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __len__(self) -> int:
+        return 5
+
+    def __getitem__(self, index: int):
+        image = np.full(2, index, np.float32)
+        if self.kind == "namedtuple":
+            return Sample(image, index % 2)
+        return {"image": image, "label": index % 2, "path": f"img_{index}.png", "weight": index / 4}
+
+
+def test_text_fields_batch_as_lists_of_strings_as_pytorch():
+    batch = next(iter(DataLoader(Records("dict"), batch_size=3)))
+    assert batch["path"] == ["img_0.png", "img_1.png", "img_2.png"]
+    assert batch["image"].numpy().tolist() == [[0, 0], [1, 1], [2, 2]]
+    assert batch["label"].numpy().tolist() == [0, 1, 0] and batch["weight"].dtype == tg.float32
+
+
+def test_namedtuple_samples_batch_as_the_same_namedtuple():
+    batch = next(iter(DataLoader(Records("namedtuple"), batch_size=5)))
+    assert isinstance(batch, Sample)
+    assert batch.label.numpy().tolist() == [0, 1, 0, 1, 0] and batch.image.shape == (5, 2)
+    model = nn.Linear(2, 2)
+    history = fit(
+        model,
+        nn.CrossEntropyLoss(),
+        tg.optim.SGD(model.parameters(), lr=0.1),
+        DataLoader(Records("namedtuple"), batch_size=5),
+        epochs=1,
+        verbose=0,
+    )
+    assert len(history["loss"]) == 1
+
+
+def test_a_mixed_text_field_is_named():
+    class Mixed(Dataset):
+        def __len__(self) -> int:
+            return 2
+
+        def __getitem__(self, index: int):
+            return "a" if index == 0 else 1
+
+    with pytest.raises(TypeError, match="samples differ in kind, str and int"):
+        next(iter(DataLoader(Mixed(), batch_size=2)))
