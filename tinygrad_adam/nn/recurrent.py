@@ -1,0 +1,584 @@
+"""Recurrent layers with PyTorch's names, shapes and maths: the one-step cells ``RNNCell``,
+``LSTMCell`` and ``GRUCell``, and the sequence layers ``RNN``, ``LSTM`` and ``GRU`` (stacked,
+optionally bidirectional).
+
+Everything is built from differentiable Tensor ops (``F.linear``, ``sigmoid``, ``tanh``, slicing,
+``stack``), so gradients, ``create_graph`` and every backend work without special code. A cell and
+a layer share one step function per kind; a layer multiplies the input by W_ih for all time steps
+in one product and loops over time only for the recurrent part, W_hh h.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..tensor import DType, Tensor, concatenate, stack, zeros
+from . import functional as F
+from . import init as initializers
+from .module import Module, Parameter
+
+__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell"]
+
+State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
+
+# Rows of weight_ih / weight_hh per hidden unit: one block per gate, in PyTorch's order.
+GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # LSTM: i, f, g, o; GRU: r, z, n
+
+
+# -- one time step ----------------------------------------------------------------------------
+# Each step takes x_gates = W_ih x_t + b_ih (computed before the loop) and the previous state.
+
+
+def rnn_tanh_step(x_gates: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor | None) -> State:
+    """h' = tanh(W_ih x + b_ih + W_hh h + b_hh)."""
+    return ((x_gates + F.linear(state[0], weight_hh, bias_hh)).tanh(),)
+
+
+def rnn_relu_step(x_gates: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor | None) -> State:
+    """h' = relu(W_ih x + b_ih + W_hh h + b_hh)."""
+    return ((x_gates + F.linear(state[0], weight_hh, bias_hh)).relu(),)
+
+
+def lstm_step(
+    x_gates: Tensor,
+    state: State,
+    weight_hh: Tensor,
+    bias_hh: Tensor | None,
+    weight_hr: Tensor | None = None,
+) -> State:
+    """i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh); c' = f ⊙ c + i ⊙ g;
+    h' = o ⊙ tanh(c'), then h' = W_hr h' with a projection (Sak et al., 2014)."""
+    h, c = state
+    i, f, g, o = (x_gates + F.linear(h, weight_hh, bias_hh)).chunk(4, dim=-1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h = o.sigmoid() * c.tanh()
+    if weight_hr is not None:
+        h = F.linear(h, weight_hr)
+    return h, c
+
+
+def gru_step(x_gates: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor | None) -> State:
+    """r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+    n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h (Cho et al., 2014)."""
+    h = state[0]
+    x_r, x_z, x_n = x_gates.chunk(3, dim=-1)
+    h_r, h_z, h_n = F.linear(h, weight_hh, bias_hh).chunk(3, dim=-1)
+    r = (x_r + h_r).sigmoid()
+    z = (x_z + h_z).sigmoid()
+    n = (x_n + r * h_n).tanh()
+    return ((1 - z) * n + z * h,)
+
+
+STEPS: dict[str, Callable[..., State]] = {
+    "RNN_TANH": rnn_tanh_step,
+    "RNN_RELU": rnn_relu_step,
+    "LSTM": lstm_step,
+    "GRU": gru_step,
+}
+
+
+# -- checks and parameters shared by cells and layers ------------------------------------------
+
+
+def _positive_int(owner: str, name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        kind = "a positive integer" if minimum else "a non-negative integer"
+        raise ValueError(f"{owner}: {name} must be {kind}, got {value!r}")
+    return int(value)
+
+
+def _rnn_mode(owner: str, nonlinearity: str) -> str:
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"{owner}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
+    return "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+
+
+def _weight(rows: int, columns: int, dtype: DType | None, device: str | None) -> Parameter:
+    # Stored as the transpose of a (columns, rows) buffer, as Dense does: x Wᵀ then reads it in order.
+    return Parameter(zeros(columns, rows, dtype=dtype, device=device).T)
+
+
+def _check_tensor(owner: str, name: str, value: Any, like: Tensor) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{owner}: {name} must be a Tensor, got {type(value).__name__}")
+    if value.dtype != like.dtype:
+        raise TypeError(
+            f"{owner}: {name} has dtype {value.dtype} but the parameters {like.dtype}; tensors are never "
+            "upcast silently, convert with .astype() (or the module with .to(dtype))"
+        )
+    if value.device != like.device:
+        raise RuntimeError(f"{owner}: {name} is on {value.device} but the parameters on {like.device}")
+
+
+class RNNCellBase(Module):
+    """Parameters of one cell: ``weight_ih`` (G·hidden, input), ``weight_hh`` (G·hidden, hidden),
+    ``bias_ih`` and ``bias_hh`` (G·hidden), all drawn from U(−1/√hidden, 1/√hidden) as in PyTorch."""
+
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        bias: bool,
+        device: str | None,
+        dtype: DType | None,
+    ) -> None:
+        super().__init__()
+        owner = type(self).__name__
+        self.mode = mode
+        self.input_size = _positive_int(owner, "input_size", input_size)
+        self.hidden_size = _positive_int(owner, "hidden_size", hidden_size)
+        self.bias = bool(bias)
+        rows = GATES[mode] * self.hidden_size
+        self.weight_ih = _weight(rows, self.input_size, dtype, device)
+        self.weight_hh = _weight(rows, self.hidden_size, dtype, device)
+        for name in ("bias_ih", "bias_hh"):
+            self.register_parameter(
+                name, Parameter(zeros(rows, dtype=dtype, device=device)) if bias else None
+            )
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Every weight and bias from U(−1/√hidden_size, 1/√hidden_size), PyTorch's rule."""
+        bound = 1 / math.sqrt(self.hidden_size)
+        for parameter in self.parameters():
+            initializers.uniform_(parameter, -bound, bound)
+
+    def _step(self, input: Any, state: State | None) -> tuple[State, bool]:
+        """One step from a (batch, input_size) or unbatched (input_size,) input; the new state
+        keeps the input's batching. A missing state starts at zeros."""
+        owner = type(self).__name__
+        _check_tensor(owner, "input", input, self.weight_ih)
+        if input.ndim not in (1, 2):
+            raise ValueError(
+                f"{owner}: expected a 1-D or 2-D input, got {input.ndim}-D of shape {input.shape}"
+            )
+        if input.shape[-1] != self.input_size:
+            raise F.ShapeMismatchError(
+                f"{owner}: input of shape {input.shape} has {input.shape[-1]} features, "
+                f"expected input_size={self.input_size}"
+            )
+        batched = input.ndim == 2
+        x = input if batched else input.unsqueeze(0)
+        expected = (x.shape[0], self.hidden_size)
+        names = ("hx", "cx") if self.mode == "LSTM" else ("hx",)
+        if state is None:
+            state = tuple(zeros(*expected, dtype=x.dtype, device=x.device) for _ in names)
+        else:
+            batched_state = []
+            for name, value in zip(names, state):
+                _check_tensor(owner, name, value, self.weight_ih)
+                want = expected if batched else expected[1:]
+                if value.shape != want:
+                    raise F.ShapeMismatchError(f"{owner}: expected {name} of shape {want}, got {value.shape}")
+                batched_state.append(value if batched else value.unsqueeze(0))
+            state = tuple(batched_state)
+        x_gates = F.linear(x, self.weight_ih, self.bias_ih)
+        new_state = STEPS[self.mode](x_gates, state, self.weight_hh, self.bias_hh)
+        return (new_state if batched else tuple(s.squeeze(0) for s in new_state)), batched
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if not self.bias:
+            text += ", bias=False"
+        if self.mode == "RNN_RELU":
+            text += ", nonlinearity=relu"  # unquoted, as PyTorch prints it
+        return text
+
+
+class RNNCell(RNNCellBase):
+    """``torch.nn.RNNCell``: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or ReLU).
+
+    Input (batch, input_size) or (input_size,); ``hx`` of the same batching with hidden_size
+    features, zeros when omitted. Returns h'.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        nonlinearity: str = "tanh",
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__(_rnn_mode("RNNCell", nonlinearity), input_size, hidden_size, bias, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        return self._step(input, None if hx is None else (hx,))[0][0]
+
+
+class LSTMCell(RNNCellBase):
+    """``torch.nn.LSTMCell`` (Hochreiter & Schmidhuber, 1997):
+
+        i = σ(W_ii x + b_ii + W_hi h + b_hi)     f = σ(W_if x + b_if + W_hf h + b_hf)
+        g = tanh(W_ig x + b_ig + W_hg h + b_hg)  o = σ(W_io x + b_io + W_ho h + b_ho)
+        c' = f ⊙ c + i ⊙ g                       h' = o ⊙ tanh(c')
+
+    ``hx`` is the pair (h, c), zeros when omitted; returns (h', c').
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__("LSTM", input_size, hidden_size, bias, device, dtype)
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError(f"LSTMCell: hx must be a pair (h, c) of Tensors, got {type(hx).__name__}")
+        h, c = self._step(input, None if hx is None else tuple(hx))[0]
+        return h, c
+
+
+class GRUCell(RNNCellBase):
+    """``torch.nn.GRUCell`` (Cho et al., 2014):
+
+        r = σ(W_ir x + b_ir + W_hr h + b_hr)     z = σ(W_iz x + b_iz + W_hz h + b_hz)
+        n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+        h' = (1 − z) ⊙ n + z ⊙ h
+
+    ``hx`` zeros when omitted; returns h'.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__("GRU", input_size, hidden_size, bias, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        return self._step(input, None if hx is None else (hx,))[0][0]
+
+
+# -- whole sequences ---------------------------------------------------------------------------
+
+
+class RNNBase(Module):
+    """A stack of ``num_layers`` recurrent layers over a sequence, one or two directions each.
+
+    Layer k, direction d (suffix "" or "_reverse") has ``weight_ih_l{k}{suffix}`` (G·hidden,
+    input_size for k = 0 else D·H_out), ``weight_hh_l{k}{suffix}`` (G·hidden, H_out), ``bias_ih_l{k}``,
+    ``bias_hh_l{k}`` (G·hidden) and, for an LSTM with ``proj_size`` > 0, ``weight_hr_l{k}``
+    (proj_size, hidden): PyTorch's names and order, so its state_dict loads as it is. H_out is
+    proj_size when set, else hidden_size; D is 2 when bidirectional. All start from
+    U(−1/√hidden, 1/√hidden).
+
+    Input (L, N, input_size), (N, L, input_size) with ``batch_first``, or unbatched (L, input_size).
+    The initial state (D·num_layers, N, H_out) — (D·num_layers, H_out) unbatched — is zeros when
+    omitted. Output (L, N, D·H_out) (batch first if asked) and the final state of every layer and
+    direction. Dropout with probability ``dropout`` acts on the outputs of every layer but the
+    last, in training mode only.
+    """
+
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__()
+        owner = type(self).__name__
+        self.mode = mode
+        self.input_size = _positive_int(owner, "input_size", input_size)
+        self.hidden_size = _positive_int(owner, "hidden_size", hidden_size)
+        self.num_layers = _positive_int(owner, "num_layers", num_layers)
+        self.proj_size = _positive_int(owner, "proj_size", proj_size, minimum=0)
+        if self.proj_size >= self.hidden_size:
+            raise ValueError(
+                f"{owner}: proj_size ({self.proj_size}) must be smaller than hidden_size ({self.hidden_size})"
+            )
+        self.bias, self.batch_first, self.bidirectional = bool(bias), bool(batch_first), bool(bidirectional)
+        self.dropout = F.check_probability(dropout, owner)
+        if self.dropout > 0 and self.num_layers == 1:
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                f"expects num_layers greater than 1, but got dropout={self.dropout} and "
+                f"num_layers={self.num_layers}",
+                UserWarning,
+                stacklevel=3,
+            )
+        rows = GATES[mode] * self.hidden_size
+        out_size = self.proj_size or self.hidden_size
+        for layer in range(self.num_layers):
+            layer_input = self.input_size if layer == 0 else self.num_directions * out_size
+            for suffix in self._suffixes:
+                name = f"l{layer}{suffix}"
+                setattr(self, f"weight_ih_{name}", _weight(rows, layer_input, dtype, device))
+                setattr(self, f"weight_hh_{name}", _weight(rows, out_size, dtype, device))
+                if self.bias:
+                    setattr(self, f"bias_ih_{name}", Parameter(zeros(rows, dtype=dtype, device=device)))
+                    setattr(self, f"bias_hh_{name}", Parameter(zeros(rows, dtype=dtype, device=device)))
+                if self.proj_size:
+                    setattr(
+                        self, f"weight_hr_{name}", _weight(self.proj_size, self.hidden_size, dtype, device)
+                    )
+        self.reset_parameters()
+
+    @property
+    def num_directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def _suffixes(self) -> tuple[str, ...]:
+        return ("", "_reverse") if self.bidirectional else ("",)
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters of each layer and direction, in PyTorch's order (as ``torch.nn.RNN``)."""
+        return [
+            [p for n, p in self.named_parameters() if n.endswith(f"_l{layer}{suffix}")]
+            for layer in range(self.num_layers)
+            for suffix in self._suffixes
+        ]
+
+    def reset_parameters(self) -> None:
+        """Every weight and bias from U(−1/√hidden_size, 1/√hidden_size), PyTorch's rule."""
+        bound = 1 / math.sqrt(self.hidden_size)
+        for parameter in self.parameters():
+            initializers.uniform_(parameter, -bound, bound)
+
+    def _state_sizes(self) -> tuple[int, ...]:
+        """Features of each state tensor: (H_out,) or, for an LSTM, (H_out, hidden_size)."""
+        out_size = self.proj_size or self.hidden_size
+        return (out_size, self.hidden_size) if self.mode == "LSTM" else (out_size,)
+
+    def _run(self, input: Any, hx: State | None) -> tuple[Tensor, State]:
+        """The whole stack: output (in the input's layout) and the final states, one tensor per
+        state kind, each (D·num_layers, N, features) or unbatched (D·num_layers, features)."""
+        owner = type(self).__name__
+        first_weight = self.weight_ih_l0
+        _check_tensor(owner, "input", input, first_weight)
+        if input.ndim not in (2, 3):
+            raise ValueError(
+                f"{owner}: expected a 2-D (unbatched) or 3-D input, got {input.ndim}-D of shape {input.shape}"
+            )
+        if input.shape[-1] != self.input_size:
+            raise F.ShapeMismatchError(
+                f"{owner}: input of shape {input.shape} has {input.shape[-1]} features, "
+                f"expected input_size={self.input_size}"
+            )
+        batched = input.ndim == 3
+        if not batched:
+            x = input.unsqueeze(1)
+        else:
+            x = input.transpose(0, 1) if self.batch_first else input
+        stacked = self.num_directions * self.num_layers
+        batch = x.shape[1]
+        names = ("h0", "c0") if self.mode == "LSTM" else ("h0",)
+        if hx is None:
+            state = tuple(
+                zeros(stacked, batch, size, dtype=x.dtype, device=x.device) for size in self._state_sizes()
+            )
+        else:
+            checked = []
+            for name, value, size in zip(names, hx, self._state_sizes()):
+                _check_tensor(owner, name, value, first_weight)
+                want = (stacked, batch, size) if batched else (stacked, size)
+                if value.shape != want:
+                    layout = "batched 3-D" if batched else "unbatched 2-D"
+                    raise F.ShapeMismatchError(
+                        f"{owner}: expected {name} of shape {want} for this {layout} input, got {value.shape}"
+                    )
+                checked.append(value if batched else value.unsqueeze(1))
+            state = tuple(checked)
+
+        finals: list[State] = []
+        layer_input = x
+        for layer in range(self.num_layers):
+            if layer > 0 and self.training and self.dropout > 0:
+                layer_input = F.dropout(layer_input, self.dropout, training=True)
+            outputs = []
+            for direction, suffix in enumerate(self._suffixes):
+                index = layer * self.num_directions + direction
+                output, final = self._run_direction(
+                    layer_input, tuple(s[index] for s in state), f"l{layer}{suffix}", reverse=direction == 1
+                )
+                outputs.append(output)
+                finals.append(final)
+            layer_input = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)
+
+        output = layer_input
+        final_state = tuple(stack([f[k] for f in finals]) for k in range(len(names)))
+        if not batched:
+            return output.squeeze(1), tuple(s.squeeze(1) for s in final_state)
+        return (output.transpose(0, 1) if self.batch_first else output), final_state
+
+    def _run_direction(self, x: Tensor, state: State, name: str, reverse: bool) -> tuple[Tensor, State]:
+        """One layer in one direction over (L, N, features): the outputs at every step and the last
+        state. The reverse direction reads the sequence from its end; its output at step t is the
+        state after reading x_L … x_t."""
+        weight_hh, bias_hh = getattr(self, f"weight_hh_{name}"), getattr(self, f"bias_hh_{name}", None)
+        x_gates = F.linear(x, getattr(self, f"weight_ih_{name}"), getattr(self, f"bias_ih_{name}", None))
+        projection = {"weight_hr": getattr(self, f"weight_hr_{name}")} if self.proj_size else {}
+        step = STEPS[self.mode]
+        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+        outputs: list[Any] = [None] * x.shape[0]
+        for t in steps:
+            state = step(x_gates[t], state, weight_hh, bias_hh, **projection)
+            outputs[t] = state[0]
+        return stack(outputs), state
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            text += f", num_layers={self.num_layers}"
+        if not self.bias:
+            text += ", bias=False"
+        if self.batch_first:
+            text += ", batch_first=True"
+        if self.dropout:
+            text += f", dropout={self.dropout}"
+        if self.bidirectional:
+            text += ", bidirectional=True"
+        return text
+
+
+class RNN(RNNBase):
+    """``torch.nn.RNN``: an Elman network, h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) (or
+    ReLU), stacked and optionally bidirectional as in ``RNNBase``. Returns (output, h_n)."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        mode = _rnn_mode("RNN", nonlinearity)
+        super().__init__(
+            mode,
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            0,
+            device,
+            dtype,
+        )
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        output, (h_n,) = self._run(input, None if hx is None else (hx,))
+        return output, h_n
+
+
+class LSTM(RNNBase):
+    """``torch.nn.LSTM``, each step as in ``LSTMCell``:
+
+        i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi)    f_t = σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf)
+        g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg) o_t = σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho)
+        c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t                   h_t = o_t ⊙ tanh(c_t)
+
+    With ``proj_size`` > 0, h_t = W_hr (o_t ⊙ tanh(c_t)) has proj_size features (Sak et al., 2014).
+    ``hx`` is the pair (h_0, c_0); returns (output, (h_n, c_n)).
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__(
+            "LSTM",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            proj_size,
+            device,
+            dtype,
+        )
+
+    def forward(
+        self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError(f"LSTM: hx must be a pair (h_0, c_0) of Tensors, got {type(hx).__name__}")
+        output, (h_n, c_n) = self._run(input, None if hx is None else tuple(hx))
+        return output, (h_n, c_n)
+
+
+class GRU(RNNBase):
+    """``torch.nn.GRU``, each step as in ``GRUCell``:
+
+        r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)    z_t = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+        n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
+        h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
+
+    Returns (output, h_n).
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__(
+            "GRU",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            0,
+            device,
+            dtype,
+        )
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        output, (h_n,) = self._run(input, None if hx is None else (hx,))
+        return output, h_n
