@@ -1,12 +1,15 @@
-"""2-d convolution and pooling as PyTorch's ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` (and ``F.conv2d``,
-``F.max_pool2d``, ``F.avg_pool2d``), built from differentiable Tensor ops.
+"""Convolution and pooling as PyTorch's ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``,
+``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d`` and their 1-d forms (and the ``F.*`` functions), built
+from differentiable Tensor ops. The 1-d forms are the 2-d ones on an added axis of size 1.
 
 Each kernel offset (i, j) takes one strided slice of the padded input; stacked, the slices are the
 "im2col" patches, shape (N, C, kh·kw, H_out, W_out). A convolution is then one batched matmul with the
 weight flattened to (groups, out/groups, C/groups·kh·kw), and pooling a reduction over the kh·kw axis.
 Autodiff comes from the slices, stack and matmul; nothing here has a backward of its own. Max pooling
 routes the gradient to the first maximum of each window, as PyTorch does (ties, such as windows of
-ReLU zeros, are common).
+ReLU zeros, are common). Adaptive pooling splits each axis of size n into ``out`` bins
+[⌊i·n/out⌋, ⌈(i+1)·n/out⌉), PyTorch's rule: averaging is a matmul with a bin-averaging matrix on
+each side, the maximum a loop over the bins.
 """
 
 from __future__ import annotations
@@ -14,18 +17,25 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..tensor import DType, Tensor, cat, full, stack, zeros
+import numpy as np
+
+from ..tensor import DType, Tensor, cat, full, ones, stack, zeros
 from . import init as initializers
 from .module import Module, Parameter
 
 Pair = int | tuple[int, int]
+Single = int | tuple[int]
 
 
-def _pair(value: Any, name: str, owner: str, minimum: int = 1) -> tuple[int, int]:
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or any(isinstance(v, bool) or not isinstance(v, int) or v < minimum for v in values):
-        raise ValueError(f"{owner}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
-    return values  # type: ignore[return-value]
+def _sizes(value: Any, name: str, owner: str, minimum: int = 1, count: int = 2) -> tuple[int, ...]:
+    """``value`` (an int, or ``count`` of them) as a ``count``-tuple of ints >= ``minimum``."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
+    if len(values) != count or any(
+        isinstance(v, bool) or not isinstance(v, int) or v < minimum for v in values
+    ):
+        many = "a pair of them" if count == 2 else f"a {count}-tuple of them"
+        raise ValueError(f"{owner}: {name} must be an int >= {minimum} or {many}, got {value!r}")
+    return values
 
 
 def _batched(input: Any, owner: str) -> tuple[Tensor, bool]:
@@ -39,15 +49,24 @@ def _batched(input: Any, owner: str) -> tuple[Tensor, bool]:
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
 
-def _pad(input: Tensor, padding: tuple[int, int], value: float) -> Tensor:
-    """``input`` with ``padding`` rows/columns of ``value`` on each side of its last two axes."""
-    top, left = padding
-    if top:
-        band = full((*input.shape[:2], top, input.shape[3]), value, dtype=input.dtype, device=input.device)
-        input = cat([band, input, band], 2)
-    if left:
-        band = full((*input.shape[:3], left), value, dtype=input.dtype, device=input.device)
-        input = cat([band, input, band], 3)
+def _pad(input: Tensor, padding: tuple[int, int], value: float, extra: tuple[int, int] = (0, 0)) -> Tensor:
+    """``input`` with ``padding`` rows/columns of ``value`` on each side of its last two axes, and
+    ``extra`` more at the bottom/right (the room ``ceil_mode`` gives the last windows)."""
+    for axis in (2, 3):
+        before, after = padding[axis - 2], padding[axis - 2] + extra[axis - 2]
+        bands = [
+            full(
+                (*input.shape[:axis], size, *input.shape[axis + 1 :]),
+                value,
+                dtype=input.dtype,
+                device=input.device,
+            )
+            if size
+            else None
+            for size in (before, after)
+        ]
+        pieces = [piece for piece in (bands[0], input, bands[1]) if piece is not None]
+        input = cat(pieces, axis) if len(pieces) > 1 else input
     return input
 
 
@@ -101,7 +120,7 @@ def conv2d(
             f"conv2d: input has {channels} channels, but weight {weight.shape} with groups={groups} expects "
             f"{group_channels * groups} (and out channels divisible by groups)"
         )
-    stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
+    stride, dilation = _sizes(stride, "stride", "conv2d"), _sizes(dilation, "dilation", "conv2d")
     if padding == "valid":
         padding = 0
     elif padding == "same":
@@ -114,7 +133,7 @@ def conv2d(
         padding = (total[0] // 2, total[1] // 2)
     elif isinstance(padding, str):
         raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
-    padded = _pad(input, _pair(padding, "padding", "conv2d", minimum=0), 0.0)
+    padded = _pad(input, _sizes(padding, "padding", "conv2d", minimum=0), 0.0)
     patches = _patches(padded, (kh, kw), stride, dilation, "conv2d")
     batch, _, _, out_h, out_w = patches.shape
     columns = patches.reshape(batch, groups, group_channels * kh * kw, out_h * out_w)
@@ -126,17 +145,39 @@ def conv2d(
 
 
 def _pool_settings(kernel_size: Pair, stride: Pair | None, padding: Pair, owner: str) -> tuple:
-    kernel = _pair(kernel_size, "kernel_size", owner)
-    stride = kernel if stride is None else _pair(stride, "stride", owner)
-    padding = _pair(padding, "padding", owner, minimum=0)
+    kernel = _sizes(kernel_size, "kernel_size", owner)
+    stride = kernel if stride is None else _sizes(stride, "stride", owner)
+    padding = _sizes(padding, "padding", owner, minimum=0)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise ValueError(f"{owner}: padding {padding} should be at most half the kernel size {kernel}")
     return kernel, stride, padding
 
 
-def _no_ceil_mode(ceil_mode: bool, owner: str) -> None:
-    if ceil_mode:
-        raise NotImplementedError(f"{owner}: ceil_mode=True is not supported; pad the input instead")
+def _ceil_extra(
+    size: tuple[int, ...],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    ceil_mode: bool,
+) -> tuple[int, int]:
+    """Rows and columns to add at the bottom/right so that ``ceil_mode`` gets PyTorch's output size:
+    ⌈(n + 2p − d(k − 1) − 1) / s⌉ + 1 windows, less one if the last would start in the right padding."""
+    if not ceil_mode:
+        return (0, 0)
+    extra = []
+    for n, k, s, p, d in zip(size, kernel, stride, padding, dilation, strict=True):
+        span = n + 2 * p - d * (k - 1) - 1
+        count = -(-span // s) + 1
+        if (count - 1) * s >= n + p:
+            count -= 1
+        extra.append(max(0, (count - 1) * s - span))
+    return extra[0], extra[1]
+
+
+def _first_max(windows: Tensor, axis: int) -> Tensor:
+    """The largest value along ``axis``; its gradient goes to the first maximum only, as in PyTorch."""
+    return windows.gather(axis, windows.argmax(axis, keepdim=True)).squeeze(axis)
 
 
 def max_pool2d(
@@ -148,16 +189,16 @@ def max_pool2d(
     ceil_mode: bool = False,
     return_indices: bool = False,
 ) -> Tensor:
-    """PyTorch's ``F.max_pool2d``: the largest value of each window (padding counts as -inf)."""
+    """PyTorch's ``F.max_pool2d``: the largest value of each window (padding counts as -inf);
+    ``ceil_mode`` keeps the last, partial windows."""
     if return_indices:
         raise NotImplementedError("max_pool2d: return_indices=True is not supported")
-    _no_ceil_mode(ceil_mode, "max_pool2d")
     input, unbatched = _batched(input, "max_pool2d")
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "max_pool2d")
-    dilation = _pair(dilation, "dilation", "max_pool2d")
-    windows = _patches(_pad(input, padding, -math.inf), kernel, stride, dilation, "max_pool2d")
-    first_max = windows.argmax(2, keepdim=True)  # the gradient goes to one entry, as in PyTorch
-    output = windows.gather(2, first_max).squeeze(2)
+    dilation = _sizes(dilation, "dilation", "max_pool2d")
+    extra = _ceil_extra(input.shape[2:], kernel, stride, padding, dilation, ceil_mode)
+    windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
+    output = _first_max(windows, 2)
     return output.squeeze(0) if unbatched else output
 
 
@@ -171,34 +212,174 @@ def avg_pool2d(
     divisor_override: int | None = None,
 ) -> Tensor:
     """PyTorch's ``F.avg_pool2d``: the mean of each window (padding zeros counted unless
-    ``count_include_pad=False``; ``divisor_override`` replaces the count)."""
-    _no_ceil_mode(ceil_mode, "avg_pool2d")
+    ``count_include_pad=False``; ``divisor_override`` replaces the count). ``ceil_mode`` keeps the
+    last, partial windows, whose count leaves out the room added past the padding, as in PyTorch."""
     input, unbatched = _batched(input, "avg_pool2d")
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "avg_pool2d")
-    sums = _patches(_pad(input, padding, 0.0), kernel, stride, (1, 1), "avg_pool2d").sum(2)
+    extra = _ceil_extra(input.shape[2:], kernel, stride, padding, (1, 1), ceil_mode)
+    sums = _patches(_pad(input, padding, 0.0, extra), kernel, stride, (1, 1), "avg_pool2d").sum(2)
     if divisor_override is not None:
         output = sums / divisor_override
-    elif count_include_pad or padding == (0, 0):
+    elif extra == (0, 0) and (count_include_pad or padding == (0, 0)):
         output = sums / (kernel[0] * kernel[1])
-    else:
-        ones = zeros((1, 1, *input.shape[2:]), dtype=input.dtype, device=input.device) + 1.0
-        counts = _patches(_pad(ones, padding, 0.0), kernel, stride, (1, 1), "avg_pool2d").sum(2)
+    else:  # count the input (and padding) cells each window covers
+        cells = _pad(
+            ones(1, 1, *input.shape[2:], dtype=input.dtype, device=input.device),
+            padding,
+            1.0 if count_include_pad else 0.0,
+        )
+        counts = _patches(_pad(cells, (0, 0), 0.0, extra), kernel, stride, (1, 1), "avg_pool2d").sum(2)
         output = sums / counts
     return output.squeeze(0) if unbatched else output
 
 
+def _adaptive_sizes(output_size: Any, size: tuple[int, int], owner: str) -> tuple[int, int]:
+    """``output_size`` (an int, or a pair whose None entries keep the input's size) as a pair."""
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"{owner}: output_size must be an int, None or a pair of them, got {output_size!r}")
+    sizes = tuple(n if s is None else s for s, n in zip(sizes, size, strict=True))
+    return _sizes(sizes, "output_size", owner, minimum=0)
+
+
+def _adaptive_bins(size: int, bins: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive pooling bins of an axis of ``size``: [⌊i·size/bins⌋, ⌈(i+1)·size/bins⌉)."""
+    return [(i * size // bins, -(-(i + 1) * size // bins)) for i in range(bins)]
+
+
+def _adaptive_input(input: Any, owner: str) -> tuple[Tensor, bool]:
+    input, unbatched = _batched(input, owner)
+    if 0 in input.shape[1:]:
+        raise ValueError(
+            f"{owner}: expected an input with non-empty channel and spatial axes, got {input.shape}"
+        )
+    return input, unbatched
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """PyTorch's ``F.adaptive_avg_pool2d``: the mean of each of output_size bins per spatial axis
+    (bins of unequal, possibly overlapping sizes when the sizes do not divide): A_h · x · A_wᵀ with
+    A[i, j] = 1 / |bin i| for j in bin i."""
+    input, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
+    height, width = input.shape[2:]
+    out_h, out_w = _adaptive_sizes(output_size, (height, width), "adaptive_avg_pool2d")
+    averaging = []
+    for size, bins in ((height, out_h), (width, out_w)):
+        matrix = np.zeros((bins, size), dtype=input.dtype)
+        for row, (start, end) in enumerate(_adaptive_bins(size, bins)):
+            matrix[row, start:end] = 1 / (end - start)
+        averaging.append(Tensor(matrix, device=input.device))
+    output = averaging[0] @ input @ averaging[1].transpose(0, 1)
+    return output.squeeze(0) if unbatched else output
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
+    """PyTorch's ``F.adaptive_max_pool2d``: the largest value of each bin (bins as in
+    ``adaptive_avg_pool2d``); the gradient goes to the first maximum of a bin, as in PyTorch."""
+    if return_indices:
+        raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not supported")
+    input, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
+    height, width = input.shape[2:]
+    out_h, out_w = _adaptive_sizes(output_size, (height, width), "adaptive_max_pool2d")
+    rows = [
+        stack(
+            [
+                _first_max(input[:, :, top:bottom, left:right].flatten(2), 2)
+                for left, right in _adaptive_bins(width, out_w)
+            ],
+            2,
+        )
+        for top, bottom in _adaptive_bins(height, out_h)
+    ]
+    output = stack(rows, 2)
+    return output.squeeze(0) if unbatched else output
+
+
+def _as_image_row(input: Any, owner: str) -> Tensor:
+    """A (N, C, L) or (C, L) input as a one-row image (N, C, 1, L) or (C, 1, L), for the 2-d code."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
+    if input.ndim not in (2, 3):
+        raise ValueError(f"{owner}: expected a 2-d (C, L) or 3-d (N, C, L) input, got shape {input.shape}")
+    return input.unsqueeze(-2)
+
+
+def _row(value: Any, name: str, owner: str, fill: int, minimum: int = 1) -> tuple[int, int]:
+    """A 1-d setting (an int or a 1-tuple) as the 2-d one of a one-row image: (fill, value)."""
+    return fill, _sizes(value, name, owner, minimum, count=1)[0]
+
+
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Single = 1,
+    padding: Single | str = 0,
+    dilation: Single = 1,
+    groups: int = 1,
+) -> Tensor:
+    """PyTorch's ``F.conv1d``: weight (out, in/groups, k), bias (out,); ``conv2d`` on a one-row image."""
+    row = _as_image_row(input, "conv1d")
+    if not isinstance(weight, Tensor) or weight.ndim != 3:
+        got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
+        raise ValueError(f"conv1d: weight must be 3-d (out, in/groups, k), got {got}")
+    padding = padding if isinstance(padding, str) else _row(padding, "padding", "conv1d", 0, minimum=0)
+    stride, dilation = _row(stride, "stride", "conv1d", 1), _row(dilation, "dilation", "conv1d", 1)
+    return conv2d(row, weight.unsqueeze(2), bias, stride, padding, dilation, groups).squeeze(-2)
+
+
+def _pool1d_settings(kernel_size: Single, stride: Single | None, padding: Single, owner: str) -> tuple:
+    """The 1-d pooling settings as the 2-d ones of a one-row image, checked as those are."""
+    kernel = _row(kernel_size, "kernel_size", owner, 1)
+    stride = kernel if stride is None else _row(stride, "stride", owner, 1)
+    return _pool_settings(kernel, stride, _row(padding, "padding", owner, 0, minimum=0), owner)
+
+
+def max_pool1d(
+    input: Tensor,
+    kernel_size: Single,
+    stride: Single | None = None,
+    padding: Single = 0,
+    dilation: Single = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor:
+    """PyTorch's ``F.max_pool1d``: ``max_pool2d`` on a one-row image."""
+    kernel, stride, padding = _pool1d_settings(kernel_size, stride, padding, "max_pool1d")
+    dilation = _row(dilation, "dilation", "max_pool1d", 1)
+    row = _as_image_row(input, "max_pool1d")
+    return max_pool2d(row, kernel, stride, padding, dilation, ceil_mode, return_indices).squeeze(-2)
+
+
+def avg_pool1d(
+    input: Tensor,
+    kernel_size: Single,
+    stride: Single | None = None,
+    padding: Single = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """PyTorch's ``F.avg_pool1d``: ``avg_pool2d`` on a one-row image."""
+    kernel, stride, padding = _pool1d_settings(kernel_size, stride, padding, "avg_pool1d")
+    row = _as_image_row(input, "avg_pool1d")
+    return avg_pool2d(row, kernel, stride, padding, ceil_mode, count_include_pad).squeeze(-2)
+
+
 class Conv2d(Module):
     """``torch.nn.Conv2d``: weight (out, in/groups, kh, kw) and bias drawn from U(±1/√fan_in), PyTorch's
-    rule (``kaiming_uniform_`` with a = √5), zero padding."""
+    rule (``kaiming_uniform_`` with a = √5), zero padding. ``spatial_dims`` is how many sizes the
+    kernel, stride, padding and dilation have (``Conv1d`` sets 1)."""
+
+    spatial_dims = 2
 
     def __init__(
         self,
         in_channels: int,
         out_channels: int,
-        kernel_size: Pair,
-        stride: Pair = 1,
-        padding: Pair | str = 0,
-        dilation: Pair = 1,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] = 1,
+        padding: int | tuple[int, ...] | str = 0,
+        dilation: int | tuple[int, ...] = 1,
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
@@ -206,28 +387,31 @@ class Conv2d(Module):
         dtype: DType | None = None,
     ) -> None:
         super().__init__()
+        owner, count = type(self).__name__, self.spatial_dims
         if padding_mode != "zeros":
-            raise NotImplementedError(f"Conv2d: padding_mode={padding_mode!r}; only 'zeros' is supported")
+            raise NotImplementedError(f"{owner}: padding_mode={padding_mode!r}; only 'zeros' is supported")
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"Conv2d: {name} must be a positive int, got {value!r}")
+                raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
         if in_channels % groups or out_channels % groups:
             raise ValueError(
-                f"Conv2d: in_channels {in_channels} and out_channels {out_channels} must be divisible "
+                f"{owner}: in_channels {in_channels} and out_channels {out_channels} must be divisible "
                 f"by groups {groups}"
             )
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2d")
-        self.stride = _pair(stride, "stride", "Conv2d")
-        self.padding = padding if isinstance(padding, str) else _pair(padding, "padding", "Conv2d", minimum=0)
-        self.dilation = _pair(dilation, "dilation", "Conv2d")
+        self.kernel_size = _sizes(kernel_size, "kernel_size", owner, count=count)
+        self.stride = _sizes(stride, "stride", owner, count=count)
+        self.padding = (
+            padding if isinstance(padding, str) else _sizes(padding, "padding", owner, minimum=0, count=count)
+        )
+        self.dilation = _sizes(dilation, "dilation", owner, count=count)
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(zeros(shape, dtype=dtype, device=device))
         self.bias = Parameter(zeros((out_channels,), dtype=dtype, device=device)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        bound = 1 / math.sqrt(self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1])
+        bound = 1 / math.sqrt(math.prod(self.weight.shape[1:]))
         initializers.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             initializers.uniform_(self.bias, -bound, bound)
@@ -238,9 +422,9 @@ class Conv2d(Module):
     def extra_repr(self) -> str:
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
         text += f", stride={self.stride}"
-        if self.padding not in ((0, 0), "valid"):
+        if self.padding != "valid" and any(self.padding):
             text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if any(d != 1 for d in self.dilation):
             text += f", dilation={self.dilation}"
         if self.groups != 1:
             text += f", groups={self.groups}"
@@ -249,6 +433,9 @@ class Conv2d(Module):
 
 class MaxPool2d(Module):
     """``torch.nn.MaxPool2d``: ``F.max_pool2d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(max_pool2d)
+    settings = staticmethod(_pool_settings)
 
     def __init__(
         self,
@@ -261,24 +448,27 @@ class MaxPool2d(Module):
     ) -> None:
         super().__init__()
         if return_indices:
-            raise NotImplementedError("MaxPool2d: return_indices=True is not supported")
-        _no_ceil_mode(ceil_mode, "MaxPool2d")
-        self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
+            raise NotImplementedError(f"{type(self).__name__}: return_indices=True is not supported")
+        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.stride = kernel_size if stride is None else stride
-        _pool_settings(kernel_size, stride, padding, "MaxPool2d")
+        self.ceil_mode = bool(ceil_mode)
+        self.settings(kernel_size, stride, padding, type(self).__name__)
 
     def forward(self, input: Tensor) -> Tensor:
-        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation)
+        return self.pool(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
     def extra_repr(self) -> str:
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode=False"
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
 
 class AvgPool2d(Module):
     """``torch.nn.AvgPool2d``: ``F.avg_pool2d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(avg_pool2d)
+    settings = staticmethod(_pool_settings)
 
     def __init__(
         self,
@@ -290,21 +480,78 @@ class AvgPool2d(Module):
         divisor_override: int | None = None,
     ) -> None:
         super().__init__()
-        _no_ceil_mode(ceil_mode, "AvgPool2d")
-        _pool_settings(kernel_size, stride, padding, "AvgPool2d")
+        self.settings(kernel_size, stride, padding, type(self).__name__)
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = kernel_size if stride is None else stride
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+        self.ceil_mode, self.count_include_pad, self.divisor_override = (
+            ceil_mode,
+            count_include_pad,
+            divisor_override,
+        )
 
     def forward(self, input: Tensor) -> Tensor:
-        return avg_pool2d(
+        options = {"divisor_override": self.divisor_override} if self.divisor_override is not None else {}
+        return self.pool(
             input,
             self.kernel_size,
             self.stride,
             self.padding,
-            count_include_pad=self.count_include_pad,
-            divisor_override=self.divisor_override,
+            self.ceil_mode,
+            self.count_include_pad,
+            **options,
         )
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class Conv1d(Conv2d):
+    """``torch.nn.Conv1d``: weight (out, in/groups, k) and bias from U(±1/√fan_in) as ``Conv2d``;
+    ``F.conv1d`` with fixed settings."""
+
+    spatial_dims = 1
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class MaxPool1d(MaxPool2d):
+    """``torch.nn.MaxPool1d``: ``F.max_pool1d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(max_pool1d)
+    settings = staticmethod(_pool1d_settings)
+
+
+class AvgPool1d(AvgPool2d):
+    """``torch.nn.AvgPool1d``: ``F.avg_pool1d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(avg_pool1d)  # which, as PyTorch's, takes no divisor_override
+    settings = staticmethod(_pool1d_settings)
+
+
+class AdaptiveAvgPool2d(Module):
+    """``torch.nn.AdaptiveAvgPool2d``: ``F.adaptive_avg_pool2d`` to a fixed ``output_size`` (an int,
+    or a pair whose None entries keep the input's size)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        _adaptive_sizes(output_size, (1, 1), type(self).__name__)
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
+    """``torch.nn.AdaptiveMaxPool2d``: ``F.adaptive_max_pool2d`` to a fixed ``output_size``."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        if return_indices:
+            raise NotImplementedError("AdaptiveMaxPool2d: return_indices=True is not supported")
+        super().__init__(output_size)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_max_pool2d(input, self.output_size)

@@ -9,17 +9,37 @@ backward rules written in Tensor ops so that second derivatives work.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, sigmoid_array
-from ..tensor import Tensor, _coerce, _same_device, int64, rand, where
-from .conv import avg_pool2d, conv2d, max_pool2d
+from ..tensor import Tensor, _coerce, _same_device, int64, ones, rand, where
+from .conv import (
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    max_pool1d,
+    max_pool2d,
+)
 from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
+    "instance_norm",
+    "group_norm",
+    "dropout3d",
+    "dropout2d",
+    "dropout1d",
+    "max_pool1d",
+    "conv1d",
+    "avg_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_avg_pool2d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -635,6 +655,60 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return input * scaled_mask
 
 
+def _channel_dropout(
+    input: Tensor, p: float, training: bool, inplace: bool, unbatched: bool, name: str
+) -> Tensor:
+    """Dropout of whole channels: one keep-or-zero draw per (N, C) (per C when ``unbatched``), the
+    kept channels scaled by 1/(1-p), so that neighbouring, correlated values drop together
+    (Tompson et al., 2015). The mask is ``dropout`` of ones; ``inplace`` as in ``dropout``."""
+    p = check_probability(p, name)
+    if not training or p == 0:
+        return input
+    channel_axes = 1 if unbatched else 2
+    mask_shape = (*input.shape[:channel_axes], *[1] * (input.ndim - channel_axes))
+    mask = dropout(ones(*mask_shape, dtype=input.dtype, device=input.device), p)
+    if inplace and not (input.requires_grad and is_grad_enabled()):
+        return input.mul_(mask)
+    return input * mask
+
+
+def _check_dropout_dims(input: Any, dims: tuple[int, int], name: str) -> Tensor:
+    if check_tensor(input, name).ndim not in dims:
+        raise ValueError(
+            f"{name}: expected a {dims[0]}D (C, ...) or {dims[1]}D (N, C, ...) input, got shape {input.shape}"
+        )
+    return input
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of (N, C, L) or unbatched (C, L) inputs: each channel zeroed whole with
+    probability p, the rest scaled by 1/(1-p); the identity when ``training=False``."""
+    input = _check_dropout_dims(input, (2, 3), "dropout1d")
+    return _channel_dropout(input, p, training, inplace, input.ndim == 2, "dropout1d")
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of (N, C, H, W) inputs: each channel zeroed whole with probability p, the rest
+    scaled by 1/(1-p); the identity when ``training=False``. A 3-d input is read as (N, C, L), with
+    PyTorch's warning, as PyTorch 2.13 still does."""
+    input = _check_dropout_dims(input, (3, 4), "dropout2d")
+    if input.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+            "is desired - input is interpreted as shape (N, C, L), where C is the channel dim (as PyTorch "
+            "does); use dropout1d for that, or unsqueeze a batch axis for a (C, H, W) image.",
+            stacklevel=2,
+        )
+    return _channel_dropout(input, p, training, inplace, False, "dropout2d")
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of (N, C, D, H, W) or unbatched (C, D, H, W) inputs: each channel zeroed whole
+    with probability p, the rest scaled by 1/(1-p); the identity when ``training=False``."""
+    input = _check_dropout_dims(input, (4, 5), "dropout3d")
+    return _channel_dropout(input, p, training, inplace, input.ndim == 4, "dropout3d")
+
+
 def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape (*labels.shape, num_classes) with a 1 at each label.
 
@@ -785,6 +859,21 @@ def _check_affine(tensor: Tensor | None, shape: tuple[int, ...], input: Tensor, 
             f"{name}: dtype mismatch {input.dtype} (input) vs {tensor.dtype} ({what}); tensors are never "
             "upcast silently, convert one with .astype() (or the module with .to(dtype))"
         )
+
+
+def _check_per_channel(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None,
+    bias: Tensor | None,
+    name: str,
+) -> None:
+    """Each given statistic and affine tensor must have shape (C,), C = input.shape[1], and input's
+    device and dtype."""
+    tensors = {"running_mean": running_mean, "running_var": running_var, "weight": weight, "bias": bias}
+    for what, tensor in tensors.items():
+        _check_affine(tensor, (input.shape[1],), input, what, name)
 
 
 def layer_norm(
@@ -939,9 +1028,7 @@ def batch_norm(
     if input.dtype.kind != "f":
         raise TypeError(f"batch_norm needs a floating-point input, got {input.dtype}")
     channels = input.shape[1]
-    for tensor, what in ((running_mean, "running_mean"), (running_var, "running_var"), (weight, "weight"),
-                         (bias, "bias")):  # fmt: skip
-        _check_affine(tensor, (channels,), input, what, "batch_norm")
+    _check_per_channel(input, running_mean, running_var, weight, bias, "batch_norm")
     axes = (0, *range(2, input.ndim))
     shape = (1, channels, *[1] * (input.ndim - 2))
     if training:
@@ -950,14 +1037,7 @@ def batch_norm(
         affine = [t for t in (weight, bias) if t is not None]
         has = (weight is not None, bias is not None)
         out = Normalize.apply(input, *affine, axes=axes, eps=eps, view=shape, has=has, statistics=statistics)
-        with no_grad():  # the running statistics are state, not part of the graph
-            backend = input._backend
-            if running_mean is not None:
-                mean = Tensor._wrap(statistics["mean"], backend).reshape(channels)
-                running_mean.mul_(1 - momentum).add_(mean * momentum)
-            if running_var is not None:
-                unbiased = Tensor._wrap(statistics["squares"], backend).reshape(channels) / (count - 1)
-                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+        _update_running_statistics(running_mean, running_var, statistics, count, momentum, input)
         return out
     if running_mean is None or running_var is None:
         raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
@@ -965,6 +1045,95 @@ def batch_norm(
     if weight is not None:
         out = out * weight.reshape(*shape)
     return out + bias.reshape(*shape) if bias is not None else out
+
+
+def _update_running_statistics(
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    statistics: dict[str, Any],
+    count: int,
+    momentum: float,
+    input: Tensor,
+) -> None:
+    """running ← (1 − m) running + m · batch value, in place and outside the graph (the running
+    statistics are state), for the mean μ and the unbiased variance Σ(x − μ)² / (count − 1) that
+    ``Normalize`` recorded in ``statistics``; averaged over any leading axes (instance norm's batch)."""
+    with no_grad():
+        channels = statistics["mean"].shape[1]
+        for running, value in ((running_mean, statistics["mean"]), (running_var, statistics["squares"])):
+            if running is None:
+                continue
+            batch_value = Tensor._wrap(value, input._backend).reshape(-1, channels).mean(0)
+            if running is running_var:
+                batch_value = batch_value / (count - 1)
+            running.mul_(1 - momentum).add_(batch_value * momentum)
+
+
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x − μ) / √(σ² + ε) · γ + β with μ and σ² (biased) per sample and channel over the spatial
+    axes of an (N, C, ...) input (Ulyanov et al., 2016). Given running statistics are updated as in
+    ``batch_norm``, with the batch's mean of the per-sample values; ``use_input_stats=False``
+    normalises with the running statistics instead, as ``batch_norm`` in evaluation."""
+    if check_tensor(input, "instance_norm").ndim < 3:
+        raise ValueError(f"instance_norm: expected an (N, C, ...) input with spatial axes, got {input.shape}")
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    if input.dtype.kind != "f":
+        raise TypeError(f"instance_norm needs a floating-point input, got {input.dtype}")
+    channels = input.shape[1]
+    _check_per_channel(input, running_mean, running_var, weight, bias, "instance_norm")
+    count = math.prod(input.shape[2:])
+    if count == 1:  # each variance would be 0/0
+        raise ValueError(
+            f"Expected more than 1 spatial element when training, got input size {list(input.shape)}"
+        )
+    statistics: dict[str, Any] = {}
+    affine = [t for t in (weight, bias) if t is not None]
+    has = (weight is not None, bias is not None)
+    axes = tuple(range(2, input.ndim))
+    view = (channels, *[1] * len(axes))
+    out = Normalize.apply(input, *affine, axes=axes, eps=eps, view=view, has=has, statistics=statistics)
+    _update_running_statistics(running_mean, running_var, statistics, count, momentum, input)
+    return out
+
+
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x − μ) / √(σ² + ε) · γ + β with μ and σ² (biased) per sample over each of ``num_groups`` groups
+    of consecutive channels and all spatial axes (Wu & He, 2018); γ and β are per channel."""
+    if check_tensor(input, "group_norm").ndim < 2:
+        raise ValueError(f"group_norm: expected an (N, C, ...) input, got shape {input.shape}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"group_norm needs a floating-point input, got {input.dtype}")
+    batch, channels = input.shape[:2]
+    if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) or num_groups <= 0:
+        raise ValueError(f"group_norm: num_groups must be a positive integer, got {num_groups!r}")
+    if channels % num_groups:
+        raise ShapeMismatchError(
+            f"group_norm: the {channels} channels of an input of shape {input.shape} are not divisible "
+            f"by num_groups={num_groups}"
+        )
+    _check_affine(weight, (channels,), input, "weight", "group_norm")
+    _check_affine(bias, (channels,), input, "bias", "group_norm")
+    grouped = input.reshape(batch, num_groups, channels // num_groups, -1)
+    affine = [t for t in (weight, bias) if t is not None]
+    has = (weight is not None, bias is not None)
+    view = (num_groups, channels // num_groups, 1)  # γ and β seen per channel of each group
+    return Normalize.apply(grouped, *affine, axes=(2, 3), eps=eps, view=view, has=has).reshape(*input.shape)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -220,7 +220,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        self.p = F.check_probability(p, "Dropout")
+        self.p = F.check_probability(p, type(self).__name__)
         self.inplace = bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -228,6 +228,28 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Channel dropout of (N, C, L) or (C, L) inputs: ``F.dropout1d``, whole channels zeroed."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout1d(x, self.p, self.training, self.inplace)
+
+
+class Dropout2d(Dropout):
+    """Channel dropout of (N, C, H, W) inputs (Tompson et al., 2015): ``F.dropout2d``, each feature
+    map zeroed whole with probability p and the rest scaled by 1/(1-p); the identity in ``eval()``."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout2d(x, self.p, self.training, self.inplace)
+
+
+class Dropout3d(Dropout):
+    """Channel dropout of (N, C, D, H, W) or (C, D, H, W) inputs: ``F.dropout3d``."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout3d(x, self.p, self.training, self.inplace)
 
 
 class Flatten(Module):

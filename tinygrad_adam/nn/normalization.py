@@ -1,12 +1,14 @@
-"""Normalisation layers: ``LayerNorm`` (per sample) and ``BatchNorm1d`` (per channel, over the batch).
+"""Normalisation layers: ``LayerNorm`` (per sample), ``BatchNorm1d/2d/3d`` (per channel, over the
+batch), ``InstanceNorm1d/2d/3d`` (per sample and channel) and ``GroupNorm`` (per sample and channel group).
 
-Both follow PyTorch 2.13: the same arguments, defaults, parameter and buffer names (so state dicts
+All follow PyTorch 2.13: the same arguments, defaults, parameter and buffer names (so state dicts
 carry over), and the same statistics (biased variance to normalise; BatchNorm's running variance
 from the unbiased one).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +17,18 @@ from ..autograd import no_grad
 from ..tensor import DType, Tensor, int64, ones, zeros
 from . import functional as F
 from .module import Module, Parameter
+
+
+def register_affine(
+    module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: DType | None, device: str | None
+) -> None:
+    """γ (``weight``, ones) and β (``bias``, zeros) of ``shape`` on ``module``, or None for each that
+    ``affine=False`` (both) or ``bias=False`` (β) drops, so state dicts have PyTorch's keys."""
+    weight = Parameter(ones(*shape, dtype=dtype, device=device)) if affine else None
+    module.register_parameter("weight", weight)
+    module.register_parameter(
+        "bias", Parameter(zeros(*shape, dtype=dtype, device=device)) if affine and bias else None
+    )
 
 
 class LayerNorm(Module):
@@ -40,15 +54,7 @@ class LayerNorm(Module):
             raise ValueError(f"LayerNorm: normalized_shape must be positive sizes, got {normalized_shape!r}")
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(ones(*self.normalized_shape, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(zeros(*self.normalized_shape, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -60,50 +66,46 @@ class LayerNorm(Module):
         )
 
 
-class BatchNorm1d(Module):
-    """Batch normalisation of (N, C) or (N, C, L) inputs per channel C (Ioffe & Szegedy, 2015).
+class _NormBase(Module):
+    """The parameters and buffers PyTorch's batch and instance norms share, by the same names.
 
-    Training: normalise with the batch's mean and biased variance, and update the buffers
-    ``running_mean`` ← (1 − m) running_mean + m μ and ``running_var`` ← (1 − m) running_var + m s²
-    (s² the unbiased batch variance), m = ``momentum``, or 1 / ``num_batches_tracked`` (a cumulative
-    average) when ``momentum=None``. Evaluation (``eval()``): normalise with the running statistics.
-    ``track_running_stats=False`` keeps no buffers and always uses the batch's statistics.
-    ``affine`` adds γ (``weight``, ones) and β (``bias``, zeros; ``bias=False`` drops it).
+    ``affine`` adds γ (``weight``, ones) and β (``bias``, zeros; ``bias=False`` drops it);
+    ``track_running_stats`` adds the buffers ``running_mean`` (zeros), ``running_var`` (ones) and
+    ``num_batches_tracked``, so state dicts carry over. Both default to ``stateful_by_default``:
+    True for batch norm, False for instance norm, as in PyTorch.
     """
+
+    stateful_by_default = True
 
     def __init__(
         self,
         num_features: int,
         eps: float = 1e-5,
         momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        dtype: DType | None = None,
+        affine: bool | None = None,
+        track_running_stats: bool | None = None,
         device: str | None = None,
+        dtype: DType | None = None,
         *,
         bias: bool = True,
     ) -> None:
         super().__init__()
+        affine = self.stateful_by_default if affine is None else affine
+        if track_running_stats is None:
+            track_running_stats = self.stateful_by_default
+        name = type(self).__name__
         if (
             isinstance(num_features, bool)
             or not isinstance(num_features, (int, np.integer))
             or num_features <= 0
         ):
-            raise ValueError(f"BatchNorm1d: num_features must be a positive integer, got {num_features!r}")
+            raise ValueError(f"{name}: num_features must be a positive integer, got {num_features!r}")
         if momentum is not None and not 0 <= momentum <= 1:
-            raise ValueError(f"BatchNorm1d: momentum must lie in [0, 1] or be None, got {momentum!r}")
+            raise ValueError(f"{name}: momentum must lie in [0, 1] or be None, got {momentum!r}")
         self.num_features = int(num_features)
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(ones(self.num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(zeros(self.num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, (self.num_features,), affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(self.num_features, dtype=dtype, device=device))
             self.register_buffer("running_var", ones(self.num_features, dtype=dtype, device=device))
@@ -120,14 +122,45 @@ class BatchNorm1d(Module):
                 self.running_var.fill_(1)
                 self.num_batches_tracked.zero_()
 
-    def forward(self, x: Tensor) -> Tensor:
-        if F.check_tensor(x, "batch_norm").ndim not in (2, 3):
-            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {x.ndim}D input of shape {x.shape})")
-        if x.shape[1] != self.num_features:
-            raise F.ShapeMismatchError(
-                f"BatchNorm1d({self.num_features}): input of shape {x.shape} has {x.shape[1]} channels "
-                f"on axis 1, expected {self.num_features}"
+    def _check_input(self, x: Tensor, dims: tuple[int, ...], function: str) -> None:
+        """A TypeError naming ``function`` unless ``x`` is a Tensor, a ValueError unless it has one of
+        ``dims`` axes."""
+        if F.check_tensor(x, function).ndim not in dims:
+            expected = " or ".join(f"{d}D" for d in dims)
+            raise ValueError(
+                f"{type(self).__name__}: expected {expected} input (got {x.ndim}D input of shape {x.shape})"
             )
+
+    def _channel_mismatch(self, x: Tensor, channel_axis: int) -> F.ShapeMismatchError:
+        return F.ShapeMismatchError(
+            f"{type(self).__name__}({self.num_features}): input of shape {x.shape} has "
+            f"{x.shape[channel_axis]} channels on axis {channel_axis}, expected {self.num_features}"
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    """Batch normalisation per channel (axis 1) over the batch and every axis after the channel
+    (Ioffe & Szegedy, 2015); the subclasses fix how many axes the input has.
+
+    Training: normalise with the batch's mean and biased variance, and update the buffers
+    ``running_mean`` ← (1 − m) running_mean + m μ and ``running_var`` ← (1 − m) running_var + m s²
+    (s² the unbiased batch variance), m = ``momentum``, or 1 / ``num_batches_tracked`` (a cumulative
+    average) when ``momentum=None``. Evaluation (``eval()``): normalise with the running statistics.
+    ``track_running_stats=False`` keeps no buffers and always uses the batch's statistics.
+    """
+
+    input_dims: tuple[int, ...] = ()
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._check_input(x, self.input_dims, "batch_norm")
+        if x.shape[1] != self.num_features:
+            raise self._channel_mismatch(x, 1)
         momentum = self.momentum
         update = self.training and self.track_running_stats
         if update:
@@ -148,8 +181,115 @@ class BatchNorm1d(Module):
             self.eps,
         )
 
+
+class BatchNorm1d(_BatchNorm):
+    """``torch.nn.BatchNorm1d``: batch normalisation of (N, C) or (N, C, L) inputs per channel C."""
+
+    input_dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """``torch.nn.BatchNorm2d``: batch normalisation of (N, C, H, W) images per channel C, over N, H, W."""
+
+    input_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """``torch.nn.BatchNorm3d``: batch normalisation of (N, C, D, H, W) volumes per channel C."""
+
+    input_dims = (5,)
+
+
+class _InstanceNorm(_NormBase):
+    """Instance normalisation (Ulyanov et al., 2016): each sample's channel normalised over its own
+    spatial axes, in training and evaluation alike, unless ``track_running_stats`` keeps running
+    statistics (averaged over the batch) for ``eval()``. ``affine`` and ``track_running_stats``
+    default to False, as in PyTorch; ``momentum=None`` counts as 0 there too (PyTorch keeps no
+    cumulative average here and leaves ``num_batches_tracked`` at 0). An unbatched input has one
+    axis fewer.
+    """
+
+    spatial_dims = 0
+    stateful_by_default = False
+
+    def forward(self, x: Tensor) -> Tensor:
+        batched = self.spatial_dims + 2
+        self._check_input(x, (batched - 1, batched), "instance_norm")
+        channel_axis = x.ndim - self.spatial_dims - 1
+        if x.shape[channel_axis] != self.num_features:
+            if self.affine or self.track_running_stats:
+                raise self._channel_mismatch(x, channel_axis)
+            warnings.warn(  # PyTorch only warns: without parameters or buffers the count is unused
+                f"{type(self).__name__}: input's size at dim={channel_axis} ({x.shape[channel_axis]}) does "
+                f"not match num_features ({self.num_features}), which is unused because affine=False",
+                stacklevel=2,
+            )
+        unbatched = x.ndim < batched
+        output = F.instance_norm(
+            x.unsqueeze(0) if unbatched else x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            self.training or not self.track_running_stats,
+            self.momentum if self.momentum is not None else 0.0,
+            self.eps,
+        )
+        return output.squeeze(0) if unbatched else output
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """``torch.nn.InstanceNorm1d``: (N, C, L) or (C, L) inputs normalised per sample and channel over L."""
+
+    spatial_dims = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """``torch.nn.InstanceNorm2d``: (N, C, H, W) or (C, H, W) images normalised per sample and channel."""
+
+    spatial_dims = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """``torch.nn.InstanceNorm3d``: (N, C, D, H, W) or (C, D, H, W) volumes, per sample and channel."""
+
+    spatial_dims = 3
+
+
+class GroupNorm(Module):
+    """``torch.nn.GroupNorm`` (Wu & He, 2018): the C channels of each sample split into ``num_groups``
+    groups, each normalised over its channels and all spatial axes; then the per-channel affine map
+    γ (``weight``, ones) and β (``bias``, zeros) when ``affine``. The same in training and evaluation.
+    """
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        for name, value in (("num_groups", num_groups), ("num_channels", num_channels)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"GroupNorm: {name} must be a positive integer, got {value!r}")
+        if num_channels % num_groups:
+            raise ValueError(
+                f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
+            )
+        self.num_groups, self.num_channels = int(num_groups), int(num_channels)
+        self.eps, self.affine = eps, affine
+        register_affine(self, (self.num_channels,), affine, bias, dtype, device)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
     def extra_repr(self) -> str:
         return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
         )
