@@ -9,6 +9,7 @@ in ``tensor.py`` and take ``dtype=`` and ``device=`` as they do.
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -123,6 +124,158 @@ tril = _spelled_as_method("tril")
 triu = _spelled_as_method("triu")
 unique = _spelled_as_method("unique")
 unsqueeze = _spelled_as_method("unsqueeze")
+
+# Scattering, running products, rearrangements, counts
+cumprod = _spelled_as_method("cumprod")
+diff = _spelled_as_method("diff")
+histc = _spelled_as_method("histc")
+index_add = _spelled_as_method("index_add")
+kron = _spelled_as_method("kron")
+masked_scatter = _spelled_as_method("masked_scatter")
+nan_to_num = _spelled_as_method("nan_to_num")
+roll = _spelled_as_method("roll")
+scatter = _spelled_as_method("scatter")
+scatter_add = _spelled_as_method("scatter_add")
+take_along_dim = _spelled_as_method("take_along_dim")
+
+
+def repeat_interleave(
+    input: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with no ``repeats``, ``input`` holds the counts and
+    the result is each index ``i`` repeated ``input[i]`` times (``[2, 0, 1] -> [0, 0, 2]``)."""
+    source = _as_tensor_input(input)
+    if repeats is None:
+        if source.ndim > 1:
+            raise ValueError(f"repeat_interleave: the counts must be 0-d or 1-D, got shape {source.shape}")
+        positions = Tensor(np.arange(builtins.max(source.size, 1)), device=source.device)
+        return positions[: source.size].repeat_interleave(source, 0, output_size=output_size)
+    return source.repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from 0-d or 1-D tensors: output ``k`` holds ``tensors[k]`` along axis ``k``,
+    repeated along the others (``indexing='ij'``); ``'xy'`` swaps the first two axes (Cartesian,
+    as NumPy's default). Without ``indexing``, ``'ij'`` with PyTorch's warning to pass it."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "meshgrid: pass indexing='ij' or 'xy'; without it 'ij' is used, as in PyTorch (which will "
+            "require the argument in an upcoming release)",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    if not tensors:
+        raise ValueError("meshgrid needs at least one tensor")
+    tensors = tuple(_as_tensor_input(t) for t in tensors)
+    for position, t in enumerate(tensors):
+        if t.ndim > 1:
+            raise ValueError(f"meshgrid: tensor {position} must be 0-d or 1-D, got shape {t.shape}")
+        if t.dtype != tensors[0].dtype or t.device != tensors[0].device:
+            raise TypeError(
+                f"meshgrid: all tensors need one dtype and device; tensor {position} is {t.dtype} on "
+                f"{t.device}, tensor 0 {tensors[0].dtype} on {tensors[0].device}"
+            )
+    lengths = [t.size for t in tensors]
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for axis, n in zip(axes, lengths):
+        shape[axis] = n
+    return tuple(
+        t.reshape(*[n if i == axis else 1 for i in range(len(shape))]).expand(*shape)
+        for t, axis, n in zip(tensors, axes, lengths)
+    )
+
+
+def cdist(
+    x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+) -> Tensor:
+    """The p-norm distances ``‖x1[..., i, :] - x2[..., j, :]‖_p`` between the rows of two batches of
+    matrices, (..., P, M) and (..., R, M) to (..., P, R); differentiable, with gradient 0 (not nan)
+    where two rows coincide. Computed exactly from the differences (``compute_mode`` only checked)."""
+    x1, x2 = _as_tensor_input(x1), _as_tensor_input(x2)
+    if compute_mode not in (
+        "use_mm_for_euclid_dist_if_necessary",
+        "use_mm_for_euclid_dist",
+        "donot_use_mm_for_euclid_dist",
+    ):
+        raise ValueError(f"cdist: unknown compute_mode {compute_mode!r}")
+    for name, t in (("x1", x1), ("x2", x2)):
+        if t.dtype.kind != "f":
+            raise TypeError(f"cdist only supports floating-point tensors, {name} is {t.dtype}")
+        if t.ndim < 2:
+            raise ValueError(f"cdist needs tensors of at least 2 dims, {name} has shape {t.shape}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ValueError(
+            f"cdist: x1 and x2 need the same number of columns, got shapes {x1.shape} and {x2.shape}"
+        )
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (builtins.int, float, np.number)) or not p >= 0:
+        raise ValueError(f"cdist only supports non-negative p values, got {p!r}")
+    return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(float(p), dim=-1)
+
+
+def searchsorted(
+    sorted_sequence: Tensor,
+    input: Any,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    side: str | None = None,
+    sorter: Tensor | None = None,
+) -> Tensor:
+    """Where each of ``input`` would go in ``sorted_sequence`` to keep it sorted (int64, or int32
+    with ``out_int32``): the first such index, or the last with ``right=True``/``side='right'``.
+    An N-D sequence is searched row by row (its leading dims match ``input``'s). No gradient."""
+    sequence = _as_tensor_input(sorted_sequence)
+    if side is not None:
+        if side not in ("left", "right"):
+            raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+        if right and side == "left":
+            raise ValueError("searchsorted: side='left' and right=True contradict each other")
+        right = side == "right"
+    values = input if isinstance(input, Tensor) else Tensor(input, device=sequence.device)
+    if values.device != sequence.device:
+        raise RuntimeError(
+            f"searchsorted: tensors are on different devices ({sequence.device} and {values.device})"
+        )
+    if sequence.ndim == 0:
+        raise ValueError("searchsorted: sorted_sequence must have at least one dimension, got a 0-d tensor")
+    if sorter is not None:
+        sequence = sequence.take_along_dim(sorter, -1)
+    if sequence.ndim > 1 and sequence.shape[:-1] != values.shape[:-1]:
+        raise ValueError(
+            f"searchsorted: a sequence of shape {sequence.shape} needs values with the leading dims "
+            f"{sequence.shape[:-1]}, got shape {values.shape}"
+        )
+    common = np.promote_types(sequence.dtype, values.dtype)
+    sequence, values = sequence.astype(common).detach(), values.astype(common).detach()
+    xp, backend = sequence._backend.xp, sequence._backend
+    if sequence.ndim == 1:
+        found = xp.searchsorted(
+            sequence.data, xp.reshape(values.data, (-1,)), side="right" if right else "left"
+        )
+        found = xp.reshape(found, values.shape)
+    else:  # row by row: the count of entries that sort before each value
+        column, row = values.unsqueeze(-1), sequence.unsqueeze(-2)
+        value_first = column < row if right else column <= row
+        found = xp.sum(xp.astype(~value_first.data, xp.int64), axis=-1)
+    return Tensor._wrap(found, backend).astype(np.dtype("int32") if out_int32 else int64)
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """The bucket of each entry of ``input`` among the sorted 1-D ``boundaries``: ``i`` with
+    ``boundaries[i-1] < x <= boundaries[i]`` (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``);
+    int64, or int32 with ``out_int32``. No gradient."""
+    boundaries = _as_tensor_input(boundaries)
+    if boundaries.ndim != 1:
+        raise ValueError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def flip(input: Any, dims: Sequence[int]) -> Tensor:

@@ -222,7 +222,7 @@ class Linear(Function):
         out_features, in_features = weight.shape
         if is_grad_enabled():  # create_graph: the gradients must be differentiable
             if self.relu:
-                grad = grad * Tensor._wrap(self.xp.astype(self.active, grad.data.dtype), grad._backend)
+                grad = MaskedGrad.apply(grad, *self.inputs, mask=self.xp.astype(self.active, grad.data.dtype))
             g2, x2 = grad.reshape(-1, out_features), x.reshape(-1, in_features)
             dx = grad @ weight if needs[0] else None
             dw = g2.transpose() @ x2 if needs[1] else None
@@ -346,9 +346,33 @@ class Relu(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         if is_grad_enabled():  # create_graph: the gradient must be differentiable
-            return (grad * (~(self.inputs[0] <= 0)).astype(grad.dtype),)
+            passes = self.xp.astype(~(self.inputs[0].data <= 0), grad.data.dtype)
+            return (MaskedGrad.apply(grad, self.inputs[0], mask=passes),)
         g = grad.data
         return (Tensor._wrap(g * self.xp.astype(~(self.inputs[0].data <= 0), g.dtype), grad._backend),)
+
+
+class MaskedGrad(Function):
+    """``grad · mask``: the gradient a piecewise-linear op (ReLU) passes back, its mask a constant
+    of the op's ``sources``, as PyTorch's ``threshold_backward``.
+
+    The sources stay inputs with derivative 0, so with ``create_graph`` the gradient is connected
+    to them: a second derivative through ReLU is zeros, as in PyTorch, not an "unused input" error.
+    """
+
+    saves_inputs = False
+
+    def forward(self, grad: Any, *sources: Any, mask: Any) -> Any:
+        self.mask = mask
+        return grad * mask
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        grad_in, *sources = self.inputs
+        masked = MaskedGrad.apply(grad, *sources, mask=self.mask) if self.needs_input_grad[0] else None
+        zeros = [
+            Tensor._wrap(self.xp.zeros_like(s.data), s._backend) if s.requires_grad else None for s in sources
+        ]
+        return (masked, *zeros)
 
 
 class Abs(Function):
@@ -490,6 +514,34 @@ class CumSum(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (grad.flip(self.axis).cumsum(self.axis).flip(self.axis),)
+
+
+class CumProd(Function):
+    """Running products y_k = Π_{j<=k} x_j along ``axis``, with a gradient exact where entries are 0.
+
+    dL/dx_i = Σ_{k>=i} g_k Π_{j<=k, j≠i} x_j. Before the first zero of a slice this is
+    (Σ_{k>=i} g_k y_k) / x_i (x_i ≠ 0 there); at the first zero it is Σ_{k>=i} g_k ỹ_k, with ỹ the
+    running product of x whose first zero is read as 1; after it, 0 (the product holds that zero).
+    No division by zero happens, as in PyTorch's ``cumprod_backward``.
+    """
+
+    def forward(self, a: Any, axis: int) -> Any:
+        self.axis = axis
+        return self.xp.cumulative_prod(a, axis=axis)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, axis = self.inputs[0], self.axis
+
+        def reverse_cumsum(t: Tensor) -> Tensor:
+            return t.flip(axis).cumsum(axis).flip(axis)
+
+        is_zero = x == 0
+        zeros_so_far = is_zero.astype(np.dtype("int64")).cumsum(axis)
+        before_first_zero = zeros_so_far == 0
+        first_zero = is_zero & (zeros_so_far == 1)
+        before = reverse_cumsum(grad * x.cumprod(axis)) / where(before_first_zero, x, 1.0)
+        at = reverse_cumsum(grad * where(first_zero, 1.0, x).cumprod(axis))
+        return (where(before_first_zero, before, where(first_zero, at, 0.0)),)
 
 
 class Norm(Function):
@@ -644,6 +696,30 @@ class IndexAdd(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (GetItem.apply(grad, index=self.index, advanced=self.advanced),)
+
+
+class Scatter(Function):
+    """``target`` with ``values`` written at the advanced ``index`` (``Tensor.scatter``); where an
+    index repeats, one of the values is kept (the last on the host, any on a GPU, as in PyTorch).
+
+    Backward: the target gets the gradient where nothing was written, the values their positions'.
+    """
+
+    saves_inputs = False
+
+    def forward(self, target: Any, values: Any, index: Any) -> Any:
+        xp, backend = self.xp, self.backend
+        self.index = index
+        written = xp.zeros(target.shape, dtype=xp.bool, **backend.creation_kwargs)
+        ones = xp.ones(values.shape, dtype=xp.bool, **backend.creation_kwargs)
+        self.written = backend.setitem(written, index, ones)
+        return backend.setitem(xp.asarray(target, copy=True), index, values)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        written = Tensor._wrap(self.written, self.backend)
+        da = where(written, 0.0, grad) if self.needs_input_grad[0] else None
+        db = GetItem.apply(grad, index=self.index, advanced=True) if self.needs_input_grad[1] else None
+        return da, db
 
 
 def _basic_index_shape(shape: tuple[int, ...], index: tuple[Any, ...]) -> tuple[int, ...]:

@@ -143,6 +143,62 @@ def _sort_axis(source: Tensor, dim: Any, op: str) -> int:
     return _tensor._axis_index(dim, builtins.max(source.ndim, 1), op)  # a 0-d tensor takes dim 0 or -1
 
 
+def _index_tensor(index: Any, like: Tensor, op: str, dtypes: tuple[str, ...] = ("int32", "int64")) -> Tensor:
+    """``index`` as a tensor on ``like``'s device, of one of the integer ``dtypes`` PyTorch takes there."""
+    index = _tensor._as_tensor(index, like)
+    _tensor._same_device(like, index, op)
+    if index.dtype.name not in dtypes:
+        raise TypeError(f"{op}: index must be a tensor of dtype {' or '.join(dtypes)}, got {index.dtype}")
+    return index
+
+
+def _check_bounds(index: Tensor, length: int, axis: int, op: str) -> None:
+    """Every entry of ``index`` in [0, length), or an IndexError naming the first value outside."""
+    if index.size == 0:
+        return
+    xp, backend = index._backend.xp, index._backend
+    low = _tensor.Tensor._wrap(xp.min(index.data), backend).item()
+    high = _tensor.Tensor._wrap(xp.max(index.data), backend).item()
+    for value in (low, high):
+        if not 0 <= value < length:
+            raise IndexError(f"{op}: index {value} is out of bounds for dim {axis} with size {length}")
+
+
+def _same_dtype(source: Tensor, other: Tensor, name: str, op: str) -> None:
+    if source.dtype != other.dtype:
+        raise TypeError(
+            f"{op}: {name} of dtype {other.dtype} does not match this tensor's dtype {source.dtype}"
+        )
+
+
+def _scatter_index(source: Tensor, dim: Any, index: Any, src: Tensor | None, op: str) -> tuple[Tensor, tuple]:
+    """The checked ``index`` of ``scatter``/``scatter_add`` and the advanced index it stands for:
+    ``index[i][j][k]`` along ``dim`` and each entry's own position along the other axes."""
+    index = _index_tensor(index, source, op)
+    axis = _tensor._axis_index(dim, source.ndim, op)
+    if index.ndim != source.ndim or (src is not None and src.ndim != source.ndim):
+        raise ValueError(
+            f"{op}: index (shape {index.shape}) and src (shape {None if src is None else src.shape}) need as "
+            f"many dims as this tensor (shape {source.shape})"
+        )
+    too_long = builtins.any(
+        m > n for d, (m, n) in enumerate(zip(index.shape, source.shape)) if d != axis
+    ) or (src is not None and builtins.any(m > n for m, n in zip(index.shape, src.shape)))
+    if too_long:
+        raise ValueError(
+            f"{op}: index of shape {index.shape} must be no larger than this tensor {source.shape} apart "
+            f"from dim {axis}, and no larger than src {None if src is None else src.shape}"
+        )
+    _check_bounds(index, source.shape[axis], axis, op)
+    backend = source._backend
+    grids = [
+        backend.asarray(np.arange(n).reshape([-1 if d == i else 1 for i in range(index.ndim)]))
+        for d, n in enumerate(index.shape)
+    ]
+    grids[axis] = index.data
+    return index, tuple(grids)
+
+
 class TensorSpellings:
     """PyTorch's names for what a Tensor can do; a mixin of ``Tensor`` (it holds no state)."""
 
@@ -586,6 +642,328 @@ class TensorSpellings:
             return values
         return (values, *([inverse] if return_inverse else []), *([counts] if return_counts else []))
 
+    # -- scattering and running products (PyTorch's scatter family) -----------------------------------
+    def scatter(
+        self: Tensor,
+        dim: int,
+        index: Tensor,
+        src: Any = None,
+        *,
+        value: Any = None,
+        reduce: str | None = None,
+    ) -> Tensor:
+        """A copy with ``src[i][j][k]`` written at ``[index[i][j][k]][j][k]`` for ``dim=0`` (and so
+        on); ``src`` may be a number (or ``value=``), written at every position ``index`` names.
+
+        Where an index repeats, one of its values is kept (the last on the CPU, as PyTorch's CPU).
+        The gradient reaches this tensor where nothing was written, and ``src`` from its positions
+        (``grad.gather(dim, index)``). ``reduce='add'`` is ``scatter_add``; ``'multiply'`` is not
+        supported.
+        """
+        if src is not None and value is not None:
+            raise TypeError("scatter: got both src and value; pass one")
+        if reduce is not None:
+            if reduce != "add":
+                raise ValueError(
+                    f"scatter: reduce={reduce!r} is not supported; only reduce='add' (scatter_add)"
+                )
+            if not isinstance(src, _tensor.Tensor):
+                raise TypeError("scatter: reduce='add' needs a src tensor")
+            return self.scatter_add(dim, index, src)
+        src = value if src is None else src
+        if src is None:
+            raise TypeError("scatter needs src, a tensor or a number, to write")
+        if isinstance(src, _tensor.Tensor):
+            _tensor._same_device(self, src, "scatter")
+            _same_dtype(self, src, "src", "scatter")
+            index, positions = _scatter_index(self, dim, index, src, "scatter")
+            values = src[tuple(slice(0, n) for n in index.shape)]
+        else:
+            index, positions = _scatter_index(self, dim, index, None, "scatter")
+            values = self.new_full(index.shape, src)
+        if index.size == 0:
+            return self.clone()
+        return _tensor._ops().Scatter.apply(self, values, index=positions)
+
+    def scatter_add(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        """A copy with ``src[i][j][k]`` added at ``[index[i][j][k]][j][k]`` for ``dim=0`` (and so on);
+        repeated indices accumulate. Gradients: this tensor's is ``grad``, ``src``'s
+        ``grad.gather(dim, index)``."""
+        if not isinstance(src, _tensor.Tensor):
+            raise TypeError(f"scatter_add: src must be a Tensor, got {type(src).__name__}")
+        _tensor._same_device(self, src, "scatter_add")
+        _same_dtype(self, src, "src", "scatter_add")
+        index, positions = _scatter_index(self, dim, index, src, "scatter_add")
+        values = src[tuple(slice(0, n) for n in index.shape)]
+        return self + _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
+
+    def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """A copy with ``alpha * source`` added along ``dim`` at the (1-D) ``index``: for ``dim=0``,
+        ``out[index[i]] += alpha * source[i]``; repeated indices accumulate."""
+        index = _index_tensor(index, self, "index_add")
+        if index.ndim > 1:
+            raise ValueError(f"index_add: index must be 1-D, got shape {index.shape}")
+        if not isinstance(source, _tensor.Tensor):
+            raise TypeError(f"index_add: source must be a Tensor, got {type(source).__name__}")
+        _tensor._same_device(self, source, "index_add")
+        _same_dtype(self, source, "source", "index_add")
+        if not _tensor._is_float(self.dtype) and isinstance(alpha, (float, np.floating)):
+            raise TypeError(f"index_add: alpha must be an integer for a {self.dtype} tensor, got {alpha!r}")
+        if self.ndim == 0:
+            return (
+                self.reshape(1).index_add(0, index.reshape(-1), source.reshape(-1), alpha=alpha).reshape(())
+            )
+        axis = _tensor._axis_index(dim, self.ndim, "index_add")
+        index = index.reshape(-1)
+        expected = self.shape[:axis] + (index.shape[0],) + self.shape[axis + 1 :]
+        if source.shape != expected:
+            raise ValueError(
+                f"index_add: source of shape {source.shape} does not fit; with {index.shape[0]} indices "
+                f"along dim {axis} of a tensor of shape {self.shape} it must have shape {expected}"
+            )
+        _check_bounds(index, self.shape[axis], axis, "index_add")
+        values = source if alpha == 1 else source * alpha
+        positions = (slice(None),) * axis + (index.data,)
+        return self + _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
+
+    def masked_scatter(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+        """A copy with the entries where ``mask`` (boolean, broadcast to this shape) is True replaced,
+        in row-major order, by the first entries of ``source``; differentiable in both."""
+        mask = _tensor._as_tensor(mask, self)
+        if mask.dtype != _tensor.bool_:
+            raise TypeError(f"masked_scatter: mask must be a boolean tensor, got {mask.dtype}")
+        if not isinstance(source, _tensor.Tensor):
+            raise TypeError(f"masked_scatter: source must be a Tensor, got {type(source).__name__}")
+        _tensor._same_device(self, source, "masked_scatter")
+        _same_dtype(self, source, "source", "masked_scatter")
+        try:
+            fits = np.broadcast_shapes(mask.shape, self.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"masked_scatter: a mask of shape {mask.shape} does not broadcast to the shape {self.shape}"
+            )
+        if self.ndim == 0:
+            return self.reshape(1).masked_scatter(mask.reshape(1), source).reshape(())
+        mask = mask.expand(*self.shape)
+        count = builtins.int(mask.sum().item())
+        if source.size < count:
+            raise ValueError(
+                f"masked_scatter: the mask selects {count} entries but source has only {source.size}"
+            )
+        if count == 0:
+            return self.clone()
+        positions = tuple(self._backend.xp.nonzero(mask.data))
+        values = source.reshape(-1)[:count]
+        placed = _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
+        return _tensor.where(mask, placed, self)
+
+    def take_along_dim(self: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+        """The entries ``indices`` (int64) name along ``dim`` (NumPy's ``take_along_axis``); the two
+        broadcast along the other dims. With ``dim=None`` both are read flattened."""
+        indices = _index_tensor(indices, self, "take_along_dim", ("int64",))
+        if dim is None:
+            flat = self.reshape(-1)
+            _check_bounds(indices, flat.shape[0], 0, "take_along_dim")
+            return flat.gather(0, indices.reshape(-1))
+        if indices.ndim != self.ndim:
+            raise ValueError(
+                f"take_along_dim: input and indices need the same number of dims, got shapes "
+                f"{self.shape} and {indices.shape}"
+            )
+        if self.ndim == 0:
+            return self.reshape(1).take_along_dim(indices.reshape(1), 0).reshape(())
+        axis = _tensor._axis_index(dim, self.ndim, "take_along_dim")
+        _check_bounds(indices, self.shape[axis], axis, "take_along_dim")
+        try:
+            common = list(
+                np.broadcast_shapes(
+                    self.shape[:axis] + (1,) + self.shape[axis + 1 :],
+                    indices.shape[:axis] + (1,) + indices.shape[axis + 1 :],
+                )
+            )
+        except ValueError:
+            raise ValueError(
+                f"take_along_dim: shapes {self.shape} and {indices.shape} do not broadcast "
+                f"apart from dim {axis}"
+            ) from None
+        source = self.expand(*common[:axis], self.shape[axis], *common[axis + 1 :])
+        return source.gather(axis, indices.expand(*common[:axis], indices.shape[axis], *common[axis + 1 :]))
+
+    def cumprod(
+        self: Tensor, dim: int | None = None, *, axis: int | None = None, dtype: Any = None
+    ) -> Tensor:
+        """Running products along ``dim`` (alias ``axis``; required, as in PyTorch); integers and
+        masks give int64, ``dtype`` casts the input first. The gradient is exact where entries are 0."""
+        if dtype is not None:
+            return _tensor._cast_first(self, dtype).cumprod(dim, axis=axis)
+        dim = _tensor._one_of("cumprod", "dim", dim, "axis", axis)
+        if dim is None:
+            raise TypeError("cumprod needs dim, the axis to accumulate along (as in PyTorch)")
+        dim = _tensor._axis_index(dim, builtins.max(self.ndim, 1), "cumprod")
+        source = (
+            self
+            if _tensor._is_float(self.dtype) or self.dtype == _tensor.int64
+            else self.astype(_tensor.int64)
+        )
+        if self.ndim == 0:
+            return source
+        return _tensor._ops().CumProd.apply(source, axis=dim)
+
+    def roll(self: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+        """The entries moved ``shifts`` places along ``dims`` (entries pushed off one end come back at
+        the other); without ``dims`` the tensor is rolled flattened and keeps its shape."""
+        shift_list = [shifts] if not isinstance(shifts, (tuple, list)) else list(shifts)
+        shift_list = [_integer(s, "shifts", "roll") for s in shift_list]
+        if dims is None:
+            if len(shift_list) != 1:
+                raise ValueError(f"roll: without dims, shifts must be one integer, got {shifts!r}")
+            return self.reshape(-1).roll(shift_list[0], 0).reshape(*self.shape)
+        dim_list = [dims] if not isinstance(dims, (tuple, list)) else list(dims)
+        if len(dim_list) != len(shift_list):
+            raise ValueError(
+                f"roll: {len(shift_list)} shifts for {len(dim_list)} dims; give one shift per dim"
+            )
+        out = self
+        rank = builtins.max(self.ndim, 1)
+        for shift, dim in zip(shift_list, dim_list):
+            axis = _tensor._axis_index(dim, rank, "roll")
+            length = out.shape[axis] if out.ndim else 1
+            if length == 0 or shift % length == 0:
+                continue
+            cut = length - shift % length
+            before = (slice(None),) * axis
+            out = _tensor.concatenate(
+                [out[(*before, slice(cut, length))], out[(*before, slice(0, cut))]], axis
+            )
+        return out
+
+    def repeat_interleave(
+        self: Tensor, repeats: Any, dim: int | None = None, *, output_size: int | None = None
+    ) -> Tensor:
+        """Each entry repeated ``repeats`` times along ``dim`` (``[1, 2] -> [1, 1, 2, 2]``), or
+        ``repeats[i]`` times for entry ``i`` with a tensor of counts; without ``dim``, of the
+        flattened tensor. Differentiable: the gradients of an entry's copies add up."""
+        source, axis = (self.reshape(-1), 0) if dim is None else (self, dim)
+        if source.ndim == 0:
+            source = source.reshape(1)
+        axis = _tensor._axis_index(axis, source.ndim, "repeat_interleave")
+        length = source.shape[axis]
+        if isinstance(repeats, _tensor.Tensor):
+            if repeats.dtype.kind not in "iu":
+                raise TypeError(f"repeat_interleave: repeats must hold integers, got {repeats.dtype}")
+            if repeats.ndim > 1:
+                raise ValueError(f"repeat_interleave: repeats must be 0-d or 1-D, got shape {repeats.shape}")
+            counts = repeats.numpy().reshape(-1)
+            if counts.size == 1:
+                counts = np.repeat(counts, length)
+            elif counts.size != length:
+                raise ValueError(
+                    f"repeat_interleave: {counts.size} repeats for {length} entries along dim {axis}; "
+                    "give one count per entry (or a single count)"
+                )
+        else:
+            counts = np.full(length, _integer(repeats, "repeats", "repeat_interleave"), dtype=np.int64)
+        if (counts < 0).any():
+            raise ValueError(f"repeat_interleave: repeats must be non-negative, got {counts.min()}")
+        if (
+            output_size is not None
+            and _integer(output_size, "output_size", "repeat_interleave") != counts.sum()
+        ):
+            raise ValueError(
+                f"repeat_interleave: output_size={output_size} but the repeats add up to {counts.sum()}"
+            )
+        picks = _tensor.Tensor(np.repeat(np.arange(length), counts).astype(np.int64), device=self.device)
+        return source.index_select(axis, picks)
+
+    def diff(
+        self: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None
+    ) -> Tensor:
+        """The ``n``-th forward difference ``x[i + 1] - x[i]`` along ``dim``, after joining ``prepend``
+        and ``append`` to either end (a mask gives ``x[i + 1] != x[i]``, as in PyTorch)."""
+        n = _integer(n, "n", "diff")
+        if n < 0:
+            raise ValueError(f"diff: the order n must be non-negative, got {n}")
+        if self.ndim == 0:
+            raise ValueError("diff needs a tensor with at least one dimension, got a 0-d tensor")
+        axis = _tensor._axis_index(dim, self.ndim, "diff")
+        parts = []
+        for name, extra in (("prepend", prepend), (None, self), ("append", append)):
+            if extra is None:
+                continue
+            extra = _tensor._as_tensor(extra, self)
+            if extra.ndim != self.ndim:
+                raise ValueError(
+                    f"diff: {name} must have as many dims as the input ({self.ndim}), got shape {extra.shape}"
+                )
+            parts.append(extra)
+        out = _tensor.concatenate(parts, axis) if len(parts) > 1 else self
+        before = (slice(None),) * axis
+        for _ in range(n):
+            length = out.shape[axis]
+            later, earlier = (
+                out[(*before, slice(1, length))],
+                out[(*before, slice(0, builtins.max(length - 1, 0)))],
+            )
+            out = later != earlier if out.dtype == _tensor.bool_ else later - earlier
+        return out
+
+    def nan_to_num(
+        self: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
+        """NaN replaced by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (by default the dtype's
+        largest and lowest finite values); the gradient passes at the finite entries only."""
+        if not _tensor._is_float(self.dtype):
+            return self.clone()
+        finfo = np.finfo(self.dtype)
+        posinf = float(finfo.max) if posinf is None else posinf
+        neginf = float(finfo.min) if neginf is None else neginf
+        for name, value in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
+                raise TypeError(f"nan_to_num: {name} must be a number, got {value!r}")
+        out = _tensor.where(self == math.inf, posinf, self)
+        out = _tensor.where(self == -math.inf, neginf, out)
+        return _tensor.where(self.isnan(), nan, out)
+
+    def kron(self: Tensor, other: Tensor) -> Tensor:
+        """The Kronecker product: block ``(i, j, ...)`` of the result is ``self[i, j, ...] * other``
+        (the shorter operand gets leading axes of length 1)."""
+        other = _matrix_operand(other, self, "kron")
+        rank = builtins.max(self.ndim, other.ndim)
+        a_shape = (1,) * (rank - self.ndim) + self.shape
+        b_shape = (1,) * (rank - other.ndim) + other.shape
+        a = self.reshape(*[n for length in a_shape for n in (length, 1)])
+        b = other.reshape(*[n for length in b_shape for n in (1, length)])
+        return (a * b).reshape(*[m * k for m, k in zip(a_shape, b_shape)])
+
+    def histc(self: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+        """Counts of the entries in ``bins`` equal-width bins over [min, max] (of this dtype; entries
+        outside are left out, ``max`` falls in the last bin). ``min == max`` takes the data's range
+        (widened by 1 each way if it is a point). No gradient, as in PyTorch."""
+        if not _tensor._is_float(self.dtype):
+            raise TypeError(f"histc needs a floating-point tensor, got {self.dtype}")
+        bins = _integer(bins, "bins", "histc")
+        if bins <= 0:
+            raise ValueError(f"histc: bins must be > 0, got {bins}")
+        low, high = _finite(min, "min", "histc"), _finite(max, "max", "histc")
+        if low > high:
+            raise ValueError(f"histc: max ({high}) must be larger than min ({low})")
+        xp, backend = self._backend.xp, self._backend
+        data = xp.reshape(self.data, (-1,))
+        if low == high and self.size:
+            low = _tensor.Tensor._wrap(xp.min(data), backend).item()
+            high = _tensor.Tensor._wrap(xp.max(data), backend).item()
+            if not (math.isfinite(low) and math.isfinite(high)):
+                raise ValueError(f"histc: the range of the data [{low}, {high}] is not finite")
+        if low == high:
+            low, high = low - 1, high + 1
+        inside = (data >= low) & (data <= high)
+        position = xp.floor((data - low) * (bins / (high - low)))
+        position = xp.astype(xp.clip(xp.where(inside, position, 0), 0, bins - 1), xp.int64)
+        counts = backend.index_add((bins,), (position,), xp.astype(inside, data.dtype))
+        return _tensor.Tensor._wrap(counts, backend)
+
     # -- in place (refused where autograd would need the old value, as ``add_``) --------------------
     def abs_(self: Tensor) -> Tensor:
         return self._set_data(self.detach().abs(), "abs_")
@@ -621,6 +999,31 @@ class TensorSpellings:
 
     def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
         return self._set_data(self.detach().masked_fill(mask, value), "masked_fill_")
+
+    def scatter_(
+        self: Tensor,
+        dim: int,
+        index: Tensor,
+        src: Any = None,
+        *,
+        value: Any = None,
+        reduce: str | None = None,
+    ) -> Tensor:
+        return self._set_data(self.detach().scatter(dim, index, src, value=value, reduce=reduce), "scatter_")
+
+    def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return self._set_data(self.detach().scatter_add(dim, index, src), "scatter_add_")
+
+    def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        return self._set_data(self.detach().index_add(dim, index, source, alpha=alpha), "index_add_")
+
+    def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+        return self._set_data(self.detach().masked_scatter(mask, source), "masked_scatter_")
+
+    def nan_to_num_(
+        self: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
+        return self._set_data(self.detach().nan_to_num(nan, posinf, neginf), "nan_to_num_")
 
     def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Refill with normal draws N(mean, std²) from the device's generator (``tg.manual_seed``)."""
