@@ -128,3 +128,36 @@ def test_a_mixed_text_field_is_named():
 
     with pytest.raises(TypeError, match="samples differ in kind, str and int"):
         next(iter(DataLoader(Mixed(), batch_size=2)))
+
+
+class PrebatchedStream(tg.data.IterableDataset):
+    """A stream that makes whole batches itself (from a database, a file reader, ...)."""
+
+    def __iter__(self):
+        x = np.arange(20, dtype=np.float32).reshape(10, 2)
+        for start in range(0, 10, 4):
+            yield x[start : start + 4], np.arange(start, min(start + 4, 10)) % 2
+
+
+def test_batch_size_none_yields_the_streams_own_batches_as_tensors():
+    loader = DataLoader(PrebatchedStream(), batch_size=None)
+    shapes = [(x.shape, y.shape, y.dtype) for x, y in loader]
+    assert shapes == [((4, 2), (4,), tg.int64), ((4, 2), (4,), tg.int64), ((2, 2), (2,), tg.int64)]
+    model = nn.Linear(2, 2)
+    history = fit(
+        model, nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), lr=0.1), loader, 2, verbose=0
+    )
+    assert len(history["loss"]) == 2
+
+
+def test_batch_size_none_yields_single_samples_of_a_dataset_in_the_shuffled_order():
+    x = np.arange(12, dtype=np.float32).reshape(6, 2)
+    loader = DataLoader(TensorDataset(x, np.arange(6)), batch_size=None, shuffle=True, seed=3)
+    samples = list(loader)
+    assert len(loader) == 6 and all(s[0].shape == (2,) and s[1].shape == () for s in samples)
+    order = [s[1].item() for s in samples]
+    assert sorted(order) == list(range(6)) and order == [int(s[0].numpy()[0]) // 2 for s in samples]
+    converted = next(iter(DataLoader([{"a": np.ones(2), "n": 3, "s": "x"}], batch_size=None)))
+    assert converted["a"].dtype == tg.float64 and converted["n"] == 3 and converted["s"] == "x"
+    with pytest.raises(ValueError, match="batch_size=None .* mutually exclusive with drop_last"):
+        DataLoader(TensorDataset(x), batch_size=None, drop_last=True)

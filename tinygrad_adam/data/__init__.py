@@ -1,7 +1,7 @@
 """Feeding models: datasets, batched loading onto a device, splits and standardisation."""
 
 from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, default_convert
 from .preprocessing import Standardizer, standardize, train_val_split
 from .sampler import (
     BatchSampler,
@@ -27,6 +27,7 @@ __all__ = [
     "TensorDataset",
     "WeightedRandomSampler",
     "default_collate",
+    "default_convert",
     "random_split",
     "standardize",
     "train_val_split",

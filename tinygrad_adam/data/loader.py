@@ -75,6 +75,24 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
         ) from error
 
 
+def default_convert(sample: Any, device: str | None = None) -> Any:
+    """One sample as a loader with ``batch_size=None`` yields it, as PyTorch's ``default_convert``:
+    NumPy arrays and scalars become Tensors on ``device`` (no batch dimension is added), tuples
+    (namedtuples keep their type), lists and dicts are converted item by item, and anything else
+    (Python numbers, strings, Tensors already on the device) stays as it is."""
+    if isinstance(sample, (np.ndarray, np.generic)) and sample.dtype.kind not in "USO":
+        return Tensor(sample, device=device)
+    if isinstance(sample, Tensor):
+        return sample if device is None else sample.to(device)
+    if isinstance(sample, dict):
+        return {key: default_convert(value, device) for key, value in sample.items()}
+    if isinstance(sample, tuple) and hasattr(sample, "_fields"):
+        return type(sample)(*(default_convert(value, device) for value in sample))
+    if isinstance(sample, (tuple, list)):
+        return type(sample)(default_convert(value, device) for value in sample)
+    return sample
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches of Tensors on ``device`` (the default device when None).
 
@@ -87,8 +105,10 @@ class DataLoader:
     at a time; others sample by sample, joined by ``collate_fn`` (default: ``default_collate``, which
     also moves the batch to ``device``; your own ``collate_fn(samples)`` returns the batch as it
     wants it). An ``IterableDataset`` is read as a stream of consecutive samples, never shuffled.
-    ``batch_size`` is 1 unless given, as in PyTorch; ``generator=tg.Generator().manual_seed(s)`` may stand
-    for ``seed``. ``sampler`` (indices, e.g. a
+    ``batch_size`` is 1 unless given, as in PyTorch; ``batch_size=None`` turns batching off, as
+    PyTorch's: each sample (say, a whole batch that an ``IterableDataset`` made) comes out on its own,
+    NumPy arrays made Tensors by ``default_convert`` (or passed to ``collate_fn``).
+    ``generator=tg.Generator().manual_seed(s)`` may stand for ``seed``. ``sampler`` (indices, e.g. a
     ``SubsetRandomSampler``) replaces ``shuffle``; ``batch_sampler`` (lists of indices) replaces
     ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``, with PyTorch's errors for mixing them.
     ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, so its loaders run unchanged, and
@@ -98,7 +118,7 @@ class DataLoader:
     def __init__(
         self,
         dataset: Dataset | IterableDataset,
-        batch_size: int = 1,
+        batch_size: int | None = 1,
         shuffle: bool = False,
         drop_last: bool = False,
         seed: int | None = None,
@@ -141,10 +161,16 @@ class DataLoader:
                 "DataLoader needs a dataset with __len__ and __getitem__ (or an IterableDataset), "
                 f"got {type(dataset).__name__}"
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-            raise TypeError(f"batch_size must be a positive integer, got {batch_size!r}")
-        if batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        if batch_size is not None:
+            if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+                raise TypeError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+            if batch_size <= 0:
+                raise ValueError(f"batch_size must be a positive integer or None, got {batch_size}")
+        elif drop_last is True:
+            raise ValueError(
+                "DataLoader: batch_size=None option disables auto-batching and is mutually exclusive with "
+                "drop_last"
+            )
         for name, flag in (("shuffle", shuffle), ("drop_last", drop_last), ("pin_memory", pin_memory)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {flag!r}")
@@ -179,7 +205,7 @@ class DataLoader:
 
             device = canonical_device(device)
         self.dataset = dataset
-        self.batch_size = int(batch_size)
+        self.batch_size = None if batch_size is None else int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.seed = seed_for(seed, generator, "DataLoader")
@@ -213,7 +239,8 @@ class DataLoader:
             return len(self.batch_sampler)  # type: ignore[arg-type]
         if self.sampler is not None:
             n = len(self.sampler)  # type: ignore[arg-type]
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        size = self.batch_size or 1  # None: one sample at a time
+        return n // size if self.drop_last else -(-n // size)
 
     @property
     def epoch(self) -> int:
@@ -221,6 +248,14 @@ class DataLoader:
         return self._epoch
 
     def _collate(self, samples: list[Any]) -> Any:
+        """The batch of ``samples``; with ``batch_size=None`` the one sample, converted."""
+        if self.batch_size is None:
+            (sample,) = samples
+            return (
+                self.collate_fn(sample)
+                if self.collate_fn is not None
+                else default_convert(sample, self.device)
+            )
         if self.collate_fn is not None:
             return self.collate_fn(samples)
         return default_collate(samples, self.device)
@@ -249,11 +284,13 @@ class DataLoader:
             n = len(self.dataset)
             # Integer indices even in order: fancy indexing copies, so batches never alias the dataset.
             order = self._generator.permutation(n) if self.shuffle else np.arange(n)
+        size = self.batch_size or 1
         for batch_index in range(len(self)):
-            yield order[batch_index * self.batch_size : (batch_index + 1) * self.batch_size]
+            yield order[batch_index * size : (batch_index + 1) * size]
 
     def _indexed_batches(self) -> Iterator[tuple[int, Any]]:
-        get_batch = getattr(self.dataset, "get_batch", None) if self.collate_fn is None else None
+        batched = self.collate_fn is None and self.batch_size is not None
+        get_batch = getattr(self.dataset, "get_batch", None) if batched else None
         for batch_index, indices in enumerate(self._batch_indices()):
             if batch_index < self._batches_done:
                 continue
@@ -267,7 +304,7 @@ class DataLoader:
         skip, samples, batch_index = self._batches_done, [], 0
         for sample in self.dataset:
             samples.append(sample)
-            if len(samples) == self.batch_size:
+            if len(samples) == (self.batch_size or 1):
                 if batch_index >= skip:
                     yield batch_index, self._collate(samples)
                 samples, batch_index = [], batch_index + 1
