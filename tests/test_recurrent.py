@@ -19,6 +19,7 @@ import pytest
 import tinygrad_adam as tg
 from tinygrad_adam import nn
 from tinygrad_adam.nn import functional as F
+from tinygrad_adam.nn.utils import rnn
 
 REFERENCE = np.load(Path(__file__).parent / "fixtures" / "recurrent_reference.npz")
 CASES = json.loads(str(REFERENCE["__cases__"]))
@@ -34,7 +35,8 @@ def flatten(outputs) -> list[tg.Tensor]:
 
 
 def replay(case: dict, dtype) -> tuple[nn.Module, tg.Tensor, list[tg.Tensor], list[tg.Tensor]]:
-    """Our module with torch's weights, run on the case's input and state, then backward."""
+    """Our module with torch's weights, run on the case's input and state, then backward. A case
+    with lengths packs its padded input first and pads the packed output again, as recorded."""
     name = case["name"]
     module = getattr(nn, case["layer"])(**case["options"], dtype=dtype)
     assert list(module.state_dict()) == case["state_dict"]
@@ -47,10 +49,15 @@ def replay(case: dict, dtype) -> tuple[nn.Module, tg.Tensor, list[tg.Tensor], li
         tg.tensor(REFERENCE[f"{name}.state{i}"].astype(dtype), requires_grad=True)
         for i in range(case["states"])
     ]
-    if not states:
-        outputs = flatten(module(input))
-    else:
-        outputs = flatten(module(input, states[0] if len(states) == 1 else tuple(states)))
+    batch_first = case["options"].get("batch_first", False)
+    run_on = input
+    if case["lengths"] is not None:
+        run_on = rnn.pack_padded_sequence(input, case["lengths"], batch_first, case["enforce_sorted"])
+    result = module(run_on, *([states[0] if len(states) == 1 else tuple(states)] if states else []))
+    if case["lengths"] is not None:
+        assert isinstance(result[0], rnn.PackedSequence)
+        result = (rnn.pad_packed_sequence(result[0], batch_first=batch_first)[0], result[1])
+    outputs = flatten(result)
     grads = [tg.tensor(REFERENCE[f"{name}.grad_output{i}"].astype(dtype)) for i in range(case["outputs"])]
     tg.autograd.backward(outputs, grads)
     return module, input, states, outputs
@@ -72,9 +79,13 @@ def test_cells_and_layers_match_pytorch_outputs_states_and_gradients(case):
         )
 
 
-FLOAT32_CASES = [
-    c for c in CASES if c["name"] in ("lstm_two_layers_bidirectional", "gru_cell", "rnn_unbatched")
-]
+FLOAT32_NAMES = (
+    "lstm_two_layers_bidirectional",
+    "lstm_packed_unsorted_two_layers_bidirectional",
+    "gru_cell",
+    "rnn_unbatched",
+)
+FLOAT32_CASES = [case for case in CASES if case["name"] in FLOAT32_NAMES]
 
 
 @pytest.mark.parametrize("case", FLOAT32_CASES, ids=[case["name"] for case in FLOAT32_CASES])
@@ -257,9 +268,46 @@ def test_a_small_recurrent_model_learns_the_sign_of_a_sequence_sum(layer):
     assert accuracy > 0.85
 
 
-def _bad(make, call):
-    module = make()
-    return lambda: call(module)
+def test_pad_sequence_stacks_sequences_with_padding_on_either_side():
+    sequences = [tg.tensor([[1.0], [2.0]]), tg.tensor([[3.0]]), tg.tensor([[4.0], [5.0], [6.0]])]
+    padded = rnn.pad_sequence(sequences, batch_first=True, padding_value=-1.0)
+    assert padded.shape == (3, 3, 1)
+    assert padded[..., 0].tolist() == [[1.0, 2.0, -1.0], [3.0, -1.0, -1.0], [4.0, 5.0, 6.0]]
+    left = rnn.pad_sequence(sequences, padding_side="left")
+    assert left.shape == (3, 3, 1)  # time first by default
+    assert left[..., 0].T.tolist() == [[0.0, 1.0, 2.0], [0.0, 0.0, 3.0], [4.0, 5.0, 6.0]]
+    leaf = tg.tensor([[1.0], [2.0]], requires_grad=True)
+    (rnn.pad_sequence([leaf, sequences[2]]) * 3).sum().backward()
+    assert leaf.grad.tolist() == [[3.0], [3.0]]
+
+
+def test_packing_keeps_only_real_steps_and_unpacking_restores_the_batch(rng):
+    x = tg.tensor(rng.standard_normal((4, 3, 2)).astype(np.float32), requires_grad=True)
+    packed = rnn.pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False)
+    assert packed.batch_sizes.tolist() == [3, 2, 1, 1]
+    assert packed.sorted_indices.tolist() == [1, 0, 2] and packed.unsorted_indices.tolist() == [1, 0, 2]
+    np.testing.assert_array_equal(packed.data.numpy()[:3], x.numpy()[0, [1, 0, 2]])
+    padded, lengths = rnn.pad_packed_sequence(packed, batch_first=True, total_length=5)
+    assert lengths.tolist() == [2, 4, 1] and lengths.dtype == tg.int64 and padded.shape == (3, 5, 2)
+    mask = np.arange(5)[None, :] < np.array([2, 4, 1])[:, None]
+    expected = np.where(mask[..., None], np.pad(x.numpy().transpose(1, 0, 2), ((0, 0), (0, 1), (0, 0))), 0)
+    np.testing.assert_array_equal(padded.numpy(), expected)
+    padded.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), mask.T[:4, :, None] * np.ones((1, 1, 2)))
+    again = rnn.pack_sequence([x[:2, 0], x[:, 1], x[:1, 2]], enforce_sorted=False)
+    np.testing.assert_array_equal(again.data.numpy(), packed.data.numpy())
+
+
+def test_a_packed_batch_gives_each_sequence_the_state_at_its_own_end(rng):
+    gru = nn.GRU(2, 3, bidirectional=True, dtype=tg.float64)
+    sequences = [rng.standard_normal((n, 2)) for n in (3, 5, 1)]
+    output, h_n = gru(rnn.pack_sequence([tg.tensor(s) for s in sequences], enforce_sorted=False))
+    padded, _ = rnn.pad_packed_sequence(output)
+    for b, sequence in enumerate(sequences):
+        alone, h_alone = gru(tg.tensor(sequence))
+        np.testing.assert_allclose(h_n.numpy()[:, b], h_alone.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(padded.numpy()[: len(sequence), b], alone.numpy(), rtol=1e-12)
+        assert not padded.numpy()[len(sequence) :, b].any()
 
 
 BAD_INPUTS = [
@@ -343,6 +391,49 @@ BAD_INPUTS = [
     ),
     pytest.param(
         lambda: nn.LSTM(4, 5, dropout=1.5), ValueError, "must be a number in \\[0, 1\\]", id="dropout"
+    ),
+    pytest.param(
+        lambda: rnn.pack_padded_sequence(tg.zeros(3, 2, 1), [1, 3]),
+        ValueError,
+        r"lengths \[1, 3\] must be sorted in decreasing order when enforce_sorted is True",
+        id="pack_unsorted",
+    ),
+    pytest.param(
+        lambda: rnn.pack_padded_sequence(tg.zeros(3, 2, 1), [4, 1]),
+        ValueError,
+        "a length of 4 is longer than the 3 steps",
+        id="pack_too_long",
+    ),
+    pytest.param(
+        lambda: rnn.pack_padded_sequence(tg.zeros(3, 2, 1), [3, 0]),
+        ValueError,
+        "every length must be greater than 0",
+        id="pack_empty_sequence",
+    ),
+    pytest.param(
+        lambda: rnn.pack_padded_sequence(tg.zeros(3, 2, 1), [3]),
+        ValueError,
+        "1 lengths for a batch of 2 sequences",
+        id="pack_lengths_count",
+    ),
+    pytest.param(
+        lambda: rnn.pad_packed_sequence(rnn.pack_sequence([tg.zeros(3, 1)]), total_length=2),
+        ValueError,
+        r"total_length=2 is shorter than the longest sequence \(3 steps\)",
+        id="total_length",
+    ),
+    pytest.param(lambda: rnn.pad_sequence([]), ValueError, "empty list of sequences", id="pad_nothing"),
+    pytest.param(
+        lambda: rnn.pad_sequence([tg.zeros(2, 3), tg.zeros(2, 4)]),
+        ValueError,
+        r"trailing shape \(3,\) of sequence 0, sequence 1 has shape \(2, 4\)",
+        id="pad_trailing_shape",
+    ),
+    pytest.param(
+        lambda: nn.LSTM(4, 5)(rnn.pack_sequence([tg.zeros(3, 2)])),
+        ValueError,
+        r"input of shape \(3, 2\) has 2 features, expected input_size=4",
+        id="packed_input_size",
     ),
 ]
 

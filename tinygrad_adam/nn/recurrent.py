@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, Tensor, concatenate, stack, zeros
+from ..tensor import DType, Tensor, concatenate, stack, tensor, where, zeros
 from . import functional as F
 from . import init as initializers
 from .module import Module, Parameter
+from .utils_rnn import PackedSequence, packed_from_sorted, padded_in_sorted_order
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell"]
 
@@ -365,45 +366,35 @@ class RNNBase(Module):
         out_size = self.proj_size or self.hidden_size
         return (out_size, self.hidden_size) if self.mode == "LSTM" else (out_size,)
 
-    def _run(self, input: Any, hx: State | None) -> tuple[Tensor, State]:
-        """The whole stack: output (in the input's layout) and the final states, one tensor per
-        state kind, each (D·num_layers, N, features) or unbatched (D·num_layers, features)."""
+    def _run(self, input: Any, hx: State | None) -> tuple[Any, State]:
+        """The whole stack: output (in the input's layout, packed if the input was) and the final
+        states, one tensor per state kind, each (D·num_layers, N, features) or unbatched
+        (D·num_layers, features)."""
         owner = type(self).__name__
         first_weight = self.weight_ih_l0
-        _check_tensor(owner, "input", input, first_weight)
-        if input.ndim not in (2, 3):
+        packed = input if isinstance(input, PackedSequence) else None
+        features = packed.data if packed is not None else input
+        _check_tensor(owner, "input", features, first_weight)
+        if packed is None and input.ndim not in (2, 3):
             raise ValueError(
                 f"{owner}: expected a 2-D (unbatched) or 3-D input, got {input.ndim}-D of shape {input.shape}"
             )
-        if input.shape[-1] != self.input_size:
+        if features.shape[-1] != self.input_size:
             raise F.ShapeMismatchError(
-                f"{owner}: input of shape {input.shape} has {input.shape[-1]} features, "
+                f"{owner}: input of shape {features.shape} has {features.shape[-1]} features, "
                 f"expected input_size={self.input_size}"
             )
-        batched = input.ndim == 3
-        if not batched:
+        lengths = None  # the real steps of each sequence, for packed input
+        if packed is not None:
+            x, lengths = padded_in_sorted_order(packed)
+        elif input.ndim == 2:
             x = input.unsqueeze(1)
         else:
             x = input.transpose(0, 1) if self.batch_first else input
-        stacked = self.num_directions * self.num_layers
-        batch = x.shape[1]
-        names = ("h0", "c0") if self.mode == "LSTM" else ("h0",)
-        if hx is None:
-            state = tuple(
-                zeros(stacked, batch, size, dtype=x.dtype, device=x.device) for size in self._state_sizes()
-            )
-        else:
-            checked = []
-            for name, value, size in zip(names, hx, self._state_sizes()):
-                _check_tensor(owner, name, value, first_weight)
-                want = (stacked, batch, size) if batched else (stacked, size)
-                if value.shape != want:
-                    layout = "batched 3-D" if batched else "unbatched 2-D"
-                    raise F.ShapeMismatchError(
-                        f"{owner}: expected {name} of shape {want} for this {layout} input, got {value.shape}"
-                    )
-                checked.append(value if batched else value.unsqueeze(1))
-            state = tuple(checked)
+        batched = packed is not None or input.ndim == 3
+        state = self._initial_state(hx, x, batched, owner)
+        if packed is not None and packed.sorted_indices is not None:
+            state = tuple(s[:, packed.sorted_indices] for s in state)  # hx comes in the caller's order
 
         finals: list[State] = []
         layer_input = x
@@ -414,22 +405,49 @@ class RNNBase(Module):
             for direction, suffix in enumerate(self._suffixes):
                 index = layer * self.num_directions + direction
                 output, final = self._run_direction(
-                    layer_input, tuple(s[index] for s in state), f"l{layer}{suffix}", reverse=direction == 1
+                    layer_input, tuple(s[index] for s in state), f"l{layer}{suffix}", direction == 1, lengths
                 )
                 outputs.append(output)
                 finals.append(final)
             layer_input = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)
 
         output = layer_input
-        final_state = tuple(stack([f[k] for f in finals]) for k in range(len(names)))
+        final_state = tuple(stack([f[k] for f in finals]) for k in range(len(state)))
+        if packed is not None:
+            if packed.unsorted_indices is not None:
+                final_state = tuple(s[:, packed.unsorted_indices] for s in final_state)
+            return packed_from_sorted(output, packed), final_state
         if not batched:
             return output.squeeze(1), tuple(s.squeeze(1) for s in final_state)
         return (output.transpose(0, 1) if self.batch_first else output), final_state
 
-    def _run_direction(self, x: Tensor, state: State, name: str, reverse: bool) -> tuple[Tensor, State]:
+    def _initial_state(self, hx: State | None, x: Tensor, batched: bool, owner: str) -> State:
+        """h_0 (and c_0) as (D·num_layers, N, features), checked; zeros when not given."""
+        stacked, batch = self.num_directions * self.num_layers, x.shape[1]
+        if hx is None:
+            return tuple(
+                zeros(stacked, batch, size, dtype=x.dtype, device=x.device) for size in self._state_sizes()
+            )
+        names = ("h0", "c0") if self.mode == "LSTM" else ("h0",)
+        checked = []
+        for name, value, size in zip(names, hx, self._state_sizes()):
+            _check_tensor(owner, name, value, self.weight_ih_l0)
+            want = (stacked, batch, size) if batched else (stacked, size)
+            if value.shape != want:
+                layout = "batched 3-D" if batched else "unbatched 2-D"
+                raise F.ShapeMismatchError(
+                    f"{owner}: expected {name} of shape {want} for this {layout} input, got {value.shape}"
+                )
+            checked.append(value if batched else value.unsqueeze(1))
+        return tuple(checked)
+
+    def _run_direction(
+        self, x: Tensor, state: State, name: str, reverse: bool, lengths: np.ndarray | None
+    ) -> tuple[Tensor, State]:
         """One layer in one direction over (L, N, features): the outputs at every step and the last
         state. The reverse direction reads the sequence from its end; its output at step t is the
-        state after reading x_L … x_t."""
+        state after reading x_L … x_t. With ``lengths`` (packed input) a sequence's state stops
+        changing past its last real step, and the reverse direction starts at that step."""
         weight_hh, bias_hh = getattr(self, f"weight_hh_{name}"), getattr(self, f"bias_hh_{name}", None)
         x_gates = F.linear(x, getattr(self, f"weight_ih_{name}"), getattr(self, f"bias_ih_{name}", None))
         projection = {"weight_hr": getattr(self, f"weight_hr_{name}")} if self.proj_size else {}
@@ -437,7 +455,11 @@ class RNNBase(Module):
         steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
         outputs: list[Any] = [None] * x.shape[0]
         for t in steps:
-            state = step(x_gates[t], state, weight_hh, bias_hh, **projection)
+            new_state = step(x_gates[t], state, weight_hh, bias_hh, **projection)
+            if lengths is not None and lengths.min() <= t:  # some sequences have ended: keep their state
+                running = tensor((lengths > t)[:, None], device=x.device)
+                new_state = tuple(where(running, new, old) for new, old in zip(new_state, state))
+            state = new_state
             outputs[t] = state[0]
         return stack(outputs), state
 

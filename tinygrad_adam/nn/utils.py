@@ -1,4 +1,5 @@
-"""Gradient clipping and parameter vectors, with ``torch.nn.utils``' names and semantics."""
+"""Gradient clipping and parameter vectors, with ``torch.nn.utils``' names and semantics; ``rnn``
+(``nn.utils.rnn``) pads and packs sequences of different lengths for recurrent layers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 
 from ..autograd import no_grad
 from ..tensor import Tensor, concatenate, stack, tensor
+from . import utils_rnn as rnn
 
 __all__ = [
     "clip_grad_norm",
@@ -16,6 +18,7 @@ __all__ = [
     "clip_grads_with_norm_",
     "get_total_norm",
     "parameters_to_vector",
+    "rnn",
     "vector_to_parameters",
 ]
 
