@@ -118,7 +118,7 @@ def test_pooling_and_dropout_reprs_read_as_pytorchs():
     assert repr(nn.Conv1d(2, 3, 3)) == "Conv1d(2, 3, kernel_size=(3,), stride=(1,))"
 
 
-def test_conv1d_keeps_a_three_dimensional_weight_drawn_like_pytorchs():
+def test_conv1d_keeps_a_three_dimensional_weight_and_the_1d_pools_take_c_l_or_n_c_l():
     tg.manual_seed(0)
     layer = nn.Conv1d(4, 6, 5, groups=2, bias=True)
     assert {key: value.shape for key, value in layer.state_dict().items()} == {
@@ -131,6 +131,8 @@ def test_conv1d_keeps_a_three_dimensional_weight_drawn_like_pytorchs():
     assert layer(tg.randn(4, 9)).shape == (6, 5)  # unbatched (C, L)
     assert nn.MaxPool1d(2)(tg.randn(2, 3, 9)).shape == (2, 3, 4)
     assert nn.AvgPool1d(3, stride=1, padding=1)(tg.randn(3, 9)).shape == (3, 9)
+    assert nn.AdaptiveAvgPool1d(4)(tg.randn(2, 3, 9)).shape == (2, 3, 4)
+    assert nn.AdaptiveMaxPool1d(1)(tg.randn(3, 9)).shape == (3, 1)
 
 
 def test_new_layers_keep_float32_in_values_gradients_and_buffers():
@@ -276,7 +278,9 @@ def test_instance_norm_without_parameters_only_warns_on_a_channel_count_mismatch
         (lambda: F.dropout1d(tg.randn(2, 3, 4, 4)), ValueError, "dropout1d: expected a 2D"),
         (lambda: nn.AdaptiveAvgPool2d(2)(tg.randn(4, 5)), ValueError, r"expected a 3-d \(C, H, W\) or 4-d"),
         (lambda: nn.AdaptiveAvgPool2d((2, 3, 4)), ValueError, "output_size must be an int, None or a pair"),
-        (lambda: nn.AdaptiveMaxPool2d(-1), ValueError, "output_size must be an int >= 0"),
+        (lambda: nn.AdaptiveAvgPool2d(-1), ValueError, "output_size must be an int >= 0"),
+        (lambda: nn.AdaptiveMaxPool2d((2, 0)), ValueError, "output_size must be an int >= 1"),
+        (lambda: nn.AdaptiveAvgPool1d((2, 2)), ValueError, "output_size must be an int >= 0 or a 1-tuple"),
         (lambda: F.adaptive_avg_pool2d(tg.randn(2, 3, 0, 4), 2), ValueError, "non-empty channel and spatial"),
         (
             lambda: F.conv1d(tg.randn(2, 3, 8), tg.randn(4, 2, 3)),
@@ -348,3 +352,32 @@ def test_a_tiny_cnn_with_the_new_layers_learns_random_batches():
         )
     assert accuracy > 0.8
     assert model.features[1].num_batches_tracked.item() == 30
+
+
+@pytest.mark.parametrize(
+    "norm",
+    [
+        lambda x, w, b: F.group_norm(x, 2, w, b),
+        lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+        lambda x, w, b: (
+            F.adaptive_max_pool2d(x * w.reshape(1, 4, 1, 1), (2, 3)) + F.adaptive_avg_pool2d(x, (2, 3))
+        ),
+    ],
+    ids=["group_norm", "instance_norm", "batch_norm_2d", "adaptive_pools"],
+)
+def test_second_derivatives_match_central_differences(norm):
+    """create_graph=True through the new layers: the gradient's own gradient checks out."""
+    rng = np.random.default_rng(5)
+    inputs = [
+        tg.tensor(rng.standard_normal(shape), requires_grad=True) for shape in ((2, 4, 3, 5), (4,), (4,))
+    ]
+
+    def gradient_norm(*tensors):
+        tensors = [
+            t if t.requires_grad else t.detach().requires_grad_() for t in tensors
+        ]  # differences pass constants
+        grads = tg.grad((norm(*tensors) ** 3).sum(), tensors, create_graph=True, allow_unused=True)
+        return sum((g * g).sum() for g in grads if g is not None)
+
+    assert tg.gradcheck(gradient_norm, inputs)

@@ -233,13 +233,15 @@ def avg_pool2d(
     return output.squeeze(0) if unbatched else output
 
 
-def _adaptive_sizes(output_size: Any, size: tuple[int, int], owner: str) -> tuple[int, int]:
-    """``output_size`` (an int, or a pair whose None entries keep the input's size) as a pair."""
+def _adaptive_sizes(
+    output_size: Any, owner: str, minimum: int = 0, size: tuple[int, int] = (1, 1)
+) -> tuple[int, int]:
+    """``output_size`` (an int, or a pair whose None entries keep the input's ``size``) as a pair."""
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     if len(sizes) != 2:
         raise ValueError(f"{owner}: output_size must be an int, None or a pair of them, got {output_size!r}")
     sizes = tuple(n if s is None else s for s, n in zip(sizes, size, strict=True))
-    return _sizes(sizes, "output_size", owner, minimum=0)
+    return _sizes(sizes, "output_size", owner, minimum)
 
 
 def _adaptive_bins(size: int, bins: int) -> list[tuple[int, int]]:
@@ -262,7 +264,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     A[i, j] = 1 / |bin i| for j in bin i."""
     input, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
     height, width = input.shape[2:]
-    out_h, out_w = _adaptive_sizes(output_size, (height, width), "adaptive_avg_pool2d")
+    out_h, out_w = _adaptive_sizes(output_size, "adaptive_avg_pool2d", 0, (height, width))
     averaging = []
     for size, bins in ((height, out_h), (width, out_w)):
         matrix = np.zeros((bins, size), dtype=input.dtype)
@@ -280,7 +282,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
         raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not supported")
     input, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
     height, width = input.shape[2:]
-    out_h, out_w = _adaptive_sizes(output_size, (height, width), "adaptive_max_pool2d")
+    out_h, out_w = _adaptive_sizes(output_size, "adaptive_max_pool2d", 1, (height, width))
     rows = [
         stack(
             [
@@ -333,6 +335,24 @@ def _pool1d_settings(kernel_size: Single, stride: Single | None, padding: Single
     kernel = _row(kernel_size, "kernel_size", owner, 1)
     stride = kernel if stride is None else _row(stride, "stride", owner, 1)
     return _pool_settings(kernel, stride, _row(padding, "padding", owner, 0, minimum=0), owner)
+
+
+def _adaptive_row(output_size: Any, owner: str, minimum: int = 0) -> tuple[int, int]:
+    """A 1-d adaptive ``output_size`` as the 2-d one of a one-row image."""
+    return _row(output_size, "output_size", owner, 1, minimum)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Single) -> Tensor:
+    """PyTorch's ``F.adaptive_avg_pool1d``: ``adaptive_avg_pool2d`` on a one-row image."""
+    row = _as_image_row(input, "adaptive_avg_pool1d")
+    return adaptive_avg_pool2d(row, _adaptive_row(output_size, "adaptive_avg_pool1d")).squeeze(-2)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Single, return_indices: bool = False) -> Tensor:
+    """PyTorch's ``F.adaptive_max_pool1d``: ``adaptive_max_pool2d`` on a one-row image."""
+    row = _as_image_row(input, "adaptive_max_pool1d")
+    sizes = _adaptive_row(output_size, "adaptive_max_pool1d", 1)
+    return adaptive_max_pool2d(row, sizes, return_indices).squeeze(-2)
 
 
 def max_pool1d(
@@ -533,13 +553,17 @@ class AdaptiveAvgPool2d(Module):
     """``torch.nn.AdaptiveAvgPool2d``: ``F.adaptive_avg_pool2d`` to a fixed ``output_size`` (an int,
     or a pair whose None entries keep the input's size)."""
 
+    pool = staticmethod(adaptive_avg_pool2d)
+    settings = staticmethod(_adaptive_sizes)
+    smallest_output = 0
+
     def __init__(self, output_size: Any) -> None:
         super().__init__()
-        _adaptive_sizes(output_size, (1, 1), type(self).__name__)
+        self.settings(output_size, type(self).__name__, self.smallest_output)
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(input, self.output_size)
+        return self.pool(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -548,10 +572,24 @@ class AdaptiveAvgPool2d(Module):
 class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
     """``torch.nn.AdaptiveMaxPool2d``: ``F.adaptive_max_pool2d`` to a fixed ``output_size``."""
 
+    pool = staticmethod(adaptive_max_pool2d)
+    smallest_output = 1
+
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         if return_indices:
-            raise NotImplementedError("AdaptiveMaxPool2d: return_indices=True is not supported")
+            raise NotImplementedError(f"{type(self).__name__}: return_indices=True is not supported")
         super().__init__(output_size)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return adaptive_max_pool2d(input, self.output_size)
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """``torch.nn.AdaptiveAvgPool1d``: ``F.adaptive_avg_pool1d`` to a fixed length ``output_size``."""
+
+    pool = staticmethod(adaptive_avg_pool1d)
+    settings = staticmethod(_adaptive_row)
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """``torch.nn.AdaptiveMaxPool1d``: ``F.adaptive_max_pool1d`` to a fixed length ``output_size``."""
+
+    pool = staticmethod(adaptive_max_pool1d)
+    settings = staticmethod(_adaptive_row)

@@ -18,7 +18,9 @@ from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, sigmoid_array
 from ..tensor import Tensor, _coerce, _same_device, int64, ones, rand, where
 from .conv import (
+    adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_max_pool1d,
     adaptive_max_pool2d,
     avg_pool1d,
     avg_pool2d,
@@ -30,6 +32,8 @@ from .conv import (
 from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_max_pool1d",
     "instance_norm",
     "group_norm",
     "dropout3d",
