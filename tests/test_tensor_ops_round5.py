@@ -181,6 +181,19 @@ def test_take_along_dim_along_a_dim_with_broadcasting_and_flattened() -> None:
     check_against_torch("take_along_flat", tg.take_along_dim(x, index([14, 0, 7, 7])), x)
 
 
+def test_take_along_dim_counts_negative_indices_from_the_end_as_torch() -> None:
+    x = tg.arange(6.0).reshape(2, 3)
+    assert x.take_along_dim(index([[-1], [0]]), 1).tolist() == [[2.0], [3.0]]
+    assert x.take_along_dim(index([-6, -1])).tolist() == [0.0, 5.0]
+    with pytest.raises(IndexError, match="index -4 is out of bounds"):
+        x.take_along_dim(index([[-4]]), 1)
+
+
+def test_scatter_of_a_0d_tensor_writes_its_one_entry() -> None:
+    assert tg.tensor(2.0).scatter(0, index(0), tg.tensor(5.0)).item() == 5.0
+    assert tg.tensor(2.0).scatter_add(0, index([0]), tg.tensor([5.0])).item() == 7.0
+
+
 @pytest.mark.parametrize(
     ("indices", "dim", "error", "words"),
     [
@@ -207,16 +220,23 @@ def test_cumprod_gradient_is_exact_with_zeros_in_the_input(case, dim) -> None:
     assert tg.gradcheck(lambda a: a.cumprod(dim), [leaf("cumprod_input")])
 
 
-def test_cumprod_second_derivative_matches_finite_differences_away_from_zeros() -> None:
+@pytest.mark.parametrize(
+    ("values", "dim"),
+    [([0.5, -2.0, 1.5, 3.0], 0), ("cumprod_input", 1), ("cumprod_input", 0)],
+    ids=["no-zeros", "zeros-dim1", "zeros-dim0"],
+)
+def test_cumprod_second_derivative_is_exact_also_at_zeros(values, dim) -> None:
+    """Hessian-vector products through cumprod, as PyTorch's (exact where x holds zeros)."""
+    start = ref(values) if isinstance(values, str) else np.array(values)
+
     def gradient(a: tg.Tensor) -> tg.Tensor:
         if not a.requires_grad:  # gradcheck's finite differences pass plain tensors
             a.requires_grad_()
-        (g,) = tg.autograd.grad(
-            (a.cumprod(0) * tg.tensor([1.0, 2.0, 3.0, 4.0], dtype=tg.float64)).sum(), a, create_graph=True
-        )
+        weights = tg.tensor(np.arange(a.size).reshape(a.shape) % 5 + 1.0)
+        (g,) = tg.autograd.grad((a.cumprod(dim) * weights).sum(), a, create_graph=True)
         return g
 
-    assert tg.gradcheck(gradient, [tg.tensor([0.5, -2.0, 1.5, 3.0], dtype=tg.float64)])
+    assert tg.gradcheck(gradient, [tg.tensor(start, dtype=tg.float64)])
 
 
 def test_cumprod_dtypes_follow_torch() -> None:
@@ -436,6 +456,8 @@ def test_histc_matches_torch_with_a_range_and_with_the_data_range() -> None:
     assert counts.dtype == tg.float64
     np.testing.assert_array_equal(counts.numpy(), ref("histc_range"))
     np.testing.assert_array_equal(tg.tensor(data.astype(np.float32)).histc(bins=5).numpy(), ref("histc_auto"))
+    edges = tg.histc(tg.tensor(ref("histc_edges_input")), bins=7, min=-1.0, max=1.5)
+    np.testing.assert_array_equal(edges.numpy(), ref("histc_edges"))
     assert tg.histc(tg.tensor([1.0, 2, 1, 4]), bins=4, min=0, max=3).tolist() == [0.0, 2.0, 1.0, 0.0]
     assert tg.histc(tg.tensor([2.0, 2.0]), bins=4).tolist() == [0.0, 0.0, 2.0, 0.0]
     assert tg.histc(tg.zeros(0), bins=2).tolist() == [0.0, 0.0]

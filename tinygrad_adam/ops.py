@@ -522,7 +522,10 @@ class CumProd(Function):
     dL/dx_i = Σ_{k>=i} g_k Π_{j<=k, j≠i} x_j. Before the first zero of a slice this is
     (Σ_{k>=i} g_k y_k) / x_i (x_i ≠ 0 there); at the first zero it is Σ_{k>=i} g_k ỹ_k, with ỹ the
     running product of x whose first zero is read as 1; after it, 0 (the product holds that zero).
-    No division by zero happens, as in PyTorch's ``cumprod_backward``.
+    No division by zero happens, as in PyTorch's ``cumprod_backward``. That last 0 is a constant,
+    though, so when the gradient must be differentiable (create_graph) and x holds a zero, the sum
+    is taken as written instead, with O(n²) memory as PyTorch does: row i of an n × n matrix holds
+    x with x_i read as 1, and its running products are the Π_{j<=k, j≠i} x_j.
     """
 
     def forward(self, a: Any, axis: int) -> Any:
@@ -531,6 +534,8 @@ class CumProd(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x, axis = self.inputs[0], self.axis
+        if is_grad_enabled() and (x == 0).any().item():
+            return (_cumprod_grad_by_rows(x, grad, axis),)
 
         def reverse_cumsum(t: Tensor) -> Tensor:
             return t.flip(axis).cumsum(axis).flip(axis)
@@ -542,6 +547,18 @@ class CumProd(Function):
         before = reverse_cumsum(grad * x.cumprod(axis)) / where(before_first_zero, x, 1.0)
         at = reverse_cumsum(grad * where(first_zero, 1.0, x).cumprod(axis))
         return (where(before_first_zero, before, where(first_zero, at, 0.0)),)
+
+
+def _cumprod_grad_by_rows(x: Tensor, grad: Tensor, axis: int) -> Tensor:
+    """dL/dx_i = Σ_{k>=i} g_k Π_{j<=k, j≠i} x_j along ``axis`` as Tensor ops without a mask that
+    depends on where x is 0, so its own derivatives are exact there too (O(n²) memory)."""
+    n = x.shape[axis]
+    last = x.transpose(axis, -1).unsqueeze(-2)  # (..., 1, n): row i of the matrix below, before x_i → 1
+    diagonal = Tensor(np.eye(n, dtype=bool), device=x.device)
+    later = Tensor(np.triu(np.ones((n, n), dtype=bool)), device=x.device)  # k >= i
+    others = where(diagonal, 1.0, last).cumprod(-1)  # [..., i, k] = Π_{j<=k, j≠i} x_j
+    terms = where(later, grad.transpose(axis, -1).unsqueeze(-2) * others, 0.0)
+    return terms.sum(-1).transpose(axis, -1)
 
 
 class Norm(Function):

@@ -152,16 +152,20 @@ def _index_tensor(index: Any, like: Tensor, op: str, dtypes: tuple[str, ...] = (
     return index
 
 
-def _check_bounds(index: Tensor, length: int, axis: int, op: str) -> None:
-    """Every entry of ``index`` in [0, length), or an IndexError naming the first value outside."""
+def _check_bounds(index: Tensor, length: int, axis: int, op: str, negative_ok: bool = False) -> Tensor:
+    """``index``, its entries checked to lie in [0, length) (or, with ``negative_ok``, in
+    [-length, length), negative ones counted from the end and returned as such), or an IndexError
+    naming a value outside."""
     if index.size == 0:
-        return
+        return index
     xp, backend = index._backend.xp, index._backend
     low = _tensor.Tensor._wrap(xp.min(index.data), backend).item()
     high = _tensor.Tensor._wrap(xp.max(index.data), backend).item()
+    lowest = -length if negative_ok else 0
     for value in (low, high):
-        if not 0 <= value < length:
+        if not lowest <= value < length:
             raise IndexError(f"{op}: index {value} is out of bounds for dim {axis} with size {length}")
+    return _tensor.where(index < 0, index + length, index) if low < 0 else index
 
 
 def _same_dtype(source: Tensor, other: Tensor, name: str, op: str) -> None:
@@ -673,6 +677,11 @@ class TensorSpellings:
         src = value if src is None else src
         if src is None:
             raise TypeError("scatter needs src, a tensor or a number, to write")
+        if self.ndim == 0:  # as one entry along dim 0
+            _tensor._axis_index(dim, 1, "scatter")
+            index = _index_tensor(index, self, "scatter").reshape(-1)
+            src = src.reshape(-1) if isinstance(src, _tensor.Tensor) else src
+            return self.reshape(1).scatter(0, index, src).reshape(())
         if isinstance(src, _tensor.Tensor):
             _tensor._same_device(self, src, "scatter")
             _same_dtype(self, src, "src", "scatter")
@@ -693,6 +702,10 @@ class TensorSpellings:
             raise TypeError(f"scatter_add: src must be a Tensor, got {type(src).__name__}")
         _tensor._same_device(self, src, "scatter_add")
         _same_dtype(self, src, "src", "scatter_add")
+        if self.ndim == 0:  # as one entry along dim 0
+            _tensor._axis_index(dim, 1, "scatter_add")
+            index = _index_tensor(index, self, "scatter_add").reshape(-1)
+            return self.reshape(1).scatter_add(0, index, src.reshape(-1)).reshape(())
         index, positions = _scatter_index(self, dim, index, src, "scatter_add")
         values = src[tuple(slice(0, n) for n in index.shape)]
         return self + _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
@@ -765,7 +778,7 @@ class TensorSpellings:
         indices = _index_tensor(indices, self, "take_along_dim", ("int64",))
         if dim is None:
             flat = self.reshape(-1)
-            _check_bounds(indices, flat.shape[0], 0, "take_along_dim")
+            indices = _check_bounds(indices, flat.shape[0], 0, "take_along_dim", negative_ok=True)
             return flat.gather(0, indices.reshape(-1))
         if indices.ndim != self.ndim:
             raise ValueError(
@@ -775,7 +788,7 @@ class TensorSpellings:
         if self.ndim == 0:
             return self.reshape(1).take_along_dim(indices.reshape(1), 0).reshape(())
         axis = _tensor._axis_index(dim, self.ndim, "take_along_dim")
-        _check_bounds(indices, self.shape[axis], axis, "take_along_dim")
+        indices = _check_bounds(indices, self.shape[axis], axis, "take_along_dim", negative_ok=True)
         try:
             common = list(
                 np.broadcast_shapes(
@@ -959,7 +972,7 @@ class TensorSpellings:
         if low == high:
             low, high = low - 1, high + 1
         inside = (data >= low) & (data <= high)
-        position = xp.floor((data - low) * (bins / (high - low)))
+        position = xp.floor((data - low) * bins / (high - low))  # in this order, as PyTorch (edges agree)
         position = xp.astype(xp.clip(xp.where(inside, position, 0), 0, bins - 1), xp.int64)
         counts = backend.index_add((bins,), (position,), xp.astype(inside, data.dtype))
         return _tensor.Tensor._wrap(counts, backend)
