@@ -44,6 +44,22 @@ def check_against_torch(case: str, out: tg.Tensor, *inputs: tg.Tensor) -> None:
         np.testing.assert_allclose(found, ref(f"{case}_grad{position}"), rtol=1e-10, atol=1e-12)
 
 
+METHODS_AND_FUNCTIONS = (
+    "scatter scatter_add index_add masked_scatter take_along_dim cumprod roll repeat_interleave diff "
+    "nan_to_num kron histc"
+).split()
+
+
+@pytest.mark.parametrize("name", METHODS_AND_FUNCTIONS)
+def test_each_op_is_a_tensor_method_and_a_tg_function_as_in_torch(name) -> None:
+    assert callable(getattr(tg.Tensor, name)) and callable(getattr(tg, name)) and name in tg.__all__
+
+
+@pytest.mark.parametrize("name", ["meshgrid", "cdist", "bucketize", "searchsorted"])
+def test_free_functions_exist_under_tg(name) -> None:
+    assert callable(getattr(tg, name)) and name in tg.__all__
+
+
 # -- scatter, scatter_add, index_add ---------------------------------------------------------------
 
 

@@ -153,9 +153,9 @@ def _index_tensor(index: Any, like: Tensor, op: str, dtypes: tuple[str, ...] = (
 
 
 def _check_bounds(index: Tensor, length: int, axis: int, op: str, negative_ok: bool = False) -> Tensor:
-    """``index``, its entries checked to lie in [0, length) (or, with ``negative_ok``, in
-    [-length, length), negative ones counted from the end and returned as such), or an IndexError
-    naming a value outside."""
+    """``index`` with its entries checked to lie in [0, length), or an IndexError naming a value
+    outside; with ``negative_ok`` [-length, length) is allowed and negative entries, which count
+    from the end, come back made non-negative."""
     if index.size == 0:
         return index
     xp, backend = index._backend.xp, index._backend
