@@ -161,3 +161,13 @@ def test_batch_size_none_yields_single_samples_of_a_dataset_in_the_shuffled_orde
     assert converted["a"].dtype == tg.float64 and converted["n"] == 3 and converted["s"] == "x"
     with pytest.raises(ValueError, match="batch_size=None .* mutually exclusive with drop_last"):
         DataLoader(TensorDataset(x), batch_size=None, drop_last=True)
+
+
+def test_an_optimizer_refuses_a_set_of_parameters_as_pytorch():
+    model = nn.Linear(2, 2)
+    # A set's order changes from run to run, so a saved optimizer state would load into the wrong
+    # parameters; the set was taken (a group's {"params": set} already was not).
+    with pytest.raises(TypeError, match="fixed order.*not a set"):
+        tg.optim.Adam(set(model.parameters()))
+    with pytest.raises(TypeError, match="fixed order"):
+        tg.optim.SGD(frozenset(model.parameters()), lr=0.1)

@@ -114,6 +114,12 @@ class Optimizer:
             )
         if isinstance(params, dict):
             raise TypeError("params must be an iterable of Tensors or dicts; wrap a single group in a list")
+        if isinstance(params, (set, frozenset)):
+            # A set's order changes between runs, so a saved state would load into the wrong parameters.
+            raise TypeError(
+                "params must be given in a fixed order, as PyTorch requires: a list or model.parameters(), "
+                "not a set"
+            )
         choices = getattr(self, "_implementation_choices", IMPLEMENTATION_OPTIONS)
         defaults = plain_numbers({**defaults, **{k: choices[k] for k in self.pytorch_group_switches}})
         self.check_hyperparameters(defaults)
