@@ -104,6 +104,21 @@ def _weight(rows: int, columns: int, dtype: DType | None, device: str | None) ->
     return Parameter(zeros(columns, rows, dtype=dtype, device=device).T)
 
 
+def _reset_uniform(module: Module) -> None:
+    """Every weight and bias from U(−1/√hidden_size, 1/√hidden_size), PyTorch's rule for all of them."""
+    bound = 1 / math.sqrt(module.hidden_size)
+    for parameter in module.parameters():
+        initializers.uniform_(parameter, -bound, bound)
+
+
+def _check_features(owner: str, input: Tensor, input_size: int) -> None:
+    if input.shape[-1] != input_size:
+        raise F.ShapeMismatchError(
+            f"{owner}: input of shape {input.shape} has {input.shape[-1]} features, "
+            f"expected input_size={input_size}"
+        )
+
+
 def _check_tensor(owner: str, name: str, value: Any, like: Tensor) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"{owner}: {name} must be a Tensor, got {type(value).__name__}")
@@ -145,12 +160,9 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Every weight and bias from U(−1/√hidden_size, 1/√hidden_size), PyTorch's rule."""
-        bound = 1 / math.sqrt(self.hidden_size)
-        for parameter in self.parameters():
-            initializers.uniform_(parameter, -bound, bound)
+        _reset_uniform(self)
 
-    def _step(self, input: Any, state: State | None) -> tuple[State, bool]:
+    def _step(self, input: Any, state: State | None) -> State:
         """One step from a (batch, input_size) or unbatched (input_size,) input; the new state
         keeps the input's batching. A missing state starts at zeros."""
         owner = type(self).__name__
@@ -159,11 +171,7 @@ class RNNCellBase(Module):
             raise ValueError(
                 f"{owner}: expected a 1-D or 2-D input, got {input.ndim}-D of shape {input.shape}"
             )
-        if input.shape[-1] != self.input_size:
-            raise F.ShapeMismatchError(
-                f"{owner}: input of shape {input.shape} has {input.shape[-1]} features, "
-                f"expected input_size={self.input_size}"
-            )
+        _check_features(owner, input, self.input_size)
         batched = input.ndim == 2
         x = input if batched else input.unsqueeze(0)
         expected = (x.shape[0], self.hidden_size)
@@ -181,7 +189,7 @@ class RNNCellBase(Module):
             state = tuple(batched_state)
         x_gates = F.linear(x, self.weight_ih, self.bias_ih)
         new_state = STEPS[self.mode](x_gates, state, self.weight_hh, self.bias_hh)
-        return (new_state if batched else tuple(s.squeeze(0) for s in new_state)), batched
+        return new_state if batched else tuple(s.squeeze(0) for s in new_state)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -212,7 +220,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        return self._step(input, None if hx is None else (hx,))[0][0]
+        return self._step(input, None if hx is None else (hx,))[0]
 
 
 class LSTMCell(RNNCellBase):
@@ -238,7 +246,7 @@ class LSTMCell(RNNCellBase):
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"LSTMCell: hx must be a pair (h, c) of Tensors, got {type(hx).__name__}")
-        h, c = self._step(input, None if hx is None else tuple(hx))[0]
+        h, c = self._step(input, None if hx is None else tuple(hx))
         return h, c
 
 
@@ -263,7 +271,7 @@ class GRUCell(RNNCellBase):
         super().__init__("GRU", input_size, hidden_size, bias, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        return self._step(input, None if hx is None else (hx,))[0][0]
+        return self._step(input, None if hx is None else (hx,))[0]
 
 
 # -- whole sequences ---------------------------------------------------------------------------
@@ -282,8 +290,9 @@ class RNNBase(Module):
     Input (L, N, input_size), (N, L, input_size) with ``batch_first``, or unbatched (L, input_size).
     The initial state (D·num_layers, N, H_out) — (D·num_layers, H_out) unbatched — is zeros when
     omitted. Output (L, N, D·H_out) (batch first if asked) and the final state of every layer and
-    direction. Dropout with probability ``dropout`` acts on the outputs of every layer but the
-    last, in training mode only.
+    direction. A ``PackedSequence`` input (``nn.utils.rnn``) gives a packed output, and each
+    sequence's final state is the one at its own last step. Dropout with probability ``dropout``
+    acts on the outputs of every layer but the last, in training mode only.
     """
 
     def __init__(
@@ -356,10 +365,7 @@ class RNNBase(Module):
         ]
 
     def reset_parameters(self) -> None:
-        """Every weight and bias from U(−1/√hidden_size, 1/√hidden_size), PyTorch's rule."""
-        bound = 1 / math.sqrt(self.hidden_size)
-        for parameter in self.parameters():
-            initializers.uniform_(parameter, -bound, bound)
+        _reset_uniform(self)
 
     def _state_sizes(self) -> tuple[int, ...]:
         """Features of each state tensor: (H_out,) or, for an LSTM, (H_out, hidden_size)."""
@@ -379,11 +385,7 @@ class RNNBase(Module):
             raise ValueError(
                 f"{owner}: expected a 2-D (unbatched) or 3-D input, got {input.ndim}-D of shape {input.shape}"
             )
-        if features.shape[-1] != self.input_size:
-            raise F.ShapeMismatchError(
-                f"{owner}: input of shape {features.shape} has {features.shape[-1]} features, "
-                f"expected input_size={self.input_size}"
-            )
+        _check_features(owner, features, self.input_size)
         lengths = None  # the real steps of each sequence, for packed input
         if packed is not None:
             x, lengths = padded_in_sorted_order(packed)
