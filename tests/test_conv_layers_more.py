@@ -22,6 +22,7 @@ from tinygrad_adam.nn import functional as F
 REFERENCE = np.load(Path(__file__).parent / "fixtures" / "conv_more_reference.npz")
 FUNCTION_CASES = json.loads(str(REFERENCE["__functions__"]))
 MODULE_CASES = json.loads(str(REFERENCE["__modules__"]))
+INDICES_CASES = json.loads(str(REFERENCE["__indices__"]))
 TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}
 
 
@@ -75,6 +76,32 @@ def test_modules_match_pytorch_over_training_steps_buffers_and_eval(case):
     module.eval()
     output = module(tg.tensor(REFERENCE[f"{name}.eval.input"]))
     np.testing.assert_allclose(output.numpy(), REFERENCE[f"{name}.eval.output"], **TOLERANCE)
+
+
+@pytest.mark.parametrize("case", INDICES_CASES, ids=[case["name"] for case in INDICES_CASES])
+def test_max_pooling_returns_pytorchs_indices_of_the_first_maximum(case):
+    name = f"indices.{case['name']}"
+    values, indices = getattr(F, case["function"])(
+        tg.tensor(REFERENCE[f"{name}.input"]), return_indices=True, **case["options"]
+    )
+    np.testing.assert_array_equal(values.numpy(), REFERENCE[f"{name}.output"])
+    assert indices.dtype == tg.int64
+    np.testing.assert_array_equal(indices.numpy(), REFERENCE[f"{name}.indices"])
+
+
+def test_max_pool_modules_with_return_indices_give_values_and_indices():
+    x = tg.randn(2, 3, 6, 6, requires_grad=True)
+    values, indices = nn.MaxPool2d(2, return_indices=True)(x)
+    values.sum().backward()
+    flat = x.numpy().reshape(2, 3, -1)
+    np.testing.assert_array_equal(
+        np.take_along_axis(flat, indices.numpy().reshape(2, 3, -1), 2).ravel(), values.numpy().ravel()
+    )
+    assert x.grad.numpy().sum() == 2 * 3 * 9
+    values, indices = nn.AdaptiveMaxPool2d((2, 3), return_indices=True)(x)
+    assert values.shape == indices.shape == (2, 3, 2, 3)
+    values, indices = nn.MaxPool1d(3, return_indices=True)(tg.randn(4, 9))
+    assert values.shape == indices.shape == (4, 3)
 
 
 def test_batchnorm2d_has_pytorchs_defaults_repr_and_state_dict():
@@ -290,7 +317,6 @@ def test_instance_norm_without_parameters_only_warns_on_a_channel_count_mismatch
         (lambda: F.conv1d(tg.randn(2, 3, 8), tg.randn(4, 3, 1, 3)), ValueError, "weight must be 3-d"),
         (lambda: nn.Conv1d(3, 4, 3)(tg.randn(2, 3, 4, 4)), ValueError, r"expected a 2-d \(C, L\) or 3-d"),
         (lambda: nn.MaxPool1d((2, 2)), ValueError, "kernel_size must be an int >= 1 or a 1-tuple"),
-        (lambda: nn.AdaptiveMaxPool2d(2, return_indices=True), NotImplementedError, "return_indices"),
     ],
 )
 def test_bad_inputs_get_errors_naming_the_problem(call, error, message):

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, Tensor, cat, full, ones, stack, zeros
+from ..tensor import DType, Tensor, arange, cat, full, ones, stack, zeros
 from . import init as initializers
 from .module import Module, Parameter
 
@@ -51,7 +51,8 @@ def _batched(input: Any, owner: str) -> tuple[Tensor, bool]:
 
 def _pad(input: Tensor, padding: tuple[int, int], value: float, extra: tuple[int, int] = (0, 0)) -> Tensor:
     """``input`` with ``padding`` rows/columns of ``value`` on each side of its last two axes, and
-    ``extra`` more at the bottom/right (the room ``ceil_mode`` gives the last windows)."""
+    ``extra`` more at the bottom/right (the room ``ceil_mode`` gives the last windows, or the odd
+    one of ``padding="same"`` with an even kernel)."""
     for axis in (2, 3):
         before, after = padding[axis - 2], padding[axis - 2] + extra[axis - 2]
         bands = [
@@ -121,19 +122,21 @@ def conv2d(
             f"{group_channels * groups} (and out channels divisible by groups)"
         )
     stride, dilation = _sizes(stride, "stride", "conv2d"), _sizes(dilation, "dilation", "conv2d")
+    extra = (0, 0)
     if padding == "valid":
         padding = 0
     elif padding == "same":
         if stride != (1, 1):
             raise ValueError("conv2d: padding='same' is not supported for strided convolutions")
         total = (dilation[0] * (kh - 1), dilation[1] * (kw - 1))
-        if total[0] % 2 or total[1] % 2:
-            # PyTorch pads one more on the bottom/right here; this symmetric padding cannot.
-            raise ValueError("conv2d: padding='same' needs an odd (dilated) kernel size here")
         padding = (total[0] // 2, total[1] // 2)
+        extra = (
+            total[0] % 2,
+            total[1] % 2,
+        )  # an even (dilated) kernel: one more at the bottom/right, as PyTorch
     elif isinstance(padding, str):
         raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
-    padded = _pad(input, _sizes(padding, "padding", "conv2d", minimum=0), 0.0)
+    padded = _pad(input, _sizes(padding, "padding", "conv2d", minimum=0), 0.0, extra)
     patches = _patches(padded, (kh, kw), stride, dilation, "conv2d")
     batch, _, _, out_h, out_w = patches.shape
     columns = patches.reshape(batch, groups, group_channels * kh * kw, out_h * out_w)
@@ -175,9 +178,34 @@ def _ceil_extra(
     return extra[0], extra[1]
 
 
-def _first_max(windows: Tensor, axis: int) -> Tensor:
-    """The largest value along ``axis``; its gradient goes to the first maximum only, as in PyTorch."""
-    return windows.gather(axis, windows.argmax(axis, keepdim=True)).squeeze(axis)
+def _first_max(windows: Tensor, axis: int) -> tuple[Tensor, Tensor]:
+    """The largest value along ``axis`` and its position there; the gradient goes to the first
+    maximum only, as in PyTorch."""
+    first = windows.argmax(axis, keepdim=True)
+    return windows.gather(axis, first).squeeze(axis), first.squeeze(axis)
+
+
+def _pooled(output: Tensor, indices: Tensor | None, unbatched: bool) -> Tensor | tuple[Tensor, Tensor]:
+    """``output``, or ``(output, indices)`` where indices were asked for, less the batch axis an
+    unbatched input was given."""
+    results = tuple(r.squeeze(0) if unbatched else r for r in (output, indices) if r is not None)
+    return results if indices is not None else results[0]
+
+
+def _window_positions(
+    first: Tensor,
+    kernel_width: int,
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    width: int,
+) -> Tensor:
+    """PyTorch's ``return_indices``: where in the unpadded input, as row · width + column, lies the
+    maximum found at offset ``first`` (row-major in the kernel) of each window."""
+    out_h, out_w = first.shape[-2:]
+    top = arange(out_h, device=first.device).reshape(out_h, 1) * stride[0] - padding[0]
+    left = arange(out_w, device=first.device) * stride[1] - padding[1]
+    return (top + first // kernel_width * dilation[0]) * width + left + first % kernel_width * dilation[1]
 
 
 def max_pool2d(
@@ -188,18 +216,20 @@ def max_pool2d(
     dilation: Pair = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Tensor:
+) -> Tensor | tuple[Tensor, Tensor]:
     """PyTorch's ``F.max_pool2d``: the largest value of each window (padding counts as -inf);
-    ``ceil_mode`` keeps the last, partial windows."""
-    if return_indices:
-        raise NotImplementedError("max_pool2d: return_indices=True is not supported")
+    ``ceil_mode`` keeps the last, partial windows; ``return_indices`` adds where each maximum lies
+    (row · W + column of the input, int64), as ``MaxUnpool2d`` takes them."""
     input, unbatched = _batched(input, "max_pool2d")
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "max_pool2d")
     dilation = _sizes(dilation, "dilation", "max_pool2d")
     extra = _ceil_extra(input.shape[2:], kernel, stride, padding, dilation, ceil_mode)
     windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
-    output = _first_max(windows, 2)
-    return output.squeeze(0) if unbatched else output
+    output, first = _first_max(windows, 2)
+    positions = None
+    if return_indices:
+        positions = _window_positions(first, kernel[1], stride, padding, dilation, input.shape[3])
+    return _pooled(output, positions, unbatched)
 
 
 def avg_pool2d(
@@ -275,26 +305,27 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     return output.squeeze(0) if unbatched else output
 
 
-def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
+def adaptive_max_pool2d(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> Tensor | tuple[Tensor, Tensor]:
     """PyTorch's ``F.adaptive_max_pool2d``: the largest value of each bin (bins as in
-    ``adaptive_avg_pool2d``); the gradient goes to the first maximum of a bin, as in PyTorch."""
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not supported")
+    ``adaptive_avg_pool2d``); the gradient goes to the first maximum of a bin, as in PyTorch.
+    ``return_indices`` adds where each maximum lies (row · W + column of the input, int64)."""
     input, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
     height, width = input.shape[2:]
     out_h, out_w = _adaptive_sizes(output_size, "adaptive_max_pool2d", 1, (height, width))
-    rows = [
-        stack(
-            [
-                _first_max(input[:, :, top:bottom, left:right].flatten(2), 2)
-                for left, right in _adaptive_bins(width, out_w)
-            ],
-            2,
-        )
-        for top, bottom in _adaptive_bins(height, out_h)
-    ]
-    output = stack(rows, 2)
-    return output.squeeze(0) if unbatched else output
+    rows, positions = [], []
+    for top, bottom in _adaptive_bins(height, out_h):
+        row, row_positions = [], []
+        for left, right in _adaptive_bins(width, out_w):
+            value, first = _first_max(input[:, :, top:bottom, left:right].flatten(2), 2)
+            row.append(value)
+            if return_indices:
+                row_positions.append((top + first // (right - left)) * width + left + first % (right - left))
+        rows.append(stack(row, 2))
+        if return_indices:
+            positions.append(stack(row_positions, 2))
+    return _pooled(stack(rows, 2), stack(positions, 2) if return_indices else None, unbatched)
 
 
 def _as_image_row(input: Any, owner: str) -> Tensor:
@@ -304,6 +335,11 @@ def _as_image_row(input: Any, owner: str) -> Tensor:
     if input.ndim not in (2, 3):
         raise ValueError(f"{owner}: expected a 2-d (C, L) or 3-d (N, C, L) input, got shape {input.shape}")
     return input.unsqueeze(-2)
+
+
+def _without_row(result: Tensor | tuple[Tensor, Tensor]) -> Tensor | tuple[Tensor, Tensor]:
+    """The 1-d result (and indices, where asked for) of 2-d code run on a one-row image."""
+    return tuple(r.squeeze(-2) for r in result) if isinstance(result, tuple) else result.squeeze(-2)
 
 
 def _row(value: Any, name: str, owner: str, fill: int, minimum: int = 1) -> tuple[int, int]:
@@ -348,11 +384,13 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Single) -> Tensor:
     return adaptive_avg_pool2d(row, _adaptive_row(output_size, "adaptive_avg_pool1d")).squeeze(-2)
 
 
-def adaptive_max_pool1d(input: Tensor, output_size: Single, return_indices: bool = False) -> Tensor:
+def adaptive_max_pool1d(
+    input: Tensor, output_size: Single, return_indices: bool = False
+) -> Tensor | tuple[Tensor, Tensor]:
     """PyTorch's ``F.adaptive_max_pool1d``: ``adaptive_max_pool2d`` on a one-row image."""
     row = _as_image_row(input, "adaptive_max_pool1d")
     sizes = _adaptive_row(output_size, "adaptive_max_pool1d", 1)
-    return adaptive_max_pool2d(row, sizes, return_indices).squeeze(-2)
+    return _without_row(adaptive_max_pool2d(row, sizes, return_indices))
 
 
 def max_pool1d(
@@ -363,12 +401,12 @@ def max_pool1d(
     dilation: Single = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Tensor:
+) -> Tensor | tuple[Tensor, Tensor]:
     """PyTorch's ``F.max_pool1d``: ``max_pool2d`` on a one-row image."""
     kernel, stride, padding = _pool1d_settings(kernel_size, stride, padding, "max_pool1d")
     dilation = _row(dilation, "dilation", "max_pool1d", 1)
     row = _as_image_row(input, "max_pool1d")
-    return max_pool2d(row, kernel, stride, padding, dilation, ceil_mode, return_indices).squeeze(-2)
+    return _without_row(max_pool2d(row, kernel, stride, padding, dilation, ceil_mode, return_indices))
 
 
 def avg_pool1d(
@@ -467,15 +505,21 @@ class MaxPool2d(Module):
         ceil_mode: bool = False,
     ) -> None:
         super().__init__()
-        if return_indices:
-            raise NotImplementedError(f"{type(self).__name__}: return_indices=True is not supported")
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.stride = kernel_size if stride is None else stride
-        self.ceil_mode = bool(ceil_mode)
+        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
         self.settings(kernel_size, stride, padding, type(self).__name__)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return self.pool(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        settings = (
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+        return self.pool(input, *settings)
 
     def extra_repr(self) -> str:
         return (
@@ -576,9 +620,11 @@ class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
     smallest_output = 1
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        if return_indices:
-            raise NotImplementedError(f"{type(self).__name__}: return_indices=True is not supported")
         super().__init__(output_size)
+        self.return_indices = bool(return_indices)
+
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return self.pool(input, self.output_size, self.return_indices)
 
 
 class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
