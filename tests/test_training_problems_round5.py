@@ -63,6 +63,15 @@ def test_per_token_tagging_loss_and_accuracy_skip_the_padding_as_pytorch():
     assert result["accuracy"] == pytest.approx((scores.argmax(1) == labels)[kept].mean())
 
 
+def test_the_epoch_loss_of_a_class_weighted_loss_is_the_whole_sets_loss_as_pytorch():
+    scores, labels = FIXTURES["weighted_scores"], FIXTURES["weighted_labels"]
+    criterion = nn.CrossEntropyLoss(weight=tg.tensor(FIXTURES["weighted_class_weight"]), label_smoothing=0.2)
+    result = evaluate(Identity(), DataLoader(TensorDataset(scores, labels), batch_size=7), criterion)
+    # Each batch divides by the class weights of its labels; weighting batches by their sizes gave
+    # another number than PyTorch's loss over the whole set.
+    assert result["loss"] == pytest.approx(float(FIXTURES["weighted_loss"]), rel=1e-12)
+
+
 def test_ignored_labels_are_left_out_of_classification_accuracy():
     scores = np.array([[3.0, 0.0], [0.0, 3.0], [3.0, 0.0], [3.0, 0.0]], np.float32)
     labels = np.array([0, 1, -100, 1])

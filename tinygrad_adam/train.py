@@ -645,8 +645,9 @@ def _scalar_loss(loss: Any) -> Tensor:
 
 
 class _EpochMeter:
-    """Running means over one pass of a loader: the loss weighted by the labels each batch judged
-    (its samples, less those equal to a loss' ``ignore_index``), accuracy over judged predictions."""
+    """Running means over one pass of a loader: the loss weighted by what each batch's mean divided
+    by (its samples; for class labels, their class weights less the ignored ones), accuracy over the
+    predictions judged."""
 
     def __init__(self, loss_fn: Any, metrics: str | Sequence[str]) -> None:
         self.loss_fn, self.requested = loss_fn, metrics
@@ -664,6 +665,23 @@ class _EpochMeter:
             return getattr(self.loss_fn, "ignore_index", None)
         return None
 
+    def _loss_weight(self, targets: Tensor, ignore_index: int | None) -> float:
+        """What the batch's loss is weighted by in the epoch's mean.
+
+        CrossEntropyLoss and NLLLoss (reduction "mean") divide by the class weights of the labels
+        they keep, Σ w[yᵢ] over yᵢ ≠ ignore_index (the count of kept labels without ``weight``):
+        weighted by that, the epoch's loss is the loss of the whole set in one batch, and a batch of
+        ignored labels only (PyTorch's 0/0 = nan) adds nothing. Other losses weigh each sample alike.
+        """
+        if ignore_index is None or getattr(self.loss_fn, "reduction", "mean") != "mean":
+            return targets.shape[0] if targets.ndim else 1
+        labels = targets.numpy()
+        kept = labels[labels != ignore_index]
+        class_weight = getattr(self.loss_fn, "weight", None)
+        if class_weight is None:
+            return kept.size
+        return float(class_weight.numpy().astype(np.float64)[kept].sum())
+
     def update(self, outputs: Tensor, targets: Tensor, loss: Tensor | None) -> None:
         if self.metrics is None:
             self.metrics = _resolve_metrics(self.requested, self.loss_fn, targets)
@@ -672,13 +690,7 @@ class _EpochMeter:
         self.batches += 1
         ignore_index = self._ignore_index(targets)
         if loss is not None:
-            weight = n
-            if ignore_index is not None:
-                # A mean over the labels it kept: weighted by them, the epoch's loss is the mean over
-                # every kept label, and a batch of ignored labels only (its loss 0/0 = nan) adds nothing.
-                backend, xp = targets._backend, targets._backend.xp
-                kept = xp.astype(targets.data != ignore_index, backend.native_dtype(np.dtype("int64")))
-                weight = int(backend.to_numpy(xp.sum(kept)))
+            weight = self._loss_weight(targets, ignore_index)
             if weight:
                 value = loss.item()
                 self.loss_sum += value * weight
