@@ -6,6 +6,7 @@ the checks hold on every backend, and the training check moves the data through 
 
 import gzip
 import pickle
+import struct
 import tarfile
 
 import numpy as np
@@ -95,6 +96,11 @@ def test_csv_task_switch_forces_regression_or_classification(tmp_path):
     _, y, classes = load_csv(path, task="classification", return_classes=True)
     assert classes == ["0.5", "2", "4"]  # numbers forced to be classes sort by value
     np.testing.assert_array_equal(y, [1, 2, 0])
+    whole_floats = _write(tmp_path / "w.csv", "x,t\n1,2.000000\n2,0.0\n3,2.0\n")  # as np.savetxt writes
+    assert load_csv(whole_floats)[1].dtype == np.float32
+    _, y, classes = load_csv(whole_floats, task="classification", return_classes=True)
+    np.testing.assert_array_equal(y, [2, 0, 2])
+    assert y.dtype == np.int64 and classes is None
     integer_targets = _write(tmp_path / "i.csv", "x,t\n1,7\n2,9\n")
     _, y = load_csv(integer_targets, task="regression", dtype=np.float64)
     assert y.dtype == np.float64
@@ -306,6 +312,36 @@ def test_cifar10_python_version_matches_what_was_pickled(tmp_path, protocol):
     (x_train, y_train), (x_test, y_test) = load_cifar10(tmp_path)
     _assert_split((x_train, y_train), train)
     _assert_split((x_test, y_test), test)
+
+
+def _python2_pickle(images, labels):
+    """A batch byte for byte as Python 2's cPickle (protocol 2) wrote the official files: str as
+    BINSTRING (bytes once loaded), the array through numpy.core.multiarray._reconstruct."""
+
+    def string(text):
+        return b"U" + bytes([len(text)]) + text
+
+    data = images.reshape(len(images), -1)
+    shape = b"(" + b"".join(b"J" + struct.pack("<i", size) for size in data.shape) + b"t"
+    dtype = b"cnumpy\ndtype\n" + string(b"u1") + b"K\x00K\x01\x87R(K\x03" + string(b"|")
+    dtype += b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"
+    array = b"cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85" + string(b"b") + b"\x87R"
+    array += b"(K\x01" + shape + dtype + b"\x89T" + struct.pack("<I", data.nbytes) + data.tobytes() + b"tb"
+    label_list = b"](" + b"".join(b"K" + bytes([int(label)]) for label in labels) + b"e"
+    return b"\x80\x02}(" + string(b"data") + array + string(b"labels") + label_list + b"u."
+
+
+def test_cifar10_reads_pickles_as_python2_wrote_the_official_files(tmp_path):
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+    written = {name: (_images(2, seed), np.array([seed % 10, 9])) for seed, name in enumerate(names)}
+    for name, (images, labels) in written.items():
+        (folder / name).write_bytes(_python2_pickle(images, labels))
+    (x_train, y_train), test = load_cifar10(folder)
+    _assert_split(test, written["test_batch"])
+    np.testing.assert_array_equal(x_train[8:], written["data_batch_5"][0])
+    np.testing.assert_array_equal(y_train, [0, 9, 1, 9, 2, 9, 3, 9, 4, 9])
 
 
 def test_cifar10_reads_the_tar_gz_archive_directly(tmp_path):

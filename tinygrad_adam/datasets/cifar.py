@@ -15,6 +15,7 @@ import os
 import pickle
 import tarfile
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -178,8 +179,11 @@ def _archive_files(archive: Path, names: tuple[str, ...]) -> tuple[dict[str, byt
                 name = PurePosixPath(member.name).name
                 if member.isfile() and name in names and name not in found:
                     found[name] = tar.extractfile(member).read()
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise ValueError(f"{archive}: not a readable tar archive ({error})") from error
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
+        raise ValueError(
+            f"{archive}: not a readable tar archive ({error}); pass the official .tar.gz archive or the "
+            f"folder holding the extracted files"
+        ) from error
     return found, [name for name in names if name not in found]
 
 

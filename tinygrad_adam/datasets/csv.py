@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import os
+import zlib
 from collections.abc import Collection, Sequence
 from typing import Literal
 
@@ -48,11 +50,13 @@ def load_csv(
 
     ``task="auto"`` makes y int64 class labels when every target value is an integer (kept as written)
     or when some value is text (the distinct values mapped to 0..C-1 in sorted order), and ``dtype``
-    regression targets when every value is a number and some are not integers. Pass ``classes`` (the
-    class names in label order, e.g. from the training file) to fix the mapping: a test file lacking a
-    class would otherwise get different labels. ``return_classes=True`` returns ``(x, y, classes)``
-    where ``classes[label]`` is the name of ``label``, or None when y holds the file's own integers or
-    regression targets.
+    regression targets when every value is a number and some are not integers. Labels written as
+    "2.0" (np.savetxt) are not integers to "auto": ``task="classification"`` keeps whole numbers as
+    labels. Pass ``classes`` (the class names in label order, e.g. from the training file) to fix the
+    mapping: a test file lacking a class would otherwise get different labels.
+
+    ``return_classes=True`` returns ``(x, y, classes)``: ``classes[label]`` is the name of ``label``,
+    or None when y holds the file's own integers or regression targets.
 
     Missing values (``missing_values``, case-blind: empty, "NA", "nan", ...) raise an error naming
     the line and column by default; ``missing="keep"`` keeps NaN in x (and in regression y),
@@ -132,7 +136,7 @@ def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list
     if raw.startswith(GZIP_MAGIC):  # decide by content: a .csv.gz renamed to .csv still reads
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise ValueError(f"{path}: damaged or truncated gzip data ({error})") from error
     try:
         text = raw.decode(encoding)
@@ -228,7 +232,7 @@ def _targets(
                 f"{text!r} (pass missing='drop' to skip such rows)"
             )
     if classes is None:
-        integers = [_integer(text) for text in texts]
+        integers = [_integer(text, whole_floats=True) for text in texts]
         if all(value is not None for value in integers):
             return np.asarray(integers, dtype=np.int64), None
         numeric = all(_is_number(text) for text in texts)  # e.g. "0.5", forced to be classes: sort by value
@@ -246,11 +250,17 @@ def _targets(
     return np.asarray([label_of[text] for text in texts], dtype=np.int64), class_names
 
 
-def _integer(text: str) -> int | None:
+def _integer(text: str, whole_floats: bool = False) -> int | None:
+    """The integer ``text`` spells ("3", "-1"; with ``whole_floats`` also "3.0", as np.savetxt writes)."""
     try:
         return int(text)
     except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
         return None
+    return int(value) if whole_floats and math.isfinite(value) and value.is_integer() else None
 
 
 def _regression_like(texts: list[str], missing_keys: set[str]) -> bool:
