@@ -180,3 +180,20 @@ def test_an_optimizer_refuses_a_set_of_parameters_as_pytorch():
         tg.optim.Adam(set(model.parameters()))
     with pytest.raises(TypeError, match="fixed order"):
         tg.optim.SGD(frozenset(model.parameters()), lr=0.1)
+
+
+def test_a_keras_style_callback_sees_self_model_and_stops_with_model_stop_training():
+    class StopAfterTwoEpochs(tg.train.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.trained = self.model
+            if epoch == 1:
+                self.model.stop_training = True  # Keras' way; was ignored (and self.model missing)
+
+    model = nn.Linear(2, 2)
+    callback = StopAfterTwoEpochs()
+    data = DataLoader(TensorDataset(np.ones((4, 2), np.float32), np.array([0, 1, 0, 1])), batch_size=2)
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1)
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, data, 5, callbacks=[callback], verbose=0)
+    assert len(history["loss"]) == 2 and callback.trained is model
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, data, 1, verbose=0)  # the old stop is over
+    assert len(history["loss"]) == 1 and model.stop_training is False

@@ -258,6 +258,10 @@ class TrainingRun:
     verbose: bool = True
     callbacks: list[Any] = field(default_factory=list)
 
+    def stopping(self) -> bool:
+        """Whether a callback asked to stop: ``run.stop_training``, or Keras' ``model.stop_training``."""
+        return self.stop_training or getattr(self.model, "stop_training", False) is True
+
     def log(self, message: str) -> None:
         """Print a message unless ``fit`` was asked to be silent."""
         if self.verbose:
@@ -266,6 +270,9 @@ class TrainingRun:
 
 class Callback:
     """Hooks into ``fit``: override the ones you need; ``self.run`` is the ``TrainingRun``.
+
+    Keras' spellings work too: ``self.model`` is the model being trained, and a callback that sets
+    ``self.model.stop_training = True`` stops the run as one that sets ``self.run.stop_training``.
 
     Epoch indices are 0-based; ``logs`` holds the metrics known at that point (at the end of an
     epoch: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``, ``seconds``; after a batch:
@@ -276,6 +283,11 @@ class Callback:
 
     def set_run(self, run: TrainingRun) -> None:
         self.run = run
+
+    @property
+    def model(self) -> Any:
+        """The model being trained (Keras' ``self.model``)."""
+        return self.run.model
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         pass
@@ -1088,6 +1100,8 @@ def fit(
         verbose=display != "silent",
         callbacks=callbacks,
     )
+    if getattr(model, "stop_training", None) is True:
+        model.stop_training = False  # a stop asked for in an earlier fit, Keras' way, ends with it
     for callback in callbacks:
         callback.set_run(run)
     for callback in callbacks:
@@ -1121,7 +1135,7 @@ def fit(
         history.append(epoch, logs)
         for callback in callbacks:
             callback.on_epoch_end(epoch, dict(logs))
-        if run.stop_training:
+        if run.stopping():
             break
     for callback in callbacks:
         callback.on_train_end()
@@ -1197,7 +1211,7 @@ def _train_one_epoch(run: TrainingRun, metrics: str | Sequence[str], bar: Any) -
                 bar.set_postfix_str(_bar_postfix(running), refresh=False)
             for callback in callbacks:
                 callback.on_train_batch_end(batch_index, running)
-        if run.stop_training:  # a callback (TerminateOnNaN) asked to stop now, not at the epoch's end
+        if run.stopping():  # a callback (TerminateOnNaN) asked to stop now, not at the epoch's end
             break
     if meter.batches == 0:
         exhausted = isinstance(run.train_loader, Iterator) and run.history.epoch
