@@ -219,18 +219,27 @@ def test_layers_keep_the_default_dtype_and_follow_float64():
     assert nn.GRUCell(2, 3).weight_hh.dtype == tg.float64
 
 
-def test_cells_step_by_step_equal_the_layer_over_the_sequence(rng):
+@pytest.mark.parametrize("length", [5, 40], ids=["short", "long_sliced_in_two_stages"])
+def test_cells_step_by_step_equal_the_layer_over_the_sequence(rng, length):
     layer = nn.LSTM(3, 4, dtype=tg.float64)
     cell = nn.LSTMCell(3, 4, dtype=tg.float64)
     cell.load_state_dict({key[: -len("_l0")]: value for key, value in layer.state_dict().items()})
-    x = rng.standard_normal((5, 2, 3))
-    output, (h_n, c_n) = layer(tg.tensor(x))
-    h, c = cell(tg.tensor(x[0]))
-    for t in range(1, 5):
-        h, c = cell(tg.tensor(x[t]), (h, c))
+    x = tg.tensor(rng.standard_normal((length, 2, 3)), requires_grad=True)
+    output, (h_n, c_n) = layer(x)
+    weights = tg.tensor(rng.standard_normal((length, 2, 4)))
+    (output * weights).sum().backward()
+    x_cell = tg.tensor(x.numpy(), requires_grad=True)
+    h, c = cell(x_cell[0])
+    outputs = [h]
+    for t in range(1, length):
+        h, c = cell(x_cell[t], (h, c))
+        outputs.append(h)
+    (tg.stack(outputs) * weights).sum().backward()
     np.testing.assert_allclose(h.numpy(), output.numpy()[-1], rtol=1e-12)
     np.testing.assert_allclose(h.numpy(), h_n.numpy()[0], rtol=1e-12)
     np.testing.assert_allclose(c.numpy(), c_n.numpy()[0], rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), x_cell.grad.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(layer.weight_hh_l0.grad.numpy(), cell.weight_hh.grad.numpy(), rtol=1e-10)
 
 
 class SignOfSum(nn.Module):
