@@ -162,6 +162,22 @@ def test_conv1d_keeps_a_three_dimensional_weight_and_the_1d_pools_take_c_l_or_n_
     assert nn.AdaptiveMaxPool1d(1)(tg.randn(3, 9)).shape == (3, 1)
 
 
+def test_conv_transpose2d_keeps_an_in_out_weight_and_inverts_conv2d_shapes():
+    tg.manual_seed(0)
+    layer = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+    assert {key: value.shape for key, value in layer.state_dict().items()} == {
+        "weight": (4, 3, 3, 3),
+        "bias": (6,),
+    }
+    bound = 1 / np.sqrt(3 * 3 * 3)  # PyTorch's fan_in: weight.shape[1] · kh · kw
+    assert 0.8 * bound < np.abs(layer.weight.numpy()).max() <= bound
+    assert layer(tg.randn(2, 4, 5, 7)).shape == (2, 6, 10, 14)  # the shape a stride-2 conv halves
+    assert repr(layer) == (
+        "ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), "
+        "output_padding=(1, 1), groups=2)"
+    )
+
+
 def test_new_layers_keep_float32_in_values_gradients_and_buffers():
     layers = [
         nn.BatchNorm2d(4),
@@ -172,6 +188,7 @@ def test_new_layers_keep_float32_in_values_gradients_and_buffers():
         nn.AdaptiveMaxPool2d((3, 2)),
         nn.MaxPool2d(2, ceil_mode=True),
         nn.AvgPool2d(2, ceil_mode=True),
+        nn.ConvTranspose2d(4, 4, 2, stride=2),
     ]
     for layer in layers:
         input = tg.randn(2, 4, 5, 5, requires_grad=True)
@@ -316,6 +333,17 @@ def test_instance_norm_without_parameters_only_warns_on_a_channel_count_mismatch
         ),
         (lambda: F.conv1d(tg.randn(2, 3, 8), tg.randn(4, 3, 1, 3)), ValueError, "weight must be 3-d"),
         (lambda: nn.Conv1d(3, 4, 3)(tg.randn(2, 3, 4, 4)), ValueError, r"expected a 2-d \(C, L\) or 3-d"),
+        (
+            lambda: F.conv_transpose2d(tg.randn(1, 3, 4, 4), tg.randn(2, 3, 3, 3)),
+            ValueError,
+            r"input has 3 channels, but weight \(2, 3, 3, 3\) expects 2",
+        ),
+        (
+            lambda: nn.ConvTranspose2d(2, 2, 3, stride=2, output_padding=2)(tg.randn(1, 2, 3, 3)),
+            ValueError,
+            "output_padding .* must be smaller than the stride",
+        ),
+        (lambda: nn.ConvTranspose2d(2, 2, 3, padding="same"), ValueError, "padding must be an int or a pair"),
         (lambda: nn.MaxPool1d((2, 2)), ValueError, "kernel_size must be an int >= 1 or a 1-tuple"),
     ],
 )

@@ -35,6 +35,7 @@ from .activations import (
     Tanhshrink,
     Threshold,
 )
+from .attention import MultiheadAttention
 from .conv import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -44,6 +45,7 @@ from .conv import (
     AvgPool2d,
     Conv1d,
     Conv2d,
+    ConvTranspose2d,
     MaxPool1d,
     MaxPool2d,
 )
@@ -101,6 +103,13 @@ from .normalization import (
     LayerNorm,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = [
     "AdaptiveAvgPool1d",
@@ -109,6 +118,7 @@ __all__ = [
     "AdaptiveMaxPool2d",
     "AvgPool1d",
     "Conv1d",
+    "ConvTranspose2d",
     "MaxPool1d",
     "Dropout1d",
     "Dropout2d",
@@ -155,6 +165,7 @@ __all__ = [
     "MSELoss",
     "MarginRankingLoss",
     "Mish",
+    "MultiheadAttention",
     "Module",
     "ModuleDict",
     "ModuleList",
@@ -190,6 +201,11 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "TripletMarginLoss",
     "Unflatten",
     "functional",

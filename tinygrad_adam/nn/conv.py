@@ -147,6 +147,67 @@ def conv2d(
     return output.squeeze(0) if unbatched else output
 
 
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Pair = 1,
+    padding: Pair = 0,
+    output_padding: Pair = 0,
+    groups: int = 1,
+    dilation: Pair = 1,
+) -> Tensor:
+    """PyTorch's ``F.conv_transpose2d`` (the gradient of ``conv2d`` with respect to its input):
+    weight (in, out/groups, kh, kw), output size (n − 1)·s − 2p + d(k − 1) + output_padding + 1.
+
+    Computed as a stride-1 ``conv2d`` of the input with s − 1 zeros between neighbours, padded by
+    d(k − 1) − p (cropped where that is negative) plus ``output_padding`` at the bottom/right, with
+    the kernel flipped and its in/out axes swapped within each group.
+    """
+    input, unbatched = _batched(input, "conv_transpose2d")
+    if not isinstance(weight, Tensor) or weight.ndim != 4:
+        got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
+        raise ValueError(f"conv_transpose2d: weight must be 4-d (in, out/groups, kh, kw), got {got}")
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1 or weight.shape[0] % groups:
+        raise ValueError(
+            f"conv_transpose2d: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}"
+        )
+    if input.shape[1] != weight.shape[0]:
+        raise ValueError(
+            f"conv_transpose2d: input has {input.shape[1]} channels, but weight {weight.shape} expects "
+            f"{weight.shape[0]}"
+        )
+    stride, dilation = (
+        _sizes(stride, "stride", "conv_transpose2d"),
+        _sizes(dilation, "dilation", "conv_transpose2d"),
+    )
+    padding = _sizes(padding, "padding", "conv_transpose2d", minimum=0)
+    output_padding = _sizes(output_padding, "output_padding", "conv_transpose2d", minimum=0)
+    if any(extra >= max(s, d) for extra, s, d in zip(output_padding, stride, dilation, strict=True)):
+        raise ValueError(
+            f"conv_transpose2d: output_padding {output_padding} must be smaller than the stride {stride} or "
+            f"the dilation {dilation}"
+        )
+    in_channels, group_out, kh, kw = weight.shape
+    for axis, step in ((2, stride[0]), (3, stride[1])):
+        if step > 1:  # s − 1 zeros after each entry, none after the last
+            size = input.shape[axis]
+            gaps = zeros(input.shape, dtype=input.dtype, device=input.device)
+            spread = stack([input] + [gaps] * (step - 1), axis + 1)
+            spread = spread.reshape(*input.shape[:axis], size * step, *input.shape[axis + 1 :])
+            input = (
+                spread[:, :, : (size - 1) * step + 1] if axis == 2 else spread[..., : (size - 1) * step + 1]
+            )
+    border = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
+    input = _pad(input, (max(border[0], 0), max(border[1], 0)), 0.0, output_padding)
+    crop = (max(-border[0], 0), max(-border[1], 0))
+    input = input[:, :, crop[0] : input.shape[2] - crop[0], crop[1] : input.shape[3] - crop[1]]
+    kernels = weight.reshape(groups, in_channels // groups, group_out, kh, kw).transpose(1, 2)
+    kernels = kernels.reshape(groups * group_out, in_channels // groups, kh, kw).flip(2, 3)
+    output = conv2d(input, kernels, bias, 1, 0, dilation, groups)
+    return output.squeeze(0) if unbatched else output
+
+
 def _pool_settings(kernel_size: Pair, stride: Pair | None, padding: Pair, owner: str) -> tuple:
     kernel = _sizes(kernel_size, "kernel_size", owner)
     stride = kernel if stride is None else _sizes(stride, "stride", owner)
@@ -463,10 +524,13 @@ class Conv2d(Module):
             padding if isinstance(padding, str) else _sizes(padding, "padding", owner, minimum=0, count=count)
         )
         self.dilation = _sizes(dilation, "dilation", owner, count=count)
-        shape = (out_channels, in_channels // groups, *self.kernel_size)
-        self.weight = Parameter(zeros(shape, dtype=dtype, device=device))
+        self.output_padding = (0,) * count  # PyTorch's convolutions all have one; only transposed ones use it
+        self.weight = Parameter(zeros(self._weight_shape(), dtype=dtype, device=device))
         self.bias = Parameter(zeros((out_channels,), dtype=dtype, device=device)) if bias else None
         self.reset_parameters()
+
+    def _weight_shape(self) -> tuple[int, ...]:
+        return (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
 
     def reset_parameters(self) -> None:
         bound = 1 / math.sqrt(math.prod(self.weight.shape[1:]))
@@ -484,6 +548,8 @@ class Conv2d(Module):
             text += f", padding={self.padding}"
         if any(d != 1 for d in self.dilation):
             text += f", dilation={self.dilation}"
+        if any(self.output_padding):
+            text += f", output_padding={self.output_padding}"
         if self.groups != 1:
             text += f", groups={self.groups}"
         return text + ("" if self.bias is not None else ", bias=False")
@@ -577,6 +643,50 @@ class Conv1d(Conv2d):
 
     def forward(self, input: Tensor) -> Tensor:
         return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(Conv2d):
+    """``torch.nn.ConvTranspose2d``: weight (in, out/groups, kh, kw) and bias from U(±1/√fan_in),
+    fan_in = out/groups·kh·kw as PyTorch computes it; ``F.conv_transpose2d`` with fixed settings."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Pair,
+        stride: Pair = 1,
+        padding: Pair = 0,
+        output_padding: Pair = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Pair = 1,
+        padding_mode: str = "zeros",
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        if isinstance(padding, str):
+            raise ValueError(f"ConvTranspose2d: padding must be an int or a pair, got {padding!r}")
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+        )
+        self.output_padding = _sizes(output_padding, "output_padding", "ConvTranspose2d", minimum=0)
+
+    def _weight_shape(self) -> tuple[int, ...]:
+        return (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+
+    def forward(self, input: Tensor) -> Tensor:
+        settings = (self.stride, self.padding, self.output_padding, self.groups, self.dilation)
+        return conv_transpose2d(input, self.weight, self.bias, *settings)
 
 
 class MaxPool1d(MaxPool2d):

@@ -26,6 +26,7 @@ from .conv import (
     avg_pool2d,
     conv1d,
     conv2d,
+    conv_transpose2d,
     max_pool1d,
     max_pool2d,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "dropout1d",
     "max_pool1d",
     "conv1d",
+    "conv_transpose2d",
     "avg_pool1d",
     "adaptive_max_pool2d",
     "adaptive_avg_pool2d",
@@ -90,6 +92,7 @@ __all__ = [
     "relu",
     "relu6",
     "rrelu",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",
@@ -1843,3 +1846,7 @@ def nll_loss(
     return _class_loss(
         input, target, weight, ignore_index, reduction, 0.0, "nll_loss", allow_probabilities=False
     )
+
+
+# At the end: attention.py builds on the functions above (and nn.Linear, which imports this module).
+from .attention import scaled_dot_product_attention  # noqa: E402
