@@ -35,7 +35,6 @@ from .activations import (
     Tanhshrink,
     Threshold,
 )
-from .attention import MultiheadAttention
 from .conv import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -103,13 +102,6 @@ from .normalization import (
     LayerNorm,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from .transformer import (
-    Transformer,
-    TransformerDecoder,
-    TransformerDecoderLayer,
-    TransformerEncoder,
-    TransformerEncoderLayer,
-)
 
 __all__ = [
     "AdaptiveAvgPool1d",
@@ -165,7 +157,6 @@ __all__ = [
     "MSELoss",
     "MarginRankingLoss",
     "Mish",
-    "MultiheadAttention",
     "Module",
     "ModuleDict",
     "ModuleList",
@@ -201,11 +192,6 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
-    "Transformer",
-    "TransformerDecoder",
-    "TransformerDecoderLayer",
-    "TransformerEncoder",
-    "TransformerEncoderLayer",
     "TripletMarginLoss",
     "Unflatten",
     "functional",
