@@ -82,6 +82,13 @@ def test_csv_without_header_infers_none_and_takes_target_by_index(tmp_path):
     np.testing.assert_array_equal(y, [0, 1, 0])
 
 
+def test_csv_header_guess_looks_at_feature_columns_only(tmp_path):
+    path = _write(tmp_path / "t.csv", "r1,0.5,cat\nr2,1.5,dog\n")  # text in the ignored column and target
+    x, y = load_csv(path, ignore=[0])
+    np.testing.assert_array_equal(x, [[0.5], [1.5]])
+    np.testing.assert_array_equal(y, [0, 1])
+
+
 def test_csv_integer_labels_are_kept_as_written(tmp_path):
     path = _write(tmp_path / "t.csv", "x,label\n0.1,3\n0.2,1\n0.3,3\n")
     x, y, classes = load_csv(path, return_classes=True)

@@ -188,13 +188,16 @@ def _archive_files(archive: Path, names: tuple[str, ...]) -> tuple[dict[str, byt
 
 
 def _read_split(title: str, layout: CifarLayout, files: list[tuple[str, bytes]]) -> Split:
+    """One split from its files ``(name for errors, bytes)``, concatenated in order, labels checked."""
     parts = [(_read_records if layout.binary else _read_pickle)(layout, name, raw) for name, raw in files]
     images = np.concatenate([images for images, _ in parts])
     labels = np.concatenate([labels for _, labels in parts])
     for (name, _), (_, file_labels) in zip(files, parts):
-        if file_labels.size and not 0 <= file_labels.min() <= file_labels.max() < layout.num_classes:
-            bad = file_labels[(file_labels < 0) | (file_labels >= layout.num_classes)][0]
-            raise ValueError(f"{name}: label {bad} is out of range 0..{layout.num_classes - 1} for {title}")
+        bad = file_labels[(file_labels < 0) | (file_labels >= layout.num_classes)]
+        if bad.size:
+            raise ValueError(
+                f"{name}: label {bad[0]} is out of range 0..{layout.num_classes - 1} for {title}"
+            )
     return images, labels
 
 

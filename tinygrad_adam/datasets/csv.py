@@ -81,12 +81,11 @@ def load_csv(
         raise ValueError(f"{path}: the file holds no rows")
     width = len(lines[0][1])
     names_used = isinstance(target, str) or any(isinstance(column, str) for column in ignore)
-    if header == "infer" and not names_used:
-        target_index = _column_index(path, target, width, None)
+    if header == "infer" and not names_used:  # a header when a feature field of row 1 is not a number
+        not_features = {_column_index(path, column, width, None) for column in (target, *ignore)}
+        first_features = [field for index, field in enumerate(lines[0][1]) if index not in not_features]
         has_header = any(
-            not _is_number(field) and field.strip().lower() not in missing_keys
-            for index, field in enumerate(lines[0][1])
-            if index != target_index
+            not _is_number(field) and field.strip().lower() not in missing_keys for field in first_features
         )
     else:
         if header is False and names_used:
