@@ -338,6 +338,14 @@ def _python2_pickle(images, labels):
     return b"\x80\x02}(" + string(b"data") + array + string(b"labels") + label_list + b"u."
 
 
+def test_cifar10_python_version_accepts_str_keys_as_python3_pickles_them(tmp_path):
+    _fake_cifar10_python(tmp_path / "cifar-10-batches-py")
+    images = _images(2, 42)
+    batch = {"data": images.reshape(2, -1), "labels": np.array([4, 2])}
+    (tmp_path / "cifar-10-batches-py" / "test_batch").write_bytes(pickle.dumps(batch))
+    _assert_split(load_cifar10(tmp_path)[1], (images, [4, 2]))
+
+
 def test_cifar10_reads_pickles_as_python2_wrote_the_official_files(tmp_path):
     folder = tmp_path / "cifar-10-batches-py"
     folder.mkdir()
