@@ -5,7 +5,9 @@ green, blue) as PyTorch's ``ToTensor`` lays them out (scale by 1/255 yourself), 
 Both official versions read: the binary one (``cifar-10-batches-bin``, ``cifar-100-binary``: records
 of label bytes + 3072 pixel bytes) and the Python one (``cifar-10-batches-py``, ``cifar-100-python``:
 pickled dicts), from the extracted folder, its parent, or the ``.tar.gz`` archive itself. The binary
-version is preferred when both are there: it needs no unpickling.
+version is preferred when both are there: it needs no unpickling. Loading an arbitrary pickle runs
+code of its author's choosing, so the Python version goes through ``RestrictedUnpickler``, which
+builds only built-in containers and NumPy arrays and refuses anything else with an error.
 """
 
 from __future__ import annotations
