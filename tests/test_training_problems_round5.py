@@ -197,3 +197,35 @@ def test_a_keras_style_callback_sees_self_model_and_stops_with_model_stop_traini
     assert len(history["loss"]) == 2 and callback.trained is model
     history = fit(model, nn.CrossEntropyLoss(), optimizer, data, 1, verbose=0)  # the old stop is over
     assert len(history["loss"]) == 1 and model.stop_training is False
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda S, o: S.CosineAnnealingLR(o, T_max=5),
+        lambda S, o: S.LambdaLR(o, lambda epoch: 0.9**epoch),
+        lambda S, o: S.MultiplicativeLR(o, lambda epoch: 0.9),
+        lambda S, o: S.CosineAnnealingWarmRestarts(o, T_0=3),
+        lambda S, o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=2),
+    ],
+    ids=["cosine", "lambda", "multiplicative", "warm_restarts", "cyclic"],
+)
+def test_a_group_added_after_a_per_group_schedule_is_named_not_left_unscheduled(make):
+    first, second = nn.Linear(2, 2), nn.Linear(2, 2)
+    optimizer = tg.optim.SGD(first.parameters(), lr=0.1, momentum=0.9)
+    scheduler = make(tg.optim.lr_scheduler, optimizer)
+    scheduler.step()
+    optimizer.add_param_group({"params": list(second.parameters()), "lr": 0.05})
+    # PyTorch fails in a zip; the new group kept lr 0.05 forever, or followed another group's cosine.
+    with pytest.raises(ValueError, match="made for 1 parameter group.*now has 2.*add_param_group"):
+        scheduler.step()
+
+
+def test_groups_added_after_a_chainable_schedule_follow_it_as_in_pytorch():
+    first, second = nn.Linear(2, 2), nn.Linear(2, 2)
+    optimizer = tg.optim.SGD(first.parameters(), lr=0.1)
+    scheduler = tg.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    scheduler.step()
+    optimizer.add_param_group({"params": list(second.parameters()), "lr": 0.08})
+    scheduler.step()
+    assert [group["lr"] for group in optimizer.param_groups] == [0.025, 0.04]

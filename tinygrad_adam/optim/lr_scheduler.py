@@ -130,7 +130,21 @@ class LRScheduler:
         self._step_count += 1
         self._update_lr(epoch)
 
+    # Whether the rule reads one value per group fixed at creation (base_lrs, lr_lambdas): such a
+    # schedule has nothing for a group added afterwards (PyTorch fails there in a zip).
+    per_group_schedule = False
+
+    def _check_group_count(self) -> None:
+        groups = len(self.optimizer.param_groups)
+        if self.per_group_schedule and groups != len(self.base_lrs):
+            raise ValueError(
+                f"{type(self).__name__} was made for {len(self.base_lrs)} parameter group(s), but the "
+                f"optimizer now has {groups}: optimizer.add_param_group came after the scheduler, whose "
+                "schedule is set per group when it is made; add the group first, then create the scheduler"
+            )
+
     def _update_lr(self, epoch: int | None = None) -> None:
+        self._check_group_count()
         if epoch is None:
             self.last_epoch += 1
             lrs = self.get_lr()
@@ -209,6 +223,8 @@ class CosineAnnealingLR(LRScheduler):
     ``η_t = η_min + ½(η_0 − η_min)(1 + cos(π·t/T_max))``, computed by PyTorch's recursion (which also
     lets other changes of lr compose with it); past ``T_max`` the cosine rises again.
     """
+
+    per_group_schedule = True
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
         _check_positive_int("T_max", T_max)
@@ -503,6 +519,8 @@ class _LambdaScheduler(LRScheduler):
     """State dicts of schedules driven by functions: as PyTorch, a plain function or lambda cannot be
     saved and is stored as None; a callable object's attributes (its ``__dict__``) are."""
 
+    per_group_schedule = True
+
     def __init__(
         self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable], last_epoch: int = -1
     ) -> None:
@@ -549,6 +567,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     ``step(epoch)`` takes fractional epochs (``epoch + batch / batches``), as in PyTorch.
     """
 
+    per_group_schedule = True
+
     def __init__(
         self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:  # noqa: N803
@@ -570,6 +590,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def step(self, epoch: float | None = None) -> None:
         """Advance one epoch (restarting when the period ends), or go to ``epoch`` (may be fractional)."""
+        self._check_group_count()
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
@@ -723,6 +744,8 @@ class CyclicLR(LRScheduler):
     momentum (or Adam's β₁) moves the other way: ``max_momentum − (max_momentum − base_momentum)·h·s``.
     PyTorch's semantics and defaults; creating it sets each group's lr to ``base_lr``.
     """
+
+    per_group_schedule = True
 
     def __init__(
         self,
