@@ -92,6 +92,7 @@ __all__ = [
     "relu",
     "relu6",
     "rrelu",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",
@@ -1845,3 +1846,7 @@ def nll_loss(
     return _class_loss(
         input, target, weight, ignore_index, reduction, 0.0, "nll_loss", allow_probabilities=False
     )
+
+
+# At the end: attention.py builds on the functions above (and nn.Linear, which imports this module).
+from .attention import scaled_dot_product_attention  # noqa: E402
