@@ -229,3 +229,18 @@ def test_groups_added_after_a_chainable_schedule_follow_it_as_in_pytorch():
     optimizer.add_param_group({"params": list(second.parameters()), "lr": 0.08})
     scheduler.step()
     assert [group["lr"] for group in optimizer.param_groups] == [0.025, 0.04]
+
+
+def test_a_model_returning_a_tuple_is_named_by_fit():
+    class OutputAndState(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = nn.Linear(2, 2)
+
+        def forward(self, x: tg.Tensor):
+            return self.layer(x), x
+
+    model = OutputAndState()
+    data = DataLoader(TensorDataset(np.ones((4, 2), np.float32), np.array([0, 1, 0, 1])), batch_size=2)
+    with pytest.raises(TypeError, match="model returned a tuple, not a Tensor"):
+        fit(model, nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), lr=0.1), data, 1, verbose=0)

@@ -628,6 +628,14 @@ def _loss(loss_fn: Any, outputs: Tensor, targets: Tensor) -> Tensor:
         )
     try:
         return _scalar_loss(loss_fn(outputs, targets))
+    except TypeError as error:
+        if isinstance(outputs, Tensor):
+            raise
+        raise TypeError(
+            f"{error}\nThe model returned a {type(outputs).__name__}, not a Tensor: fit and evaluate "
+            "give the model's output to the loss and the metrics, so its forward must return the "
+            "predictions alone (an RNN's output without its hidden state, say)"
+        ) from error
     except ValueError as error:
         if (
             not softmax_loss
