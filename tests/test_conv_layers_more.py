@@ -296,8 +296,9 @@ def test_instance_norm_without_parameters_only_warns_on_a_channel_count_mismatch
         (lambda: nn.BatchNorm2d(3, momentum=1.5), ValueError, r"momentum must lie in \[0, 1\]"),
         (lambda: nn.BatchNorm1d(3)(tg.randn(2, 3, 4, 4)), ValueError, "expected 2D or 3D input"),
         (lambda: nn.GroupNorm(4, 6), ValueError, r"num_channels \(6\) must be divisible by num_groups \(4\)"),
+        (lambda: nn.GroupNorm(2, 6)(tg.randn(2, 4, 3)), ValueError, "has 4 channels on axis 1, expected 6"),
         (
-            lambda: nn.GroupNorm(2, 6)(tg.randn(2, 4, 3)),
+            lambda: F.group_norm(tg.randn(2, 4, 3), 2, tg.ones(6)),
             ValueError,
             r"weight must have shape \(4,\), got \(6,\)",
         ),

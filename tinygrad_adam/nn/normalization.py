@@ -204,9 +204,9 @@ class _InstanceNorm(_NormBase):
     """Instance normalisation (Ulyanov et al., 2016): each sample's channel normalised over its own
     spatial axes, in training and evaluation alike, unless ``track_running_stats`` keeps running
     statistics (averaged over the batch) for ``eval()``. ``affine`` and ``track_running_stats``
-    default to False, as in PyTorch; ``momentum=None`` counts as 0 there too (PyTorch keeps no
-    cumulative average here and leaves ``num_batches_tracked`` at 0). An unbatched input has one
-    axis fewer.
+    default to False, as in PyTorch; ``momentum=None`` means 0 here, running statistics that never
+    move (PyTorch keeps no cumulative average for instance norm and leaves ``num_batches_tracked``
+    at 0). An unbatched input has one axis fewer.
     """
 
     spatial_dims = 0
@@ -286,6 +286,11 @@ class GroupNorm(Module):
         register_affine(self, (self.num_channels,), affine, bias, dtype, device)
 
     def forward(self, x: Tensor) -> Tensor:
+        if F.check_tensor(x, "group_norm").ndim >= 2 and x.shape[1] != self.num_channels:
+            raise F.ShapeMismatchError(
+                f"GroupNorm({self.num_groups}, {self.num_channels}): input of shape {x.shape} has "
+                f"{x.shape[1]} channels on axis 1, expected {self.num_channels}"
+            )
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
