@@ -244,3 +244,17 @@ def test_a_model_returning_a_tuple_is_named_by_fit():
     data = DataLoader(TensorDataset(np.ones((4, 2), np.float32), np.array([0, 1, 0, 1])), batch_size=2)
     with pytest.raises(TypeError, match="model returned a tuple, not a Tensor"):
         fit(model, nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), lr=0.1), data, 1, verbose=0)
+
+
+def test_samples_of_different_lengths_name_padding_or_a_collate_fn():
+    class Sentences(Dataset):
+        def __len__(self) -> int:
+            return 2
+
+        def __getitem__(self, index: int):
+            return np.ones(index + 2, np.float32), 0
+
+    with pytest.raises(ValueError, match=r"got \(2,\) and \(3,\).*pad them.*collate_fn="):
+        next(iter(DataLoader(Sentences(), batch_size=2)))
+    batch = next(iter(DataLoader(Sentences(), batch_size=2, collate_fn=lambda samples: samples)))
+    assert [len(sample[0]) for sample in batch] == [2, 3]

@@ -63,7 +63,8 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
             if np.shape(sample) != first.shape:
                 raise ValueError(
                     f"default_collate: samples need one shape to be stacked, got {first.shape} and "
-                    f"{np.shape(sample)}"
+                    f"{np.shape(sample)}; for sequences of different lengths pad them to one length, or "
+                    "pass DataLoader(..., collate_fn=) a function that batches them"
                 )
         return Tensor(np.stack(samples), device=device)
     try:
