@@ -341,3 +341,33 @@ def test_scaled_dot_product_attention_errors_name_the_problem():
         F.scaled_dot_product_attention(q, k, v, dropout_p=1.5)
     with pytest.raises(TypeError, match="value must be a Tensor, got list"):
         F.scaled_dot_product_attention(q, k, [[1.0]])
+
+
+def test_masks_that_are_not_tensors_are_refused_by_name():
+    attention = nn.MultiheadAttention(4, 2)
+    x = tg.randn(3, 2, 4)
+    with pytest.raises(TypeError, match="key_padding_mask must be a Tensor or None, got list"):
+        attention(x, x, x, key_padding_mask=[[True, False, False]] * 2)
+    with pytest.raises(TypeError, match="attn_mask must be a Tensor or None, got ndarray"):
+        attention(x, x, x, attn_mask=np.zeros((3, 3), bool))
+
+
+def test_unbatched_layers_equal_a_batch_of_one(rng):
+    encoder = nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dtype=tg.float64).eval()
+    decoder = nn.TransformerDecoderLayer(4, 2, dim_feedforward=8, dtype=tg.float64).eval()
+    x, memory = tg.tensor(rng.standard_normal((3, 4))), tg.tensor(rng.standard_normal((5, 4)))
+    np.testing.assert_allclose(encoder(x).numpy(), encoder(x.unsqueeze(1)).numpy()[:, 0], rtol=1e-12)
+    batched = decoder(x.unsqueeze(1), memory.unsqueeze(1)).numpy()[:, 0]
+    np.testing.assert_allclose(decoder(x, memory).numpy(), batched, rtol=1e-12)
+
+
+def test_transformer_draws_every_matrix_from_xavier_uniform_and_checks_its_inputs():
+    tg.manual_seed(0)
+    model = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16)
+    linear1 = model.encoder.layers[0].linear1.weight.numpy()
+    assert np.abs(linear1).max() <= math.sqrt(6 / (8 + 16)) and np.abs(linear1).max() > 1 / math.sqrt(8)
+    np.testing.assert_array_equal(model.decoder.norm.weight.numpy(), 1.0)
+    with pytest.raises(F.ShapeMismatchError, match="same batch size"):
+        model(tg.randn(4, 2, 8), tg.randn(3, 3, 8))
+    with pytest.raises(F.ShapeMismatchError, match="d_model=8 features, got 6 and 8"):
+        model(tg.randn(4, 2, 6), tg.randn(3, 2, 8))

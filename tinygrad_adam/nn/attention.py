@@ -302,6 +302,9 @@ class MultiheadAttention(Module):
                 f"{owner}: key and value must have as many dimensions as the query ({query.ndim}-D), got "
                 f"{key.ndim}-D and {value.ndim}-D"
             )
+        for name, mask in (("key_padding_mask", key_padding_mask), ("attn_mask", attn_mask)):
+            if mask is not None and not isinstance(mask, Tensor):
+                raise TypeError(f"{owner}: {name} must be a Tensor or None, got {type(mask).__name__}")
         if key_padding_mask is not None and key_padding_mask.ndim != query.ndim - 1:
             raise ValueError(
                 f"{owner}: expected a {query.ndim - 1}-D key_padding_mask for a {query.ndim}-D query, got "
