@@ -258,3 +258,14 @@ def test_samples_of_different_lengths_name_padding_or_a_collate_fn():
         next(iter(DataLoader(Sentences(), batch_size=2)))
     batch = next(iter(DataLoader(Sentences(), batch_size=2, collate_fn=lambda samples: samples)))
     assert [len(sample[0]) for sample in batch] == [2, 3]
+
+
+def test_fit_refuses_a_scheduler_of_another_optimizer():
+    model = nn.Linear(2, 2)
+    stale = tg.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = tg.optim.lr_scheduler.StepLR(stale, step_size=1)
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1)  # made again after the scheduler
+    data = DataLoader(TensorDataset(np.ones((4, 2), np.float32), np.array([0, 1, 0, 1])), batch_size=2)
+    # Its steps changed the stale optimizer's lr: fit trained at a constant 0.1 and logged it.
+    with pytest.raises(ValueError, match="scheduler \\(StepLR\\) belongs to another optimizer"):
+        fit(model, nn.CrossEntropyLoss(), optimizer, data, 2, scheduler=scheduler, verbose=0)

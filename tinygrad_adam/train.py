@@ -1089,6 +1089,13 @@ def fit(
             f"scheduler must be a learning-rate scheduler instance with step(), such as "
             f"CosineAnnealingLR(optimizer, T_max=epochs), got {scheduler!r:.100}"
         )
+    if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
+        # Its steps would set the learning rates of an optimizer that trains nothing here.
+        raise ValueError(
+            f"the scheduler ({type(scheduler).__name__}) belongs to another optimizer than the one fit "
+            "steps: create it from this one, e.g. CosineAnnealingLR(optimizer, T_max=epochs), after the "
+            "optimizer"
+        )
     if history is not None and not isinstance(history, History):
         raise TypeError(f"history must be the History of an earlier fit, got {type(history).__name__}")
     display = _display_mode(verbose)
