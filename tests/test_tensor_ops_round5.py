@@ -528,3 +528,10 @@ def test_second_derivative_through_a_fused_linear_relu_is_zero_in_x() -> None:
     second_x, second_w = tg.autograd.grad(g.sum(), [x, weight])
     assert second_x.tolist() == [[0.0, 0.0, 0.0]]
     assert second_w.tolist() == [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]  # dx = mask · W: d/dW of Σ = mask
+
+
+@pytest.mark.parametrize("dtype", [tg.bool_, tg.uint8, tg.int32, tg.float32])
+def test_tril_and_triu_keep_the_dtype(dtype):
+    x = tg.ones(3, 4, dtype=dtype)
+    assert x.tril().dtype == dtype and x.triu(1).dtype == dtype
+    assert x.tril().numpy().astype(int).tolist() == np.tril(np.ones((3, 4), int)).tolist()

@@ -304,7 +304,8 @@ class TensorSpellings:
         rows, columns = self.shape[-2:]
         offset = np.arange(columns)[None, :] - np.arange(rows)[:, None]
         keep = offset <= diagonal if op == "tril" else offset >= diagonal
-        return _tensor.where(_tensor.Tensor(keep, device=self.device), self, 0)
+        zero = False if self.dtype == np.bool_ else 0  # (a bool 0 keeps a mask a mask, as in PyTorch)
+        return _tensor.where(_tensor.Tensor(keep, device=self.device), self, zero)
 
     # -- new tensors like this one (same dtype and device unless told) ------------------------------
     def new_tensor(
