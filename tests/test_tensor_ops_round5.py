@@ -535,3 +535,28 @@ def test_tril_and_triu_keep_the_dtype(dtype):
     x = tg.ones(3, 4, dtype=dtype)
     assert x.tril().dtype == dtype and x.triu(1).dtype == dtype
     assert x.tril().numpy().astype(int).tolist() == np.tril(np.ones((3, 4), int)).tolist()
+
+
+@pytest.mark.parametrize(
+    "activation",
+    [
+        lambda x: tg.nn.functional.leaky_relu(x, 0.1),
+        tg.nn.functional.hardtanh,
+        tg.nn.functional.relu6,
+    ],
+    ids=["leaky_relu", "hardtanh", "relu6"],
+)
+def test_second_derivatives_of_piecewise_linear_activations_are_zeros(activation):
+    x = tg.tensor([-2.0, -0.5, 0.5, 3.0, 7.0], requires_grad=True)
+    (g,) = tg.autograd.grad(activation(x).sum(), x, create_graph=True)
+    assert g.requires_grad  # as in PyTorch: the gradient is still a function of x
+    (h,) = tg.autograd.grad(g.sum(), x)
+    assert h.tolist() == [0.0] * 5
+
+
+def test_hardtanh_passes_no_gradient_at_its_edges_and_keeps_nan():
+    x = tg.tensor([-1.0, 1.0, 0.0, 6.0, -3.0], requires_grad=True)
+    y = tg.nn.functional.hardtanh(x)
+    y.sum().backward()
+    assert y.tolist() == [-1.0, 1.0, 0.0, 1.0, -1.0] and x.grad.tolist() == [0.0, 0.0, 1.0, 0.0, 0.0]
+    assert math.isnan(tg.nn.functional.hardtanh(tg.tensor([float("nan")])).item())

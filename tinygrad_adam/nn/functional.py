@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
-from ..ops import Linear, sigmoid_array
+from ..ops import Linear, MaskedGrad, sigmoid_array
 from ..tensor import Tensor, _coerce, _same_device, int64, ones, rand, where
 from .conv import (
     adaptive_avg_pool1d,
@@ -166,8 +166,9 @@ class LeakyRelu(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x = self.inputs[0]
-        if is_grad_enabled():  # create_graph: the gradient as Tensor ops
-            return (where(x > 0, grad, grad * self.slope),)
+        if is_grad_enabled():  # create_graph: g·(1 or s), still a function of x (second derivative 0)
+            positive = self.xp.astype(x.data > 0, x.data.dtype)
+            return (MaskedGrad.apply(grad, x, mask=positive + (1 - positive) * self.slope),)
         g = grad.data
         return (Tensor._wrap(self.backend.where(x.data > 0, g, g * self.slope), grad._backend),)
 
@@ -456,8 +457,24 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tens
     """x clamped to [min_val, max_val]; as in PyTorch the gradient is 0 at the two edges too."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    check_tensor(input, "hardtanh")
-    return where(input <= min_val, min_val, where(input >= max_val, max_val, input))
+    return Hardtanh.apply(check_tensor(input, "hardtanh"), min_val=min_val, max_val=max_val)
+
+
+class Hardtanh(Function):
+    """x clamped to [min, max] as one node; the gradient g where min < x < max, else 0."""
+
+    def forward(self, a: Any, min_val: float, max_val: float) -> Any:
+        self.min_val, self.max_val = min_val, max_val
+        xp = self.xp
+        low, high = (xp.asarray(v, dtype=a.dtype, **self.backend.creation_kwargs) for v in (min_val, max_val))
+        return xp.minimum(xp.maximum(a, low), high)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0].data
+        inside = self.xp.astype((x > self.min_val) & (x < self.max_val), x.dtype)
+        if is_grad_enabled():  # create_graph: still a function of x, as PyTorch's (second derivative 0)
+            return (MaskedGrad.apply(grad, self.inputs[0], mask=inside),)
+        return (Tensor._wrap(grad.data * inside, grad._backend),)
 
 
 def relu6(input: Tensor) -> Tensor:
