@@ -269,3 +269,13 @@ def test_fit_refuses_a_scheduler_of_another_optimizer():
     # Its steps changed the stale optimizer's lr: fit trained at a constant 0.1 and logged it.
     with pytest.raises(ValueError, match="scheduler \\(StepLR\\) belongs to another optimizer"):
         fit(model, nn.CrossEntropyLoss(), optimizer, data, 2, scheduler=scheduler, verbose=0)
+
+
+def test_a_last_batch_of_one_sample_under_batchnorm_names_drop_last():
+    model = nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+    five = TensorDataset(np.ones((5, 2), np.float32), np.array([0, 1, 0, 1, 0]))
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="more than 1 value per channel(.|\n)*drop_last=True"):
+        fit(model, nn.CrossEntropyLoss(), optimizer, DataLoader(five, batch_size=2), 1, verbose=0)
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, DataLoader(five, 2, drop_last=True), 1, verbose=0)
+    assert len(history["loss"]) == 1

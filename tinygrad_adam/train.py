@@ -923,6 +923,14 @@ def _forward(model: Any, inputs: tuple[Tensor, ...]) -> Tensor:
         unflattened = _unflattened_images(model, inputs)
         if unflattened:
             raise ValueError(f"{error}\n{unflattened}") from error
+        first = inputs[0] if inputs else None
+        if getattr(model, "training", False) and isinstance(first, Tensor) and first.ndim and len(first) == 1:
+            # BatchNorm's statistics need two samples; a dataset one past a multiple of batch_size
+            # ends every epoch with a batch of one.
+            raise ValueError(
+                f"{error}\nThis training batch holds one sample (often the last of an epoch): make the "
+                "loader with DataLoader(..., drop_last=True), or pick a batch_size that leaves more"
+            ) from error
         raise
     except RuntimeError as error:
         parameters = getattr(model, "parameters", None)
