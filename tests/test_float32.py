@@ -82,9 +82,9 @@ def train_steps(optimizer_name: str, steps: int = 3, track: bool = False, flat: 
     loss_fn = tg.nn.CrossEntropyLoss()
     x, y = batch()
     if track:
-        x.data = x.data.view(Float32Only)
+        x._data = x._data.view(Float32Only)
         for param in model.parameters():
-            param.data = param.data.view(Float32Only)
+            param._data = param._data.view(Float32Only)
     for _ in range(steps):
         optimizer.zero_grad()
         loss = loss_fn(model(x), y)
@@ -93,8 +93,8 @@ def train_steps(optimizer_name: str, steps: int = 3, track: bool = False, flat: 
         if track and not flat:  # watch the optimizer state from the next step on, too
             for state in optimizer.state.values():
                 for value in state.values():
-                    if isinstance(value, tg.Tensor) and not isinstance(value.data, Float32Only):
-                        value.data = value.data.view(Float32Only)
+                    if isinstance(value, tg.Tensor) and not isinstance(value._data, Float32Only):
+                        value._data = value._data.view(Float32Only)
     return model, optimizer, loss
 
 

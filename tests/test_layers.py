@@ -123,19 +123,19 @@ def test_dense_weight_is_stored_transposed_through_training_and_loading(rng: np.
         optimizer.step()
     weights = [model[0].weight, model[1].weight]
     for weight in weights:
-        assert weight.data.flags.f_contiguous and not weight.data.flags.c_contiguous
-        assert weight.grad.data.strides == weight.data.strides  # read in place by the optimizer
+        assert weight._data.flags.f_contiguous and not weight._data.flags.c_contiguous
+        assert weight.grad._data.strides == weight._data.strides  # read in place by the optimizer
     model.load_state_dict({k: v.numpy().copy() for k, v in model.state_dict().items()})
-    assert all(w.data.flags.f_contiguous for w in weights)
+    assert all(w._data.flags.f_contiguous for w in weights)
 
     row_major = nn.Dense(6, 5, activation="relu")
-    row_major.weight.data = np.ascontiguousarray(model[0].weight.data)
-    row_major.bias.data = model[0].bias.data.copy()
+    row_major.weight._data = np.ascontiguousarray(model[0].weight._data)
+    row_major.bias._data = model[0].bias._data.copy()
     for layer in (model[0], row_major):
         layer.weight.grad = None
         layer(x).sum().backward()
     np.testing.assert_allclose(row_major.weight.grad.numpy(), model[0].weight.grad.numpy(), rtol=1e-5)
-    assert row_major.weight.grad.data.flags.c_contiguous  # the gradient follows the weight's layout
+    assert row_major.weight.grad._data.flags.c_contiguous  # the gradient follows the weight's layout
 
 
 @pytest.mark.parametrize("activation", [None, "relu", "tanh", "sigmoid", "gelu", "leaky_relu", "softmax"])

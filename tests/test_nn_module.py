@@ -137,7 +137,7 @@ def test_deleting_and_replacing_a_submodule_updates_the_registry() -> None:
 def test_parameter_shares_the_tensor_data_and_must_be_float() -> None:
     t = tg.ones(3)
     p = nn.Parameter(t)
-    assert p.data is t.data and p.requires_grad and p.is_leaf
+    assert p._data is t._data and p.requires_grad and p.is_leaf
     assert repr(p).startswith("Parameter containing:")
     with pytest.raises(TypeError, match="floating point"):
         nn.Parameter(tg.tensor([1, 2]))

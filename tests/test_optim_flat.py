@@ -105,8 +105,8 @@ def test_flat_step_is_used_on_every_device_and_state_tensors_are_views_of_one_bu
         assert len(group.blocks) == 1
     for param in params:
         if tg.get_default_device() == "cpu":
-            assert np.shares_memory(param.data, group.flat_param)
-            assert np.shares_memory(optimizer.state[param]["exp_avg"].data, group.flat_state["exp_avg"])
+            assert np.shares_memory(param._data, group.flat_param)
+            assert np.shares_memory(optimizer.state[param]["exp_avg"]._data, group.flat_state["exp_avg"])
         assert optimizer.state[param]["exp_avg"].shape == param.shape
         assert optimizer.state[param]["step"] == 3
         assert param.dtype == tg.float32 and optimizer.state[param]["exp_avg_sq"].dtype == tg.float32
@@ -180,10 +180,10 @@ def test_transposed_parameters_keep_their_layout_in_the_flat_buffers() -> None:
     group = optimizer._flat_groups[0]
     for index, param in enumerate(params):
         transposed = index in TRANSPOSED
-        assert param.data.flags.f_contiguous == transposed or param.data.ndim < 2
-        assert np.shares_memory(param.data, group.flat_param)
-        exp_avg = optimizer.state[param]["exp_avg"].data
-        assert exp_avg.strides == param.data.strides  # the state lies in memory as θ does
+        assert param._data.flags.f_contiguous == transposed or param._data.ndim < 2
+        assert np.shares_memory(param._data, group.flat_param)
+        exp_avg = optimizer.state[param]["exp_avg"]._data
+        assert exp_avg.strides == param._data.strides  # the state lies in memory as θ does
 
 
 @pytest.mark.parametrize("name,kwargs", SETTINGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SETTINGS)])
@@ -259,14 +259,14 @@ def test_a_parameter_that_views_another_array_keeps_writing_into_it() -> None:
         pytest.skip("views of another array are a NumPy/CuPy notion (the strict backend hides them)")
     base = tg.tensor(np.arange(12.0).reshape(3, 4))
     columns = [base[:, 1].requires_grad_(), base[:, 2].requires_grad_()]  # leaves viewing base
-    strides = [column.data.strides for column in columns]
+    strides = [column._data.strides for column in columns]
     optimizer = tg.optim.SGD(columns, lr=0.5)
     for _ in range(3):
         for column in columns:
             column.grad = tg.ones(3, dtype=column.dtype)
         optimizer.step()
     np.testing.assert_array_equal(base.numpy()[:, 1:3], [[-0.5, 0.5], [3.5, 4.5], [7.5, 8.5]])
-    assert [column.data.strides for column in columns] == strides
+    assert [column._data.strides for column in columns] == strides
 
 
 def test_a_parameter_from_numpy_keeps_sharing_the_callers_array() -> None:
@@ -291,14 +291,14 @@ def test_parameters_keep_their_memory_layout_whatever_their_rank() -> None:
         tg.tensor(rng.standard_normal((3, 4, 2)), requires_grad=True),
         tg.tensor(np.asfortranarray(rng.standard_normal((5, 3))), requires_grad=True),
     ]
-    strides = [param.data.strides for param in params]
+    strides = [param._data.strides for param in params]
     optimizer = tg.optim.Adam(params)
     for _ in range(3):
         for param in params:
             param.grad = tg.tensor(rng.standard_normal(param.shape))
         optimizer.step()
     assert isinstance(optimizer._flat_groups[0], flat.FlatGroup)
-    assert [param.data.strides for param in params] == strides
+    assert [param._data.strides for param in params] == strides
 
 
 def test_a_gradient_that_is_the_parameter_itself_steps_as_per_parameter() -> None:

@@ -119,7 +119,7 @@ def test_the_compiled_step_serves_built_in_optimizers_and_subclasses_that_keep_t
             super().__init__(params, {"lr": 0.1})
 
         def _update(self, param, grad, state, group) -> None:
-            param.data[...] = param.data - group["lr"] * grad
+            param._data[...] = param._data - group["lr"] * grad
 
     class ScheduledAdam(tg.optim.Adam):  # same update rule: the compiled step still applies
         pass

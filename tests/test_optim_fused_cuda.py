@@ -173,8 +173,8 @@ def test_cuda_adam_body_through_adam_rule_matches_adam_step_bit_for_bit(
         )
         assert state["step"] == step
         np.testing.assert_array_equal(param, plain_param)  # exact, not approximately
-        np.testing.assert_array_equal(state["exp_avg"].data, plain_exp_avg)
-        np.testing.assert_array_equal(state["exp_avg_sq"].data, plain_exp_avg_sq)
+        np.testing.assert_array_equal(state["exp_avg"]._data, plain_exp_avg)
+        np.testing.assert_array_equal(state["exp_avg_sq"]._data, plain_exp_avg_sq)
         assert param.dtype == plain_param.dtype == np.dtype(dtype)
 
 
@@ -212,7 +212,7 @@ def test_cuda_momentum_body_through_sgd_rule_matches_sgd_step_bit_for_bit(
         rule(param, grad, state, group)
         plain(plain_param, grad.copy(), plain_buffer)
         np.testing.assert_array_equal(param, plain_param)
-        np.testing.assert_array_equal(state["momentum_buffer"].data, plain_buffer)
+        np.testing.assert_array_equal(state["momentum_buffer"]._data, plain_buffer)
 
 
 def test_rules_take_numba_loops_for_numpy_arrays_and_cuda_kernels_for_cupy_arrays(

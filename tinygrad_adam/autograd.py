@@ -178,7 +178,7 @@ class Function:
         """Run ``forward`` on the inputs' data and, if any input needs a gradient, record the node."""
         fn = cls()
         backend = fn.backend = inputs[0]._backend
-        data = fn.forward(*[t.data for t in inputs], **options)
+        data = fn.forward(*[t._data for t in inputs], **options)
         out = (_tensor_class or _load_tensor_class())._wrap(data, backend)
         if _grad_enabled:
             needs = tuple([t.requires_grad for t in inputs])  # a list is built faster than a generator
@@ -359,7 +359,7 @@ def _tensors(value: Any, name: str, function: str, tensor_class: type) -> list[T
 def _detached(gradient: Tensor) -> Tensor:
     """``gradient`` cut from the graph as a tensor of its own, not a view of an intermediate one
     (cheaper than ``detach``, and a gradient's in-place changes count against no other tensor)."""
-    return (_tensor_class or _load_tensor_class())._wrap(gradient.data, gradient._backend)
+    return (_tensor_class or _load_tensor_class())._wrap(gradient._data, gradient._backend)
 
 
 def grad(

@@ -74,7 +74,7 @@ class FunctionCtx:
         """A saved output as backward sees it: its values, differentiable through this node (so a
         backward written with the output, like exp's, has a second derivative), made afresh here
         because holding the output itself would tie the node to it in a reference cycle."""
-        tensor = _view_of(Tensor._wrap(raw.data, raw._backend), raw)
+        tensor = _view_of(Tensor._wrap(raw._data, raw._backend), raw)
         node = self._node() if self._node is not None else None
         if node is not None and node.differentiable[index]:
             tensor.grad_fn = node if node.single_output else OutputOf(node, index)
@@ -267,7 +267,7 @@ def _apply(cls: Any, *args: Any, **kwargs: Any) -> Any:
     # Fresh tensors sharing the outputs' memory and versions: a forward that returns an input (or
     # any tensor it did not create) must not have that tensor's grad_fn overwritten.
     outputs = tuple(
-        _view_of(Tensor._wrap(raw.data, raw._backend), raw) if isinstance(raw, Tensor) else raw
+        _view_of(Tensor._wrap(raw._data, raw._backend), raw) if isinstance(raw, Tensor) else raw
         for raw in raw_outputs
     )
     if record:
@@ -315,7 +315,7 @@ def _record(
     node.single_output = single_output
     node.differentiable = differentiable
     node.output_shapes = tuple(
-        (raw.shape, raw.data.dtype, raw._backend) if isinstance(raw, Tensor) else None for raw in raw_outputs
+        (raw.shape, raw._data.dtype, raw._backend) if isinstance(raw, Tensor) else None for raw in raw_outputs
     )
     ctx._node = weakref.ref(node)
     for index, (output, is_differentiable) in enumerate(zip(outputs, differentiable)):

@@ -258,13 +258,13 @@ def searchsorted(
     xp, backend = sequence._backend.xp, sequence._backend
     if sequence.ndim == 1:
         found = xp.searchsorted(
-            sequence.data, xp.reshape(values.data, (-1,)), side="right" if right else "left"
+            sequence._data, xp.reshape(values._data, (-1,)), side="right" if right else "left"
         )
         found = xp.reshape(found, values.shape)
     else:  # row by row: the count of entries that sort before each value
         column, row = values.unsqueeze(-1), sequence.unsqueeze(-2)
         value_first = column < row if right else column <= row
-        found = xp.sum(xp.astype(~value_first.data, xp.int64), axis=-1)
+        found = xp.sum(xp.astype(~value_first._data, xp.int64), axis=-1)
     return Tensor._wrap(found, backend).astype(np.dtype("int32") if out_int32 else int64)
 
 

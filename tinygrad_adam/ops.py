@@ -162,7 +162,7 @@ class Remainder(Function):
         da = sum_to(grad, a.shape) if self.needs_input_grad[0] else None
         db = None
         if self.needs_input_grad[1]:
-            quotient = Tensor._wrap(self.xp.floor_divide(a.data, b.data), self.backend)
+            quotient = Tensor._wrap(self.xp.floor_divide(a._data, b._data), self.backend)
             db = sum_to(-grad * quotient, b.shape)
         return da, db
 
@@ -222,22 +222,24 @@ class Linear(Function):
         out_features, in_features = weight.shape
         if is_grad_enabled():  # create_graph: the gradients must be differentiable
             if self.relu:
-                grad = MaskedGrad.apply(grad, *self.inputs, mask=self.xp.astype(self.active, grad.data.dtype))
+                grad = MaskedGrad.apply(
+                    grad, *self.inputs, mask=self.xp.astype(self.active, grad._data.dtype)
+                )
             g2, x2 = grad.reshape(-1, out_features), x.reshape(-1, in_features)
             dx = grad @ weight if needs[0] else None
             dw = g2.transpose() @ x2 if needs[1] else None
             db = g2.sum(axis=0) if len(needs) > 2 and needs[2] else None
             return (dx, dw, db)[: len(needs)]
-        xp, backend, g = self.xp, self.backend, grad.data
+        xp, backend, g = self.xp, self.backend, grad._data
         if self.relu:
             g = g * xp.astype(self.active, g.dtype)
         g2 = g if g.ndim == 2 else xp.reshape(g, (-1, out_features))
         results: list[Tensor | None] = [None] * len(needs)
         if needs[0]:
-            results[0] = Tensor._wrap(xp.matmul(g, weight.data), backend)
+            results[0] = Tensor._wrap(xp.matmul(g, weight._data), backend)
         if needs[1]:
-            x2 = x.data if g.ndim == 2 else xp.reshape(x.data, (-1, in_features))
-            if backend.is_transposed(weight.data):  # dW in the weight's own layout: (xᵀ g)ᵀ
+            x2 = x._data if g.ndim == 2 else xp.reshape(x._data, (-1, in_features))
+            if backend.is_transposed(weight._data):  # dW in the weight's own layout: (xᵀ g)ᵀ
                 results[1] = Tensor._wrap(xp.matmul(x2.T, g2).T, backend)
             else:
                 results[1] = Tensor._wrap(xp.matmul(g2.T, x2), backend)
@@ -346,10 +348,10 @@ class Relu(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         if is_grad_enabled():  # create_graph: the gradient must be differentiable
-            passes = self.xp.astype(~(self.inputs[0].data <= 0), grad.data.dtype)
+            passes = self.xp.astype(~(self.inputs[0]._data <= 0), grad._data.dtype)
             return (MaskedGrad.apply(grad, self.inputs[0], mask=passes),)
-        g = grad.data
-        return (Tensor._wrap(g * self.xp.astype(~(self.inputs[0].data <= 0), g.dtype), grad._backend),)
+        g = grad._data
+        return (Tensor._wrap(g * self.xp.astype(~(self.inputs[0]._data <= 0), g.dtype), grad._backend),)
 
 
 class MaskedGrad(Function):
@@ -370,7 +372,8 @@ class MaskedGrad(Function):
         grad_in, *sources = self.inputs
         masked = MaskedGrad.apply(grad, *sources, mask=self.mask) if self.needs_input_grad[0] else None
         zeros = [
-            Tensor._wrap(self.xp.zeros_like(s.data), s._backend) if s.requires_grad else None for s in sources
+            Tensor._wrap(self.xp.zeros_like(s._data), s._backend) if s.requires_grad else None
+            for s in sources
         ]
         return (masked, *zeros)
 
@@ -795,8 +798,8 @@ class LogSoftmax(Function):
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         if is_grad_enabled():  # create_graph: the gradient as Tensor ops
             return (grad - self.output.exp() * grad.sum(axis=self.axis, keepdims=True),)
-        xp, g = self.xp, grad.data
-        dx = xp.exp(self.output.data)
+        xp, g = self.xp, grad._data
+        dx = xp.exp(self.output._data)
         dx *= xp.sum(g, axis=self.axis, keepdims=True)
         return (Tensor._wrap(g - dx, grad._backend),)
 
@@ -816,7 +819,7 @@ class Softmax(Function):
         out = self.output
         if is_grad_enabled():  # create_graph: the gradient as Tensor ops
             return (out * (grad - (grad * out).sum(axis=self.axis, keepdims=True)),)
-        xp, g, y = self.xp, grad.data, out.data
+        xp, g, y = self.xp, grad._data, out._data
         dx = g - xp.sum(g * y, axis=self.axis, keepdims=True)
         dx *= y
         return (Tensor._wrap(dx, grad._backend),)

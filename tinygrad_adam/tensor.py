@@ -110,7 +110,7 @@ class Tensor(TensorSpellings):
     """
 
     # `_base` is set on views only (see _View): a weak reference to the tensor whose memory they share.
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__")
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
 
@@ -126,11 +126,11 @@ class Tensor(TensorSpellings):
             source = data._backend
             backend = get_backend(device) if device is not None else source
             if backend is source:
-                array = backend.xp.asarray(data.data, copy=True)
+                array = backend.xp.asarray(data._data, copy=True)
                 if dtype is not None:
                     array = backend.xp.astype(array, backend.native_dtype(dtype))
             else:
-                array = backend.asarray(source.to_numpy(data.data), dtype)
+                array = backend.asarray(source.to_numpy(data._data), dtype)
         else:
             backend = get_backend(device)
             if (
@@ -144,7 +144,7 @@ class Tensor(TensorSpellings):
                 if not backend.is_host:
                     backend.native_dtype(host.dtype)  # a dtype the device lacks (strict: float16) says so
                 array = backend.asarray(host)
-        self.data = array
+        self._data = array
         self._backend = backend
         self.grad: Tensor | None = None
         self.grad_fn: autograd.Function | None = None
@@ -158,7 +158,7 @@ class Tensor(TensorSpellings):
         """A tensor around an existing device array, with no checks (the ops' fast path)."""
         tensor = object.__new__(cls)
         # NumPy returns a 0-d result as a scalar, which is immutable: hold a 0-d array instead.
-        tensor.data = np.asarray(data) if isinstance(data, np.generic) else data
+        tensor._data = np.asarray(data) if isinstance(data, np.generic) else data
         tensor._backend = backend
         tensor.grad = None
         tensor.grad_fn = None
@@ -169,17 +169,17 @@ class Tensor(TensorSpellings):
     # -- properties ----------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return tuple(self.data.shape)
+        return tuple(self._data.shape)
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
         """The number of elements (NumPy's ``x.size``), also callable as PyTorch's ``x.size()`` (the
         shape) and ``x.size(dim)`` (one axis' length): see ``TensorSize``."""
-        return TensorSize.of(self.data.shape)
+        return TensorSize.of(self._data.shape)
 
     def numel(self) -> int:
         return self.size
@@ -187,11 +187,11 @@ class Tensor(TensorSpellings):
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     @property
     def dtype(self) -> np.dtype:
-        dtype = self.data.dtype
+        dtype = self._data.dtype
         # NumPy and CuPy arrays carry NumPy dtypes already: no conversion on this hot path.
         return dtype if isinstance(dtype, np.dtype) else self._backend.numpy_dtype(dtype)
 
@@ -239,7 +239,7 @@ class Tensor(TensorSpellings):
     # -- conversions -------------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array (shares memory on the CPU, copies from other devices)."""
-        return self._backend.to_numpy(self.data)
+        return self._backend.to_numpy(self._data)
 
     def item(self) -> float | int | bool:
         if self.size != 1:
@@ -284,7 +284,7 @@ class Tensor(TensorSpellings):
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (a view: in-place changes to either show in both)."""
-        return _view_of(Tensor._wrap(self.data, self._backend), self)
+        return _view_of(Tensor._wrap(self._data, self._backend), self)
 
     def detach_(self) -> Tensor:
         """Cut this tensor from its graph, in place: it becomes a leaf that requires no grad."""
@@ -298,7 +298,7 @@ class Tensor(TensorSpellings):
         """A copy with memory of its own; differentiable (the gradient passes through unchanged)."""
         if _is_float(self.dtype):
             return _ops().Cast.apply(self, dtype=self._backend.native_dtype(self.dtype))
-        return Tensor._wrap(self._backend.xp.asarray(self.data, copy=True), self._backend)
+        return Tensor._wrap(self._backend.xp.asarray(self._data, copy=True), self._backend)
 
     def to(
         self,
@@ -341,7 +341,7 @@ class Tensor(TensorSpellings):
         native = self._backend.native_dtype(dtype)
         if _is_float(dtype) and _is_float(self.dtype):
             return ops.Cast.apply(self, dtype=native)
-        return Tensor._wrap(self._backend.xp.astype(self.data, native), self._backend)
+        return Tensor._wrap(self._backend.xp.astype(self._data, native), self._backend)
 
     def float(self) -> Tensor:
         return self.astype(float32)
@@ -420,20 +420,20 @@ class Tensor(TensorSpellings):
             result = result.astype(self.dtype)  # int32 += int64 stays int32, as in PyTorch
         if result.dtype != self.dtype:
             raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
-        if (type(self) is _View and self._base() is not None and hasattr(self.data, "__setitem__")) or (
+        if (type(self) is _View and self._base() is not None and hasattr(self._data, "__setitem__")) or (
             type(self) is _FromNumpy
         ):
             # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too; and a
             # from_numpy tensor its array's, so t.add_(1) changes the array too.
             try:
-                self.data[...] = result.data
+                self._data[...] = result._data
             except ValueError as error:  # an expand (many elements, one memory cell) or read-only memory
                 raise RuntimeError(
                     f"{op}: this tensor's memory cannot be written: it repeats elements of its base (an "
                     "expand) or is read-only (from_numpy of a read-only array); make a copy first (.clone())"
                 ) from error
         else:
-            self.data = result.data
+            self._data = result._data
         self._version += 1
         return self
 
@@ -449,9 +449,9 @@ class Tensor(TensorSpellings):
                 "use tg.where or tg.concatenate to build the result out of place"
             )
         native = self._backend.native_dtype(self.dtype)
-        values = self._backend.xp.astype(value.data, native) if value.dtype != self.dtype else value.data
+        values = self._backend.xp.astype(value._data, native) if value.dtype != self.dtype else value._data
         try:
-            self.data = self._backend.setitem(self.data, _index_arrays(self, index)[0], values)
+            self._data = self._backend.setitem(self._data, _index_arrays(self, index)[0], values)
         except ValueError as error:
             if "read-only" in str(error):
                 raise RuntimeError(
@@ -470,7 +470,7 @@ class Tensor(TensorSpellings):
     def fill_(self, value: float) -> Tensor:
         value = _fill_value(value, self.dtype, "fill_")
         xp = self._backend.xp
-        return self._set_data(Tensor._wrap(xp.full_like(self.data, value), self._backend), "fill_")
+        return self._set_data(Tensor._wrap(xp.full_like(self._data, value), self._backend), "fill_")
 
     def copy_(self, source: Any) -> Tensor:
         """Overwrite with ``source`` (broadcast to this shape and cast to this dtype)."""
@@ -478,7 +478,7 @@ class Tensor(TensorSpellings):
         _same_device(self, other, "copy_")
         if other.shape != self.shape:
             other = other.expand(*self.shape)
-        copied = self._backend.copy_like(other.data, self.data)  # keeps this tensor's memory layout
+        copied = self._backend.copy_like(other._data, self._data)  # keeps this tensor's memory layout
         return self._set_data(Tensor._wrap(copied, self._backend), "copy_")
 
     def add_(self, other: Any) -> Tensor:
@@ -596,7 +596,7 @@ class Tensor(TensorSpellings):
     def _compare(self, other: Any, name: str) -> Tensor:
         a, b = _coerce(self, other, name)
         _check_broadcast(a, b, name.strip("_"))
-        return Tensor._wrap(getattr(a.data, name)(b.data), a._backend)
+        return Tensor._wrap(getattr(a._data, name)(b._data), a._backend)
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, "__lt__")
@@ -645,7 +645,7 @@ class Tensor(TensorSpellings):
     def __invert__(self) -> Tensor:
         if self.dtype != bool_:
             raise TypeError(f"~ needs a boolean tensor, got {self.dtype}")
-        return Tensor._wrap(~self.data, self._backend)
+        return Tensor._wrap(~self._data, self._backend)
 
     def argmax(
         self,
@@ -687,7 +687,7 @@ class Tensor(TensorSpellings):
             raise ValueError(f"{op} of an empty tensor")
         xp = self._backend.xp
         # The Array API's argmax/argmin take numbers only: False < True as 0 < 1
-        data = xp.astype(self.data, xp.uint8) if self.dtype == bool_ else self.data
+        data = xp.astype(self._data, xp.uint8) if self.dtype == bool_ else self._data
         found = getattr(xp, name)(data, axis=axis, keepdims=keepdims)
         return Tensor._wrap(found, self._backend).astype(int64)
 
@@ -717,7 +717,7 @@ class Tensor(TensorSpellings):
     def _logical_reduction(self, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
         axis, keepdims = _reduction_args(name, axis, keepdims, dim, keepdim)
         axis = _check_axis(self, axis)
-        data = self.data if self.dtype == bool_ else self.data != 0
+        data = self._data if self.dtype == bool_ else self._data != 0
         reduced = getattr(self._backend.xp, name)(data, axis=axis, keepdims=keepdims)
         return Tensor._wrap(reduced, self._backend)
 
@@ -744,12 +744,12 @@ class Tensor(TensorSpellings):
 
     def relu(self) -> Tensor:
         """max(x, 0); the gradient passes where x > 0 or x is nan, as in PyTorch."""
-        if self.data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
+        if self._data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
             raise TypeError("relu of a boolean tensor is not supported (as in PyTorch); use mask.float()")
         return _ops().Relu.apply(self)
 
     def abs(self) -> Tensor:
-        if self.data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
+        if self._data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
             raise TypeError("abs of a boolean tensor is not supported (as in PyTorch); a mask is its own abs")
         return _ops().Abs.apply(self)
 
@@ -1401,7 +1401,7 @@ def _initial_grad(output: Tensor, grad: Any) -> Tensor:
                 f"backward() without a gradient works only for scalar outputs; this one has shape "
                 f"{output.shape}: call .sum() first or pass grad= of the same shape"
             )
-        return Tensor._wrap(output._backend.xp.ones_like(output.data), output._backend)
+        return Tensor._wrap(output._backend.xp.ones_like(output._data), output._backend)
     grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=output.dtype, device=output.device)
     if grad.shape != output.shape:
         raise ValueError(f"grad of shape {grad.shape} does not match the output's shape {output.shape}")
@@ -1500,7 +1500,7 @@ def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tenso
     if a.dtype == bool_:  # two masks: + is "or" and * is "and", as in PyTorch; no other arithmetic
         if function.__name__ in ("Add", "Mul", "Maximum", "Minimum"):
             either = function.__name__ in ("Add", "Maximum")
-            return Tensor._wrap(a.data | b.data if either else a.data & b.data, a._backend)
+            return Tensor._wrap(a._data | b._data if either else a._data & b._data, a._backend)
         raise TypeError(
             f"{function.__name__.lower()} of two boolean tensors is not supported, as in PyTorch: use "
             "~, &, |, ^ for logic, or convert a mask first (mask.long(), mask.float())"
@@ -1511,9 +1511,9 @@ def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tenso
 
 
 def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
-    if a.data.shape != b.data.shape:
+    if a._data.shape != b._data.shape:
         try:
-            np.broadcast_shapes(a.data.shape, b.data.shape)
+            np.broadcast_shapes(a._data.shape, b._data.shape)
         except ValueError:
             raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
 
@@ -1521,7 +1521,7 @@ def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
 def matmul(a: Tensor, b: Any) -> Tensor:
     """Matrix product with NumPy's rules; mismatched inner dimensions raise a clear error."""
     a, b = _coerce(a, b, "matmul")
-    if a.data.dtype is bool_ or (not a._backend.is_host and a.dtype is bool_):
+    if a._data.dtype is bool_ or (not a._backend.is_host and a.dtype is bool_):
         raise TypeError("matmul of boolean tensors is not supported (as in PyTorch); convert with .float()")
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: both operands need at least one dimension (use * for scalars)")
@@ -1624,7 +1624,7 @@ def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
             _same_device(tensor, part, "indexing")
             if _is_float(part.dtype):
                 raise IndexError(f"tensors used as indices must be integer or boolean, not {part.dtype}")
-            converted.append(part.data)
+            converted.append(part._data)
             advanced, has_mask = True, has_mask or part.dtype == bool_
         elif isinstance(part, (list, np.ndarray)):
             try:

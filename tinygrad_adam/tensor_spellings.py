@@ -83,7 +83,7 @@ def _stepwise(compute: Callable[[Any, Any], Any], source: Tensor) -> Tensor:
     """``compute(xp, source.data)`` (a rounding), with the zero gradient PyTorch gives it."""
     if not _tensor._is_float(source.dtype):
         return source.clone()  # integers are whole already
-    value = compute(source._backend.xp, source.data)
+    value = compute(source._backend.xp, source._data)
     return _StepFunction.apply(source, value=value)
 
 
@@ -94,7 +94,7 @@ def _argsort_data(source: Tensor, axis: int, descending: bool) -> Any:
     first, as in PyTorch (the Array API's ``descending=`` is not in NumPy's argsort).
     """
     xp = source._backend.xp
-    data = xp.astype(source.data, xp.uint8) if source.dtype == _tensor.bool_ else source.data
+    data = xp.astype(source._data, xp.uint8) if source.dtype == _tensor.bool_ else source._data
     if not descending:
         return xp.argsort(data, axis=axis, stable=True)
     order = xp.argsort(xp.flip(data, axis=axis), axis=axis, stable=True)
@@ -159,8 +159,8 @@ def _check_bounds(index: Tensor, length: int, axis: int, op: str, negative_ok: b
     if index.size == 0:
         return index
     xp, backend = index._backend.xp, index._backend
-    low = _tensor.Tensor._wrap(xp.min(index.data), backend).item()
-    high = _tensor.Tensor._wrap(xp.max(index.data), backend).item()
+    low = _tensor.Tensor._wrap(xp.min(index._data), backend).item()
+    high = _tensor.Tensor._wrap(xp.max(index._data), backend).item()
     lowest = -length if negative_ok else 0
     for value in (low, high):
         if not lowest <= value < length:
@@ -199,7 +199,7 @@ def _scatter_index(source: Tensor, dim: Any, index: Any, src: Tensor | None, op:
         backend.asarray(np.arange(n).reshape([-1 if d == i else 1 for i in range(index.ndim)]))
         for d, n in enumerate(index.shape)
     ]
-    grids[axis] = index.data
+    grids[axis] = index._data
     return index, tuple(grids)
 
 
@@ -386,7 +386,7 @@ class TensorSpellings:
                 rounded = floor + ((floor < 0) & (a % b != 0)).astype(floor.dtype)
         if not _tensor._is_float(rounded.dtype):
             return rounded
-        return _StepFunction.apply(a, b, value=rounded.data)
+        return _StepFunction.apply(a, b, value=rounded._data)
 
     def matmul(self: Tensor, other: Any) -> Tensor:
         return _tensor.matmul(self, other)
@@ -462,13 +462,13 @@ class TensorSpellings:
         return self <= other
 
     def isnan(self: Tensor) -> Tensor:
-        return _tensor.Tensor._wrap(self._backend.xp.isnan(self.data), self._backend)
+        return _tensor.Tensor._wrap(self._backend.xp.isnan(self._data), self._backend)
 
     def isinf(self: Tensor) -> Tensor:
-        return _tensor.Tensor._wrap(self._backend.xp.isinf(self.data), self._backend)
+        return _tensor.Tensor._wrap(self._backend.xp.isinf(self._data), self._backend)
 
     def isfinite(self: Tensor) -> Tensor:
-        return _tensor.Tensor._wrap(self._backend.xp.isfinite(self.data), self._backend)
+        return _tensor.Tensor._wrap(self._backend.xp.isfinite(self._data), self._backend)
 
     # -- rounding (gradient 0, as in PyTorch) ------------------------------------------------------
     def floor(self: Tensor) -> Tensor:
@@ -518,7 +518,7 @@ class TensorSpellings:
             return (found[:, 0],) if as_tuple else found[:, :0]
         backend = self._backend
         per_axis = [
-            _tensor.Tensor._wrap(a, backend).astype(_tensor.int64) for a in backend.xp.nonzero(self.data)
+            _tensor.Tensor._wrap(a, backend).astype(_tensor.int64) for a in backend.xp.nonzero(self._data)
         ]
         return tuple(per_axis) if as_tuple else _tensor.stack(per_axis, dim=1)
 
@@ -625,13 +625,13 @@ class TensorSpellings:
                 "unique(dim=...) is not supported: unique entries of the whole tensor only"
             )
         xp, backend = self._backend.xp, self._backend
-        flat = _tensor.Tensor._wrap(xp.reshape(self.data, (-1,)), backend)
+        flat = _tensor.Tensor._wrap(xp.reshape(self._data, (-1,)), backend)
         if flat.size == 0:  # nothing to compare (and the Array API slices no empty axis)
             inverse = _tensor.zeros(*self.shape, dtype=_tensor.int64, device=self.device)
             values, counts = flat, _tensor.zeros(0, dtype=_tensor.int64, device=self.device)
         else:
             order = _argsort_data(flat, 0, descending=False)
-            ordered = xp.take(flat.data, order, axis=0)
+            ordered = xp.take(flat._data, order, axis=0)
             # An entry starts a run of equal ones where it differs from the one before it.
             first = xp.ones(1, dtype=xp.bool, **backend.creation_kwargs)
             starts = xp.concat([first, ordered[1:] != ordered[:-1]])
@@ -737,7 +737,7 @@ class TensorSpellings:
             )
         _check_bounds(index, self.shape[axis], axis, "index_add")
         values = source if alpha == 1 else source * alpha
-        positions = (slice(None),) * axis + (index.data,)
+        positions = (slice(None),) * axis + (index._data,)
         return self + _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
 
     def masked_scatter(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
@@ -768,7 +768,7 @@ class TensorSpellings:
             )
         if count == 0:
             return self.clone()
-        positions = tuple(self._backend.xp.nonzero(mask.data))
+        positions = tuple(self._backend.xp.nonzero(mask._data))
         values = source.reshape(-1)[:count]
         placed = _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
         return _tensor.where(mask, placed, self)
@@ -964,7 +964,7 @@ class TensorSpellings:
         if low > high:
             raise ValueError(f"histc: max ({high}) must be larger than min ({low})")
         xp, backend = self._backend.xp, self._backend
-        data = xp.reshape(self.data, (-1,))
+        data = xp.reshape(self._data, (-1,))
         if low == high and self.size:
             low = _tensor.Tensor._wrap(xp.min(data), backend).item()
             high = _tensor.Tensor._wrap(xp.max(data), backend).item()

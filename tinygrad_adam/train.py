@@ -74,27 +74,27 @@ def count_correct(
                 f"accuracy: binary outputs of shape {outputs.shape} need one 0/1 target per sample, "
                 f"got targets of shape {targets.shape}"
             )
-        scores = xp.reshape(outputs.data, (outputs.size,))
+        scores = xp.reshape(outputs._data, (outputs.size,))
         if from_logits is None:
             from_logits = bool(backend.to_numpy(xp.any((scores < 0.0) | (scores > 1.0))))
         predicted = scores > (0.0 if from_logits else 0.5)
-        labels = xp.reshape(targets.data, (outputs.size,))
+        labels = xp.reshape(targets._data, (outputs.size,))
         if targets.dtype.kind == "b":  # bool labels as they are: the Array API compares no bool with 0
             actual = labels
         else:
             actual = labels > 0.5 if targets.dtype.kind == "f" else labels != 0
     elif outputs.ndim >= 2:
-        predicted = xp.argmax(outputs.data, axis=1)
+        predicted = xp.argmax(outputs._data, axis=1)
         label_shape = outputs.shape[:1] + outputs.shape[2:]
         if targets.shape == label_shape and targets.dtype.kind in "iu":
             # In argmax's integer dtype: the Array API cannot compare int64 with uint64 labels.
-            actual = targets.data
+            actual = targets._data
             if actual.dtype != predicted.dtype:
                 actual = xp.astype(actual, predicted.dtype)
             if ignore_index is not None:
                 judged = actual != ignore_index
         elif targets.shape == outputs.shape:
-            actual = xp.argmax(targets.data, axis=1)
+            actual = xp.argmax(targets._data, axis=1)
         else:
             raise ValueError(
                 f"accuracy: class scores of shape {outputs.shape} need integer labels of shape {label_shape} "
@@ -130,7 +130,7 @@ def summed_errors(outputs: Tensor, targets: Tensor, names: Sequence[str]) -> lis
     backend, xp = outputs._backend, outputs._backend.xp
     if targets.dtype.kind not in "fiub":
         raise TypeError(f"mae/mse need numeric targets, got {targets.dtype}")
-    predicted, actual = outputs.data, targets.data
+    predicted, actual = outputs._data, targets._data
     same_samples = outputs.size == targets.size and outputs.shape[:1] == targets.shape[:1]
     if outputs.shape != targets.shape and same_samples:
         actual = xp.reshape(actual, outputs.shape)  # (N, 1) outputs with (N,) targets, as Keras squeezes
@@ -1193,7 +1193,7 @@ def _non_finite_fields(inputs: tuple[Tensor, ...], targets: Tensor) -> list[str]
         for tensor in tensors:
             if isinstance(tensor, Tensor) and tensor.dtype.kind == "f":
                 xp = tensor._backend.xp
-                if tensor._backend.to_numpy(xp.any(~xp.isfinite(tensor.data))).item():
+                if tensor._backend.to_numpy(xp.any(~xp.isfinite(tensor._data))).item():
                     found.append(name)
                     break
     return found

@@ -167,10 +167,10 @@ class LeakyRelu(Function):
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x = self.inputs[0]
         if is_grad_enabled():  # create_graph: g·(1 or s), still a function of x (second derivative 0)
-            positive = self.xp.astype(x.data > 0, x.data.dtype)
+            positive = self.xp.astype(x._data > 0, x._data.dtype)
             return (MaskedGrad.apply(grad, x, mask=positive + (1 - positive) * self.slope),)
-        g = grad.data
-        return (Tensor._wrap(self.backend.where(x.data > 0, g, g * self.slope), grad._backend),)
+        g = grad._data
+        return (Tensor._wrap(self.backend.where(x._data > 0, g, g * self.slope), grad._backend),)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -215,11 +215,11 @@ class Gelu(Function):
         if is_grad_enabled():  # create_graph: Φ from Tensor ops, so the gradient differentiates
             cdf = erfc(x * -SQRT_HALF) * 0.5
             return (grad * (cdf + x * (x * x * -0.5).exp() * INV_SQRT_TWO_PI),)
-        a = x.data
+        a = x._data
         slope = self.xp.exp(a * a * -0.5) * INV_SQRT_TWO_PI
         slope *= a
         slope += self.cdf
-        slope *= grad.data
+        slope *= grad._data
         return (Tensor._wrap(slope, x._backend),)
 
 
@@ -244,7 +244,7 @@ class GeluTanh(Function):
             s = ((x + x * x * x * GELU_CUBIC) * (2 * SQRT_TWO_OVER_PI)).sigmoid()
             du = (x * x * (3 * GELU_CUBIC) + 1) * (2 * SQRT_TWO_OVER_PI)
             return (grad * (s + x * s * (1 - s) * du),)
-        a, s = x.data, self.sigmoid
+        a, s = x._data, self.sigmoid
         slope = a * a
         slope *= 3 * GELU_CUBIC
         slope += 1
@@ -253,7 +253,7 @@ class GeluTanh(Function):
         slope *= s
         slope *= 1 - s
         slope += s
-        slope *= grad.data
+        slope *= grad._data
         return (Tensor._wrap(slope, grad._backend),)
 
 
@@ -347,11 +347,11 @@ class Elu(Function):
         if is_grad_enabled():  # create_graph: the gradient as Tensor ops
             positive = x > 0
             return (where(positive, grad, grad * alpha * where(positive, 0.0, x).exp()),)
-        g = grad.data
+        g = grad._data
         exp = self.expm1 + 1
         exp *= g
         exp *= alpha
-        return (Tensor._wrap(self.backend.where(x.data > 0, g, exp), grad._backend),)
+        return (Tensor._wrap(self.backend.where(x._data > 0, g, exp), grad._backend),)
 
 
 def silu(input: Tensor) -> Tensor:
@@ -373,10 +373,10 @@ class Silu(Function):
             return (grad * (s * (1 + x * (1 - s))),)
         s = self.sigmoid
         slope = 1 - s
-        slope *= x.data
+        slope *= x._data
         slope += 1
         slope *= s
-        slope *= grad.data
+        slope *= grad._data
         return (Tensor._wrap(slope, grad._backend),)
 
 
@@ -414,7 +414,7 @@ class Softplus(Function):
             linear = scaled > self.threshold
             exp = where(linear, 0.0, scaled).exp()
             return (where(linear, grad, grad * exp / (1 + exp)),)
-        g = grad.data
+        g = grad._data
         slope = self.exp / (1 + self.exp)
         slope *= g
         return (Tensor._wrap(self.backend.where(self.linear, g, slope), grad._backend),)
@@ -446,10 +446,10 @@ class Mish(Function):
         one = _scalar(self.backend, 1.0, t.dtype)
         softplus_slope = self.backend.where(self.linear, one, self.exp / (1 + self.exp))
         slope = 1 - t * t
-        slope *= x.data
+        slope *= x._data
         slope *= softplus_slope
         slope += t
-        slope *= grad.data
+        slope *= grad._data
         return (Tensor._wrap(slope, grad._backend),)
 
 
@@ -470,11 +470,11 @@ class Hardtanh(Function):
         return xp.minimum(xp.maximum(a, low), high)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        x = self.inputs[0].data
+        x = self.inputs[0]._data
         inside = self.xp.astype((x > self.min_val) & (x < self.max_val), x.dtype)
         if is_grad_enabled():  # create_graph: still a function of x, as PyTorch's (second derivative 0)
             return (MaskedGrad.apply(grad, self.inputs[0], mask=inside),)
-        return (Tensor._wrap(grad.data * inside, grad._backend),)
+        return (Tensor._wrap(grad._data * inside, grad._backend),)
 
 
 def relu6(input: Tensor) -> Tensor:
@@ -746,9 +746,9 @@ def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
     _check_labels(labels, num_classes, None, "one_hot")
     backend = labels._backend
     xp = backend.xp
-    classes = xp.arange(num_classes, dtype=labels.data.dtype, **backend.creation_kwargs)
-    hits = xp.expand_dims(labels.data, axis=-1) == classes
-    return Tensor._wrap(xp.astype(hits, labels.data.dtype), backend)
+    classes = xp.arange(num_classes, dtype=labels._data.dtype, **backend.creation_kwargs)
+    hits = xp.expand_dims(labels._data, axis=-1) == classes
+    return Tensor._wrap(xp.astype(hits, labels._data.dtype), backend)
 
 
 def embedding(
@@ -785,7 +785,7 @@ def embedding(
     padding_idx = check_padding_idx(padding_idx, num_embeddings, "embedding")
     if indices.size:
         backend, xp = indices._backend, indices._backend.xp
-        low, high = backend.to_numpy(xp.stack([xp.min(indices.data), xp.max(indices.data)])).tolist()
+        low, high = backend.to_numpy(xp.stack([xp.min(indices._data), xp.max(indices._data)])).tolist()
         if low < 0 or high >= num_embeddings:
             host = indices.numpy()
             offenders = np.unique(host[(host < 0) | (host >= num_embeddings)])
@@ -822,7 +822,7 @@ def _renormalise_rows(weight: Tensor, indices: Tensor, max_norm: float, norm_typ
     ``max_norm`` is scaled in place by ``max_norm / (norm + 1e-7)``; the others stay as they are."""
     xp = weight._backend.xp
     with no_grad():
-        looked_up = Tensor._wrap(xp.unique_values(xp.reshape(indices.data, (-1,))), weight._backend)
+        looked_up = Tensor._wrap(xp.unique_values(xp.reshape(indices._data, (-1,))), weight._backend)
         rows = weight[looked_up]
         magnitudes = rows.abs()
         if math.isinf(norm_type):
@@ -838,7 +838,7 @@ def _inverse_frequencies(indices: Tensor, dtype: Any) -> Any:
     """For each position of ``indices``, 1 / (how many times its index occurs in ``indices``), shaped
     (*indices.shape, 1) to scale the rows' gradients."""
     xp, backend = indices._backend.xp, indices._backend
-    counted = xp.unique_all(xp.reshape(indices.data, (-1,)))
+    counted = xp.unique_all(xp.reshape(indices._data, (-1,)))
     counts = xp.take(counted.counts, xp.reshape(counted.inverse_indices, (-1,)))
     native = backend.native_dtype(dtype)
     return xp.reshape(1 / xp.astype(counts, native), (*indices.shape, 1))
@@ -993,7 +993,7 @@ class Normalize(Function):
             if has_bias:
                 grads.append(grad.sum(summed).reshape(*parameter_shapes[-1]))
             return tuple(grads)
-        xp, g, normalized, backend = self.xp, grad.data, self.normalized, grad._backend
+        xp, g, normalized, backend = self.xp, grad._data, self.normalized, grad._backend
         needs = self.needs_input_grad
         results: list[Tensor | None] = []
         scaled = g * self.weight if has_weight else g
@@ -1559,7 +1559,7 @@ def _check_unit_interval(tensors: dict[str, Tensor], name: str) -> None:
     """One host read to confirm every value lies in [0, 1]; names the offending tensor."""
     backend = next(iter(tensors.values()))._backend
     xp = backend.xp
-    flags = xp.stack([xp.any((t.data < 0) | (t.data > 1) | (t.data != t.data)) for t in tensors.values()])
+    flags = xp.stack([xp.any((t._data < 0) | (t._data > 1) | (t._data != t._data)) for t in tensors.values()])
     for (what, tensor), bad in zip(tensors.items(), backend.to_numpy(flags).tolist()):
         if bad:
             host = tensor.numpy()
@@ -1646,7 +1646,7 @@ def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, na
     """
     backend = labels._backend
     xp = backend.xp
-    t = labels.data
+    t = labels._data
     if t.size == 0:
         return False
     if backend.is_host:  # NumPy: the array methods skip the generic functions' dispatch
@@ -1747,9 +1747,9 @@ def _class_loss(
     native = backend.native_dtype(log_probs.dtype)
     class_shape = tuple(num_classes if i == axis else 1 for i in range(log_probs.ndim))
     classes = xp.reshape(
-        xp.arange(num_classes, dtype=labels.data.dtype, **backend.creation_kwargs), class_shape
+        xp.arange(num_classes, dtype=labels._data.dtype, **backend.creation_kwargs), class_shape
     )
-    label_columns = xp.expand_dims(labels.data, axis=axis)
+    label_columns = xp.expand_dims(labels._data, axis=axis)
     hits = xp.astype(label_columns == classes, native)  # one-hot rows
     if any_ignored:
         hits = hits * xp.astype(label_columns != ignore_index, native)
@@ -1843,7 +1843,7 @@ class SoftmaxCrossEntropy(Function):
             delta = logits.softmax(axis=1) - Tensor._wrap(self.hits, logits._backend)
             scale = grad.reshape(-1, 1) if self.reduction == "none" else grad
             return (delta * scale / count if self.reduction == "mean" else delta * scale), None
-        g = grad.data
+        g = grad._data
         delta = self.probs - self.hits
         if self.reduction == "none":
             delta *= g[:, None]

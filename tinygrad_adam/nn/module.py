@@ -27,7 +27,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any, requires_grad: bool = True) -> None:
         if isinstance(data, Tensor):
-            self.data, self._backend = data.data, data._backend
+            self._data, self._backend = data._data, data._backend
             self.grad, self.grad_fn, self._version = None, None, 0
             self.requires_grad = False
         else:
@@ -353,7 +353,7 @@ class Module:
             if set_to_none:
                 param.grad = None
             else:  # new zeros: a gradient's memory may be shared (another parameter's, a view)
-                param.grad = Tensor._wrap(param._backend.xp.zeros_like(param.grad.data), param._backend)
+                param.grad = Tensor._wrap(param._backend.xp.zeros_like(param.grad._data), param._backend)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module, then on this one (as ``torch.nn.Module.apply``); returns
@@ -484,10 +484,10 @@ class Module:
                 target = own[name]
                 backend = target._backend
                 if isinstance(value, Tensor) and value._backend is backend:
-                    data = value.data
+                    data = value._data
                 else:
                     data = backend.asarray(value.numpy() if isinstance(value, Tensor) else np.asarray(value))
-                target.data = backend.copy_like(data, target.data)  # a copy, in the target's layout
+                target._data = backend.copy_like(data, target._data)  # a copy, in the target's layout
                 target._version += 1
         return IncompatibleKeys(missing, unexpected)
 
@@ -539,18 +539,18 @@ class Module:
 
 def _copy(tensor: Tensor) -> Tensor:
     """A detached copy on the same device."""
-    return Tensor._wrap(tensor._backend.xp.asarray(tensor.data, copy=True), tensor._backend)
+    return Tensor._wrap(tensor._backend.xp.asarray(tensor._data, copy=True), tensor._backend)
 
 
 def _move_in_place(tensor: Tensor, backend: Any, dtype: np.dtype | None) -> None:
     """Give ``tensor`` new data on ``backend`` (None: where it is) cast to ``dtype`` (floats only)."""
     changed = False
     if backend is not None and backend is not tensor._backend:
-        tensor.data = backend.asarray(tensor.numpy())
+        tensor._data = backend.asarray(tensor.numpy())
         tensor._backend = backend
         changed = True
     if dtype is not None and tensor.dtype.kind == "f" and tensor.dtype != dtype:
-        tensor.data = tensor._backend.xp.astype(tensor.data, tensor._backend.native_dtype(dtype))
+        tensor._data = tensor._backend.xp.astype(tensor._data, tensor._backend.native_dtype(dtype))
         changed = True
     if changed:
         tensor._version += 1

@@ -102,7 +102,7 @@ class AdaBound(Optimizer):
         state["step"] = state.get("step", 0) + 1
         adabound_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "exp_avg", param),
             self._buffer(state, "exp_avg_sq", param),

@@ -69,7 +69,7 @@ class AdaDelta(Optimizer):
         state["step"] = state.get("step", 0) + 1
         adadelta_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "square_avg", param),
             self._buffer(state, "acc_delta", param),

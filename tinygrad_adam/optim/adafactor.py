@@ -112,15 +112,15 @@ class Adafactor(Optimizer):
         if factored and "row_var" not in state:
             rows, cols = (*param.shape[:-1], 1), (*param.shape[:-2], 1, param.shape[-1])
             for name, shape in (("row_var", rows), ("col_var", cols)):
-                zeros = backend.xp.zeros(shape, dtype=param.data.dtype, **backend.creation_kwargs)
+                zeros = backend.xp.zeros(shape, dtype=param._data.dtype, **backend.creation_kwargs)
                 state[name] = Tensor._wrap(zeros, backend)
         eps1, eps2 = group["eps"]
         adafactor_step(
             backend.xp,
-            param.data,
+            param._data,
             grad,
-            state["row_var"].data if factored else None,
-            state["col_var"].data if factored else None,
+            state["row_var"]._data if factored else None,
+            state["col_var"]._data if factored else None,
             None if factored else self._buffer(state, "variance", param),
             step=state["step"],
             lr=group["lr"],

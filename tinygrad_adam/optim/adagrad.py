@@ -77,7 +77,7 @@ class AdaGrad(Optimizer):
         state["step"] = state.get("step", 0) + 1
         adagrad_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             # PyTorch's rule: the constructor's value, whatever the group says
             self._buffer(state, "sum", param, fill=self.defaults["initial_accumulator_value"]),

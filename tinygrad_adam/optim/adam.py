@@ -121,7 +121,7 @@ class Adam(Optimizer):
         state["step"] = state.get("step", 0) + 1
         adam_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "exp_avg", param),
             self._buffer(state, "exp_avg_sq", param),
@@ -211,7 +211,7 @@ class Adamax(Optimizer):
         state["step"] = state.get("step", 0) + 1
         adamax_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "exp_avg", param),
             self._buffer(state, "exp_inf", param),
@@ -318,7 +318,7 @@ class NAdam(Optimizer):
         state["step"] = state.get("step", 0) + 1
         state["mu_product"] = nadam_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "exp_avg", param),
             self._buffer(state, "exp_avg_sq", param),
@@ -409,7 +409,7 @@ class RAdam(Optimizer):
         state["step"] = state.get("step", 0) + 1
         radam_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "exp_avg", param),
             self._buffer(state, "exp_avg_sq", param),

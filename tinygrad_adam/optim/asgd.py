@@ -83,7 +83,7 @@ class ASGD(Optimizer):
             state.update(step=0, eta=float(scalar_dtype.type(group["lr"])), mu=1.0)
         state["step"] += 1
         state["eta"], state["mu"] = asgd_step(
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "ax", param),
             step=state["step"],

@@ -40,21 +40,21 @@ class FlatGroup:
 
     def __init__(self, optimizer: Optimizer, group: dict[str, Any]) -> None:
         params = group["params"]
-        backend, dtype = params[0]._backend, params[0].data.dtype
+        backend, dtype = params[0]._backend, params[0]._data.dtype
         xp = backend.xp
         self.group, self.state_of, self.broken = group, optimizer.state, False
         self.params = list(params)
         states = [optimizer.state[p] for p in params]
         self.tensor_names = [name for name, value in states[0].items() if isinstance(value, Tensor)]
         self.scalar_names = [name for name in states[0] if name not in self.tensor_names]
-        self.shapes = [p.data.shape for p in params]
+        self.shapes = [p._data.shape for p in params]
         # A parameter stored transposed (Dense's weight, any column-major array) keeps that layout
         # in the flat arrays, so its gradient, which backward writes in the same layout, is read in place.
-        self.transposed = [column_major(backend, p.data) for p in params]
+        self.transposed = [column_major(backend, p._data) for p in params]
         bounds, total = [], 0
         for param in params:
-            bounds.append((total, total + param.data.size))
-            total += param.data.size
+            bounds.append((total, total + param._data.size))
+            total += param._data.size
         self.bounds = bounds
 
         def flatten(arrays: list[Any]) -> Any:
@@ -71,23 +71,23 @@ class FlatGroup:
                 for (start, stop), shape, transposed in zip(bounds, self.shapes, self.transposed)
             ]
 
-        self.flat_param = flatten([p.data for p in params])
+        self.flat_param = flatten([p._data for p in params])
         self.param_views = views(self.flat_param)
         for param, view in zip(params, self.param_views):
-            param.data = view
+            param._data = view
         self.flat_grad = xp.empty((total,), dtype=dtype, **backend.creation_kwargs)
         self.grad_views = views(self.flat_grad)
         self.flat_state: dict[str, Any] = {}
         self.state_tensors: list[dict[str, tuple[Tensor, Any]]] = []  # per parameter: name -> (tensor, view)
         for name in self.tensor_names:
-            self.flat_state[name] = flatten([state[name].data for state in states])
+            self.flat_state[name] = flatten([state[name]._data for state in states])
         for state, position in zip(states, range(len(params))):
             tensors = {}
             for name in self.tensor_names:
                 start, stop = bounds[position]
                 flat_slice = self.flat_state[name][start:stop]
                 view = shaped(xp, flat_slice, self.shapes[position], self.transposed[position])
-                state[name].data = view  # the same Tensor, so one a user holds follows the steps
+                state[name]._data = view  # the same Tensor, so one a user holds follows the steps
                 tensors[name] = (state[name], view)
             self.state_tensors.append(tensors)
         # Each block is a parameter of its own for the rule: a tensor, its gradient and a state dict.
@@ -101,9 +101,9 @@ class FlatGroup:
         if not backend.is_host:
             plan = [(0, total, list(range(len(params))))]
         elif self.compiled:
-            plan = whole_parameters(plan_blocks([p.data.size for p in params]))
+            plan = whole_parameters(plan_blocks([p._data.size for p in params]))
         else:
-            plan = plan_blocks([p.data.size for p in params])
+            plan = plan_blocks([p._data.size for p in params])
         for start, stop, members in plan:
             block_state = {
                 name: Tensor._wrap(self.flat_state[name][start:stop], backend) for name in self.tensor_names
@@ -139,20 +139,20 @@ class FlatGroup:
             if (
                 param.grad is None
                 or param._backend is not first._backend
-                or param.data.dtype != first.data.dtype
-                or not movable(param._backend, param.data)
+                or param._data.dtype != first._data.dtype
+                or not movable(param._backend, param._data)
             ):
                 return False
             if state.keys() != reference.keys():
                 return False
             for name, value in state.items():
                 if isinstance(value, Tensor):
-                    if value.data.shape != param.data.shape or value.data.dtype != param.data.dtype:
+                    if value._data.shape != param._data.shape or value._data.dtype != param._data.dtype:
                         return False
                 elif isinstance(reference[name], Tensor) or value != reference[name]:
                     return False
         # Off the CPU even one parameter is worth it: its compiled step is one launch instead of a dozen.
-        return len(params) > 1 or not first._backend.is_host or first.data.size > BLOCK
+        return len(params) > 1 or not first._backend.is_host or first._data.size > BLOCK
 
     def intact(self, optimizer: Optimizer, group: dict[str, Any]) -> bool:
         """Whether the views still stand: same group, parameters, data arrays and state tensors."""
@@ -165,13 +165,13 @@ class FlatGroup:
             return False
         scalars = self.blocks[0][2]
         for param, mine, view, tensors in zip(params, self.params, self.param_views, self.state_tensors):
-            if param is not mine or param.data is not view or param.grad is None or param.grad.data is view:
+            if param is not mine or param._data is not view or param.grad is None or param.grad._data is view:
                 return False  # (a gradient that is θ itself, p.grad = p.detach(), changes as θ does)
             state = optimizer.state[param]
             if len(state) != len(tensors) + len(self.scalar_names):
                 return False
             for name, (tensor, view) in tensors.items():
-                if state.get(name) is not tensor or tensor.data is not view:
+                if state.get(name) is not tensor or tensor._data is not view:
                     return False
             for name in self.scalar_names:
                 if state.get(name) != scalars[name]:
@@ -190,18 +190,18 @@ class FlatGroup:
         for block_param, block_grad, block_state, views, members in self.blocks:
             if isinstance(block_grad, tuple):  # part of one parameter: its gradient, read in place
                 position, start, stop = block_grad
-                grad = in_memory_order(xp, params[position].grad.data, self.transposed[position])
+                grad = in_memory_order(xp, params[position].grad._data, self.transposed[position])
                 block_grad = grad[start:stop]  # a view, when laid out as θ
             else:
                 for position in members:
-                    self.grad_views[position][...] = params[position].grad.data
+                    self.grad_views[position][...] = params[position].grad._data
             if rule is not None:
-                rule(block_param.data, block_grad, block_state, self.group)
+                rule(block_param._data, block_grad, block_state, self.group)
             else:
                 optimizer._update(block_param, block_grad, block_state, self.group)
             for name in self.tensor_names:
                 if block_state[name] is not views[name]:  # the rule replaced the tensor: copy it back
-                    views[name].data[...] = block_state[name].data
+                    views[name]._data[...] = block_state[name]._data
                     block_state[name] = views[name]
         scalars = self.blocks[0][2]
         new_names = [
@@ -222,7 +222,7 @@ class FlatGroup:
         for name in names:
             values = [block[2][name] for block in self.blocks]
             if isinstance(values[0], Tensor):
-                whole = xp.concat([value.data for value in values])
+                whole = xp.concat([value._data for value in values])
                 for param, (start, stop), shape, transposed in zip(
                     self.params, self.bounds, self.shapes, self.transposed
                 ):

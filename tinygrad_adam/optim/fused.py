@@ -125,8 +125,8 @@ class AdamRule:
         kernels_for(param).adam(
             param,
             grad,
-            state["exp_avg"].data,
-            state["exp_avg_sq"].data,
+            state["exp_avg"]._data,
+            state["exp_avg_sq"]._data,
             as_dtype(1 - lr * weight_decay if weight_decay != 0 else 1.0),
             as_dtype(1 - beta1),
             as_dtype(beta2),
@@ -156,7 +156,7 @@ class SGDRule:
         kernels_for(param).sgd_momentum(
             param,
             grad,
-            state["momentum_buffer"].data,
+            state["momentum_buffer"]._data,
             as_dtype(group["momentum"]),
             as_dtype(1 - group["dampening"]),
             as_dtype(-group["lr"]),

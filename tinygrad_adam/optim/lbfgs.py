@@ -203,9 +203,9 @@ class LBFGS(Optimizer):
         views = []
         for p in self._params:
             if p.grad is None:
-                views.append(xp.zeros((p.numel(),), dtype=p.data.dtype, **p._backend.creation_kwargs))
+                views.append(xp.zeros((p.numel(),), dtype=p._data.dtype, **p._backend.creation_kwargs))
             else:
-                views.append(xp.reshape(p.grad.data, (-1,)))
+                views.append(xp.reshape(p.grad._data, (-1,)))
         return xp.concat(views)
 
     def _add_grad(self, step_size: float, update: Any) -> None:
@@ -213,13 +213,13 @@ class LBFGS(Optimizer):
         xp, offset = self._xp, 0
         for p in self._params:
             numel = p.numel()
-            p.data[...] = p.data + step_size * xp.reshape(update[offset : offset + numel], p.data.shape)
+            p._data[...] = p._data + step_size * xp.reshape(update[offset : offset + numel], p._data.shape)
             p._version += 1
             offset += numel
 
     def _set_params(self, values: list[Any]) -> None:
         for p, value in zip(self._params, values):
-            p.data[...] = value
+            p._data[...] = value
             p._version += 1
 
     def _evaluate(self, closure: Callable[[], Any]) -> float:
@@ -296,7 +296,7 @@ class LBFGS(Optimizer):
                     break
                 ls_func_evals = 0
                 if group["line_search_fn"] is not None:
-                    x_init = [xp.asarray(p.data, copy=True) for p in self._params]
+                    x_init = [xp.asarray(p._data, copy=True) for p in self._params]
 
                     def obj_func(step: float, x_init: list[Any] = x_init, d: Any = d) -> tuple[float, Any]:
                         self._add_grad(step, d)
@@ -361,7 +361,7 @@ class LBFGS(Optimizer):
             return [LBFGS._history(item, convert) for item in value]
         if getattr(value, "ndim", 1) == 0:  # PyTorch's 0-d tensors (t, H_diag, ro, ...)
             return value.item()
-        return convert(value.data if isinstance(value, Tensor) else value)
+        return convert(value._data if isinstance(value, Tensor) else value)
 
 
 def _host(backend: Any, array: Any) -> np.ndarray:

@@ -51,7 +51,7 @@ class Lion(Optimizer):
     def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         lion_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "exp_avg", param),
             lr=group["lr"],

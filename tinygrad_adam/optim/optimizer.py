@@ -202,7 +202,7 @@ class Optimizer:
                 if set_to_none:
                     param.grad = None
                 else:  # new zeros: a gradient's memory may be shared (another parameter's, a view)
-                    param.grad = Tensor._wrap(param._backend.xp.zeros_like(param.grad.data), param._backend)
+                    param.grad = Tensor._wrap(param._backend.xp.zeros_like(param.grad._data), param._backend)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s loss if one is given.
@@ -229,7 +229,7 @@ class Optimizer:
                     check_gradient(param)
                     state = self.state[param]
                     _follow_device(state, param)
-                    self._update(param, param.grad.data, state, group)
+                    self._update(param, param.grad._data, state, group)
                     param._version += 1
                 if self.flat_buffers:
                     supported = FlatGroup.supports(self, group)
@@ -249,9 +249,11 @@ class Optimizer:
         """
         if name not in state:
             backend = param._backend
-            array = backend.xp.full(param.data.shape, fill, dtype=param.data.dtype, **backend.creation_kwargs)
+            array = backend.xp.full(
+                param._data.shape, fill, dtype=param._data.dtype, **backend.creation_kwargs
+            )
             state[name] = Tensor._wrap(array, backend)
-        return state[name].data
+        return state[name]._data
 
     # -- hooks, as PyTorch's ------------------------------------------------------------------------
     def _hooks(self, kind: str) -> OrderedDict:
@@ -537,7 +539,7 @@ def check_parameter(param: Any, position: int) -> None:
         raise TypeError(f"parameter {position} has dtype {param.dtype}; only float tensors can be optimized")
     if not param.is_leaf:
         raise ValueError(f"parameter {position} (shape {param.shape}) is not a leaf tensor: it was computed")
-    if param._backend.is_host and not param.data.flags.writeable:
+    if param._backend.is_host and not param._data.flags.writeable:
         raise ValueError(
             f"parameter {position} (shape {param.shape}) wraps a read-only NumPy array, but optimizers "
             "update parameters in place: make the tensor from a copy"
@@ -550,8 +552,8 @@ def check_gradient(param: Tensor) -> None:
     if (
         isinstance(grad, Tensor)
         and grad._backend is param._backend
-        and grad.data.shape == param.data.shape
-        and grad.data.dtype == param.data.dtype
+        and grad._data.shape == param._data.shape
+        and grad._data.dtype == param._data.dtype
     ):
         return  # the common case, checked on raw arrays: this runs for every parameter at every step
     if not isinstance(grad, Tensor):
@@ -601,7 +603,7 @@ def _follow_device(state: dict[str, Any], param: Tensor) -> None:
 def _copy_value(value: Any) -> Any:
     if isinstance(value, Tensor):
         xp = value._backend.xp
-        return Tensor._wrap(xp.asarray(value.data, copy=True), value._backend)
+        return Tensor._wrap(xp.asarray(value._data, copy=True), value._backend)
     return value
 
 

@@ -90,7 +90,7 @@ class RMSProp(Optimizer):
         state["step"] = state.get("step", 0) + 1
         rmsprop_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "square_avg", param),
             self._buffer(state, "grad_avg", param) if group["centered"] else None,

@@ -74,7 +74,7 @@ class Rprop(Optimizer):
         state["step"] = state.get("step", 0) + 1
         rprop_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
             self._buffer(state, "prev", param),
             self._buffer(state, "step_size", param, fill=group["lr"]),

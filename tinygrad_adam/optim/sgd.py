@@ -87,9 +87,9 @@ class SGD(Optimizer):
         buffer = state.get("momentum_buffer")
         new_buffer = sgd_step(
             param._backend.xp,
-            param.data,
+            param._data,
             grad,
-            None if buffer is None else buffer.data,
+            None if buffer is None else buffer._data,
             lr=group["lr"],
             momentum=group["momentum"],
             dampening=group["dampening"],
