@@ -74,7 +74,10 @@ def test_ragged_lists_and_lists_of_tensors_get_errors_that_say_so():
     with pytest.raises(TypeError, match="ragged nested lists"):
         tg.tensor([[1.0, 2.0], [3.0]])
     with pytest.raises(TypeError, match=r"list of Tensors.*tg\.stack"):
-        tg.tensor([tg.tensor(1.0), tg.tensor(2.0)])
+        tg.tensor([tg.tensor([1.0]), tg.tensor([2.0])])
+    # One-element (0-d) tensors are numbers, as torch.tensor takes them; their dtype is kept.
+    assert tg.tensor([tg.tensor(1.0), tg.tensor(2.0), 3.0]).tolist() == [1.0, 2.0, 3.0]
+    assert tg.tensor([tg.tensor(1.0, dtype=tg.float64)]).dtype == tg.float64
 
 
 def test_constructors_give_float32_by_default_on_the_default_device(device):

@@ -402,8 +402,7 @@ class Net(nn.Module):
 def init_weights(m):
     if isinstance(m, nn.Linear):
         torch.nn.init.xavier_uniform_(m.weight)
-        with torch.no_grad():  # PyTorch code writes m.bias.data.fill_(0.01); .data is the raw array here
-            m.bias.fill_(0.01)
+        m.bias.data.fill_(0.01)
 
 
 def test_custom_loop_with_init_freezing_clipping_and_step_lr():
@@ -630,7 +629,7 @@ def test_lenet_from_the_classifier_tutorial_learns_the_digits_above_85_percent()
         for data in testloader:
             images, labels = data
             outputs = net(images)
-            _, predicted = torch.max(outputs, 1)  # the tutorial's outputs.data is the raw array here
+            _, predicted = torch.max(outputs.data, 1)
             total += labels.size(0)
             correct += (predicted == labels).sum().item()
     assert total == len(y_test)

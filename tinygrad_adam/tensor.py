@@ -68,17 +68,23 @@ def _resolve_dtype(dtype: DType | None) -> np.dtype | None:
 
 def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
     """Host data -> NumPy array with PyTorch's dtype rules (Python floats become float32)."""
+    keep_float64 = False  # a float64 tensor in a list keeps the list float64, as in PyTorch
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         # A copy, as torch.tensor makes: updating the tensor must never change the caller's array.
         array = np.array(data, copy=True)
     else:
+        if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
+            if any(isinstance(item, Tensor) and item.ndim != 0 for item in data):
+                raise TypeError("cannot make a tensor from a list of Tensors: join them with tg.stack(...)")
+            keep_float64 = any(isinstance(item, Tensor) and item.dtype == float64 for item in data)
+            data = [item.numpy() if isinstance(item, Tensor) else item for item in data]  # 0-d: numbers
         try:
             array = np.asarray(data)
         except ValueError as error:  # NumPy refuses nested lists of unequal lengths
             raise TypeError(
                 "cannot make a tensor from ragged nested lists: the lists at each depth need one length"
             ) from error
-        if array.dtype == np.float64:
+        if array.dtype == np.float64 and not keep_float64:
             array = array.astype(default_float)
         elif array.dtype == np.uint64 and dtype is None:  # Python integers from 2**63 on
             raise OverflowError(
@@ -86,8 +92,6 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
                 "dtype=np.uint64 to keep it"
             )
     if array.dtype.kind == "O":
-        if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
-            raise TypeError("cannot make a tensor from a list of Tensors: join them with tg.stack(...)")
         if any(isinstance(item, int) and not -(2**63) <= item < 2**64 for item in array.reshape(-1)):
             raise OverflowError("an integer is beyond 64 bits: no tensor dtype holds it")
         raise TypeError(f"cannot make a tensor from {type(data).__name__}: ragged or non-numeric data")
@@ -167,6 +171,42 @@ class Tensor(TensorSpellings):
         return tensor
 
     # -- properties ----------------------------------------------------------------------------
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor outside autograd, sharing its memory (PyTorch's ``.data``).
+
+        Changes made through it (``p.data.fill_(0)``, ``p.data -= lr * p.grad.data``) reach this
+        tensor but are not recorded: no graph, no version bump, so backward cannot see them.
+        ``detach()`` is the safe spelling; ``.data`` exists for code written the older way.
+        """
+        return _SharedMemory._wrap(self._data, self._backend)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        """Make this tensor hold ``value``'s memory (shape, dtype and device may change), as in PyTorch."""
+        if isinstance(value, Tensor):
+            self._data, self._backend = value._data, value._backend
+        elif type(value) is type(self._data):  # a raw array of this tensor's own device
+            self._data = value
+        else:
+            raise TypeError(
+                f"Tensor.data must be set to a Tensor (or an array of this tensor's device, "
+                f"{type(self._data).__name__}), got {type(value).__name__}"
+            )
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)``: the values of a CPU tensor (shared memory), as a PyTorch CPU tensor gives.
+        A tensor on another device is not copied to the host implicitly: call ``t.numpy()``."""
+        if not self._backend.is_host:
+            raise TypeError(
+                f"cannot convert a tensor on {self.device} to a NumPy array implicitly: use t.numpy(), "
+                "which copies it to the host"
+            )
+        array = self._data
+        if dtype is not None and np.dtype(dtype) != array.dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
+
     @property
     def shape(self) -> tuple[int, ...]:
         return tuple(self._data.shape)
@@ -420,11 +460,11 @@ class Tensor(TensorSpellings):
             result = result.astype(self.dtype)  # int32 += int64 stays int32, as in PyTorch
         if result.dtype != self.dtype:
             raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
-        if (type(self) is _View and self._base() is not None and hasattr(self._data, "__setitem__")) or (
-            type(self) is _FromNumpy
-        ):
-            # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too; and a
-            # from_numpy tensor its array's, so t.add_(1) changes the array too.
+        if (
+            (type(self) is _View and self._base() is not None) or type(self) is _SharedMemory
+        ) and hasattr(self._data, "__setitem__"):
+            # A view shares its base's memory, as in PyTorch: x[:, 1].mul_(2) changes x too; a
+            # from_numpy tensor its array's, so t.add_(1) changes the array too; x.data x's.
             try:
                 self._data[...] = result._data
             except ValueError as error:  # an expand (many elements, one memory cell) or read-only memory
@@ -1673,7 +1713,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if base is None or getattr(base, "nbytes", None) == array.nbytes:  # (a slice of a bigger array,
         SHARED_WITH_NUMPY[id(array)] = array  # a batch, say, is left in place by the optimizer anyway)
     tensor = Tensor._wrap(array, get_backend("cpu"))
-    tensor.__class__ = _FromNumpy
+    tensor.__class__ = _SharedMemory
     return tensor
 
 
@@ -1682,9 +1722,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
 SHARED_WITH_NUMPY: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
 
 
-class _FromNumpy(Tensor):
-    """A tensor made by ``from_numpy``: in-place ops (``add_``, ...) write into the array it shares,
-    as PyTorch's do, so the caller's array sees them (other tensors' in-place ops rebind the data)."""
+class _SharedMemory(Tensor):
+    """A tensor whose in-place ops (``add_``, ``fill_``, ...) write into the memory it shares, as
+    PyTorch's do: the array given to ``from_numpy``, or the tensor whose ``.data`` it is. (Other
+    tensors' in-place ops rebind their data.) Its version counter is its own."""
 
     __slots__ = ()
 
