@@ -622,6 +622,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
     One fused graph node (``ops.Linear``); ``relu=True`` applies ReLU inside it too. Nested lists
     of numbers are taken as an input in the weight's dtype, on its device.
     """
+    if _fits_linear(input, weight, bias):  # the common case, checked on the raw arrays at once
+        return (
+            Linear.apply(input, weight, relu=relu)
+            if bias is None
+            else Linear.apply(input, weight, bias, relu=relu)
+        )
+    # Otherwise the checks one by one, for an error that names what does not fit.
     if isinstance(input, (list, tuple)):
         input = Tensor(input, dtype=weight.dtype, device=weight.device)
     elif not isinstance(input, Tensor) and not hasattr(input, "shape"):
@@ -646,6 +653,31 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
             "upcast silently, convert one with .astype()"
         )
     return Linear.apply(input, weight, bias, relu=relu)
+
+
+def _fits_linear(input: Any, weight: Tensor, bias: Any) -> bool:
+    """Whether ``linear`` can run as given: tensors of one device and dtype, a 2-D weight whose
+    in-features are the input's last axis, and no bias or one of (out_features,). Runs every call,
+    so it asks the arrays directly (the check of each property alone costs as much again)."""
+    if not isinstance(input, Tensor):
+        return False
+    x, w, backend = input._data, weight._data, weight._backend
+    if (
+        input._backend is not backend
+        or x.dtype != w.dtype
+        or w.ndim != 2
+        or x.ndim == 0
+        or x.shape[-1] != w.shape[1]
+    ):
+        return False
+    if bias is None:
+        return True
+    return (
+        isinstance(bias, Tensor)
+        and bias._backend is backend
+        and bias._data.dtype == w.dtype
+        and bias._data.shape == w.shape[:1]
+    )
 
 
 def check_probability(p: Any, name: str) -> float:
@@ -1819,11 +1851,14 @@ class SoftmaxCrossEntropy(Function):
     def forward(self, logits: Any, labels: Any, reduction: str) -> Any:
         xp, backend = self.xp, self.backend
         self.reduction = reduction
+        # Column by column, each row's reductions over its few classes run fast (see column_major);
+        # every array below follows that layout.
+        logits = backend.column_major(logits)
         shifted = logits - xp.max(logits, axis=1, keepdims=True)  # log-sum-exp, stable for 1e4
         exp = xp.exp(shifted)
         total = xp.sum(exp, axis=1, keepdims=True)
         classes = xp.arange(logits.shape[1], dtype=labels.dtype, **backend.creation_kwargs)
-        hit = labels[:, None] == classes  # one-hot rows
+        hit = (classes[:, None] == labels).T  # one-hot rows, stored column by column
         self.hits = xp.astype(hit, logits.dtype)
         exp /= total  # in place: the softmax, kept for backward
         self.probs = exp

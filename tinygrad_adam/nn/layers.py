@@ -120,6 +120,17 @@ class Dense(Module):
         return name
 
     def forward(self, x: Tensor) -> Tensor:
+        if not (isinstance(x, Tensor) and x._data.shape[-1:] == (self.in_features,)):  # else, as usual
+            x = self._checked_input(x)
+        fused_relu = self._activation is F.relu  # ReLU runs inside the fused linear node
+        try:
+            out = F.linear(x, self.weight, self.bias, relu=fused_relu)
+        except TypeError as error:
+            raise TypeError(f"{self._short_name()}: {error}") from error
+        return out if self._activation is None or fused_relu else self._activation(out)
+
+    def _checked_input(self, x: Any) -> Tensor:
+        """``x`` as a tensor this layer takes, or an error that names what does not fit."""
         if isinstance(x, (list, tuple)):  # nested lists of numbers, as F.linear takes them
             x = Tensor(x, dtype=self.weight.dtype, device=self.weight.device)
         elif not isinstance(x, Tensor) and not hasattr(x, "shape"):
@@ -130,12 +141,7 @@ class Dense(Module):
                 f"{self._short_name()}: input of shape {tuple(x.shape)} has last dimension "
                 f"{x.shape[-1] if x.ndim else 'none'}, but this layer expects {self.in_features} features"
             )
-        fused_relu = self._activation is F.relu  # ReLU runs inside the fused linear node
-        try:
-            out = F.linear(x, self.weight, self.bias, relu=fused_relu)
-        except TypeError as error:
-            raise TypeError(f"{self._short_name()}: {error}") from error
-        return out if self._activation is None or fused_relu else self._activation(out)
+        return x
 
     def _short_name(self) -> str:
         return f"{type(self).__name__}(in_features={self.in_features}, out_features={self.out_features})"
