@@ -161,6 +161,12 @@ class Function:
     saves_inputs = True
     saves_output = False
     _retained: Any = None  # a weak reference to the output, set by Tensor.retain_grad
+    # A node whose gradient is a slice of its input's (GetItem) defines ``adds_into(self) -> bool``
+    # (whether it can now) and ``add_into(total, grad)``, which adds ``grad`` into that slice of
+    # ``total`` in place and returns the array holding the result (``total`` itself, but for a
+    # backend that cannot write in place): the engine calls them instead of ``backward``, without
+    # create_graph.
+    adds_into: Any = None
 
     backend: Backend
     inputs: tuple[Tensor, ...]
@@ -280,15 +286,56 @@ def run_backward(
     global _grad_enabled
     fn_grads: dict[Function, Tensor] = {}
     leaf_grads: dict[int, tuple[Tensor, Tensor]] = {}
+    # Sums this pass made and alone holds (by id), so later terms are added into them in place;
+    # a sum leaves the set when it is handed on. Without create_graph only: a graph needs new tensors.
+    owned: set[int] = set()
 
-    def add_grad(tensor: Tensor, grad: Tensor) -> None:
+    def current(tensor: Tensor) -> Tensor | None:
         fn = tensor.grad_fn
         if fn is not None:
-            previous = fn_grads.get(fn)
-            fn_grads[fn] = grad if previous is None else previous + grad
-        elif tensor.requires_grad:
-            entry = leaf_grads.get(id(tensor))
-            leaf_grads[id(tensor)] = (tensor, grad if entry is None else entry[1] + grad)
+            return fn_grads.get(fn)
+        entry = leaf_grads.get(id(tensor))
+        return None if entry is None else entry[1]
+
+    def store(tensor: Tensor, total: Tensor) -> None:
+        if tensor.grad_fn is not None:
+            fn_grads[tensor.grad_fn] = total
+        else:
+            leaf_grads[id(tensor)] = (tensor, total)
+
+    def add_grad(tensor: Tensor, grad: Tensor) -> None:
+        if tensor.grad_fn is None and not tensor.requires_grad:
+            return
+        previous = current(tensor)
+        if previous is None:
+            store(tensor, grad)
+        elif id(previous) in owned and previous._data.shape == grad._data.shape and (
+            previous._data.dtype == grad._data.dtype
+        ):
+            previous._data += grad._data
+        else:
+            total = previous + grad
+            if not create_graph:
+                owned.add(id(total))
+            store(tensor, total)
+
+    def add_grad_at(tensor: Tensor, fn: Function, grad: Tensor) -> None:
+        """Add the gradient of ``fn``'s slice of ``tensor`` into the sum for all of ``tensor``:
+        work in proportion to the slice, where a zero-padded whole per slice would cost a loop over
+        a sequence's time steps (``x[:, t]``) time quadratic in its length."""
+        if tensor.grad_fn is None and not tensor.requires_grad:
+            return
+        total = current(tensor)
+        if total is None or id(total) not in owned or total._data.dtype != grad._data.dtype:
+            backend = tensor._backend
+            zeros = backend.xp.zeros(tensor.shape, dtype=grad._data.dtype, **backend.creation_kwargs)
+            new = (_tensor_class or _load_tensor_class())._wrap(zeros, backend)
+            if total is not None:
+                new._data += total._data
+            owned.add(id(new))
+            store(tensor, new)
+            total = new
+        total._data = fn.add_into(total._data, grad._data)  # (a new array only off in-place backends)
 
     wanted_fns: dict[Function, list[int]] = {}
     if inputs is not None:
@@ -310,6 +357,7 @@ def run_backward(
             grad = fn_grads.pop(fn, None)
             if grad is None:
                 continue
+            owned.discard(id(grad))  # handed on: backward may pass it along or keep it
             if wanted_fns:
                 for position in wanted_fns.get(fn, ()):
                     captured[position] = grad
@@ -318,6 +366,11 @@ def run_backward(
                 holder = retained()
                 holder.grad = grad if holder.grad is None else holder.grad + grad
             _check_saved(fn)
+            if fn.adds_into is not None and not create_graph and fn.adds_into():
+                add_grad_at(fn.inputs[0], fn, grad)
+                if not retain_graph:
+                    processed.append(fn)
+                continue
             input_grads = fn.backward(grad)
             for tensor, needs, input_grad in zip(fn.inputs, fn.needs_input_grad, input_grads):
                 if needs and input_grad is not None:

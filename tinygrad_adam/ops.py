@@ -693,6 +693,21 @@ class GetItem(Function):
         source = self.inputs[0]
         return (IndexAdd.apply(grad, shape=source.shape, index=self.index, advanced=self.advanced),)
 
+    def adds_into(self) -> bool:
+        """Basic indices (slices, integers) pick each element once: their gradient adds in place."""
+        return not self.advanced and self.needs_input_grad[0]
+
+    def add_into(self, total: Any, grad: Any) -> Any:
+        """``total[index] += grad``, in place where the backend can (the engine's sum of the
+        input's gradient); returns the array that holds the result."""
+        index = self.index
+        parts = index if isinstance(index, tuple) else (index,)
+        if any(part is None for part in parts):  # new axes: dropped from index and values, as in IndexAdd
+            index = tuple(part for part in parts if part is not None)
+            grad = self.xp.reshape(grad, _basic_index_shape(total.shape, index))
+        picked = self.backend.getitem(total, index)
+        return self.backend.setitem(total, index, picked + grad)
+
 
 class IndexAdd(Function):
     """Zeros of ``shape`` with ``values`` added at ``index``: the adjoint of ``GetItem``."""
