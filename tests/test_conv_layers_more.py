@@ -436,3 +436,21 @@ def test_second_derivatives_match_central_differences(norm):
         return sum((g * g).sum() for g in grads if g is not None)
 
     assert tg.gradcheck(gradient_norm, inputs)
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [
+        (lambda: tg.nn.Linear(4, 3), (2, 4)),
+        (lambda: tg.nn.Dense(4, 3), (2, 4)),
+        (lambda: tg.nn.Conv2d(1, 2, 3), (1, 1, 5, 5)),
+    ],
+    ids=["Linear", "Dense", "Conv2d"],
+)
+@pytest.mark.parametrize("dtype", [tg.uint8, tg.int64, tg.bool_])
+def test_integer_inputs_to_float_layers_are_refused_with_the_fix(layer, shape, dtype):
+    # PyTorch refuses them too; accepted, raw 0..255 pixels would train silently unscaled.
+    with pytest.raises(TypeError, match=rf"input is {np.dtype(dtype)} but the weight float32.*\.float\(\)"):
+        layer()(tg.zeros(*shape, dtype=dtype))
+    with pytest.raises(TypeError, match="input is uint8"):
+        tg.nn.functional.linear(np.zeros((2, 4), np.uint8), tg.nn.Linear(4, 3).weight)

@@ -49,6 +49,16 @@ def _batched(input: Any, owner: str) -> tuple[Tensor, bool]:
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
 
+def check_input_dtype(input: Any, weight: Tensor, owner: str) -> None:
+    """Refuse an integer or bool input to a layer of float weights, as PyTorch does: raw 0..255
+    pixels would otherwise train, silently unscaled."""
+    if input.dtype.kind != "f" and weight.dtype.kind == "f":
+        raise TypeError(
+            f"{owner}: the input is {input.dtype} but the weight {weight.dtype}: convert the input "
+            "with .float() (raw pixel values 0..255 also want scaling, e.g. x.float() / 255)"
+        )
+
+
 def _pad(input: Tensor, padding: tuple[int, int], value: float, extra: tuple[int, int] = (0, 0)) -> Tensor:
     """``input`` with ``padding`` rows/columns of ``value`` on each side of its last two axes, and
     ``extra`` more at the bottom/right (the room ``ceil_mode`` gives the last windows, or the odd
@@ -110,6 +120,7 @@ def conv2d(
     """PyTorch's ``F.conv2d`` (cross-correlation): weight (out, in/groups, kh, kw), bias (out,);
     ``padding`` an int, a pair, ``"valid"`` (0) or ``"same"`` (stride 1 only), with zeros."""
     input, unbatched = _batched(input, "conv2d")
+    check_input_dtype(input, weight, "conv2d")
     if weight.ndim != 4:
         raise ValueError(f"conv2d: weight must be 4-d (out, in/groups, kh, kw), got shape {weight.shape}")
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
@@ -165,6 +176,7 @@ def conv_transpose2d(
     the kernel flipped and its in/out axes swapped within each group.
     """
     input, unbatched = _batched(input, "conv_transpose2d")
+    check_input_dtype(input, weight, "conv_transpose2d")
     if not isinstance(weight, Tensor) or weight.ndim != 4:
         got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
         raise ValueError(f"conv_transpose2d: weight must be 4-d (in, out/groups, kh, kw), got {got}")

@@ -24,6 +24,7 @@ from .conv import (
     adaptive_max_pool2d,
     avg_pool1d,
     avg_pool2d,
+    check_input_dtype,
     conv1d,
     conv2d,
     conv_transpose2d,
@@ -638,6 +639,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
             f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "
             f"(the weight must be 2-D and the input's last dimension {weight.shape[-1]})"
         )
+    check_input_dtype(input, weight, "linear")  # a Tensor or an array: both have a NumPy-style dtype
     input, weight = _coerce(input, weight, "linear")  # the dtype and device rules of `@`
     if bias is None:
         return Linear.apply(input, weight, relu=relu)
