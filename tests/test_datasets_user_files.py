@@ -487,3 +487,12 @@ def test_cifar_damaged_archive_is_named(tmp_path):
     archive.write_bytes(gzip.compress(b"not a tar archive" * 10))
     with pytest.raises(ValueError, match=r"cifar-10-binary\.tar\.gz: not a readable tar archive"):
         load_cifar10(archive)
+
+
+def test_a_file_split_by_another_character_is_named_with_the_delimiter_to_pass(tmp_path):
+    path = tmp_path / "semicolons.csv"
+    path.write_text("a;b;label\n1;2;x\n3;4;y\n")
+    with pytest.raises(ValueError, match=r"separated by something other than ','\? pass delimiter=';'"):
+        tg.datasets.load_csv(path)
+    x, y = tg.datasets.load_csv(path, delimiter=";")
+    assert x.tolist() == [[1.0, 2.0], [3.0, 4.0]] and y.tolist() == [0, 1]

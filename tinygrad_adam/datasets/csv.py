@@ -102,7 +102,11 @@ def load_csv(
         raise ValueError(f"{path}: the target column {_describe(target_index, names)} is also in ignore=")
     features = [index for index in range(width) if index != target_index and index not in ignored]
     if not features:
-        raise ValueError(f"{path}: no feature columns left besides the target ({width} columns in all)")
+        hint = ""
+        if width == 1:  # one column: most likely the file is split by another character
+            hint = f"; is the file separated by something other than {delimiter!r}? "
+            hint += "pass delimiter=';' (or '\\t')"
+        raise ValueError(f"{path}: no feature columns left besides the target ({width} columns in all){hint}")
     for line_number, fields in rows:
         if len(fields) != width:
             where = "the header" if has_header else f"line {lines[0][0]}"
