@@ -15,6 +15,7 @@ each side, the maximum a loop over the bins.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,37 @@ def _pad(input: Tensor, padding: tuple[int, int], value: float, extra: tuple[int
         ]
         pieces = [piece for piece in (bands[0], input, bands[1]) if piece is not None]
         input = cat(pieces, axis) if len(pieces) > 1 else input
+    return input
+
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def pad_by_mode(input: Tensor, padding: Sequence[tuple[int, int]], mode: str, owner: str) -> Tensor:
+    """``input`` with (before, after) entries added to each of its last ``len(padding)`` axes, by one
+    of PyTorch's ``padding_mode``s other than zeros: ``"reflect"`` mirrors the values next to the
+    edge (c b | a b c | b a), ``"replicate"`` repeats the edge (a a | a b c | c c), ``"circular"``
+    wraps around (b c | a b c | a b)."""
+    first = input.ndim - len(padding)
+    for axis, (before, after) in enumerate(padding, start=first):
+        size = input.shape[axis]
+        limit = {"reflect": size - 1, "circular": size}.get(mode)
+        if limit is not None and max(before, after) > limit:
+            raise ValueError(
+                f"{owner}: padding ({before}, {after}) on an axis of size {size} is too large for "
+                f"padding_mode={mode!r} (at most {limit})"
+            )
+        span = (slice(None),) * axis  # the axes before this one, whole
+        if mode == "reflect":
+            left = input[(*span, slice(1, before + 1))].flip(axis)
+            right = input[(*span, slice(size - 1 - after, size - 1))].flip(axis)
+        elif mode == "replicate":
+            widths = (*input.shape[:axis], before, *input.shape[axis + 1 :])
+            left = input[(*span, slice(0, 1))].expand(*widths)
+            right = input[(*span, slice(size - 1, size))].expand(*widths[:axis], after, *widths[axis + 1 :])
+        else:
+            left, right = input[(*span, slice(size - before, size))], input[(*span, slice(0, after))]
+        input = cat([piece for piece in (left, input, right) if piece.shape[axis]], axis)
     return input
 
 
@@ -319,6 +351,12 @@ def avg_pool2d(
     last, partial windows, whose count leaves out the room added past the padding, as in PyTorch."""
     input, unbatched = _batched(input, "avg_pool2d")
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "avg_pool2d")
+    if divisor_override is not None and (
+        isinstance(divisor_override, bool) or not isinstance(divisor_override, int) or divisor_override == 0
+    ):
+        raise ValueError(
+            f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}"
+        )
     extra = _ceil_extra(input.shape[2:], kernel, stride, padding, (1, 1), ceil_mode)
     sums = _patches(_pad(input, padding, 0.0, extra), kernel, stride, (1, 1), "avg_pool2d").sum(2)
     if divisor_override is not None:
@@ -366,6 +404,10 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     (bins of unequal, possibly overlapping sizes when the sizes do not divide): A_h · x · A_wᵀ with
     A[i, j] = 1 / |bin i| for j in bin i."""
     input, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
+    if input.dtype.kind != "f":
+        raise TypeError(
+            f"adaptive_avg_pool2d: the input must be floating point (averages), got {input.dtype}"
+        )
     height, width = input.shape[2:]
     out_h, out_w = _adaptive_sizes(output_size, "adaptive_avg_pool2d", 0, (height, width))
     averaging = []
@@ -519,8 +561,8 @@ class Conv2d(Module):
     ) -> None:
         super().__init__()
         owner, count = type(self).__name__, self.spatial_dims
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{owner}: padding_mode={padding_mode!r}; only 'zeros' is supported")
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{owner}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
@@ -536,6 +578,11 @@ class Conv2d(Module):
             padding if isinstance(padding, str) else _sizes(padding, "padding", owner, minimum=0, count=count)
         )
         self.dilation = _sizes(dilation, "dilation", owner, count=count)
+        if isinstance(padding, str) and padding not in ("valid", "same"):
+            raise ValueError(f"{owner}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+        if padding == "same" and any(s != 1 for s in self.stride):
+            raise ValueError(f"{owner}: padding='same' is not supported for strided convolutions")
+        self.padding_mode = padding_mode
         self.output_padding = (0,) * count  # PyTorch's convolutions all have one; only transposed ones use it
         self.weight = Parameter(zeros(self._weight_shape(), dtype=dtype, device=device))
         self.bias = Parameter(zeros((out_channels,), dtype=dtype, device=device)) if bias else None
@@ -550,13 +597,28 @@ class Conv2d(Module):
         if self.bias is not None:
             initializers.uniform_(self.bias, -bound, bound)
 
+    def _padded(self, input: Tensor) -> tuple[Tensor, tuple[int, ...] | str]:
+        """The input and the padding to convolve it with: as given for zeros, or padded here by
+        ``padding_mode`` (PyTorch's "same" puts an odd one at the end) and then none."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        if self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size, strict=True)]
+            sides = [(total // 2, total - total // 2) for total in totals]
+        else:
+            sides = [(p, p) for p in ((0,) * self.spatial_dims if self.padding == "valid" else self.padding)]
+        if input.ndim < self.spatial_dims + 1:
+            return input, 0  # the convolution names the bad input
+        return pad_by_mode(input, sides, self.padding_mode, type(self).__name__), 0
+
     def forward(self, input: Tensor) -> Tensor:
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        input, padding = self._padded(input)
+        return conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
         text += f", stride={self.stride}"
-        if self.padding != "valid" and any(self.padding):
+        if isinstance(self.padding, str) or any(self.padding):
             text += f", padding={self.padding}"
         if any(d != 1 for d in self.dilation):
             text += f", dilation={self.dilation}"
@@ -564,7 +626,8 @@ class Conv2d(Module):
             text += f", output_padding={self.output_padding}"
         if self.groups != 1:
             text += f", groups={self.groups}"
-        return text + ("" if self.bias is not None else ", bias=False")
+        text += "" if self.bias is not None else ", bias=False"
+        return text + (f", padding_mode={self.padding_mode}" if self.padding_mode != "zeros" else "")
 
 
 class MaxPool2d(Module):
@@ -654,7 +717,8 @@ class Conv1d(Conv2d):
     spatial_dims = 1
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        input, padding = self._padded(input)
+        return conv1d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(Conv2d):
@@ -678,6 +742,8 @@ class ConvTranspose2d(Conv2d):
     ) -> None:
         if isinstance(padding, str):
             raise ValueError(f"ConvTranspose2d: padding must be an int or a pair, got {padding!r}")
+        if padding_mode != "zeros":
+            raise ValueError(f"ConvTranspose2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
         super().__init__(
             in_channels,
             out_channels,
@@ -696,9 +762,43 @@ class ConvTranspose2d(Conv2d):
     def _weight_shape(self) -> tuple[int, ...]:
         return (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
 
-    def forward(self, input: Tensor) -> Tensor:
-        settings = (self.stride, self.padding, self.output_padding, self.groups, self.dilation)
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        """``output_size`` ((H, W), or with the leading axes) picks ``output_padding`` among the
+        sizes that a stride above 1 leaves open, as in PyTorch."""
+        output_padding = (
+            self.output_padding if output_size is None else self._output_padding(input, output_size)
+        )
+        settings = (self.stride, self.padding, output_padding, self.groups, self.dilation)
         return conv_transpose2d(input, self.weight, self.bias, *settings)
+
+    def _output_padding(self, input: Tensor, output_size: Sequence[int]) -> tuple[int, int]:
+        """The output padding that makes the output (H, W) ``output_size``: between the smallest
+        size (n − 1)·s − 2p + d(k − 1) + 1 and that plus s − 1."""
+        if not isinstance(input, Tensor) or input.ndim not in (3, 4):
+            return self.output_padding  # conv_transpose2d names the bad input
+        output_size = tuple(output_size)
+        if len(output_size) == input.ndim:
+            output_size = output_size[-2:]
+        if len(output_size) != 2:
+            raise ValueError(
+                f"ConvTranspose2d: for a {input.ndim}-d input, output_size must have 2 or {input.ndim} "
+                f"elements, got {output_size}"
+            )
+        smallest = [
+            (n - 1) * s - 2 * p + d * (k - 1) + 1
+            for n, s, p, d, k in zip(
+                input.shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size, strict=True
+            )
+        ]
+        largest = [size + s - 1 for size, s in zip(smallest, self.stride, strict=True)]
+        if any(
+            not low <= size <= high for size, low, high in zip(output_size, smallest, largest, strict=True)
+        ):
+            raise ValueError(
+                f"ConvTranspose2d: requested an output size of {output_size}, but valid sizes range from "
+                f"{tuple(smallest)} to {tuple(largest)} (for an input of {input.shape[-2:]})"
+            )
+        return output_size[0] - smallest[0], output_size[1] - smallest[1]
 
 
 class MaxPool1d(MaxPool2d):
@@ -711,8 +811,22 @@ class MaxPool1d(MaxPool2d):
 class AvgPool1d(AvgPool2d):
     """``torch.nn.AvgPool1d``: ``F.avg_pool1d`` with fixed settings (stride defaults to the kernel)."""
 
-    pool = staticmethod(avg_pool1d)  # which, as PyTorch's, takes no divisor_override
+    pool = staticmethod(avg_pool1d)
     settings = staticmethod(_pool1d_settings)
+
+    def __init__(
+        self,
+        kernel_size: Single,
+        stride: Single | None = None,
+        padding: Single = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:  # as PyTorch's: no divisor_override, and the sizes kept as 1-tuples
+        def single(value: Any) -> Any:
+            return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+        stride = kernel_size if stride is None else stride
+        super().__init__(single(kernel_size), single(stride), single(padding), ceil_mode, count_include_pad)
 
 
 class AdaptiveAvgPool2d(Module):

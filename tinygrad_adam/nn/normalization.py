@@ -8,6 +8,7 @@ from the unbiased one).
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 
@@ -44,11 +45,17 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
-        dtype: DType | None = None,
         device: str | None = None,
+        dtype: DType | None = None,
     ) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+        if not isinstance(shape, Sequence) or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in shape
+        ):
+            raise TypeError(
+                f"LayerNorm: normalized_shape must be an int or a sequence of ints, got {normalized_shape!r}"
+            )
         self.normalized_shape = tuple(int(n) for n in shape)
         if not self.normalized_shape or any(n <= 0 for n in self.normalized_shape):
             raise ValueError(f"LayerNorm: normalized_shape must be positive sizes, got {normalized_shape!r}")
@@ -56,8 +63,8 @@ class LayerNorm(Module):
         self.elementwise_affine = elementwise_affine
         register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (
@@ -71,28 +78,23 @@ class _NormBase(Module):
 
     ``affine`` adds γ (``weight``, ones) and β (``bias``, zeros; ``bias=False`` drops it);
     ``track_running_stats`` adds the buffers ``running_mean`` (zeros), ``running_var`` (ones) and
-    ``num_batches_tracked``, so state dicts carry over. Both default to ``stateful_by_default``:
-    True for batch norm, False for instance norm, as in PyTorch.
+    ``num_batches_tracked``, so state dicts carry over. Both default to True here (batch norm) and
+    to False for instance norm, as in PyTorch.
     """
-
-    stateful_by_default = True
 
     def __init__(
         self,
         num_features: int,
         eps: float = 1e-5,
         momentum: float | None = 0.1,
-        affine: bool | None = None,
-        track_running_stats: bool | None = None,
+        affine: bool = True,
+        track_running_stats: bool = True,
         device: str | None = None,
         dtype: DType | None = None,
         *,
         bias: bool = True,
     ) -> None:
         super().__init__()
-        affine = self.stateful_by_default if affine is None else affine
-        if track_running_stats is None:
-            track_running_stats = self.stateful_by_default
         name = type(self).__name__
         if (
             isinstance(num_features, bool)
@@ -157,10 +159,15 @@ class _BatchNorm(_NormBase):
 
     input_dims: tuple[int, ...] = ()
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, input: Tensor) -> Tensor:
+        x = input
         self._check_input(x, self.input_dims, "batch_norm")
         if x.shape[1] != self.num_features:
             raise self._channel_mismatch(x, 1)
+        use_batch_stats = self.training or self.running_mean is None
+        if self.eps < 0 or (self.eps == 0 and use_batch_stats):  # PyTorch's checks: σ² + ε may be 0
+            when = "non-negative" if self.eps < 0 else "positive during training"
+            raise ValueError(f"batch_norm eps must be {when}, but got {self.eps}")
         momentum = self.momentum
         update = self.training and self.track_running_stats
         if update:
@@ -169,7 +176,6 @@ class _BatchNorm(_NormBase):
                 self.num_batches_tracked.add_(1)
             if momentum is None:  # cumulative moving average
                 momentum = 1.0 / self.num_batches_tracked.item()
-        use_batch_stats = self.training or self.running_mean is None
         return F.batch_norm(
             x,
             self.running_mean if update or not use_batch_stats else None,
@@ -210,9 +216,23 @@ class _InstanceNorm(_NormBase):
     """
 
     spatial_dims = 0
-    stateful_by_default = False
 
-    def forward(self, x: Tensor) -> Tensor:
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = False,
+        track_running_stats: bool = False,
+        device: str | None = None,
+        dtype: DType | None = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = input
         batched = self.spatial_dims + 2
         self._check_input(x, (batched - 1, batched), "instance_norm")
         channel_axis = x.ndim - self.spatial_dims - 1
@@ -285,11 +305,16 @@ class GroupNorm(Module):
         self.eps, self.affine = eps, affine
         register_affine(self, (self.num_channels,), affine, bias, dtype, device)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, input: Tensor) -> Tensor:
+        x = input
         if F.check_tensor(x, "group_norm").ndim >= 2 and x.shape[1] != self.num_channels:
             raise F.ShapeMismatchError(
                 f"GroupNorm({self.num_groups}, {self.num_channels}): input of shape {x.shape} has "
                 f"{x.shape[1]} channels on axis 1, expected {self.num_channels}"
+            )
+        if x.ndim >= 2 and x.shape[0] * (x.shape[1] // self.num_groups) * math.prod(x.shape[2:]) == 1:
+            raise ValueError(  # PyTorch refuses groups of one value: nothing to normalise
+                f"Expected more than 1 value per channel when training, got input size {list(x.shape)}"
             )
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 

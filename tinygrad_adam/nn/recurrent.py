@@ -403,6 +403,10 @@ class RNNBase(Module):
             x = input.unsqueeze(1)
         else:
             x = input.transpose(0, 1) if self.batch_first else input
+        if x.shape[0] == 0:
+            raise ValueError(
+                f"{owner}: expected a sequence of length > 0, got an input of shape {input.shape}"
+            )
         batched = packed is not None or input.ndim == 3
         state = self._initial_state(hx, x, batched, owner)
         if packed is not None and packed.sorted_indices is not None:

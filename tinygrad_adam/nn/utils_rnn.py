@@ -1,7 +1,8 @@
 """Sequences of different lengths for recurrent layers, as ``torch.nn.utils.rnn`` (here
 ``tg.nn.utils.rnn``): ``pad_sequence``, and the packed form that ``RNN``, ``LSTM`` and ``GRU``
 read without running over the padding: ``PackedSequence``, ``pack_padded_sequence``,
-``pad_packed_sequence``, ``pack_sequence``.
+``pad_packed_sequence``, ``pack_sequence``; and back to lists: ``unpad_sequence``,
+``unpack_sequence``.
 
 A packed sequence keeps only the real steps, time-major: step 0 of every sequence, then step 1 of
 those still running, and so on, with the sequences sorted longest first; ``batch_sizes[t]`` says
@@ -17,7 +18,15 @@ import numpy as np
 
 from ..tensor import Tensor, concatenate, full, stack, tensor
 
-__all__ = ["PackedSequence", "pack_padded_sequence", "pack_sequence", "pad_packed_sequence", "pad_sequence"]
+__all__ = [
+    "PackedSequence",
+    "pack_padded_sequence",
+    "pack_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpack_sequence",
+    "unpad_sequence",
+]
 
 
 class PackedSequence(NamedTuple):
@@ -66,16 +75,14 @@ def pad_sequence(
     return stack(padded, axis=0 if batch_first else 1)
 
 
-def _host_lengths(lengths: Any, batch: int) -> np.ndarray:
+def _host_lengths(lengths: Any, batch: int, owner: str = "pack_padded_sequence") -> np.ndarray:
     values = lengths.numpy() if isinstance(lengths, Tensor) else np.asarray(lengths)
     if values.ndim != 1 or values.dtype.kind not in "iu":
-        raise TypeError(f"pack_padded_sequence: lengths must be a 1-D list of integers, got {values!r}")
+        raise TypeError(f"{owner}: lengths must be a 1-D list of integers, got {values!r}")
     if len(values) != batch:
-        raise ValueError(
-            f"pack_padded_sequence: {len(values)} lengths for a batch of {batch} sequences (one length each)"
-        )
+        raise ValueError(f"{owner}: {len(values)} lengths for a batch of {batch} sequences (one length each)")
     if np.any(values <= 0):
-        raise ValueError(f"pack_padded_sequence: every length must be greater than 0, got {values.tolist()}")
+        raise ValueError(f"{owner}: every length must be greater than 0, got {values.tolist()}")
     return values.astype(np.int64)
 
 
@@ -144,6 +151,26 @@ def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> P
     sequences = list(sequences)
     lengths = [sequence.shape[0] if isinstance(sequence, Tensor) else 0 for sequence in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpad_sequence(padded_sequences: Tensor, lengths: Any, batch_first: bool = False) -> list[Tensor]:
+    """Undo ``pad_sequence``: the list of sequences ``padded[:lengths[b], b]`` (batch on axis 0 with
+    ``batch_first``)."""
+    if not isinstance(padded_sequences, Tensor) or padded_sequences.ndim < 2:
+        raise TypeError("unpad_sequence: padded_sequences must be a tensor of shape (T, B, *) or (B, T, *)")
+    padded = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
+    lengths = _host_lengths(lengths, padded.shape[0], "unpad_sequence")
+    if lengths.max() > padded.shape[1]:
+        raise ValueError(
+            f"unpad_sequence: a length of {lengths.max()} is longer than the {padded.shape[1]} padded steps"
+        )
+    return [padded[b, :length] for b, length in enumerate(lengths.tolist())]
+
+
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
+    """Undo ``pack_sequence``: the list of sequences (L_i, *) in their original order."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
 
 
 def padded_in_sorted_order(sequence: PackedSequence, padding_value: float = 0.0) -> tuple[Tensor, np.ndarray]:
