@@ -123,9 +123,18 @@ BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy
 # Activations
 
 
-def relu(input: Tensor) -> Tensor:
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    return check_tensor(input, "relu").relu()
+    return _written_back(input, check_tensor(input, "relu").relu(), inplace)
+
+
+def _written_back(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
+    """``result``, also written into ``input`` for PyTorch's ``inplace=True`` where no graph is
+    recorded through ``input``; where one is (grad mode on and ``input`` requires grad), ``input``
+    is left as it was, since an in-place change of a graph node cannot be recorded here."""
+    if inplace and not (input.requires_grad and is_grad_enabled()):
+        return input.copy_(result)
+    return result
 
 
 def check_tensor(input: Any, name: str) -> Tensor:
@@ -149,13 +158,15 @@ def _scalar(backend: Any, value: float, dtype: Any) -> Any:
     return backend.xp.full((), value, dtype=dtype, **backend.creation_kwargs)
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope · x otherwise."""
     if isinstance(negative_slope, bool) or not isinstance(
         negative_slope, (int, float, np.integer, np.floating)
     ):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
-    return LeakyRelu.apply(_floating(input, "leaky_relu"), slope=negative_slope)
+    return _written_back(
+        input, LeakyRelu.apply(_floating(input, "leaky_relu"), slope=negative_slope), inplace
+    )
 
 
 class LeakyRelu(Function):
@@ -316,18 +327,19 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, α (e^x − 1) otherwise (Clevert et al., 2015).
 
     e^x − 1 is taken only of the non-positive part: e^x of a large x would overflow, and the inf
     times the unused branch's zero gradient would make a NaN gradient.
     """
-    return Elu.apply(_floating(input, "elu"), alpha=alpha, scale=1.0)
+    return _written_back(input, Elu.apply(_floating(input, "elu"), alpha=alpha, scale=1.0), inplace)
 
 
-def selu(input: Tensor) -> Tensor:
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """λ · elu(x, α) with PyTorch's λ ≈ 1.0507 and α ≈ 1.6733, which keep activations near N(0, 1)."""
-    return Elu.apply(_floating(input, "selu"), alpha=SELU_ALPHA, scale=SELU_SCALE)
+    selu = Elu.apply(_floating(input, "selu"), alpha=SELU_ALPHA, scale=SELU_SCALE)
+    return _written_back(input, selu, inplace)
 
 
 class Elu(Function):
@@ -355,9 +367,9 @@ class Elu(Function):
         return (Tensor._wrap(self.backend.where(x._data > 0, g, exp), grad._backend),)
 
 
-def silu(input: Tensor) -> Tensor:
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x σ(x), also called Swish; σ is the overflow-free sigmoid, so any |x| is finite."""
-    return Silu.apply(_floating(input, "silu"))
+    return _written_back(input, Silu.apply(_floating(input, "silu")), inplace)
 
 
 class Silu(Function):
@@ -421,9 +433,9 @@ class Softplus(Function):
         return (Tensor._wrap(self.backend.where(self.linear, g, slope), grad._backend),)
 
 
-def mish(input: Tensor) -> Tensor:
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x tanh(softplus(x)) (Misra, 2019)."""
-    return Mish.apply(_floating(input, "mish"))
+    return _written_back(input, Mish.apply(_floating(input, "mish")), inplace)
 
 
 class Mish(Function):
@@ -454,11 +466,12 @@ class Mish(Function):
         return (Tensor._wrap(slope, grad._backend),)
 
 
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; as in PyTorch the gradient is 0 at the two edges too."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    return Hardtanh.apply(check_tensor(input, "hardtanh"), min_val=min_val, max_val=max_val)
+    clamped = Hardtanh.apply(check_tensor(input, "hardtanh"), min_val=min_val, max_val=max_val)
+    return _written_back(input, clamped, inplace)
 
 
 class Hardtanh(Function):
@@ -478,9 +491,9 @@ class Hardtanh(Function):
         return (Tensor._wrap(grad._data * inside, grad._backend),)
 
 
-def relu6(input: Tensor) -> Tensor:
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6)."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -508,18 +521,18 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     return where(input > 0, input, input * weight)
 
 
-def hardsigmoid(input: Tensor) -> Tensor:
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 up to x = −3, 1 from x = 3, linear between (gradient 1/6 strictly inside,
     0 at ±3 and outside, as in PyTorch)."""
     x = _floating(input, "hardsigmoid")
-    return where(x <= -3.0, 0.0, where(x >= 3.0, 1.0, x / 6 + 0.5))
+    return _written_back(input, where(x <= -3.0, 0.0, where(x >= 3.0, 1.0, x / 6 + 0.5)), inplace)
 
 
-def hardswish(input: Tensor) -> Tensor:
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x · relu6(x + 3) / 6 (Howard et al., 2019, MobileNetV3): 0 up to −3, x from 3, x (x + 3) / 6
     between; the gradient (2x + 3) / 6 holds strictly between, so it is 0 at −3 and 1 at 3 (PyTorch's)."""
     x = _floating(input, "hardswish")
-    return where(x <= -3.0, 0.0, where(x >= 3.0, x, x * (x + 3.0) / 6))
+    return _written_back(input, where(x <= -3.0, 0.0, where(x >= 3.0, x, x * (x + 3.0) / 6)), inplace)
 
 
 def softmin(input: Tensor, dim: int = -1) -> Tensor:
@@ -527,17 +540,17 @@ def softmin(input: Tensor, dim: int = -1) -> Tensor:
     return (-_floating(input, "softmin")).softmax(axis=dim)
 
 
-def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, α (e^(x/α) − 1)) (Barron, 2017), which is α · elu(x / α): continuously
     differentiable for every α."""
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (x / alpha)")
-    return elu(_floating(input, "celu") / alpha, 1.0) * alpha
+    return _written_back(input, elu(_floating(input, "celu") / alpha, 1.0) * alpha, inplace)
 
 
-def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else ``value`` (gradient 1 and 0)."""
-    return where(check_tensor(input, "threshold") > threshold, input, value)
+    return _written_back(input, where(check_tensor(input, "threshold") > threshold, input, value), inplace)
 
 
 def _check_lambd(lambd: Any, name: str) -> float:
@@ -576,16 +589,22 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return first * second.sigmoid()
 
 
-def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
     """Randomized leaky ReLU (Xu et al., 2015): x for x >= 0, a · x otherwise, with a drawn from
     U(lower, upper) for each element in training, and (lower + upper) / 2 in evaluation."""
     if not lower <= upper:
         raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
     x = _floating(input, "rrelu")
     if not training:
-        return leaky_relu(x, (lower + upper) / 2)
+        return leaky_relu(x, (lower + upper) / 2, inplace)
     slopes = rand(*x.shape, dtype=x.dtype, device=x.device) * (upper - lower) + lower
-    return where(x >= 0, x, x * slopes)
+    return _written_back(input, where(x >= 0, x, x * slopes), inplace)
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
