@@ -103,6 +103,19 @@ from .normalization import (
     LayerNorm,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .resample import (
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    Upsample,
+    ZeroPad1d,
+    ZeroPad2d,
+)
 from .transformer import (
     Transformer,
     TransformerDecoder,
@@ -112,6 +125,17 @@ from .transformer import (
 )
 
 __all__ = [
+    "CircularPad1d",
+    "CircularPad2d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "Upsample",
+    "ZeroPad1d",
+    "ZeroPad2d",
     "AdaptiveAvgPool1d",
     "AdaptiveMaxPool1d",
     "AdaptiveAvgPool2d",

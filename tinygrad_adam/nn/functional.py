@@ -94,6 +94,8 @@ __all__ = [
     "relu6",
     "rrelu",
     "scaled_dot_product_attention",
+    "pad",
+    "interpolate",
     "selu",
     "sigmoid",
     "silu",
@@ -1923,3 +1925,4 @@ def nll_loss(
 
 # At the end: attention.py builds on the functions above (and nn.Linear, which imports this module).
 from .attention import scaled_dot_product_attention  # noqa: E402
+from .resample import interpolate, pad  # noqa: E402

@@ -1,0 +1,297 @@
+"""Changing the extent of the last axes, as PyTorch's ``F.pad`` (constant, reflect, replicate and
+circular padding, negative amounts crop) and ``F.interpolate`` (nearest, nearest-exact, linear,
+bilinear, trilinear and area resizing), with the modules ``nn.Upsample`` and ``nn.ZeroPad2d``,
+``ConstantPad1d/2d``, ``ReflectionPad1d/2d``, ``ReplicationPad1d/2d``, ``CircularPad1d/2d``.
+
+Every non-constant mode is one gather per axis: the output's positions are mapped to source
+positions (reflected, clamped or wrapped for padding, scaled for resizing) and read with
+``index_select``, whose gradient adds back into the repeated sources. Linear modes blend the two
+neighbouring sources along each axis in turn (separable), as PyTorch computes them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor, cat, full, tensor
+from .conv import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .module import Module
+
+PAD_MODES = ("constant", "reflect", "replicate", "circular")
+INTERPOLATION_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """``input`` padded as ``torch.nn.functional.pad``: ``pad`` lists (before, after) amounts for the
+    last axis first, then the one before it, ...; a negative amount crops. ``value`` fills the
+    constant mode (default 0); ``reflect`` mirrors without repeating the edge, ``replicate`` repeats
+    it, ``circular`` wraps around."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"pad: the input must be a Tensor, got {type(input).__name__}")
+    amounts = list(pad) if isinstance(pad, (tuple, list)) else None
+    if amounts is None or any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in amounts):
+        raise TypeError(f"pad: pad must be a tuple of ints, got {pad!r}")
+    if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
+        raise ValueError(
+            f"pad: pad needs an even number of ints, at most 2 per dimension of the {input.ndim}-d input, "
+            f"got {len(amounts)}"
+        )
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {PAD_MODES}, got {mode!r}")
+    if mode != "constant" and value not in (None, 0, 0.0):
+        raise ValueError(f"pad: value is only for mode='constant', got value={value!r} with mode={mode!r}")
+    for position in range(len(amounts) // 2):
+        axis = input.ndim - 1 - position
+        before, after = int(amounts[2 * position]), int(amounts[2 * position + 1])
+        if mode == "constant":
+            input = _pad_constant(input, axis, before, after, 0.0 if value is None else value)
+        else:
+            input = input.index_select(axis, _pad_index(input, axis, before, after, mode))
+    return input
+
+
+def _pad_constant(input: Tensor, axis: int, before: int, after: int, value: float) -> Tensor:
+    size = input.shape[axis]
+    start, stop = max(-before, 0), size - max(-after, 0)
+    if start > stop:
+        raise ValueError(
+            f"pad: cropping {-before} and {-after} from axis {axis} of size {size} leaves nothing"
+        )
+    if start or stop != size:  # negative amounts crop
+        input = input[(slice(None),) * axis + (slice(start, stop),)]
+    pieces = []
+    for amount in (before, after):
+        shape = (*input.shape[:axis], max(amount, 0), *input.shape[axis + 1 :])
+        pieces.append(full(shape, value, dtype=input.dtype, device=input.device) if amount > 0 else None)
+    parts = [part for part in (pieces[0], input, pieces[1]) if part is not None]
+    return cat(parts, axis) if len(parts) > 1 else input
+
+
+def _pad_index(input: Tensor, axis: int, before: int, after: int, mode: str) -> Tensor:
+    """Source positions along ``axis`` for each padded position (negative amounts crop)."""
+    size = input.shape[axis]
+    positions = np.arange(-before, size + after)
+    if positions.size <= 0:
+        raise ValueError(
+            f"pad: cropping {-before} and {-after} from axis {axis} of size {size} leaves nothing"
+        )
+    if mode == "reflect":
+        if max(before, after) >= size:
+            raise ValueError(
+                f"pad: reflect padding ({before}, {after}) must be less than the size {size} of axis {axis}"
+            )
+        period = 2 * (size - 1)
+        positions = np.abs(positions) % period if period else np.zeros_like(positions)
+        positions = np.where(positions >= size, period - positions, positions)
+    elif mode == "replicate":
+        if size == 0:
+            raise ValueError(f"pad: replicate padding needs a non-empty axis {axis}")
+        positions = np.clip(positions, 0, size - 1)
+    else:  # circular
+        if max(before, after) > size:
+            raise ValueError(
+                f"pad: circular padding ({before}, {after}) must not exceed the size {size} of axis {axis}"
+            )
+        positions = positions % size
+    return tensor(positions.astype(np.int64), device=input.device)
+
+
+def interpolate(
+    input: Tensor,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial axes of an (N, C, *spatial) input as ``torch.nn.functional.interpolate``:
+    to ``size`` or by ``scale_factor``; ``nearest`` picks ⌊i·in/out⌋ (``nearest-exact`` rounds to
+    the nearest centre), the linear modes blend the two nearest sources (``align_corners`` maps
+    the corner pixels onto each other), ``area`` averages (adaptive average pooling)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"interpolate: the input must be a Tensor, got {type(input).__name__}")
+    if mode not in INTERPOLATION_MODES:
+        raise NotImplementedError(
+            f"interpolate: mode {mode!r} is not built; choose one of {INTERPOLATION_MODES}"
+        )
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not built")
+    spatial = input.ndim - 2
+    wanted = {"linear": 1, "bilinear": 2, "trilinear": 3}.get(mode)
+    if spatial < 1 or (wanted is not None and spatial != wanted):
+        expected = f"{wanted + 2}-d" if wanted is not None else "3-d, 4-d or 5-d"
+        raise ValueError(
+            f"interpolate: mode {mode!r} needs a {expected} (N, C, *spatial) input, got shape {input.shape}"
+        )
+    linear = mode in ("linear", "bilinear", "trilinear")
+    if align_corners is not None and not linear:
+        raise ValueError(f"interpolate: align_corners is only for the linear modes, not {mode!r}")
+    sizes, scales = _output_sizes(input.shape[2:], size, scale_factor, recompute_scale_factor)
+    if mode == "area":
+        if spatial == 1:
+            return adaptive_avg_pool1d(input, sizes[0])
+        if spatial == 2:
+            return adaptive_avg_pool2d(input, sizes)
+        raise NotImplementedError("interpolate: mode 'area' is built for 3-d and 4-d inputs")
+    for position, (out_size, scale) in enumerate(zip(sizes, scales)):
+        axis = 2 + position
+        in_size = input.shape[axis]
+        if linear:
+            input = _linear_along(input, axis, in_size, out_size, scale, bool(align_corners))
+        else:
+            # In float32, as PyTorch computes it (a float64 step can land an index on the other side).
+            step = np.float32(scale if scale is not None else in_size / out_size)
+            offset = np.float32(0.5 if mode == "nearest-exact" else 0.0)
+            scaled = (np.arange(out_size, dtype=np.float32) + offset) * step
+            source = np.minimum(np.floor(scaled), in_size - 1).astype(np.int64)
+            input = input.index_select(axis, tensor(source, device=input.device))
+    return input
+
+
+def _output_sizes(
+    shape: tuple[int, ...], size: Any, scale_factor: Any, recompute: bool | None
+) -> tuple[list[int], list[float | None]]:
+    """Each spatial axis' output size, and the step (input per output) PyTorch maps it with: the
+    reciprocal of a given scale factor (unless ``recompute_scale_factor``), else in / out."""
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    count = len(shape)
+    if size is not None:
+        sizes = list(size) if isinstance(size, (tuple, list)) else [size] * count
+        if len(sizes) != count or any(
+            isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in sizes
+        ):
+            raise ValueError(f"interpolate: size must be a positive int or {count} of them, got {size!r}")
+        return [int(s) for s in sizes], [None] * count
+    factors = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * count
+    if len(factors) != count or any(not isinstance(f, (int, float)) or f <= 0 for f in factors):
+        raise ValueError(
+            f"interpolate: scale_factor must be a positive number or {count} of them, got {scale_factor!r}"
+        )
+    sizes = [int(math.floor(n * f)) for n, f in zip(shape, factors)]
+    if any(s < 1 for s in sizes):
+        raise ValueError(f"interpolate: scale_factor {scale_factor!r} leaves an empty axis of input {shape}")
+    return sizes, [None if recompute else 1.0 / f for f in factors]
+
+
+def _linear_along(
+    input: Tensor, axis: int, in_size: int, out_size: int, step: float | None, align: bool
+) -> Tensor:
+    """Linear interpolation along one axis: each output blends its two nearest sources."""
+    real = input.dtype.type  # source positions and weights in the input's precision, as PyTorch
+    positions = np.arange(out_size, dtype=input.dtype)
+    if align:
+        ratio = real((in_size - 1) / (out_size - 1)) if out_size > 1 else real(0)
+        source = positions * ratio
+    else:
+        scale = real(step if step is not None else in_size / out_size)
+        source = np.maximum((positions + real(0.5)) * scale - real(0.5), real(0))
+    low = np.minimum(np.floor(source).astype(np.int64), in_size - 1)
+    high = np.minimum(low + 1, in_size - 1)
+    weight_high = source - low.astype(input.dtype)  # (at the last source, both neighbours are it)
+    shape = [1] * input.ndim
+    shape[axis] = out_size
+    device = input.device
+    below = input.index_select(axis, tensor(low, device=device))
+    above = input.index_select(axis, tensor(high, device=device))
+    weight_low = tensor((real(1) - weight_high).reshape(shape), device=device)
+    return below * weight_low + above * tensor(weight_high.reshape(shape), device=device)
+
+
+class Upsample(Module):
+    """``torch.nn.Upsample``: ``F.interpolate`` with fixed ``size`` or ``scale_factor`` and mode."""
+
+    def __init__(
+        self,
+        size: int | Sequence[int] | None = None,
+        scale_factor: float | Sequence[float] | None = None,
+        mode: str = "nearest",
+        align_corners: bool | None = None,
+        recompute_scale_factor: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+        self.align_corners, self.recompute_scale_factor = align_corners, recompute_scale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return interpolate(
+            input, self.size, self.scale_factor, self.mode, self.align_corners, self.recompute_scale_factor
+        )
+
+    def extra_repr(self) -> str:
+        described = (
+            f"size={self.size}" if self.size is not None else f"scale_factor={float(self.scale_factor)}"
+        )
+        return f"{described}, mode='{self.mode}'"
+
+
+class _Pad(Module):
+    """A fixed ``F.pad`` over the last ``dims`` axes: one int pads every side, or one per side."""
+
+    mode = "constant"
+    dims = 2
+
+    def __init__(self, padding: int | Sequence[int], value: float = 0.0) -> None:
+        super().__init__()
+        sides = 2 * self.dims
+        amounts = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * sides
+        if len(amounts) != sides:
+            raise ValueError(
+                f"{type(self).__name__}: padding must be an int or {sides} ints, got {padding!r}"
+            )
+        self.padding, self.value = amounts, value
+
+    def forward(self, input: Tensor) -> Tensor:
+        return pad(input, self.padding, self.mode, self.value if self.mode == "constant" else None)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}" + (f", value={self.value}" if self.mode == "constant" else "")
+
+
+class ConstantPad1d(_Pad):
+    dims = 1
+
+    def __init__(self, padding: int | Sequence[int], value: float) -> None:
+        super().__init__(padding, value)
+
+
+class ConstantPad2d(_Pad):
+    def __init__(self, padding: int | Sequence[int], value: float) -> None:
+        super().__init__(padding, value)
+
+
+class ZeroPad1d(_Pad):
+    dims = 1
+
+
+class ZeroPad2d(_Pad):
+    pass
+
+
+class ReflectionPad1d(_Pad):
+    mode, dims = "reflect", 1
+
+
+class ReflectionPad2d(_Pad):
+    mode = "reflect"
+
+
+class ReplicationPad1d(_Pad):
+    mode, dims = "replicate", 1
+
+
+class ReplicationPad2d(_Pad):
+    mode = "replicate"
+
+
+class CircularPad1d(_Pad):
+    mode, dims = "circular", 1
+
+
+class CircularPad2d(_Pad):
+    mode = "circular"
