@@ -324,7 +324,7 @@ def test_instance_norm_without_parameters_only_warns_on_a_channel_count_mismatch
         (lambda: nn.AdaptiveAvgPool2d(2)(tg.randn(4, 5)), ValueError, r"expected a 3-d \(C, H, W\) or 4-d"),
         (lambda: nn.AdaptiveAvgPool2d((2, 3, 4)), ValueError, "output_size must be an int, None or a pair"),
         (lambda: nn.AdaptiveAvgPool2d(-1), ValueError, "output_size must be an int >= 0"),
-        (lambda: nn.AdaptiveMaxPool2d((2, 0)), ValueError, "output_size must be an int >= 1"),
+        (lambda: nn.AdaptiveMaxPool2d((2, -1)), ValueError, "output_size must be an int >= 0"),
         (lambda: nn.AdaptiveAvgPool1d((2, 2)), ValueError, "output_size must be an int >= 0 or a 1-tuple"),
         (lambda: F.adaptive_avg_pool2d(tg.randn(2, 3, 0, 4), 2), ValueError, "non-empty channel and spatial"),
         (

@@ -186,3 +186,70 @@ def test_unpad_and_unpack_sequence_give_back_the_sequences():
             np.testing.assert_array_equal(r.numpy(), s.numpy())
     with pytest.raises(ValueError, match="longer than"):
         rnn_utils.unpad_sequence(rnn_utils.pad_sequence(sequences), [3, 1, 5])
+
+
+def test_layer_sizes_may_be_numpy_integers_as_in_pytorch():
+    conv = nn.Conv2d(np.int64(2), np.int64(3), np.int64(3), stride=np.int64(2))
+    assert conv.kernel_size == (3, 3) and type(conv.kernel_size[0]) is int and type(conv.in_channels) is int
+    assert conv(tg.randn(1, 2, 5, 5)).shape == (1, 3, 2, 2)
+    assert nn.MaxPool2d(np.int64(2))(tg.randn(1, 1, 4, 4)).shape == (1, 1, 2, 2)
+
+
+def test_conv_input_of_another_float_precision_is_named_by_the_convolution():
+    with pytest.raises(TypeError, match=r"conv2d: the input is float64 but the weight float32"):
+        nn.Conv2d(2, 2, 3)(tg.zeros(1, 2, 5, 5, dtype=tg.float64))
+    with pytest.raises(TypeError, match=r"conv_transpose2d: the input is float64"):
+        nn.ConvTranspose2d(2, 2, 3)(tg.zeros(1, 2, 5, 5, dtype=tg.float64))
+
+
+def test_multihead_attention_takes_an_empty_batch():
+    attention = nn.MultiheadAttention(4, 2)
+    x = tg.zeros(3, 0, 4)
+    output, weights = attention(x, x, x)
+    assert output.shape == (3, 0, 4) and weights.shape == (0, 3, 3)
+
+
+def test_adaptive_max_pool_to_zero_bins_gives_an_empty_output_as_pytorch():
+    x = tg.randn(2, 3, 5, requires_grad=True)
+    output, indices = nn.AdaptiveMaxPool1d(0, return_indices=True)(x)
+    assert output.shape == indices.shape == (2, 3, 0) and indices.dtype == tg.int64
+    output.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 3, 5)))
+    assert F.adaptive_max_pool2d(tg.randn(3, 4, 5), (2, 0)).shape == (3, 2, 0)
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [
+        (nn.BatchNorm1d(3), (4, 3)),
+        (nn.InstanceNorm1d(3, affine=True, track_running_stats=True), (4, 3, 5)),
+        (nn.GroupNorm(1, 3), (4, 3)),
+        (nn.LayerNorm(3), (4, 3)),
+    ],
+)
+def test_norm_layers_reset_parameters_to_their_starting_values(layer, shape):
+    layer(tg.randn(*shape) * 3 + 2)
+    with tg.no_grad():
+        for parameter in layer.parameters():
+            parameter.add_(1.5)
+    layer.reset_parameters()
+    np.testing.assert_array_equal(layer.weight.numpy(), 1.0)
+    np.testing.assert_array_equal(layer.bias.numpy(), 0.0)
+    if getattr(layer, "running_mean", None) is not None:
+        np.testing.assert_array_equal(layer.running_mean.numpy(), 0.0)
+        np.testing.assert_array_equal(layer.running_var.numpy(), 1.0)
+        assert layer.num_batches_tracked.item() == 0
+
+
+def test_pytorch_attributes_code_reads_are_there():
+    lstm = nn.LSTM(2, 3)
+    before = [p.numpy().copy() for p in lstm.parameters()]
+    lstm.flatten_parameters()  # PyTorch's cuDNN packing: nothing to do, nothing changes
+    assert all(np.array_equal(a, p.numpy()) for a, p in zip(before, lstm.parameters(), strict=True))
+    assert (nn.Conv2d(1, 1, 1).transposed, nn.ConvTranspose2d(1, 1, 1).transposed) == (False, True)
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 1, enable_nested_tensor=False)
+    assert (encoder.enable_nested_tensor, encoder.mask_check, encoder.use_nested_tensor) == (
+        False,
+        True,
+        False,
+    )

@@ -179,7 +179,7 @@ def scaled_dot_product_attention(
 
 def _heads(x: Tensor, batch: int, num_heads: int) -> Tensor:
     """(length, batch, heads·head_dim) → (batch, heads, length, head_dim)."""
-    return x.reshape(x.shape[0], batch, num_heads, -1).permute(1, 2, 0, 3)
+    return x.reshape(x.shape[0], batch, num_heads, x.shape[-1] // num_heads).permute(1, 2, 0, 3)
 
 
 def _append_zero_column(mask: Tensor | None) -> Tensor | None:

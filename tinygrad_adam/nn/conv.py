@@ -32,11 +32,11 @@ def _sizes(value: Any, name: str, owner: str, minimum: int = 1, count: int = 2) 
     """``value`` (an int, or ``count`` of them) as a ``count``-tuple of ints >= ``minimum``."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
     if len(values) != count or any(
-        isinstance(v, bool) or not isinstance(v, int) or v < minimum for v in values
+        isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
     ):
         many = "a pair of them" if count == 2 else f"a {count}-tuple of them"
         raise ValueError(f"{owner}: {name} must be an int >= {minimum} or {many}, got {value!r}")
-    return values
+    return tuple(int(v) for v in values)
 
 
 def _batched(input: Any, owner: str) -> tuple[Tensor, bool]:
@@ -57,6 +57,16 @@ def check_input_dtype(input: Any, weight: Tensor, owner: str) -> None:
         raise TypeError(
             f"{owner}: the input is {input.dtype} but the weight {weight.dtype}: convert the input "
             "with .float() (raw pixel values 0..255 also want scaling, e.g. x.float() / 255)"
+        )
+
+
+def _check_same_dtype(input: Tensor, weight: Tensor, owner: str) -> None:
+    """Refuse a float input of another precision than the weight, naming the layer's function."""
+    check_input_dtype(input, weight, owner)
+    if input.dtype != weight.dtype:
+        raise TypeError(
+            f"{owner}: the input is {input.dtype} but the weight {weight.dtype}; tensors are never upcast "
+            "silently: convert the input (.float() / .double()) or the module (.to(dtype))"
         )
 
 
@@ -152,10 +162,10 @@ def conv2d(
     """PyTorch's ``F.conv2d`` (cross-correlation): weight (out, in/groups, kh, kw), bias (out,);
     ``padding`` an int, a pair, ``"valid"`` (0) or ``"same"`` (stride 1 only), with zeros."""
     input, unbatched = _batched(input, "conv2d")
-    check_input_dtype(input, weight, "conv2d")
+    _check_same_dtype(input, weight, "conv2d")
     if weight.ndim != 4:
         raise ValueError(f"conv2d: weight must be 4-d (out, in/groups, kh, kw), got shape {weight.shape}")
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
     out_channels, group_channels, kh, kw = weight.shape
     channels = input.shape[1]
@@ -208,11 +218,16 @@ def conv_transpose2d(
     the kernel flipped and its in/out axes swapped within each group.
     """
     input, unbatched = _batched(input, "conv_transpose2d")
-    check_input_dtype(input, weight, "conv_transpose2d")
+    _check_same_dtype(input, weight, "conv_transpose2d")
     if not isinstance(weight, Tensor) or weight.ndim != 4:
         got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
         raise ValueError(f"conv_transpose2d: weight must be 4-d (in, out/groups, kh, kw), got {got}")
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1 or weight.shape[0] % groups:
+    if (
+        isinstance(groups, bool)
+        or not isinstance(groups, (int, np.integer))
+        or groups < 1
+        or weight.shape[0] % groups
+    ):
         raise ValueError(
             f"conv_transpose2d: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}"
         )
@@ -428,7 +443,12 @@ def adaptive_max_pool2d(
     ``return_indices`` adds where each maximum lies (row · W + column of the input, int64)."""
     input, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
     height, width = input.shape[2:]
-    out_h, out_w = _adaptive_sizes(output_size, "adaptive_max_pool2d", 1, (height, width))
+    out_h, out_w = _adaptive_sizes(output_size, "adaptive_max_pool2d", 0, (height, width))
+    if out_h == 0 or out_w == 0:  # no bins, an empty output as PyTorch's (still on the graph)
+        shape = (*input.shape[:2], out_h, out_w)
+        empty = input[:, :, : min(out_h, 1), : min(out_w, 1)].expand(*shape)
+        indices = zeros(shape, dtype=np.int64, device=input.device) if return_indices else None
+        return _pooled(empty, indices, unbatched)
     rows, positions = [], []
     for top, bottom in _adaptive_bins(height, out_h):
         row, row_positions = [], []
@@ -504,7 +524,7 @@ def adaptive_max_pool1d(
 ) -> Tensor | tuple[Tensor, Tensor]:
     """PyTorch's ``F.adaptive_max_pool1d``: ``adaptive_max_pool2d`` on a one-row image."""
     row = _as_image_row(input, "adaptive_max_pool1d")
-    sizes = _adaptive_row(output_size, "adaptive_max_pool1d", 1)
+    sizes = _adaptive_row(output_size, "adaptive_max_pool1d")
     return _without_row(adaptive_max_pool2d(row, sizes, return_indices))
 
 
@@ -544,6 +564,7 @@ class Conv2d(Module):
     kernel, stride, padding and dilation have (``Conv1d`` sets 1)."""
 
     spatial_dims = 2
+    transposed = False
 
     def __init__(
         self,
@@ -564,14 +585,14 @@ class Conv2d(Module):
         if padding_mode not in PADDING_MODES:
             raise ValueError(f"{owner}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
         if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"{owner}: in_channels {in_channels} and out_channels {out_channels} must be divisible "
                 f"by groups {groups}"
             )
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
         self.kernel_size = _sizes(kernel_size, "kernel_size", owner, count=count)
         self.stride = _sizes(stride, "stride", owner, count=count)
         self.padding = (
@@ -725,6 +746,8 @@ class ConvTranspose2d(Conv2d):
     """``torch.nn.ConvTranspose2d``: weight (in, out/groups, kh, kw) and bias from U(±1/√fan_in),
     fan_in = out/groups·kh·kw as PyTorch computes it; ``F.conv_transpose2d`` with fixed settings."""
 
+    transposed = True
+
     def __init__(
         self,
         in_channels: int,
@@ -835,11 +858,10 @@ class AdaptiveAvgPool2d(Module):
 
     pool = staticmethod(adaptive_avg_pool2d)
     settings = staticmethod(_adaptive_sizes)
-    smallest_output = 0
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
-        self.settings(output_size, type(self).__name__, self.smallest_output)
+        self.settings(output_size, type(self).__name__)
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
@@ -853,7 +875,6 @@ class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
     """``torch.nn.AdaptiveMaxPool2d``: ``F.adaptive_max_pool2d`` to a fixed ``output_size``."""
 
     pool = staticmethod(adaptive_max_pool2d)
-    smallest_output = 1
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__(output_size)

@@ -32,6 +32,15 @@ def register_affine(
     )
 
 
+def reset_affine(module: Module) -> None:
+    """γ back to ones and β to zeros, where the module has them (``reset_parameters``)."""
+    with no_grad():
+        if module.weight is not None:
+            module.weight.fill_(1)
+        if module.bias is not None:
+            module.bias.zero_()
+
+
 class LayerNorm(Module):
     """(x − E[x]) / √(Var[x] + ε) · γ + β over the trailing ``normalized_shape`` axes of each sample.
 
@@ -62,6 +71,9 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
+
+    def reset_parameters(self) -> None:
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -123,6 +135,11 @@ class _NormBase(Module):
                 self.running_mean.zero_()
                 self.running_var.fill_(1)
                 self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        """Running statistics and γ, β back to their starting values."""
+        self.reset_running_stats()
+        reset_affine(self)
 
     def _check_input(self, x: Tensor, dims: tuple[int, ...], function: str) -> None:
         """A TypeError naming ``function`` unless ``x`` is a Tensor, a ValueError unless it has one of
@@ -304,6 +321,9 @@ class GroupNorm(Module):
         self.num_groups, self.num_channels = int(num_groups), int(num_channels)
         self.eps, self.affine = eps, affine
         register_affine(self, (self.num_channels,), affine, bias, dtype, device)
+
+    def reset_parameters(self) -> None:
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         x = input

@@ -377,6 +377,10 @@ class RNNBase(Module):
     def reset_parameters(self) -> None:
         _reset_uniform(self)
 
+    def flatten_parameters(self) -> None:
+        """PyTorch packs the weights into one cuDNN buffer here; these weights are separate
+        tensors that need no packing, so code that calls it runs unchanged."""
+
     def _state_sizes(self) -> tuple[int, ...]:
         """Features of each state tensor: (H_out,) or, for an LSTM, (H_out, hidden_size)."""
         out_size = self.proj_size or self.hidden_size

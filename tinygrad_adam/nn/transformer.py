@@ -245,6 +245,8 @@ class TransformerEncoder(Module):
         self.layers = _clones(encoder_layer, num_layers, "TransformerEncoder", TransformerEncoderLayer)
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
+        self.use_nested_tensor = False  # PyTorch's flag that the fast path is taken; it never is here
 
     def forward(
         self,
