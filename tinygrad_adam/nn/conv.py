@@ -95,34 +95,6 @@ def _pad(input: Tensor, padding: tuple[int, int], value: float, extra: tuple[int
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def pad_by_mode(input: Tensor, padding: Sequence[tuple[int, int]], mode: str, owner: str) -> Tensor:
-    """``input`` with (before, after) entries added to each of its last ``len(padding)`` axes, by one
-    of PyTorch's ``padding_mode``s other than zeros: ``"reflect"`` mirrors the values next to the
-    edge (c b | a b c | b a), ``"replicate"`` repeats the edge (a a | a b c | c c), ``"circular"``
-    wraps around (b c | a b c | a b)."""
-    first = input.ndim - len(padding)
-    for axis, (before, after) in enumerate(padding, start=first):
-        size = input.shape[axis]
-        limit = {"reflect": size - 1, "circular": size}.get(mode)
-        if limit is not None and max(before, after) > limit:
-            raise ValueError(
-                f"{owner}: padding ({before}, {after}) on an axis of size {size} is too large for "
-                f"padding_mode={mode!r} (at most {limit})"
-            )
-        span = (slice(None),) * axis  # the axes before this one, whole
-        if mode == "reflect":
-            left = input[(*span, slice(1, before + 1))].flip(axis)
-            right = input[(*span, slice(size - 1 - after, size - 1))].flip(axis)
-        elif mode == "replicate":
-            widths = (*input.shape[:axis], before, *input.shape[axis + 1 :])
-            left = input[(*span, slice(0, 1))].expand(*widths)
-            right = input[(*span, slice(size - 1, size))].expand(*widths[:axis], after, *widths[axis + 1 :])
-        else:
-            left, right = input[(*span, slice(size - before, size))], input[(*span, slice(0, after))]
-        input = cat([piece for piece in (left, input, right) if piece.shape[axis]], axis)
-    return input
-
-
 def _patches(
     input: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], owner: str
 ) -> Tensor:
@@ -560,8 +532,8 @@ def avg_pool1d(
 
 class Conv2d(Module):
     """``torch.nn.Conv2d``: weight (out, in/groups, kh, kw) and bias drawn from U(±1/√fan_in), PyTorch's
-    rule (``kaiming_uniform_`` with a = √5), zero padding. ``spatial_dims`` is how many sizes the
-    kernel, stride, padding and dilation have (``Conv1d`` sets 1)."""
+    rule (``kaiming_uniform_`` with a = √5); ``padding_mode`` other than zeros pads with ``F.pad`` first.
+    ``spatial_dims`` is how many sizes the kernel, stride, padding and dilation have (``Conv1d`` sets 1)."""
 
     spatial_dims = 2
     transposed = False
@@ -628,9 +600,11 @@ class Conv2d(Module):
             sides = [(total // 2, total - total // 2) for total in totals]
         else:
             sides = [(p, p) for p in ((0,) * self.spatial_dims if self.padding == "valid" else self.padding)]
-        if input.ndim < self.spatial_dims + 1:
+        if not isinstance(input, Tensor) or input.ndim < self.spatial_dims + 1:
             return input, 0  # the convolution names the bad input
-        return pad_by_mode(input, sides, self.padding_mode, type(self).__name__), 0
+        from .resample import pad  # here, not at the top: resample.py builds on this module's pooling
+
+        return pad(input, [amount for side in reversed(sides) for amount in side], self.padding_mode), 0
 
     def forward(self, input: Tensor) -> Tensor:
         input, padding = self._padded(input)
