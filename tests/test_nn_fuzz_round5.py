@@ -253,3 +253,17 @@ def test_pytorch_attributes_code_reads_are_there():
         True,
         False,
     )
+
+
+def test_functional_group_norm_takes_an_empty_batch_and_refuses_a_single_value():
+    assert tg.nn.functional.group_norm(tg.zeros(0, 3, 2), 1).shape == (0, 3, 2)
+    assert tg.nn.functional.group_norm(tg.ones(2, 3), 3).shape == (2, 3)  # two values per group: fine
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
+        tg.nn.functional.group_norm(tg.ones(1, 3, 1), 3)
+
+
+def test_functional_batch_norm_refuses_eps_as_pytorch():
+    with pytest.raises(ValueError, match="eps must be positive during training"):
+        tg.nn.functional.batch_norm(tg.randn(4, 3), None, None, training=True, eps=0.0)
+    with pytest.raises(ValueError, match="eps must be non-negative"):
+        tg.nn.functional.batch_norm(tg.randn(4, 3), tg.zeros(3), tg.ones(3), training=False, eps=-1.0)

@@ -1108,6 +1108,9 @@ def batch_norm(
         raise TypeError(f"batch_norm needs a floating-point input, got {input.dtype}")
     channels = input.shape[1]
     _check_per_channel(input, running_mean, running_var, weight, bias, "batch_norm")
+    if eps < 0 or (training and eps == 0):  # PyTorch's checks: √(σ² + ε) of a constant channel
+        needed = "positive during training" if training else "non-negative"
+        raise ValueError(f"batch_norm eps must be {needed}, but got {eps}")
     axes = (0, *range(2, input.ndim))
     shape = (1, channels, *[1] * (input.ndim - 2))
     if training:
@@ -1208,7 +1211,12 @@ def group_norm(
         )
     _check_affine(weight, (channels,), input, "weight", "group_norm")
     _check_affine(bias, (channels,), input, "bias", "group_norm")
-    grouped = input.reshape(batch, num_groups, channels // num_groups, -1)
+    per_channel = math.prod(input.shape[2:])
+    if batch * (channels // num_groups) * per_channel == 1:  # one value in all: its variance is 0/0
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
+        )
+    grouped = input.reshape(batch, num_groups, channels // num_groups, per_channel)
     affine = [t for t in (weight, bias) if t is not None]
     has = (weight is not None, bias is not None)
     view = (num_groups, channels // num_groups, 1)  # γ and β seen per channel of each group

@@ -8,7 +8,6 @@ from the unbiased one).
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 
@@ -331,10 +330,6 @@ class GroupNorm(Module):
             raise F.ShapeMismatchError(
                 f"GroupNorm({self.num_groups}, {self.num_channels}): input of shape {x.shape} has "
                 f"{x.shape[1]} channels on axis 1, expected {self.num_channels}"
-            )
-        if x.ndim >= 2 and x.shape[0] * (x.shape[1] // self.num_groups) * math.prod(x.shape[2:]) == 1:
-            raise ValueError(  # PyTorch refuses groups of one value: nothing to normalise
-                f"Expected more than 1 value per channel when training, got input size {list(x.shape)}"
             )
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
