@@ -521,11 +521,13 @@ class Tensor(TensorSpellings):
         copied = self._backend.copy_like(other._data, self._data)  # keeps this tensor's memory layout
         return self._set_data(Tensor._wrap(copied, self._backend), "copy_")
 
-    def add_(self, other: Any) -> Tensor:
-        return self._set_data(self.detach() + other, "add_")
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """``self += alpha * other`` in place (``p.data.add_(p.grad, alpha=-lr)``, as in PyTorch)."""
+        return self._set_data(self.detach().add(other, alpha=alpha), "add_")
 
-    def sub_(self, other: Any) -> Tensor:
-        return self._set_data(self.detach() - other, "sub_")
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """``self -= alpha * other`` in place."""
+        return self._set_data(self.detach().sub(other, alpha=alpha), "sub_")
 
     def mul_(self, other: Any) -> Tensor:
         return self._set_data(self.detach() * other, "mul_")
@@ -1391,7 +1393,11 @@ def _view_of(out: Tensor, source: Tensor) -> Tensor:
     """Mark ``out`` as a view of ``source``'s memory (its base is the root of ``source``'s views)."""
     if out is not source:
         base = source._base() if type(source) is _View else None
-        out._base = weakref.ref(source if base is None else base)
+        root = source if base is None else base
+        # A view of shared memory (``p.data[0]``, a from_numpy tensor's slice) holds it strongly:
+        # the ``.data`` tensor is a temporary, and without it the view's writes would not reach
+        # the parameter (``emb.weight.data[pad].zero_()``). It has no graph to keep alive.
+        out._base = (lambda: root) if type(root) is _SharedMemory else weakref.ref(root)
         out.__class__ = _View
     return out
 

@@ -442,6 +442,22 @@ class TensorSpellings:
             return _tensor.where(near_start, self + weight * difference, end - difference * (1 - weight))
         return self + weight * difference if abs(weight) < 0.5 else end - difference * (1 - weight)
 
+    def addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """``self + value * tensor1 * tensor2`` (Adam's ``v.mul_(β2).addcmul_(g, g, value=1 - β2)``)."""
+        return self + value * tensor1 * tensor2
+
+    def addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """``self + value * tensor1 / tensor2`` (Adam's ``p.addcdiv_(m, denom, value=-step_size)``)."""
+        return self + value * tensor1 / tensor2
+
+    def clamp_min(self: Tensor, min: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
+        """``max(self, min)``, element by element."""
+        return self.clip(min, None)
+
+    def clamp_max(self: Tensor, max: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
+        """``min(self, max)``, element by element."""
+        return self.clip(None, max)
+
     # -- comparisons (constants) ------------------------------------------------------------------
     def eq(self: Tensor, other: Any) -> Tensor:
         return self == other
@@ -996,6 +1012,21 @@ class TensorSpellings:
 
     def sigmoid_(self: Tensor) -> Tensor:
         return self._set_data(self.detach().sigmoid(), "sigmoid_")
+
+    def addcmul_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        return self._set_data(self.detach().addcmul(tensor1, tensor2, value=value), "addcmul_")
+
+    def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        return self._set_data(self.detach().addcdiv(tensor1, tensor2, value=value), "addcdiv_")
+
+    def lerp_(self: Tensor, end: Any, weight: Any) -> Tensor:
+        return self._set_data(self.detach().lerp(end, weight), "lerp_")
+
+    def clamp_min_(self: Tensor, min: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
+        return self._set_data(self.detach().clamp_min(min), "clamp_min_")
+
+    def clamp_max_(self: Tensor, max: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
+        return self._set_data(self.detach().clamp_max(max), "clamp_max_")
 
     def tanh_(self: Tensor) -> Tensor:
         return self._set_data(self.detach().tanh(), "tanh_")
