@@ -267,3 +267,29 @@ def test_functional_batch_norm_refuses_eps_as_pytorch():
         tg.nn.functional.batch_norm(tg.randn(4, 3), None, None, training=True, eps=0.0)
     with pytest.raises(ValueError, match="eps must be non-negative"):
         tg.nn.functional.batch_norm(tg.randn(4, 3), tg.zeros(3), tg.ones(3), training=False, eps=-1.0)
+
+
+def test_rms_norm_is_x_over_its_root_mean_square_times_gamma():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 4))
+    norm = nn.RMSNorm(4, dtype=tg.float64)
+    with tg.no_grad():
+        norm.weight.copy_(tg.tensor([1.0, 2.0, 0.5, -1.0], dtype=tg.float64))
+    eps = np.finfo(np.float64).eps  # eps=None: the dtype's machine epsilon, as PyTorch
+    expected = x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * np.array([1.0, 2.0, 0.5, -1.0])
+    np.testing.assert_allclose(norm(tg.tensor(x)).numpy(), expected, rtol=1e-14)
+    assert (
+        list(norm.state_dict()) == ["weight"]
+        and repr(norm) == "RMSNorm((4,), eps=None, elementwise_affine=True)"
+    )
+    plain = F.rms_norm(tg.tensor(x), (3, 4), eps=1e-6)
+    np.testing.assert_allclose(
+        plain.numpy(), x / np.sqrt((x * x).mean((1, 2), keepdims=True) + 1e-6), rtol=1e-14
+    )
+
+
+def test_rms_norm_gradient_and_bad_shapes():
+    x = tg.randn(3, 4, dtype=tg.float64, requires_grad=True)
+    assert tg.gradcheck(lambda t: F.rms_norm(t, 4).sin().sum(), (x,))
+    with pytest.raises(ValueError, match=r"normalized_shape=\[5\] expects an input of shape \[\*, 5\]"):
+        nn.RMSNorm(5)(tg.randn(2, 4))

@@ -101,8 +101,9 @@ from .normalization import (
     InstanceNorm2d,
     InstanceNorm3d,
     LayerNorm,
+    RMSNorm,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .resample import (
     CircularPad1d,
     CircularPad2d,
@@ -125,6 +126,9 @@ from .transformer import (
 )
 
 __all__ = [
+    "RMSNorm",
+    "RNNBase",
+    "RNNCellBase",
     "CircularPad1d",
     "CircularPad2d",
     "ConstantPad1d",

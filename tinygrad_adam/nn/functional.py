@@ -96,6 +96,7 @@ __all__ = [
     "scaled_dot_product_attention",
     "pad",
     "interpolate",
+    "rms_norm",
     "selu",
     "sigmoid",
     "silu",
@@ -955,6 +956,40 @@ def _check_per_channel(
         _check_affine(tensor, (input.shape[1],), input, what, name)
 
 
+def _normalized_axes(
+    input: Tensor, normalized_shape: Any, name: str
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``normalized_shape`` as a tuple, and the trailing axes of ``input`` it names (checked)."""
+    shape = (
+        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    )
+    check_tensor(input, name)
+    count = len(shape)
+    if not shape or input.ndim < count or input.shape[input.ndim - count :] != shape:
+        raise ShapeMismatchError(
+            f"{name}: normalized_shape={list(shape)} expects an input of shape [*, "
+            f"{', '.join(map(str, shape))}], got {input.shape}"
+        )
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name} needs a floating-point input, got {input.dtype}")
+    return shape, tuple(range(input.ndim - count, input.ndim))
+
+
+def rms_norm(
+    input: Tensor,
+    normalized_shape: int | tuple[int, ...] | list[int],
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """x / √(mean(x²) + ε) · γ over the trailing ``normalized_shape`` axes (Zhang & Sennrich, 2019),
+    as PyTorch computes it; ``eps=None`` is the machine epsilon of the input's dtype."""
+    shape, axes = _normalized_axes(input, normalized_shape, "rms_norm")
+    _check_affine(weight, shape, input, "weight", "rms_norm")
+    eps = float(np.finfo(input.dtype).eps) if eps is None else eps
+    out = input * ((input * input).mean(axis=axes, keepdims=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
 def layer_norm(
     input: Tensor,
     normalized_shape: int | tuple[int, ...] | list[int],
@@ -967,21 +1002,9 @@ def layer_norm(
     Var is the biased variance (divided by n), as in PyTorch; each sample is normalised on its own,
     so training and evaluation agree.
     """
-    shape = (
-        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
-    )
-    check_tensor(input, "layer_norm")
-    count = len(shape)
-    if not shape or input.ndim < count or input.shape[input.ndim - count :] != shape:
-        raise ShapeMismatchError(
-            f"layer_norm: normalized_shape={list(shape)} expects an input of shape [*, "
-            f"{', '.join(map(str, shape))}], got {input.shape}"
-        )
-    if input.dtype.kind != "f":
-        raise TypeError(f"layer_norm needs a floating-point input, got {input.dtype}")
+    shape, axes = _normalized_axes(input, normalized_shape, "layer_norm")
     _check_affine(weight, shape, input, "weight", "layer_norm")
     _check_affine(bias, shape, input, "bias", "layer_norm")
-    axes = tuple(range(input.ndim - count, input.ndim))
     affine = [t for t in (weight, bias) if t is not None]
     has = (weight is not None, bias is not None)
     return Normalize.apply(input, *affine, axes=axes, eps=eps, view=shape, has=has)

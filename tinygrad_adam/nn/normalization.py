@@ -84,6 +84,46 @@ class LayerNorm(Module):
         )
 
 
+class RMSNorm(Module):
+    """x / √(mean(x²) + ε) · γ over the trailing ``normalized_shape`` axes (Zhang & Sennrich, 2019):
+    LayerNorm without centring or β, as in PyTorch (``eps=None``: the dtype's machine epsilon)."""
+
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float | None = None,
+        elementwise_affine: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+        if not isinstance(shape, Sequence) or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0 for n in shape
+        ):
+            raise TypeError(f"RMSNorm: normalized_shape must be positive ints, got {normalized_shape!r}")
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        weight = (
+            Parameter(ones(*self.normalized_shape, dtype=dtype, device=device))
+            if elementwise_affine
+            else None
+        )
+        self.register_parameter("weight", weight)  # γ only: no β, as PyTorch's
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            with no_grad():
+                self.weight.fill_(1)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
 class _NormBase(Module):
     """The parameters and buffers PyTorch's batch and instance norms share, by the same names.
 
