@@ -87,3 +87,33 @@ def test_custom_function_passes_gradcheck_has_the_second_derivative_and_trains()
     assert "SiLU'(0.5) = 0.739961, SiLU''(0.5) = 0.441229 (by hand 0.441229)" in out
     losses = [float(line.split("loss ")[1]) for line in out.splitlines() if line.startswith("step ")]
     assert losses[0] > 0.5 and losses[-1] < 0.02
+
+
+def test_cnn_digits_trains_the_cnn_and_the_mlp_and_compares_them():
+    out = run_example("cnn_digits.py", "--epochs", "2")
+    for layer in ("Conv2d(1, 16", "BatchNorm2d(16", "MaxPool2d", "Dropout2d", "AdaptiveAvgPool2d", "Linear"):
+        assert layer in out, layer
+    accuracies = {
+        line.split(":")[0]: float(line.split("test accuracy ")[1].split()[0])
+        for line in out.splitlines()
+        if line.startswith(("CNN:", "MLP:"))
+    }
+    assert sorted(accuracies) == ["CNN", "MLP"]
+    assert accuracies["CNN"] > 0.3 and accuracies["MLP"] > 0.3  # ten classes: chance is 0.1
+    assert "CNN minus MLP: " in out and " of 359 test images" in out
+
+
+def test_sequence_models_train_an_lstm_on_packed_batches_and_a_transformer():
+    out = run_example("sequence_models.py", "--epochs", "1", "--samples", "256", "--test-samples", "200")
+    assert out.count("a test sequence: [") == 2
+    for model in ("LSTMClassifier", "TransformerClassifier"):
+        accuracy = float(out.split(f"{model}: test accuracy ")[1].split()[0])
+        assert 0.0 <= accuracy <= 1.0, model
+
+
+def test_pytorch_port_trains_saves_and_reloads_as_pytorch_code_does(tmp_path):
+    out = run_example("pytorch_port.py", "--epochs", "1", "--output", str(tmp_path))
+    assert "parameters of dtype float64" in out  # torch.set_default_dtype reached the layers
+    assert out.count("epoch ") == 1 and float(out.split("train loss ")[1].split()[0]) < 2.3  # below chance
+    assert float(out.split("test accuracy: ")[1].split()[0]) > 0.3
+    assert "the reloaded model scores the same" in out and (tmp_path / "pytorch_port.pt").exists()
