@@ -451,3 +451,10 @@ BAD_INPUTS = [
 def test_bad_inputs_get_errors_naming_the_problem(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_pytorchs_import_path_for_packing_works():
+    from tinygrad_adam.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+    assert pack_padded_sequence is tg.nn.utils.rnn.pack_padded_sequence
+    assert pad_sequence is tg.nn.utils.rnn.pad_sequence

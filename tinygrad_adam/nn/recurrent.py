@@ -21,7 +21,7 @@ from ..tensor import DType, Tensor, concatenate, stack, tensor, where, zeros
 from . import functional as F
 from . import init as initializers
 from .module import Module, Parameter
-from .utils_rnn import PackedSequence, packed_from_sorted, padded_in_sorted_order
+from .utils.rnn import PackedSequence, packed_from_sorted, padded_in_sorted_order
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell"]
 

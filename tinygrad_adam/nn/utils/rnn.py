@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..tensor import Tensor, concatenate, full, stack, tensor
+from ...tensor import Tensor, concatenate, full, stack, tensor
 
 __all__ = [
     "PackedSequence",

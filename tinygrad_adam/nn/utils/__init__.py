@@ -7,9 +7,9 @@ import math
 import warnings
 from collections.abc import Iterable
 
-from ..autograd import no_grad
-from ..tensor import Tensor, concatenate, stack, tensor
-from . import utils_rnn as rnn
+from ...autograd import no_grad
+from ...tensor import Tensor, concatenate, stack, tensor
+from . import rnn
 
 __all__ = [
     "clip_grad_norm",
