@@ -100,3 +100,27 @@ def test_a_view_of_from_numpy_data_writes_into_the_array():
     shared = tg.from_numpy(array)
     shared.data[1:3].fill_(9.0)
     assert array.tolist() == [0.0, 9.0, 9.0, 3.0]
+
+
+def test_integers_are_applied_before_index_arrays_as_in_pytorch():
+    # x[0, :, idx] is x[0][:, idx]: (3, 2); NumPy would move the picked axis first, (2, 3)
+    values = np.arange(24.0).reshape(2, 3, 4)
+    x = tg.tensor(values, requires_grad=True)
+    picked = x[0, :, tg.tensor([0, 2])]
+    assert picked.shape == (3, 2)
+    np.testing.assert_array_equal(picked.detach().numpy(), values[0][:, [0, 2]])
+    assert x[:, 1, [3, 0]].shape == (2, 2) and x[0, [True, False, True]].shape == (2, 4)
+    assert x[[1, 0], 0, [1, 1]].shape == (2,)  # arrays joined once the integer is gone: in place
+    weights = np.arange(6.0).reshape(3, 2)
+    (picked * tg.tensor(weights)).sum().backward()
+    expected = np.zeros_like(values)
+    expected[0][:, [0, 2]] = weights
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+
+
+def test_assignment_with_integers_and_index_arrays_follows_pytorch_order():
+    x = tg.tensor(np.zeros((2, 3, 4)))
+    x[1, :, [3, 1]] = tg.tensor(np.arange(6.0).reshape(3, 2))
+    expected = np.zeros((2, 3, 4))
+    expected[1][:, [3, 1]] = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_array_equal(x.numpy(), expected)

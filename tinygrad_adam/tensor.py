@@ -491,7 +491,14 @@ class Tensor(TensorSpellings):
         native = self._backend.native_dtype(self.dtype)
         values = self._backend.xp.astype(value._data, native) if value.dtype != self.dtype else value._data
         try:
-            self._data = self._backend.setitem(self._data, _index_arrays(self, index)[0], values)
+            split = _integers_first(index)
+            if split is None:
+                self._data = self._backend.setitem(self._data, _index_arrays(self, index)[0], values)
+            else:  # PyTorch's order, as in __getitem__: the integers select a view, the arrays write into it
+                selected = self._backend.getitem(self._data, _index_arrays(self, split[0])[0])
+                written = self._backend.setitem(selected, _index_arrays(self, split[1])[0], values)
+                if written is not selected:  # a backend that assigned on a copy (strict: on the host)
+                    selected[...] = written
         except ValueError as error:
             if "read-only" in str(error):
                 raise RuntimeError(
@@ -1349,6 +1356,9 @@ class Tensor(TensorSpellings):
         return self
 
     def __getitem__(self, index: Any) -> Tensor:
+        split = _integers_first(index)
+        if split is not None:  # x[0, :, idx] is x[0][:, idx] in PyTorch: shape (3, 2), not NumPy's (2, 3)
+            return self[split[0]][split[1]]
         index, advanced = _index_arrays(self, index)
         out = _ops().GetItem.apply(self, index=index, advanced=advanced)
         return out if advanced else _view_of(out, self)  # basic indexing shares memory, as in NumPy
@@ -1655,6 +1665,30 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
         if not -(2**63) < n < 2**63:
             raise ValueError(f"size {n} in {shape} is too large for a tensor (beyond 64 bits)")
     return tuple(int(n) for n in shape)
+
+
+def _integers_first(index: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+    """PyTorch applies an index's integers before its arrays (``x[0, :, idx]`` is ``x[0][:, idx]``);
+    NumPy counts them as arrays, which moves the picked axes to the front when a slice separates
+    them. Returns the integers-only index and the rest, or None where the two orders agree."""
+    if not isinstance(index, tuple):
+        return None  # one part is an integer or an array, not both
+    parts = index
+    integer = [isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)) for p in parts]
+    if not any(integer) or not any(isinstance(p, (Tensor, list, np.ndarray)) for p in parts):
+        return None
+    first: list[Any] = []
+    for part, is_integer in zip(parts, integer):
+        if is_integer or part is Ellipsis:
+            first.append(part)
+        elif part is not None:
+            if isinstance(part, (Tensor, list, np.ndarray)):
+                mask = part if isinstance(part, Tensor) else np.asarray(part)
+                if mask.dtype == bool_:  # a mask spans as many axes as it has
+                    first.extend([slice(None)] * mask.ndim)
+                    continue
+            first.append(slice(None))
+    return tuple(first), tuple(part for part, is_integer in zip(parts, integer) if not is_integer)
 
 
 def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
