@@ -124,3 +124,26 @@ def test_assignment_with_integers_and_index_arrays_follows_pytorch_order():
     expected = np.zeros((2, 3, 4))
     expected[1][:, [3, 1]] = np.arange(6.0).reshape(3, 2)
     np.testing.assert_array_equal(x.numpy(), expected)
+
+
+def test_a_zero_dimensional_integer_tensor_indexes_as_an_integer():
+    values = np.arange(24.0).reshape(2, 3, 4)
+    x = tg.tensor(values)
+    row = tg.tensor(1)
+    assert x[row, :, tg.tensor([0, 1])].shape == (3, 2)
+    x[row, :, [3, 0]] = tg.tensor(np.full((3, 2), -1.0))
+    expected = values.copy()
+    expected[1][:, [3, 0]] = -1.0
+    np.testing.assert_array_equal(x.numpy(), expected)
+
+
+def test_assigning_through_a_view_with_an_index_array_reaches_the_base():
+    # on every backend, including those that assign integer arrays on a copy (strict, on the host)
+    x = tg.tensor(np.zeros((2, 3)))
+    row = x[0]
+    row[[0, 2]] = 5.0
+    x.t()[[1]] = 4.0
+    w = tg.tensor(np.zeros((2, 3)), requires_grad=True)
+    w.data[:, [0, 2]] = 3.0
+    np.testing.assert_array_equal(x.numpy(), [[5.0, 4.0, 5.0], [0.0, 4.0, 0.0]])
+    np.testing.assert_array_equal(w.numpy(), [[3.0, 0.0, 3.0], [3.0, 0.0, 3.0]])

@@ -493,12 +493,13 @@ class Tensor(TensorSpellings):
         try:
             split = _integers_first(index)
             if split is None:
-                self._data = self._backend.setitem(self._data, _index_arrays(self, index)[0], values)
+                target, where = self._data, _index_arrays(self, index)[0]
             else:  # PyTorch's order, as in __getitem__: the integers select a view, the arrays write into it
-                selected = self._backend.getitem(self._data, _index_arrays(self, split[0])[0])
-                written = self._backend.setitem(selected, _index_arrays(self, split[1])[0], values)
-                if written is not selected:  # a backend that assigned on a copy (strict: on the host)
-                    selected[...] = written
+                target = self._backend.getitem(self._data, _index_arrays(self, split[0])[0])
+                where = _index_arrays(self, split[1])[0]
+            written = self._backend.setitem(target, where, values)
+            if written is not target:  # assigned on a copy (strict, on the host): into the memory views share
+                target[...] = written
         except ValueError as error:
             if "read-only" in str(error):
                 raise RuntimeError(
@@ -1674,12 +1675,16 @@ def _integers_first(index: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | Non
     if not isinstance(index, tuple):
         return None  # one part is an integer or an array, not both
     parts = index
-    integer = [isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)) for p in parts]
-    if not any(integer) or not any(isinstance(p, (Tensor, list, np.ndarray)) for p in parts):
+    integer = [_is_integer_index(p) for p in parts]
+    if not any(integer) or not any(
+        isinstance(p, (Tensor, list, np.ndarray)) and not is_integer for p, is_integer in zip(parts, integer)
+    ):
         return None
     first: list[Any] = []
     for part, is_integer in zip(parts, integer):
-        if is_integer or part is Ellipsis:
+        if is_integer:  # a plain int, so that the selection is a view that assignment writes into
+            first.append(int(part.item()) if isinstance(part, (Tensor, np.ndarray)) else part)
+        elif part is Ellipsis:
             first.append(part)
         elif part is not None:
             if isinstance(part, (Tensor, list, np.ndarray)):
@@ -1689,6 +1694,13 @@ def _integers_first(index: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | Non
                     continue
             first.append(slice(None))
     return tuple(first), tuple(part for part, is_integer in zip(parts, integer) if not is_integer)
+
+
+def _is_integer_index(part: Any) -> bool:
+    """A Python or NumPy integer, or a 0-d integer tensor or array (PyTorch reads it as an integer)."""
+    if isinstance(part, (Tensor, np.ndarray)):
+        return part.ndim == 0 and part.dtype.kind in "iu"
+    return isinstance(part, (int, np.integer)) and not isinstance(part, (bool, np.bool_))
 
 
 def _index_arrays(tensor: Tensor, index: Any) -> tuple[Any, bool]:
