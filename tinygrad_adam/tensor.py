@@ -1672,8 +1672,8 @@ def _integers_first(index: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | Non
     """PyTorch applies an index's integers before its arrays (``x[0, :, idx]`` is ``x[0][:, idx]``);
     NumPy counts them as arrays, which moves the picked axes to the front when a slice separates
     them. Returns the integers-only index and the rest, or None where the two orders agree."""
-    if not isinstance(index, tuple):
-        return None  # one part is an integer or an array, not both
+    if not isinstance(index, tuple) or not any(isinstance(p, (Tensor, list, np.ndarray)) for p in index):
+        return None  # one part, or no arrays: NumPy's order is PyTorch's (the common, fast case)
     parts = index
     integer = [_is_integer_index(p) for p in parts]
     if not any(integer) or not any(
