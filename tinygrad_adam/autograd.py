@@ -391,11 +391,38 @@ def run_backward(
             if tensor.grad_fn is None and id(tensor) in leaf_grads:
                 captured[position] = leaf_grads[id(tensor)][1]
         return captured
-    for tensor, grad in leaf_grads.values():
-        if not create_graph:
-            grad = _detached(grad)
-        tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+    store_grads([(tensor, grad) for tensor, grad in leaf_grads.values()], grad_outputs, create_graph)
     return None
+
+
+def store_grads(pairs: list[tuple[Tensor, Tensor]], seeds: Sequence[Tensor], create_graph: bool) -> None:
+    """Add each gradient into its tensor's ``.grad``, as PyTorch's AccumulateGrad: the first one is
+    stored, later ones are added in place (a ``g = x.grad`` kept by the caller sees them), except
+    under ``create_graph``, where the sum must stay a graph. Each ``.grad`` gets memory of its own:
+    an array that backward handed to two leaves (``a + b``), or a seed the caller passed in, is
+    copied, so changing one gradient in place (``a.grad.data.add_(1)``) never changes another."""
+    given = {id(seed._data) for seed in seeds}
+    for tensor, grad in pairs:
+        if create_graph:
+            tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+            continue
+        existing = tensor.grad
+        if (
+            existing is not None
+            and not existing.requires_grad
+            and existing.shape == grad.shape
+            and existing._data.dtype == grad._data.dtype
+            and existing._backend is grad._backend
+            and existing._backend.writable(existing._data)
+        ):
+            existing._data += grad._data  # in place, as PyTorch accumulates
+            existing._version += 1
+            continue
+        grad = _detached(grad)
+        if id(grad._data) in given or not grad._backend.writable(grad._data):  # shared, or a broadcast
+            grad._data = grad._backend.xp.asarray(grad._data, copy=True)
+        given.add(id(grad._data))
+        tensor.grad = grad if existing is None else existing + grad
 
 
 def _tensors(value: Any, name: str, function: str, tensor_class: type) -> list[Tensor]:
@@ -510,10 +537,8 @@ def accumulate(
             raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
     found = run_backward(tensors, seeds, inputs, retain_graph, create_graph)
     assert found is not None
-    for tensor, value in zip(inputs, found):
-        if value is not None:
-            value = value if create_graph else _detached(value)
-            tensor.grad = value if tensor.grad is None else tensor.grad + value
+    pairs = [(tensor, value) for tensor, value in zip(inputs, found) if value is not None]
+    store_grads(pairs, seeds, create_graph)
 
 
 def __getattr__(name: str) -> Any:

@@ -71,6 +71,14 @@ class Backend:
         order = "F" if self.is_transposed(like) else "K"
         return self.strided.array(array, dtype=like.dtype, order=order, copy=True)
 
+    def writable(self, array: Any) -> bool:
+        """Whether ``array`` has writable memory of its own for each element: not a read-only view
+        or a broadcast of fewer values (a sum's gradient is one value broadcast to a shape)."""
+        flags = getattr(array, "flags", None)
+        if flags is None:
+            return True
+        return getattr(flags, "writeable", True) and (array.size <= 1 or 0 not in array.strides)
+
     def column_major(self, array: Any) -> Any:
         """A 2-D ``array`` stored column by column (a copy, unless it is so already); itself where
         the layout is hidden. NumPy reduces a short last axis ~7x faster so: the row maxima of
@@ -237,6 +245,11 @@ class StrictBackend(Backend):
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.from_dlpack(array.to_device(self._cpu)).copy()
+
+    def writable(self, array: Any) -> bool:
+        # array-api-strict hides the layout; ask the NumPy array it wraps.
+        inner = getattr(array, "_array", None)
+        return True if inner is None else Backend.writable(self, inner)
 
     def getitem(self, array: Any, index: Any) -> Any:
         try:
