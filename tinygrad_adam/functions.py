@@ -327,6 +327,58 @@ def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equ
     return builtins.bool(np.allclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
+def isclose(
+    input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> Tensor:
+    """Elementwise ``|input - other| <= atol + rtol * |other|`` as a bool tensor (equal infinities
+    are close; NaN only with ``equal_nan``), as ``torch.isclose``."""
+    a, b = _as_tensor_input(input), _as_tensor_input(other)
+    if not isinstance(other, Tensor):
+        b = Tensor(b.numpy(), dtype=a.dtype, device=a.device)
+    if a.dtype != b.dtype:
+        raise TypeError(f"isclose: both tensors need one dtype, got {a.dtype} and {b.dtype}")
+    finite = a.isfinite() & b.isfinite()  # an infinity is close only to itself
+    difference = (a.masked_fill(~finite, 0) - b.masked_fill(~finite, 0)).abs()
+    close = (a == b) | (finite & (difference <= atol + rtol * b.masked_fill(~finite, 0).abs()))
+    if equal_nan:
+        close = close | (a.isnan() & b.isnan())
+    return close
+
+
+def square(input: Any) -> Tensor:
+    """x², differentiable (``torch.square``)."""
+    x = _as_tensor_input(input)
+    return x * x
+
+
+def _is_size(value: Any) -> bool:
+    return isinstance(value, (builtins.int, np.integer)) and not isinstance(value, builtins.bool)
+
+
+def _legacy_constructor(dtype: np.dtype, name: str) -> Callable[..., Tensor]:
+    """PyTorch's old typed constructors: ``FloatTensor(2, 3)`` a tensor of that shape (zeros here;
+    PyTorch leaves it unset), ``FloatTensor([1, 2])`` one holding those values in that dtype."""
+
+    def construct(*data: Any, device: str | None = None) -> Tensor:
+        if builtins.all(_is_size(n) for n in data):
+            return zeros(*(data or (0,)), dtype=dtype, device=device)
+        if len(data) == 1:
+            return tensor(data[0], dtype=dtype, device=device)
+        raise TypeError(f"{name}: give sizes (ints) or one sequence of values, got {data!r}")
+
+    construct.__name__ = construct.__qualname__ = name
+    construct.__doc__ = f"``torch.{name}``: sizes give a tensor of zeros, values a {dtype} tensor."
+    return construct
+
+
+FloatTensor = _legacy_constructor(np.dtype("float32"), "FloatTensor")
+DoubleTensor = _legacy_constructor(np.dtype("float64"), "DoubleTensor")
+LongTensor = _legacy_constructor(int64, "LongTensor")
+IntTensor = _legacy_constructor(np.dtype("int32"), "IntTensor")
+ByteTensor = _legacy_constructor(np.dtype("uint8"), "ByteTensor")
+BoolTensor = _legacy_constructor(np.dtype("bool"), "BoolTensor")
+
+
 def equal(input: Any, other: Any) -> bool:
     """Whether both have one shape and the same values (NaN equals nothing, as in PyTorch)."""
     a, b = _as_tensor_input(input), _as_tensor_input(other)

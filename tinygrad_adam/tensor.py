@@ -371,6 +371,12 @@ class Tensor(TensorSpellings):
     def cpu(self) -> Tensor:
         return self.to("cpu")
 
+    def cuda(self, device: int | str | None = None) -> Tensor:
+        """This tensor on a GPU, as ``torch.Tensor.cuda``: ``"cuda"``, or ``"cuda:N"`` for ``device=N``
+        (an error that says what is missing where CuPy or a GPU is not there)."""
+        name = "cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else str(device))
+        return self.to(name)
+
     def astype(self, dtype: DType) -> Tensor:
         """Cast to ``dtype``; float-to-float casts keep the graph, others give a constant."""
         from . import ops

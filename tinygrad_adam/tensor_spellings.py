@@ -450,6 +450,18 @@ class TensorSpellings:
         """``self + value * tensor1 / tensor2`` (Adam's ``p.addcdiv_(m, denom, value=-step_size)``)."""
         return self + value * tensor1 / tensor2
 
+    def square(self: Tensor) -> Tensor:
+        """x², element by element."""
+        return self * self
+
+    def isclose(
+        self: Tensor, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+    ) -> Tensor:
+        """``tg.isclose(self, other, ...)``: where ``|self - other| <= atol + rtol |other|``."""
+        from .functions import isclose
+
+        return isclose(self, other, rtol, atol, equal_nan)
+
     def clamp_min(self: Tensor, min: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
         """``max(self, min)``, element by element."""
         return self.clip(min, None)
@@ -1018,6 +1030,27 @@ class TensorSpellings:
 
     def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         return self._set_data(self.detach().addcdiv(tensor1, tensor2, value=value), "addcdiv_")
+
+    def square_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().square(), "square_")
+
+    def fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
+        """Write ``fill_value`` on the main diagonal (entries [i, i, ...]) of a matrix, or of an
+        array whose dimensions are all equal; ``wrap`` restarts it below a tall matrix, as PyTorch."""
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
+            raise ValueError(
+                f"fill_diagonal_: needs a matrix or an array of equal dimensions, got shape {self.shape}"
+            )
+        rows = self.shape[0]
+        if self.ndim == 2 and wrap:
+            steps = range(0, rows, self.shape[1] + 1)
+            positions = [(start + i, i) for start in steps for i in range(min(self.shape[1], rows - start))]
+        else:
+            positions = [(i,) * self.ndim for i in range(min(self.shape))]
+        if positions:
+            index = tuple(_tensor.tensor([p[axis] for p in positions]) for axis in range(self.ndim))
+            self[index] = fill_value
+        return self
 
     def lerp_(self: Tensor, end: Any, weight: Any) -> Tensor:
         return self._set_data(self.detach().lerp(end, weight), "lerp_")
