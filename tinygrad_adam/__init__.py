@@ -119,6 +119,7 @@ from .functions import (
     var,
 )
 from .gradcheck import gradcheck
+from .sampling import bernoulli, multinomial, normal
 from .tensor import (
     Tensor,
     arange,
@@ -196,6 +197,9 @@ __all__ = [
     "addmm",
     "all",
     "allclose",
+    "bernoulli",
+    "multinomial",
+    "normal",
     "isclose",
     "square",
     "FloatTensor",

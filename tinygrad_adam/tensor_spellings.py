@@ -450,6 +450,18 @@ class TensorSpellings:
         """``self + value * tensor1 / tensor2`` (Adam's ``p.addcdiv_(m, denom, value=-step_size)``)."""
         return self + value * tensor1 / tensor2
 
+    def bernoulli(self: Tensor, p: float | None = None) -> Tensor:
+        """``tg.bernoulli(self)``: 1 with probability ``self`` (or ``p``), else 0."""
+        from .sampling import bernoulli
+
+        return bernoulli(self, p)
+
+    def multinomial(self: Tensor, num_samples: int, replacement: bool = False) -> Tensor:
+        """``tg.multinomial(self, ...)``: category indices drawn with ``self``'s weights."""
+        from .sampling import multinomial
+
+        return multinomial(self, num_samples, replacement)
+
     def square(self: Tensor) -> Tensor:
         """x², element by element."""
         return self * self

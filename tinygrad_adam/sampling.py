@@ -1,0 +1,84 @@
+"""Random draws that PyTorch scripts reach for beyond ``rand``/``randn``: ``tg.bernoulli``,
+``tg.multinomial`` (e.g. sampling an action from a policy's probabilities) and ``tg.normal``. All
+use the device's generator, so ``tg.manual_seed`` makes them reproducible; none has a gradient."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .functions import searchsorted
+from .tensor import Tensor, int64, rand, randn, where
+
+
+def _probabilities(input: Any, name: str) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}: the input must be a Tensor, got {type(input).__name__}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name} needs floating-point probabilities, got {input.dtype}")
+    return input.detach()
+
+
+def bernoulli(input: Tensor, p: float | None = None) -> Tensor:
+    """1 with probability ``input`` (each entry in [0, 1]) or ``p`` for every entry, else 0, in the
+    input's dtype and shape, as ``torch.bernoulli``."""
+    probs = _probabilities(input, "bernoulli")
+    chance = probs if p is None else probs * 0 + p
+    low, high = chance.min().item() if chance.size else 0.0, chance.max().item() if chance.size else 0.0
+    if not (0.0 <= low and high <= 1.0):
+        raise ValueError(f"bernoulli: probabilities must lie in [0, 1], got values from {low} to {high}")
+    draws = rand(*probs.shape, dtype=probs.dtype, device=probs.device)
+    return (draws < chance).astype(probs.dtype)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:
+    """Indices drawn from the categories of each row of ``input`` (non-negative weights, not
+    necessarily summing to 1), as ``torch.multinomial``: int64 of shape (num_samples,) for a 1-D
+    input, (rows, num_samples) for 2-D. Without ``replacement`` each category is drawn at most once
+    (the exponential-keys method: the k largest u^(1/w), Efraimidis & Spirakis, 2006)."""
+    weights = _probabilities(input, "multinomial")
+    if weights.ndim not in (1, 2):
+        raise ValueError(f"multinomial: the input must be 1-D or 2-D, got shape {weights.shape}")
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
+        raise ValueError(f"multinomial: num_samples must be a positive int, got {num_samples!r}")
+    rows = weights if weights.ndim == 2 else weights.unsqueeze(0)
+    if rows.shape[1] == 0 or rows.min().item() < 0 or not rows.isfinite().all().item():
+        raise ValueError("multinomial: weights must be finite, non-negative and non-empty")
+    positive = (rows > 0).sum(1).min().item()
+    if positive == 0:
+        raise ValueError("multinomial: a row of weights sums to 0: no category can be drawn")
+    if not replacement and num_samples > positive:
+        raise ValueError(
+            f"multinomial: cannot draw {num_samples} distinct categories from a row with only {positive} "
+            "of positive weight (pass replacement=True)"
+        )
+    count, classes = rows.shape
+    if replacement:  # the inverse of each row's cumulative distribution at uniform draws
+        cdf = rows.cumsum(1) / rows.sum(1, keepdim=True)
+        draws = rand(count, num_samples, dtype=rows.dtype, device=rows.device)
+        picks = searchsorted(cdf, draws, right=True).clip(None, classes - 1)  # (a rounded top of the cdf)
+    else:
+        keys = rand(count, classes, dtype=rows.dtype, device=rows.device).log()
+        keys = where(rows > 0, keys / where(rows > 0, rows, 1.0), float("-inf"))
+        picks = keys.topk(num_samples, dim=1).indices
+    picks = picks.astype(int64)
+    return picks if weights.ndim == 2 else picks[0]
+
+
+def normal(
+    mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *, device: str | None = None
+) -> Tensor:
+    """Draws of N(mean, std²), as ``torch.normal``: ``mean`` and ``std`` tensors (broadcast together)
+    or numbers with a ``size``."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        reference = mean if isinstance(mean, Tensor) else std
+        shape = (mean * 0 + std * 0).shape
+        if isinstance(std, Tensor) and std.size and std.min().item() < 0:
+            raise ValueError("normal: std must be >= 0")
+        noise = randn(*shape, dtype=reference.dtype, device=reference.device)
+        return (mean + std * noise).detach()
+    if size is None:
+        raise TypeError("normal: with a number for mean and std, give size (e.g. tg.normal(0.0, 1.0, (3,)))")
+    if std < 0:
+        raise ValueError(f"normal: std must be >= 0, got {std}")
+    return randn(*size, device=device) * std + mean
