@@ -730,9 +730,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         draw_dtype = input.dtype if input.dtype in (np.float32, np.float64) else np.float32
         keep = rand(*input.shape, dtype=draw_dtype, device=input.device) >= p
         scaled_mask = keep.astype(input.dtype) * (1 / (1 - p))
-    if inplace and not (input.requires_grad and is_grad_enabled()):
-        return input.mul_(scaled_mask)
-    return input * scaled_mask
+    return _written_back(input, input * scaled_mask, inplace)
 
 
 def _channel_dropout(
@@ -747,9 +745,7 @@ def _channel_dropout(
     channel_axes = 1 if unbatched else 2
     mask_shape = (*input.shape[:channel_axes], *[1] * (input.ndim - channel_axes))
     mask = dropout(ones(*mask_shape, dtype=input.dtype, device=input.device), p)
-    if inplace and not (input.requires_grad and is_grad_enabled()):
-        return input.mul_(mask)
-    return input * mask
+    return _written_back(input, input * mask, inplace)
 
 
 def _check_dropout_dims(input: Any, dims: tuple[int, int], name: str) -> Tensor:
