@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .functions import searchsorted
+import numpy as np
+
+from .functions import full_like, searchsorted
 from .tensor import Tensor, int64, rand, randn, where
 
 
@@ -23,10 +25,11 @@ def bernoulli(input: Tensor, p: float | None = None) -> Tensor:
     """1 with probability ``input`` (each entry in [0, 1]) or ``p`` for every entry, else 0, in the
     input's dtype and shape, as ``torch.bernoulli``."""
     probs = _probabilities(input, "bernoulli")
-    chance = probs if p is None else probs * 0 + p
-    low, high = chance.min().item() if chance.size else 0.0, chance.max().item() if chance.size else 0.0
-    if not (0.0 <= low and high <= 1.0):
-        raise ValueError(f"bernoulli: probabilities must lie in [0, 1], got values from {low} to {high}")
+    chance = probs if p is None else full_like(probs, p)
+    if chance.size:
+        low, high = chance.min().item(), chance.max().item()
+        if not (0.0 <= low and high <= 1.0):
+            raise ValueError(f"bernoulli: probabilities must lie in [0, 1], got values from {low} to {high}")
     draws = rand(*probs.shape, dtype=probs.dtype, device=probs.device)
     return (draws < chance).astype(probs.dtype)
 
@@ -72,7 +75,7 @@ def normal(
     or numbers with a ``size``."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         reference = mean if isinstance(mean, Tensor) else std
-        shape = (mean * 0 + std * 0).shape
+        shape = np.broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
         if isinstance(std, Tensor) and std.size and std.min().item() < 0:
             raise ValueError("normal: std must be >= 0")
         noise = randn(*shape, dtype=reference.dtype, device=reference.device)
