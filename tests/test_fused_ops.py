@@ -21,7 +21,7 @@ def unfused_linear(x: tg.Tensor, w: tg.Tensor, b: tg.Tensor | None, relu: bool) 
     return out.relu() if relu else out
 
 
-@pytest.mark.parametrize("x_shape", [(4,), (5, 4), (2, 3, 4)])
+@pytest.mark.parametrize("x_shape", [(4,), (1, 4), (5, 4), (2, 3, 4)])
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("relu", [True, False])
 def test_fused_linear_matches_matmul_plus_bias_in_value_and_gradients(x_shape, bias, relu) -> None:
@@ -37,6 +37,17 @@ def test_fused_linear_matches_matmul_plus_bias_in_value_and_gradients(x_shape, b
     for g, e in zip(got, expected):
         assert g.shape == e.shape
         np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_a_one_sample_batch_through_dense_gives_the_outer_product_as_weight_gradient() -> None:
+    # One row takes its own path on the CPU (a zero row is added for BLAS): dW = gᵀx and db = g exactly.
+    layer = tg.nn.Dense(7, 5)
+    x = tg.tensor(np.random.default_rng(11).standard_normal((1, 7)).astype(np.float32))
+    upstream = np.random.default_rng(12).standard_normal((1, 5)).astype(np.float32)
+    layer(x).backward(tg.tensor(upstream))
+    np.testing.assert_array_equal(layer.weight.grad.numpy(), upstream.T * x.numpy())
+    np.testing.assert_array_equal(layer.bias.grad.numpy(), upstream[0])
+    assert layer.weight.grad.shape == (5, 7) and layer.weight.grad.dtype == tg.float32
 
 
 @pytest.mark.parametrize("relu", [True, False])
