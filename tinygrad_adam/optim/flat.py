@@ -94,16 +94,19 @@ class FlatGroup:
         # Its gradient is read in place from one parameter's gradient, or gathered into flat_grad
         # when the block packs several small parameters (see plan_blocks).
         self.blocks = []
-        # A compiled rule (fused.py; NumPy or CuPy arrays) makes one pass, so it takes each large
-        # parameter whole on the CPU.
         self.backend = backend
+        self.fused_flag = optimizer.fused
         self.compiled = fused.wanted(optimizer, backend)
         if not backend.is_host:
             plan = [(0, total, list(range(len(params))))]
-        elif self.compiled:
-            plan = whole_parameters(plan_blocks([p._data.size for p in params]))
         else:
             plan = plan_blocks([p._data.size for p in params])
+        # A compiled rule (fused.py) makes one pass over memory, so on the CPU it takes each parameter
+        # whole, its gradient read where backward left it: (flat θ, {state name: flat state}) apiece.
+        self.whole = [
+            (self.flat_param[start:stop], {name: flat[start:stop] for name, flat in self.flat_state.items()})
+            for start, stop in bounds
+        ]
         for start, stop, members in plan:
             block_state = {
                 name: Tensor._wrap(self.flat_state[name][start:stop], backend) for name in self.tensor_names
@@ -158,7 +161,7 @@ class FlatGroup:
         """Whether the views still stand: same group, parameters, data arrays and state tensors."""
         if self.broken or group is not self.group or optimizer.state is not self.state_of:
             return False
-        if self.compiled != fused.wanted(optimizer, self.backend):  # the fused flag changed: plan anew
+        if optimizer.fused != self.fused_flag:  # the fused flag changed: plan anew
             return False
         params = group["params"]
         if len(params) != len(self.params):
@@ -187,6 +190,9 @@ class FlatGroup:
             check_gradient(param)
         # Blocks share their settings and state names, so one rule serves them all.
         rule = fused.rule_for(optimizer, self.group, self.blocks[0][2]) if self.compiled else None
+        if rule is not None and self.backend.is_host:
+            self._compiled_step(rule)
+            return
         for block_param, block_grad, block_state, views, members in self.blocks:
             if isinstance(block_grad, tuple):  # part of one parameter: its gradient, read in place
                 position, start, stop = block_grad
@@ -214,6 +220,25 @@ class FlatGroup:
             param._version += 1
         if new_names:
             self._hand_back(optimizer, new_names)
+
+    def _compiled_step(self, rule: Any) -> None:
+        """One compiled loop per parameter, over its flat θ and state and its gradient in place."""
+        scalars = self.blocks[0][2]
+        arguments = rule.arguments(self.flat_param.dtype, self.group, scalars)  # advances the step count
+        loop = getattr(fused.kernels_for(self.flat_param), rule.kernel)
+        names = rule.state_names
+        for param, transposed, (flat_param, flat_state) in zip(self.params, self.transposed, self.whole):
+            grad = param.grad._data
+            grad = (grad.T if transposed else grad).reshape(-1)  # in θ's memory order: a view, as a rule
+            loop(flat_param, grad, *[flat_state[name] for name in names], *arguments)
+        for _, _, block_state, _, _ in self.blocks[1:]:  # every block holds the step count
+            for name in self.scalar_names:
+                block_state[name] = scalars[name]
+        for param in self.params:
+            state = self.state_of[param]
+            for name in self.scalar_names:
+                state[name] = scalars[name]
+            param._version += 1
 
     def _hand_back(self, optimizer: Optimizer, names: list[str]) -> None:
         """State entries that the rule created during this step (a hyperparameter switched on, such
@@ -299,14 +324,3 @@ def plan_blocks(sizes: list[int]) -> list[tuple[int, int, list[int]]]:
     if run:
         blocks.append((run_start, offset, run))
     return blocks
-
-
-def whole_parameters(blocks: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int]]]:
-    """``plan_blocks``'s blocks with each large parameter's blocks joined into one."""
-    joined: list[tuple[int, int, list[int]]] = []
-    for start, stop, members in blocks:
-        if joined and len(members) == 1 and joined[-1][2] == members:
-            joined[-1] = (joined[-1][0], stop, members)
-        else:
-            joined.append((start, stop, members))
-    return joined

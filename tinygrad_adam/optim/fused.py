@@ -96,12 +96,17 @@ def keep_dtype(array: Any, *values: Any) -> bool:
     float32 ``g`` is computed in float64, which a loop in the array's dtype cannot reproduce.
     """
     dtype = array.dtype
-    # Python floats and ints, the usual case, are answered without asking NumPy (checked every step).
-    return all(type(value) in (float, int) or np.result_type(value, dtype) == dtype for value in values)
+    for value in values:  # Python floats and ints, the usual case, are answered without asking NumPy
+        if type(value) is not float and type(value) is not int and np.result_type(value, dtype) != dtype:
+            return False
+    return True
 
 
 class AdamRule:
     """Adam and AdamW without AMSGrad, L2 decay or maximize, and β₁ > 0.5 (``lerp_``'s first form)."""
+
+    kernel = "adam"
+    state_names = ("exp_avg", "exp_avg_sq")
 
     @staticmethod
     def supports(group: dict[str, Any], state: dict[str, Any]) -> bool:
@@ -115,18 +120,16 @@ class AdamRule:
             and keep_dtype(state["exp_avg"], group["weight_decay"])
         )
 
-    def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    @staticmethod
+    def arguments(dtype: Any, group: dict[str, Any], state: dict[str, Any]) -> tuple:
+        """Advance ``state["step"]``; the loop's scalars for this step, rounded to ``dtype``."""
         state["step"] += 1
         beta1, beta2 = group["betas"]
         lr, weight_decay, step = group["lr"], group["weight_decay"], state["step"]
-        as_dtype = param.dtype.type
+        as_dtype = dtype.type
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
-        kernels_for(param).adam(
-            param,
-            grad,
-            state["exp_avg"]._data,
-            state["exp_avg_sq"]._data,
+        return (
             as_dtype(1 - lr * weight_decay if weight_decay != 0 else 1.0),
             as_dtype(1 - beta1),
             as_dtype(beta2),
@@ -136,9 +139,18 @@ class AdamRule:
             as_dtype(-(lr / bias_correction1)),
         )
 
+    def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """One step of one parameter (1-D arrays), state held as tensors."""
+        arguments = self.arguments(param.dtype, group, state)
+        states = [state[name]._data for name in self.state_names]
+        getattr(kernels_for(param), self.kernel)(param, grad, *states, *arguments)
+
 
 class SGDRule:
     """SGD with heavy-ball momentum (no Nesterov, L2 decay or maximize), after its first step."""
+
+    kernel = "sgd_momentum"
+    state_names = ("momentum_buffer",)
 
     @staticmethod
     def supports(group: dict[str, Any], state: dict[str, Any]) -> bool:
@@ -151,16 +163,17 @@ class SGDRule:
             and keep_dtype(state["momentum_buffer"], group["lr"], group["momentum"], group["dampening"])
         )
 
+    @staticmethod
+    def arguments(dtype: Any, group: dict[str, Any], state: dict[str, Any]) -> tuple:
+        """The loop's scalars for this step, rounded to ``dtype`` (SGD keeps no step count)."""
+        as_dtype = dtype.type
+        return (as_dtype(group["momentum"]), as_dtype(1 - group["dampening"]), as_dtype(-group["lr"]))
+
     def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        as_dtype = param.dtype.type
-        kernels_for(param).sgd_momentum(
-            param,
-            grad,
-            state["momentum_buffer"]._data,
-            as_dtype(group["momentum"]),
-            as_dtype(1 - group["dampening"]),
-            as_dtype(-group["lr"]),
-        )
+        """One step of one parameter (1-D arrays), state held as tensors."""
+        arguments = self.arguments(param.dtype, group, state)
+        states = [state[name]._data for name in self.state_names]
+        getattr(kernels_for(param), self.kernel)(param, grad, *states, *arguments)
 
 
 RULES: dict[str, Any] = {"Adam": AdamRule(), "AdamW": AdamRule(), "SGD": SGDRule(), "Momentum": SGDRule()}
