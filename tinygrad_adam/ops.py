@@ -191,10 +191,16 @@ class MatMul(Function):
             g2 = g2.reshape(*g2.shape, 1)
         da = db = None
         if self.needs_input_grad[0]:
-            da = sum_to(g2 @ b2.transpose(), a2.shape).reshape(*a.shape)
+            da = sum_to(product(g2, b2.transpose()), a2.shape).reshape(*a.shape)
         if self.needs_input_grad[1]:
-            db = sum_to(a2.transpose() @ g2, b2.shape).reshape(*b.shape)
+            db = sum_to(product(a2.transpose(), g2), b2.shape).reshape(*b.shape)
         return da, db
+
+
+def product(left: Tensor, right: Tensor) -> Tensor:
+    """``left @ right``; over a contracted axis of length 1 (one sample, a vector operand) as the
+    broadcast outer product, which has the same values and which OpenBLAS computes several times faster."""
+    return left * right if left.shape[-1] == 1 else left @ right
 
 
 class Linear(Function):
