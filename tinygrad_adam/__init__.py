@@ -167,6 +167,8 @@ _LAZY_NAMES = {
     "fit": "train",
     "evaluate": "train",
     "predict": "train",
+    "set_num_threads": "threads",
+    "get_num_threads": "threads",
 }
 # PyTorch's dtype names that are also Python builtins (torch.float, torch.long, ...): served by
 # __getattr__ so that they never shadow the builtins inside this package.
