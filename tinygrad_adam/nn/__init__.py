@@ -49,7 +49,11 @@ from .conv import (
     MaxPool1d,
     MaxPool2d,
 )
+from .embedding_bag import EmbeddingBag
+from .fold import Fold, Unfold
 from .layers import (
+    AlphaDropout,
+    Bilinear,
     CosineSimilarity,
     Dense,
     Dropout,
@@ -57,6 +61,7 @@ from .layers import (
     Dropout2d,
     Dropout3d,
     Embedding,
+    FeatureAlphaDropout,
     Flatten,
     Identity,
     Linear,
@@ -101,8 +106,10 @@ from .normalization import (
     InstanceNorm2d,
     InstanceNorm3d,
     LayerNorm,
+    LocalResponseNorm,
     RMSNorm,
 )
+from .rearrange import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .resample import (
     CircularPad1d,
@@ -239,4 +246,14 @@ __all__ = [
     "functional",
     "init",
     "utils",
+    "AlphaDropout",
+    "Bilinear",
+    "ChannelShuffle",
+    "EmbeddingBag",
+    "FeatureAlphaDropout",
+    "Fold",
+    "LocalResponseNorm",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Unfold",
 ]

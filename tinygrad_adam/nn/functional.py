@@ -16,7 +16,7 @@ import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, MaskedGrad, sigmoid_array
-from ..tensor import Tensor, _coerce, _same_device, int64, ones, rand, where
+from ..tensor import Tensor, _coerce, _same_device, cat, int64, ones, rand, where
 from .conv import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -111,6 +111,16 @@ __all__ = [
     "tanhshrink",
     "threshold",
     "triplet_margin_loss",
+    "alpha_dropout",
+    "feature_alpha_dropout",
+    "bilinear",
+    "local_response_norm",
+    "embedding_bag",
+    "fold",
+    "unfold",
+    "channel_shuffle",
+    "pixel_shuffle",
+    "pixel_unshuffle",
 ]
 
 
@@ -704,6 +714,45 @@ def _fits_linear(input: Any, weight: Tensor, bias: Any) -> bool:
     )
 
 
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_o = Σ_ij x1_i W_oij x2_j + b_o for inputs (*, in1) and (*, in2) with the same leading axes
+    and a weight (out, in1, in2), as ``torch.nn.functional.bilinear``: x1 times W (one matrix
+    product), then a dot product with x2 for each output feature."""
+    if not isinstance(weight, Tensor) or weight.ndim != 3:
+        shape = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
+        raise ShapeMismatchError(f"bilinear: the weight must be a 3-d tensor (out, in1, in2), got {shape}")
+    out_features, in1, in2 = weight.shape
+    for name, x, expected in (("input1", input1, in1), ("input2", input2, in2)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"bilinear: {name} must be a Tensor, got {type(x).__name__}")
+        if x.ndim == 0 or x.shape[-1] != expected:
+            raise ShapeMismatchError(
+                f"bilinear: {name} of shape {x.shape} does not fit a weight of shape {weight.shape}: its "
+                f"last dimension must be {expected}"
+            )
+        check_input_dtype(x, weight, "bilinear")
+        if x.dtype != weight.dtype:
+            raise TypeError(
+                f"bilinear: {name} is {x.dtype} but the weight {weight.dtype}; tensors are never upcast "
+                "silently: convert one with .float() / .double()"
+            )
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise ShapeMismatchError(
+            f"bilinear: input1 {input1.shape} and input2 {input2.shape} must have the same leading dimensions"
+        )
+    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (out_features,)):
+        shape = bias.shape if isinstance(bias, Tensor) else type(bias).__name__
+        raise ShapeMismatchError(
+            f"bilinear: the bias must be a tensor of shape ({out_features},), got {shape}"
+        )
+    x1, x2 = input1.reshape(-1, in1), input2.reshape(-1, 1, in2)
+    x1_w = (x1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
+    out = (x1_w * x2).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(*input1.shape[:-1], out_features)
+
+
 def check_probability(p: Any, name: str) -> float:
     """``p`` as a float in [0, 1], or a ValueError naming it."""
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0 <= p <= 1:
@@ -783,6 +832,48 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     with probability p, the rest scaled by 1/(1-p); the identity when ``training=False``."""
     input = _check_dropout_dims(input, (4, 5), "dropout3d")
     return _channel_dropout(input, p, training, inplace, input.ndim == 4, "dropout3d")
+
+
+# SELU's α·λ (Klambauer et al., 2017): where SELU saturates, the value a dropped unit is set to (negated).
+SELU_SATURATION = 1.7580993408473766
+
+
+def _alpha_dropout(
+    input: Tensor, p: float, training: bool, inplace: bool, features: bool, name: str
+) -> Tensor:
+    """Alpha dropout (Klambauer et al., 2017): set each unit (or channel) with probability p to SELU's
+    saturation value α' = −λα instead of 0, then apply a·x + b with a = ((1 − p)(1 + p α'²))^(−1/2) and
+    b = −a α' p, so that inputs of mean 0 and variance 1 keep them. As PyTorch's ATen kernel,
+    out = x · a·keep + α a (keep − 1 + p); p = 1 gives zeros."""
+    p = check_probability(p, name)
+    x = check_tensor(input, name)
+    if features and x.ndim < 2:
+        raise ValueError(
+            f"{name}: feature dropout requires at least 2 dimensions in the input, got shape {x.shape}"
+        )
+    if not training or p == 0 or x.size == 0:
+        return input
+    if p == 1:
+        return _written_back(input, x * 0.0, inplace)
+    x = _floating(x, name)
+    mask_shape = (*x.shape[:2], *[1] * (x.ndim - 2)) if features else x.shape
+    keep = (rand(*mask_shape, dtype=x.dtype, device=x.device) >= p).astype(x.dtype)
+    a = 1 / math.sqrt((SELU_SATURATION**2 * p + 1) * (1 - p))
+    return _written_back(input, x * (keep * a) + (keep + (p - 1)) * (SELU_SATURATION * a), inplace)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for self-normalising (SELU) networks: dropped elements take SELU's negative saturation
+    value and an affine map keeps the mean and variance; the identity unless ``training`` (whose
+    default is False here, as in PyTorch)."""
+    return _alpha_dropout(input, p, training, inplace, False, "alpha_dropout")
+
+
+def feature_alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
+) -> Tensor:
+    """``alpha_dropout`` of whole channels: one draw per (N, C) of an (N, C, ...) input."""
+    return _alpha_dropout(input, p, training, inplace, True, "feature_alpha_dropout")
 
 
 def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
@@ -1244,6 +1335,35 @@ def group_norm(
 
 # ---------------------------------------------------------------------------------------------
 # Losses: shared checks
+
+
+def local_response_norm(
+    input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
+) -> Tensor:
+    """x_c / (k + α/n · Σ x_c'²)^β, the sum over the n = ``size`` channels c' from c − ⌊n/2⌋ to
+    c + ⌊(n − 1)/2⌋ (zeros beyond the edges), of an (N, C, ...) input: AlexNet's normalisation across
+    neighbouring channels (Krizhevsky et al., 2012), with PyTorch's α/n."""
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
+        raise ValueError(f"local_response_norm: size must be a positive integer, got {size!r}")
+    x = _floating(input, "local_response_norm")
+    if x.ndim < 3:
+        raise ValueError(
+            f"local_response_norm: expected 3D or higher dimensionality input (N, C, ...), got {x.ndim} "
+            f"dimensions, shape {x.shape}"
+        )
+    if x.size == 0:
+        return x
+    squares = x * x
+    before, after = size // 2, (size - 1) // 2
+    pieces = [
+        squares.new_zeros((x.shape[0], n, *x.shape[2:])) if n else None for n in (before, after)
+    ]
+    padded = cat([piece for piece in (pieces[0], squares, pieces[1]) if piece is not None], 1)
+    channels = x.shape[1]
+    window_sum = padded[:, 0:channels]
+    for offset in range(1, size):
+        window_sum = window_sum + padded[:, offset : offset + channels]
+    return x / (window_sum * (alpha / size) + k) ** beta
 
 
 def check_reduction(reduction: Any) -> str:
@@ -1952,4 +2072,7 @@ def nll_loss(
 
 # At the end: attention.py builds on the functions above (and nn.Linear, which imports this module).
 from .attention import scaled_dot_product_attention  # noqa: E402
+from .embedding_bag import embedding_bag  # noqa: E402
+from .fold import fold, unfold  # noqa: E402
+from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
 from .resample import interpolate, pad  # noqa: E402

@@ -1,5 +1,6 @@
 """Layers with parameters or modes: ``Dense`` and ``Linear`` (a ``Dense`` with PyTorch's init),
-``Embedding``, ``Dropout``, ``Flatten``, ``Unflatten``, ``Identity``."""
+``Bilinear``, ``Embedding``, ``Dropout`` (and its channel and alpha variants), ``Flatten``,
+``Unflatten``, ``Identity``."""
 
 from __future__ import annotations
 
@@ -217,6 +218,53 @@ def _resolve_activation(activation: Any) -> tuple[str | None, Any]:
     return getattr(activation, "__name__", type(activation).__name__), activation
 
 
+class Bilinear(Module):
+    """``torch.nn.Bilinear``: y = x1ᵀ A x2 + b, one matrix A per output feature (``F.bilinear``).
+
+    ``weight`` (out_features, in1_features, in2_features) and ``bias`` (out_features,) start as
+    PyTorch's, from U(−1/√in1_features, 1/√in1_features).
+    """
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+    ) -> None:
+        super().__init__()
+        sizes = {"in1_features": in1_features, "in2_features": in2_features, "out_features": out_features}
+        for name, value in sizes.items():
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"Bilinear: {name} must be a positive integer, got {value!r}")
+        self.in1_features, self.in2_features = int(in1_features), int(in2_features)
+        self.out_features = int(out_features)
+        shape = (self.out_features, self.in1_features, self.in2_features)
+        self.weight = Parameter(zeros(*shape, dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(zeros(self.out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1 / math.sqrt(self.in1_features)
+        initializers.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            initializers.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
+
+
 class Dropout(Module):
     """Inverted dropout: in training, zero each element with probability p and scale the rest by 1/(1-p).
 
@@ -256,6 +304,22 @@ class Dropout3d(Dropout):
 
     def forward(self, x: Tensor) -> Tensor:
         return F.dropout3d(x, self.p, self.training, self.inplace)
+
+
+class AlphaDropout(Dropout):
+    """Dropout that keeps a SELU network self-normalising (Klambauer et al., 2017): in training, each
+    element is set with probability p to SELU's negative saturation value and an affine map keeps
+    mean 0 and variance 1 (``F.alpha_dropout``); the identity in ``eval()``."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.alpha_dropout(x, self.p, self.training, self.inplace)
+
+
+class FeatureAlphaDropout(Dropout):
+    """``AlphaDropout`` of whole channels of an (N, C, ...) input (``F.feature_alpha_dropout``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.feature_alpha_dropout(x, self.p, self.training, self.inplace)
 
 
 class Flatten(Module):

@@ -1,5 +1,6 @@
 """Normalisation layers: ``LayerNorm`` (per sample), ``BatchNorm1d/2d/3d`` (per channel, over the
-batch), ``InstanceNorm1d/2d/3d`` (per sample and channel) and ``GroupNorm`` (per sample and channel group).
+batch), ``InstanceNorm1d/2d/3d`` (per sample and channel), ``GroupNorm`` (per sample and channel group) and
+``LocalResponseNorm`` (across neighbouring channels).
 
 All follow PyTorch 2.13: the same arguments, defaults, parameter and buffer names (so state dicts
 carry over), and the same statistics (biased variance to normalise; BatchNorm's running variance
@@ -378,3 +379,20 @@ class GroupNorm(Module):
             f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"
         )
+
+
+class LocalResponseNorm(Module):
+    """Normalisation across neighbouring channels (AlexNet's, Krizhevsky et al., 2012):
+    x_c / (k + α/n · Σ x_c'²)^β over the n = ``size`` channels around c (``F.local_response_norm``)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
+            raise ValueError(f"LocalResponseNorm: size must be a positive integer, got {size!r}")
+        self.size, self.alpha, self.beta, self.k = int(size), alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
