@@ -244,6 +244,13 @@ def test_alpha_dropout_is_the_identity_in_eval_and_by_default_in_the_functional_
     assert F.alpha_dropout(x, 0.5, training=True).dtype == tg.float32
 
 
+def test_alpha_dropout_keeps_half_precision(device):
+    if device.startswith("strict"):
+        pytest.skip("the strict (Array API) backend has no float16")
+    out = F.alpha_dropout(tg.randn(64).astype(tg.float16), 0.5, training=True)
+    assert out.dtype == tg.float16 and len(np.unique(out.numpy())) > 2
+
+
 def test_alpha_dropout_inplace_writes_into_the_input():
     x = tg.zeros(50)
     out = F.alpha_dropout(x, 0.5, training=True, inplace=True)

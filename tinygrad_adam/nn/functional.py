@@ -857,7 +857,8 @@ def _alpha_dropout(
         return _written_back(input, x * 0.0, inplace)
     x = _floating(x, name)
     mask_shape = (*x.shape[:2], *[1] * (x.ndim - 2)) if features else x.shape
-    keep = (rand(*mask_shape, dtype=x.dtype, device=x.device) >= p).astype(x.dtype)
+    draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
+    keep = (rand(*mask_shape, dtype=draw_dtype, device=x.device) >= p).astype(x.dtype)
     a = 1 / math.sqrt((SELU_SATURATION**2 * p + 1) * (1 - p))
     return _written_back(input, x * (keep * a) + (keep + (p - 1)) * (SELU_SATURATION * a), inplace)
 
