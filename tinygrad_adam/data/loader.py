@@ -94,6 +94,49 @@ def default_convert(sample: Any, device: str | None = None) -> Any:
     return sample
 
 
+class NotAnIntegerError(TypeError, ValueError):
+    """A count given as something other than an integer (``batch_size=2.0``): a TypeError by
+    Python's rule, and the ValueError that PyTorch's DataLoader raises, so either ``except`` catches it."""
+
+
+def get_worker_info() -> None:
+    """PyTorch's information about the loader worker process running this code: always None here,
+    as samples are read in the main process (what PyTorch answers there too), so an
+    ``IterableDataset`` that shards its stream by worker reads all of it."""
+    return None
+
+
+def _check_worker_options(
+    num_workers: int, timeout: Any, worker_init_fn: Any, prefetch_factor: Any, persistent_workers: Any
+) -> None:
+    """Refuse the worker options PyTorch refuses: they are accepted, with no effect, only as it takes them."""
+    if not _is_number(timeout) or timeout < 0:
+        raise ValueError(f"DataLoader: timeout option should be non-negative, got {timeout!r}")
+    if worker_init_fn is not None and not callable(worker_init_fn):
+        raise TypeError(
+            f"DataLoader: worker_init_fn must be a function of the worker id, got {worker_init_fn!r:.100}"
+        )
+    if prefetch_factor is not None:
+        if num_workers == 0:
+            raise ValueError(
+                "DataLoader: prefetch_factor option could only be specified in multiprocessing: let "
+                "num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None"
+            )
+        if (
+            isinstance(prefetch_factor, bool)
+            or not isinstance(prefetch_factor, (int, np.integer))
+            or prefetch_factor < 0
+        ):
+            raise ValueError(f"DataLoader: prefetch_factor must be an integer >= 0, got {prefetch_factor!r}")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
+
+
+def _is_number(value: Any) -> bool:
+    """A real number, not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches of Tensors on ``device`` (the default device when None).
 
@@ -112,8 +155,11 @@ class DataLoader:
     ``generator=tg.Generator().manual_seed(s)`` may stand for ``seed``. ``sampler`` (indices, e.g. a
     ``SubsetRandomSampler``) replaces ``shuffle``; ``batch_sampler`` (lists of indices) replaces
     ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``, with PyTorch's errors for mixing them.
-    ``num_workers`` and ``pin_memory`` are accepted as in PyTorch, so its loaders run unchanged, and
-    have no effect: samples are always read in this process, in order, one batch at a time.
+    ``num_workers``, ``pin_memory`` and PyTorch's other worker options (``timeout``,
+    ``worker_init_fn``, ``prefetch_factor``, ``persistent_workers``, ...) are accepted, and checked, as
+    in PyTorch, so its loaders run unchanged, and have no effect: samples are always read in this
+    process, in order, one batch at a time (so ``worker_init_fn`` is never called, as in PyTorch with
+    ``num_workers=0``, and ``get_worker_info()`` is None).
     """
 
     def __init__(
@@ -131,6 +177,13 @@ class DataLoader:
         sampler: Iterable[int] | None = None,
         batch_sampler: Iterable[list[int]] | None = None,
         generator: Generator | None = None,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
         if isinstance(dataset, Mapping):
             raise TypeError(
@@ -164,7 +217,7 @@ class DataLoader:
             )
         if batch_size is not None:
             if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-                raise TypeError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+                raise NotAnIntegerError(f"batch_size must be a positive integer or None, got {batch_size!r}")
             if batch_size <= 0:
                 raise ValueError(f"batch_size must be a positive integer or None, got {batch_size}")
         elif drop_last is True:
@@ -199,6 +252,7 @@ class DataLoader:
                 raise TypeError(f"DataLoader: {name} must be an iterable of indices, got {given!r:.100}")
         if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
             raise ValueError(f"num_workers must be an integer >= 0, got {num_workers!r}")
+        _check_worker_options(num_workers, timeout, worker_init_fn, prefetch_factor, persistent_workers)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"collate_fn must be a function of a list of samples, got {collate_fn!r:.100}")
         if device is not None:
