@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -33,6 +34,12 @@ FORMAT_VERSION = 1
 STRUCTURE_KEY = "__checkpoint__"
 
 PathLike = str | os.PathLike
+
+
+class CheckpointError(ValueError, RuntimeError):
+    """A file that ``tg.load`` cannot read as a checkpoint (truncated, corrupted, another format):
+    a ValueError, and the RuntimeError that ``torch.load`` raises for a damaged archive, so code
+    written for either catches it."""
 
 
 def _encode(
@@ -201,16 +208,23 @@ def is_checkpoint(path: PathLike) -> bool:
 
 
 class _Decoder:
-    """Rebuilds the saved structure; every problem becomes a ValueError naming the file."""
+    """Rebuilds the saved structure; every problem becomes a CheckpointError naming the file."""
 
-    def __init__(self, path: str, arrays: dict[str, np.ndarray], device: str | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        arrays: dict[str, np.ndarray],
+        device: str | None,
+        place: Callable[[Tensor, str], Any] | None = None,
+    ) -> None:
         self.path = path
         self.arrays = arrays
         self.device = device
+        self.place = place  # a callable map_location: (tensor on the CPU, "cpu") -> where it goes
         self.used: set[str] = set()
 
-    def fail(self, problem: str) -> ValueError:
-        return ValueError(f"{self.path}: corrupted checkpoint: {problem}")
+    def fail(self, problem: str) -> CheckpointError:
+        return CheckpointError(f"{self.path}: corrupted checkpoint: {problem}")
 
     def array(self, node: dict) -> np.ndarray:
         name = node.get("array")
@@ -227,6 +241,14 @@ class _Decoder:
         kind = node.get("type")
         if kind == "tensor":
             tensor = Tensor(self.array(node), device=self.device)
+            if self.place is not None:
+                placed = self.place(tensor, "cpu")
+                if not isinstance(placed, Tensor):
+                    raise TypeError(
+                        f"tg.load: map_location returned a {type(placed).__name__}; it must return the "
+                        "tensor it was given (storage), or that tensor moved (storage.to('cuda:0'))"
+                    )
+                tensor = placed
             return tensor.requires_grad_(True) if node.get("requires_grad") else tensor
         if kind == "ndarray":
             return self.array(node)
@@ -249,21 +271,29 @@ def load(
     path: PathLike | BinaryIO,
     device: str | None = None,
     *,
-    map_location: str | None = None,
+    map_location: str | Callable[[Tensor, str], Any] | None = None,
     weights_only: bool | None = None,
 ) -> Any:
     """Read what ``save`` wrote (from a path or a binary file object); Tensors land on ``device``
     (default: the default device).
 
-    ``map_location`` is PyTorch's name for ``device``; ``weights_only`` is accepted as in PyTorch and
+    ``map_location`` is PyTorch's name for ``device``, or PyTorch's function of (storage, location):
+    it gets each tensor, read onto the CPU, with "cpu", and returns it or moves it (so
+    ``lambda storage, loc: storage`` keeps tensors on the CPU); ``weights_only`` is accepted as in PyTorch and
     changes nothing: loading never runs code. Raises FileNotFoundError for a missing file and
     ValueError, naming the file, for anything that is not an intact checkpoint of this format and version.
     """
     del weights_only  # always "weights only": the format holds arrays and JSON, never code
+    place = None
+    if callable(map_location):
+        if device is not None:
+            raise ValueError("tg.load: give device= or a map_location function, not both")
+        place, device, map_location = map_location, "cpu", None
     if map_location is not None:
         if not isinstance(map_location, str):
             raise TypeError(
-                f"tg.load: map_location must be a device name such as 'cpu', got {map_location!r}"
+                f"tg.load: map_location must be a device name such as 'cpu' or a function of "
+                f"(storage, location), got {map_location!r}"
             )
         if device is not None and device != map_location:
             raise ValueError(f"tg.load: device={device!r} and map_location={map_location!r} disagree")
@@ -281,27 +311,27 @@ def load(
             with open(path, "rb") as file:
                 head = file.read(6)
         except OSError as error:  # a folder, no permission
-            raise ValueError(f"{path}: cannot read a checkpoint there: {error.strerror}") from error
+            raise CheckpointError(f"{path}: cannot read a checkpoint there: {error.strerror}") from error
     # NumPy takes any other content for a pickle and suggests loading it unsafely: never do that.
     if not head.startswith((b"PK", b"\x93NUMPY")):
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: not a tinygrad_adam checkpoint: not an .npz (zip) archive (it begins {head!r})"
         )
     try:
         archive = np.load(source, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single .npy array, not an .npz archive")
+            raise CheckpointError("it holds a single .npy array, not an .npz archive")
         with archive:
             # Reading every entry now checks every CRC: a damaged file fails here, not later.
             arrays = {name: archive[name] for name in archive.files}
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as error:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: not a readable tinygrad_adam checkpoint (truncated, corrupted or another format): "
             f"{type(error).__name__}: {error}"
         ) from error
     structure = arrays.pop(STRUCTURE_KEY, None)
     if structure is None and any(name.endswith("data.pkl") for name in arrays):
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: a PyTorch checkpoint (torch.save), which tg.load does not read: it would need pickle, "
             "which can run code. Load it with torch.load, turn its tensors into NumPy arrays "
             "({k: v.numpy() for k, v in state.items()}), and save those with tg.save or np.savez"
@@ -312,21 +342,21 @@ def load(
         or structure.dtype != np.uint8
         or structure.ndim != 1
     ):
-        raise ValueError(f"{path}: not a tinygrad_adam checkpoint (no {STRUCTURE_KEY} entry)")
+        raise CheckpointError(f"{path}: not a tinygrad_adam checkpoint (no {STRUCTURE_KEY} entry)")
     try:
         document = json.loads(structure.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: corrupted checkpoint: its structure is not valid JSON ({error})"
         ) from error
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME or "root" not in document:
-        raise ValueError(f"{path}: not a tinygrad_adam checkpoint (unknown format header)")
+        raise CheckpointError(f"{path}: not a tinygrad_adam checkpoint (unknown format header)")
     if document.get("version") != FORMAT_VERSION:
-        raise ValueError(
+        raise CheckpointError(
             f"{path}: checkpoint format version {document.get('version')!r}; this tinygrad_adam reads "
             f"version {FORMAT_VERSION}"
         )
-    decoder = _Decoder(path, arrays, device)
+    decoder = _Decoder(path, arrays, device, place)
     state = decoder.decode(document["root"])
     unused = sorted(set(arrays) - decoder.used)
     if unused:
