@@ -4,7 +4,7 @@ Names, defaults and ``state`` entries are PyTorch's; each update rule is one fun
 (``adam_step``, ``sgd_step``, ...) beside the class that keeps its state.
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adabound import AdaBound
 from .adadelta import AdaDelta, Adadelta
 from .adafactor import Adafactor
@@ -40,4 +40,5 @@ __all__ = [
     "RMSprop",
     "Rprop",
     "lr_scheduler",
+    "swa_utils",
 ]

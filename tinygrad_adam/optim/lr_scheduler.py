@@ -179,6 +179,10 @@ class LRScheduler:
         self.__dict__.update(state_dict)
 
 
+# PyTorch's older name of the base class, which custom schedulers in the wild still subclass.
+_LRScheduler = LRScheduler
+
+
 class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs."""
 
