@@ -1,5 +1,6 @@
 """PixelShuffle / PixelUnshuffle / ChannelShuffle, Unfold / Fold, Bilinear, EmbeddingBag,
-LocalResponseNorm and AlphaDropout / FeatureAlphaDropout, against PyTorch 2.13 fixtures
+LocalResponseNorm, AlphaDropout / FeatureAlphaDropout, the 3-d pads and UpsamplingNearest2d /
+UpsamplingBilinear2d, against PyTorch 2.13 fixtures
 (tests/fixtures/make_layers_round6_reference.py): values and gradients in float64, reprs, alpha
 dropout's levels and statistics, and bad inputs."""
 
@@ -23,6 +24,7 @@ from make_layers_round6_reference import (  # noqa: E402  (the cases, without im
     BILINEARS,
     FOLDS,
     LRNS,
+    MODULES,
     REPRS,
     SHUFFLES,
     TABLE,
@@ -98,6 +100,12 @@ def test_embedding_bag_matches_pytorch(name):
 def test_local_response_norm_matches_pytorch(name):
     x = _fixture(f"lrn/{name}/x")
     _check(f"lrn/{name}", F.local_response_norm(x, **LRNS[name][1]), {"x": x})
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_pad3d_and_upsampling_modules_match_pytorch(name):
+    x = _fixture(f"module/{name}/x")
+    _check(f"module/{name}", eval(MODULES[name][0], {"nn": nn})(x), {"x": x})
 
 
 @pytest.mark.parametrize("name", REPRS)

@@ -1,7 +1,8 @@
 """Changing the extent of the last axes, as PyTorch's ``F.pad`` (constant, reflect, replicate and
 circular padding, negative amounts crop) and ``F.interpolate`` (nearest, nearest-exact, linear,
-bilinear, trilinear and area resizing), with the modules ``nn.Upsample`` and ``nn.ZeroPad2d``,
-``ConstantPad1d/2d``, ``ReflectionPad1d/2d``, ``ReplicationPad1d/2d``, ``CircularPad1d/2d``.
+bilinear, trilinear and area resizing), with the modules ``nn.Upsample`` (and the older
+``UpsamplingNearest2d``, ``UpsamplingBilinear2d``), ``ZeroPad1d/2d/3d``, ``ConstantPad1d/2d/3d``,
+``ReflectionPad1d/2d/3d``, ``ReplicationPad1d/2d/3d`` and ``CircularPad1d/2d/3d``.
 
 Every non-constant mode is one gather per axis: the output's positions are mapped to source
 positions (reflected, clamped or wrapped for padding, scaled for resizing) and read with
@@ -230,6 +231,26 @@ class Upsample(Module):
         return f"{described}, mode='{self.mode}'"
 
 
+class UpsamplingNearest2d(Upsample):
+    """``torch.nn.UpsamplingNearest2d`` (deprecated there, kept for old code): nearest-neighbour
+    ``Upsample`` of (N, C, H, W) images."""
+
+    def __init__(
+        self, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None
+    ) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """``torch.nn.UpsamplingBilinear2d`` (deprecated there, kept for old code): bilinear ``Upsample``
+    with ``align_corners=True``, the corners' pixels kept in place."""
+
+    def __init__(
+        self, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None
+    ) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
 class _Pad(Module):
     """A fixed ``F.pad`` over the last ``dims`` axes: one int pads every side, or one per side."""
 
@@ -250,19 +271,29 @@ class _Pad(Module):
         return pad(input, self.padding, self.mode, self.value if self.mode == "constant" else None)
 
     def extra_repr(self) -> str:
-        return f"{self.padding}" + (f", value={self.value}" if self.mode == "constant" else "")
+        return f"{self.padding}"
 
 
-class ConstantPad1d(_Pad):
+class _ConstantPad(_Pad):
+    """Padding with a given ``value`` (PyTorch's repr names both arguments)."""
+
+    def __init__(self, padding: int | Sequence[int], value: float) -> None:
+        super().__init__(padding, value)
+
+    def extra_repr(self) -> str:
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ConstantPad1d(_ConstantPad):
     dims = 1
 
-    def __init__(self, padding: int | Sequence[int], value: float) -> None:
-        super().__init__(padding, value)
+
+class ConstantPad2d(_ConstantPad):
+    pass
 
 
-class ConstantPad2d(_Pad):
-    def __init__(self, padding: int | Sequence[int], value: float) -> None:
-        super().__init__(padding, value)
+class ConstantPad3d(_ConstantPad):
+    dims = 3
 
 
 class ZeroPad1d(_Pad):
@@ -273,12 +304,20 @@ class ZeroPad2d(_Pad):
     pass
 
 
+class ZeroPad3d(_Pad):
+    dims = 3
+
+
 class ReflectionPad1d(_Pad):
     mode, dims = "reflect", 1
 
 
 class ReflectionPad2d(_Pad):
     mode = "reflect"
+
+
+class ReflectionPad3d(_Pad):
+    mode, dims = "reflect", 3
 
 
 class ReplicationPad1d(_Pad):
@@ -289,9 +328,17 @@ class ReplicationPad2d(_Pad):
     mode = "replicate"
 
 
+class ReplicationPad3d(_Pad):
+    mode, dims = "replicate", 3
+
+
 class CircularPad1d(_Pad):
     mode, dims = "circular", 1
 
 
 class CircularPad2d(_Pad):
     mode = "circular"
+
+
+class CircularPad3d(_Pad):
+    mode, dims = "circular", 3
