@@ -156,10 +156,12 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng", "cuda", "utils", "linalg", "backends",
+    "amp",
 }  # fmt: skip
 # Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
 _LAZY_NAMES = {
     "save": "checkpoint",
+    "autocast": "amp",
     "load": "checkpoint",
     "get_rng_state": "rng",
     "set_rng_state": "rng",

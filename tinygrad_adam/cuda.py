@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from . import amp  # noqa: F401 (torch.cuda.amp.GradScaler / autocast, PyTorch's older spelling)
 from .backend import cuda_device_count, is_cuda_available
 
 
