@@ -473,3 +473,71 @@ def test_map_location_may_be_pytorchs_function_of_storage_and_location(tmp_path)
         tg.load(path, device="cpu", map_location=lambda storage, location: storage)
     with pytest.raises(TypeError, match="map_location must be a device name"):
         tg.load(path, map_location=3)
+
+
+# Mixed precision -------------------------------------------------------------------------------
+
+
+def scaled_step(scaler: tg.amp.GradScaler) -> tg.optim.SGD:
+    p = parameter()
+    optimizer = tg.optim.SGD([p], lr=0.1)
+    scaler.scale((p * 2).sum()).backward()
+    return optimizer
+
+
+def test_grad_scaler_refuses_pytorchs_bad_settings_and_orders() -> None:
+    with pytest.raises(ValueError, match="growth factor must be > 1.0"):
+        tg.amp.GradScaler(growth_factor=1.0)
+    with pytest.raises(ValueError, match="backoff factor must be < 1.0"):
+        tg.amp.GradScaler(backoff_factor=1.5)
+    scaler = tg.amp.GradScaler("cpu")
+    with pytest.raises(RuntimeError, match="No inf checks were recorded"):
+        scaler.update()
+    optimizer = scaled_step(scaler)
+    scaler.unscale_(optimizer)
+    with pytest.raises(RuntimeError, match="already been called on this optimizer"):
+        scaler.unscale_(optimizer)
+    scaler.step(optimizer)
+    with pytest.raises(RuntimeError, match="step\\(\\) has already been called"):
+        scaler.step(optimizer)
+    with pytest.raises(RuntimeError, match="Closure use is not currently supported"):
+        scaler.step(optimizer, closure=lambda: 0.0)
+    with pytest.raises(TypeError, match="Optimizer"):
+        scaler.unscale_(nn.Linear(2, 2))
+    with pytest.raises(RuntimeError, match="state dict is empty"):
+        scaler.load_state_dict(tg.amp.GradScaler(enabled=False).state_dict())
+
+
+def test_grad_scaler_unscales_before_the_step_by_hand() -> None:
+    scaler = tg.amp.GradScaler("cpu", init_scale=8.0)
+    optimizer = scaled_step(scaler)
+    (p,) = optimizer.param_groups[0]["params"]
+    np.testing.assert_array_equal(p.grad.numpy(), np.full(3, 16.0, np.float32))  # 2 · S
+    scaler.step(optimizer)
+    scaler.update()
+    np.testing.assert_array_equal(p.numpy(), np.full(3, -0.2, np.float32))  # 0 − 0.1 · 2
+    expected = {"scale": 8.0, "growth_factor": 2.0, "backoff_factor": 0.5, "growth_interval": 2000}
+    assert scaler.state_dict() == {**expected, "_growth_tracker": 1}
+
+
+def test_a_disabled_grad_scaler_passes_everything_through() -> None:
+    scaler = tg.cuda.amp.GradScaler(enabled=False)
+    loss = tg.ones(())
+    assert scaler.scale(loss) is loss and scaler.get_scale() == 1.0 and scaler.state_dict() == {}
+    optimizer = scaled_step(scaler)
+    scaler.step(optimizer)
+    scaler.update()
+    np.testing.assert_array_equal(
+        optimizer.param_groups[0]["params"][0].numpy(), np.full(3, -0.2, np.float32)
+    )
+
+
+def test_autocast_warns_when_enabled_that_precision_is_not_lowered(monkeypatch) -> None:
+    monkeypatch.setattr(tg.amp.autocast, "_warned", False)
+    with tg.autocast("cpu", enabled=False):
+        pass  # silent, as PyTorch's
+    with pytest.warns(UserWarning, match="not emulated"), tg.autocast("cpu", dtype=tg.float16):
+        y = tg.ones(2) * 3
+    assert y.dtype == tg.float32
+    with pytest.raises(ValueError, match="device_type"):
+        tg.autocast(0)
