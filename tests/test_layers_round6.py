@@ -188,6 +188,13 @@ def test_embedding_bag_module_reduces_bags_of_its_table():
     np.testing.assert_array_equal(nn.EmbeddingBag(4, 2, _weight=fixed)(tg.tensor([[0, 2]])).numpy(), [[2, 3]])
 
 
+def test_embedding_bag_takes_the_old_argument_order_with_a_warning():
+    table, indices = tg.randn(5, 2), tg.tensor([[1, 3], [0, 4]])
+    with pytest.warns(UserWarning, match="argument order changed"):
+        swapped = F.embedding_bag(table, indices, mode="sum")
+    np.testing.assert_array_equal(swapped.numpy(), F.embedding_bag(indices, table, mode="sum").numpy())
+
+
 def test_embedding_bag_of_only_empty_bags_is_zeros_with_a_zero_gradient():
     bag = nn.EmbeddingBag(5, 2, mode="max")
     out = bag(tg.tensor([], dtype=tg.int64), tg.tensor([0, 0, 0]))

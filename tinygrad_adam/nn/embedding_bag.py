@@ -11,6 +11,7 @@ the grid. Gradients come from the tensor ops: each row's gradient adds back into
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,31 @@ def _bag_bounds(offsets: Tensor, length: int, include_last_offset: bool) -> tupl
     return bounds, np.append(bounds[1:], length).astype(np.int64)
 
 
+def _bag_grid(
+    input: Tensor, offsets: Any, weight: Tensor, include_last_offset: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, filled), both (bags, longest bag): where in the flattened ``input`` each bag's
+    entries sit (0 in empty slots), and which slots hold an entry."""
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError(
+                "embedding_bag: if input is 2-D (bags, n), offsets has to be None, as each row is a bag; "
+                f"got offsets of type {type(offsets).__name__}"
+            )
+        bags, longest = input.shape
+        positions = np.arange(bags * longest, dtype=np.int64).reshape(bags, longest)
+        return positions, np.ones((bags, longest), dtype=bool)
+    if input.ndim != 1:
+        raise ValueError(f"embedding_bag: input has to be 1-D or 2-D, got shape {input.shape}")
+    if offsets is None:
+        raise ValueError("embedding_bag: a 1-D input needs offsets, where each bag starts")
+    starts, ends = _bag_bounds(_indices(offsets, weight, "offsets"), input.shape[0], include_last_offset)
+    lengths = ends - starts
+    slots = np.arange(int(lengths.max()) if starts.size else 0, dtype=np.int64)
+    filled = slots < lengths[:, None]
+    return np.where(filled, starts[:, None] + slots, 0), filled
+
+
 def embedding_bag(
     input: Tensor,
     weight: Tensor,
@@ -86,6 +112,18 @@ def embedding_bag(
     are left out; an empty bag gives zeros. ``max_norm``, ``norm_type`` and ``scale_grad_by_freq``
     as in ``F.embedding``; there are no sparse gradients.
     """
+    if (
+        isinstance(input, Tensor)
+        and isinstance(weight, Tensor)
+        and input.dtype.kind == "f"
+        and weight.dtype.kind in "iu"
+    ):
+        warnings.warn(
+            "embedding_bag: the argument order changed; call embedding_bag(input, weight, ...), not "
+            "embedding_bag(weight, input, ...) (swapped here, as PyTorch does)",
+            stacklevel=2,
+        )
+        input, weight = weight, input
     if not isinstance(weight, Tensor) or weight.ndim != 2 or weight.dtype.kind != "f":
         what = (
             f"shape {weight.shape} and dtype {weight.dtype}"
@@ -107,26 +145,8 @@ def embedding_bag(
     input = _indices(input, weight, "input")
     num_embeddings, dim = weight.shape
     padding_idx = F.check_padding_idx(padding_idx, num_embeddings, "embedding_bag")
-    if input.ndim == 2:
-        if offsets is not None:
-            raise ValueError(
-                "embedding_bag: if input is 2-D (bags, n), offsets has to be None, as each row is a bag; "
-                f"got offsets of type {type(offsets).__name__}"
-            )
-        bags, longest = input.shape
-        positions = np.arange(bags * longest, dtype=np.int64).reshape(bags, longest)
-        filled = np.ones((bags, longest), dtype=bool)
-    elif input.ndim == 1:
-        if offsets is None:
-            raise ValueError("embedding_bag: a 1-D input needs offsets, where each bag starts")
-        starts, ends = _bag_bounds(_indices(offsets, weight, "offsets"), input.shape[0], include_last_offset)
-        bags, lengths = starts.size, ends - starts
-        longest = int(lengths.max()) if bags else 0
-        slots = np.arange(longest, dtype=np.int64)
-        filled = slots < lengths[:, None]
-        positions = np.where(filled, starts[:, None] + slots, 0)
-    else:
-        raise ValueError(f"embedding_bag: input has to be 1-D or 2-D, got shape {input.shape}")
+    positions, filled = _bag_grid(input, offsets, weight, include_last_offset)
+    bags, longest = positions.shape
     if per_sample_weights is not None:
         if not isinstance(per_sample_weights, Tensor) or per_sample_weights.shape != input.shape:
             got = (
