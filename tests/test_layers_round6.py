@@ -201,6 +201,12 @@ def test_embedding_bag_of_only_empty_bags_is_zeros_with_a_zero_gradient():
     assert out.shape == (3, 2) and not out.numpy().any()
     out.sum().backward()
     assert not bag.weight.grad.numpy().any()
+    sample_weights = tg.zeros(0, requires_grad=True)
+    summed = nn.EmbeddingBag(5, 2, mode="sum")(
+        tg.tensor([], dtype=tg.int64), tg.tensor([0, 0]), sample_weights
+    )
+    summed.sum().backward()
+    assert summed.shape == (2, 2) and sample_weights.grad.shape == (0,)
 
 
 def test_local_response_norm_module_is_the_functional_form():

@@ -162,8 +162,9 @@ def embedding_bag(
                 f"embedding_bag: per_sample_weights is {per_sample_weights.dtype} but the weight "
                 f"{weight.dtype}"
             )
-    if bags * longest == 0:  # only empty bags: zeros, still connected to the weight
-        return weight[:0].sum(0) + weight.new_zeros((bags, dim))
+    if bags * longest == 0:  # only empty bags: zeros, still connected to the (empty) inputs
+        empty = weight[:0].sum(0) + weight.new_zeros((bags, dim))
+        return empty if per_sample_weights is None else empty + per_sample_weights.sum() * 0
     flat = input.reshape(-1)
     try:
         rows = F.embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq)
