@@ -58,3 +58,29 @@ def test_resumed_training_repeats_the_uninterrupted_steps_exactly() -> None:
 def test_programs_cover_every_optimizer_named_in_the_brief() -> None:
     used = {class_name for class_name, _ in ported.OPTIMIZERS.values()}
     assert {"NAdam", "RAdam", "Adamax", "Adagrad", "Adadelta", "ASGD", "Rprop", "LBFGS"} <= used
+
+
+def test_reseeding_a_loaders_generator_replays_its_shuffled_order_as_pytorch() -> None:
+    """PyTorch's samplers draw each epoch's seed from ``generator=`` when the epoch begins, so
+    ``g.manual_seed(s)`` or ``g.set_state(state)`` between epochs replays an order."""
+    dataset = tg.utils.data.TensorDataset(tg.arange(10))
+    generator = tg.Generator().manual_seed(3)
+    loader = tg.utils.data.DataLoader(dataset, batch_size=4, shuffle=True, generator=generator)
+    samplers = [
+        tg.utils.data.RandomSampler(range(10), generator=generator),
+        tg.utils.data.SubsetRandomSampler([1, 3, 5, 7, 9], generator=generator),
+        tg.utils.data.WeightedRandomSampler([0.1, 0.5, 0.4], 6, generator=generator),
+    ]
+
+    def one_epoch() -> list:
+        return [batch.tolist() for (batch,) in loader] + [list(sampler) for sampler in samplers]
+
+    generator.manual_seed(0)
+    first = one_epoch()
+    state = generator.get_state()
+    second = one_epoch()
+    assert second != first  # the generator moved on
+    generator.set_state(state)
+    assert one_epoch() == second
+    generator.manual_seed(0)
+    assert one_epoch() == first

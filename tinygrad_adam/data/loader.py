@@ -10,6 +10,7 @@ import numpy as np
 from ..rng import Generator, host_generator, seed_for
 from ..tensor import Tensor, _host_array, stack
 from .dataset import Dataset, IterableDataset
+from .sampler import pass_generator
 
 LOADER_STATE_VERSION = 1
 
@@ -141,7 +142,9 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of Tensors on ``device`` (the default device when None).
 
     With ``shuffle=True`` every epoch takes a new permutation from one generator, seeded once from
-    ``seed`` (or, when None, from tg's generator, so ``tg.manual_seed`` fixes it). ``state_dict()``
+    ``seed`` (or, when None, from tg's generator, so ``tg.manual_seed`` fixes it); with PyTorch's
+    ``generator=``, each epoch draws its seed from that generator when it begins, as PyTorch's does,
+    so re-seeding it (``g.manual_seed(0)`` or ``g.set_state(s)``) replays an epoch's order. ``state_dict()``
     records the epoch, the position inside it and the generator, so a loader restored with
     ``load_state_dict()`` yields exactly the batches an uninterrupted run would have yielded.
 
@@ -271,6 +274,7 @@ class DataLoader:
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self._generator = host_generator(self.seed)
+        self._source = generator  # each shuffled epoch draws a seed from it, as PyTorch's sampler
         self._epoch = 0  # epochs begun
         self._epoch_start_state: dict | None = None  # generator state before this epoch's permutation
         self._batches_done = 0  # batches yielded in the current epoch
@@ -316,6 +320,8 @@ class DataLoader:
         return default_collate(samples, self.device)
 
     def __iter__(self) -> Iterator[Any]:
+        if self.shuffle and not self._resume_at:  # a restored position keeps its restored order
+            self._generator = pass_generator(self._source, self._generator)
         self._epoch_start_state = self._generator.bit_generator.state
         self._epoch += 1
         self._batches_done = self._resume_at

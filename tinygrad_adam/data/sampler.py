@@ -1,9 +1,10 @@
 """Samplers, as ``torch.utils.data``'s: which dataset indices a ``DataLoader`` reads, in which order.
 
 A sampler is an iterable of indices (``BatchSampler``: of lists of indices) with a ``__len__``.
-Random samplers draw from a NumPy generator seeded once from ``seed`` (or PyTorch's ``generator=``,
-a ``tg.Generator``) or, when None, from tg's generator, so ``tg.manual_seed`` makes them
-reproducible; each pass (epoch) draws anew.
+Random samplers draw from a NumPy generator seeded once from ``seed`` or, when None, from tg's
+generator, so ``tg.manual_seed`` makes them reproducible; each pass (epoch) draws anew. Given
+PyTorch's ``generator=`` (a ``tg.Generator``), each pass seeds itself from it, as PyTorch's do, so
+re-seeding that generator replays the pass.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+def pass_generator(source: Generator | None, current: np.random.Generator) -> np.random.Generator:
+    """The generator one pass draws from: as PyTorch, a pass takes a fresh seed from the
+    ``generator=`` it was given, so re-seeding that generator replays the order; without one, the
+    sampler's own generator goes on."""
+    return current if source is None else np.random.default_rng(source.draw_seed())
+
+
 class RandomSampler(Sampler):
     """A new permutation each pass; with ``replacement=True``, ``num_samples`` uniform draws."""
 
@@ -69,12 +77,14 @@ class RandomSampler(Sampler):
             None if num_samples is None else _count(num_samples, "num_samples", "RandomSampler")
         )
         self._generator = host_generator(seed_for(seed, generator, "RandomSampler"))
+        self._source = generator
 
     @property
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
+        self._generator = pass_generator(self._source, self._generator)
         n = len(self.data_source)
         if self.replacement:
             return iter(self._generator.integers(0, n, self.num_samples).tolist())
@@ -98,8 +108,10 @@ class SubsetRandomSampler(Sampler):
             raise TypeError(f"SubsetRandomSampler: indices must be integers, got dtype {array.dtype}")
         self.indices = array.astype(np.int64)
         self._generator = host_generator(seed_for(seed, generator, "SubsetRandomSampler"))
+        self._source = generator
 
     def __iter__(self) -> Iterator[int]:
+        self._generator = pass_generator(self._source, self._generator)
         return iter(self.indices[self._generator.permutation(len(self.indices))].tolist())
 
     def __len__(self) -> int:
@@ -129,8 +141,10 @@ class WeightedRandomSampler(Sampler):
                 f"from {np.count_nonzero(array)} nonzero weights"
             )
         self._generator = host_generator(seed_for(seed, generator, "WeightedRandomSampler"))
+        self._source = generator
 
     def __iter__(self) -> Iterator[int]:
+        self._generator = pass_generator(self._source, self._generator)
         p = self.weights / self.weights.sum()
         draws = self._generator.choice(len(p), self.num_samples, replace=self.replacement, p=p)
         return iter(draws.tolist())
