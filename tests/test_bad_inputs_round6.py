@@ -63,6 +63,25 @@ def test_params_that_are_not_tensors_are_type_errors(params, message) -> None:
         tg.optim.SGD(params, lr=0.1)
 
 
+@pytest.mark.parametrize("lr", [None, "0.1"])
+def test_a_learning_rate_that_is_not_a_number_is_pytorchs_type_error(lr) -> None:
+    with pytest.raises(TypeError, match="Invalid learning rate") as caught:
+        tg.optim.Adam([parameter()], lr=lr)
+    assert isinstance(caught.value, ValueError)  # as our other bad hyperparameters
+
+
+def test_a_failed_optimizer_load_leaves_its_state_as_it_was() -> None:
+    optimizer = trained_adam(nn.Linear(2, 2))
+    before = optimizer.state_dict()
+    other = trained_adam(nn.Linear(2, 3))  # PyTorch loads its (3, 2) moments without a word
+    with pytest.raises(ValueError, match="exp_avg"):
+        optimizer.load_state_dict(other.state_dict())
+    after = optimizer.state_dict()
+    assert after["param_groups"] == before["param_groups"]
+    for index, state in before["state"].items():
+        np.testing.assert_array_equal(after["state"][index]["exp_avg"].numpy(), state["exp_avg"].numpy())
+
+
 def test_an_exhausted_generator_of_parameters_is_an_empty_list_as_pytorch() -> None:
     model = nn.Linear(2, 2)
     parameters = model.parameters()

@@ -502,10 +502,16 @@ def _is_real_number(value: Any) -> bool:
 PYTORCH_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
 
 
+class NotANumberError(ValueError, TypeError):
+    """A hyperparameter that is not a number at all (``lr=None``, ``lr="0.1"``): our ValueError for
+    a bad hyperparameter, and the TypeError PyTorch's range check raises when it compares it."""
+
+
 def invalid(name: str, value: Any, requirement: str) -> ValueError:
     """The error for a hyperparameter out of range: PyTorch's message, then what is required."""
     what = PYTORCH_NAMES.get(name, name if name.startswith("beta parameter") else f"{name} value")
-    return ValueError(f"Invalid {what}: {value!r} ({name} must be {requirement})")
+    error = ValueError if _is_real_number(value) else NotANumberError
+    return error(f"Invalid {what}: {value!r} ({name} must be {requirement})")
 
 
 def check_at_least(name: str, value: Any, low: float) -> None:
