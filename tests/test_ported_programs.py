@@ -50,8 +50,9 @@ def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -
             np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")
 
 
-def test_resumed_training_repeats_the_uninterrupted_steps_exactly() -> None:
-    result = run_ours("checkpoint_resume")
+@pytest.mark.parametrize("program", ["checkpoint_resume", "resume_everything"])
+def test_resumed_training_repeats_the_uninterrupted_steps_exactly(program: str) -> None:
+    result = run_ours(program)
     assert result["resumed"] == result["uninterrupted"]  # bit for bit, not within a tolerance
 
 
