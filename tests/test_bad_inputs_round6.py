@@ -332,6 +332,20 @@ def test_loss_settings_pytorch_refuses_at_the_call_are_refused_at_creation() -> 
         nn.BCEWithLogitsLoss(pos_weight=tg.ones(4))(tg.zeros(2, 3), tg.zeros(2, 3))
 
 
+def test_multi_margin_loss_names_bad_settings_and_labels() -> None:
+    with pytest.raises(ValueError, match="only p == 1 and p == 2 supported"):
+        nn.MultiMarginLoss(p=3)
+    criterion = nn.MultiMarginLoss()
+    with pytest.raises(IndexError, match=r"\[0, 3\) for 3 classes.*got 3"):
+        criterion(tg.zeros(2, 3), tg.tensor([0, 3]))
+    with pytest.raises(TypeError, match="integers"):
+        criterion(tg.zeros(2, 3), tg.zeros(2))
+    with pytest.raises(RuntimeError, match=r"labels need shape \(2,\), got \(3,\)"):
+        criterion(tg.zeros(2, 3), tg.tensor([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
+        nn.MultiMarginLoss(weight=tg.ones(2))(tg.zeros(2, 3), tg.tensor([0, 1]))
+
+
 # DataLoader ------------------------------------------------------------------------------------
 
 

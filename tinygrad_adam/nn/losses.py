@@ -272,3 +272,67 @@ class MultiLabelSoftMarginLoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+
+
+def multi_margin_loss(
+    input: Tensor,
+    target: Any,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """PyTorch's multi-class hinge loss of scores x (N, C) or (C,) against labels y:
+    Σ_{i ≠ y} w_y · max(0, margin − x_y + x_i)^p / C per sample (p = 1 or 2)."""
+    F.check_reduction(reduction)
+    if p not in (1, 2):
+        raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 supported, got {p!r}")
+    if F.check_tensor(input, "multi_margin_loss").dtype.kind != "f":
+        raise TypeError(f"multi_margin_loss: the input must be a floating-point tensor, got {input.dtype}")
+    if input.ndim not in (1, 2) or input.shape[-1] == 0:
+        raise ValueError(f"multi_margin_loss: the input must have shape (N, C) or (C,), got {input.shape}")
+    labels = target if isinstance(target, Tensor) else Tensor(target, device=input.device)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"multi_margin_loss: class labels must be integers, got dtype {labels.dtype}")
+    expected = input.shape[:1] if input.ndim == 2 else ()
+    if labels.shape != expected:
+        raise F.ShapeMismatchError(
+            f"multi_margin_loss: for an input of shape {input.shape}, labels need shape {expected}, "
+            f"got {labels.shape}"
+        )
+    scores, labels = input.reshape(-1, input.shape[-1]), labels.reshape(-1)
+    num_classes = scores.shape[1]
+    F._check_labels(labels, num_classes, None, "multi_margin_loss")
+    chosen = scores.gather(1, labels.unsqueeze(1))  # x_y, (N, 1)
+    hinge = (margin - chosen + scores).clamp(min=0.0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        if weight.shape != (num_classes,):
+            raise ValueError(
+                f"multi_margin_loss: weight must have shape ({num_classes},), got {weight.shape}"
+            )
+        hinge = hinge * weight[labels].unsqueeze(1)
+    others = 1 - F.one_hot(labels, num_classes).astype(input.dtype)  # leave i = y out
+    loss = (hinge * others).sum(dim=1) / num_classes
+    return F._reduce(loss if input.ndim == 2 else loss.reshape(()), reduction)
+
+
+class MultiMarginLoss(_Loss):
+    """Multi-class hinge (SVM) loss on class scores (see ``multi_margin_loss``); ``weight`` (one per
+    class) is a buffer."""
+
+    def __init__(
+        self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        if p not in (1, 2):
+            raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 supported, got {p!r}")
+        self.p, self.margin = p, margin
+        self._register_weight("weight", weight)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return multi_margin_loss(input, target, self.p, self.margin, self.weight, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, margin={self.margin}, reduction={self.reduction!r}"
