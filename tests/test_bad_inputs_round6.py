@@ -379,6 +379,12 @@ def test_loader_options_pytorch_refuses_are_value_errors(options, message) -> No
         DataLoader(dataset(), **options)
 
 
+def test_shuffle_none_is_pytorchs_default_of_no_shuffling() -> None:
+    loader = DataLoader(dataset(), batch_size=4, shuffle=None)
+    ((batch,),) = list(loader)
+    np.testing.assert_array_equal(batch.numpy(), np.arange(8, dtype=np.float32).reshape(4, 2))
+
+
 def test_a_worker_init_fn_that_is_not_callable_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="worker_init_fn"):
         DataLoader(dataset(), num_workers=2, worker_init_fn=3)

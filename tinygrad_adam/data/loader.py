@@ -169,7 +169,7 @@ class DataLoader:
         self,
         dataset: Dataset | IterableDataset,
         batch_size: int | None = 1,
-        shuffle: bool = False,
+        shuffle: bool | None = False,
         drop_last: bool = False,
         seed: int | None = None,
         device: str | None = None,
@@ -228,6 +228,7 @@ class DataLoader:
                 "DataLoader: batch_size=None option disables auto-batching and is mutually exclusive with "
                 "drop_last"
             )
+        shuffle = False if shuffle is None else shuffle  # PyTorch's default, None, is no shuffling
         for name, flag in (("shuffle", shuffle), ("drop_last", drop_last), ("pin_memory", pin_memory)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {flag!r}")
