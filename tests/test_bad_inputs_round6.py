@@ -559,6 +559,14 @@ def test_grad_scaler_unscales_before_the_step_by_hand() -> None:
     assert scaler.state_dict() == {**expected, "_growth_tracker": 1}
 
 
+def test_a_grad_scaler_for_cuda_without_a_gpu_disables_itself_as_pytorch() -> None:
+    if tg.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.warns(UserWarning, match="CUDA is not available.  Disabling."):
+        scaler = tg.cuda.amp.GradScaler()
+    assert not scaler.is_enabled() and tg.amp.GradScaler("cpu").is_enabled()
+
+
 def test_a_disabled_grad_scaler_passes_everything_through() -> None:
     scaler = tg.cuda.amp.GradScaler(enabled=False)
     loss = tg.ones(())

@@ -4,8 +4,8 @@ so that AMP training loops run unchanged.
 ``GradScaler`` is PyTorch's loss scaling, exactly: the loss is multiplied by a scale S before
 ``backward``, gradients are multiplied by 1/S before the step, a step whose gradients hold an inf
 or NaN is skipped and S is multiplied by ``backoff_factor``, and after ``growth_interval`` clean
-steps in a row S is multiplied by ``growth_factor``. Disabled (``enabled=False``) every method
-passes through, as in PyTorch.
+steps in a row S is multiplied by ``growth_factor``. Disabled (``enabled=False``, or made for
+"cuda", the default, where there is no GPU, with PyTorch's warning) every method passes through.
 
 ``autocast`` does not lower precision here: ops always run in their inputs' dtype. Disabled, it
 is exactly PyTorch's; enabled, it warns once that results keep full precision.
@@ -87,6 +87,16 @@ class GradScaler:
             raise ValueError(f"growth_interval must be a positive integer, got {growth_interval!r}")
         self._device = device
         self._enabled = bool(enabled)
+        if self._enabled and str(device).startswith("cuda"):
+            from .backend import is_cuda_available
+
+            if not is_cuda_available():  # PyTorch's answer on a machine without a GPU
+                warnings.warn(
+                    "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                self._enabled = False
         self._scale = float(init_scale)
         self._growth_factor = float(growth_factor)
         self._backoff_factor = float(backoff_factor)
