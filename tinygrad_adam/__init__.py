@@ -156,7 +156,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng", "cuda", "utils", "linalg", "backends",
-    "amp",
+    "amp", "distributions",
 }  # fmt: skip
 # Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
 _LAZY_NAMES = {

@@ -1,0 +1,196 @@
+"""The base of every distribution, as ``torch.distributions.Distribution``: batch and event shapes,
+sampling with a ``sample_shape`` in front, and PyTorch's checks of parameters and values
+(on unless ``validate_args=False`` or ``Distribution.set_default_validate_args(False)``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..tensor import Tensor, get_default_dtype, tensor
+from . import constraints
+
+Shape = tuple[int, ...]
+
+
+def _shape(size: Any, what: str = "sample_shape") -> Shape:
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+        return (int(size),)
+    if not isinstance(size, Sequence) or not all(isinstance(n, (int, np.integer)) for n in size):
+        raise TypeError(f"{what} must be a sequence of ints (a shape), got {size!r}")
+    return tuple(int(n) for n in size)
+
+
+def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
+    """The tensors and numbers in ``values`` as tensors of one broadcast shape; numbers take the
+    dtype and device of the first tensor (the default dtype when there is none), as PyTorch's."""
+    like = next((v for v in values if isinstance(v, Tensor)), None)
+    for value in values:
+        if not isinstance(value, (Tensor, int, float, np.number)) or isinstance(value, bool):
+            raise ValueError(
+                f"Input arguments must all be instances of numbers or Tensors, got {type(value).__name__}"
+            )
+    dtype = like.dtype if like is not None and like.dtype.kind == "f" else get_default_dtype()
+    device = None if like is None else like.device
+    as_tensors = [
+        v if isinstance(v, Tensor) else tensor(float(v), dtype=dtype, device=device) for v in values
+    ]
+    shape = np.broadcast_shapes(*(t.shape for t in as_tensors))
+    return tuple(t.expand(*shape) if t.shape != shape else t for t in as_tensors)
+
+
+class Distribution:
+    """A family of random variables indexed by ``batch_shape``, each with values of ``event_shape``."""
+
+    has_rsample = False
+    has_enumerate_support = False
+    _validate_args = True
+    arg_constraints: dict[str, constraints.Constraint] = {}
+    support: constraints.Constraint | None = None
+
+    @staticmethod
+    def set_default_validate_args(value: bool) -> None:
+        """Turn PyTorch's checks of parameters and values on or off for every new distribution."""
+        if value not in (True, False):
+            raise ValueError(f"set_default_validate_args expects True or False, got {value!r}")
+        Distribution._validate_args = value
+
+    def __init__(
+        self, batch_shape: Shape = (), event_shape: Shape = (), validate_args: bool | None = None
+    ) -> None:
+        self._batch_shape, self._event_shape = tuple(batch_shape), tuple(event_shape)
+        if validate_args is not None:
+            self._validate_args = validate_args
+        if not self._validate_args:
+            return
+        for param, constraint in self.arg_constraints.items():
+            if constraints.is_dependent(constraint) or param not in self.__dict__:
+                continue  # a parameter the caller did not give (probs for logits, say)
+            value = getattr(self, param)
+            if not constraint.check(value).all().item():
+                raise ValueError(
+                    f"Expected parameter {param} ({type(value).__name__} of shape {tuple(value.shape)}) of "
+                    f"distribution {self!r} to satisfy the constraint {constraint!r}, but found invalid "
+                    f"values:\n{value}"
+                )
+
+    @property
+    def batch_shape(self) -> Shape:
+        return self._batch_shape
+
+    @property
+    def event_shape(self) -> Shape:
+        return self._event_shape
+
+    def _extended_shape(self, sample_shape: Any = ()) -> Shape:
+        return _shape(sample_shape) + self._batch_shape + self._event_shape
+
+    @property
+    def mean(self) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement mean")
+
+    @property
+    def mode(self) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement mode")
+
+    @property
+    def variance(self) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement variance")
+
+    @property
+    def stddev(self) -> Tensor:
+        return self.variance.sqrt()
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        """Draws of shape ``sample_shape + batch_shape + event_shape``, outside autograd."""
+        with no_grad():
+            return self.rsample(sample_shape)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """Draws through which gradients reach the parameters (the reparameterisation trick)."""
+        raise NotImplementedError(f"{type(self).__name__} has no reparameterised sampler (rsample)")
+
+    def sample_n(self, n: int) -> Tensor:
+        return self.sample((n,))
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement log_prob")
+
+    def cdf(self, value: Tensor) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement cdf")
+
+    def entropy(self) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement entropy")
+
+    def perplexity(self) -> Tensor:
+        return self.entropy().exp()
+
+    def _validate_sample(self, value: Any) -> None:
+        """PyTorch's checks of a value to score: a Tensor whose right-most axes are the event shape,
+        that broadcasts with the batch shape, and lies in the support."""
+        if not isinstance(value, Tensor):
+            raise ValueError("The value argument to log_prob must be a Tensor")
+        event_start = value.ndim - len(self._event_shape)
+        if tuple(value.shape[event_start:]) != self._event_shape:
+            raise ValueError(
+                "The right-most size of value must match event_shape: "
+                f"{tuple(value.shape)} vs {self._event_shape}."
+            )
+        expected = self._batch_shape + self._event_shape
+        for i, j in zip(reversed(value.shape), reversed(expected)):
+            if i != 1 and j != 1 and i != j:
+                raise ValueError(
+                    "Value is not broadcastable with batch_shape+event_shape: "
+                    f"{tuple(value.shape)} vs {expected}."
+                )
+        support = self.support
+        if support is not None and not support.check(value).all().item():
+            raise ValueError(
+                f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be "
+                f"within the support ({support!r}) of the distribution {self!r}, "
+                f"but found invalid values:\n{value}"
+            )
+
+    def __repr__(self) -> str:
+        names = [k for k in self.arg_constraints if k in self.__dict__]
+        shown = [
+            f"{k}: {getattr(self, k).item() if getattr(self, k).size == 1 else tuple(getattr(self, k).shape)}"
+            for k in names
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
+    """log p (or log p − log(1 − p) for a binary event), with p clamped one machine epsilon from 0
+    and 1 as PyTorch does, so that the logits stay finite."""
+    eps = float(np.finfo(probs.dtype).eps)
+    clamped = probs.clamp(eps, 1 - eps)
+    return clamped.log() - (-clamped).log1p() if is_binary else clamped.log()
+
+
+def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
+    return logits.sigmoid() if is_binary else logits.softmax(-1)
+
+
+LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))
+
+
+class lazy_property:  # noqa: N801 (PyTorch's name)
+    """A parameter computed from another on first use and then kept (``probs`` from ``logits``)."""
+
+    def __init__(self, compute: Any) -> None:
+        self.compute, self.__doc__ = compute, compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value
+        return value
