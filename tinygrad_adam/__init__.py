@@ -53,6 +53,7 @@ from .functions import (
     full_like,
     gather,
     histc,
+    hypot,
     index_add,
     index_select,
     is_tensor,
@@ -65,6 +66,7 @@ from .functions import (
     linspace,
     log,
     log_softmax,
+    logspace,
     logsumexp,
     masked_fill,
     masked_scatter,
@@ -95,6 +97,7 @@ from .functions import (
     round,
     scatter,
     scatter_add,
+    scatter_reduce,
     searchsorted,
     sigmoid,
     sign,
@@ -117,6 +120,7 @@ from .functions import (
     unique,
     unsqueeze,
     var,
+    xlogy,
 )
 from .gradcheck import gradcheck
 from .sampling import bernoulli, multinomial, normal
@@ -156,7 +160,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng", "cuda", "utils", "linalg", "backends",
-    "amp", "distributions",
+    "amp", "distributions", "special",
 }  # fmt: skip
 # Top-level names that live in a submodule, loaded with it on first use: name -> submodule.
 _LAZY_NAMES = {
@@ -260,6 +264,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "histc",
+    "hypot",
     "index_add",
     "index_select",
     "inference_mode",
@@ -277,6 +282,7 @@ __all__ = [
     "linspace",
     "log",
     "log_softmax",
+    "logspace",
     "logsumexp",
     "manual_seed",
     "masked_fill",
@@ -314,6 +320,7 @@ __all__ = [
     "round",
     "scatter",
     "scatter_add",
+    "scatter_reduce",
     "searchsorted",
     "set_default_device",
     "set_grad_enabled",
@@ -343,6 +350,7 @@ __all__ = [
     "unsqueeze",
     "var",
     "where",
+    "xlogy",
     "zeros",
     "zeros_like",
 ]

@@ -19,6 +19,7 @@ from .backend import get_backend
 from .tensor import (
     DType,
     Tensor,
+    _as_tensor,
     _filled_like,
     _like,
     _resolve_dtype,
@@ -137,6 +138,15 @@ roll = _spelled_as_method("roll")
 scatter = _spelled_as_method("scatter")
 scatter_add = _spelled_as_method("scatter_add")
 take_along_dim = _spelled_as_method("take_along_dim")
+scatter_reduce = _spelled_as_method("scatter_reduce")
+hypot = _spelled_as_method("hypot")
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """x log y, 0 where x is 0; either may be a number (``torch.xlogy(2, y)``)."""
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):
+        input = _as_tensor(input, other)
+    return _as_tensor_input(input).xlogy(other)
 
 
 def repeat_interleave(
@@ -457,6 +467,26 @@ def linspace(
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
             raise TypeError(f"linspace: {name} must be a number, got {value!r}")
     values = np.linspace(start, end, steps, dtype=np.float64)  # computed on the host, then cast once
+    return tensor(
+        values, dtype=_resolve_dtype(dtype) or get_default_dtype(), device=device, requires_grad=requires_grad
+    )
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` values base^t for t evenly spaced from ``start`` to ``end`` (float32 by default)."""
+    steps = _count_arg(steps, "steps", "logspace")
+    for name, value in (("start", start), ("end", end), ("base", base)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, float, np.number)):
+            raise TypeError(f"logspace: {name} must be a number, got {value!r}")
+    values = np.power(float(base), np.linspace(start, end, steps, dtype=np.float64))  # on the host, cast once
     return tensor(
         values, dtype=_resolve_dtype(dtype) or get_default_dtype(), device=device, requires_grad=requires_grad
     )

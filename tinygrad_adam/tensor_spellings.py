@@ -168,6 +168,13 @@ def _check_bounds(index: Tensor, length: int, axis: int, op: str, negative_ok: b
     return _tensor.where(index < 0, index + length, index) if low < 0 else index
 
 
+def _refuse_negative(index: Tensor, length: int, axis: int, op: str) -> None:
+    """PyTorch's gather and index_select take no negative index (indexing would count it from the
+    end); too large ones are refused by indexing itself."""
+    if index.size and (lowest := index.min().item()) < 0:
+        raise IndexError(f"{op}: index {lowest} is out of bounds for dim {axis} with size {length}")
+
+
 def _same_dtype(source: Tensor, other: Tensor, name: str, op: str) -> None:
     if source.dtype != other.dtype:
         raise TypeError(
@@ -175,10 +182,17 @@ def _same_dtype(source: Tensor, other: Tensor, name: str, op: str) -> None:
         )
 
 
-def _scatter_index(source: Tensor, dim: Any, index: Any, src: Tensor | None, op: str) -> tuple[Tensor, tuple]:
+def _scatter_index(
+    source: Tensor,
+    dim: Any,
+    index: Any,
+    src: Tensor | None,
+    op: str,
+    dtypes: tuple[str, ...] = ("int32", "int64"),
+) -> tuple[Tensor, tuple]:
     """The checked ``index`` of ``scatter``/``scatter_add`` and the advanced index it stands for:
     ``index[i][j][k]`` along ``dim`` and each entry's own position along the other axes."""
-    index = _index_tensor(index, source, op)
+    index = _index_tensor(index, source, op, dtypes)
     axis = _tensor._axis_index(dim, source.ndim, op)
     if index.ndim != source.ndim or (src is not None and src.ndim != source.ndim):
         raise ValueError(
@@ -201,6 +215,78 @@ def _scatter_index(source: Tensor, dim: Any, index: Any, src: Tensor | None, op:
     ]
     grids[axis] = index._data
     return index, tuple(grids)
+
+
+def _reduced_on_grid(
+    source: Tensor, axis: int, index: Tensor, values: Tensor, reduce: str, include_self: bool
+) -> Tensor:
+    """``scatter_reduce``'s "prod"/"amax"/"amin" at every position of ``source`` (meaningful where
+    ``index`` sends something): each entry of ``values`` is a candidate at the one position of a
+    new last axis (the length of ``axis``) its index names, the others hold the reduction's
+    identity, and reducing along ``axis`` leaves one value per position."""
+    length = source.shape[axis]
+    if reduce == "prod":
+        identity: Any = 1
+    elif _tensor._is_float(source.dtype):
+        identity = -math.inf if reduce == "amax" else math.inf
+    else:
+        info = np.iinfo(source.dtype) if source.dtype.kind in "iu" else None
+        identity = (builtins.int(info.min) if reduce == "amax" else builtins.int(info.max)) if info else 0
+    span = _tensor.arange(length, device=source.device).reshape((1,) * index.ndim + (length,))
+    candidates = _tensor.where(index.unsqueeze(-1) == span, values.unsqueeze(-1), identity)
+    reduced = {"prod": candidates.prod, "amax": candidates.amax, "amin": candidates.amin}[reduce](axis)
+    order = list(range(reduced.ndim - 1))
+    reduced = reduced.permute(*order[:axis], reduced.ndim - 1, *order[axis:])  # the new axis back at ``axis``
+    n = source.ndim
+    for d, length in enumerate(source.shape):  # positions beyond the index's extent: nothing sent there
+        if reduced.shape[d] < length:
+            extent = reduced.shape
+            rest = source[tuple(slice(extent[e], None) if e == d else slice(0, extent[e]) for e in range(n))]
+            reduced = _tensor.cat([reduced, rest], d)
+    if not include_self:
+        return reduced
+    combine = {"prod": lambda a, b: a * b, "amax": _tensor.Tensor.maximum, "amin": _tensor.Tensor.minimum}
+    return combine[reduce](source, reduced)
+
+
+class _Xlogy(Function):
+    """x log y, and 0 where x is 0 (unless y is NaN), as ``torch.xlogy``; its gradients are
+    PyTorch's: ∂/∂x = log y (0 where x = 0 and y <= 0), ∂/∂y = x / y."""
+
+    def forward(self, x: Any, y: Any) -> Any:
+        xp = self.xp
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 and log of a negative, as PyTorch
+            product = x * xp.log(y)
+        return self.backend.where((x == 0) & ~xp.isnan(y), xp.zeros_like(product), product)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, y = self.inputs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dx = _tensor.where((x == 0) & (y <= 0), 0.0, y.log()) * grad if x.requires_grad else None
+            dy = grad * x / y if y.requires_grad else None
+        return dx, dy
+
+
+def _float_pair(source: Tensor, other: Any, op: str) -> tuple[Tensor, Tensor]:
+    """``source`` and ``other`` (a tensor or a number) as floating tensors of one broadcast shape."""
+    other = _tensor._as_tensor(other, source)
+    _tensor._same_device(source, other, op)
+    if not _tensor._is_float(source.dtype) and not _tensor._is_float(other.dtype):
+        default = _tensor.get_default_dtype()
+        source, other = source.astype(default), other.astype(default)
+    elif not _tensor._is_float(source.dtype):
+        source = source.astype(other.dtype)
+    elif not _tensor._is_float(other.dtype):
+        other = other.astype(source.dtype)
+    if source.dtype != other.dtype:
+        raise TypeError(f"{op}: tensors of dtypes {source.dtype} and {other.dtype} do not mix")
+    try:
+        shape = np.broadcast_shapes(source.shape, other.shape)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {source.shape} and {other.shape} cannot be broadcast together"
+        ) from None
+    return source.expand(*shape), other.expand(*shape)
 
 
 class TensorSpellings:
@@ -589,6 +675,7 @@ class TensorSpellings:
         if self.ndim == 0:
             return self.reshape(1)[index.reshape(-1)].reshape(())
         axis = _tensor._axis_index(dim, self.ndim, "index_select")
+        _refuse_negative(index, self.shape[axis], axis, "index_select")
         return self[(slice(None),) * axis + (index.reshape(-1),)]
 
     def gather(self: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -608,6 +695,7 @@ class TensorSpellings:
                 f"gather: an index of shape {index.shape} does not fit a tensor of shape {self.shape} "
                 f"along dim {dim} (same number of axes, no longer off dim {axis})"
             )
+        _refuse_negative(index, self.shape[axis], axis, "gather")
         grids: list[Any] = [
             np.arange(n).reshape([-1 if d == i else 1 for i in range(index.ndim)])
             for d, n in enumerate(index.shape)
@@ -750,6 +838,59 @@ class TensorSpellings:
         index, positions = _scatter_index(self, dim, index, src, "scatter_add")
         values = src[tuple(slice(0, n) for n in index.shape)]
         return self + _tensor._ops().IndexAdd.apply(values, shape=self.shape, index=positions, advanced=True)
+
+    def scatter_reduce(
+        self: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        """A copy where each position ``index`` names along ``dim`` (as in ``scatter_add``) holds the
+        ``reduce`` ("sum", "prod", "mean", "amax" or "amin") of the ``src`` entries sent there, and of
+        its own entry with ``include_self``; positions nothing is sent to keep their entry. Integer
+        means round down, as PyTorch's. Differentiable in this tensor and ``src``.
+
+        "sum" and "mean" accumulate with ``scatter_add``; "prod", "amax" and "amin" reduce a
+        (index size × length of ``dim``) grid of candidates, so they cost that much memory.
+        """
+        if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+            raise ValueError(
+                "scatter_reduce: reduce argument must be either sum, prod, mean, amax or amin, "
+                f"got {reduce!r}"
+            )
+        _flag(include_self, "include_self", "scatter_reduce")
+        if not isinstance(src, _tensor.Tensor):
+            raise TypeError(f"scatter_reduce: src must be a Tensor, got {type(src).__name__}")
+        _tensor._same_device(self, src, "scatter_reduce")
+        _same_dtype(self, src, "src", "scatter_reduce")
+        if self.ndim == 0:  # as one entry along dim 0
+            _tensor._axis_index(dim, 1, "scatter_reduce")
+            index = _index_tensor(index, self, "scatter_reduce").reshape(-1)
+            flat, flat_src = self.reshape(1), src.reshape(-1)
+            return flat.scatter_reduce(0, index, flat_src, reduce, include_self=include_self).reshape(())
+        index, positions = _scatter_index(self, dim, index, src, "scatter_reduce", ("int64",))
+        if index.size == 0:
+            return self.clone()
+        axis = _tensor._axis_index(dim, self.ndim, "scatter_reduce")
+        values = src[tuple(slice(0, n) for n in index.shape)]
+        scatter_add = _tensor._ops().IndexAdd
+        ones = values.detach().new_ones(values.shape)
+        counts = scatter_add.apply(ones, shape=self.shape, index=positions, advanced=True)
+        sent = counts > 0
+        if reduce in ("sum", "mean"):
+            total = scatter_add.apply(values, shape=self.shape, index=positions, advanced=True)
+            total = total + self if include_self else total
+            if reduce == "mean":
+                counts = (counts + 1 if include_self else counts).clamp(1, None)  # 1 where nothing was sent
+                total = total / counts if _tensor._is_float(self.dtype) else total // counts
+            return _tensor.where(sent, total, self)
+        return _tensor.where(sent, _reduced_on_grid(self, axis, index, values, reduce, include_self), self)
+
+    def xlogy(self: Tensor, other: Any) -> Tensor:
+        """x log y with x = this tensor, 0 where x is 0 (so 0 log 0 = 0), as ``torch.xlogy``."""
+        return _Xlogy.apply(*_float_pair(self, other, "xlogy"))
+
+    def hypot(self: Tensor, other: Any) -> Tensor:
+        """√(x² + y²), the hypotenuse, as ``torch.hypot``; gradients x/h and y/h."""
+        x, y = _float_pair(self, other, "hypot")
+        return (x * x + y * y).sqrt()
 
     def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """A copy with ``alpha * source`` added along ``dim`` at the (1-D) ``index``: for ``dim=0``,
@@ -1103,6 +1244,18 @@ class TensorSpellings:
 
     def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         return self._set_data(self.detach().scatter_add(dim, index, src), "scatter_add_")
+
+    def scatter_reduce_(
+        self: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        reduced = self.detach().scatter_reduce(dim, index, src, reduce, include_self=include_self)
+        return self._set_data(reduced, "scatter_reduce_")
+
+    def xlogy_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().xlogy(other), "xlogy_")
+
+    def hypot_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().hypot(other), "hypot_")
 
     def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
         return self._set_data(self.detach().index_add(dim, index, source, alpha=alpha), "index_add_")
