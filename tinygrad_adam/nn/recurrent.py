@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import Function, is_grad_enabled
+from ..ops import sigmoid_array
 from ..tensor import DType, Tensor, concatenate, stack, tensor, where, zeros
 from . import functional as F
 from . import init as initializers
@@ -91,6 +93,286 @@ STEPS: dict[str, Callable[..., State]] = {
     "LSTM": lstm_step,
     "GRU": gru_step,
 }
+
+
+def reference(
+    mode: str,
+    x_gates: Tensor,
+    weight_hh: Tensor,
+    state: State,
+    bias_hh: Tensor | None,
+    weight_hr: Tensor | None,
+    reverse: bool,
+    running: np.ndarray | None,
+) -> Tensor:
+    """What ``Recurrence`` computes, step by step in Tensor ops: differentiable any number of times
+    (its create_graph path), and the specification the fused node is tested against."""
+    steps = x_gates.shape[0]
+    x_steps = time_steps(x_gates)
+    projection = {"weight_hr": weight_hr} if weight_hr is not None else {}
+    outputs: list[Any] = [None] * steps
+    for t in range(steps - 1, -1, -1) if reverse else range(steps):
+        new_state = STEPS[mode](x_steps[t], state, weight_hh, bias_hh, **projection)
+        if running is not None and not running[t].all():  # some sequences have ended: keep their state
+            keep = tensor(running[t][:, None], device=x_gates.device)
+            new_state = tuple(where(keep, new, old) for new, old in zip(new_state, state))
+        state = new_state
+        outputs[t] = state[0] if len(state) == 1 else concatenate(list(state), axis=-1)
+    return stack(outputs)
+
+
+# -- one node for a whole layer direction ------------------------------------------------------
+
+
+class Recurrence(Function):
+    """A layer direction over all L steps as one node: the loop runs on raw arrays forward and
+    backward (backpropagation through time), so a step costs a few array calls and no Python nodes.
+
+    Inputs: x_gates (L, N, G·hidden) = W_ih x + b_ih for every step, weight_hh, the initial state
+    (h_0, and c_0 for an LSTM), then bias_hh and weight_hr when present. Output (L, N, F): the state
+    after each step t, h_t (and c_t beside it for an LSTM, F = H_out + hidden). ``running`` (L, N)
+    on the host, for packed input, holds which sequences still run at t; the others keep their state.
+    A graph of the gradients (create_graph) is built by the Tensor-op steps instead (``reference``).
+    """
+
+    def forward(
+        self,
+        x_gates: Any,
+        weight_hh: Any,
+        *rest: Any,
+        mode: str,
+        reverse: bool,
+        running: np.ndarray | None,
+        has_bias: bool,
+        has_projection: bool,
+    ) -> Any:
+        xp = self.xp
+        self.mode, self.reverse, self.running = mode, reverse, running
+        states = 2 if mode == "LSTM" else 1
+        state, extra = list(rest[:states]), list(rest[states:])
+        bias_hh = extra.pop(0) if has_bias else None
+        weight_hr = extra.pop(0) if has_projection else None
+        self.has_bias, self.has_projection = has_bias, has_projection
+        steps = x_gates.shape[0]
+        stopped = None if running is None else self.backend.asarray(~running[:, :, None])
+        outputs: list[Any] = [None] * steps
+        self.before: list[Any] = [None] * steps  # the state each step starts from
+        self.saved: list[Any] = [None] * steps  # what each step's backward reads
+        for t in range(steps - 1, -1, -1) if reverse else range(steps):
+            self.before[t] = state
+            new_state, self.saved[t] = FORWARD_STEPS[mode](
+                xp, x_gates[t, ...], state, weight_hh, bias_hh, weight_hr
+            )
+            if running is not None and not running[t].all():
+                new_state = [xp.where(stopped[t, ...], old, new) for new, old in zip(new_state, state)]
+            state = new_state
+            outputs[t] = state[0] if states == 1 else xp.concat(state, axis=-1)
+        return xp.stack(outputs)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        if is_grad_enabled():  # create_graph: differentiate the same maths written in Tensor ops
+            return self._backward_in_tensor_ops(grad)
+        xp, backend, g = self.xp, self.backend, grad._data
+        weight_hh = self.inputs[1]._data
+        states = 2 if self.mode == "LSTM" else 1
+        weight_hr = self.inputs[-1]._data if self.has_projection else None
+        widths = [s.shape[-1] for s in self.before[0]]
+        carry = [xp.zeros_like(s) for s in self.before[0]]  # dL/d(state after the step)
+        steps = g.shape[0]
+        d_x_gates: list[Any] = [None] * steps
+        d_hidden_gates: list[Any] = [None] * steps  # dL/d(W_hh h + b_hh) at each step
+        d_projected: list[Any] = [None] * steps  # dL/d(W_hr m) at each step, with a projection
+        for t in range(steps) if self.reverse else range(steps - 1, -1, -1):
+            if states == 1:
+                carry[0] = carry[0] + g[t, ...]
+            else:
+                carry = [carry[0] + g[t, :, : widths[0]], carry[1] + g[t, :, widths[0] :]]
+            passed = None
+            if self.running is not None and not self.running[t].all():
+                mask = xp.astype(backend.asarray(self.running[t][:, None]), g.dtype)
+                passed = [d - d * mask for d in carry]  # stopped sequences: the state went through as is
+                carry = [d * mask for d in carry]
+            if weight_hr is not None:
+                d_projected[t] = carry[0]
+            d_x_gates[t], d_hidden_gates[t], carry = BACKWARD_STEPS[self.mode](
+                xp, carry, self.before[t], self.saved[t], weight_hh, weight_hr
+            )
+            if passed is not None:
+                carry = [d + p for d, p in zip(carry, passed)]
+        needs = self.needs_input_grad
+        results: list[Tensor | None] = [None] * len(needs)
+        wrap = Tensor._wrap
+        if needs[0]:
+            results[0] = wrap(xp.stack(d_x_gates), backend)
+        d_gates = xp.reshape(xp.stack(d_hidden_gates), (-1, weight_hh.shape[0]))
+        if needs[1]:
+            hidden = xp.reshape(xp.stack([s[0] for s in self.before]), (-1, weight_hh.shape[1]))
+            results[1] = wrap(_weight_grad(backend, d_gates, hidden, weight_hh), backend)
+        for k in range(states):
+            if needs[2 + k]:
+                results[2 + k] = wrap(carry[k], backend)
+        if self.has_bias and needs[2 + states]:
+            results[2 + states] = wrap(xp.sum(d_gates, axis=0), backend)
+        if weight_hr is not None and needs[-1]:
+            d_out = xp.reshape(xp.stack(d_projected), (-1, weight_hr.shape[0]))
+            m = xp.reshape(xp.stack([s[-1] for s in self.saved]), (-1, weight_hr.shape[1]))
+            results[-1] = wrap(_weight_grad(backend, d_out, m, weight_hr), backend)
+        return tuple(results)
+
+    def _backward_in_tensor_ops(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        from ..autograd import grad as gradients
+
+        inputs = self.inputs
+        states = 2 if self.mode == "LSTM" else 1
+        rest = list(inputs[2 + states :])
+        bias_hh = rest.pop(0) if self.has_bias else None
+        weight_hr = rest.pop(0) if self.has_projection else None
+        output = reference(
+            self.mode,
+            inputs[0],
+            inputs[1],
+            tuple(inputs[2 : 2 + states]),
+            bias_hh,
+            weight_hr,
+            self.reverse,
+            self.running,
+        )
+        wanted = [t for t, need in zip(inputs, self.needs_input_grad) if need]
+        found = iter(gradients(output, wanted, grad, create_graph=True, allow_unused=True))
+        return tuple(next(found) if need else None for need in self.needs_input_grad)
+
+
+def _weight_grad(backend: Any, d_out: Any, x: Any, weight: Any) -> Any:
+    """Σ over rows of d_outᵀ x, in the weight's own memory layout (as ops.Linear does)."""
+    xp = backend.xp
+    if backend.is_transposed(weight):
+        return xp.matmul(x.T, d_out).T
+    return xp.matmul(d_out.T, x)
+
+
+def _hidden_gates(xp: Any, h: Any, weight_hh: Any, bias_hh: Any) -> Any:
+    out = xp.matmul(h, weight_hh.T)
+    if bias_hh is not None:
+        out += bias_hh
+    return out
+
+
+def rnn_tanh_forward(xp, x_gates, state, weight_hh, bias_hh, weight_hr):  # noqa: ANN001, ANN201
+    h = xp.tanh(x_gates + _hidden_gates(xp, state[0], weight_hh, bias_hh))
+    return [h], h
+
+
+def rnn_relu_forward(xp, x_gates, state, weight_hh, bias_hh, weight_hr):  # noqa: ANN001, ANN201
+    a = x_gates + _hidden_gates(xp, state[0], weight_hh, bias_hh)
+    h = xp.where(a > 0, a, xp.zeros_like(a))
+    return [h], h
+
+
+def rnn_tanh_backward(xp, carry, before, h, weight_hh, weight_hr):  # noqa: ANN001, ANN201
+    d_a = carry[0] * (1 - h * h)
+    return d_a, d_a, [xp.matmul(d_a, weight_hh)]
+
+
+def rnn_relu_backward(xp, carry, before, h, weight_hh, weight_hr):  # noqa: ANN001, ANN201
+    d_a = carry[0] * xp.astype(h > 0, h.dtype)
+    return d_a, d_a, [xp.matmul(d_a, weight_hh)]
+
+
+def lstm_forward(xp, x_gates, state, weight_hh, bias_hh, weight_hr):  # noqa: ANN001, ANN201
+    h, c = state
+    hidden = c.shape[-1]
+    gates = x_gates + _hidden_gates(xp, h, weight_hh, bias_hh)
+    sig = sigmoid_array(xp, gates)  # i, f and o; the g block is replaced by tanh below
+    i, f, o = sig[:, :hidden], sig[:, hidden : 2 * hidden], sig[:, 3 * hidden :]
+    g = xp.tanh(gates[:, 2 * hidden : 3 * hidden])
+    c = f * c + i * g
+    tanh_c = xp.tanh(c)
+    m = o * tanh_c
+    h = m if weight_hr is None else xp.matmul(m, weight_hr.T)
+    return [h, c], (i, f, g, o, tanh_c, m)
+
+
+def lstm_backward(xp, carry, before, saved, weight_hh, weight_hr):  # noqa: ANN001, ANN201
+    d_h, d_c = carry
+    i, f, g, o, tanh_c, m = saved
+    d_m = d_h if weight_hr is None else xp.matmul(d_h, weight_hr)
+    d_c = d_c + d_m * o * (1 - tanh_c * tanh_c)
+    d_gates = xp.concat(
+        [
+            d_c * g * i * (1 - i),
+            d_c * before[1] * f * (1 - f),
+            d_c * i * (1 - g * g),
+            d_m * tanh_c * o * (1 - o),
+        ],
+        axis=-1,
+    )
+    return d_gates, d_gates, [xp.matmul(d_gates, weight_hh), d_c * f]
+
+
+def gru_forward(xp, x_gates, state, weight_hh, bias_hh, weight_hr):  # noqa: ANN001, ANN201
+    h = state[0]
+    hidden = h.shape[-1]
+    h_gates = _hidden_gates(xp, h, weight_hh, bias_hh)
+    rz = sigmoid_array(xp, x_gates[:, : 2 * hidden] + h_gates[:, : 2 * hidden])
+    r, z = rz[:, :hidden], rz[:, hidden:]
+    h_n = h_gates[:, 2 * hidden :]
+    n = xp.tanh(x_gates[:, 2 * hidden :] + r * h_n)
+    return [n + z * (h - n)], (r, z, n, h_n)
+
+
+def gru_backward(xp, carry, before, saved, weight_hh, weight_hr):  # noqa: ANN001, ANN201
+    d_h = carry[0]
+    r, z, n, h_n = saved
+    d_a_n = d_h * (1 - z) * (1 - n * n)
+    d_a_r = d_a_n * h_n * r * (1 - r)
+    d_a_z = d_h * (before[0] - n) * z * (1 - z)
+    d_x = xp.concat([d_a_r, d_a_z, d_a_n], axis=-1)
+    d_hidden = xp.concat([d_a_r, d_a_z, d_a_n * r], axis=-1)
+    return d_x, d_hidden, [xp.matmul(d_hidden, weight_hh) + d_h * z]
+
+
+FORWARD_STEPS = {
+    "RNN_TANH": rnn_tanh_forward,
+    "RNN_RELU": rnn_relu_forward,
+    "LSTM": lstm_forward,
+    "GRU": gru_forward,
+}
+BACKWARD_STEPS = {
+    "RNN_TANH": rnn_tanh_backward,
+    "RNN_RELU": rnn_relu_backward,
+    "LSTM": lstm_backward,
+    "GRU": gru_backward,
+}
+
+
+def recur(
+    mode: str,
+    x_gates: Tensor,
+    state: State,
+    *weights: Tensor,
+    bias: bool,
+    reverse: bool = False,
+    running: np.ndarray | None = None,
+) -> tuple[Tensor, State]:
+    """Run ``Recurrence`` over (L, N, G·hidden) input gates from ``state`` with weights (weight_hh
+    [, bias_hh] [, weight_hr]): the output h_t at every step and the state after the last one read."""
+    projection = len(weights) == 1 + bias + 1
+    states = Recurrence.apply(
+        x_gates,
+        weights[0],
+        *state,
+        *weights[1:],
+        mode=mode,
+        reverse=reverse,
+        running=running,
+        has_bias=bias,
+        has_projection=projection,
+    )
+    last = states[0] if reverse else states[-1]
+    if len(state) == 1:
+        return states, (last,)
+    width = state[0].shape[-1]
+    return states[..., :width], (last[:, :width], last[:, width:])
 
 
 # -- checks and parameters shared by cells and layers ------------------------------------------
@@ -197,8 +479,9 @@ class RNNCellBase(Module):
                     raise F.ShapeMismatchError(f"{owner}: expected {name} of shape {want}, got {value.shape}")
                 batched_state.append(value if batched else value.unsqueeze(0))
             state = tuple(batched_state)
-        x_gates = F.linear(x, self.weight_ih, self.bias_ih)
-        new_state = STEPS[self.mode](x_gates, state, self.weight_hh, self.bias_hh)
+        x_gates = F.linear(x, self.weight_ih, self.bias_ih).unsqueeze(0)
+        weights = (self.weight_hh,) if self.bias_hh is None else (self.weight_hh, self.bias_hh)
+        _, new_state = recur(self.mode, x_gates, state, *weights, bias=self.bias)
         return new_state if batched else tuple(s.squeeze(0) for s in new_state)
 
     def extra_repr(self) -> str:
@@ -468,22 +751,23 @@ class RNNBase(Module):
         state. The reverse direction reads the sequence from its end; its output at step t is the
         state after reading x_L … x_t. With ``lengths`` (packed input) a sequence's state stops
         changing past its last real step, and the reverse direction starts at that step."""
-        weight_hh, bias_hh = getattr(self, f"weight_hh_{name}"), getattr(self, f"bias_hh_{name}", None)
-        x_gates = time_steps(
-            F.linear(x, getattr(self, f"weight_ih_{name}"), getattr(self, f"bias_ih_{name}", None))
+        x_gates = F.linear(x, getattr(self, f"weight_ih_{name}"), getattr(self, f"bias_ih_{name}", None))
+        running = None if lengths is None else lengths[None, :] > np.arange(x.shape[0])[:, None]
+        weights = [
+            getattr(self, f"{kind}_{name}")
+            for kind in ("weight_hh", "bias_hh", "weight_hr")
+            if hasattr(self, f"{kind}_{name}")
+        ]
+        return recur(
+            self.mode,
+            x_gates,
+            state,
+            weights[0],
+            *weights[1:],
+            bias=self.bias,
+            reverse=reverse,
+            running=running,
         )
-        projection = {"weight_hr": getattr(self, f"weight_hr_{name}")} if self.proj_size else {}
-        step = STEPS[self.mode]
-        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
-        outputs: list[Any] = [None] * x.shape[0]
-        for t in steps:
-            new_state = step(x_gates[t], state, weight_hh, bias_hh, **projection)
-            if lengths is not None and lengths.min() <= t:  # some sequences have ended: keep their state
-                running = tensor((lengths > t)[:, None], device=x.device)
-                new_state = tuple(where(running, new, old) for new, old in zip(new_state, state))
-            state = new_state
-            outputs[t] = state[0]
-        return stack(outputs), state
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
