@@ -245,3 +245,27 @@ def test_distributions_are_reachable_from_tg_and_broadcast_numbers() -> None:
     dist = tg.distributions.Normal(tg.zeros(3), 2.0)
     assert dist.scale.shape == (3,) and dist.scale.dtype == tg.float32
     assert repr(Normal(0.0, 1.0)) == "Normal(loc: 0.0, scale: 1.0)"
+
+
+def test_reinforce_gradient_of_categorical_log_prob_is_one_hot_minus_softmax_times_return() -> None:
+    logits = tg.tensor([[0.2, -1.0, 0.5], [1.0, 0.0, -0.5]], dtype=tg.float64, requires_grad=True)
+    actions, returns = tg.tensor([2, 0]), tg.tensor([1.5, -0.5], dtype=tg.float64)
+    loss = -(Categorical(logits=logits).log_prob(actions) * returns).sum()
+    loss.backward()
+    probs = np.exp(logits.numpy()) / np.exp(logits.numpy()).sum(-1, keepdims=True)
+    expected = -(np.eye(3)[[2, 0]] - probs) * returns.numpy()[:, None]
+    np.testing.assert_allclose(logits.grad.numpy(), expected, rtol=1e-12)
+
+
+def test_vae_loss_with_rsample_and_kl_to_the_prior_backpropagates_into_both_parameters() -> None:
+    tg.manual_seed(3)
+    mu = tg.tensor([[0.3, -0.2]], dtype=tg.float64, requires_grad=True)
+    log_var = tg.tensor([[0.1, -0.4]], dtype=tg.float64, requires_grad=True)
+    posterior = Independent(Normal(mu, (0.5 * log_var).exp()), 1)
+    prior = Independent(Normal(tg.zeros(1, 2, dtype=tg.float64), tg.ones(1, 2, dtype=tg.float64)), 1)
+    kl = kl_divergence(posterior, prior)
+    closed_form = -0.5 * (1 + log_var - mu**2 - log_var.exp()).sum(-1)  # Kingma & Welling (2014), App. B
+    np.testing.assert_allclose(kl.numpy(), closed_form.numpy(), rtol=1e-12)
+    z = posterior.rsample()
+    (kl.sum() + (z**2).sum()).backward()
+    assert mu.grad is not None and log_var.grad is not None and np.isfinite(log_var.grad.numpy()).all()
