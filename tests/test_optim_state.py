@@ -354,12 +354,10 @@ def test_step_marks_parameters_changed_so_stale_graphs_refuse_backward() -> None
         loss.backward()
 
 
-def test_a_gradient_of_the_wrong_shape_is_reported() -> None:
+def test_a_gradient_of_the_wrong_shape_is_refused_when_assigned() -> None:
     (w,) = make_params(np.ones(3, np.float32))
-    optimizer = OPTIM.Adam([w])
-    w.grad = tg.ones(2)
-    with pytest.raises(RuntimeError, match=r"shape \(3,\) has a gradient of shape \(2,\)"):
-        optimizer.step()
+    with pytest.raises(RuntimeError, match=r"gradient of shape \(2,\) to a tensor of shape \(3,\)"):
+        w.grad = tg.ones(2)
 
 
 @pytest.mark.parametrize(("cls", "kwargs"), EVERY_OPTIMIZER, ids=IDS)

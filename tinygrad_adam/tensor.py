@@ -106,6 +106,21 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
     return array
 
 
+def _check_assigned_grad(tensor: Tensor, grad: Any) -> None:
+    """Refuse, as PyTorch does, a ``.grad`` that is not a tensor like ``tensor``."""
+    if not isinstance(grad, Tensor):
+        kind = type(grad).__name__
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {kind}")
+    if grad._data.shape != tensor._data.shape:
+        shapes = f"a gradient of shape {tuple(grad.shape)} to a tensor of shape {tuple(tensor.shape)}"
+        raise RuntimeError(f"attempting to assign {shapes}")
+    if grad._data.dtype != tensor._data.dtype:
+        dtypes = f"a gradient of dtype {grad.dtype} to a tensor of dtype {tensor.dtype}"
+        raise RuntimeError(f"attempting to assign {dtypes}")
+    if grad._backend is not tensor._backend:
+        raise RuntimeError(f"attempting to assign a gradient on {grad.device} to a tensor on {tensor.device}")
+
+
 class Tensor(TensorSpellings):
     """An n-dimensional array that records the ops applied to it, for ``backward()``.
 
@@ -114,7 +129,7 @@ class Tensor(TensorSpellings):
     """
 
     # `_base` is set on views only (see _View): a weak reference to the tensor whose memory they share.
-    __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__")
+    __slots__ = ("_data", "_grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__")
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
 
@@ -150,7 +165,7 @@ class Tensor(TensorSpellings):
                 array = backend.asarray(host)
         self._data = array
         self._backend = backend
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self.grad_fn: autograd.Function | None = None
         self._version = 0
         self.requires_grad = False
@@ -164,11 +179,23 @@ class Tensor(TensorSpellings):
         # NumPy returns a 0-d result as a scalar, which is immutable: hold a 0-d array instead.
         tensor._data = np.asarray(data) if isinstance(data, np.generic) else data
         tensor._backend = backend
-        tensor.grad = None
+        tensor._grad = None
         tensor.grad_fn = None
         tensor.requires_grad = False
         tensor._version = 0
         return tensor
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient that ``backward`` accumulated here, or None; assigned only a tensor of this
+        tensor's shape, dtype and device (or None), as in PyTorch."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_assigned_grad(self, value)
+        self._grad = value
 
     # -- properties ----------------------------------------------------------------------------
     @property
