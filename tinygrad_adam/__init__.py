@@ -175,6 +175,11 @@ _LAZY_NAMES = {
     "predict": "train",
     "set_num_threads": "threads",
     "get_num_threads": "threads",
+    "compile": "switches",
+    "use_deterministic_algorithms": "switches",
+    "are_deterministic_algorithms_enabled": "switches",
+    "set_float32_matmul_precision": "switches",
+    "get_float32_matmul_precision": "switches",
 }
 # PyTorch's dtype names that are also Python builtins (torch.float, torch.long, ...): served by
 # __getattr__ so that they never shadow the builtins inside this package.
