@@ -269,3 +269,21 @@ def test_vae_loss_with_rsample_and_kl_to_the_prior_backpropagates_into_both_para
     z = posterior.rsample()
     (kl.sum() + (z**2).sum()).backward()
     assert mu.grad is not None and log_var.grad is not None and np.isfinite(log_var.grad.numpy()).all()
+
+
+def test_expand_repeats_the_parameters_over_a_larger_batch() -> None:
+    normal = Normal(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 2.0])).expand((3, 2))
+    assert normal.batch_shape == (3, 2) and normal.sample((4,)).shape == (4, 3, 2)
+    np.testing.assert_allclose(
+        normal.log_prob(tg.zeros(3, 2)).numpy()[2],
+        Normal(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 2.0])).log_prob(tg.zeros(2)).numpy(),
+    )
+    cat = Categorical(logits=tg.tensor([0.0, 1.0, 2.0])).expand((5,))
+    assert cat.batch_shape == (5,) and cat.logits.shape == (5, 3) and cat.sample().shape == (5,)
+    onehot = OneHotCategorical(probs=tg.ones(3)).expand((2,))
+    assert onehot.sample().shape == (2, 3) and onehot.batch_shape == (2,)
+    ind = Independent(Normal(tg.zeros(4), 1.0), 1).expand((2,))
+    assert ind.batch_shape == (2,) and ind.event_shape == (4,) and ind.log_prob(tg.zeros(2, 4)).shape == (2,)
+    np.testing.assert_allclose(
+        Uniform(0.0, 2.0).log_prob(tg.tensor([0.5])).numpy(), [-np.log(2.0)], rtol=1e-6
+    )

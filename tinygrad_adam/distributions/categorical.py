@@ -117,6 +117,11 @@ class OneHotCategorical(Distribution):
             self._categorical.batch_shape, self._categorical.param_shape[-1:], validate_args=validate_args
         )
 
+    def expand(self, batch_shape: Any) -> OneHotCategorical:
+        new = super().expand(batch_shape)
+        new._categorical = self._categorical.expand(batch_shape)
+        return new
+
     @property
     def probs(self) -> Tensor:
         return self._categorical.probs

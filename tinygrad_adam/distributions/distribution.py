@@ -4,6 +4,7 @@ sampling with a ``sample_shape`` in front, and PyTorch's checks of parameters an
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -77,6 +78,18 @@ class Distribution:
                     f"distribution {self!r} to satisfy the constraint {constraint!r}, but found invalid "
                     f"values:\n{value}"
                 )
+
+    def expand(self, batch_shape: Any) -> Distribution:
+        """The same distribution repeated over a larger ``batch_shape`` (its parameters expanded, not
+        copied, and not checked again), as PyTorch's."""
+        batch_shape = _shape(batch_shape, "batch_shape")
+        new = copy.copy(self)
+        for name in self.arg_constraints:
+            if name in self.__dict__:  # given or already derived; others are derived from these
+                value = self.__dict__[name]
+                new.__dict__[name] = value.expand(*batch_shape, *value.shape[len(self._batch_shape) :])
+        new._batch_shape = batch_shape
+        return new
 
     @property
     def batch_shape(self) -> Shape:

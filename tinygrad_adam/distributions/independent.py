@@ -48,6 +48,11 @@ class Independent(Distribution):
             batch[:split], batch[split:] + base_distribution.event_shape, validate_args=validate_args
         )
 
+    def expand(self, batch_shape: Any) -> Independent:
+        batch_shape = tuple(batch_shape)
+        moved = self._event_shape[: self.reinterpreted_batch_ndims]
+        return Independent(self.base_dist.expand(batch_shape + moved), self.reinterpreted_batch_ndims)
+
     @property
     def has_rsample(self) -> bool:  # type: ignore[override]
         return self.base_dist.has_rsample

@@ -52,7 +52,7 @@ class Uniform(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         inside = (self.low <= value) & (value < self.high)
-        return where(inside, -(self.high - self.low).log(), float("-inf"))
+        return where(inside, 0.0, float("-inf")).astype(self.low.dtype) - (self.high - self.low).log()
 
     def cdf(self, value: Tensor) -> Tensor:
         if self._validate_args:
