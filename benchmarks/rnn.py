@@ -4,11 +4,16 @@ One step is zero_grad, forward, MSE loss on the output, backward and an Adam ste
 of 1 and 2 layers. Run it with a Python that has torch to get the PyTorch column and the ratio:
 
     cd /work/main && /work/torchvenv/bin/python benchmarks/rnn.py [--repeats 7]
+
+On a busy machine pin both to one thread (PyTorch then takes OPENBLAS_NUM_THREADS too):
+
+    OPENBLAS_NUM_THREADS=1 /work/torchvenv/bin/python benchmarks/rnn.py
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -73,12 +78,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed steps per case (median reported)")
     args = parser.parse_args()
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    if torch is not None and threads:
+        torch.set_num_threads(int(threads))  # the same number of threads as NumPy's BLAS
     rng = np.random.default_rng(0)
     x = rng.standard_normal((SEQUENCE, BATCH, INPUT)).astype(np.float32)
     y = rng.standard_normal((SEQUENCE, BATCH, HIDDEN)).astype(np.float32)
     print(
         f"training step, input {INPUT}, hidden {HIDDEN}, seq {SEQUENCE}, batch {BATCH}, "
-        f"median of {args.repeats} (ms)"
+        f"median of {args.repeats} (ms), "
+        f"BLAS threads {threads or 'default'}"
     )
     print(f"{'model':<14}{'ours':>10}{'torch':>10}{'ours/torch':>12}")
     for kind in ("LSTM", "GRU"):

@@ -2,10 +2,11 @@
 ``LSTMCell`` and ``GRUCell``, and the sequence layers ``RNN``, ``LSTM`` and ``GRU`` (stacked,
 optionally bidirectional).
 
-Everything is built from differentiable Tensor ops (``F.linear``, ``sigmoid``, ``tanh``, slicing,
-``stack``), so gradients, ``create_graph`` and every backend work without special code. A cell and
-a layer share one step function per kind; a layer multiplies the input by W_ih for all time steps
-in one product and loops over time only for the recurrent part, W_hh h.
+A layer direction runs as one autograd node, ``Recurrence``: W_ih x for all time steps is one
+product before it, then the loop over time (W_hh h and the gate maths) and its backward
+(backpropagation through time) run on raw arrays, so a step costs a few array calls and no graph
+nodes. The same steps written in Tensor ops (``STEPS``, ``reference``) are its specification and
+its create_graph path, so gradients of gradients still work. Cells are the one-step case.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled
-from ..ops import sigmoid_array
 from ..tensor import DType, Tensor, concatenate, stack, tensor, where, zeros
 from . import functional as F
 from . import init as initializers
@@ -202,9 +202,12 @@ class Recurrence(Function):
         needs = self.needs_input_grad
         results: list[Tensor | None] = [None] * len(needs)
         wrap = Tensor._wrap
+        stacked = xp.stack(d_x_gates)
         if needs[0]:
-            results[0] = wrap(xp.stack(d_x_gates), backend)
-        d_gates = xp.reshape(xp.stack(d_hidden_gates), (-1, weight_hh.shape[0]))
+            results[0] = wrap(stacked, backend)
+        if d_hidden_gates[0] is not d_x_gates[0]:  # only the GRU's differ (its n gate)
+            stacked = xp.stack(d_hidden_gates)
+        d_gates = xp.reshape(stacked, (-1, weight_hh.shape[0]))
         if needs[1]:
             hidden = xp.reshape(xp.stack([s[0] for s in self.before]), (-1, weight_hh.shape[1]))
             results[1] = wrap(_weight_grad(backend, d_gates, hidden, weight_hh), backend)
@@ -250,6 +253,16 @@ def _weight_grad(backend: Any, d_out: Any, x: Any, weight: Any) -> Any:
     return xp.matmul(d_out.T, x)
 
 
+def gate_sigmoid(xp: Any, a: Any) -> Any:
+    """σ(a) = ½ + ½ tanh(a / 2): three array passes instead of the five of an overflow-safe
+    1 / (1 + e^−a), and it cannot overflow; the gate values differ from that form by rounding only
+    (XLA computes its logistic so too)."""
+    out = xp.tanh(a * 0.5)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
 def _hidden_gates(xp: Any, h: Any, weight_hh: Any, bias_hh: Any) -> Any:
     out = xp.matmul(h, weight_hh.T)
     if bias_hh is not None:
@@ -282,30 +295,26 @@ def lstm_forward(xp, x_gates, state, weight_hh, bias_hh, weight_hr):  # noqa: AN
     h, c = state
     hidden = c.shape[-1]
     gates = x_gates + _hidden_gates(xp, h, weight_hh, bias_hh)
-    sig = sigmoid_array(xp, gates)  # i, f and o; the g block is replaced by tanh below
+    sig = gate_sigmoid(xp, gates)  # i, f and o; the g block is replaced by tanh below
     i, f, o = sig[:, :hidden], sig[:, hidden : 2 * hidden], sig[:, 3 * hidden :]
     g = xp.tanh(gates[:, 2 * hidden : 3 * hidden])
     c = f * c + i * g
     tanh_c = xp.tanh(c)
     m = o * tanh_c
     h = m if weight_hr is None else xp.matmul(m, weight_hr.T)
-    return [h, c], (i, f, g, o, tanh_c, m)
+    # d(gate)/d(pre-activation) of all four blocks at once: σ(1 − σ) for i, f, o and 1 − g² for g
+    sig_slope = sig * (1 - sig)
+    slope = xp.concat([sig_slope[:, : 2 * hidden], 1 - g * g, sig_slope[:, 3 * hidden :]], axis=-1)
+    return [h, c], (i, f, g, o, tanh_c, slope, m)
 
 
 def lstm_backward(xp, carry, before, saved, weight_hh, weight_hr):  # noqa: ANN001, ANN201
     d_h, d_c = carry
-    i, f, g, o, tanh_c, m = saved
+    i, f, g, o, tanh_c, slope, m = saved
     d_m = d_h if weight_hr is None else xp.matmul(d_h, weight_hr)
     d_c = d_c + d_m * o * (1 - tanh_c * tanh_c)
-    d_gates = xp.concat(
-        [
-            d_c * g * i * (1 - i),
-            d_c * before[1] * f * (1 - f),
-            d_c * i * (1 - g * g),
-            d_m * tanh_c * o * (1 - o),
-        ],
-        axis=-1,
-    )
+    d_gates = xp.concat([d_c * g, d_c * before[1], d_c * i, d_m * tanh_c], axis=-1)
+    d_gates *= slope
     return d_gates, d_gates, [xp.matmul(d_gates, weight_hh), d_c * f]
 
 
@@ -313,7 +322,7 @@ def gru_forward(xp, x_gates, state, weight_hh, bias_hh, weight_hr):  # noqa: ANN
     h = state[0]
     hidden = h.shape[-1]
     h_gates = _hidden_gates(xp, h, weight_hh, bias_hh)
-    rz = sigmoid_array(xp, x_gates[:, : 2 * hidden] + h_gates[:, : 2 * hidden])
+    rz = gate_sigmoid(xp, x_gates[:, : 2 * hidden] + h_gates[:, : 2 * hidden])
     r, z = rz[:, :hidden], rz[:, hidden:]
     h_n = h_gates[:, 2 * hidden :]
     n = xp.tanh(x_gates[:, 2 * hidden :] + r * h_n)
