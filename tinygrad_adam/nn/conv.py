@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, Tensor, arange, cat, full, ones, stack, zeros
+from ..tensor import DType, Tensor, arange, cat, full, ones, stack, where, zeros
 from . import init as initializers
 from .module import Module, Parameter
 
@@ -96,10 +96,17 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _patches(
-    input: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], owner: str
+    input: Tensor,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    owner: str,
+    channels_last: bool = False,
 ) -> Tensor:
-    """The windows of a padded (N, C, H, W) input: (N, C, kh·kw, H_out, W_out), kernel offsets row-major."""
-    height, width = input.shape[2:]
+    """The windows of a padded (N, C, H, W) input, kernel offsets row-major: (N, C, kh·kw, H_out, W_out),
+    or with ``channels_last`` of an (N, H, W, C) input, (N, H_out, W_out, C, kh·kw)."""
+    first = 1 if channels_last else 2
+    height, width = input.shape[first : first + 2]
     out_h = (height - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
     out_w = (width - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
     if out_h <= 0 or out_w <= 0:
@@ -111,15 +118,10 @@ def _patches(
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             top, left = i * dilation[0], j * dilation[1]
-            windows.append(
-                input[
-                    :,
-                    :,
-                    top : top + stride[0] * (out_h - 1) + 1 : stride[0],
-                    left : left + stride[1] * (out_w - 1) + 1 : stride[1],
-                ]
-            )
-    return stack(windows, 2)
+            rows = slice(top, top + stride[0] * (out_h - 1) + 1, stride[0])
+            columns = slice(left, left + stride[1] * (out_w - 1) + 1, stride[1])
+            windows.append(input[(slice(None),) * first + (rows, columns)])
+    return stack(windows, -1 if channels_last else 2)
 
 
 def conv2d(
@@ -162,11 +164,14 @@ def conv2d(
     elif isinstance(padding, str):
         raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
     padded = _pad(input, _sizes(padding, "padding", "conv2d", minimum=0), 0.0, extra)
-    patches = _patches(padded, (kh, kw), stride, dilation, "conv2d")
-    batch, _, _, out_h, out_w = patches.shape
-    columns = patches.reshape(batch, groups, group_channels * kh * kw, out_h * out_w)
-    kernels = weight.reshape(1, groups, out_channels // groups, group_channels * kh * kw)
-    output = (kernels @ columns).reshape(batch, out_channels, out_h, out_w)
+    # Channels last, so that the patches (N, H_out, W_out, C, kh·kw) are the rows of one GEMM per group,
+    # (N·H_out·W_out, C/groups·kh·kw) @ (C/groups·kh·kw, out/groups): OpenBLAS is several times faster
+    # with the long axis as rows than with N small products or with it as columns.
+    patches = _patches(padded.permute(0, 2, 3, 1), (kh, kw), stride, dilation, "conv2d", channels_last=True)
+    batch, out_h, out_w = patches.shape[:3]
+    rows = patches.reshape(batch * out_h * out_w, groups, group_channels * kh * kw).transpose(0, 1)
+    kernels = weight.reshape(groups, out_channels // groups, group_channels * kh * kw).transpose(1, 2)
+    output = (rows @ kernels).transpose(0, 1).reshape(batch, out_h, out_w, out_channels).permute(0, 3, 1, 2)
     if bias is not None:
         output = output + bias.reshape(1, out_channels, 1, 1)
     return output.squeeze(0) if unbatched else output
@@ -250,16 +255,16 @@ def _pool_settings(kernel_size: Pair, stride: Pair | None, padding: Pair, owner:
 
 def _ceil_extra(
     size: tuple[int, ...],
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
-    padding: tuple[int, int],
-    dilation: tuple[int, int],
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
     ceil_mode: bool,
-) -> tuple[int, int]:
+) -> tuple[int, ...]:
     """Rows and columns to add at the bottom/right so that ``ceil_mode`` gets PyTorch's output size:
     ⌈(n + 2p − d(k − 1) − 1) / s⌉ + 1 windows, less one if the last would start in the right padding."""
     if not ceil_mode:
-        return (0, 0)
+        return (0,) * len(size)
     extra = []
     for n, k, s, p, d in zip(size, kernel, stride, padding, dilation, strict=True):
         span = n + 2 * p - d * (k - 1) - 1
@@ -267,14 +272,31 @@ def _ceil_extra(
         if (count - 1) * s >= n + p:
             count -= 1
         extra.append(max(0, (count - 1) * s - span))
-    return extra[0], extra[1]
+    return tuple(extra)
+
+
+def _tiles(input: Tensor, kernel: tuple[int, int], owner: str) -> Tensor:
+    """The non-overlapping windows of an (N, C, H, W) input, (N, C, H_out, W_out, kh·kw), by one reshape
+    (rows and columns past the last whole window dropped): the common pooling of kernel = stride."""
+    batch, channels, height, width = input.shape
+    out_h, out_w = height // kernel[0], width // kernel[1]
+    if out_h == 0 or out_w == 0:
+        raise ValueError(f"{owner}: the kernel {kernel} does not fit the input of size {(height, width)}")
+    whole = input[:, :, : out_h * kernel[0], : out_w * kernel[1]]
+    tiles = whole.reshape(batch, channels, out_h, kernel[0], out_w, kernel[1]).permute(0, 1, 2, 4, 3, 5)
+    return tiles.reshape(batch, channels, out_h, out_w, kernel[0] * kernel[1])
 
 
 def _first_max(windows: Tensor, axis: int) -> tuple[Tensor, Tensor]:
     """The largest value along ``axis`` and its position there; the gradient goes to the first
     maximum only, as in PyTorch."""
     first = windows.argmax(axis, keepdim=True)
-    return windows.gather(axis, first).squeeze(axis), first.squeeze(axis)
+    # A where and a sum, not a gather: their backward is a mask, not a scatter-add.
+    offsets = arange(windows.shape[axis], device=windows.device).reshape(
+        *(-1 if a == axis % windows.ndim else 1 for a in range(windows.ndim))
+    )
+    chosen = where(offsets == first, windows, zeros((), dtype=windows.dtype, device=windows.device))
+    return chosen.sum(axis), first.squeeze(axis)
 
 
 def _pooled(output: Tensor, indices: Tensor | None, unbatched: bool) -> Tensor | tuple[Tensor, Tensor]:
@@ -316,8 +338,11 @@ def max_pool2d(
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "max_pool2d")
     dilation = _sizes(dilation, "dilation", "max_pool2d")
     extra = _ceil_extra(input.shape[2:], kernel, stride, padding, dilation, ceil_mode)
-    windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
-    output, first = _first_max(windows, 2)
+    if kernel == stride and padding == (0, 0) and dilation == (1, 1) and extra == (0, 0):
+        output, first = _first_max(_tiles(input, kernel, "max_pool2d"), 4)
+    else:
+        windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
+        output, first = _first_max(windows, 2)
     positions = None
     if return_indices:
         positions = _window_positions(first, kernel[1], stride, padding, dilation, input.shape[3])
@@ -530,6 +555,315 @@ def avg_pool1d(
     return avg_pool2d(row, kernel, stride, padding, ceil_mode, count_include_pad).squeeze(-2)
 
 
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Single = 1,
+    padding: Single = 0,
+    output_padding: Single = 0,
+    groups: int = 1,
+    dilation: Single = 1,
+) -> Tensor:
+    """PyTorch's ``F.conv_transpose1d``: weight (in, out/groups, k), output length
+    (n − 1)·s − 2p + d(k − 1) + output_padding + 1; ``conv_transpose2d`` on a one-row image."""
+    row = _as_image_row(input, "conv_transpose1d")
+    if not isinstance(weight, Tensor) or weight.ndim != 3:
+        got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
+        raise ValueError(f"conv_transpose1d: weight must be 3-d (in, out/groups, k), got {got}")
+    owner = "conv_transpose1d"
+    stride, dilation = _row(stride, "stride", owner, 1), _row(dilation, "dilation", owner, 1)
+    padding = _row(padding, "padding", owner, 0, minimum=0)
+    output_padding = _row(output_padding, "output_padding", owner, 0, minimum=0)
+    settings = (stride, padding, output_padding, groups, dilation)
+    return conv_transpose2d(row, weight.unsqueeze(2), bias, *settings).squeeze(-2)
+
+
+def conv3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: int | tuple[int, int, int] = 1,
+    padding: int | tuple[int, int, int] | str = 0,
+    dilation: int | tuple[int, int, int] = 1,
+    groups: int = 1,
+) -> Tensor:
+    """PyTorch's ``F.conv3d``: weight (out, in/groups, kd, kh, kw), bias (out,), input (N, C, D, H, W)
+    or (C, D, H, W). A sum over the kernel's depth offsets of ``conv2d`` on depth slices, each slice
+    of D_out planes folded into the batch."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"conv3d: input must be a Tensor, got {type(input).__name__}")
+    if input.ndim not in (4, 5):
+        raise ValueError(
+            f"conv3d: expected a 4-d (C, D, H, W) or 5-d (N, C, D, H, W) input, got {input.shape}"
+        )
+    if not isinstance(weight, Tensor) or weight.ndim != 5:
+        got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
+        raise ValueError(f"conv3d: weight must be 5-d (out, in/groups, kd, kh, kw), got {got}")
+    _check_same_dtype(input, weight, "conv3d")
+    unbatched = input.ndim == 4
+    input = input.unsqueeze(0) if unbatched else input
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"conv3d: groups must be a positive int, got {groups!r}")
+    out_channels, group_channels, depth_kernel = weight.shape[:3]
+    if input.shape[1] != group_channels * groups or out_channels % groups:
+        raise ValueError(
+            f"conv3d: input has {input.shape[1]} channels, but weight {weight.shape} with groups={groups} "
+            f"expects {group_channels * groups} (and out channels divisible by groups)"
+        )
+    stride = _sizes(stride, "stride", "conv3d", count=3)
+    dilation = _sizes(dilation, "dilation", "conv3d", count=3)
+    if padding == "same":
+        if stride != (1, 1, 1):
+            raise ValueError("conv3d: padding='same' is not supported for strided convolutions")
+        total = dilation[0] * (depth_kernel - 1)
+        depth_padding, plane_padding = (total // 2, total - total // 2), "same"
+    elif isinstance(padding, str) and padding != "valid":
+        raise ValueError(f"conv3d: padding must be an int, a triple, 'valid' or 'same', got {padding!r}")
+    else:
+        padding = (0, 0, 0) if padding == "valid" else _sizes(padding, "padding", "conv3d", 0, count=3)
+        depth_padding, plane_padding = (padding[0], padding[0]), padding[1:]
+    bands = [zeros((*input.shape[:2], size, *input.shape[3:]), dtype=input.dtype, device=input.device)
+             for size in depth_padding]  # fmt: skip
+    padded = cat([bands[0], input, bands[1]], 2) if any(depth_padding) else input
+    batch, depth = padded.shape[0], padded.shape[2]
+    out_d = (depth - dilation[0] * (depth_kernel - 1) - 1) // stride[0] + 1
+    if out_d <= 0:
+        raise ValueError(
+            f"conv3d: the kernel {tuple(weight.shape[2:])} (dilation {dilation}) does not fit the padded "
+            f"input of depth {depth}"
+        )
+    output = None
+    for offset in range(depth_kernel):
+        start = offset * dilation[0]
+        planes = padded[:, :, start : start + stride[0] * (out_d - 1) + 1 : stride[0]].transpose(1, 2)
+        planes = planes.reshape(batch * out_d, *planes.shape[2:])
+        term = conv2d(planes, weight[:, :, offset], None, stride[1:], plane_padding, dilation[1:], groups)
+        output = term if output is None else output + term
+    output = output.reshape(batch, out_d, *output.shape[1:]).transpose(1, 2)
+    if bias is not None:
+        output = output + bias.reshape(1, out_channels, 1, 1, 1)
+    return output.squeeze(0) if unbatched else output
+
+
+def _pool3d_settings(kernel_size: Any, stride: Any, padding: Any, owner: str) -> tuple:
+    """The 3-d pooling settings as triples, padding at most half the kernel, as PyTorch checks."""
+    kernel = _sizes(kernel_size, "kernel_size", owner, count=3)
+    stride = kernel if stride is None else _sizes(stride, "stride", owner, count=3)
+    padding = _sizes(padding, "padding", owner, minimum=0, count=3)
+    if any(p > k // 2 for p, k in zip(padding, kernel, strict=True)):
+        raise ValueError(f"{owner}: padding {padding} should be at most half the kernel size {kernel}")
+    return kernel, stride, padding
+
+
+def _volume_windows(
+    input: Tensor,
+    kernel: tuple,
+    stride: tuple,
+    padding: tuple,
+    dilation: tuple,
+    extra: tuple,
+    value: float,
+    extra_value: float,
+    owner: str,
+) -> Tensor:
+    """The windows of an (N, C, D, H, W) input padded by ``padding`` of ``value`` and ``extra`` of
+    ``extra_value`` at the end: (N·D_out, C, kd·kh·kw, H_out, W_out), kernel offsets row-major. Each
+    depth offset takes a strided slice of D_out planes, folded into the batch for the 2-d windows."""
+    before = full(
+        (*input.shape[:2], padding[0], *input.shape[3:]), value, dtype=input.dtype, device=input.device
+    )
+    after = full(
+        (*input.shape[:2], padding[0] + extra[0], *input.shape[3:]),
+        value,
+        dtype=input.dtype,
+        device=input.device,
+    )
+    if extra[0]:
+        after[:, :, padding[0] :] = extra_value
+    padded = cat([before, input, after], 2) if padding[0] or extra[0] else input
+    depth = padded.shape[2]
+    out_d = (depth - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
+    if out_d <= 0:
+        raise ValueError(
+            f"{owner}: the kernel {kernel} (dilation {dilation}) does not fit the padded depth {depth}"
+        )
+    windows = []
+    for offset in range(kernel[0]):
+        start = offset * dilation[0]
+        planes = padded[:, :, start : start + stride[0] * (out_d - 1) + 1 : stride[0]].transpose(1, 2)
+        planes = planes.reshape(input.shape[0] * out_d, *planes.shape[2:])
+        planes = _pad(_pad(planes, padding[1:], value), (0, 0), extra_value, extra[1:])
+        windows.append(_patches(planes, kernel[1:], stride[1:], dilation[1:], owner))
+    return stack(windows, 2).reshape(*windows[0].shape[:2], -1, *windows[0].shape[3:])
+
+
+def _volumes(output: Tensor, batch: int) -> Tensor:
+    """(N·D_out, C, H_out, W_out) pooled planes back as (N, C, D_out, H_out, W_out)."""
+    return output.reshape(batch, -1, *output.shape[1:]).transpose(1, 2)
+
+
+def _batched_volume(input: Any, owner: str) -> tuple[Tensor, bool]:
+    """``input`` as (N, C, D, H, W); a single volume (C, D, H, W) gets a batch of one, as in PyTorch."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
+    if input.ndim not in (4, 5):
+        raise ValueError(
+            f"{owner}: expected a 4-d (C, D, H, W) or 5-d (N, C, D, H, W) input, got {input.shape}"
+        )
+    return (input.unsqueeze(0), True) if input.ndim == 4 else (input, False)
+
+
+def max_pool3d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """PyTorch's ``F.max_pool3d``: ``max_pool2d`` over volumes; ``return_indices`` gives
+    (depth · H + row) · W + column of each first maximum, as ``MaxUnpool3d`` would take them."""
+    input, unbatched = _batched_volume(input, "max_pool3d")
+    kernel, stride, padding = _pool3d_settings(kernel_size, stride, padding, "max_pool3d")
+    dilation = _sizes(dilation, "dilation", "max_pool3d", count=3)
+    extra = _ceil_extra(input.shape[2:], kernel, stride, padding, dilation, ceil_mode)
+    settings = (kernel, stride, padding, dilation, extra, -math.inf, -math.inf, "max_pool3d")
+    output, first = _first_max(_volume_windows(input, *settings), 2)
+    positions = None
+    if return_indices:
+        depth, height, width = input.shape[2:]
+        plane = kernel[1] * kernel[2]
+        rows = _window_positions(first % plane, kernel[2], stride[1:], padding[1:], dilation[1:], width)
+        out_d = first.shape[0] // input.shape[0]
+        starts = (arange(out_d, device=first.device) * stride[0] - padding[0]).reshape(1, out_d, 1, 1, 1)
+        depths = _volumes(first // plane * dilation[0], input.shape[0]) + starts.transpose(1, 2)
+        positions = depths * (height * width) + _volumes(rows, input.shape[0])
+    return _pooled(_volumes(output, input.shape[0]), positions, unbatched)
+
+
+def avg_pool3d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """PyTorch's ``F.avg_pool3d``: ``avg_pool2d`` over volumes, with its counting rules."""
+    input, unbatched = _batched_volume(input, "avg_pool3d")
+    kernel, stride, padding = _pool3d_settings(kernel_size, stride, padding, "avg_pool3d")
+    if divisor_override is not None and (
+        isinstance(divisor_override, bool) or not isinstance(divisor_override, int) or divisor_override == 0
+    ):
+        raise ValueError(
+            f"avg_pool3d: divisor_override must be a nonzero int or None, got {divisor_override!r}"
+        )
+    extra = _ceil_extra(input.shape[2:], kernel, stride, padding, (1, 1, 1), ceil_mode)
+    settings = (kernel, stride, padding, (1, 1, 1), extra)
+    sums = _volumes(_volume_windows(input, *settings, 0.0, 0.0, "avg_pool3d").sum(2), input.shape[0])
+    if divisor_override is not None:
+        output = sums / divisor_override
+    elif not any(extra) and (count_include_pad or not any(padding)):
+        output = sums / math.prod(kernel)
+    else:  # count the input (and padding) cells each window covers
+        cells = ones(1, 1, *input.shape[2:], dtype=input.dtype, device=input.device)
+        counted = _volume_windows(cells, *settings, 1.0 if count_include_pad else 0.0, 0.0, "avg_pool3d")
+        output = sums / _volumes(counted.sum(2), 1)
+    return output.squeeze(0) if unbatched else output
+
+
+def _unpool_size(
+    input: Tensor, kernel: tuple, stride: tuple, padding: tuple, output_size: Any, owner: str
+) -> tuple[int, ...]:
+    """The output size of max unpooling: (n − 1)·s − 2p + k per axis by default, or ``output_size``
+    (the spatial sizes, or with the leading axes), which PyTorch allows within a stride of that."""
+    dims = len(kernel)
+    default = tuple(
+        (n - 1) * s - 2 * p + k
+        for n, s, p, k in zip(input.shape[-dims:], stride, padding, kernel, strict=True)
+    )
+    if output_size is None:
+        return default
+    sizes = tuple(int(n) for n in output_size)
+    if len(sizes) == dims + 2 or (len(sizes) == dims + 1 and input.ndim == dims + 1):
+        sizes = sizes[-dims:]
+    if len(sizes) != dims:
+        raise ValueError(
+            f"{owner}: output_size must have {dims} elements (or with the leading axes), got {sizes}"
+        )
+    for axis, (size, base, s) in enumerate(zip(sizes, default, stride, strict=True)):
+        if not base - s < size < base + s:
+            raise ValueError(
+                f"{owner}: invalid output_size {sizes}: axis {axis} must lie between {base - s} and "
+                f"{base + s} (exclusive)"
+            )
+    return sizes
+
+
+def max_unpool2d(
+    input: Tensor,
+    indices: Tensor,
+    kernel_size: Pair,
+    stride: Pair | None = None,
+    padding: Pair = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
+    """PyTorch's ``F.max_unpool2d``, the partial inverse of ``max_pool2d``: zeros of the output size,
+    each input value written where ``indices`` (from ``max_pool2d(..., return_indices=True)``, as
+    row · W_out + column) says; the gradient is read back from there."""
+    input, unbatched = _batched(input, "max_unpool2d")
+    if not isinstance(indices, Tensor) or indices.dtype.kind not in "iu":
+        raise TypeError(
+            f"max_unpool2d: indices must be an integer Tensor, got {getattr(indices, 'dtype', indices)!r}"
+        )
+    indices = indices.unsqueeze(0) if unbatched and indices.ndim == 3 else indices
+    if indices.shape != input.shape:
+        raise ValueError(
+            f"max_unpool2d: indices of shape {indices.shape} must have the shape of the input {input.shape}"
+        )
+    kernel = _sizes(kernel_size, "kernel_size", "max_unpool2d")
+    stride = kernel if stride is None else _sizes(stride, "stride", "max_unpool2d")
+    padding = _sizes(padding, "padding", "max_unpool2d", minimum=0)
+    height, width = _unpool_size(input, kernel, stride, padding, output_size, "max_unpool2d")
+    batch, channels = input.shape[:2]
+    flat = indices.reshape(batch, channels, -1)
+    if flat.numel() and (flat.min().item() < 0 or flat.max().item() >= height * width):
+        bad = flat.min().item() if flat.min().item() < 0 else flat.max().item()
+        raise ValueError(
+            f"max_unpool2d: found an invalid max index {bad} (the output planes are {height}x{width})"
+        )
+    planes = zeros((batch, channels, height * width), dtype=input.dtype, device=input.device)
+    output = planes.scatter(2, flat.astype(np.int64), input.reshape(batch, channels, -1))
+    output = output.reshape(batch, channels, height, width)
+    return output.squeeze(0) if unbatched else output
+
+
+def max_unpool1d(
+    input: Tensor,
+    indices: Tensor,
+    kernel_size: Single,
+    stride: Single | None = None,
+    padding: Single = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
+    """PyTorch's ``F.max_unpool1d``: ``max_unpool2d`` on a one-row image."""
+    row = _as_image_row(input, "max_unpool1d")
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"max_unpool1d: indices must be an integer Tensor, got {type(indices).__name__}")
+    kernel = _row(kernel_size, "kernel_size", "max_unpool1d", 1)
+    stride = kernel if stride is None else _row(stride, "stride", "max_unpool1d", 1)
+    padding = _row(padding, "padding", "max_unpool1d", 0, minimum=0)
+    if output_size is not None:
+        output_size = (
+            1,
+            _unpool_size(input, kernel[1:], stride[1:], padding[1:], output_size, "max_unpool1d")[0],
+        )
+    return max_unpool2d(row, indices.unsqueeze(-2), kernel, stride, padding, output_size).squeeze(-2)
+
+
 class Conv2d(Module):
     """``torch.nn.Conv2d``: weight (out, in/groups, kh, kw) and bias drawn from U(±1/√fan_in), PyTorch's
     rule (``kaiming_uniform_`` with a = √5); ``padding_mode`` other than zeros pads with ``F.pad`` first.
@@ -737,10 +1071,12 @@ class ConvTranspose2d(Conv2d):
         device: str | None = None,
         dtype: DType | None = None,
     ) -> None:
+        owner = type(self).__name__
         if isinstance(padding, str):
-            raise ValueError(f"ConvTranspose2d: padding must be an int or a pair, got {padding!r}")
+            many = "a pair" if self.spatial_dims == 2 else f"a {self.spatial_dims}-tuple"
+            raise ValueError(f"{owner}: padding must be an int or {many} of ints, got {padding!r}")
         if padding_mode != "zeros":
-            raise ValueError(f"ConvTranspose2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
+            raise ValueError(f"{owner}: only padding_mode='zeros' is supported, got {padding_mode!r}")
         super().__init__(
             in_channels,
             out_channels,
@@ -754,7 +1090,7 @@ class ConvTranspose2d(Conv2d):
             device,
             dtype,
         )
-        self.output_padding = _sizes(output_padding, "output_padding", "ConvTranspose2d", minimum=0)
+        self.output_padding = _sizes(output_padding, "output_padding", owner, 0, count=self.spatial_dims)
 
     def _weight_shape(self) -> tuple[int, ...]:
         return (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
@@ -766,25 +1102,28 @@ class ConvTranspose2d(Conv2d):
             self.output_padding if output_size is None else self._output_padding(input, output_size)
         )
         settings = (self.stride, self.padding, output_padding, self.groups, self.dilation)
-        return conv_transpose2d(input, self.weight, self.bias, *settings)
+        return self.convolve(input, self.weight, self.bias, *settings)
 
-    def _output_padding(self, input: Tensor, output_size: Sequence[int]) -> tuple[int, int]:
-        """The output padding that makes the output (H, W) ``output_size``: between the smallest
-        size (n − 1)·s − 2p + d(k − 1) + 1 and that plus s − 1."""
-        if not isinstance(input, Tensor) or input.ndim not in (3, 4):
-            return self.output_padding  # conv_transpose2d names the bad input
+    convolve = staticmethod(conv_transpose2d)
+
+    def _output_padding(self, input: Tensor, output_size: Sequence[int]) -> tuple[int, ...]:
+        """The output padding that makes the output's spatial sizes ``output_size``: between the
+        smallest size (n − 1)·s − 2p + d(k − 1) + 1 and that plus s − 1."""
+        dims, owner = self.spatial_dims, type(self).__name__
+        if not isinstance(input, Tensor) or input.ndim not in (dims + 1, dims + 2):
+            return self.output_padding  # the convolution names the bad input
         output_size = tuple(output_size)
         if len(output_size) == input.ndim:
-            output_size = output_size[-2:]
-        if len(output_size) != 2:
+            output_size = output_size[-dims:]
+        if len(output_size) != dims:
             raise ValueError(
-                f"ConvTranspose2d: for a {input.ndim}-d input, output_size must have 2 or {input.ndim} "
+                f"{owner}: for a {input.ndim}-d input, output_size must have {dims} or {input.ndim} "
                 f"elements, got {output_size}"
             )
         smallest = [
             (n - 1) * s - 2 * p + d * (k - 1) + 1
             for n, s, p, d, k in zip(
-                input.shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size, strict=True
+                input.shape[-dims:], self.stride, self.padding, self.dilation, self.kernel_size, strict=True
             )
         ]
         largest = [size + s - 1 for size, s in zip(smallest, self.stride, strict=True)]
@@ -792,10 +1131,10 @@ class ConvTranspose2d(Conv2d):
             not low <= size <= high for size, low, high in zip(output_size, smallest, largest, strict=True)
         ):
             raise ValueError(
-                f"ConvTranspose2d: requested an output size of {output_size}, but valid sizes range from "
-                f"{tuple(smallest)} to {tuple(largest)} (for an input of {input.shape[-2:]})"
+                f"{owner}: requested an output size of {output_size}, but valid sizes range from "
+                f"{tuple(smallest)} to {tuple(largest)} (for an input of {input.shape[-dims:]})"
             )
-        return output_size[0] - smallest[0], output_size[1] - smallest[1]
+        return tuple(size - low for size, low in zip(output_size, smallest, strict=True))
 
 
 class MaxPool1d(MaxPool2d):
@@ -870,3 +1209,64 @@ class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
 
     pool = staticmethod(adaptive_max_pool1d)
     settings = staticmethod(_adaptive_row)
+
+
+class ConvTranspose1d(ConvTranspose2d):
+    """``torch.nn.ConvTranspose1d``: weight (in, out/groups, k) and bias from U(±1/√fan_in) as
+    ``ConvTranspose2d``; ``F.conv_transpose1d`` with fixed settings."""
+
+    spatial_dims = 1
+    convolve = staticmethod(conv_transpose1d)
+
+
+class Conv3d(Conv2d):
+    """``torch.nn.Conv3d``: weight (out, in/groups, kd, kh, kw) and bias from U(±1/√fan_in) as
+    ``Conv2d``; ``F.conv3d`` with fixed settings."""
+
+    spatial_dims = 3
+
+    def forward(self, input: Tensor) -> Tensor:
+        input, padding = self._padded(input)
+        return conv3d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+
+class MaxUnpool2d(Module):
+    """``torch.nn.MaxUnpool2d``: ``F.max_unpool2d`` with fixed settings (stride defaults to the
+    kernel); ``forward(input, indices, output_size=None)``."""
+
+    spatial_dims = 2
+    unpool = staticmethod(max_unpool2d)
+
+    def __init__(self, kernel_size: Pair, stride: Pair | None = None, padding: Pair = 0) -> None:
+        super().__init__()
+        owner, dims = type(self).__name__, self.spatial_dims
+        self.kernel_size = _sizes(kernel_size, "kernel_size", owner, count=dims)
+        self.stride = self.kernel_size if stride is None else _sizes(stride, "stride", owner, count=dims)
+        self.padding = _sizes(padding, "padding", owner, 0, count=dims)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return self.unpool(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(MaxUnpool2d):
+    """``torch.nn.MaxUnpool1d``: ``F.max_unpool1d`` with fixed settings (stride defaults to the kernel)."""
+
+    spatial_dims = 1
+    unpool = staticmethod(max_unpool1d)
+
+
+class MaxPool3d(MaxPool2d):
+    """``torch.nn.MaxPool3d``: ``F.max_pool3d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(max_pool3d)
+    settings = staticmethod(_pool3d_settings)
+
+
+class AvgPool3d(AvgPool2d):
+    """``torch.nn.AvgPool3d``: ``F.avg_pool3d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(avg_pool3d)
+    settings = staticmethod(_pool3d_settings)
