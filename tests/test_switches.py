@@ -53,3 +53,25 @@ def test_float32_matmul_precision_takes_pytorchs_three_names() -> None:
             tg.set_float32_matmul_precision("fast")
     finally:
         tg.set_float32_matmul_precision("highest")
+
+
+def test_memory_format_is_accepted_where_pytorch_takes_it_and_changes_no_value() -> None:
+    x = tg.randn(2, 3, 4, 5)
+    for layout in (tg.preserve_format, tg.contiguous_format, tg.channels_last):
+        assert tg.zeros_like(x, memory_format=layout).shape == x.shape
+        np.testing.assert_array_equal(x.clone(memory_format=layout).numpy(), x.numpy())
+        np.testing.assert_array_equal(x.contiguous(layout).numpy(), x.numpy())
+        np.testing.assert_array_equal(x.to(memory_format=layout).numpy(), x.numpy())
+    for like in (tg.ones_like, tg.empty_like, tg.rand_like, tg.randn_like):
+        assert like(x, memory_format=tg.preserve_format).shape == x.shape
+    assert tg.full_like(x, 2.0, memory_format=tg.preserve_format).numpy().max() == 2.0
+    conv = tg.nn.Conv2d(3, 2, 1)
+    assert conv.to(memory_format=tg.channels_last) is conv
+    assert repr(tg.channels_last) == "tinygrad_adam.channels_last"
+
+
+def test_a_memory_format_that_is_not_one_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="memory_format must be tg.preserve_format"):
+        tg.zeros_like(tg.ones(2), memory_format="channels_last")
+    with pytest.raises(TypeError, match="clone: memory_format"):
+        tg.ones(2).clone(memory_format=1)

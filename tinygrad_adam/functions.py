@@ -24,8 +24,10 @@ from .tensor import (
     _like,
     _resolve_dtype,
     _shape_arg,
+    check_memory_format,
     get_default_dtype,
     int64,
+    memory_format,
     rand,
     tensor,
     zeros,
@@ -406,9 +408,14 @@ def empty(
 
 
 def empty_like(
-    input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    input: Tensor,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+    *,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
-    return _filled_like("zeros", input, "empty_like", dtype, device, requires_grad)
+    return _filled_like("zeros", input, "empty_like", dtype, device, requires_grad, memory_format)
 
 
 def full_like(
@@ -417,24 +424,37 @@ def full_like(
     dtype: DType | None = None,
     device: str | None = None,
     requires_grad: bool = False,
+    *,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
     """``input``'s shape and device (and dtype, unless told) filled with ``fill_value``."""
+    check_memory_format(memory_format, "full_like")
     filled = _like(input, "full_like").new_full(input.shape, fill_value, dtype=dtype, device=device)
     return _grad_if(filled, requires_grad)
 
 
 def rand_like(
-    input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    input: Tensor,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+    *,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
     """Uniform draws on [0, 1) in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
-    return _filled_like("uniform", input, "rand_like", dtype, device, requires_grad)
+    return _filled_like("uniform", input, "rand_like", dtype, device, requires_grad, memory_format)
 
 
 def randn_like(
-    input: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    input: Tensor,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+    *,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
     """Standard normal draws in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
-    return _filled_like("normal", input, "randn_like", dtype, device, requires_grad)
+    return _filled_like("normal", input, "randn_like", dtype, device, requires_grad, memory_format)
 
 
 def eye(

@@ -361,8 +361,9 @@ class Tensor(TensorSpellings):
         self.requires_grad = False
         return self
 
-    def clone(self) -> Tensor:
+    def clone(self, *, memory_format: memory_format | None = None) -> Tensor:
         """A copy with memory of its own; differentiable (the gradient passes through unchanged)."""
+        check_memory_format(memory_format, "clone")
         if _is_float(self.dtype):
             return _ops().Cast.apply(self, dtype=self._backend.native_dtype(self.dtype))
         return Tensor._wrap(self._backend.xp.asarray(self._data, copy=True), self._backend)
@@ -374,14 +375,16 @@ class Tensor(TensorSpellings):
         *,
         non_blocking: bool = False,
         copy: bool = False,
+        memory_format: memory_format | None = None,
     ) -> Tensor:
         """A copy on ``device`` and/or cast to ``dtype``; differentiable (for float dtypes), as in PyTorch.
 
         PyTorch's other forms work too: ``x.to(tg.float64)`` (a dtype in the first place) and
         ``x.to(other)`` (``other``'s device and dtype). ``copy=True`` copies even when nothing
-        changes; ``non_blocking`` is accepted for PyTorch's code and changes nothing (copies here
-        always finish before ``to`` returns).
+        changes; ``non_blocking`` and ``memory_format`` are accepted for PyTorch's code and change
+        nothing (copies here always finish before ``to`` returns).
         """
+        check_memory_format(memory_format, "to")
         if isinstance(device, Tensor):
             device, dtype = device.device, dtype or device.dtype
         elif isinstance(device, (np.dtype, type)):
@@ -1385,8 +1388,9 @@ class Tensor(TensorSpellings):
         tiled = spread.expand(*[n for r, length in zip(sizes, shape) for n in (r, length)])
         return tiled.reshape(*[r * length for r, length in zip(sizes, shape)])
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self, memory_format: memory_format | None = None) -> Tensor:
         """``self``: our arrays need no contiguous copy (kept for code written for PyTorch)."""
+        check_memory_format(memory_format, "contiguous")
         return self
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -1871,24 +1875,70 @@ def _like(other: Any, op: str) -> Tensor:
     return other
 
 
+class memory_format:  # noqa: N801 (PyTorch's spelling: torch.memory_format)
+    """How PyTorch lays a tensor out in memory (``tg.preserve_format``, ``tg.contiguous_format``,
+    ``tg.channels_last``, ``tg.channels_last_3d``): taken where PyTorch takes ``memory_format=``.
+    Values never depend on it, and our arrays keep the layout their op gives them."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"tinygrad_adam.{self.name}"
+
+
+preserve_format = memory_format("preserve_format")
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
+def check_memory_format(value: Any, op: str) -> None:
+    """Refuse a ``memory_format=`` that is not one of PyTorch's (None means the default)."""
+    if value is not None and not isinstance(value, memory_format):
+        raise TypeError(
+            f"{op}: memory_format must be tg.preserve_format, tg.contiguous_format, tg.channels_last or "
+            f"tg.channels_last_3d, got {value!r}"
+        )
+
+
 def _filled_like(
-    fill: str, other: Any, op: str, dtype: DType | None, device: str | None, requires_grad: bool
+    fill: str,
+    other: Any,
+    op: str,
+    dtype: DType | None,
+    device: str | None,
+    requires_grad: bool,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
     """``_filled`` in ``other``'s shape, and its dtype and device unless they are given (``*_like``)."""
+    check_memory_format(memory_format, op)
     other = _like(other, op)
     return _filled(fill, other.shape, dtype or other.dtype, device or other.device, requires_grad)
 
 
 def zeros_like(
-    other: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    other: Tensor,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+    *,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
-    return _filled_like("zeros", other, "zeros_like", dtype, device, requires_grad)
+    return _filled_like("zeros", other, "zeros_like", dtype, device, requires_grad, memory_format)
 
 
 def ones_like(
-    other: Tensor, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    other: Tensor,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+    *,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
-    return _filled_like("ones", other, "ones_like", dtype, device, requires_grad)
+    return _filled_like("ones", other, "ones_like", dtype, device, requires_grad, memory_format)
 
 
 def full(

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..backend import get_backend
-from ..tensor import DType, Tensor, _resolve_dtype
+from ..tensor import DType, Tensor, _resolve_dtype, check_memory_format
 
 
 class Parameter(Tensor):
@@ -367,16 +367,22 @@ class Module:
 
     # -- device and dtype --------------------------------------------------------------------
     def to(
-        self, device: str | DType | None = None, dtype: DType | None = None, non_blocking: bool = False
+        self,
+        device: str | DType | None = None,
+        dtype: DType | None = None,
+        non_blocking: bool = False,
+        memory_format: Any = None,
     ) -> Module:
         """Move (and/or cast) every parameter and buffer in place; returns ``self``.
 
         The same ``Parameter`` objects are kept, with new data, so an optimizer built before the
         move still holds them. Only floating-point tensors are cast, as in PyTorch, and as there
         a dtype may come first: ``model.to(tg.float64)``. ``non_blocking`` is accepted as in
-        PyTorch and changes nothing: every copy here completes before ``to`` returns.
+        PyTorch and changes nothing: every copy here completes before ``to`` returns; so is
+        ``memory_format`` (``tg.channels_last``), as values never depend on the layout.
         """
         del non_blocking
+        check_memory_format(memory_format, "Module.to")
         if device is not None and not isinstance(device, str):
             device, dtype = None, device
         backend = get_backend(device) if device is not None else None
