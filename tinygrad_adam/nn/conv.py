@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, Tensor, arange, cat, full, ones, stack, where, zeros
+from ..tensor import DType, Tensor, arange, cat, full, ones, stack, zeros
 from . import init as initializers
 from .module import Module, Parameter
 
@@ -96,17 +96,10 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _patches(
-    input: Tensor,
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
-    dilation: tuple[int, int],
-    owner: str,
-    channels_last: bool = False,
+    input: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], owner: str
 ) -> Tensor:
-    """The windows of a padded (N, C, H, W) input, kernel offsets row-major: (N, C, kh·kw, H_out, W_out),
-    or with ``channels_last`` of an (N, H, W, C) input, (N, H_out, W_out, C, kh·kw)."""
-    first = 1 if channels_last else 2
-    height, width = input.shape[first : first + 2]
+    """The windows of a padded (N, C, H, W) input: (N, C, kh·kw, H_out, W_out), kernel offsets row-major."""
+    height, width = input.shape[2:]
     out_h = (height - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
     out_w = (width - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
     if out_h <= 0 or out_w <= 0:
@@ -118,10 +111,15 @@ def _patches(
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             top, left = i * dilation[0], j * dilation[1]
-            rows = slice(top, top + stride[0] * (out_h - 1) + 1, stride[0])
-            columns = slice(left, left + stride[1] * (out_w - 1) + 1, stride[1])
-            windows.append(input[(slice(None),) * first + (rows, columns)])
-    return stack(windows, -1 if channels_last else 2)
+            windows.append(
+                input[
+                    :,
+                    :,
+                    top : top + stride[0] * (out_h - 1) + 1 : stride[0],
+                    left : left + stride[1] * (out_w - 1) + 1 : stride[1],
+                ]
+            )
+    return stack(windows, 2)
 
 
 def conv2d(
@@ -164,14 +162,11 @@ def conv2d(
     elif isinstance(padding, str):
         raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
     padded = _pad(input, _sizes(padding, "padding", "conv2d", minimum=0), 0.0, extra)
-    # Channels last, so that the patches (N, H_out, W_out, C, kh·kw) are the rows of one GEMM per group,
-    # (N·H_out·W_out, C/groups·kh·kw) @ (C/groups·kh·kw, out/groups): OpenBLAS is several times faster
-    # with the long axis as rows than with N small products or with it as columns.
-    patches = _patches(padded.permute(0, 2, 3, 1), (kh, kw), stride, dilation, "conv2d", channels_last=True)
-    batch, out_h, out_w = patches.shape[:3]
-    rows = patches.reshape(batch * out_h * out_w, groups, group_channels * kh * kw).transpose(0, 1)
-    kernels = weight.reshape(groups, out_channels // groups, group_channels * kh * kw).transpose(1, 2)
-    output = (rows @ kernels).transpose(0, 1).reshape(batch, out_h, out_w, out_channels).permute(0, 3, 1, 2)
+    patches = _patches(padded, (kh, kw), stride, dilation, "conv2d")
+    batch, _, _, out_h, out_w = patches.shape
+    columns = patches.reshape(batch, groups, group_channels * kh * kw, out_h * out_w)
+    kernels = weight.reshape(1, groups, out_channels // groups, group_channels * kh * kw)
+    output = (kernels @ columns).reshape(batch, out_channels, out_h, out_w)
     if bias is not None:
         output = output + bias.reshape(1, out_channels, 1, 1)
     return output.squeeze(0) if unbatched else output
@@ -275,28 +270,11 @@ def _ceil_extra(
     return tuple(extra)
 
 
-def _tiles(input: Tensor, kernel: tuple[int, int], owner: str) -> Tensor:
-    """The non-overlapping windows of an (N, C, H, W) input, (N, C, H_out, W_out, kh·kw), by one reshape
-    (rows and columns past the last whole window dropped): the common pooling of kernel = stride."""
-    batch, channels, height, width = input.shape
-    out_h, out_w = height // kernel[0], width // kernel[1]
-    if out_h == 0 or out_w == 0:
-        raise ValueError(f"{owner}: the kernel {kernel} does not fit the input of size {(height, width)}")
-    whole = input[:, :, : out_h * kernel[0], : out_w * kernel[1]]
-    tiles = whole.reshape(batch, channels, out_h, kernel[0], out_w, kernel[1]).permute(0, 1, 2, 4, 3, 5)
-    return tiles.reshape(batch, channels, out_h, out_w, kernel[0] * kernel[1])
-
-
 def _first_max(windows: Tensor, axis: int) -> tuple[Tensor, Tensor]:
     """The largest value along ``axis`` and its position there; the gradient goes to the first
     maximum only, as in PyTorch."""
     first = windows.argmax(axis, keepdim=True)
-    # A where and a sum, not a gather: their backward is a mask, not a scatter-add.
-    offsets = arange(windows.shape[axis], device=windows.device).reshape(
-        *(-1 if a == axis % windows.ndim else 1 for a in range(windows.ndim))
-    )
-    chosen = where(offsets == first, windows, zeros((), dtype=windows.dtype, device=windows.device))
-    return chosen.sum(axis), first.squeeze(axis)
+    return windows.gather(axis, first).squeeze(axis), first.squeeze(axis)
 
 
 def _pooled(output: Tensor, indices: Tensor | None, unbatched: bool) -> Tensor | tuple[Tensor, Tensor]:
@@ -338,11 +316,8 @@ def max_pool2d(
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "max_pool2d")
     dilation = _sizes(dilation, "dilation", "max_pool2d")
     extra = _ceil_extra(input.shape[2:], kernel, stride, padding, dilation, ceil_mode)
-    if kernel == stride and padding == (0, 0) and dilation == (1, 1) and extra == (0, 0):
-        output, first = _first_max(_tiles(input, kernel, "max_pool2d"), 4)
-    else:
-        windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
-        output, first = _first_max(windows, 2)
+    windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
+    output, first = _first_max(windows, 2)
     positions = None
     if return_indices:
         positions = _window_positions(first, kernel[1], stride, padding, dilation, input.shape[3])
