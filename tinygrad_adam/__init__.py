@@ -185,6 +185,9 @@ _LAZY_NAMES = {
     "are_deterministic_algorithms_enabled": "switches",
     "set_float32_matmul_precision": "switches",
     "get_float32_matmul_precision": "switches",
+    "pixel_shuffle": "nn.rearrange",
+    "pixel_unshuffle": "nn.rearrange",
+    "channel_shuffle": "nn.rearrange",
 }
 # PyTorch's dtype names that are also Python builtins (torch.float, torch.long, ...): served by
 # __getattr__ so that they never shadow the builtins inside this package.
