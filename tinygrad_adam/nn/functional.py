@@ -140,6 +140,16 @@ class ShapeMismatchError(ValueError, RuntimeError):
     """Tensors whose shapes do not fit together: a ValueError here, a RuntimeError in PyTorch."""
 
 
+class ValueOutOfRangeError(ValueError, RuntimeError):
+    """Values outside the range a loss accepts (probabilities outside [0, 1]): a ValueError here, a
+    RuntimeError in PyTorch."""
+
+
+class DtypeMismatchError(TypeError, RuntimeError):
+    """A tensor of a dtype the loss refuses (floating-point class labels, a float64 weight for a
+    float32 input): a TypeError here, a RuntimeError in PyTorch."""
+
+
 REDUCTIONS = ("mean", "sum", "none")
 LOG_FLOOR = -100.0  # PyTorch's floor for log(p) in binary cross-entropy, so p = 0 or 1 stays finite
 BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy gradient
@@ -1423,7 +1433,7 @@ def _as_weight(weight: Any, input: Tensor, name: str, what: str = "weight", broa
         weight = Tensor(np.asarray(weight), dtype=input.dtype, device=input.device)
     _same_device(input, weight, name)
     if weight.dtype.kind == "f" and weight.dtype != input.dtype:
-        raise TypeError(
+        raise DtypeMismatchError(
             f"{name}: {what} is {weight.dtype} but the input is {input.dtype}; "
             f"convert it with .astype({str(input.dtype)!r}) (tensors are never upcast silently)"
         )
@@ -1778,7 +1788,7 @@ def _check_unit_interval(tensors: dict[str, Tensor], name: str) -> None:
     for (what, tensor), bad in zip(tensors.items(), backend.to_numpy(flags).tolist()):
         if bad:
             host = tensor.numpy()
-            raise ValueError(
+            raise ValueOutOfRangeError(
                 f"{name}: every {what} value must lie in [0, 1], got values from {np.nanmin(host)} to "
                 f"{np.nanmax(host)}{' and NaN' if np.isnan(host).any() else ''}"
                 + (" (pass logits to binary_cross_entropy_with_logits instead)" if what == "input" else "")
@@ -1844,7 +1854,9 @@ def _as_labels(target: Any, name: str, like: Tensor | None = None) -> Tensor:
             raise TypeError(f"{name}: class labels must be a Tensor or integers, got {type(target).__name__}")
         target = Tensor(host, device=like.device if like is not None else None)
     if target.dtype.kind not in "iu":
-        raise TypeError(f"{name}: class labels must be integers, got dtype {target.dtype} (use .long())")
+        raise DtypeMismatchError(
+            f"{name}: class labels must be integers, got dtype {target.dtype} (use .long())"
+        )
     return target if target.dtype == int64 else target.astype(int64)
 
 
@@ -1901,7 +1913,7 @@ def _class_weights(weight: Tensor | None, log_probs: Tensor, axis: int, name: st
     num_classes = log_probs.shape[axis]
     weight = _as_weight(weight, log_probs, name, broadcast=False)
     if weight.shape != (num_classes,):
-        raise ValueError(
+        raise ShapeMismatchError(
             f"{name}: weight must have shape ({num_classes},), one per class, got {weight.shape}"
         )
     return weight.reshape(*[num_classes if i == axis else 1 for i in range(log_probs.ndim)])
@@ -1928,7 +1940,9 @@ def _class_loss(
     target_kind = target.dtype.kind if isinstance(target, Tensor) else np.asarray(target).dtype.kind
     if target_kind == "f":
         if not allow_probabilities:
-            raise TypeError(f"{name}: the target must hold integer class labels, got floating-point values")
+            raise DtypeMismatchError(
+                f"{name}: the target must hold integer class labels, got floating-point values"
+            )
         if ignore_index >= 0:  # as PyTorch: a class to ignore means nothing for a row of probabilities
             raise ValueError(
                 f"{name}: ignore_index={ignore_index} applies to class labels, not to class probabilities "
@@ -1936,7 +1950,7 @@ def _class_loss(
             )
         target_shape = target.shape if isinstance(target, Tensor) else np.shape(target)
         if tuple(target_shape) == sample_shape:
-            raise TypeError(
+            raise DtypeMismatchError(
                 f"{name}: class labels of shape {tuple(target_shape)} must be integers, got floating-point "
                 "values (convert with .long() or .astype(tg.int64); class probabilities need the "
                 f"input's shape {log_probs.shape})"

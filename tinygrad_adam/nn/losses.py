@@ -293,7 +293,9 @@ def multi_margin_loss(
         raise ValueError(f"multi_margin_loss: the input must have shape (N, C) or (C,), got {input.shape}")
     labels = target if isinstance(target, Tensor) else Tensor(target, device=input.device)
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"multi_margin_loss: class labels must be integers, got dtype {labels.dtype}")
+        raise F.DtypeMismatchError(
+            f"multi_margin_loss: class labels must be integers, got dtype {labels.dtype}"
+        )
     expected = input.shape[:1] if input.ndim == 2 else ()
     if labels.shape != expected:
         raise F.ShapeMismatchError(
@@ -309,7 +311,7 @@ def multi_margin_loss(
         hinge = hinge * hinge
     if weight is not None:
         if weight.shape != (num_classes,):
-            raise ValueError(
+            raise F.ShapeMismatchError(
                 f"multi_margin_loss: weight must have shape ({num_classes},), got {weight.shape}"
             )
         hinge = hinge * weight[labels].unsqueeze(1)
