@@ -431,14 +431,21 @@ class Module:
                     state[dot + name] = tensor if keep_vars else _copy(tensor)
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: dict[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         """Copy ``state_dict`` (Tensors or NumPy arrays) into the parameters and buffers, in place.
 
         Each value goes onto its parameter's device. A shape or dtype mismatch always raises
         ``RuntimeError`` (PyTorch casts another dtype silently; here a float64 state for a float32
         model is an error, as every silent float64 -> float32 conversion is); with ``strict=True``
-        (the default) so do missing and unexpected keys. All problems are named in one message.
-        Returns the missing and unexpected keys.
+        (the default) so do missing and unexpected keys. All problems are named in one message, and
+        a load that fails changes nothing. Returns the missing and unexpected keys.
+
+        ``assign=True`` (PyTorch's) makes the state's tensors themselves the module's parameters and
+        buffers instead of copying into them: no copy, so their dtype and device are the state's (a
+        NumPy array goes onto the old tensor's device); a parameter stays a ``Parameter`` keeping the
+        old one's ``requires_grad``. Rebuild optimizers afterwards: they still hold the old tensors.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(
@@ -466,7 +473,9 @@ class Module:
                 continue
             if shape != target.shape:
                 problems.append(f"{name!r}: shape {shape} in the state, {target.shape} in the model")
-            elif dtype != target.dtype:
+            elif assign and isinstance(target, Parameter) and dtype.kind != "f":
+                problems.append(f"{name!r}: dtype {dtype} in the state cannot be a Parameter (not a float)")
+            elif dtype != target.dtype and not assign:
                 problems.append(
                     f"{name!r}: dtype {dtype} in the state, {target.dtype} in the model (values are never "
                     f"cast silently: convert the state's value with .astype({str(target.dtype)!r}), or the "
@@ -485,6 +494,9 @@ class Module:
             raise RuntimeError(
                 f"error(s) loading state_dict into {type(self).__name__}:\n  " + "\n  ".join(problems) + hint
             )
+        if assign:
+            self._assign_state(own, arrays)
+            return IncompatibleKeys(missing, unexpected)
         with no_grad():
             for name, value in arrays.items():
                 target = own[name]
@@ -496,6 +508,23 @@ class Module:
                 target._data = backend.copy_like(data, target._data)  # a copy, in the target's layout
                 target._version += 1
         return IncompatibleKeys(missing, unexpected)
+
+    def _assign_state(self, own: dict[str, Tensor], arrays: dict[str, Any]) -> None:
+        """``load_state_dict(assign=True)``'s second half: put each checked value in its tensor's place."""
+        for name, value in arrays.items():
+            target = own[name]
+            if not isinstance(value, Tensor):
+                value = Tensor._wrap(target._backend.asarray(np.asarray(value)), target._backend)
+            if isinstance(target, Parameter):
+                if isinstance(value, Parameter):  # as PyTorch: the given Parameter takes the old flag
+                    value.requires_grad_(target.requires_grad)
+                else:
+                    value = Parameter(value, requires_grad=target.requires_grad)
+            *path, attribute = name.split(".")
+            module = self
+            for step in path:
+                module = module._modules[step]
+            setattr(module, attribute, value)
 
     # -- description -------------------------------------------------------------------------
     def extra_repr(self) -> str:
