@@ -188,6 +188,9 @@ _LAZY_NAMES = {
     "pixel_shuffle": "nn.rearrange",
     "pixel_unshuffle": "nn.rearrange",
     "channel_shuffle": "nn.rearrange",
+    "lgamma": "special",
+    "digamma": "special",
+    "polygamma": "special",
 }
 # PyTorch's dtype names that are also Python builtins (torch.float, torch.long, ...): served by
 # __getattr__ so that they never shadow the builtins inside this package.

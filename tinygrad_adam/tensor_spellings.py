@@ -887,6 +887,24 @@ class TensorSpellings:
         """x log y with x = this tensor, 0 where x is 0 (so 0 log 0 = 0), as ``torch.xlogy``."""
         return _Xlogy.apply(*_float_pair(self, other, "xlogy"))
 
+    def lgamma(self: Tensor) -> Tensor:
+        """log |Γ(x)|, as ``torch.lgamma`` (see ``tg.special.gammaln``); its gradient is ψ(x)."""
+        from .special import gammaln
+
+        return gammaln(self)
+
+    def digamma(self: Tensor) -> Tensor:
+        """ψ(x) = d/dx log Γ(x), as ``torch.digamma``; its gradient is ψ₁(x)."""
+        from .special import digamma
+
+        return digamma(self)
+
+    def polygamma(self: Tensor, n: int) -> Tensor:
+        """ψ⁽ⁿ⁾(x) for n = 0 or 1, as ``x.polygamma(n)`` in PyTorch (see ``tg.special.polygamma``)."""
+        from .special import polygamma
+
+        return polygamma(n, self)
+
     def hypot(self: Tensor, other: Any) -> Tensor:
         """√(x² + y²), the hypotenuse, as ``torch.hypot``; gradients x/h and y/h."""
         x, y = _float_pair(self, other, "hypot")

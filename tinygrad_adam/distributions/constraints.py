@@ -99,6 +99,15 @@ class _IntegerInterval(_Bounded):
         return (value % 1 == 0) & (value >= self.lower_bound) & (value <= self.upper_bound)
 
 
+class _IntegerGreaterThan(_Bounded):
+    """The integers ≥ lower_bound (counts, for lower_bound 0)."""
+
+    is_discrete = True
+
+    def check(self, value: Tensor) -> Tensor:
+        return (value % 1 == 0) & (value >= self.lower_bound)
+
+
 class _Simplex(Constraint):
     """Non-negative entries along the last axis that sum to 1 (to within 1e-6, as PyTorch)."""
 
@@ -133,6 +142,7 @@ boolean = _Boolean()
 positive = _GreaterThan(0.0)
 nonnegative = _GreaterThanEq(0.0)
 unit_interval = _Interval(0.0, 1.0)
+nonnegative_integer = _IntegerGreaterThan(0)
 simplex = _Simplex()
 real_vector = _IndependentConstraint(real, 1)
 greater_than = _GreaterThan
@@ -141,6 +151,7 @@ less_than = _LessThan
 interval = _Interval
 half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval
+integer_greater_than = _IntegerGreaterThan
 independent = _IndependentConstraint
 
 

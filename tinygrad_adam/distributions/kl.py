@@ -7,12 +7,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from ..special import digamma, gammaln
 from ..tensor import Tensor, where
 from .bernoulli import Bernoulli, _softplus
+from .beta import Beta
 from .categorical import Categorical, OneHotCategorical
+from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .gamma import Gamma
 from .independent import Independent, sum_rightmost
 from .normal import Normal
+from .poisson import Poisson
 from .uniform import Uniform
 
 KLFunction = Callable[[Distribution, Distribution], Tensor]
@@ -92,6 +97,52 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
     """log((high_q − low_q)/(high_p − low_p)) when p's interval lies inside q's, else infinite."""
     result = ((q.high - q.low) / (p.high - p.low)).log()
     return _infinite_where((q.low > p.low) | (q.high < p.high), result)
+
+
+@register_kl(Gamma, Gamma)
+def _kl_gamma_gamma(p: Gamma, q: Gamma) -> Tensor:
+    """αq log(βp/βq) + log Γ(αq) − log Γ(αp) + (αp − αq) ψ(αp) + (βq − βp) αp/βp."""
+    alpha_p, beta_p, alpha_q, beta_q = p.concentration, p.rate, q.concentration, q.rate
+    return (
+        alpha_q * (beta_p / beta_q).log()
+        + gammaln(alpha_q)
+        - gammaln(alpha_p)
+        + (alpha_p - alpha_q) * digamma(alpha_p)
+        + (beta_q - beta_p) * (alpha_p / beta_p)
+    )
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
+    """log Γ(αp₀) − log Γ(αq₀) − Σ (log Γ(αp) − log Γ(αq)) + Σ (αp − αq)(ψ(αp) − ψ(αp₀))."""
+    total_p, total_q = p.concentration.sum(-1), q.concentration.sum(-1)
+    shifts = digamma(p.concentration) - digamma(total_p).unsqueeze(-1)
+    return (
+        gammaln(total_p)
+        - gammaln(total_q)
+        - (gammaln(p.concentration) - gammaln(q.concentration)).sum(-1)
+        + ((p.concentration - q.concentration) * shifts).sum(-1)
+    )
+
+
+@register_kl(Beta, Beta)
+def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
+    """The Dirichlet formula on the two concentrations (a, b)."""
+    total_p = p.concentration1 + p.concentration0
+    total_q = q.concentration1 + q.concentration0
+    return (
+        gammaln(q.concentration1) + gammaln(q.concentration0) + gammaln(total_p)
+        - (gammaln(p.concentration1) + gammaln(p.concentration0) + gammaln(total_q))
+        + (p.concentration1 - q.concentration1) * digamma(p.concentration1)
+        + (p.concentration0 - q.concentration0) * digamma(p.concentration0)
+        + (total_q - total_p) * digamma(total_p)
+    )  # fmt: skip
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Tensor:
+    """λp log(λp/λq) − (λp − λq), PyTorch's formula (nan where λp = 0, as there)."""
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
 
 
 @register_kl(Independent, Independent)
