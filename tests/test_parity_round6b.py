@@ -7,6 +7,7 @@ PyTorch); torch itself is never imported here.
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,3 +136,121 @@ def test_load_state_dict_with_assign_and_strict_false_reports_the_missing_keys()
     result = model.load_state_dict({"weight": tg.zeros(3, 2)}, strict=False, assign=True)
     assert result.missing_keys == ["bias"] and result.unexpected_keys == []
     assert model.bias is old_bias and np.array_equal(model.weight.numpy(), np.zeros((3, 2), np.float32))
+
+
+# -- MultiLabelMarginLoss and TripletMarginWithDistanceLoss against PyTorch
+REFERENCE = np.load(Path(__file__).parent / "fixtures" / "parity_round6b.npz")
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def _check_against_reference(prefix: str, compute, names: tuple[str, ...], rtol: float) -> None:
+    """Each reduction's loss and the gradients of its sum match PyTorch's, stored under ``prefix``."""
+    for reduction in REDUCTIONS:
+        inputs = {name: tg.tensor(REFERENCE[f"{prefix}/{name}"]) for name in names}
+        for name in names:
+            if inputs[name].dtype.kind == "f":
+                inputs[name].requires_grad_(True)
+        loss = compute(inputs, reduction)
+        np.testing.assert_allclose(loss.numpy(), REFERENCE[f"{prefix}/{reduction}"], rtol=rtol, atol=rtol)
+        loss.sum().backward()
+        for name, tensor in inputs.items():
+            if tensor.requires_grad:
+                expected = REFERENCE[f"{prefix}/{reduction}/grad_{name}"]
+                np.testing.assert_allclose(tensor.grad.numpy(), expected, rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize(("prefix", "rtol"), [("multilabel_float32", 1e-6), ("multilabel_float64", 1e-12),
+                                              ("multilabel_vector", 1e-6)])  # fmt: skip
+def test_multilabel_margin_loss_matches_pytorch_values_and_gradients(prefix, rtol):
+    # The rows hold -1 padding, duplicates, labels after the first -1 (not counted), a row that starts
+    # with -1 and a margin of exactly 0 (no gradient there, as in PyTorch).
+    _check_against_reference(
+        prefix,
+        lambda t, r: F.multilabel_margin_loss(t["input"], t["target"], reduction=r),
+        ("input", "target"),
+        rtol,
+    )
+    module = tg.nn.MultiLabelMarginLoss(reduction="sum")
+    loss = module(tg.tensor(REFERENCE[f"{prefix}/input"]), tg.tensor(REFERENCE[f"{prefix}/target"]))
+    np.testing.assert_allclose(loss.numpy(), REFERENCE[f"{prefix}/sum"], rtol=rtol)
+
+
+def test_multilabel_margin_loss_checks_shapes_labels_and_dtypes_as_pytorch():
+    scores, labels = tg.randn(3, 4), tg.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [-1, 0, 1, 2]])
+    with pytest.raises(RuntimeError, match="target shape"):
+        F.multilabel_margin_loss(scores, labels[:, :3])
+    with pytest.raises(RuntimeError, match="non-empty vector"):
+        F.multilabel_margin_loss(tg.randn(2, 3, 4), tg.zeros(2, 3, 4, dtype=tg.int64))
+    with pytest.raises(RuntimeError, match="non-empty vector"):
+        F.multilabel_margin_loss(tg.randn(3, 0), tg.zeros(3, 0, dtype=tg.int64))
+    with pytest.raises(RuntimeError, match="integers"):
+        F.multilabel_margin_loss(scores, labels.astype(tg.float32))
+    for bad in (4, -2):  # checked in every slot, after the first -1 too, as PyTorch does
+        with pytest.raises(RuntimeError, match=str(bad)):
+            F.multilabel_margin_loss(scores, tg.tensor([[0, -1, bad, 1], [1, 2, 3, -1], [-1, 0, 1, 2]]))
+    with pytest.raises(ValueError, match="reduction"):
+        F.multilabel_margin_loss(scores, labels, reduction="bad")
+
+
+def test_multilabel_margin_loss_of_an_empty_batch_and_of_a_scalar_follows_pytorch():
+    empty = F.multilabel_margin_loss(tg.randn(0, 4), tg.zeros(0, 4, dtype=tg.int64))
+    assert empty.shape == () and empty.item() == 0.0
+    assert F.multilabel_margin_loss(
+        tg.randn(0, 4), tg.zeros(0, 4, dtype=tg.int64), reduction="none"
+    ).shape == (0,)
+    assert F.multilabel_margin_loss(tg.tensor(0.3), tg.tensor(-1)).item() == 0.0  # a 0-d input is one class
+
+
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize("margin", [1.0, 0.5])
+def test_triplet_margin_with_distance_loss_matches_pytorch_with_the_default_distance(swap, margin):
+    names = ("anchor", "positive", "negative")
+    _check_against_reference(
+        f"triplet_swap{int(swap)}_margin{margin}",
+        lambda t, r: F.triplet_margin_with_distance_loss(
+            *(t[n] for n in names), margin=margin, swap=swap, reduction=r
+        ),
+        names,
+        1e-12,
+    )
+    _check_against_reference(
+        f"triplet_swap{int(swap)}_margin{margin}",
+        lambda t, r: tg.nn.TripletMarginWithDistanceLoss(margin=margin, swap=swap, reduction=r)(
+            *(t[n] for n in names)
+        ),
+        names,
+        1e-12,
+    )
+
+
+def test_triplet_margin_with_distance_loss_takes_any_distance_function_and_single_triplets():
+    names = ("anchor", "positive", "negative")
+
+    def cosine_distance(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
+        return 1.0 - F.cosine_similarity(x, y)
+
+    def with_cosine(t: dict, reduction: str) -> tg.Tensor:
+        loss = tg.nn.TripletMarginWithDistanceLoss(
+            distance_function=cosine_distance, swap=True, reduction=reduction
+        )
+        assert loss.distance_function is cosine_distance
+        return loss(*(t[n] for n in names))
+
+    def single(t: dict, reduction: str) -> tg.Tensor:
+        return F.triplet_margin_with_distance_loss(*(t[n] for n in names), reduction=reduction)
+
+    _check_against_reference("triplet_cosine", with_cosine, names, 1e-12)
+    _check_against_reference("triplet_vector", single, names, 1e-6)
+
+
+def test_triplet_margin_with_distance_loss_checks_its_arguments_as_pytorch():
+    x = tg.randn(3, 4)
+    with pytest.raises(RuntimeError, match="same number of dimensions"):
+        F.triplet_margin_with_distance_loss(x, x, x[0])
+    with pytest.raises(ValueError, match="margin must be greater than 0"):
+        F.triplet_margin_with_distance_loss(x, x, x, margin=0.0)
+    with pytest.raises(ValueError, match="margin must be greater than 0"):
+        tg.nn.TripletMarginWithDistanceLoss(margin=-1.0)
+    with pytest.raises(TypeError):
+        F.triplet_margin_with_distance_loss(x, x, x, x)  # everything after the three tensors is keyword-only
+    assert isinstance(tg.nn.TripletMarginWithDistanceLoss().distance_function, tg.nn.PairwiseDistance)

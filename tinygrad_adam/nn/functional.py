@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,7 @@ __all__ = [
     "mish",
     "mse_loss",
     "multilabel_soft_margin_loss",
+    "multilabel_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
@@ -123,6 +125,7 @@ __all__ = [
     "tanhshrink",
     "threshold",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "alpha_dropout",
     "feature_alpha_dropout",
     "bilinear",
@@ -1652,6 +1655,39 @@ def triplet_margin_loss(
     return _reduce(where(gap >= 0, gap, 0.0), reduction)
 
 
+def triplet_margin_with_distance_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(d(a, p) − d(a, n) + margin, 0) with any distance d(x, y) (default ``pairwise_distance``);
+    ``swap`` takes d(a, n) as min(d(a, n), d(p, n)), as ``triplet_margin_loss`` does."""
+    name = "triplet_margin_with_distance_loss"
+    check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"{name}: margin must be greater than 0, got {margin}")
+    anchor, positive, negative = (check_tensor(t, name) for t in (anchor, positive, negative))
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise ShapeMismatchError(
+            f"{name}: anchor, positive and negative must have the same number of dimensions, got "
+            f"{anchor.ndim}-d, {positive.ndim}-d and {negative.ndim}-d inputs"
+        )
+    distance = pairwise_distance if distance_function is None else distance_function
+    if not callable(distance):
+        raise TypeError(f"{name}: distance_function must be callable, got {type(distance).__name__}")
+    distance_positive = distance(anchor, positive)
+    distance_negative = distance(anchor, negative)
+    if swap:
+        distance_negative = distance_negative.minimum(distance(positive, negative))
+    gap = distance_positive - distance_negative + margin
+    return _reduce(where(gap >= 0, gap, 0.0), reduction)  # PyTorch's clamp_min: gradient 1 at 0
+
+
 def poisson_nll_loss(
     input: Tensor,
     target: Any,
@@ -1684,6 +1720,46 @@ def multilabel_soft_margin_loss(
     if weight is not None:
         loss = loss * _as_weight(weight, input, "multilabel_soft_margin_loss")
     loss = loss.mean(-1) if input.ndim else loss
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Σ_j Σ_{i ∉ y} max(0, 1 − (x[y_j] − x_i)) / C per sample: a hinge between each target class
+    y_j and each other class i. ``target`` has the input's shape, (C,) or (N, C): class indices,
+    of which those before the first −1 count (PyTorch's padding)."""
+    name = "multilabel_margin_loss"
+    check_reduction(reduction)
+    if check_tensor(input, name).dtype.kind != "f":
+        raise TypeError(f"{name}: the input must be a floating-point tensor, got {input.dtype}")
+    if input.ndim > 2 or (input.ndim and input.shape[-1] == 0):
+        raise ShapeMismatchError(
+            f"{name}: the input must be a non-empty vector (C,) or matrix (N, C), got shape {input.shape}"
+        )
+    labels = _as_labels(target, name, like=input)
+    _same_device(input, labels, name)
+    if labels.shape != input.shape:
+        raise ShapeMismatchError(f"{name}: target shape {labels.shape} differs from input {input.shape}")
+    num_classes = input.shape[-1] if input.ndim else 1
+    try:
+        _check_labels(labels, num_classes, -1, name)
+    except LabelOutOfRangeError as error:
+        raise ValueOutOfRangeError(f"{error} (-1 ends a row's list of target classes)") from None
+    scores = input.reshape(-1, num_classes)
+    backend, xp = input._backend, input._backend.xp
+    y = xp.reshape(labels._data, (-1, num_classes))
+    positions = xp.arange(num_classes, dtype=y.dtype, **backend.creation_kwargs)
+    first_padding = xp.min(xp.where(y == -1, positions, xp.full_like(y, num_classes)), axis=1, keepdims=True)
+    counted = positions < first_padding  # (N, J): target slot j lies before the row's first -1
+    classes = xp.where(counted, y, xp.zeros_like(y))  # class 0 stands in for the slots not counted
+    is_target = xp.any((classes[:, :, None] == positions) & counted[:, :, None], axis=1)  # (N, C)
+    pairs = xp.astype(counted[:, :, None] & ~is_target[:, None, :], backend.native_dtype(input.dtype))
+    chosen = scores.gather(1, Tensor._wrap(classes, backend))  # x[y_j], (N, J)
+    margins = 1 - chosen.unsqueeze(2) + scores.unsqueeze(1)  # (N, J, C)
+    hinge = where(margins > 0, margins, 0.0)  # as PyTorch: no gradient where the margin is exactly 0
+    loss = (hinge * Tensor._wrap(pairs, backend)).sum(2).sum(1) / num_classes
+    loss = loss if input.ndim == 2 else loss.reshape(())
+    if reduction == "mean" and loss.size == 0:
+        return loss.sum()  # PyTorch's mean over an empty batch is 0 here
     return _reduce(loss, reduction)
 
 

@@ -16,10 +16,12 @@ Where we differ from PyTorch on purpose:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..tensor import Tensor
 from . import functional as F
+from .layers import PairwiseDistance
 from .module import Module
 
 
@@ -272,6 +274,42 @@ class MultiLabelSoftMarginLoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-class multi-label hinge loss (see ``F.multilabel_margin_loss``): each target class, listed
+    before the row's first -1, should score at least 1 above every other class."""
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.multilabel_margin_loss(input, target, self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """max(d(a, p) − d(a, n) + margin, 0) with any distance d, by default ``PairwiseDistance()`` (see
+    ``F.triplet_margin_with_distance_loss``); a distance that is a Module is registered as a child."""
+
+    def __init__(
+        self,
+        *,
+        distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+        margin: float = 1.0,
+        swap: bool = False,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: margin must be greater than 0, got {margin}")
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
+        self.margin, self.swap = margin, swap
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        return F.triplet_margin_with_distance_loss(
+            anchor, positive, negative, distance_function=self.distance_function, margin=self.margin,
+            swap=self.swap, reduction=self.reduction,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, swap={self.swap}, reduction={self.reduction!r}"
 
 
 def multi_margin_loss(
