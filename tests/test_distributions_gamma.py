@@ -189,3 +189,11 @@ def test_edge_values_score_as_pytorch() -> None:
     assert Poisson(0.0).log_prob(tg.tensor([0.0])).numpy()[0] == 0.0
     assert np.isneginf(Poisson(0.0).log_prob(tg.tensor([1.0])).numpy()[0])
     np.testing.assert_allclose(Beta(1.0, 2.0).log_prob(tg.tensor(0.0)).numpy(), np.log(2.0), rtol=1e-6)
+
+
+def test_expand_repeats_the_distribution_over_a_larger_batch() -> None:
+    gamma = Gamma(tg.tensor([2.0]), tg.tensor([3.0])).expand((4,))
+    assert gamma.batch_shape == (4,) and gamma.sample((2,)).shape == (2, 4)
+    dirichlet = Dirichlet(tg.tensor([1.0, 2.0, 3.0])).expand((5,))
+    assert dirichlet.batch_shape == (5,) and dirichlet.event_shape == (3,)
+    assert dirichlet.log_prob(tg.tensor([0.2, 0.3, 0.5])).shape == (5,)

@@ -118,3 +118,22 @@ def test_polygamma_refuses_orders_it_does_not_implement() -> None:
 def test_non_tensor_input_is_refused() -> None:
     with pytest.raises(TypeError, match="must be a Tensor"):
         tg.lgamma([1.0, 2.0])
+
+
+def test_multivariate_log_gamma_and_its_gradient_match_pytorch() -> None:
+    a = tg.tensor(REFERENCE["multigammaln_points"], requires_grad=True)
+    out = tg.special.multigammaln(a, 3)
+    np.testing.assert_allclose(out.numpy(), REFERENCE["multigammaln_p3"], rtol=1e-12)
+    np.testing.assert_allclose(a.mvlgamma(3).numpy(), REFERENCE["multigammaln_p3"], rtol=1e-12)
+    tg.mvlgamma(a, 3).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), REFERENCE["multigammaln_p3_grad"], rtol=1e-12)
+    np.testing.assert_allclose(tg.special.multigammaln(a, 1).numpy(), tg.lgamma(a).numpy())
+    with pytest.raises(RuntimeError, match="greater than or equal to 1"):
+        tg.special.multigammaln(a, 0)
+
+
+def test_in_place_spellings_replace_the_values() -> None:
+    x = tg.tensor(REFERENCE["points"])
+    np.testing.assert_allclose(x.clone().lgamma_().numpy(), REFERENCE["lgamma"], rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(x.clone().digamma_().numpy(), REFERENCE["digamma"], rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(x.clone().polygamma_(1).numpy(), REFERENCE["trigamma"], rtol=1e-9)

@@ -191,6 +191,7 @@ _LAZY_NAMES = {
     "lgamma": "special",
     "digamma": "special",
     "polygamma": "special",
+    "mvlgamma": "special",
 }
 # PyTorch's dtype names that are also Python builtins (torch.float, torch.long, ...): served by
 # __getattr__ so that they never shadow the builtins inside this package.

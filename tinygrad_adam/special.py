@@ -16,7 +16,7 @@ from .tensor import Tensor, get_default_dtype, where
 
 __all__ = [
     "digamma", "entr", "erf", "erfc", "exp2", "expit", "expm1", "gammaln", "lgamma", "log1p", "log_softmax",
-    "logit", "logsumexp", "ndtr", "polygamma", "psi", "softmax", "xlog1py", "xlogy",
+    "logit", "logsumexp", "multigammaln", "ndtr", "polygamma", "psi", "softmax", "xlog1py", "xlogy",
 ]  # fmt: skip
 
 
@@ -260,3 +260,18 @@ def polygamma(n: int, input: Tensor) -> Tensor:
     if n != 1:
         raise NotImplementedError(f"polygamma(n, x) is implemented for n = 0 and 1 only, got n = {n}")
     return Trigamma.apply(_float_tensor(input, "polygamma"))
+
+
+def multigammaln(input: Tensor, p: int) -> Tensor:
+    """log Γₚ(a) = p(p − 1)/4 · log π + Σⱼ₌₁..ₚ log Γ(a + (1 − j)/2), the multivariate log-gamma
+    (``torch.special.multigammaln``, ``torch.mvlgamma``) of the Wishart densities."""
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
+        raise RuntimeError(f"p has to be greater than or equal to 1, got {p!r}")
+    a = _float_tensor(input, "multigammaln")
+    total = gammaln(a)
+    for j in range(2, p + 1):
+        total = total + gammaln(a + (1 - j) / 2)
+    return total + p * (p - 1) / 4 * math.log(math.pi)
+
+
+mvlgamma = multigammaln

@@ -905,6 +905,12 @@ class TensorSpellings:
 
         return polygamma(n, self)
 
+    def mvlgamma(self: Tensor, p: int) -> Tensor:
+        """The multivariate log-gamma log Γₚ(x), as ``torch.mvlgamma`` (see ``tg.special.multigammaln``)."""
+        from .special import multigammaln
+
+        return multigammaln(self, p)
+
     def hypot(self: Tensor, other: Any) -> Tensor:
         """√(x² + y²), the hypotenuse, as ``torch.hypot``; gradients x/h and y/h."""
         x, y = _float_pair(self, other, "hypot")
@@ -1271,6 +1277,15 @@ class TensorSpellings:
 
     def xlogy_(self: Tensor, other: Any) -> Tensor:
         return self._set_data(self.detach().xlogy(other), "xlogy_")
+
+    def lgamma_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().lgamma(), "lgamma_")
+
+    def digamma_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().digamma(), "digamma_")
+
+    def polygamma_(self: Tensor, n: int) -> Tensor:
+        return self._set_data(self.detach().polygamma(n), "polygamma_")
 
     def hypot_(self: Tensor, other: Any) -> Tensor:
         return self._set_data(self.detach().hypot(other), "hypot_")
