@@ -254,3 +254,11 @@ def test_triplet_margin_with_distance_loss_checks_its_arguments_as_pytorch():
     with pytest.raises(TypeError):
         F.triplet_margin_with_distance_loss(x, x, x, x)  # everything after the three tensors is keyword-only
     assert isinstance(tg.nn.TripletMarginWithDistanceLoss().distance_function, tg.nn.PairwiseDistance)
+
+
+def test_multi_margin_loss_is_in_the_functional_namespace_as_in_pytorch():
+    scores, labels = tg.randn(4, 5), tg.tensor([0, 4, 2, 2])
+    expected = tg.nn.MultiMarginLoss(p=2, margin=0.5, reduction="sum")(scores, labels)
+    got = F.multi_margin_loss(scores, labels, p=2, margin=0.5, reduction="sum")
+    np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
+    assert "multi_margin_loss" in F.__all__

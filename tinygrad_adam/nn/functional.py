@@ -98,6 +98,7 @@ __all__ = [
     "mse_loss",
     "multilabel_soft_margin_loss",
     "multilabel_margin_loss",
+    "multi_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
@@ -2177,5 +2178,6 @@ def nll_loss(
 from .attention import scaled_dot_product_attention  # noqa: E402
 from .embedding_bag import embedding_bag  # noqa: E402
 from .fold import fold, unfold  # noqa: E402
+from .losses import multi_margin_loss  # noqa: E402
 from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
 from .resample import interpolate, pad  # noqa: E402
