@@ -262,3 +262,16 @@ def test_multi_margin_loss_is_in_the_functional_namespace_as_in_pytorch():
     got = F.multi_margin_loss(scores, labels, p=2, margin=0.5, reduction="sum")
     np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
     assert "multi_margin_loss" in F.__all__
+
+
+def test_a_weight_that_does_not_broadcast_is_a_value_error_and_a_runtime_error():
+    probabilities, targets = tg.rand(3, 4), tg.rand(3, 4)
+    for call in (
+        lambda: F.binary_cross_entropy(probabilities, targets, weight=tg.ones(3)),
+        lambda: F.binary_cross_entropy_with_logits(probabilities, targets, pos_weight=tg.ones(3)),
+        lambda: F.multilabel_soft_margin_loss(probabilities, targets, weight=tg.ones(3)),
+    ):
+        with pytest.raises(RuntimeError, match="does not broadcast"):
+            call()
+        with pytest.raises(ValueError, match="does not broadcast"):
+            call()

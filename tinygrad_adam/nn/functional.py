@@ -1449,7 +1449,7 @@ def _as_weight(weight: Any, input: Tensor, name: str, what: str = "weight", broa
         except ValueError:
             fits = False
         if not fits:
-            raise ValueError(
+            raise ShapeMismatchError(
                 f"{name}: {what} of shape {weight.shape} does not broadcast to the input's shape "
                 f"{input.shape}"
             )
