@@ -275,3 +275,10 @@ def test_a_weight_that_does_not_broadcast_is_a_value_error_and_a_runtime_error()
             call()
         with pytest.raises(ValueError, match="does not broadcast"):
             call()
+
+
+def test_a_multi_margin_label_out_of_range_is_pytorchs_runtime_error_and_still_an_index_error() -> None:
+    scores, labels = tg.randn(3, 4), tg.tensor([0, 1, 7])
+    for expected in (RuntimeError, IndexError, ValueError):
+        with pytest.raises(expected, match=r"labels must lie in \[0, 4\).*got 7"):
+            F.multi_margin_loss(scores, labels)

@@ -312,6 +312,11 @@ class TripletMarginWithDistanceLoss(_Loss):
         return f"margin={self.margin}, swap={self.swap}, reduction={self.reduction!r}"
 
 
+class MarginLabelOutOfRangeError(F.LabelOutOfRangeError, RuntimeError):
+    """A label outside [0, C) for ``multi_margin_loss``: our IndexError and ValueError, and the
+    RuntimeError PyTorch raises for it."""
+
+
 def multi_margin_loss(
     input: Tensor,
     target: Any,
@@ -342,7 +347,10 @@ def multi_margin_loss(
         )
     scores, labels = input.reshape(-1, input.shape[-1]), labels.reshape(-1)
     num_classes = scores.shape[1]
-    F._check_labels(labels, num_classes, None, "multi_margin_loss")
+    try:
+        F._check_labels(labels, num_classes, None, "multi_margin_loss")
+    except F.LabelOutOfRangeError as error:  # PyTorch raises "target out of range" as a RuntimeError here
+        raise MarginLabelOutOfRangeError(str(error)) from None
     chosen = scores.gather(1, labels.unsqueeze(1))  # x_y, (N, 1)
     hinge = (margin - chosen + scores).clamp(min=0.0)
     if p == 2:
