@@ -53,3 +53,15 @@ def test_create_graph_gradients_stay_differentiable_sums():
     first = x.grad
     (x**2).sum().backward(create_graph=True)
     assert x.grad is not first and x.grad.requires_grad and x.grad.tolist() == [4.0, 8.0]
+
+
+def test_deepcopy_of_a_model_copies_each_gradient_into_memory_of_its_own_as_torch() -> None:
+    import copy
+
+    model = tg.nn.Linear(3, 2)
+    model(tg.ones(1, 3)).sum().backward()
+    twin = copy.deepcopy(model)
+    assert (twin.weight.grad.numpy() == model.weight.grad.numpy()).all()
+    twin.weight.grad.data.fill_(7.0)
+    assert model.weight.grad.numpy().max() == 1.0  # the original's gradient is untouched
+    assert copy.deepcopy(tg.ones(2)).grad is None

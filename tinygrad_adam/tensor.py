@@ -349,6 +349,15 @@ class Tensor(TensorSpellings):
         # copy, as torch's deepcopy of a leaf); the backend module itself cannot be pickled.
         return (_rebuild, (type(self), self.numpy(), self.device, self.requires_grad))
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        # As pickling, and the gradient copied with it, as torch's deepcopy of a leaf does.
+        rebuild, arguments = self.__reduce__()
+        copied = rebuild(*arguments)
+        memo[id(self)] = copied
+        if self._grad is not None:
+            copied._grad = self._grad.__deepcopy__(memo)
+        return copied
+
     def detach(self) -> Tensor:
         """The same data, cut from the graph (a view: in-place changes to either show in both)."""
         return _view_of(Tensor._wrap(self._data, self._backend), self)
