@@ -271,6 +271,61 @@ def _topological_order(roots: Sequence[Function]) -> list[Function]:
     return order
 
 
+_anomaly_enabled = False
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether backward checks every gradient it computes for NaN (``set_detect_anomaly``)."""
+    return _anomaly_enabled
+
+
+class set_detect_anomaly:  # noqa: N801 (PyTorch's spelling)
+    """Turn anomaly detection on or off, as ``torch.autograd.set_detect_anomaly``: a call sets it
+    now; used as a context manager it restores the previous mode on exit. When on, a backward node
+    whose gradient holds NaN raises RuntimeError naming the node; when off it costs nothing."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        global _anomaly_enabled
+        self.previous = _anomaly_enabled
+        _anomaly_enabled = bool(mode) and bool(check_nan)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc_info: Any) -> None:
+        global _anomaly_enabled
+        _anomaly_enabled = self.previous
+
+
+class detect_anomaly(contextlib.ContextDecorator):  # noqa: N801 (PyTorch's spelling)
+    """A context manager (or decorator) with anomaly detection on inside, as
+    ``torch.autograd.detect_anomaly``."""
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
+
+    def __enter__(self) -> None:
+        global _anomaly_enabled
+        self.previous = _anomaly_enabled
+        _anomaly_enabled = bool(self.check_nan)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        global _anomaly_enabled
+        _anomaly_enabled = self.previous
+
+
+def _check_anomaly(fn: Function, input_grads: Sequence[Tensor | None]) -> None:
+    """PyTorch's anomaly check: the first gradient ``fn.backward`` returned with NaN in it is an error."""
+    for position, value in enumerate(input_grads):
+        if value is None or value.dtype.kind not in "fc":
+            continue
+        xp = value._backend.xp
+        if bool(value._backend.to_numpy(xp.any(xp.isnan(value._data)))):
+            raise RuntimeError(
+                f"Function '{type(fn).__name__}Backward0' returned nan values in its {position}th output."
+            )
+
+
 def run_backward(
     outputs: Sequence[Tensor],
     grad_outputs: Sequence[Tensor],
@@ -372,6 +427,8 @@ def run_backward(
                     processed.append(fn)
                 continue
             input_grads = fn.backward(grad)
+            if _anomaly_enabled:
+                _check_anomaly(fn, input_grads)
             for tensor, needs, input_grad in zip(fn.inputs, fn.needs_input_grad, input_grads):
                 if needs and input_grad is not None:
                     add_grad(tensor, input_grad)
@@ -548,3 +605,12 @@ def __getattr__(name: str) -> Any:
 
         return gradcheck
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): an attribute of this module and,
+# registered in sys.modules, importable as ``tinygrad_adam.autograd.functional`` too.
+import sys as _sys  # noqa: E402
+
+from . import autograd_functional as functional  # noqa: E402
+
+_sys.modules[__name__ + ".functional"] = functional

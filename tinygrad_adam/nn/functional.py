@@ -313,6 +313,28 @@ def softmax(input: Tensor, dim: int = -1) -> Tensor:
     return check_tensor(input, "softmax").softmax(axis=dim)
 
 
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """A sample from the Gumbel-softmax (Concrete) distribution (Jang et al., 2017):
+    softmax((logits + g) / τ) with g = -log(-log U), U ~ Uniform(0, 1) from the seeded generator.
+    ``hard=True`` returns the one-hot of its argmax with the soft sample's gradient
+    (straight-through: y_hard - y_soft.detach() + y_soft)."""
+    logits = _floating(check_tensor(logits, "gumbel_softmax"), "gumbel_softmax")
+    if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not tau > 0:
+        raise ValueError(f"gumbel_softmax: tau must be a positive number, got {tau!r}")
+    uniform = rand(*logits.shape, dtype=logits.dtype, device=logits.device)
+    gumbels = -(-((1.0 - uniform).log())).log()  # 1 - U lies in (0, 1]: -log never sees 0
+    y_soft = ((logits + gumbels) / float(tau)).softmax(axis=dim)
+    if not hard:
+        return y_soft
+    index = y_soft.argmax(dim, keepdims=True)
+    from ..tensor import zeros_like
+
+    y_hard = zeros_like(y_soft.detach()).scatter(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
 def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     """x - log Σ e^x along ``dim``, computed stably."""
     return check_tensor(input, "log_softmax").log_softmax(axis=dim)
