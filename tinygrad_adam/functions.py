@@ -640,3 +640,112 @@ def _diagonals_taken(term: str, operand: Tensor) -> tuple[str, Tensor]:
         operand = operand.permute(*rest, first, second)[..., positions, positions]
         term = "".join(term[i] for i in rest) + letter
     return term, operand
+
+
+# Statistics, scans and products (PyTorch 2.x); the methods of the same names in tensor_spellings.py
+std_mean = _spelled_as_method("std_mean")
+var_mean = _spelled_as_method("var_mean")
+nanmean = _spelled_as_method("nanmean")
+clamp_min = _spelled_as_method("clamp_min")
+clamp_max = _spelled_as_method("clamp_max")
+frac = _spelled_as_method("frac")
+atan2 = _spelled_as_method("atan2")
+arctan2 = _spelled_as_method("arctan2")
+addcmul = _spelled_as_method("addcmul")
+addcdiv = _spelled_as_method("addcdiv")
+baddbmm = _spelled_as_method("baddbmm")
+addbmm = _spelled_as_method("addbmm")
+tensordot = _spelled_as_method("tensordot")
+trace = _spelled_as_method("trace")
+cross = _spelled_as_method("cross")
+logcumsumexp = _spelled_as_method("logcumsumexp")
+cummax = _spelled_as_method("cummax")
+cummin = _spelled_as_method("cummin")
+median = _spelled_as_method("median")
+quantile = _spelled_as_method("quantile")
+
+
+def block_diag(*tensors: Any) -> Tensor:
+    """The tensors (0-d, 1-d as a row, or 2-D) down the diagonal of one matrix, zeros elsewhere;
+    gradients go back to each block."""
+    from .tensor import cat
+
+    if not tensors:
+        return zeros(1, 0)
+    blocks = []
+    for position, block in enumerate(tensors):
+        block = _as_tensor_input(block)
+        if block.ndim > 2:
+            raise ValueError(
+                f"block_diag: tensor {position} must have at most 2 dims, got shape {block.shape}"
+            )
+        blocks.append(block.reshape(1, -1) if block.ndim < 2 else block)
+    dtype = blocks[0].dtype
+    for position, block in enumerate(blocks):
+        if block.dtype != dtype or block.device != blocks[0].device:
+            raise TypeError(
+                f"block_diag: tensor {position} is {block.dtype} on {block.device}, "
+                f"tensor 0 is {dtype} on {blocks[0].device}: convert them to one dtype and device first"
+            )
+    width = builtins.sum(block.shape[1] for block in blocks)
+    rows, left = [], 0
+    for block in blocks:
+        height, columns = block.shape
+        parts = [
+            zeros(height, left, dtype=dtype, device=block.device),
+            block,
+            zeros(height, width - left - columns, dtype=dtype, device=block.device),
+        ]
+        rows.append(cat(parts, dim=1))
+        left += columns
+    return cat(rows, dim=0)
+
+
+def cartesian_prod(*tensors: Any) -> Tensor:
+    """Every combination of entries of the 1-D tensors, one per row (the first varies slowest), as
+    ``itertools.product``; one tensor comes back as it is."""
+    from .tensor import stack
+
+    inputs = [_as_tensor_input(t) for t in tensors]
+    if not inputs:
+        raise ValueError("cartesian_prod: expected at least one tensor")
+    for position, item in enumerate(inputs):
+        if item.ndim != 1:
+            raise ValueError(f"cartesian_prod: tensor {position} must be 1-D, got shape {item.shape}")
+    if len(inputs) == 1:
+        return inputs[0]
+    grids = meshgrid(*inputs, indexing="ij")
+    return stack([grid.reshape(-1) for grid in grids], dim=1)
+
+
+def _triangle_indices(
+    kind: str, row: Any, col: Any, offset: Any, dtype: DType | None, device: str | None
+) -> Tensor:
+    row, col = _count_arg(row, "row", kind), _count_arg(col, "col", kind)
+    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (builtins.int, np.integer)):
+        raise TypeError(f"{kind}: offset must be an integer, got {offset!r}")
+    chosen = _resolve_dtype(dtype) if dtype is not None else int64
+    if chosen.name not in ("int32", "int64"):
+        raise TypeError(f"{kind}: dtype must be int32 or int64, got {chosen}")
+    mask = (
+        np.triu(np.ones((row, col), dtype=bool), offset)
+        if kind == "triu_indices"
+        else (np.tril(np.ones((row, col), dtype=bool), offset))
+    )
+    return tensor(np.stack(np.nonzero(mask)).astype(chosen), device=device)
+
+
+def triu_indices(
+    row: int, col: int, offset: int = 0, *, dtype: DType | None = None, device: str | None = None
+) -> Tensor:
+    """The (2, N) row and column indices of the upper triangle of a ``row`` x ``col`` matrix, on and
+    above diagonal ``offset``, in row-major order."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device)
+
+
+def tril_indices(
+    row: int, col: int, offset: int = 0, *, dtype: DType | None = None, device: str | None = None
+) -> Tensor:
+    """The (2, N) row and column indices of the lower triangle of a ``row`` x ``col`` matrix, on and
+    below diagonal ``offset``, in row-major order."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device)

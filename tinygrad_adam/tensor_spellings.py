@@ -267,6 +267,93 @@ class _Xlogy(Function):
         return dx, dy
 
 
+class _Atan2(Function):
+    """``atan2(y, x)``, the angle of (x, y); ∂/∂y = x / (x² + y²), ∂/∂x = -y / (x² + y²)."""
+
+    def forward(self, y: Any, x: Any) -> Any:
+        return self.xp.atan2(y, x)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        y, x = self.inputs
+        scale = grad / (x * x + y * y)
+        return (scale * x if y.requires_grad else None), (-scale * y if x.requires_grad else None)
+
+
+def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
+    """``log(exp a + exp b)``, shifted by the larger (a constant) so nothing overflows; -inf stays -inf."""
+    with no_grad():
+        top = a.maximum(b)
+        top = _tensor.where(top.isfinite(), top, 0.0)
+    return ((a - top).exp() + (b - top).exp()).log() + top
+
+
+def _batched_product(batch1: Any, batch2: Any, op: str) -> Tensor:
+    for name, operand in (("batch1", batch1), ("batch2", batch2)):
+        if not isinstance(operand, _tensor.Tensor) or operand.ndim != 3:
+            shape = getattr(operand, "shape", type(operand).__name__)
+            raise ValueError(f"{op}: {name} must be a 3-D tensor, got {shape}")
+    if batch1.shape[0] != batch2.shape[0] or batch1.shape[2] != batch2.shape[1]:
+        raise ValueError(
+            f"{op}: batch1 {batch1.shape} and batch2 {batch2.shape} do not multiply as (b, n, m) @ (b, m, p)"
+        )
+    return batch1 @ batch2
+
+
+def _scaled_sum(source: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """``beta * source + alpha * product``; with ``beta == 0`` source is ignored (NaN too), as PyTorch."""
+    scaled = product * alpha if not (isinstance(alpha, (builtins.int, float)) and alpha == 1) else product
+    if isinstance(beta, (builtins.int, float)) and beta == 0:
+        return scaled + _tensor.zeros_like(source)
+    return scaled + (source * beta if beta != 1 else source)
+
+
+def _running_extreme(source: Tensor, dim: int, op: str, larger: bool) -> Any:
+    """cummax/cummin: a log2(n)-step scan of (value, index) pairs on the device arrays, then the
+    values gathered at the indices, so gradients follow them."""
+    axis = _sort_axis(source, dim, op)
+    if source.ndim == 0:
+        return _tensor.ValuesAndIndices(
+            source * 1, _tensor.zeros((), dtype=_tensor.int64, device=source.device)
+        )
+    xp, backend = source._backend.xp, source._backend
+    length = source.shape[axis]
+    values = source._data
+    shape = [1] * source.ndim
+    shape[axis] = length
+    position = xp.reshape(xp.arange(length, dtype=xp.int64, **backend.creation_kwargs), tuple(shape))
+    index = xp.broadcast_to(position, source.shape) * 1
+    floating = _tensor._is_float(source.dtype)
+    shift = 1
+    before = (slice(None),) * axis
+    while shift < length:
+        head = before + (slice(0, shift), Ellipsis)  # the Array API wants every axis named
+        body = before + (slice(0, length - shift), Ellipsis)
+        earlier_v = xp.concat([values[head], values[body]], axis=axis)
+        earlier_i = xp.concat([index[head], index[body]], axis=axis)
+        better = (earlier_v > values) if larger else (earlier_v < values)
+        if floating:
+            better = better | (xp.isnan(earlier_v) & ~xp.isnan(values))
+        take = better & (position >= shift)
+        values = xp.where(take, earlier_v, values)
+        index = xp.where(take, earlier_i, index)
+        shift *= 2
+    indices = _tensor.Tensor._wrap(index, backend)
+    return _tensor.ValuesAndIndices(source.gather(axis, indices), indices)
+
+
+def _median_along(source: Tensor, axis: int, keepdim: bool) -> Any:
+    """The lower median along ``axis`` and its index; the first NaN (in order) if any."""
+    length = source.shape[axis]
+    order = source.argsort(axis)  # NaN sorts last, stably
+    nan_count = source.isnan().astype(_tensor.int64).sum(axis, keepdims=True)
+    rank = _tensor.where(nan_count > 0, length - nan_count, (length - 1) // 2)
+    indices = order.gather(axis, rank)
+    values = source.gather(axis, indices)
+    if not keepdim:
+        values, indices = values.squeeze(axis), indices.squeeze(axis)
+    return _tensor.ValuesAndIndices(values, indices)
+
+
 def _float_pair(source: Tensor, other: Any, op: str) -> tuple[Tensor, Tensor]:
     """``source`` and ``other`` (a tensor or a number) as floating tensors of one broadcast shape."""
     other = _tensor._as_tensor(other, source)
@@ -1182,6 +1269,234 @@ class TensorSpellings:
         position = xp.astype(xp.clip(xp.where(inside, position, 0), 0, bins - 1), xp.int64)
         counts = backend.index_add((bins,), (position,), xp.astype(inside, data.dtype))
         return _tensor.Tensor._wrap(counts, backend)
+
+    # -- statistics, scans and products (PyTorch 2.x functions, from differentiable ops) ------------
+    def var_mean(
+        self: Tensor,
+        dim: int | Sequence[int] | None = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+    ) -> tuple[Tensor, Tensor]:
+        """``(var, mean)`` along ``dim`` (all entries without it), the arguments of ``var``."""
+        variance = self.var(dim, unbiased, keepdim, correction=correction)
+        return variance, self.mean(dim=dim, keepdim=keepdim)
+
+    def std_mean(
+        self: Tensor,
+        dim: int | Sequence[int] | None = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+    ) -> tuple[Tensor, Tensor]:
+        """``(std, mean)`` along ``dim`` (all entries without it), the arguments of ``std``."""
+        deviation = self.std(dim, unbiased, keepdim, correction=correction)
+        return deviation, self.mean(dim=dim, keepdim=keepdim)
+
+    def nanmean(self: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """The mean of the entries that are not NaN (NaN where all are); NaNs get no gradient."""
+        if not _tensor._is_float(self.dtype):
+            raise TypeError(f"nanmean: input must be floating point, got {self.dtype} (as PyTorch)")
+        missing = self.isnan()
+        total = _tensor.where(missing, 0.0, self).sum(dim=dim, keepdim=keepdim)
+        return total / (~missing).astype(self.dtype).sum(dim=dim, keepdim=keepdim)
+
+    def frac(self: Tensor) -> Tensor:
+        """The fractional part ``x - trunc(x)``, with x's sign; gradient 1."""
+        if not _tensor._is_float(self.dtype):
+            raise TypeError(f"frac: input must be floating point, got {self.dtype}")
+        return self - self.trunc()
+
+    def atan2(self: Tensor, other: Any) -> Tensor:
+        """The angle of the point (other, self), ``atan2(y=self, x=other)`` in [-π, π]; gradients
+        ``x / (x² + y²)`` for y and ``-y / (x² + y²)`` for x."""
+        y, x = _float_pair(self, other, "atan2")
+        return _Atan2.apply(y, x)
+
+    arctan2 = atan2
+
+    def baddbmm(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``beta * self + alpha * (batch1 @ batch2)`` for (b, n, m) @ (b, m, p); ``beta=0`` ignores
+        ``self`` (NaN in it included), as PyTorch."""
+        product = _batched_product(batch1, batch2, "baddbmm")
+        return _scaled_sum(self, product, beta, alpha)
+
+    def addbmm(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``beta * self + alpha * Σ_b batch1[b] @ batch2[b]``, the batch of products summed."""
+        product = _batched_product(batch1, batch2, "addbmm").sum(0)
+        return _scaled_sum(self, product, beta, alpha)
+
+    def tensordot(self: Tensor, other: Tensor, dims: Any = 2) -> Tensor:
+        """Contract the last ``dims`` axes of self with the first ``dims`` of other, or the axes
+        listed in ``dims=([a...], [b...])``: a matrix product of the flattened axes."""
+        if not isinstance(other, _tensor.Tensor):
+            raise TypeError(f"tensordot: other must be a Tensor, got {type(other).__name__}")
+        _tensor._same_device(self, other, "tensordot")
+        if isinstance(dims, (builtins.int, np.integer)) and not isinstance(dims, (bool, np.bool_)):
+            if not 0 <= dims <= builtins.min(self.ndim, other.ndim):
+                raise ValueError(
+                    f"tensordot: dims={dims} must be between 0 and the smaller rank "
+                    f"({self.ndim} and {other.ndim})"
+                )
+            mine = list(range(self.ndim - dims, self.ndim))
+            theirs = list(range(dims))
+        elif isinstance(dims, (tuple, list)) and len(dims) == 2:
+            mine_raw, theirs_raw = (
+                [d] if isinstance(d, (builtins.int, np.integer)) else list(d) for d in dims
+            )
+            if len(mine_raw) != len(theirs_raw):
+                raise ValueError(f"tensordot: dims lists must have equal lengths, got {dims!r}")
+            mine = [_tensor._axis_index(d, self.ndim, "tensordot") for d in mine_raw]
+            theirs = [_tensor._axis_index(d, other.ndim, "tensordot") for d in theirs_raw]
+        else:
+            raise TypeError(f"tensordot: dims must be an integer or a pair of lists of dims, got {dims!r}")
+        for a, b in zip(mine, theirs):
+            if self.shape[a] != other.shape[b]:
+                raise ValueError(
+                    f"tensordot: contracted dims differ in size: dim {a} of {self.shape} "
+                    f"and dim {b} of {other.shape}"
+                )
+        kept_mine = [d for d in range(self.ndim) if d not in mine]
+        kept_theirs = [d for d in range(other.ndim) if d not in theirs]
+        inner = math.prod(self.shape[d] for d in mine)
+        left = self.permute(*kept_mine, *mine).reshape(-1, inner)
+        right = other.permute(*theirs, *kept_theirs).reshape(inner, -1)
+        shape = [self.shape[d] for d in kept_mine] + [other.shape[d] for d in kept_theirs]
+        return (left @ right).reshape(*shape)
+
+    def trace(self: Tensor) -> Tensor:
+        """The sum of the main diagonal of a 2-D tensor (rectangular ones too)."""
+        if self.ndim != 2:
+            raise ValueError(f"trace: expected a 2-D tensor, got shape {self.shape}")
+        return self.diag().sum()
+
+    def cross(self: Tensor, other: Tensor, dim: int = -1) -> Tensor:
+        """The cross product of 3-vectors along ``dim`` (default the last, as ``torch.linalg.cross``),
+        broadcasting the other dims: ``c = a[(i+1)%3] b[(i+2)%3] - a[(i+2)%3] b[(i+1)%3]``."""
+        other = _tensor._as_tensor(other, self)
+        _tensor._same_device(self, other, "cross")
+        try:
+            shape = tuple(np.broadcast_shapes(self.shape, other.shape))
+        except ValueError:
+            raise ValueError(f"cross: shapes {self.shape} and {other.shape} do not broadcast") from None
+        axis = _tensor._axis_index(dim, len(shape), "cross")
+        for operand in (self, other):
+            rank_gap = len(shape) - operand.ndim
+            if axis < rank_gap or operand.shape[axis - rank_gap] != 3:
+                raise ValueError(
+                    f"cross: dim {dim} must have size 3 in both inputs, got {self.shape} and {other.shape}"
+                )
+        a, b = self.expand(*shape), other.expand(*shape)
+        return a.roll(-1, axis) * b.roll(-2, axis) - a.roll(-2, axis) * b.roll(-1, axis)
+
+    def logcumsumexp(self: Tensor, dim: int) -> Tensor:
+        """``log Σ_{j<=i} exp(x_j)`` along ``dim``, stable for any spread of values: a log2(n)-step
+        scan of pairwise log-add-exps (never the exp of a large number)."""
+        if not _tensor._is_float(self.dtype):
+            raise TypeError(f"logcumsumexp: input must be floating point, got {self.dtype}")
+        axis = _sort_axis(self, dim, "logcumsumexp")
+        if self.ndim == 0:
+            return self * 1
+        length, result, shift = self.shape[axis], self, 1
+        while shift < length:
+            before = (slice(None),) * axis
+            padding = _tensor.full(
+                (*self.shape[:axis], shift, *self.shape[axis + 1 :]),
+                -math.inf,
+                dtype=self.dtype,
+                device=self.device,
+            )
+            shifted = _tensor.cat([padding, result[before + (slice(0, length - shift),)]], dim=axis)
+            result = _logaddexp(result, shifted)
+            shift *= 2
+        return result
+
+    def cummax(self: Tensor, dim: int) -> ValuesAndIndices:
+        """``(values, indices)``: the running maximum along ``dim`` and where it is (the latest of
+        equal entries; NaN counts as largest, as PyTorch). The gradient goes to those entries."""
+        return _running_extreme(self, dim, "cummax", larger=True)
+
+    def cummin(self: Tensor, dim: int) -> ValuesAndIndices:
+        """``(values, indices)``: the running minimum along ``dim`` and where it is (the latest of
+        equal entries; NaN counts as smallest here, as PyTorch propagates it). Gradient to those entries."""
+        return _running_extreme(self, dim, "cummin", larger=False)
+
+    def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The lower median (the ((n-1)//2)-th smallest, NaN if any is NaN): of all entries without
+        ``dim``, else ``(values, indices)`` along ``dim``. The gradient goes to the chosen entry."""
+        if dim is None:
+            flat = self.reshape(-1)
+            if flat.shape[0] == 0:
+                raise ValueError("median: the input is empty")
+            return _median_along(flat, 0, False).values
+        axis = _sort_axis(self, dim, "median")
+        _flag(keepdim, "keepdim", "median")
+        if self.ndim == 0:
+            return _tensor.ValuesAndIndices(
+                self * 1, _tensor.zeros((), dtype=_tensor.int64, device=self.device)
+            )
+        if self.shape[axis] == 0:
+            raise ValueError(f"median: dim {dim} of shape {self.shape} is empty")
+        return _median_along(self, axis, keepdim)
+
+    def quantile(
+        self: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+    ) -> Tensor:
+        """The ``q``-quantiles (``q`` a number or 1-D tensor in [0, 1]) along ``dim`` (of all entries
+        without it): between the sorted entries at ``q (n-1)``, by ``interpolation`` (linear, lower,
+        higher, midpoint, nearest), NaN where the input has NaN. A 1-D ``q`` adds a leading dim."""
+        if not _tensor._is_float(self.dtype):
+            raise TypeError(f"quantile: input must be floating point, got {self.dtype}")
+        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+            raise ValueError(
+                "quantile: interpolation must be linear, lower, higher, midpoint or nearest, "
+                f"got {interpolation!r}"
+            )
+        _flag(keepdim, "keepdim", "quantile")
+        q_host = np.asarray(q.numpy() if isinstance(q, _tensor.Tensor) else q, dtype=np.float64)
+        if q_host.ndim > 1:
+            raise ValueError(f"quantile: q must be a number or a 1-D tensor, got shape {q_host.shape}")
+        if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
+            raise ValueError(f"quantile: q must be in [0, 1], got {q_host.tolist()}")
+        if dim is None:
+            source, axis = self.reshape(-1), 0
+        else:
+            source = self if self.ndim else self.reshape(1)
+            axis = _sort_axis(self, dim, "quantile")
+        length = source.shape[axis]
+        if length == 0:
+            raise ValueError("quantile: the input is empty")
+        ordered = source.sort(axis).values
+        has_nan = source.isnan().any(axis, keepdims=True)
+        position = q_host.reshape(-1) * (length - 1)
+        low = np.floor(position).astype(np.int64)
+        high = np.ceil(position).astype(np.int64)
+        picks = []
+        before = (slice(None),) * axis
+        for p, lo, hi in zip(position, low, high):
+            low_value = ordered[before + (slice(int(lo), int(lo) + 1),)]
+            high_value = ordered[before + (slice(int(hi), int(hi) + 1),)]
+            if interpolation == "lower":
+                value = low_value
+            elif interpolation == "higher":
+                value = high_value
+            elif interpolation == "midpoint":
+                value = low_value + (high_value - low_value) * 0.5
+            elif interpolation == "nearest":
+                value = ordered[before + (slice(int(np.round(p)), int(np.round(p)) + 1),)]
+            else:
+                value = low_value + (high_value - low_value) * float(p - lo)
+            picks.append(_tensor.where(has_nan, math.nan, value))
+        stacked = _tensor.stack(picks, dim=0)  # (len(q), ..., 1, ...): the quantile dim is axis + 1
+        if dim is None:
+            stacked = (
+                stacked.reshape(len(picks), *([1] * self.ndim)) if keepdim else stacked.reshape(len(picks))
+            )
+        elif not keepdim:
+            stacked = stacked.squeeze(axis + 1)
+        return stacked[0] if q_host.ndim == 0 else stacked
 
     # -- in place (refused where autograd would need the old value, as ``add_``) --------------------
     def abs_(self: Tensor) -> Tensor:
