@@ -66,6 +66,14 @@ def test_baddbmm_beta_zero_ignores_nan_in_input():
     np.testing.assert_array_equal(out.numpy(), np.full((1, 2, 2), 3.0))
 
 
+def test_atan2_gradient_at_the_origin_is_zero_as_pytorch():
+    y = tg.tensor([0.0, 1.0], requires_grad=True)
+    x = tg.tensor([0.0, 0.0], requires_grad=True)
+    tg.atan2(y, x).sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, -1.0])
+
+
 def test_bad_inputs_name_the_problem():
     x = tg.tensor([[1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="size 3"):

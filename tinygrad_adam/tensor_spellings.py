@@ -275,7 +275,9 @@ class _Atan2(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         y, x = self.inputs
-        scale = grad / (x * x + y * y)
+        radius2 = x * x + y * y
+        with np.errstate(divide="ignore", invalid="ignore"):  # at the origin the gradient is 0, as PyTorch
+            scale = _tensor.where(radius2 == 0, 0.0, grad / radius2)
         return (scale * x if y.requires_grad else None), (-scale * y if x.requires_grad else None)
 
 
@@ -284,7 +286,8 @@ def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
     with no_grad():
         top = a.maximum(b)
         top = _tensor.where(top.isfinite(), top, 0.0)
-    return ((a - top).exp() + (b - top).exp()).log() + top
+    with np.errstate(divide="ignore"):  # log 0 = -inf where both are -inf, as PyTorch
+        return ((a - top).exp() + (b - top).exp()).log() + top
 
 
 def _batched_product(batch1: Any, batch2: Any, op: str) -> Tensor:
@@ -1301,7 +1304,8 @@ class TensorSpellings:
             raise TypeError(f"nanmean: input must be floating point, got {self.dtype} (as PyTorch)")
         missing = self.isnan()
         total = _tensor.where(missing, 0.0, self).sum(dim=dim, keepdim=keepdim)
-        return total / (~missing).astype(self.dtype).sum(dim=dim, keepdim=keepdim)
+        with np.errstate(invalid="ignore"):  # 0 / 0: NaN where every entry is NaN, as PyTorch
+            return total / (~missing).astype(self.dtype).sum(dim=dim, keepdim=keepdim)
 
     def frac(self: Tensor) -> Tensor:
         """The fractional part ``x - trunc(x)``, with x's sign; gradient 1."""
