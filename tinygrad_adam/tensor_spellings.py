@@ -1479,6 +1479,7 @@ class TensorSpellings:
         high = np.ceil(position).astype(np.int64)
         picks = []
         before = (slice(None),) * axis
+        last = ordered[before + (slice(length - 1, length),)]  # NaN where there is one: it sorts last
         for p, lo, hi in zip(position, low, high):
             low_value = ordered[before + (slice(int(lo), int(lo) + 1),)]
             high_value = ordered[before + (slice(int(hi), int(hi) + 1),)]
@@ -1492,7 +1493,7 @@ class TensorSpellings:
                 value = ordered[before + (slice(int(np.round(p)), int(np.round(p)) + 1),)]
             else:
                 value = low_value + (high_value - low_value) * float(p - lo)
-            picks.append(_tensor.where(has_nan, math.nan, value))
+            picks.append(_tensor.where(has_nan, last, value))  # NaN, and its gradient, as PyTorch
         stacked = _tensor.stack(picks, dim=0)  # (len(q), ..., 1, ...): the quantile dim is axis + 1
         if dim is None:
             stacked = (
