@@ -74,3 +74,11 @@ def test_only_floating_dtypes_can_be_the_default(dtype):
 def test_an_unknown_dtype_is_refused_by_name():
     with pytest.raises(TypeError, match="unknown dtype"):
         tg.set_default_dtype("float128x")
+
+
+def test_python_floats_given_a_dtype_are_rounded_once_to_it_not_through_float32_first() -> None:
+    assert tg.tensor([0.9], dtype=tg.float64).numpy()[0] == 0.9
+    assert tg.tensor(0.1, dtype=tg.float64).item() == 0.1
+    assert tg.Tensor([[0.3]], dtype=tg.float64).numpy()[0, 0] == 0.3
+    assert tg.tensor([16777217.0], dtype=tg.int64).numpy()[0] == 16777217  # not 2**24 via float32
+    assert tg.tensor([0.9]).dtype == tg.float32  # without a dtype, still the default float

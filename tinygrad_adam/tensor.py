@@ -84,8 +84,8 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
             raise TypeError(
                 "cannot make a tensor from ragged nested lists: the lists at each depth need one length"
             ) from error
-        if array.dtype == np.float64 and not keep_float64:
-            array = array.astype(default_float)
+        if array.dtype == np.float64 and not keep_float64 and dtype is None:
+            array = array.astype(default_float)  # with a dtype given, the values are rounded once, to it
         elif array.dtype == np.uint64 and dtype is None:  # Python integers from 2**63 on
             raise OverflowError(
                 "an integer is above the int64 maximum 2**63 - 1, which PyTorch refuses; pass "
