@@ -213,11 +213,7 @@ class FlatGroup:
         new_names = [
             name for name in scalars if name not in self.tensor_names and name not in self.scalar_names
         ]
-        for param in self.params:
-            state = optimizer.state[param]
-            for name in self.scalar_names:
-                state[name] = scalars[name]
-            param._version += 1
+        self._share_scalars(scalars)
         if new_names:
             self._hand_back(optimizer, new_names)
 
@@ -229,11 +225,16 @@ class FlatGroup:
         names = rule.state_names
         for param, transposed, (flat_param, flat_state) in zip(self.params, self.transposed, self.whole):
             grad = param.grad._data
-            grad = (grad.T if transposed else grad).reshape(-1)  # in θ's memory order: a view, as a rule
+            # in_memory_order, by the array's own method: a view in θ's memory order, as a rule
+            grad = (grad.T if transposed else grad).reshape(-1)
             loop(flat_param, grad, *[flat_state[name] for name in names], *arguments)
         for _, _, block_state, _, _ in self.blocks[1:]:  # every block holds the step count
             for name in self.scalar_names:
                 block_state[name] = scalars[name]
+        self._share_scalars(scalars)
+
+    def _share_scalars(self, scalars: dict[str, Any]) -> None:
+        """Copy the step's scalar state (the step count) to each parameter's state; mark θ changed."""
         for param in self.params:
             state = self.state_of[param]
             for name in self.scalar_names:
