@@ -2158,10 +2158,11 @@ class SoftmaxCrossEntropy(Function):
         self.hits = xp.astype(hit, logits.dtype)
         exp /= total  # in place: the softmax, kept for backward
         self.probs = exp
-        # The label's shifted logit, picked rather than multiplied out: 0 · (−inf) of a masked
-        # logit elsewhere in the row would be NaN.
-        picked = backend.where(hit, shifted, _scalar(backend, 0.0, logits.dtype))
-        loss = xp.log(total[:, 0]) - xp.sum(picked, axis=1)
+        # The label's shifted logit, picked by index rather than multiplied out: 0 · (−inf) of a
+        # masked logit elsewhere in the row would be NaN.
+        rows = xp.arange(logits.shape[0], **backend.creation_kwargs)
+        picked = backend.getitem(shifted, (rows, labels))
+        loss = xp.log(total[:, 0]) - picked
         if reduction == "none":
             return loss
         summed = xp.sum(loss)  # the mean as NumPy computes it (sum, then divide), minus its dispatch
