@@ -364,8 +364,9 @@ def run_backward(
         previous = current(tensor)
         if previous is None:
             store(tensor, grad)
-        elif id(previous) in owned and previous._data.shape == grad._data.shape and (
-            previous._data.dtype == grad._data.dtype
+        # (a multi-output node's OutputGrads has no _data: it is merged by +, below)
+        elif id(previous) in owned and hasattr(previous, "_data") and (
+            previous._data.shape == grad._data.shape and previous._data.dtype == grad._data.dtype
         ):
             previous._data += grad._data
         else:

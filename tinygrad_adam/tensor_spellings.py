@@ -1001,6 +1001,85 @@ class TensorSpellings:
 
         return multigammaln(self, p)
 
+    # -- linear algebra: PyTorch's Tensor spellings of tg.linalg ------------------------------------
+    def inverse(self: Tensor) -> Tensor:
+        """A⁻¹ of each square matrix (``tg.linalg.inv``)."""
+        from .linalg import inv
+
+        return inv(self)
+
+    def det(self: Tensor) -> Tensor:
+        """det A of each square matrix (``tg.linalg.det``)."""
+        from .linalg import det
+
+        return det(self)
+
+    def logdet(self: Tensor) -> Tensor:
+        """log det A: nan for det A < 0, -inf for 0 (``tg.linalg.logdet``)."""
+        from .linalg import logdet
+
+        return logdet(self)
+
+    def slogdet(self: Tensor) -> Any:
+        """(sign, log |det A|) (``tg.linalg.slogdet``)."""
+        from .linalg import slogdet
+
+        return slogdet(self)
+
+    def cholesky(self: Tensor, upper: bool = False) -> Tensor:
+        """The Cholesky factor L (A = L Lᵀ), or U = Lᵀ if ``upper`` (``tg.linalg.cholesky``)."""
+        from .linalg import cholesky
+
+        return cholesky(self, upper=upper)
+
+    def cholesky_solve(self: Tensor, L: Tensor, upper: bool = False) -> Tensor:
+        """X with A X = self, given A's Cholesky factor ``L`` (``torch.cholesky_solve``)."""
+        from .linalg import cholesky_solve
+
+        return cholesky_solve(self, L, upper)
+
+    def cholesky_inverse(self: Tensor, upper: bool = False) -> Tensor:
+        """A⁻¹ from this Cholesky factor of A (``torch.cholesky_inverse``)."""
+        from .linalg import cholesky_inverse
+
+        return cholesky_inverse(self, upper)
+
+    def pinverse(self: Tensor, rcond: float = 1e-15) -> Tensor:
+        """The pseudo-inverse, singular values below ``rcond`` σ_max cut (``torch.pinverse``)."""
+        from .linalg import pinv
+
+        return pinv(self, rtol=rcond)
+
+    def matrix_power(self: Tensor, n: int) -> Tensor:
+        """Aⁿ for an integer n, negative through A⁻¹ (``tg.linalg.matrix_power``)."""
+        from .linalg import matrix_power
+
+        return matrix_power(self, n)
+
+    def matrix_exp(self: Tensor) -> Tensor:
+        """e^A of each square matrix (``tg.linalg.matrix_exp``)."""
+        from .linalg import matrix_exp
+
+        return matrix_exp(self)
+
+    def svd(self: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
+        """``torch.svd``: (U, S, V) with A = U diag(S) Vᵀ (V, not Vh as ``tg.linalg.svd`` gives)."""
+        from .linalg import svd_returning_v
+
+        return svd_returning_v(self, some, compute_uv)
+
+    def qr(self: Tensor, some: bool = True) -> Any:
+        """``torch.qr``: (Q, R), reduced unless ``some=False`` (``tg.linalg.qr``)."""
+        from .linalg import qr
+
+        return qr(self, "reduced" if some else "complete")
+
+    def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The ``offset``-th diagonal over ``dim1``, ``dim2``, as the last dim (``torch.diagonal``)."""
+        from .linalg import diagonal
+
+        return diagonal(self, offset=offset, dim1=dim1, dim2=dim2)
+
     def hypot(self: Tensor, other: Any) -> Tensor:
         """√(x² + y²), the hypotenuse, as ``torch.hypot``; gradients x/h and y/h."""
         x, y = _float_pair(self, other, "hypot")
