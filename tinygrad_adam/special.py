@@ -16,7 +16,7 @@ from .tensor import Tensor, get_default_dtype, where
 
 __all__ = [
     "digamma", "entr", "erf", "erfc", "exp2", "expit", "expm1", "gammaln", "lgamma", "log1p", "log_softmax",
-    "logit", "logsumexp", "multigammaln", "ndtr", "polygamma", "psi", "softmax", "xlog1py", "xlogy",
+    "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "softmax", "xlog1py", "xlogy",
 ]  # fmt: skip
 
 
@@ -55,6 +55,70 @@ def xlog1py(input: Tensor, other: Any) -> Tensor:
 def ndtr(input: Tensor) -> Tensor:
     """Φ(x), the standard normal's cumulative distribution: erfc(−x/√2)/2, exact in the left tail."""
     return 0.5 * erfc(-_tensor(input, "ndtr") / math.sqrt(2))
+
+
+# Wichura's AS241 (PPND16, Applied Statistics 37 (1988) 477-484): rational approximations of Φ⁻¹,
+# about 1e-16 relative, in three ranges; coefficients from the lowest power up.
+_PPND16_CENTRAL = (
+    (3.3871328727963666080, 1.3314166789178437745e2, 1.9715909503065514427e3, 1.3731693765509461125e4,
+     4.5921953931549871457e4, 6.7265770927008700853e4, 3.3430575583588128105e4, 2.5090809287301226727e3),
+    (1.0, 4.2313330701600911252e1, 6.8718700749205790830e2, 5.3941960214247511077e3,
+     2.1213794301586595867e4, 3.9307895800092710610e4, 2.8729085735721942674e4, 5.2264952788528545610e3),
+)  # fmt: skip
+_PPND16_NEAR_TAIL = (
+    (1.42343711074968357734, 4.63033784615654529590, 5.76949722146069140550, 3.64784832476320460504,
+     1.27045825245236838258, 2.41780725177450611770e-1, 2.27238449892691845833e-2,
+     7.74545014278341407640e-4),
+    (1.0, 2.05319162663775882187, 1.67638483018380384940, 6.89767334985100004550e-1,
+     1.48103976427480074590e-1, 1.51986665636164571966e-2, 5.47593808499534494600e-4,
+     1.05075007164441684324e-9),
+)  # fmt: skip
+_PPND16_FAR_TAIL = (
+    (6.65790464350110377720, 5.46378491116411436990, 1.78482653991729133580, 2.96560571828504891230e-1,
+     2.65321895265761230930e-2, 1.24266094738807843860e-3, 2.71155556874348757815e-5,
+     2.01033439929228813265e-7),
+    (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.48753612908506148525e-2,
+     7.86869131145613259100e-4, 1.84631831751005468180e-5, 1.42151175831644588870e-7,
+     2.04426310338993978564e-15),
+)  # fmt: skip
+
+
+def _rational(r: Any, coefficients: tuple[tuple[float, ...], tuple[float, ...]]) -> Any:
+    numerator, denominator = (sum(c * r**k for k, c in enumerate(row)) for row in coefficients)
+    return numerator / denominator
+
+
+def ndtri_array(xp: Any, p: Any) -> Any:
+    """Φ⁻¹(p) by AS241; −inf at 0, +inf at 1, nan outside [0, 1]."""
+    q = p - 0.5
+    central = xp.abs(q) <= 0.425
+    x_central = q * _rational(0.180625 - q * q, _PPND16_CENTRAL)
+    tail = xp.where(q <= 0, p, 1 - p)
+    tail = xp.where(central | (tail <= 0) | xp.isnan(tail), xp.full_like(p, 0.01), tail)
+    r = xp.sqrt(-xp.log(tail))
+    x_tail = xp.where(r <= 5, _rational(r - 1.6, _PPND16_NEAR_TAIL), _rational(r - 5, _PPND16_FAR_TAIL))
+    x_tail = xp.where(q < 0, -x_tail, x_tail)
+    out = xp.where(central, x_central, x_tail)
+    out = xp.where(p == 0, xp.full_like(p, -math.inf), xp.where(p == 1, xp.full_like(p, math.inf), out))
+    return xp.where((p < 0) | (p > 1) | xp.isnan(p), xp.full_like(p, math.nan), out)
+
+
+class Ndtri(Function):
+    """Φ⁻¹(p); d/dp = 1/φ(x) = √(2π) e^(x²/2) at x = Φ⁻¹(p)."""
+
+    saves_output = True
+
+    def forward(self, a: Any) -> Any:
+        return _in_float64(self.xp, ndtri_array, a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.output
+        return (grad * (x * x / 2).exp() * math.sqrt(2 * math.pi),)
+
+
+def ndtri(input: Tensor) -> Tensor:
+    """Φ⁻¹(p), the standard normal's quantile function (``torch.special.ndtri``): the x with Φ(x) = p."""
+    return Ndtri.apply(_float_tensor(input, "ndtri"))
 
 
 def exp2(input: Tensor) -> Tensor:
@@ -225,9 +289,49 @@ class Trigamma(Function):
         return _in_float64(self.xp, trigamma_array, a)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        raise NotImplementedError(
-            "the derivative of polygamma(1, x) (polygamma(2, x)) is not implemented in tinygrad_adam"
-        )
+        return (grad * Polygamma.apply(self.inputs[0], n=2),)
+
+
+# Bernoulli numbers B₂, B₄, ..., B₁₆ of the asymptotic series of ψ⁽ⁿ⁾.
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+
+
+def polygamma_array(xp: Any, n: int, x: Any, shifts: int) -> Any:
+    """ψ⁽ⁿ⁾(x) for n ≥ 2 = (−1)ⁿ⁺¹ n! ζ(n + 1, x): the terms 1/(x + k)ⁿ⁺¹ summed until x + k reaches
+    10 + n (``shifts`` rounds suffice for the smallest x), then the asymptotic series
+    (n − 1)!/yⁿ + n!/(2yⁿ⁺¹) + Σₖ B₂ₖ (2k + n − 1)!/((2k)! y²ᵏ⁺ⁿ). ±inf at the poles 0, −1, ...
+    and nan at ±inf, as PyTorch."""
+    x, original = _finite_part(xp, x)
+    threshold = 10.0 + n
+    y, total = x, xp.zeros_like(x)
+    for _ in range(shifts):
+        below = y < threshold
+        safe = xp.where(below & (y != 0), y, xp.ones_like(y))
+        total = total + xp.where(below, 1 / safe ** (n + 1), xp.zeros_like(y))
+        y = xp.where(below, y + 1, y)
+    series = math.factorial(n - 1) / y**n + math.factorial(n) / (2 * y ** (n + 1))
+    for k, bernoulli in enumerate(_BERNOULLI, start=1):
+        coefficient = bernoulli * math.factorial(2 * k + n - 1) / math.factorial(2 * k)
+        series = series + coefficient / y ** (2 * k + n)
+    sign = 1.0 if n % 2 else -1.0
+    out = sign * (math.factorial(n) * total + series)
+    pole = (x <= 0) & (x == xp.round(x))
+    out = xp.where(pole, xp.full_like(x, sign * math.inf), out)
+    return _with_limits(xp, original, out, math.nan, math.nan)
+
+
+class Polygamma(Function):
+    """ψ⁽ⁿ⁾(x) for n ≥ 2; d/dx = ψ⁽ⁿ⁺¹⁾(x)."""
+
+    def forward(self, a: Any, n: int) -> Any:
+        self.n = n
+        xp = self.xp
+        lowest = self.backend.to_numpy(xp.min(xp.where(xp.isfinite(a), a, xp.zeros_like(a)))) if a.size else 0
+        shifts = int(10 + n - min(float(lowest), 0.0)) + 1
+        return _in_float64(xp, lambda xp, x: polygamma_array(xp, n, x, shifts), a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * Polygamma.apply(self.inputs[0], n=self.n + 1),)
 
 
 def _float_tensor(input: Any, name: str) -> Tensor:
@@ -252,14 +356,14 @@ psi = digamma
 
 
 def polygamma(n: int, input: Tensor) -> Tensor:
-    """ψ⁽ⁿ⁾(x), the n-th derivative of ψ; n = 0 (ψ itself) and n = 1 (ψ₁, the trigamma) only."""
+    """ψ⁽ⁿ⁾(x), the n-th derivative of ψ (n = 0: ψ itself, n = 1: the trigamma ψ₁)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise RuntimeError(f"polygamma(n, x) does not support negative or non-integer n, got {n!r}")
     if n == 0:
         return digamma(input)
-    if n != 1:
-        raise NotImplementedError(f"polygamma(n, x) is implemented for n = 0 and 1 only, got n = {n}")
-    return Trigamma.apply(_float_tensor(input, "polygamma"))
+    if n == 1:
+        return Trigamma.apply(_float_tensor(input, "polygamma"))
+    return Polygamma.apply(_float_tensor(input, "polygamma"), n=int(n))
 
 
 def multigammaln(input: Tensor, p: int) -> Tensor:

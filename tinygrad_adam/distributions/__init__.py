@@ -1,36 +1,49 @@
-"""Probability distributions for sampling and scoring, as ``torch.distributions`` (the part that
-policy-gradient and VAE code uses): ``Normal``, ``Bernoulli``, ``Categorical``,
-``OneHotCategorical``, ``Uniform``, ``Independent``, ``Poisson``, ``Gamma``, ``Beta``, ``Dirichlet``
-and ``kl_divergence``. Sampling draws from the device's generator (``tg.manual_seed``); ``rsample``,
+"""Probability distributions for sampling and scoring, as ``torch.distributions``: ``Normal``,
+``MultivariateNormal``, ``LogNormal``, ``Bernoulli``, ``Binomial``, ``Geometric``,
+``NegativeBinomial``, ``Categorical``, ``OneHotCategorical``, ``Uniform``, ``Exponential``,
+``Laplace``, ``Cauchy``, ``StudentT``, ``Chi2``, ``Poisson``, ``Gamma``, ``Beta``, ``Dirichlet``,
+``Independent``, ``MixtureSameFamily``, ``TransformedDistribution`` with ``transforms``, and
+``kl_divergence``. Sampling draws from the device's generator (``tg.manual_seed``); ``rsample``,
 ``log_prob``, ``entropy`` and the KL divergences are Tensor ops, so gradients reach the parameters
-(Gamma, Beta and Dirichlet have no ``rsample`` here)."""
+(Gamma, Beta, Dirichlet, Chi2 and StudentT through implicit reparameterisation gradients)."""
 
-from . import constraints
+from . import constraints, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
+from .binomial import Binomial
 from .categorical import Categorical, OneHotCategorical
+from .cauchy import Cauchy
+from .chi2 import Chi2
 from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exponential import Exponential
 from .gamma import Gamma
+from .geometric import Geometric
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import LogNormal
+from .mixture_same_family import MixtureSameFamily
+from .multivariate_normal import MultivariateNormal
+from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .poisson import Poisson
+from .student_t import StudentT
+from .transformed_distribution import TransformedDistribution
+from .transforms import (
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    SigmoidTransform,
+    TanhTransform,
+    Transform,
+)
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli",
-    "Beta",
-    "Categorical",
-    "Dirichlet",
-    "Distribution",
-    "Gamma",
-    "Independent",
-    "Normal",
-    "OneHotCategorical",
-    "Poisson",
-    "Uniform",
-    "constraints",
-    "kl_divergence",
-    "register_kl",
-]
+    "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ComposeTransform",
+    "Dirichlet", "Distribution", "ExpTransform", "Exponential", "Gamma", "Geometric", "Independent",
+    "Laplace", "LogNormal", "MixtureSameFamily", "MultivariateNormal", "NegativeBinomial", "Normal",
+    "OneHotCategorical", "Poisson", "SigmoidTransform", "StudentT", "TanhTransform", "Transform",
+    "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl", "transforms",
+]  # fmt: skip

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ..autograd import no_grad
 from ..functions import xlogy
 from ..special import digamma, gammaln
-from ..tensor import Tensor
+from ..tensor import Tensor, stack
 from . import constraints
+from .dirichlet import Dirichlet
 from .distribution import Distribution, broadcast_all
-from .gamma import standard_gamma
 
 
 class Beta(Distribution):
     """p(x) = x^(a−1) (1 − x)^(b−1) / B(a, b) with a = ``concentration1``, b = ``concentration0``.
-    A draw is X/(X + Y) for X ~ Gamma(a, 1), Y ~ Gamma(b, 1) (no ``rsample``)."""
+    A draw is the first entry of a Dirichlet((a, b)) draw, X/(X + Y) for X ~ Gamma(a, 1),
+    Y ~ Gamma(b, 1); ``rsample`` is differentiable in a and b through it, as PyTorch's."""
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval
+    has_rsample = True
 
     def __init__(self, concentration1: Any, concentration0: Any, validate_args: bool | None = None) -> None:
         self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
@@ -37,13 +36,16 @@ class Beta(Distribution):
         total = a + b
         return a * b / (total.pow(2) * (total + 1))
 
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        with no_grad():
-            x = standard_gamma(self.concentration1, shape)
-            y = standard_gamma(self.concentration0, shape)
-            finfo = np.finfo(x.dtype)
-            return (x / (x + y)).clamp(float(finfo.tiny), 1 - float(finfo.eps))
+    @property
+    def mode(self) -> Tensor:
+        return self._dirichlet.mode[..., 0]
+
+    @property
+    def _dirichlet(self) -> Dirichlet:
+        return Dirichlet(stack([self.concentration1, self.concentration0], -1), validate_args=False)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        return self._dirichlet.rsample(sample_shape)[..., 0]
 
     def log_prob(self, value: Tensor) -> Tensor:
         """(a − 1) log x + (b − 1) log(1 − x) − log B(a, b)."""

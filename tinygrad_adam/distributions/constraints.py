@@ -136,6 +136,31 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class _LowerCholesky(Constraint):
+    """Lower-triangular square matrices with a positive diagonal."""
+
+    event_dim = 2
+
+    def check(self, value: Tensor) -> Tensor:
+        from ..functions import eye
+
+        n = value.shape[-1]
+        lower = (value.tril() == value).all(-1).all(-1)
+        diagonal = (value * eye(n, dtype=value.dtype, device=value.device)).sum(-1)
+        return lower & (diagonal > 0).all(-1)
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric positive-definite square matrices (those with a Cholesky factorisation)."""
+
+    event_dim = 2
+
+    def check(self, value: Tensor) -> Tensor:
+        from .multivariate_normal import is_positive_definite
+
+        return is_positive_definite(value)
+
+
 dependent = _Dependent()
 real = _Real()
 boolean = _Boolean()
@@ -145,6 +170,8 @@ unit_interval = _Interval(0.0, 1.0)
 nonnegative_integer = _IntegerGreaterThan(0)
 simplex = _Simplex()
 real_vector = _IndependentConstraint(real, 1)
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
 less_than = _LessThan

@@ -69,7 +69,9 @@ class Distribution:
         if not self._validate_args:
             return
         for param, constraint in self.arg_constraints.items():
-            if constraints.is_dependent(constraint) or param not in self.__dict__:
+            lazy = isinstance(getattr(type(self), param, None), lazy_property)
+            derived = lazy and param not in self.__dict__
+            if constraints.is_dependent(constraint) or derived:
                 continue  # a parameter the caller did not give (probs for logits, say)
             value = getattr(self, param)
             if not constraint.check(value).all().item():
@@ -135,6 +137,9 @@ class Distribution:
 
     def cdf(self, value: Tensor) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement cdf")
+
+    def icdf(self, value: Tensor) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement icdf")
 
     def entropy(self) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement entropy")

@@ -7,17 +7,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from ..special import digamma, gammaln
 from ..tensor import Tensor, where
 from .bernoulli import Bernoulli, _softplus
 from .beta import Beta
+from .binomial import Binomial
 from .categorical import Categorical, OneHotCategorical
+from .cauchy import Cauchy
 from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exponential import Exponential
 from .gamma import Gamma
+from .geometric import Geometric
 from .independent import Independent, sum_rightmost
+from .laplace import Laplace
+from .multivariate_normal import MultivariateNormal, _diagonal, batch_mahalanobis, solve_lower_triangular
 from .normal import Normal
 from .poisson import Poisson
+from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
 
 KLFunction = Callable[[Distribution, Distribution], Tensor]
@@ -150,3 +159,92 @@ def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
     if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
         raise NotImplementedError("KL between Independents with different event dims is not implemented")
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p: Exponential, q: Exponential) -> Tensor:
+    """λq/λp − log(λq/λp) − 1."""
+    rate_ratio = q.rate / p.rate
+    return rate_ratio - rate_ratio.log() - 1
+
+
+@register_kl(Exponential, Gamma)
+def _kl_exponential_gamma(p: Exponential, q: Gamma) -> Tensor:
+    """−α log(βq/λp) + βq/λp + log Γ(α) + αγ − (1 + γ), γ Euler's constant."""
+    ratio = q.rate / p.rate
+    return (
+        -q.concentration * ratio.log()
+        + ratio
+        + gammaln(q.concentration)
+        + q.concentration * _EULER_GAMMA
+        - (1 + _EULER_GAMMA)
+    )
+
+
+@register_kl(Gamma, Exponential)
+def _kl_gamma_exponential(p: Gamma, q: Exponential) -> Tensor:
+    return -p.entropy() - q.rate.log() + q.rate * p.concentration / p.rate
+
+
+_EULER_GAMMA = 0.57721566490153286060
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Tensor:
+    """−log(bp/bq) + |μp − μq|/bq + (bp/bq) e^(−|μp − μq|/bp) − 1."""
+    scale_ratio = p.scale / q.scale
+    loc_abs_diff = (p.loc - q.loc).abs()
+    return -scale_ratio.log() + loc_abs_diff / q.scale + scale_ratio * (-loc_abs_diff / p.scale).exp() - 1
+
+
+@register_kl(Cauchy, Cauchy)
+def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Tensor:
+    """log(((γp + γq)² + (x₀p − x₀q)²)/(4γpγq)) (Chyzak and Nielsen, arXiv:1905.10965)."""
+    return ((p.scale + q.scale).pow(2) + (p.loc - q.loc).pow(2)).log() - (4 * p.scale * q.scale).log()
+
+
+@register_kl(Geometric, Geometric)
+def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Tensor:
+    return -p.entropy() - (-q.probs).log1p() / p.probs - q.logits
+
+
+@register_kl(Binomial, Binomial)
+def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
+    """n (p (l_p − l_q) + log(1 − p) − log(1 − q)); infinite where p has more trials than q."""
+    if (p.total_count < q.total_count).any().item():
+        raise NotImplementedError(
+            "KL between Binomials where q.total_count > p.total_count is not implemented"
+        )
+    kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
+    return _infinite_where(p.total_count > q.total_count, kl)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
+    """log(det Lq/det Lp) + ½ (tr(Σq⁻¹Σp) + (μq − μp)ᵀΣq⁻¹(μq − μp) − n), with
+    tr(Σq⁻¹Σp) = |Lq⁻¹Lp|²_F."""
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two Multivariate Normals with different event shapes cannot be computed"
+        )
+    lower_p, lower_q = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    half_term1 = _diagonal(lower_q).log().sum(-1) - _diagonal(lower_p).log().sum(-1)
+    n = p.event_shape[0]
+    batch = tuple(np.broadcast_shapes(tuple(lower_q.shape[:-2]), tuple(lower_p.shape[:-2])))
+    term2 = (
+        solve_lower_triangular(lower_q.expand(*batch, n, n), lower_p.expand(*batch, n, n))
+        .pow(2)
+        .sum((-2, -1))
+    )
+    term3 = batch_mahalanobis(lower_q, q.loc - p.loc)
+    return half_term1 + 0.5 * (term2 + term3 - n)
+
+
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistribution) -> Tensor:
+    """KL of the bases, when both push them through the same transforms."""
+    if p.transforms != q.transforms or p.event_shape != q.event_shape:
+        raise NotImplementedError(
+            "KL between TransformedDistributions needs the same transforms and event shape"
+        )
+    return kl_divergence(p.base_dist, q.base_dist)

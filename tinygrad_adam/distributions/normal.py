@@ -56,6 +56,12 @@ class Normal(Distribution):
             self._validate_sample(value)
         return 0.5 * (1 + erf((value - self.loc) / (self.scale * math.sqrt(2))))
 
+    def icdf(self, value: Tensor) -> Tensor:
+        """μ + σ Φ⁻¹(p)."""
+        from ..special import ndtri
+
+        return self.loc + self.scale * ndtri(value)
+
     def entropy(self) -> Tensor:
         """½ + ½ log(2π) + log σ."""
         return 0.5 + LOG_SQRT_2PI + self.scale.log()

@@ -1,0 +1,122 @@
+"""The binomial distribution (successes in ``total_count`` trials), as ``torch.distributions.Binomial``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..autograd import no_grad
+from ..special import gammaln
+from ..tensor import Tensor, arange, rand, where, zeros
+from . import constraints
+from .distribution import Distribution, _shape, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+
+
+def binomial_draws(total_count: Tensor, probs: Tensor) -> Tensor:
+    """Exact Binomial(n, p) draws of the parameters' (common) shape, outside autograd, by the
+    waiting-time method (Devroye, "Non-Uniform Random Variate Generation", X.4.3): geometric gaps
+    between successes of q = min(p, 1 − p) are added until they pass n; about n·q + 1 rounds."""
+    with no_grad():
+        flipped = probs > 0.5
+        q = where(flipped, 1 - probs, probs)
+        log_fail = (-where(q > 0, q, 0.5)).log1p()
+        position, count = (
+            zeros(*q.shape, dtype=q.dtype, device=q.device),
+            zeros(*q.shape, dtype=q.dtype, device=q.device),
+        )
+        alive = (q > 0) & (total_count > 0)
+        while alive.any().item():
+            u = 1 - rand(*q.shape, dtype=q.dtype, device=q.device)  # (0, 1]
+            position = position + (u.log() / log_fail).floor() + 1  # trials to the next success
+            alive = alive & (position <= total_count)
+            count = count + alive.astype(q.dtype)
+        return where(flipped, total_count - count, count)
+
+
+class Binomial(Distribution):
+    """P(k) = C(n, k) p^k (1 − p)^(n−k), k = 0..n, with n = ``total_count`` (whole, broadcast with
+    the probabilities) and ``probs`` p or ``logits``, never both."""
+
+    arg_constraints = {
+        "total_count": constraints.nonnegative_integer,
+        "probs": constraints.unit_interval,
+        "logits": constraints.real,
+    }
+    has_enumerate_support = True
+
+    def __init__(
+        self, total_count: Any = 1, probs: Any = None, logits: Any = None, validate_args: bool | None = None
+    ) -> None:
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        if probs is not None:
+            self.total_count, self.probs = broadcast_all(total_count, probs)
+            param = self.probs
+        else:
+            self.total_count, self.logits = broadcast_all(total_count, logits)
+            param = self.logits
+        self.total_count = self.total_count.astype(param.dtype)
+        super().__init__(tuple(param.shape), validate_args=validate_args)
+
+    def expand(self, batch_shape: Any) -> Binomial:
+        batch_shape = _shape(batch_shape, "batch_shape")
+        new = super().expand(batch_shape)
+        new.total_count = self.total_count.expand(*batch_shape)
+        return new
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def support(self) -> constraints.Constraint:  # type: ignore[override]
+        return constraints.integer_interval(0, self.total_count)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.total_count * self.probs
+
+    @property
+    def mode(self) -> Tensor:
+        return ((self.total_count + 1) * self.probs).floor().minimum(self.total_count)
+
+    @property
+    def variance(self) -> Tensor:
+        return self.total_count * self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            return binomial_draws(
+                self.total_count.detach().expand(*shape), self.probs.detach().expand(*shape)
+            )
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """k·l − n·softplus(l) + log C(n, k) for logits l, PyTorch's stable form."""
+        if self._validate_args:
+            self._validate_sample(value)
+        n, logits = self.total_count, self.logits
+        log_choose = gammaln(n + 1) - gammaln(value + 1) - gammaln(n - value + 1)
+        # n·softplus(l) written as PyTorch writes it: n·(max(l, 0) + log1p(e^(−|l|)))
+        clamped_by_zero = (logits.clamp(0, None) + logits - logits.clamp(None, 0)) / 2
+        normaliser = n * clamped_by_zero + n * (-logits.abs()).exp().log1p()
+        return value * logits - normaliser + log_choose
+
+    def entropy(self) -> Tensor:
+        """−Σₖ P(k) log P(k) over k = 0..n (n must be the same everywhere, as PyTorch requires)."""
+        n = self.total_count.max().item()
+        if not (self.total_count == n).all().item():
+            raise NotImplementedError("Inhomogeneous total count not supported by `entropy`.")
+        log_prob = self.log_prob(self.enumerate_support(expand=False))
+        return -(log_prob.exp() * log_prob).sum(0)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        n = self.total_count.max().item()
+        if not (self.total_count == n).all().item():
+            raise NotImplementedError("Inhomogeneous total count not supported by `enumerate_support`.")
+        values = arange(int(n) + 1, dtype=self.total_count.dtype, device=self.total_count.device)
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand(-1, *self._batch_shape) if expand else values

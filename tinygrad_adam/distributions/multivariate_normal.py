@@ -1,0 +1,193 @@
+"""The multivariate normal distribution N(μ, Σ), as ``torch.distributions.MultivariateNormal``:
+given one of ``covariance_matrix`` Σ, ``precision_matrix`` Σ⁻¹ or ``scale_tril`` L (Σ = LLᵀ, L
+lower triangular with a positive diagonal). Everything runs through L; the Cholesky factorisation
+and triangular solves below are small loops of Tensor ops, so every result is differentiable."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..functions import eye
+from ..tensor import Tensor, cat, randn, stack, where
+from . import constraints
+from .distribution import Distribution, lazy_property
+
+
+def _diagonal(matrix: Tensor) -> Tensor:
+    """The main diagonals of a (..., n, n) batch, shape (..., n)."""
+    return (matrix * eye(matrix.shape[-1], dtype=matrix.dtype, device=matrix.device)).sum(-1)
+
+
+def cholesky(matrix: Tensor) -> Tensor:
+    """L with LLᵀ = A for symmetric positive-definite A (..., n, n), column by column
+    (Cholesky–Banachiewicz): Lⱼⱼ = √(Aⱼⱼ − Σₖ Lⱼₖ²), Lᵢⱼ = (Aᵢⱼ − Σₖ LᵢₖLⱼₖ)/Lⱼⱼ; nan on the diagonal
+    from the first column where A is not positive definite."""
+    n = matrix.shape[-1]
+    columns: list[Tensor] = []
+    for j in range(n):
+        rest = matrix[..., j:, j]
+        for column in columns:
+            rest = rest - column[..., j:] * column[..., j : j + 1]
+        pivot = rest[..., :1]
+        root = where(pivot > 0, pivot, math.nan).sqrt()
+        pieces = [matrix.new_zeros((*matrix.shape[:-2], j))] if j else []
+        columns.append(cat(pieces + [root, rest[..., 1:] / root], -1))
+    return stack(columns, -1)
+
+
+def solve_lower_triangular(lower: Tensor, rhs: Tensor) -> Tensor:
+    """X with LX = B for lower-triangular L (..., n, n) and B (..., n, m), by forward substitution."""
+    rows: list[Tensor] = []
+    for i in range(lower.shape[-1]):
+        total = rhs[..., i, :]
+        for k, row in enumerate(rows):
+            total = total - lower[..., i, k : k + 1] * row
+        rows.append(total / lower[..., i, i : i + 1])
+    return stack(rows, -2)
+
+
+def _symmetric_part(matrix: Tensor) -> Tensor:
+    """(A + Aᵀ)/2: the same matrix for a symmetric A, and the gradient then comes out symmetric, as
+    PyTorch's Cholesky gives it (the factorisation itself reads one triangle only)."""
+    return (matrix + matrix.mT) / 2
+
+
+def _inverse_spd(matrix: Tensor) -> Tensor:
+    """A⁻¹ = L⁻ᵀL⁻¹ of a symmetric positive-definite A = LLᵀ."""
+    inverse_lower = solve_lower_triangular(cholesky(matrix), _identity_like(matrix))
+    return inverse_lower.mT @ inverse_lower
+
+
+def _identity_like(matrix: Tensor) -> Tensor:
+    return eye(matrix.shape[-1], dtype=matrix.dtype, device=matrix.device).expand(*matrix.shape)
+
+
+def batch_mahalanobis(lower: Tensor, x: Tensor) -> Tensor:
+    """xᵀ(LLᵀ)⁻¹x = |L⁻¹x|² for x (..., n), L broadcast against x's batch."""
+    shape = np.broadcast_shapes(tuple(lower.shape[:-2]), tuple(x.shape[:-1]))
+    n = x.shape[-1]
+    solved = solve_lower_triangular(lower.expand(*shape, n, n), x.expand(*shape, n).unsqueeze(-1))
+    return solved.squeeze(-1).pow(2).sum(-1)
+
+
+class MultivariateNormal(Distribution):
+    """N(μ, Σ) over vectors (the last axis of ``loc`` is the event); ``rsample`` is μ + Lε with
+    ε ~ N(0, I), differentiable in μ and in whichever matrix was given."""
+
+    arg_constraints = {
+        "loc": constraints.real_vector,
+        "covariance_matrix": constraints.positive_definite,
+        "precision_matrix": constraints.positive_definite,
+        "scale_tril": constraints.lower_cholesky,
+    }
+    support = constraints.real_vector
+    has_rsample = True
+
+    def __init__(
+        self,
+        loc: Tensor,
+        covariance_matrix: Tensor | None = None,
+        precision_matrix: Tensor | None = None,
+        scale_tril: Tensor | None = None,
+        validate_args: bool | None = None,
+    ) -> None:
+        if not isinstance(loc, Tensor) or loc.ndim < 1:
+            raise ValueError("loc must be at least one-dimensional.")
+        given = {
+            "covariance_matrix": covariance_matrix,
+            "precision_matrix": precision_matrix,
+            "scale_tril": scale_tril,
+        }
+        given = {name: m for name, m in given.items() if m is not None}
+        if len(given) != 1:
+            raise ValueError(
+                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified."
+            )
+        ((name, matrix),) = given.items()
+        if not isinstance(matrix, Tensor) or matrix.ndim < 2:
+            raise ValueError(
+                f"{name} matrix must be at least two-dimensional, with optional leading batch dimensions"
+            )
+        if matrix.shape[-1] != matrix.shape[-2] or matrix.shape[-1] != loc.shape[-1]:
+            raise ValueError(
+                f"{name} must be a square matrix matching loc's last size {loc.shape[-1]}, "
+                f"got shape {tuple(matrix.shape)}"
+            )
+        if matrix.dtype != loc.dtype:
+            raise TypeError(f"MultivariateNormal: loc is {loc.dtype} but {name} is {matrix.dtype}")
+        n = loc.shape[-1]
+        batch_shape = tuple(np.broadcast_shapes(tuple(matrix.shape[:-2]), tuple(loc.shape[:-1])))
+        setattr(self, name, matrix.expand(*batch_shape, n, n))
+        self.loc = loc.expand(*batch_shape, n)
+        super().__init__(batch_shape, (n,), validate_args=validate_args)
+        if name == "scale_tril":
+            self._unbroadcasted_scale_tril = matrix
+        elif name == "covariance_matrix":
+            self._unbroadcasted_scale_tril = cholesky(_symmetric_part(matrix))
+        else:
+            self._unbroadcasted_scale_tril = cholesky(_inverse_spd(_symmetric_part(matrix)))
+
+    @lazy_property
+    def scale_tril(self) -> Tensor:
+        n = self._event_shape[0]
+        return self._unbroadcasted_scale_tril.expand(*self._batch_shape, n, n)
+
+    @lazy_property
+    def covariance_matrix(self) -> Tensor:
+        lower = self._unbroadcasted_scale_tril
+        n = self._event_shape[0]
+        return (lower @ lower.mT).expand(*self._batch_shape, n, n)
+
+    @lazy_property
+    def precision_matrix(self) -> Tensor:
+        lower = self._unbroadcasted_scale_tril
+        inverse_lower = solve_lower_triangular(lower, _identity_like(lower))
+        n = self._event_shape[0]
+        return (inverse_lower.mT @ inverse_lower).expand(*self._batch_shape, n, n)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand(*self._batch_shape, *self._event_shape)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        noise = randn(*shape, dtype=self.loc.dtype, device=self.loc.device)
+        return self.loc + (self._unbroadcasted_scale_tril @ noise.unsqueeze(-1)).squeeze(-1)
+
+    def _half_log_det(self) -> Tensor:
+        """log √det Σ = Σᵢ log Lᵢᵢ."""
+        return _diagonal(self._unbroadcasted_scale_tril).log().sum(-1)
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """−½ (n log 2π + (x − μ)ᵀΣ⁻¹(x − μ)) − ½ log det Σ."""
+        if self._validate_args:
+            self._validate_sample(value)
+        n = self._event_shape[0]
+        mahalanobis = batch_mahalanobis(self._unbroadcasted_scale_tril, value - self.loc)
+        return -0.5 * (n * math.log(2 * math.pi) + mahalanobis) - self._half_log_det()
+
+    def entropy(self) -> Tensor:
+        """½ n (1 + log 2π) + ½ log det Σ."""
+        n = self._event_shape[0]
+        entropy = 0.5 * n * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
+        return entropy.expand(*self._batch_shape) if self._batch_shape else entropy
+
+
+def is_positive_definite(value: Tensor) -> Tensor:
+    """Symmetric (to 1e-6) with a Cholesky factorisation, over the last two axes."""
+    with no_grad():
+        symmetric = ((value - value.mT).abs() <= 1e-6 + 1e-5 * value.mT.abs()).all(-1).all(-1)
+        factor_exists = (_diagonal(cholesky(value)) > 0).all(-1)
+        return symmetric & factor_exists
