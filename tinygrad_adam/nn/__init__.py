@@ -4,7 +4,7 @@
 ``tg.nn.utils`` gradient clipping.
 """
 
-from . import functional, init, utils
+from . import functional, init, parameter, utils
 from .activations import (
     CELU,
     ELU,
@@ -70,6 +70,9 @@ from .layers import (
     FeatureAlphaDropout,
     Flatten,
     Identity,
+    LazyConv1d,
+    LazyConv2d,
+    LazyLinear,
     Linear,
     PairwiseDistance,
     Unflatten,
@@ -118,6 +121,7 @@ from .normalization import (
     LocalResponseNorm,
     RMSNorm,
 )
+from .parameter import UninitializedBuffer, UninitializedParameter
 from .rearrange import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .resample import (
@@ -288,4 +292,10 @@ __all__ = [
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
     "ZeroPad3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyLinear",
+    "UninitializedBuffer",
+    "UninitializedParameter",
+    "parameter",
 ]

@@ -15,7 +15,9 @@ from ..tensor import DType, Tensor, randn, zeros
 from . import functional as F
 from . import init as initializers
 from .activations import GELU, LeakyReLU, ReLU
+from .conv import Conv1d, Conv2d
 from .module import Module, Parameter
+from .parameter import UninitializedParameter, is_lazy
 
 # Dense(activation="name") accepts these; "linear" (or None) means no activation.
 ACTIVATIONS: dict[str, Callable[[Tensor], Tensor] | None] = {
@@ -479,3 +481,140 @@ class PairwiseDistance(Module):
 
     def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
+
+
+class LazyModuleMixin:
+    """What lazy layers share (``torch.nn.modules.lazy.LazyModuleMixin``): parameters stay
+    ``UninitializedParameter`` until the first call, which reads the input size, materializes and
+    initialises them, and turns the module into ``cls_to_become`` (``LazyLinear`` → ``Linear``).
+    ``load_state_dict`` materializes them with the state's shapes instead."""
+
+    cls_to_become: type
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.initialize_parameters(*args, **kwargs)
+            self.__class__ = self.cls_to_become
+        return Module.__call__(self, *args, **kwargs)
+
+    def has_uninitialized_params(self) -> bool:
+        return any(is_lazy(t) for t in [*self._parameters.values(), *self._buffers.values()])
+
+    def initialize_parameters(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
+        shapes = {}
+        for name, tensor in self._parameters.items():
+            value = state_dict.get(name) if hasattr(state_dict, "get") else None
+            if is_lazy(tensor) and value is not None and hasattr(value, "shape"):
+                shapes[name] = tuple(value.shape)
+                if not self._fits(name, shapes[name]):
+                    raise RuntimeError(
+                        f"error(s) loading state_dict into {self._short_name()}: {name!r} has shape "
+                        f"{shapes[name]} in the state, which this layer cannot take"
+                    )
+        for name, shape in shapes.items():
+            self._parameters[name].materialize(shape)
+        if not self.has_uninitialized_params():
+            self._set_sizes_from_weight()
+            self.__class__ = self.cls_to_become
+        return Module.load_state_dict(self, state_dict, strict, assign)
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """``torch.nn.LazyLinear``: a ``Linear`` whose ``in_features`` is the last size of its first input.
+
+    Until then ``weight`` and ``bias`` are ``UninitializedParameter`` (no shape: reading it raises
+    ``RuntimeError``, as PyTorch); the first call initialises them as ``Linear`` does and the module
+    becomes a ``Linear``. An optimizer built before keeps working: the same parameter objects get data.
+    """
+
+    cls_to_become = Linear
+
+    def __init__(
+        self, out_features: int, bias: bool = True, device: str | None = None, dtype: DType | None = None
+    ) -> None:
+        Module.__init__(self)
+        if (
+            isinstance(out_features, bool)
+            or not isinstance(out_features, (int, np.integer))
+            or out_features < 1
+        ):
+            raise ValueError(f"LazyLinear: out_features must be a positive integer, got {out_features!r}")
+        self.in_features, self.out_features = 0, int(out_features)
+        self._activation_name, self._init_name = None, PYTORCH_INIT
+        object.__setattr__(self, "_activation", None)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
+
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(input, Tensor) or input.ndim == 0:
+            raise ValueError(
+                f"LazyLinear: the first input must be a tensor of 1 or more dimensions, got {input!r}"
+            )
+        self.in_features = input.shape[-1]
+        self.weight.materialize((self.out_features, self.in_features))
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,))
+        self._initialise(None)
+
+    def _set_sizes_from_weight(self) -> None:
+        self.in_features = self.weight.shape[1]
+
+    def _fits(self, name: str, shape: tuple[int, ...]) -> bool:
+        return shape[:1] == (self.out_features,) and len(shape) == (2 if name == "weight" else 1)
+
+
+class _LazyConvMixin(LazyModuleMixin):
+    """``in_channels`` from the first input's channel axis (axis 1, or 0 for an unbatched input)."""
+
+    def _make_lazy(self, device: str | None, dtype: DType | None) -> None:
+        """Replace the parameters the convolution made by placeholders."""
+        self.in_channels = 0
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if self.bias is not None:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
+        batched = input.ndim == self.spatial_dims + 2
+        self.in_channels = input.shape[1] if batched else input.shape[0]
+        if self.in_channels % self.groups:
+            raise ValueError(f"{type(self).__name__}: in_channels must be divisible by groups")
+        self.weight.materialize(self._weight_shape())
+        if self.bias is not None:
+            self.bias.materialize((self.out_channels,))
+        self.reset_parameters()
+
+    def _set_sizes_from_weight(self) -> None:
+        self.in_channels = self.weight.shape[1] * self.groups
+
+    def _fits(self, name: str, shape: tuple[int, ...]) -> bool:
+        if name == "bias":
+            return shape == (self.out_channels,)
+        return shape[:1] == (self.out_channels,) and shape[2:] == self.kernel_size
+
+    def _short_name(self) -> str:
+        return f"{type(self).__name__}(out_channels={self.out_channels})"
+
+
+def _lazy_conv(conv: type) -> type:
+    """``Lazy<conv>``: ``conv``'s arguments without ``in_channels``."""
+
+    def __init__(self: Any, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
+        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)  # in_channels must be a multiple
+        conv.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
+        self._make_lazy(kwargs.get("device"), kwargs.get("dtype"))
+
+    name = conv.__name__
+    doc = f"``torch.nn.Lazy{name}``: a ``{name}`` whose ``in_channels`` is read from its first input."
+    namespace = {"__init__": __init__, "cls_to_become": conv, "__doc__": doc}
+    return type(f"Lazy{name}", (_LazyConvMixin, conv), namespace)
+
+
+LazyConv1d = _lazy_conv(Conv1d)
+LazyConv2d = _lazy_conv(Conv2d)

@@ -1,5 +1,7 @@
 """Gradient clipping and parameter vectors, with ``torch.nn.utils``' names and semantics; ``rnn``
-(``nn.utils.rnn``) pads and packs sequences of different lengths for recurrent layers."""
+(``nn.utils.rnn``) pads and packs sequences of different lengths for recurrent layers;
+``parametrize``/``parametrizations``, ``weight_norm``, ``spectral_norm`` and ``prune`` reshape a
+module's weights as PyTorch's do."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from collections.abc import Iterable
 
 from ...autograd import no_grad
 from ...tensor import Tensor, concatenate, stack, tensor
-from . import rnn
+from . import parametrizations, parametrize, prune, rnn
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
     "clip_grad_norm",
@@ -18,8 +22,15 @@ __all__ = [
     "clip_grads_with_norm_",
     "get_total_norm",
     "parameters_to_vector",
+    "parametrizations",
+    "parametrize",
+    "prune",
+    "remove_spectral_norm",
+    "remove_weight_norm",
     "rnn",
+    "spectral_norm",
     "vector_to_parameters",
+    "weight_norm",
 ]
 
 
