@@ -65,6 +65,10 @@ CASES = {
     "multi_dot": lambda a, b, c: LA.multi_dot([a, b, c]),
     "solve_triangular": lambda a, b: LA.solve_triangular(a, b, upper=True),
     "diagonal": lambda a: LA.diagonal(a, offset=1),
+    "vander": lambda x: LA.vander(x, N=4),
+    "tensorinv": lambda a: LA.tensorinv(a, ind=2),
+    "tensorsolve": lambda a, b: LA.tensorsolve(a, b),
+    "norm_dtype": lambda a: LA.vector_norm(a.float(), dtype=tg.float64),
 }
 
 
@@ -169,7 +173,21 @@ def test_gradients_pass_gradcheck_in_float64(function):
     assert tg.gradcheck(function, [a])
 
 
-def test_second_derivatives_of_inverse_det_and_solve_pass_gradcheck():
+SECOND_ORDER = {
+    "inv": LA.inv,
+    "det": LA.det,
+    "slogdet": lambda x: LA.slogdet(x).logabsdet,
+    "solve": lambda x: LA.solve(x, x[:, :1]),
+    "cholesky": lambda x: LA.cholesky(x @ x.mT + 3.0),
+    "eigh": lambda x: (lambda r: r.eigenvalues**2 + (r.eigenvectors**2).sum(0))(LA.eigh(x + x.mT)),
+    "svd": lambda x: (lambda r: r.S**3 + (r.U**2).sum(0))(LA.svd(x)),
+    "qr": lambda x: (lambda r: (r.Q**2).sum(0) + r.R.sum(0) ** 2)(LA.qr(x)),
+    "pinv": lambda x: LA.pinv(x) ** 2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_second_derivatives_pass_gradcheck(name):
     a = tg.tensor(REF["inv/in0"][1])
 
     def gradient_of(function):
@@ -180,8 +198,7 @@ def test_second_derivatives_of_inverse_det_and_solve_pass_gradcheck():
 
         return first
 
-    for function in (LA.inv, LA.det, lambda x: LA.solve(x, x[:, :1]), lambda x: LA.cholesky(x @ x.mT + 3.0)):
-        assert tg.gradcheck(gradient_of(function), [a])
+    assert tg.gradcheck(gradient_of(SECOND_ORDER[name]), [a], atol=1e-5, rtol=1e-4)
 
 
 def test_det_of_a_singular_matrix_has_the_cofactor_gradient():
@@ -239,6 +256,13 @@ def test_bad_shapes_dtypes_and_arguments_say_what_is_wrong():
         LA.multi_dot([square, tg.ones(2, 3, 3, dtype=tg.float64)])
     with pytest.raises(TypeError, match="must be a Tensor"):
         LA.inv(np.eye(3))
+    with pytest.raises(ValueError, match="product of the first 2 dims"):
+        LA.tensorinv(tg.ones(2, 3, 4, dtype=tg.float64))
+    with pytest.raises(ValueError, match="one fewer"):
+        LA.lstsq(square, tg.ones(2, 3, 1, dtype=tg.float64))
+    with pytest.raises(ValueError, match="positive integer"):
+        LA.vander(tg.ones(3), N=0)
+    assert LA.matmul is tg.matmul
 
 
 def test_qr_gradients_are_refused_where_torch_refuses_them():
@@ -247,3 +271,28 @@ def test_qr_gradients_are_refused_where_torch_refuses_them():
         LA.qr(a, mode="r").R.sum().backward()
     with pytest.raises(RuntimeError, match="complete"):
         LA.qr(a, mode="complete").Q.sum().backward()
+
+
+def test_cholesky_ex_reports_the_first_failing_minor_instead_of_raising():
+    a = tg.tensor(REF["cholesky_ex/in"], requires_grad=True)
+    L, info = LA.cholesky_ex(a)
+    assert info.dtype == tg.int32 and info.numpy().tolist() == REF["cholesky_ex/info"].tolist()
+    np.testing.assert_allclose(L[0].numpy(), REF["cholesky_ex/L0"], rtol=1e-12)
+    L[0].sum().backward()  # the factor of a positive-definite matrix stays differentiable
+    assert np.isfinite(a.grad.numpy()).all() and not a.grad.numpy()[1:].any()
+    with pytest.raises(LA.LinAlgError, match="positive-definite"):
+        LA.cholesky_ex(a, check_errors=True)
+    assert LA.cholesky_ex(a[:1]).info.numpy().tolist() == [0]
+
+
+def test_torch_svd_without_uv_gives_square_zero_matrices():
+    U, S, V = tg.tensor(REF["qr_tall/in0"]).svd(compute_uv=False)
+    assert U.shape == (4, 4) and V.shape == (3, 3) and not U.numpy().any() and not V.numpy().any()
+    np.testing.assert_allclose(S.numpy(), np.linalg.svd(REF["qr_tall/in0"], compute_uv=False), rtol=1e-12)
+
+
+def test_solve_takes_a_vector_right_hand_side_for_every_matrix_of_a_batch():
+    a, b = REF["solve/in0"], REF["solve/in1"][0, :, 0]
+    x = LA.solve(tg.tensor(a), tg.tensor(b))
+    assert x.shape == (2, 3)
+    np.testing.assert_allclose((a @ x.numpy()[..., None])[..., 0], np.broadcast_to(b, (2, 3)), atol=1e-12)

@@ -20,7 +20,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .autograd import Function, is_grad_enabled, no_grad
-from .tensor import Tensor, _same_device, cat, where
+from .tensor import Tensor, _same_device, cat, ones_like, stack, where
+from .tensor import matmul as matmul  # torch.linalg.matmul is torch.matmul
 
 Dims = int | Sequence[int] | None
 FLOATS = (np.dtype("float32"), np.dtype("float64"))
@@ -71,6 +72,11 @@ class SVDWithV(NamedTuple):
     V: Tensor
 
 
+class CholeskyExResult(NamedTuple):
+    L: Tensor
+    info: Tensor
+
+
 class LstsqResult(NamedTuple):
     solution: Tensor
     residuals: Tensor
@@ -82,22 +88,32 @@ class LstsqResult(NamedTuple):
 # Norms
 
 
-def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False) -> Tensor:
+def vector_norm(
+    x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None
+) -> Tensor:
     """(Σ |x|^ord)^(1/ord) over ``dim`` (every entry by default): ``inf`` is max |x|, ``-inf``
-    min |x|, 0 the count of nonzeros. The gradient is 0, not nan, where the norm is 0."""
+    min |x|, 0 the count of nonzeros. The gradient is 0, not nan, where the norm is 0. ``dtype``
+    casts x first, as in PyTorch."""
     _check_tensor(x, "vector_norm")
+    x = x if dtype is None else x.astype(dtype)
     if isinstance(ord, str):
         raise ValueError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     return x.norm(ord, dim, keepdim)
 
 
 def matrix_norm(
-    x: Tensor, ord: str | float = "fro", dim: tuple[int, int] = (-2, -1), keepdim: bool = False
+    x: Tensor,
+    ord: str | float = "fro",
+    dim: tuple[int, int] = (-2, -1),
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
 ) -> Tensor:
     """The matrix norm over the two axes ``dim``: ``'fro'`` √(Σ x²), ``'nuc'`` Σσ, 2 / -2 the
     largest / smallest singular value, 1 / -1 the largest / smallest column sum of |x|, inf / -inf
-    the largest / smallest row sum."""
+    the largest / smallest row sum. ``dtype`` casts x first."""
     _check_tensor(x, "matrix_norm")
+    x = x if dtype is None else x.astype(dtype)
     if x.ndim < 2:
         raise LinAlgShapeError(f"linalg.matrix_norm: needs a matrix (2 or more dims), got shape {x.shape}")
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
@@ -124,11 +140,14 @@ def matrix_norm(
     )
 
 
-def norm(x: Tensor, ord: float | str | None = None, dim: Dims = None, keepdim: bool = False) -> Tensor:
+def norm(
+    x: Tensor, ord: float | str | None = None, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None
+) -> Tensor:
     """``torch.linalg.norm``: with ``ord=None`` the 2-norm of the flattened input (or over ``dim``);
     a number over one dim (or a 1-D input) is a vector norm, over two dims (or a 2-D input) a
-    matrix norm; a string (``'fro'``, ``'nuc'``) a matrix norm."""
+    matrix norm; a string (``'fro'``, ``'nuc'``) a matrix norm. ``dtype`` casts x first."""
     _check_tensor(x, "norm")
+    x = x if dtype is None else x.astype(dtype)
     if ord is None:
         return x.norm(2, dim, keepdim)
     two_dims = isinstance(dim, (tuple, list)) and len(dim) == 2
@@ -321,6 +340,53 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return picked[..., start : start + length]
 
 
+def vander(x: Tensor, *, N: int | None = None) -> Tensor:
+    """The Vandermonde matrices [1, x, x², …, x^(N−1)] of the vectors x (N = their length by
+    default), one row per entry, as ``torch.linalg.vander``."""
+    _check_tensor(x, "vander")
+    if x.ndim < 1:
+        raise LinAlgShapeError(f"linalg.vander: x must have at least one dim, got shape {x.shape}")
+    N = x.shape[-1] if N is None else N
+    if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 1:
+        raise ValueError(f"linalg.vander: N must be a positive integer, got {N!r}")
+    powers = [ones_like(x)]
+    for _ in range(N - 1):
+        powers.append(powers[-1] * x)
+    return stack(powers, dim=-1)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """The inverse of A as a map from its last dims to its first ``ind`` dims: the inverse of the
+    square matrix reshape (Π shape[:ind], Π shape[ind:]), of shape shape[ind:] + shape[:ind]."""
+    _check_tensor(A, "tensorinv")
+    if isinstance(ind, (bool, np.bool_)) or not isinstance(ind, (int, np.integer)) or ind < 1:
+        raise ValueError(f"linalg.tensorinv: ind must be a positive integer, got {ind!r}")
+    rows, columns = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if rows != columns:
+        raise LinAlgShapeError(
+            f"linalg.tensorinv: the product of the first {ind} dims of {A.shape} ({rows}) must equal "
+            f"the product of the rest ({columns})"
+        )
+    return inv(A.reshape(rows, columns)).reshape(*A.shape[ind:], *A.shape[:ind])
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B: A reshaped to the square matrix (B.numel, rest) after
+    moving ``dims`` to the end, as ``torch.linalg.tensorsolve``."""
+    _check_tensor(A, "tensorsolve")
+    B = _operand(B, A, "tensorsolve", "B")
+    if dims is not None:
+        moved = [d % A.ndim for d in dims]
+        A = A.permute(*[d for d in range(A.ndim) if d not in moved], *moved)
+    unknowns = A.shape[B.ndim :]
+    if A.shape[: B.ndim] != B.shape or math.prod(unknowns) != B.size:
+        raise LinAlgShapeError(
+            f"linalg.tensorsolve: A of shape {A.shape} must start with B's shape {B.shape} and its "
+            f"other dims must hold as many entries ({B.size})"
+        )
+    return solve(A.reshape(B.size, B.size), B.reshape(B.size)).reshape(*unknowns)
+
+
 # ---------------------------------------------------------------------------------------------
 # Decompositions
 
@@ -330,6 +396,45 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     each symmetric positive-definite A; raises ``LinAlgError`` when A is not positive-definite."""
     L = _Cholesky.apply(_matrices(A, "cholesky", square=True))
     return L.mT if upper else L
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:
+    """``cholesky`` that reports instead of raising: ``info`` (int32) is 0 where A is
+    positive-definite, else the order of its first leading minor that is not; L is meaningful only
+    where info is 0. ``check_errors=True`` raises as ``cholesky`` does."""
+    A = _matrices(A, "cholesky_ex", square=True)
+    xp, backend = A._backend.xp, A._backend
+    try:
+        L = cholesky(A, upper=upper)
+        return CholeskyExResult(
+            L, Tensor._wrap(xp.zeros(A.shape[:-2], dtype=xp.int32, **backend.creation_kwargs), backend)
+        )
+    except LinAlgError:
+        if check_errors:
+            raise
+    info = _first_failed_minor(xp, backend, _symmetric(xp, A._data, "L"))
+    failed = Tensor._wrap(info != 0, backend).unsqueeze(-1).unsqueeze(-1)
+    return CholeskyExResult(
+        cholesky(where(failed, _eye(A.shape[-1], A), A), upper=upper), Tensor._wrap(info, backend)
+    )
+
+
+def _first_failed_minor(xp: Any, backend: Any, a: Any) -> Any:
+    """The order (from 1) of the first leading minor of each matrix whose Cholesky pivot
+    a_jj − Σ_k L_jk² is not positive, 0 where none is: the column-by-column factorization."""
+    n = a.shape[-1]
+    L = xp.zeros(a.shape, dtype=a.dtype, **backend.creation_kwargs)
+    info = xp.zeros(a.shape[:-2], dtype=xp.int32, **backend.creation_kwargs)
+    for j in range(n):
+        row = L[..., j, :j]
+        pivot = a[..., j, j] - xp.sum(row * row, axis=-1)
+        first_failure = (info == 0) & ~(pivot > 0)
+        info = xp.where(first_failure, xp.full_like(info, j + 1), info)
+        root = xp.sqrt(xp.where(pivot > 0, pivot, xp.ones_like(pivot)))
+        below = a[..., j + 1 :, j] - xp.sum(L[..., j + 1 :, :j] * xp.expand_dims(row, axis=-2), axis=-1)
+        L[..., j, j] = root
+        L[..., j + 1 :, j] = below / xp.expand_dims(root, axis=-1)
+    return info
 
 
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
@@ -393,12 +498,11 @@ def svdvals(A: Tensor) -> Tensor:
 
 def svd_returning_v(A: Tensor, some: bool = True, compute_uv: bool = True) -> SVDWithV:
     """``torch.svd``: (U, S, V) with A = U diag(S) Vᵀ; ``some=False`` gives square U and V; with
-    ``compute_uv=False``, U and V are zeros (S alone is computed)."""
+    ``compute_uv=False``, U and V are square zero matrices (S alone is computed), as in PyTorch."""
     A = _matrices(A, "svd")
     if not compute_uv:
         m, n = A.shape[-2:]
-        k = min(m, n)
-        shape_u, shape_v = ((m, k), (n, k)) if some else ((m, m), (n, n))
+        shape_u, shape_v = (m, m), (n, n)
         zeros = A._backend.xp.zeros
         kwargs = {"dtype": A._data.dtype, **A._backend.creation_kwargs}
         return SVDWithV(
@@ -445,6 +549,10 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
         raise ValueError(f"linalg.lstsq: driver must be one of gels, gelsy, gelsd, gelss, got {driver!r}")
     driver = driver or "gelsy"
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise LinAlgShapeError(
+            f"linalg.lstsq: B must have as many dims as A or one fewer, got shapes {A.shape} and {B.shape}"
+        )
     vector = B.ndim == A.ndim - 1
     if not vector and B.ndim < 2:
         raise LinAlgShapeError(
