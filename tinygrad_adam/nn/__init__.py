@@ -55,6 +55,7 @@ from .conv import (
     MaxUnpool1d,
     MaxUnpool2d,
 )
+from .ctc import CTCLoss
 from .embedding_bag import EmbeddingBag
 from .fold import Fold, Unfold
 from .layers import (
@@ -298,4 +299,5 @@ __all__ = [
     "UninitializedBuffer",
     "UninitializedParameter",
     "parameter",
+    "CTCLoss",
 ]

@@ -137,6 +137,9 @@ __all__ = [
     "channel_shuffle",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "affine_grid",
+    "grid_sample",
+    "ctc_loss",
 ]
 
 
@@ -2199,8 +2202,10 @@ def nll_loss(
 
 # At the end: attention.py builds on the functions above (and nn.Linear, which imports this module).
 from .attention import scaled_dot_product_attention  # noqa: E402
+from .ctc import ctc_loss  # noqa: E402
 from .embedding_bag import embedding_bag  # noqa: E402
 from .fold import fold, unfold  # noqa: E402
+from .grid_sample import affine_grid, grid_sample  # noqa: E402
 from .losses import multi_margin_loss  # noqa: E402
 from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
 from .resample import interpolate, pad  # noqa: E402

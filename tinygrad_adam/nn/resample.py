@@ -1,13 +1,14 @@
 """Changing the extent of the last axes, as PyTorch's ``F.pad`` (constant, reflect, replicate and
 circular padding, negative amounts crop) and ``F.interpolate`` (nearest, nearest-exact, linear,
-bilinear, trilinear and area resizing), with the modules ``nn.Upsample`` (and the older
+bilinear, bicubic, trilinear and area resizing), with the modules ``nn.Upsample`` (and the older
 ``UpsamplingNearest2d``, ``UpsamplingBilinear2d``), ``ZeroPad1d/2d/3d``, ``ConstantPad1d/2d/3d``,
 ``ReflectionPad1d/2d/3d``, ``ReplicationPad1d/2d/3d`` and ``CircularPad1d/2d/3d``.
 
 Every non-constant mode is one gather per axis: the output's positions are mapped to source
 positions (reflected, clamped or wrapped for padding, scaled for resizing) and read with
 ``index_select``, whose gradient adds back into the repeated sources. Linear modes blend the two
-neighbouring sources along each axis in turn (separable), as PyTorch computes them.
+neighbouring sources along each axis in turn (separable), as PyTorch computes them; bicubic blends
+four with Keys' cubic convolution weights, area averages each output's bin of sources.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, cat, full, tensor
-from .conv import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .conv import _adaptive_bins, adaptive_avg_pool1d, adaptive_avg_pool2d
+from .functional import ValueOutOfRangeError
+from .grid_sample import cubic_weights
 from .module import Module
 
 PAD_MODES = ("constant", "reflect", "replicate", "circular")
-INTERPOLATION_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+INTERPOLATION_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+BLENDING_MODES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}  # and their spatial axes
+
+
+class InterpolationDimensionError(NotImplementedError, ValueError):
+    """An input with the wrong number of axes for a resizing mode: PyTorch raises NotImplementedError."""
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
@@ -112,37 +120,51 @@ def interpolate(
 ) -> Tensor:
     """Resize the spatial axes of an (N, C, *spatial) input as ``torch.nn.functional.interpolate``:
     to ``size`` or by ``scale_factor``; ``nearest`` picks ⌊i·in/out⌋ (``nearest-exact`` rounds to
-    the nearest centre), the linear modes blend the two nearest sources (``align_corners`` maps
-    the corner pixels onto each other), ``area`` averages (adaptive average pooling)."""
+    the nearest centre), the linear modes blend the two nearest sources, ``bicubic`` the four
+    nearest (``align_corners`` maps the corner pixels onto each other), ``area`` averages (adaptive
+    average pooling)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate: the input must be a Tensor, got {type(input).__name__}")
     if mode not in INTERPOLATION_MODES:
         raise NotImplementedError(
             f"interpolate: mode {mode!r} is not built; choose one of {INTERPOLATION_MODES}"
         )
+    if antialias and (mode not in ("bilinear", "bicubic") or input.ndim != 4):
+        raise ValueError(
+            "interpolate: antialias is only for the bilinear and bicubic modes, with a 4-d input"
+        )
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not built")
     spatial = input.ndim - 2
-    wanted = {"linear": 1, "bilinear": 2, "trilinear": 3}.get(mode)
-    if spatial < 1 or (wanted is not None and spatial != wanted):
+    wanted = BLENDING_MODES.get(mode)
+    if spatial not in (1, 2, 3) or (wanted is not None and spatial != wanted):
         expected = f"{wanted + 2}-d" if wanted is not None else "3-d, 4-d or 5-d"
-        raise ValueError(
+        raise InterpolationDimensionError(
             f"interpolate: mode {mode!r} needs a {expected} (N, C, *spatial) input, got shape {input.shape}"
         )
-    linear = mode in ("linear", "bilinear", "trilinear")
-    if align_corners is not None and not linear:
-        raise ValueError(f"interpolate: align_corners is only for the linear modes, not {mode!r}")
+    if align_corners is not None and wanted is None:
+        raise ValueError(f"interpolate: align_corners is only for the linear and bicubic modes, not {mode!r}")
+    if mode not in ("nearest", "nearest-exact") and input.dtype.kind != "f":
+        raise NotImplementedError(
+            f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}"
+        )
+    if size is not None and recompute_scale_factor:
+        raise ValueError("interpolate: recompute_scale_factor is not meaningful with an explicit size")
     sizes, scales = _output_sizes(input.shape[2:], size, scale_factor, recompute_scale_factor)
     if mode == "area":
         if spatial == 1:
             return adaptive_avg_pool1d(input, sizes[0])
         if spatial == 2:
             return adaptive_avg_pool2d(input, sizes)
-        raise NotImplementedError("interpolate: mode 'area' is built for 3-d and 4-d inputs")
+        for position, out_size in enumerate(sizes):
+            input = _area_along(input, 2 + position, out_size)
+        return input
     for position, (out_size, scale) in enumerate(zip(sizes, scales)):
         axis = 2 + position
         in_size = input.shape[axis]
-        if linear:
+        if mode == "bicubic":
+            input = _cubic_along(input, axis, in_size, out_size, scale, bool(align_corners))
+        elif wanted is not None:
             input = _linear_along(input, axis, in_size, out_size, scale, bool(align_corners))
         else:
             # In float32, as PyTorch computes it (a float64 step can land an index on the other side).
@@ -165,18 +187,22 @@ def _output_sizes(
     if size is not None:
         sizes = list(size) if isinstance(size, (tuple, list)) else [size] * count
         if len(sizes) != count or any(
-            isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in sizes
+            isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in sizes
         ):
-            raise ValueError(f"interpolate: size must be a positive int or {count} of them, got {size!r}")
+            raise ValueError(f"interpolate: size must be an int or {count} of them, got {size!r}")
+        if any(s < 1 for s in sizes):
+            raise ValueOutOfRangeError(f"interpolate: output sizes must be positive, got size {size!r}")
         return [int(s) for s in sizes], [None] * count
     factors = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * count
-    if len(factors) != count or any(not isinstance(f, (int, float)) or f <= 0 for f in factors):
+    if len(factors) != count or any(isinstance(f, bool) or not isinstance(f, (int, float)) for f in factors):
         raise ValueError(
-            f"interpolate: scale_factor must be a positive number or {count} of them, got {scale_factor!r}"
+            f"interpolate: scale_factor must be a number or {count} of them, got {scale_factor!r}"
         )
     sizes = [int(math.floor(n * f)) for n, f in zip(shape, factors)]
     if any(s < 1 for s in sizes):
-        raise ValueError(f"interpolate: scale_factor {scale_factor!r} leaves an empty axis of input {shape}")
+        raise ValueOutOfRangeError(
+            f"interpolate: scale_factor {scale_factor!r} leaves an empty axis of input {shape}"
+        )
     return sizes, [None if recompute else 1.0 / f for f in factors]
 
 
@@ -204,6 +230,40 @@ def _linear_along(
     return below * weight_low + above * tensor(weight_high.reshape(shape), device=device)
 
 
+def _cubic_along(
+    input: Tensor, axis: int, in_size: int, out_size: int, step: float | None, align: bool
+) -> Tensor:
+    """Bicubic interpolation along one axis: each output blends the 4 sources at ⌊x⌋ - 1 … ⌊x⌋ + 2
+    (clamped to the axis) with Keys' weights of t = x - ⌊x⌋ (PyTorch's ``upsample_bicubic2d``)."""
+    real = input.dtype.type
+    positions = np.arange(out_size, dtype=input.dtype)
+    if align:
+        source = positions * (real((in_size - 1) / (out_size - 1)) if out_size > 1 else real(0))
+    else:  # not clamped at 0, unlike the linear modes: the cubic reaches one source further out
+        source = (positions + real(0.5)) * real(step if step is not None else in_size / out_size) - real(0.5)
+    low = np.minimum(np.floor(source).astype(np.int64), in_size - 1)
+    t = np.clip(source - low.astype(input.dtype), real(0), real(1))
+    weights = cubic_weights(t)
+    shape = [1] * input.ndim
+    shape[axis] = out_size
+    total = None
+    for offset, weight in zip(range(-1, 3), weights):
+        source_index = tensor(np.clip(low + offset, 0, in_size - 1), device=input.device)
+        term = input.index_select(axis, source_index) * tensor(weight.reshape(shape), device=input.device)
+        total = term if total is None else total + term
+    return total
+
+
+def _area_along(input: Tensor, axis: int, out_size: int) -> Tensor:
+    """The mean of each output's adaptive-pooling bin along one axis (PyTorch's ``area`` mode)."""
+    in_size = input.shape[axis]
+    averaging = np.zeros((in_size, out_size), dtype=input.dtype)
+    for column, (start, end) in enumerate(_adaptive_bins(in_size, out_size)):
+        averaging[start:end, column] = 1 / (end - start)
+    moved = input.transpose(axis, -1) @ tensor(averaging, device=input.device)
+    return moved.transpose(axis, -1)
+
+
 class Upsample(Module):
     """``torch.nn.Upsample``: ``F.interpolate`` with fixed ``size`` or ``scale_factor`` and mode."""
 
@@ -216,6 +276,10 @@ class Upsample(Module):
         recompute_scale_factor: bool | None = None,
     ) -> None:
         super().__init__()
+        if isinstance(scale_factor, (tuple, list)):  # stored as floats, as PyTorch (its repr shows them)
+            scale_factor = tuple(float(factor) for factor in scale_factor)
+        elif scale_factor is not None:
+            scale_factor = float(scale_factor)
         self.size, self.scale_factor, self.mode = size, scale_factor, mode
         self.align_corners, self.recompute_scale_factor = align_corners, recompute_scale_factor
 
@@ -225,9 +289,7 @@ class Upsample(Module):
         )
 
     def extra_repr(self) -> str:
-        described = (
-            f"size={self.size}" if self.size is not None else f"scale_factor={float(self.scale_factor)}"
-        )
+        described = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
         return f"{described}, mode='{self.mode}'"
 
 
