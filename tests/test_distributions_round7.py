@@ -34,6 +34,8 @@ from tinygrad_adam.distributions import (
     MultivariateNormal,
     NegativeBinomial,
     Normal,
+    RelaxedBernoulli,
+    RelaxedOneHotCategorical,
     SigmoidTransform,
     StudentT,
     TanhTransform,
@@ -80,6 +82,10 @@ def build(case: str, p: dict[str, tg.Tensor]) -> Distribution:
         )
     if case.startswith("mvn"):
         return MultivariateNormal(**p)
+    if case == "relaxed_bernoulli":
+        return RelaxedBernoulli(p["temperature"], probs=p["probs"])
+    if case == "relaxed_one_hot":
+        return RelaxedOneHotCategorical(p["temperature"], logits=p["logits"])
     component: Distribution = Normal(p["loc"], p["scale"])
     if case == "mixture_diagonal":
         component = Independent(component, 1)
@@ -253,8 +259,8 @@ def assert_moments(draws: np.ndarray, mean: np.ndarray, variance: np.ndarray, rt
         lambda: Chi2(tg.tensor([0.5, 4.0], dtype=tg.float64)),
         lambda: Geometric(tg.tensor([0.2, 0.7, 1.0], dtype=tg.float64)),
         lambda: Binomial(
-            tg.tensor([10.0, 40.0, 7.0, 0.0], dtype=tg.float64),
-            tg.tensor([0.3, 0.8, 0.0, 0.5], dtype=tg.float64),
+            tg.tensor([10.0, 40.0, 7.0, 0.0, 500.0, 1e6], dtype=tg.float64),
+            tg.tensor([0.3, 0.8, 0.0, 0.5, 0.5, 0.02], dtype=tg.float64),
         ),
         lambda: NegativeBinomial(
             tg.tensor([2.0, 7.5], dtype=tg.float64), tg.tensor([0.3, 0.6], dtype=tg.float64)
@@ -278,13 +284,17 @@ def test_cauchy_draws_have_the_right_quartiles() -> None:
     np.testing.assert_allclose(np.percentile(draws, [25, 50, 75]), [-1.0, 1.0, 3.0], atol=0.12)
 
 
-def test_binomial_frequencies_match_its_pmf() -> None:
+@pytest.mark.parametrize("total_count, prob", [(6, 0.35), (40, 0.4), (300, 0.93)])
+def test_binomial_frequencies_match_its_pmf_by_waiting_times_and_by_btrs(
+    total_count: int, prob: float
+) -> None:
     tg.manual_seed(7)
-    dist = Binomial(6, tg.tensor([0.35], dtype=tg.float64))
+    dist = Binomial(total_count, tg.tensor([prob], dtype=tg.float64))
     counts = dist.sample((30000,)).numpy().ravel()
-    pmf = dist.log_prob(tg.tensor(np.arange(7.0).reshape(7, 1))).exp().numpy().ravel()
-    frequencies = np.array([(counts == k).mean() for k in range(7)])
-    np.testing.assert_array_less(np.abs(frequencies - pmf), 5 * np.sqrt(pmf * (1 - pmf) / 30000) + 1e-12)
+    support = np.arange(total_count + 1.0)
+    pmf = dist.log_prob(tg.tensor(support.reshape(-1, 1))).exp().numpy().ravel()
+    frequencies = np.bincount(counts.astype(np.int64), minlength=total_count + 1) / 30000
+    np.testing.assert_array_less(np.abs(frequencies - pmf), 5 * np.sqrt(pmf * (1 - pmf) / 30000) + 1e-4)
 
 
 def test_multivariate_normal_draws_have_its_mean_and_covariance() -> None:
@@ -318,6 +328,28 @@ def test_mixture_draws_have_its_mean_and_variance_and_pick_components() -> None:
     assert vectors.sample((5,)).shape == (5, 4, 2) and vectors.log_prob(tg.zeros(5, 4, 2)).shape == (5, 4)
 
 
+def test_relaxed_draws_round_to_bernoulli_and_categorical_draws_with_the_right_probabilities() -> None:
+    """P(Y > ½) = p for a RelaxedBernoulli at any temperature, and P(argmax Y = k) = πₖ for a
+    RelaxedOneHotCategorical (the Gumbel-max trick)."""
+    tg.manual_seed(14)
+    probs = np.array([0.1, 0.5, 0.85])
+    draws = (
+        RelaxedBernoulli(tg.tensor([2.0], dtype=tg.float64), probs=tg.tensor(probs)).sample((20000,)).numpy()
+    )
+    assert ((draws > 0) & (draws < 1)).all()
+    np.testing.assert_array_less(
+        np.abs((draws > 0.5).mean(0) - probs), 5 * np.sqrt(probs * (1 - probs) / 20000)
+    )
+    weights = np.array([0.2, 0.3, 0.5])
+    dist = RelaxedOneHotCategorical(tg.tensor(0.5, dtype=tg.float64), probs=tg.tensor(weights))
+    draws = dist.rsample((20000,)).numpy()
+    np.testing.assert_allclose(draws.sum(-1), 1.0, rtol=1e-12)
+    frequencies = np.bincount(draws.argmax(-1), minlength=3) / 20000
+    np.testing.assert_array_less(np.abs(frequencies - weights), 5 * np.sqrt(weights * (1 - weights) / 20000))
+    cold = RelaxedOneHotCategorical(0.01, probs=tg.tensor(weights)).sample((100,)).numpy()
+    assert (cold.max(-1) > 0.99).mean() > 0.9  # nearly one-hot at a low temperature
+
+
 def test_rsample_shapes_and_gradients_reach_the_parameters() -> None:
     tg.manual_seed(10)
     rate = tg.tensor([1.0, 2.0], requires_grad=True)
@@ -331,6 +363,8 @@ def test_rsample_shapes_and_gradients_reach_the_parameters() -> None:
         Gamma(rate, rate),
         Beta(rate, rate),
         Dirichlet(rate),
+        RelaxedBernoulli(rate, logits=rate),
+        RelaxedOneHotCategorical(rate, logits=rate),
     ):
         assert dist.has_rsample
         draws = dist.rsample((3,))

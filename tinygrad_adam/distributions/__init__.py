@@ -2,10 +2,11 @@
 ``MultivariateNormal``, ``LogNormal``, ``Bernoulli``, ``Binomial``, ``Geometric``,
 ``NegativeBinomial``, ``Categorical``, ``OneHotCategorical``, ``Uniform``, ``Exponential``,
 ``Laplace``, ``Cauchy``, ``StudentT``, ``Chi2``, ``Poisson``, ``Gamma``, ``Beta``, ``Dirichlet``,
-``Independent``, ``MixtureSameFamily``, ``TransformedDistribution`` with ``transforms``, and
-``kl_divergence``. Sampling draws from the device's generator (``tg.manual_seed``); ``rsample``,
-``log_prob``, ``entropy`` and the KL divergences are Tensor ops, so gradients reach the parameters
-(Gamma, Beta, Dirichlet, Chi2 and StudentT through implicit reparameterisation gradients)."""
+``RelaxedBernoulli``, ``RelaxedOneHotCategorical``, ``Independent``, ``MixtureSameFamily``,
+``TransformedDistribution`` with ``transforms``, and ``kl_divergence``. Sampling draws from the
+device's generator (``tg.manual_seed``); ``rsample``, ``log_prob``, ``entropy`` and the KL divergences
+are Tensor ops, so gradients reach the parameters (Gamma, Beta, Dirichlet, Chi2 and StudentT through
+implicit reparameterisation gradients)."""
 
 from . import constraints, transforms
 from .bernoulli import Bernoulli
@@ -28,6 +29,7 @@ from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .poisson import Poisson
+from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import (
@@ -42,8 +44,9 @@ from .uniform import Uniform
 
 __all__ = [
     "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ComposeTransform",
-    "Dirichlet", "Distribution", "ExpTransform", "Exponential", "Gamma", "Geometric", "Independent",
-    "Laplace", "LogNormal", "MixtureSameFamily", "MultivariateNormal", "NegativeBinomial", "Normal",
-    "OneHotCategorical", "Poisson", "SigmoidTransform", "StudentT", "TanhTransform", "Transform",
+    "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential", "Gamma", "Geometric",
+    "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli", "MixtureSameFamily", "MultivariateNormal",
+    "NegativeBinomial", "Normal", "OneHotCategorical", "Poisson", "RelaxedBernoulli",
+    "RelaxedOneHotCategorical", "SigmoidTransform", "StudentT", "TanhTransform", "Transform",
     "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl", "transforms",
 ]  # fmt: skip

@@ -10,25 +10,68 @@ from ..tensor import Tensor, arange, rand, where, zeros
 from . import constraints
 from .distribution import Distribution, _shape, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
+# Means n·min(p, 1 − p) from here on are drawn by BTRS, below it by the waiting-time method (as PyTorch).
+BTRS_FROM = 10.0
+
+
+def _waiting_time(total_count: Tensor, q: Tensor) -> Tensor:
+    """Successes of probability q ≤ ½ in n trials by the waiting-time method (Devroye, "Non-Uniform
+    Random Variate Generation", X.4.3): geometric gaps between successes are added until they pass
+    n; about n·q + 1 rounds, so for small means only."""
+    log_fail = (-where(q > 0, q, 0.5)).log1p()
+    position, count = (
+        zeros(*q.shape, dtype=q.dtype, device=q.device),
+        zeros(*q.shape, dtype=q.dtype, device=q.device),
+    )
+    alive = (q > 0) & (total_count > 0)
+    while alive.any().item():
+        u = 1 - rand(*q.shape, dtype=q.dtype, device=q.device)  # (0, 1]
+        position = position + (u.log() / log_fail).floor() + 1  # trials to the next success
+        alive = alive & (position <= total_count)
+        count = count + alive.astype(q.dtype)
+    return count
+
+
+def _btrs(total_count: Tensor, q: Tensor) -> Tensor:
+    """W. Hörmann's transformed rejection with squeeze, BTRS ("The generation of binomial random
+    variates", J. Stat. Comput. Simul. 46 (1993) 101-110), for n·q ≥ 10: a few uniforms per draw
+    whatever n. The acceptance test compares with log P(k) − log P(m) computed by log Γ exactly."""
+    n, shape, dtype, device = total_count, q.shape, q.dtype, q.device
+    stddev = (n * q * (1 - q)).sqrt()
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * q
+    c = n * q + 0.5
+    v_r = 0.92 - 4.2 / b
+    log_r = q.log() - (-q).log1p()
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = ((n + 1) * q).floor()
+    log_h_m = gammaln(m + 1) + gammaln(n - m + 1)
+    draws, done = zeros(*shape, dtype=dtype, device=device), q != q  # a nan probability: never drawn
+    while not done.all().item():
+        u = rand(*shape, dtype=dtype, device=device) - 0.5
+        v = 1 - rand(*shape, dtype=dtype, device=device)  # (0, 1]: its log is finite
+        us = (0.5 - u.abs()).clamp(1e-12, None)
+        k = ((2 * a / us + b) * u + c).floor()
+        inside = (k >= 0) & (k <= n)
+        squeezed = (us >= 0.07) & (v <= v_r)
+        k_safe = k.clamp(0, None).minimum(n)
+        log_accept = (v * alpha / (a / (us * us) + b)).log()
+        log_ratio = log_h_m - gammaln(k_safe + 1) - gammaln(n - k_safe + 1) + (k_safe - m) * log_r
+        accept = inside & (squeezed | (log_accept <= log_ratio)) & ~done
+        draws, done = where(accept, k, draws), done | accept
+    return draws
+
 
 def binomial_draws(total_count: Tensor, probs: Tensor) -> Tensor:
-    """Exact Binomial(n, p) draws of the parameters' (common) shape, outside autograd, by the
-    waiting-time method (Devroye, "Non-Uniform Random Variate Generation", X.4.3): geometric gaps
-    between successes of q = min(p, 1 − p) are added until they pass n; about n·q + 1 rounds."""
+    """Exact Binomial(n, p) draws of the parameters' (common) shape, outside autograd: for
+    q = min(p, 1 − p), the waiting-time method where n·q < 10 and BTRS elsewhere, n − draw for p > ½."""
     with no_grad():
         flipped = probs > 0.5
         q = where(flipped, 1 - probs, probs)
-        log_fail = (-where(q > 0, q, 0.5)).log1p()
-        position, count = (
-            zeros(*q.shape, dtype=q.dtype, device=q.device),
-            zeros(*q.shape, dtype=q.dtype, device=q.device),
-        )
-        alive = (q > 0) & (total_count > 0)
-        while alive.any().item():
-            u = 1 - rand(*q.shape, dtype=q.dtype, device=q.device)  # (0, 1]
-            position = position + (u.log() / log_fail).floor() + 1  # trials to the next success
-            alive = alive & (position <= total_count)
-            count = count + alive.astype(q.dtype)
+        small = total_count * q < BTRS_FROM
+        count = _waiting_time(where(small, total_count, 0.0), q)
+        if (~small).any().item():
+            count = where(small, count, _btrs(where(small, 100.0, total_count), where(small, 0.25, q)))
         return where(flipped, total_count - count, count)
 
 
