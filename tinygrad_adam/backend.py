@@ -97,6 +97,15 @@ class Backend:
         array[index] = values
         return array
 
+    def add_at(self, array: Any, index: Any, values: Any) -> Any:
+        """``array[index] += values`` for a basic index (slices, integers: each element once), in
+        place through the view that basic indexing gives; returns the array that holds the result."""
+        view = self.getitem(array, index)  # (a 0-d view, not NumPy's copied scalar, for one element)
+        if not self.strided.may_share_memory(view, array):  # a copy after all (x[True] adds an axis so)
+            return self.setitem(array, index, view + values)
+        view += values
+        return array
+
     def where(self, condition: Any, a: Any, b: Any) -> Any:
         """``a`` where ``condition`` holds, else ``b``: ``xp.where``, broadcasting as it does."""
         return self.xp.where(condition, a, b)
@@ -269,6 +278,10 @@ class StrictBackend(Backend):
             host = self.to_numpy(array)
             host[self._host_index(index)] = self.to_numpy(values)
             return self.asarray(host)
+
+    def add_at(self, array: Any, index: Any, values: Any) -> Any:
+        # The Array API promises no views: read, add, write back.
+        return self.setitem(array, index, self.getitem(array, index) + values)
 
     def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
         out = np.zeros(shape, dtype=self.numpy_dtype(values.dtype))

@@ -716,8 +716,7 @@ class GetItem(Function):
         if any(part is None for part in parts):  # new axes: dropped from index and values, as in IndexAdd
             index = tuple(part for part in parts if part is not None)
             grad = self.xp.reshape(grad, _basic_index_shape(total.shape, index))
-        picked = self.backend.getitem(total, index)
-        return self.backend.setitem(total, index, picked + grad)
+        return self.backend.add_at(total, index, grad)
 
 
 class IndexAdd(Function):

@@ -5,9 +5,11 @@ from differentiable Tensor ops. The 1-d forms are the 2-d ones on an added axis 
 Each kernel offset (i, j) takes one strided slice of the padded input; stacked, the slices are the
 "im2col" patches, shape (N, C, kh·kw, H_out, W_out). A convolution is then one batched matmul with the
 weight flattened to (groups, out/groups, C/groups·kh·kw), and pooling a reduction over the kh·kw axis.
-Autodiff comes from the slices, stack and matmul; nothing here has a backward of its own. Max pooling
-routes the gradient to the first maximum of each window, as PyTorch does (ties, such as windows of
-ReLU zeros, are common). Adaptive pooling splits each axis of size n into ``out`` bins
+Autodiff comes from the slices, stack and matmul, except that ``conv2d`` and ``max_pool2d`` run the
+same maths as single nodes with array-level backward passes (``windows.py``); their Tensor-op forms
+(``_conv2d_in_tensor_ops``, ``_max_pool2d_in_tensor_ops``) stay as specification and create_graph
+path. Max pooling routes the gradient to the first maximum of each window, as PyTorch does (ties,
+such as windows of ReLU zeros, are common). Adaptive pooling splits each axis of size n into ``out`` bins
 [⌊i·n/out⌋, ⌈(i+1)·n/out⌉), PyTorch's rule: averaging is a matmul with a bin-averaging matrix on
 each side, the maximum a loop over the bins.
 """
@@ -23,6 +25,7 @@ import numpy as np
 from ..tensor import DType, Tensor, arange, cat, full, ones, stack, zeros
 from . import init as initializers
 from .module import Module, Parameter
+from .windows import Convolution, MaxPooling
 
 Pair = int | tuple[int, int]
 Single = int | tuple[int]
@@ -161,7 +164,41 @@ def conv2d(
         )  # an even (dilated) kernel: one more at the bottom/right, as PyTorch
     elif isinstance(padding, str):
         raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
-    padded = _pad(input, _sizes(padding, "padding", "conv2d", minimum=0), 0.0, extra)
+    padding = _sizes(padding, "padding", "conv2d", minimum=0)
+    _check_fits((input.shape[2] + 2 * padding[0] + extra[0], input.shape[3] + 2 * padding[1] + extra[1]),
+                (kh, kw), dilation, "conv2d")  # fmt: skip
+    if bias is not None:
+        _check_same_dtype(input, bias, "conv2d")
+        if bias.shape != (out_channels,):
+            raise RuntimeError(
+                f"conv2d: weight {weight.shape} expects a bias of shape ({out_channels},), got {bias.shape}"
+            )
+
+    def reference(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+        return _conv2d_in_tensor_ops(input, weight, bias, stride, padding, extra, dilation, groups)
+
+    sides = (padding[0], padding[0] + extra[0], padding[1], padding[1] + extra[1])
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    output = Convolution.apply(
+        *tensors, stride=stride, sides=sides, dilation=dilation, groups=groups, reference=reference
+    )
+    return output.squeeze(0) if unbatched else output
+
+
+def _conv2d_in_tensor_ops(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    extra: tuple[int, int],
+    dilation: tuple[int, int],
+    groups: int,
+) -> Tensor:
+    """``conv2d`` of a batched input written in Tensor ops (im2col patches, one batched matmul):
+    the specification ``windows.Convolution`` is tested against, and its create_graph path."""
+    out_channels, group_channels, kh, kw = weight.shape
+    padded = _pad(input, padding, 0.0, extra)
     patches = _patches(padded, (kh, kw), stride, dilation, "conv2d")
     batch, _, _, out_h, out_w = patches.shape
     columns = patches.reshape(batch, groups, group_channels * kh * kw, out_h * out_w)
@@ -169,7 +206,17 @@ def conv2d(
     output = (kernels @ columns).reshape(batch, out_channels, out_h, out_w)
     if bias is not None:
         output = output + bias.reshape(1, out_channels, 1, 1)
-    return output.squeeze(0) if unbatched else output
+    return output
+
+
+def _check_fits(
+    size: tuple[int, int], kernel: tuple[int, int], dilation: tuple[int, int], owner: str
+) -> None:
+    """A ValueError unless the (dilated) kernel fits the padded input at least once."""
+    if any(n - d * (k - 1) - 1 < 0 for n, k, d in zip(size, kernel, dilation, strict=True)):
+        raise ValueError(
+            f"{owner}: the kernel {kernel} (dilation {dilation}) does not fit the padded input of size {size}"
+        )
 
 
 def conv_transpose2d(
@@ -316,12 +363,36 @@ def max_pool2d(
     kernel, stride, padding = _pool_settings(kernel_size, stride, padding, "max_pool2d")
     dilation = _sizes(dilation, "dilation", "max_pool2d")
     extra = _ceil_extra(input.shape[2:], kernel, stride, padding, dilation, ceil_mode)
-    windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
-    output, first = _first_max(windows, 2)
     positions = None
-    if return_indices:
+    if return_indices:  # the offsets of the maxima are needed: the Tensor-op form gives them
+        output, first = _max_pool2d_in_tensor_ops(input, kernel, stride, padding, extra, dilation)
         positions = _window_positions(first, kernel[1], stride, padding, dilation, input.shape[3])
-    return _pooled(output, positions, unbatched)
+        return _pooled(output, positions, unbatched)
+    _check_fits((input.shape[2] + 2 * padding[0] + extra[0], input.shape[3] + 2 * padding[1] + extra[1]),
+                kernel, dilation, "max_pool2d")  # fmt: skip
+
+    def reference(input: Tensor) -> Tensor:
+        return _max_pool2d_in_tensor_ops(input, kernel, stride, padding, extra, dilation)[0]
+
+    sides = (padding[0], padding[0] + extra[0], padding[1], padding[1] + extra[1])
+    output = MaxPooling.apply(
+        input, kernel=kernel, stride=stride, sides=sides, dilation=dilation, reference=reference
+    )
+    return _pooled(output, None, unbatched)
+
+
+def _max_pool2d_in_tensor_ops(
+    input: Tensor,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    extra: tuple[int, int],
+    dilation: tuple[int, int],
+) -> tuple[Tensor, Tensor]:
+    """``max_pool2d`` of a batched input in Tensor ops, with each maximum's kernel offset: the
+    specification ``windows.MaxPooling`` is tested against, and its create_graph path."""
+    windows = _patches(_pad(input, padding, -math.inf, extra), kernel, stride, dilation, "max_pool2d")
+    return _first_max(windows, 2)
 
 
 def avg_pool2d(
