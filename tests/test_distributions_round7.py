@@ -30,6 +30,7 @@ from tinygrad_adam.distributions import (
     Independent,
     Laplace,
     LogNormal,
+    LowRankMultivariateNormal,
     MixtureSameFamily,
     MultivariateNormal,
     NegativeBinomial,
@@ -46,6 +47,7 @@ from tinygrad_adam.distributions.gamma import standard_gamma_grad_array
 
 REFERENCE = np.load(Path(__file__).parent / "fixtures" / "distributions_round7.npz")
 QUANTITIES = ("log_prob", "entropy", "mean", "mode", "variance", "stddev", "cdf", "icdf")
+MATRICES = ("covariance_matrix", "precision_matrix", "scale_tril")
 CASES = sorted(
     {k[: -len("_value")] for k in REFERENCE.files if k.endswith("_value") and not k.startswith("kl_")}
 )
@@ -82,6 +84,8 @@ def build(case: str, p: dict[str, tg.Tensor]) -> Distribution:
         )
     if case.startswith("mvn"):
         return MultivariateNormal(**p)
+    if case == "low_rank_mvn":
+        return LowRankMultivariateNormal(**p)
     if case == "relaxed_bernoulli":
         return RelaxedBernoulli(p["temperature"], probs=p["probs"])
     if case == "relaxed_one_hot":
@@ -112,7 +116,7 @@ def test_values_and_gradients_match_pytorch(case: str) -> None:
     dist = build(case, params)
     value = tg.tensor(REFERENCE[f"{case}_value"])
     total = None
-    for name in QUANTITIES:
+    for name in QUANTITIES + MATRICES:
         if f"{case}_{name}" not in REFERENCE.files:
             continue
         if name in ("log_prob", "cdf"):
@@ -142,6 +146,9 @@ KL_KINDS = {
     "binomial": ("binomial_probs", "binomial_probs"),
     "log_normal": ("log_normal", "log_normal"),
     "mvn": ("mvn_covariance", "mvn_scale_tril"),
+    "low_rank": ("low_rank_mvn", "low_rank_mvn"),
+    "low_rank_mvn": ("low_rank_mvn", "mvn"),
+    "mvn_low_rank": ("mvn", "low_rank_mvn"),
     "exponential_gamma": ("exponential", "gamma"),
     "gamma_exponential": ("gamma", "exponential"),
 }
@@ -309,6 +316,22 @@ def test_multivariate_normal_draws_have_its_mean_and_covariance() -> None:
     np.testing.assert_allclose(dist.covariance_matrix.numpy(), covariance, rtol=1e-12)
     np.testing.assert_allclose(dist.precision_matrix.numpy(), np.linalg.inv(covariance), rtol=1e-10)
     np.testing.assert_allclose(dist.scale_tril.numpy(), np.linalg.cholesky(covariance), rtol=1e-12)
+
+
+def test_low_rank_multivariate_normal_draws_have_its_covariance_and_gradients_reach_every_parameter() -> None:
+    tg.manual_seed(15)
+    factor = np.array([[1.0, 0.0], [0.5, -1.0], [0.0, 0.7]])
+    diagonal = np.array([0.3, 0.2, 0.5])
+    loc = tg.tensor([0.5, 0.0, -1.0], dtype=tg.float64, requires_grad=True)
+    cov_factor = tg.tensor(factor, requires_grad=True)
+    cov_diag = tg.tensor(diagonal, requires_grad=True)
+    dist = LowRankMultivariateNormal(loc, cov_factor, cov_diag)
+    draws = dist.rsample((30000,))
+    np.testing.assert_allclose(np.cov(draws.numpy().T), factor @ factor.T + np.diag(diagonal), atol=0.06)
+    grads = tg.grad((draws**2).mean(0).sum(), [loc, cov_factor, cov_diag])
+    np.testing.assert_allclose(grads[0].numpy(), 2 * loc.numpy(), atol=0.05)  # d/dμ E|x|² = 2μ
+    np.testing.assert_allclose(grads[1].numpy(), 2 * factor, atol=0.06)  # E|x|² = |μ|² + |W|² + Σ d
+    np.testing.assert_allclose(grads[2].numpy(), np.ones(3), atol=0.05)
 
 
 def test_mixture_draws_have_its_mean_and_variance_and_pick_components() -> None:
@@ -499,6 +522,16 @@ def test_expand_repeats_the_new_distributions_over_a_larger_batch() -> None:
         (
             lambda: MixtureSameFamily(Categorical(logits=tg.zeros(3)), Normal(tg.zeros(2), 1.0)),
             "does not equal",
+        ),
+        (lambda: LowRankMultivariateNormal(tg.zeros(3), tg.ones(2, 1), tg.ones(3)), "cov_factor must be"),
+        (lambda: LowRankMultivariateNormal(tg.zeros(3), tg.ones(3, 1), tg.ones(2)), "cov_diag must be"),
+        (
+            lambda: LowRankMultivariateNormal(tg.zeros(3), tg.ones(3, 1), -tg.ones(3)),
+            "Expected parameter cov_diag",
+        ),
+        (
+            lambda: LowRankMultivariateNormal(tg.zeros(2, 3), tg.ones(4, 3, 1), tg.ones(3)),
+            "Incompatible batch",
         ),
         (lambda: MixtureSameFamily(Normal(0.0, 1.0), Normal(tg.zeros(2), 1.0)), "Categorical"),
     ],

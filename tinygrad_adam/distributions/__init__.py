@@ -1,12 +1,12 @@
 """Probability distributions for sampling and scoring, as ``torch.distributions``: ``Normal``,
-``MultivariateNormal``, ``LogNormal``, ``Bernoulli``, ``Binomial``, ``Geometric``,
-``NegativeBinomial``, ``Categorical``, ``OneHotCategorical``, ``Uniform``, ``Exponential``,
-``Laplace``, ``Cauchy``, ``StudentT``, ``Chi2``, ``Poisson``, ``Gamma``, ``Beta``, ``Dirichlet``,
-``RelaxedBernoulli``, ``RelaxedOneHotCategorical``, ``Independent``, ``MixtureSameFamily``,
-``TransformedDistribution`` with ``transforms``, and ``kl_divergence``. Sampling draws from the
-device's generator (``tg.manual_seed``); ``rsample``, ``log_prob``, ``entropy`` and the KL divergences
-are Tensor ops, so gradients reach the parameters (Gamma, Beta, Dirichlet, Chi2 and StudentT through
-implicit reparameterisation gradients)."""
+``MultivariateNormal``, ``LowRankMultivariateNormal``, ``LogNormal``, ``Bernoulli``, ``Binomial``,
+``Geometric``, ``NegativeBinomial``, ``Categorical``, ``OneHotCategorical``, ``Uniform``,
+``Exponential``, ``Laplace``, ``Cauchy``, ``StudentT``, ``Chi2``, ``Poisson``, ``Gamma``, ``Beta``,
+``Dirichlet``, ``RelaxedBernoulli``, ``RelaxedOneHotCategorical``, ``Independent``,
+``MixtureSameFamily``, ``TransformedDistribution`` with ``transforms``, and ``kl_divergence``.
+Sampling draws from the device's generator (``tg.manual_seed``); ``rsample``, ``log_prob``,
+``entropy`` and the KL divergences are Tensor ops, so gradients reach the parameters (Gamma, Beta,
+Dirichlet, Chi2 and StudentT through implicit reparameterisation gradients)."""
 
 from . import constraints, transforms
 from .bernoulli import Bernoulli
@@ -24,6 +24,7 @@ from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .low_rank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
@@ -45,8 +46,9 @@ from .uniform import Uniform
 __all__ = [
     "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ComposeTransform",
     "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential", "Gamma", "Geometric",
-    "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli", "MixtureSameFamily", "MultivariateNormal",
-    "NegativeBinomial", "Normal", "OneHotCategorical", "Poisson", "RelaxedBernoulli",
-    "RelaxedOneHotCategorical", "SigmoidTransform", "StudentT", "TanhTransform", "Transform",
-    "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl", "transforms",
+    "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal",
+    "MixtureSameFamily", "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical", "Poisson",
+    "RelaxedBernoulli", "RelaxedOneHotCategorical", "SigmoidTransform", "StudentT", "TanhTransform",
+    "Transform", "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl",
+    "transforms",
 ]  # fmt: skip

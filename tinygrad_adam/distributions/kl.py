@@ -23,6 +23,7 @@ from .gamma import Gamma
 from .geometric import Geometric
 from .independent import Independent, sum_rightmost
 from .laplace import Laplace
+from .low_rank_multivariate_normal import LowRankMultivariateNormal
 from .multivariate_normal import MultivariateNormal, _diagonal, batch_mahalanobis, solve_lower_triangular
 from .normal import Normal
 from .poisson import Poisson
@@ -248,3 +249,17 @@ def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistri
             "KL between TransformedDistributions needs the same transforms and event shape"
         )
     return kl_divergence(p.base_dist, q.base_dist)
+
+
+def _as_multivariate_normal(dist: MultivariateNormal | LowRankMultivariateNormal) -> MultivariateNormal:
+    if isinstance(dist, MultivariateNormal):
+        return dist
+    return MultivariateNormal(dist.loc, covariance_matrix=dist.covariance_matrix, validate_args=False)
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrank_multivariatenormal(p: Distribution, q: Distribution) -> Tensor:
+    """The full-covariance formula on Σ = WWᵀ + D (O(n³), where PyTorch's Woodbury form is O(n·m²))."""
+    return _kl_multivariatenormal_multivariatenormal(_as_multivariate_normal(p), _as_multivariate_normal(q))
