@@ -163,6 +163,16 @@ def test_parametrize_cached_computes_once_per_block() -> None:
     assert len(calls) == 3
 
 
+def test_transfer_parametrizations_shares_the_originals() -> None:
+    source = _linear("sym", 4, 4)
+    P.register_parametrization(source, "weight", Symmetric())
+    target = nn.Linear(4, 4, dtype=tg.float64)
+    P.transfer_parametrizations_and_params(source, target)
+    assert target.parametrizations.weight.original is source.parametrizations.weight.original
+    np.testing.assert_allclose(target.weight.numpy(), source.weight.numpy())
+    assert P.transfer_parametrizations_and_params(nn.Linear(2, 2), target) is target  # nothing to transfer
+
+
 def test_parametrize_optimizer_trains_the_original() -> None:
     m = nn.Linear(3, 3)
     P.register_parametrization(m, "weight", Symmetric())
@@ -201,6 +211,35 @@ def test_parametrizations_weight_norm_matches_pytorch(dim: int | None, tag: str)
     assert g.shape == FIXTURES[f"pwn{tag}.g"].shape
     np.testing.assert_allclose(g.numpy(), FIXTURES[f"pwn{tag}.g"], **TOL)
     _check_run(f"pwn{tag}", m, ["parametrizations.weight.original0", "parametrizations.weight.original1"])
+
+
+def test_parametrizations_weight_norm_loads_a_state_saved_by_the_old_weight_norm() -> None:
+    old = _linear("pwn0", 5, 3)
+    with pytest.warns(FutureWarning):
+        nn.utils.weight_norm(old)
+    model = nn.Sequential(parametrizations.weight_norm(nn.Linear(5, 3, dtype=tg.float64)))
+    model.load_state_dict({f"0.{k}": v for k, v in old.state_dict().items()})
+    _check_run("pwn0", model[0], ["parametrizations.weight.original0", "parametrizations.weight.original1"])
+
+
+def test_load_state_dict_pre_hooks_see_their_prefix_and_can_fail_the_load() -> None:
+    seen = []
+
+    def hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, errors) -> None:  # noqa: ANN001
+        seen.append(prefix)
+        state_dict[prefix + "weight"] = state_dict.pop(prefix + "kernel")
+
+    model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+    handle = model[1].register_load_state_dict_pre_hook(hook)
+    state = model.state_dict()
+    state["1.kernel"] = state.pop("1.weight") * 0
+    model.load_state_dict(state)
+    assert seen == ["1."] and "1.kernel" in state  # the caller's mapping is left as it was
+    np.testing.assert_array_equal(model[1].weight.numpy(), np.zeros((2, 2)))
+    handle.remove()
+    model[0].register_load_state_dict_pre_hook(lambda m, s, p, *rest: rest[-1].append("refused"))
+    with pytest.raises(RuntimeError, match="refused"):
+        model.load_state_dict(model.state_dict())
 
 
 @pytest.mark.parametrize(("tag", "n_power_iterations"), [("a", 1), ("b", 3)])
@@ -251,6 +290,52 @@ def test_parametrizations_bad_inputs() -> None:
         parametrizations.spectral_norm(nn.Linear(3, 2), name="kernel")
     with pytest.raises(ValueError, match="does not have a parameter"):
         parametrizations.weight_norm(nn.Linear(3, 2), name="kernel")
+
+
+ORTHOGONALS = {  # (out features, in features, orthogonal_map, use_trivialization), as the fixture script
+    "sq_exp": (4, 4, None, True),
+    "sq_cayley": (4, 4, "cayley", True),
+    "sq_house": (4, 4, "householder", True),
+    "tall_house": (5, 3, None, True),
+    "wide_exp": (3, 5, "matrix_exp", True),
+    "tall_cayley": (5, 3, "cayley", True),
+    "sq_exp_plain": (4, 4, "matrix_exp", False),
+    "tall_house_plain": (5, 3, "householder", False),
+    "wide_house_plain": (3, 5, "householder", False),
+}
+
+
+@pytest.mark.parametrize("tag", list(ORTHOGONALS))
+def test_parametrizations_orthogonal_matches_pytorch(tag: str) -> None:
+    rows, columns, orthogonal_map, trivial = ORTHOGONALS[tag]
+    m = _linear(f"orth_{tag}", columns, rows)
+    parametrizations.orthogonal(m, orthogonal_map=orthogonal_map, use_trivialization=trivial)
+    _check_names(f"orth_{tag}", m)
+    # the weight at registration is PyTorch's (a wide or tall base's random completion does not show)
+    np.testing.assert_allclose(m.weight.numpy(), FIXTURES[f"orth_{tag}.q"], rtol=1e-9, atol=1e-12)
+    state = {key: FIXTURES[f"orth_{tag}.state.{key}"] for key in FIXTURES[f"orth_{tag}.state_keys"]}
+    np.testing.assert_allclose(
+        m.parametrizations.weight.original.numpy(), state["parametrizations.weight.original"], atol=1e-12
+    )
+    m.load_state_dict(state)  # PyTorch's base, random columns included, for the gradients
+    _check_run(f"orth_{tag}", m, ["parametrizations.weight.original"])
+
+
+def test_parametrizations_orthogonal_assignment_and_bad_inputs() -> None:
+    m = parametrizations.orthogonal(nn.Linear(3, 3, dtype=tg.float64))
+    target = _linear("sym", 4, 4).weight.numpy()[:3, :3]
+    m.weight = tg.tensor(target)  # not orthogonal: its Q (with R's diagonal positive) is taken
+    q, r = np.linalg.qr(target)
+    np.testing.assert_allclose(m.weight.numpy(), q * np.sign(np.diag(r)), atol=1e-12)
+    with pytest.raises(ValueError, match="Expected a matrix or batch of matrices"):
+        parametrizations.orthogonal(nn.Linear(3, 3), name="bias")
+    with pytest.raises(ValueError, match='orthogonal_map has to be one of "matrix_exp"'):
+        parametrizations.orthogonal(nn.Linear(3, 3), orthogonal_map="qr")
+    plain = parametrizations.orthogonal(nn.Linear(3, 3), orthogonal_map="cayley", use_trivialization=False)
+    with pytest.raises(NotImplementedError, match="use_trivialization=False"):
+        plain.weight = tg.eye(3)
+    with pytest.raises(ValueError, match="of shape"):
+        m.weight = tg.eye(4, dtype=tg.float64)
 
 
 # -- old hook-based weight_norm / spectral_norm ------------------------------------------------------

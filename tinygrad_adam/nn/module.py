@@ -452,6 +452,7 @@ class Module:
                 f"load_state_dict expects a mapping of names to tensors (from state_dict()), "
                 f"got {type(state_dict).__name__}"
             )
+        state_dict = self._run_load_state_dict_pre_hooks(state_dict, strict)
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -508,6 +509,38 @@ class Module:
                 target._data = backend.copy_like(data, target._data)  # a copy, in the target's layout
                 target._version += 1
         return IncompatibleKeys(missing, unexpected)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` before ``load_state_dict`` reads this module's entries (those
+        starting with ``prefix``); it may rename or convert them in ``state_dict`` (a copy of the
+        one given) and add messages to ``error_msgs``, which then fail the load. As PyTorch."""
+        hooks = self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
+        return RemovableHandle(hooks, hook, False, False)
+
+    def _run_load_state_dict_pre_hooks(
+        self, state_dict: Mapping[str, Any], strict: bool
+    ) -> Mapping[str, Any]:
+        """``state_dict`` as the load pre-hooks of this module and its sub-modules leave it."""
+        stack: list[tuple[str, Module]] = [("", self)]
+        found = []
+        while stack:  # every path to a module, as state_dict() walks them
+            dot, module = stack.pop()
+            stack.extend(reversed([(f"{dot}{n}.", m) for n, m in module._modules.items() if m is not None]))
+            found += [
+                (dot, module, hook)
+                for hook, _ in module.__dict__.get("_load_state_dict_pre_hooks", {}).values()
+            ]
+        if not found:
+            return state_dict
+        state_dict, errors = OrderedDict(state_dict), []
+        for prefix, module, hook in found:
+            hook(module, state_dict, prefix, {}, strict, [], [], errors)
+        if errors:
+            raise RuntimeError(
+                f"error(s) loading state_dict into {type(self).__name__}:\n  " + "\n  ".join(errors)
+            )
+        return state_dict
 
     def _assign_state(self, own: dict[str, Tensor], arrays: dict[str, Any]) -> None:
         """``load_state_dict(assign=True)``'s second half: put each checked value in its tensor's place."""

@@ -1,5 +1,5 @@
-"""``nn.utils.parametrizations``: weight and spectral normalisation as parametrizations
-(``nn.utils.parametrize``), as ``torch.nn.utils.parametrizations``.
+"""``nn.utils.parametrizations``: weight and spectral normalisation (and ``orthogonal``, from
+orthogonal.py) as parametrizations (``nn.utils.parametrize``), as ``torch.nn.utils.parametrizations``.
 
 The learnable tensors live under ``module.parametrizations.weight``: ``original0`` (g) and
 ``original1`` (v) for ``weight_norm``, ``original`` plus the buffers ``0._u`` and ``0._v`` for
@@ -8,15 +8,18 @@ The learnable tensors live under ``module.parametrizations.weight``: ``original0
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...autograd import no_grad
 from ...tensor import Tensor, randn
 from .. import functional as F
 from ..module import Module
 from . import parametrize
+from .orthogonal import orthogonal
 from .spectral_norm import _check_options, _write, default_dim, reshape_weight_to_matrix
 from .weight_norm import _weight_norm, norm_except_dim
 
-__all__ = ["spectral_norm", "weight_norm"]
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 class _WeightNorm(Module):
@@ -35,8 +38,18 @@ class _WeightNorm(Module):
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
     """Reparametrize ``module.<name>`` as g · v / ‖v‖, the norm over all axes but ``dim`` (``None``:
-    over all): ``parametrizations.<name>.original0`` is g, ``original1`` is v."""
+    over all): ``parametrizations.<name>.original0`` is g, ``original1`` is v. A state saved from
+    the old ``nn.utils.weight_norm`` (``<name>_g``, ``<name>_v``) loads into it, as in PyTorch."""
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def load_old_names(module: Module, state_dict: dict, prefix: str, *_: Any) -> None:
+        """A state saved with the old ``weight_norm`` (``<name>_g``, ``<name>_v``) loads too."""
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    module.register_load_state_dict_pre_hook(load_old_names)
     return module
 
 
