@@ -225,3 +225,16 @@ def test_bad_ctc_arguments_raise_pytorchs_errors(change, error, message):
     arguments["targets"] = tg.tensor(arguments["targets"])
     with pytest.raises(error, match=message):
         F.ctc_loss(**arguments)
+
+
+def test_deprecated_upsample_functions_warn_and_resize_as_interpolate():
+    image = tg.randn(1, 2, 3, 4)
+    with pytest.warns(UserWarning, match="upsample_bilinear is deprecated"):
+        aligned = F.upsample_bilinear(image, scale_factor=2)
+    expected = F.interpolate(image, scale_factor=2, mode="bilinear", align_corners=True)
+    np.testing.assert_array_equal(aligned.numpy(), expected.numpy())
+    with pytest.warns(UserWarning, match="upsample_nearest is deprecated"):
+        assert F.upsample_nearest(image, size=(5, 6)).shape == (1, 2, 5, 6)
+    with pytest.warns(UserWarning, match="upsample is deprecated"):
+        resized = F.upsample(image, size=(6, 5), mode="bicubic")
+    np.testing.assert_array_equal(resized.numpy(), F.interpolate(image, size=(6, 5), mode="bicubic").numpy())

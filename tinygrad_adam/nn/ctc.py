@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 from ..tensor import Tensor, tensor
 from .functional import ShapeMismatchError, ValueOutOfRangeError, check_reduction, check_tensor
 from .module import Module
@@ -66,6 +66,7 @@ def ctc_loss(
         target_lengths=target_lengths,
         blank=int(blank),
         zero_infinity=bool(zero_infinity),
+        needs_gradient=log_probs.requires_grad and is_grad_enabled(),
     )
     if reduction == "mean":
         divisors = np.maximum(target_lengths, 1).astype(log_probs.dtype)
@@ -140,7 +141,7 @@ def _padded_targets(
 
 class CTCNegativeLogLikelihood(Function):
     """-log p(l | y) per sequence (N,), by the α recursion; β and the gradient are made in the same
-    pass (PyTorch does likewise: its backward reuses the forward's α)."""
+    call when a gradient will be asked for (PyTorch's backward likewise reuses the forward's α)."""
 
     def forward(
         self,
@@ -150,6 +151,7 @@ class CTCNegativeLogLikelihood(Function):
         target_lengths: np.ndarray,
         blank: int,
         zero_infinity: bool,
+        needs_gradient: bool,
     ) -> Any:
         xp, backend = self.xp, self.backend
         frames, batch, classes = log_probs.shape
@@ -180,22 +182,8 @@ class CTCNegativeLogLikelihood(Function):
             alphas.append(xp.where(valid, total + emitted[t, ...], none))
 
         last = np.maximum(input_lengths - 1, 0)
-        betas: list[Any] = [none] * frames
-        following = none
-        for t in range(frames - 1, -1, -1):
-            starting = backend.asarray((last == t)[:, None] & (positions >= ends - 1))
-            running = backend.asarray((t < last)[:, None])
-            total = _log_add(
-                xp,
-                following,
-                _shift(xp, following, -1, none),
-                xp.where(skip_from, _shift(xp, following, -2, none), none),
-            )
-            beta = xp.where(starting, emitted[t, ...], xp.where(running, total + emitted[t, ...], none))
-            betas[t] = following = xp.where(valid, beta, none)
-
         if frames:
-            alpha, beta = xp.stack(alphas), xp.stack(betas)
+            alpha = xp.stack(alphas)
             at_end = xp.reshape(alpha, (frames * batch * width,))
             final = backend.asarray(last * batch * width + np.arange(batch) * width + ends[:, 0])
             before = backend.asarray(
@@ -209,7 +197,7 @@ class CTCNegativeLogLikelihood(Function):
                 none[:, 0],
             )
         else:
-            alpha = beta = xp.full((0, batch, width), -np.inf, dtype=dtype, **backend.creation_kwargs)
+            alpha = xp.full((0, batch, width), -np.inf, dtype=dtype, **backend.creation_kwargs)
             log_likelihood = none[:, 0]
         # No frames: the empty target is certain, any other impossible.
         no_frames = backend.asarray(input_lengths == 0)
@@ -219,26 +207,43 @@ class CTCNegativeLogLikelihood(Function):
         loss = -log_likelihood
         impossible = xp.isinf(loss)
 
-        # Occupation Σ_{s: l'_s = c} α_t(s) β_t(s) / (p(l) y_t(c)), summed per class by a one-hot product.
-        joint = alpha + beta
-        reached = ~xp.isinf(joint)
-        exponent = xp.where(
-            reached,
-            joint + xp.where(impossible, zero, loss)[None, :, None] - xp.where(reached, emitted, 0.0),
-            -xp.inf,
-        )
-        one_hot = xp.astype(backend.asarray(extended[:, :, None] == np.arange(classes)), dtype)
-        occupied = xp.permute_dims(
-            xp.matmul(xp.permute_dims(xp.exp(exponent), (1, 0, 2)), one_hot), (1, 0, 2)
-        )
-        gradient = xp.exp(log_probs) - occupied
-        in_sequence = backend.asarray((np.arange(frames)[:, None] < input_lengths[None, :])[:, :, None])
-        nan = xp.full((), np.nan, dtype=dtype, **backend.creation_kwargs)
-        gradient = xp.where(impossible[None, :, None], nan, gradient)  # PyTorch's -inf + inf
+        if needs_gradient:  # β, and the gradient, only where backward will ask for it
+            betas: list[Any] = [none] * frames
+            following = none
+            for t in range(frames - 1, -1, -1):
+                starting = backend.asarray((last == t)[:, None] & (positions >= ends - 1))
+                running = backend.asarray((t < last)[:, None])
+                total = _log_add(
+                    xp,
+                    following,
+                    _shift(xp, following, -1, none),
+                    xp.where(skip_from, _shift(xp, following, -2, none), none),
+                )
+                beta = xp.where(starting, emitted[t, ...], xp.where(running, total + emitted[t, ...], none))
+                betas[t] = following = xp.where(valid, beta, none)
+
+            beta = xp.stack(betas) if frames else alpha
+            # Occupation Σ_{s: l'_s = c} α_t(s) β_t(s) / (p(l) y_t(c)), summed per class by a one-hot product.
+            joint = alpha + beta
+            reached = ~xp.isinf(joint)
+            exponent = xp.where(
+                reached,
+                joint + xp.where(impossible, zero, loss)[None, :, None] - xp.where(reached, emitted, 0.0),
+                -xp.inf,
+            )
+            one_hot = xp.astype(backend.asarray(extended[:, :, None] == np.arange(classes)), dtype)
+            occupied = xp.permute_dims(
+                xp.matmul(xp.permute_dims(xp.exp(exponent), (1, 0, 2)), one_hot), (1, 0, 2)
+            )
+            gradient = xp.exp(log_probs) - occupied
+            in_sequence = backend.asarray((np.arange(frames)[:, None] < input_lengths[None, :])[:, :, None])
+            nan = xp.full((), np.nan, dtype=dtype, **backend.creation_kwargs)
+            gradient = xp.where(impossible[None, :, None], nan, gradient)  # PyTorch's -inf + inf
+            if zero_infinity:
+                gradient = xp.where(impossible[None, :, None], 0.0, gradient)
+            self.gradient = xp.where(in_sequence, gradient, 0.0)
         if zero_infinity:
-            gradient = xp.where(impossible[None, :, None], 0.0, gradient)
             loss = xp.where(impossible, zero, loss)
-        self.gradient = xp.where(in_sequence, gradient, 0.0)
         return loss
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:

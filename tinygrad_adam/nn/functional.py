@@ -140,6 +140,9 @@ __all__ = [
     "affine_grid",
     "grid_sample",
     "ctc_loss",
+    "upsample",
+    "upsample_nearest",
+    "upsample_bilinear",
 ]
 
 
@@ -2208,4 +2211,4 @@ from .fold import fold, unfold  # noqa: E402
 from .grid_sample import affine_grid, grid_sample  # noqa: E402
 from .losses import multi_margin_loss  # noqa: E402
 from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
-from .resample import interpolate, pad  # noqa: E402
+from .resample import interpolate, pad, upsample, upsample_bilinear, upsample_nearest  # noqa: E402

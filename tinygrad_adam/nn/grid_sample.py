@@ -232,10 +232,9 @@ class _Sampler:
         return self._channels_first(total)
 
 
-def cubic_weights(t: Any) -> list[Any]:
+def cubic_weights(t: Any, a: float = CUBIC_A) -> list[Any]:
     """Keys' cubic convolution weights of the 4 pixels at offsets -1, 0, 1, 2 from ⌊x⌋, t = x - ⌊x⌋
     (a Tensor, or a host array for ``interpolate``'s fixed positions)."""
-    a = CUBIC_A
 
     def near(x: Tensor) -> Tensor:  # |x| ≤ 1
         return ((a + 2) * x - (a + 3)) * x * x + 1

@@ -14,6 +14,7 @@ four with Keys' cubic convolution weights, area averages each output's bin of so
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -122,7 +123,8 @@ def interpolate(
     to ``size`` or by ``scale_factor``; ``nearest`` picks ⌊i·in/out⌋ (``nearest-exact`` rounds to
     the nearest centre), the linear modes blend the two nearest sources, ``bicubic`` the four
     nearest (``align_corners`` maps the corner pixels onto each other), ``area`` averages (adaptive
-    average pooling)."""
+    average pooling). ``antialias`` (bilinear, bicubic) widens the filter by the shrink factor
+    when downsampling, as PIL does, so every source counts."""
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate: the input must be a Tensor, got {type(input).__name__}")
     if mode not in INTERPOLATION_MODES:
@@ -133,8 +135,6 @@ def interpolate(
         raise ValueError(
             "interpolate: antialias is only for the bilinear and bicubic modes, with a 4-d input"
         )
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not built")
     spatial = input.ndim - 2
     wanted = BLENDING_MODES.get(mode)
     if spatial not in (1, 2, 3) or (wanted is not None and spatial != wanted):
@@ -162,7 +162,9 @@ def interpolate(
     for position, (out_size, scale) in enumerate(zip(sizes, scales)):
         axis = 2 + position
         in_size = input.shape[axis]
-        if mode == "bicubic":
+        if antialias:
+            input = _antialiased_along(input, axis, out_size, scale, bool(align_corners), mode)
+        elif mode == "bicubic":
             input = _cubic_along(input, axis, in_size, out_size, scale, bool(align_corners))
         elif wanted is not None:
             input = _linear_along(input, axis, in_size, out_size, scale, bool(align_corners))
@@ -174,6 +176,45 @@ def interpolate(
             source = np.minimum(np.floor(scaled), in_size - 1).astype(np.int64)
             input = input.index_select(axis, tensor(source, device=input.device))
     return input
+
+
+def upsample(
+    input: Tensor,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """PyTorch's deprecated ``F.upsample``: ``interpolate`` (kept for old code, with its warning)."""
+    warnings.warn(
+        "nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.", stacklevel=2
+    )
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(
+    input: Tensor,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+) -> Tensor:
+    """PyTorch's deprecated ``F.upsample_nearest``: ``interpolate(..., mode='nearest')``."""
+    warnings.warn(
+        "nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.", stacklevel=2
+    )
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(
+    input: Tensor,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+) -> Tensor:
+    """PyTorch's deprecated ``F.upsample_bilinear``: ``interpolate(..., mode='bilinear',
+    align_corners=True)``."""
+    warnings.warn(
+        "nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.", stacklevel=2
+    )
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 def _output_sizes(
@@ -257,11 +298,49 @@ def _cubic_along(
 def _area_along(input: Tensor, axis: int, out_size: int) -> Tensor:
     """The mean of each output's adaptive-pooling bin along one axis (PyTorch's ``area`` mode)."""
     in_size = input.shape[axis]
-    averaging = np.zeros((in_size, out_size), dtype=input.dtype)
+    averaging = np.zeros((in_size, out_size))
     for column, (start, end) in enumerate(_adaptive_bins(in_size, out_size)):
         averaging[start:end, column] = 1 / (end - start)
-    moved = input.transpose(axis, -1) @ tensor(averaging, device=input.device)
-    return moved.transpose(axis, -1)
+    return _mixed_along(input, axis, averaging)
+
+
+def _antialiased_along(
+    input: Tensor, axis: int, out_size: int, step: float | None, align: bool, mode: str
+) -> Tensor:
+    """PyTorch's antialiased resize along one axis (``_upsample_bilinear2d_aa`` and the bicubic
+    one): output i weighs the sources j near its centre c = s·(i + ½) by filter((j + ½ - c) / s),
+    normalised to sum 1, with the filter (triangle, or cubic with a = -½) stretched by the shrink
+    factor s = in / out when s > 1."""
+    in_size = input.shape[axis]
+    if align:
+        scale = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+    else:
+        scale = step if step is not None else in_size / out_size
+    reach = 1.0 if mode == "bilinear" else 2.0  # the filter's half width
+    support = reach * scale if scale >= 1 else reach
+    stretch = 1 / scale if scale >= 1 else 1.0
+    mixing = np.zeros((in_size, out_size))
+    for column in range(out_size):
+        centre = scale * (column + 0.5)
+        first = max(int(centre - support + 0.5), 0)
+        last = min(int(centre + support + 0.5), in_size)
+        distance = np.abs((np.arange(first, last) - centre + 0.5) * stretch)
+        if mode == "bilinear":
+            weights = np.maximum(1 - distance, 0)
+        else:
+            # Keys' kernel W(d) on its two pieces: d < 1 (weight of offset 0 at t = d) and
+            # 1 ≤ d < 2 (weight of offset -1 at t = d - 1).
+            near, far = cubic_weights(distance, a=-0.5)[1], cubic_weights(distance - 1, a=-0.5)[0]
+            weights = np.where(distance < 1, near, np.where(distance < 2, far, 0))
+        total = weights.sum()
+        mixing[first:last, column] = weights / total if total != 0 else weights
+    return _mixed_along(input, axis, mixing)
+
+
+def _mixed_along(input: Tensor, axis: int, mixing: np.ndarray) -> Tensor:
+    """``input`` with its ``axis`` (of size in) mapped by the (in, out) matrix ``mixing``."""
+    matrix = tensor(mixing.astype(input.dtype), device=input.device)
+    return (input.transpose(axis, -1) @ matrix).transpose(axis, -1)
 
 
 class Upsample(Module):
