@@ -141,6 +141,9 @@ def test_decompositions_reconstruct_their_input():
         (spd.inverse() @ spd).numpy(), np.broadcast_to(np.eye(3), (2, 3, 3)), atol=1e-12
     )
     np.testing.assert_allclose(LA.matrix_power(a, 0).numpy(), np.broadcast_to(np.eye(3), (2, 3, 3)))
+    integers = tg.tensor([[1, 2], [3, 4]])
+    assert LA.matrix_power(integers, 3).numpy().tolist() == [[37, 54], [81, 118]]
+    assert LA.matrix_power(integers, 0).dtype == tg.int64
 
 
 def test_norm_with_two_dims_or_a_matrix_is_a_matrix_norm():

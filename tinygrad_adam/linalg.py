@@ -252,10 +252,17 @@ def _solve_matrices(A: Tensor, B: Tensor, name: str) -> Tensor:
 
 
 def matrix_power(A: Tensor, n: int) -> Tensor:
-    """Aⁿ by repeated squaring; n < 0 is (A⁻¹)^|n|, n = 0 the identity."""
-    A = _matrices(A, "matrix_power", square=True)
+    """Aⁿ by repeated squaring; n < 0 is (A⁻¹)^|n| (float matrices only), n = 0 the identity.
+    Integer matrices take n >= 0, as in PyTorch."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"linalg.matrix_power: n must be an integer, got {n!r}")
+    _check_tensor(A, "matrix_power")
+    if n < 0 or A.dtype.kind not in "iu":
+        A = _matrices(A, "matrix_power", square=True)
+    elif A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise LinAlgShapeError(
+            f"linalg.matrix_power: A must be batches of square matrices, got shape {A.shape}"
+        )
     if n == 0:
         return _eye(A.shape[-1], A).expand(*A.shape)
     base, n = (inv(A), -int(n)) if n < 0 else (A, int(n))
