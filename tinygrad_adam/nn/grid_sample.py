@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, tensor, where
+from ..autograd import Function, is_grad_enabled
+from ..tensor import Tensor, tensor, where, zeros
 from .functional import DtypeMismatchError, ShapeMismatchError, check_tensor
 
 SAMPLING_MODES = ("bilinear", "nearest", "bicubic")
@@ -117,8 +118,24 @@ def grid_sample(
     coordinates = [_padded(c, size, padding_mode, align) for c, size in zip(coordinates, sizes)]
     if mode == "nearest":
         xp = input._backend.xp
-        return sampler.read([xp.round(c._data) for c in coordinates], None)
+        # The grid gets PyTorch's zero gradient (rounding is flat), through a weight of ones.
+        weight = NearestWeight.apply(grid) if grid.requires_grad and is_grad_enabled() else None
+        return sampler.read([xp.round(c._data) for c in coordinates], weight)
     return sampler.bilinear(coordinates)
+
+
+class NearestWeight(Function):
+    """Ones of the grid's shape without its last axis: the weight of the one pixel that nearest
+    sampling reads; d/dgrid = 0, since rounding is flat between the pixels."""
+
+    saves_inputs = False
+
+    def forward(self, grid: Any) -> Any:
+        return self.xp.ones(grid.shape[:-1], dtype=grid.dtype, **self.backend.creation_kwargs)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        grid = self.inputs[0]
+        return (zeros(grid.shape, dtype=grid.dtype, device=grid.device),)
 
 
 def _unnormalise(coordinate: Tensor, size: int, align: bool) -> Tensor:
