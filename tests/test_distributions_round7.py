@@ -27,6 +27,9 @@ from tinygrad_adam.distributions import (
     ExpTransform,
     Gamma,
     Geometric,
+    Gumbel,
+    HalfCauchy,
+    HalfNormal,
     Independent,
     Laplace,
     LogNormal,
@@ -35,12 +38,14 @@ from tinygrad_adam.distributions import (
     MultivariateNormal,
     NegativeBinomial,
     Normal,
+    Pareto,
     RelaxedBernoulli,
     RelaxedOneHotCategorical,
     SigmoidTransform,
     StudentT,
     TanhTransform,
     TransformedDistribution,
+    Weibull,
     kl_divergence,
 )
 from tinygrad_adam.distributions.gamma import standard_gamma_grad_array
@@ -61,6 +66,16 @@ def build(case: str, p: dict[str, tg.Tensor]) -> Distribution:
         return Laplace(p["loc"], p["scale"])
     if case == "cauchy":
         return Cauchy(p["loc"], p["scale"])
+    if case == "gumbel":
+        return Gumbel(p["loc"], p["scale"])
+    if case == "half_normal":
+        return HalfNormal(p["scale"])
+    if case == "half_cauchy":
+        return HalfCauchy(p["scale"])
+    if case == "pareto":
+        return Pareto(p["scale"], p["alpha"])
+    if case == "weibull":
+        return Weibull(p["scale"], p["concentration"])
     if case == "student_t":
         return StudentT(p["df"], p["loc"], p["scale"])
     if case == "chi2":
@@ -273,6 +288,10 @@ def assert_moments(draws: np.ndarray, mean: np.ndarray, variance: np.ndarray, rt
             tg.tensor([2.0, 7.5], dtype=tg.float64), tg.tensor([0.3, 0.6], dtype=tg.float64)
         ),
         lambda: LogNormal(tg.tensor([0.0, -1.0], dtype=tg.float64), tg.tensor([0.25, 0.5], dtype=tg.float64)),
+        lambda: Gumbel(tg.tensor([0.0, 3.0], dtype=tg.float64), tg.tensor([1.0, 0.5], dtype=tg.float64)),
+        lambda: HalfNormal(tg.tensor([0.5, 2.0], dtype=tg.float64)),
+        lambda: Pareto(tg.tensor([1.0, 0.5], dtype=tg.float64), tg.tensor([6.0, 9.0], dtype=tg.float64)),
+        lambda: Weibull(tg.tensor([1.0, 2.0], dtype=tg.float64), tg.tensor([0.8, 3.0], dtype=tg.float64)),
     ],
 )
 def test_draws_have_the_distributions_mean_and_variance(make) -> None:
@@ -386,6 +405,11 @@ def test_rsample_shapes_and_gradients_reach_the_parameters() -> None:
         Gamma(rate, rate),
         Beta(rate, rate),
         Dirichlet(rate),
+        Gumbel(rate, rate),
+        HalfNormal(rate),
+        HalfCauchy(rate),
+        Pareto(rate, rate),
+        Weibull(rate, rate),
         RelaxedBernoulli(rate, logits=rate),
         RelaxedOneHotCategorical(rate, logits=rate),
     ):
@@ -500,6 +524,13 @@ def test_expand_repeats_the_new_distributions_over_a_larger_batch() -> None:
         (lambda: NegativeBinomial(tg.tensor([-1.0]), tg.tensor([0.5])), "Expected parameter total_count"),
         (lambda: NegativeBinomial(tg.tensor([2.0]), tg.tensor([1.0])), "Expected parameter probs"),
         (lambda: LogNormal(0.0, 0.0), "Expected parameter scale"),
+        (lambda: Gumbel(0.0, -1.0), "Expected parameter scale"),
+        (lambda: HalfNormal(tg.tensor([-1.0])), "Expected parameter scale"),
+        (
+            lambda: Pareto(1.0, 0.0),
+            "Expected parameter rate",
+        ),  # its Exponential base checks first, as PyTorch
+        (lambda: Weibull(1.0, -2.0), "Expected parameter concentration"),
         (lambda: MultivariateNormal(tg.zeros(2)), "Exactly one of"),
         (lambda: MultivariateNormal(tg.tensor(0.0), covariance_matrix=tg.eye(1)), "at least one-dimensional"),
         (lambda: MultivariateNormal(tg.zeros(2), scale_tril=tg.zeros(2)), "at least two-dimensional"),
@@ -549,6 +580,8 @@ def test_bad_parameters_raise_pytorchs_errors(make, message: str) -> None:
         (lambda: Binomial(3, tg.tensor([0.5])), [4.0], "within the support"),
         (lambda: NegativeBinomial(tg.tensor([2.0]), tg.tensor([0.5])), [-1.0], "within the support"),
         (lambda: LogNormal(0.0, 1.0), [0.0], "within the support"),
+        (lambda: HalfNormal(1.0), [-0.5], "within the support"),
+        (lambda: Pareto(tg.tensor([2.0]), 3.0), [1.5], "within the support"),
         (lambda: TransformedDistribution(Normal(0.0, 1.0), TanhTransform()), [1.5], "within the support"),
         (
             lambda: MultivariateNormal(tg.zeros(2), covariance_matrix=tg.eye(2)),

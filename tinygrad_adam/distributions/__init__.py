@@ -1,12 +1,13 @@
 """Probability distributions for sampling and scoring, as ``torch.distributions``: ``Normal``,
 ``MultivariateNormal``, ``LowRankMultivariateNormal``, ``LogNormal``, ``Bernoulli``, ``Binomial``,
 ``Geometric``, ``NegativeBinomial``, ``Categorical``, ``OneHotCategorical``, ``Uniform``,
-``Exponential``, ``Laplace``, ``Cauchy``, ``StudentT``, ``Chi2``, ``Poisson``, ``Gamma``, ``Beta``,
-``Dirichlet``, ``RelaxedBernoulli``, ``RelaxedOneHotCategorical``, ``Independent``,
-``MixtureSameFamily``, ``TransformedDistribution`` with ``transforms``, and ``kl_divergence``.
-Sampling draws from the device's generator (``tg.manual_seed``); ``rsample``, ``log_prob``,
-``entropy`` and the KL divergences are Tensor ops, so gradients reach the parameters (Gamma, Beta,
-Dirichlet, Chi2 and StudentT through implicit reparameterisation gradients)."""
+``Exponential``, ``Laplace``, ``Cauchy``, ``HalfNormal``, ``HalfCauchy``, ``Gumbel``, ``Pareto``,
+``Weibull``, ``StudentT``, ``Chi2``, ``Poisson``, ``Gamma``, ``Beta``, ``Dirichlet``,
+``RelaxedBernoulli``, ``RelaxedOneHotCategorical``, ``Independent``, ``MixtureSameFamily``,
+``TransformedDistribution`` with ``transforms``, and ``kl_divergence``. Sampling draws from the
+device's generator (``tg.manual_seed``); ``rsample``, ``log_prob``, ``entropy`` and the KL
+divergences are Tensor ops, so gradients reach the parameters (Gamma, Beta, Dirichlet, Chi2 and
+StudentT through implicit reparameterisation gradients)."""
 
 from . import constraints, transforms
 from .bernoulli import Bernoulli
@@ -20,6 +21,8 @@ from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
+from .gumbel import Gumbel
+from .half_normal import HalfCauchy, HalfNormal
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
@@ -29,6 +32,7 @@ from .mixture_same_family import MixtureSameFamily
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
+from .pareto import Pareto
 from .poisson import Poisson
 from .relaxed import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
 from .student_t import StudentT
@@ -42,13 +46,15 @@ from .transforms import (
     Transform,
 )
 from .uniform import Uniform
+from .weibull import Weibull
 
 __all__ = [
-    "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ComposeTransform",
-    "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential", "Gamma", "Geometric",
-    "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal",
-    "MixtureSameFamily", "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical", "Poisson",
+    "AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
+    "ComposeTransform", "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential",
+    "Gamma", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "Laplace", "LogNormal",
+    "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily", "MultivariateNormal",
+    "NegativeBinomial", "Normal", "OneHotCategorical", "Pareto", "Poisson", "PowerTransform",
     "RelaxedBernoulli", "RelaxedOneHotCategorical", "SigmoidTransform", "StudentT", "TanhTransform",
-    "Transform", "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl",
-    "transforms",
+    "Transform", "TransformedDistribution", "Uniform", "Weibull", "constraints", "kl_divergence",
+    "register_kl", "transforms",
 ]  # fmt: skip

@@ -161,6 +161,55 @@ class AffineTransform(Transform):
         return f"AffineTransform(loc={self.loc}, scale={self.scale}, event_dim={self.event_dim})"
 
 
+class PowerTransform(Transform):
+    """y = xᵉ on the positive reals; log |dy/dx| = log |e·y/x|."""
+
+    domain = constraints.positive
+    codomain = constraints.positive
+
+    def __init__(self, exponent: Any) -> None:
+        self.exponent = exponent
+
+    @property
+    def sign(self) -> Any:  # type: ignore[override]
+        if isinstance(self.exponent, Tensor):
+            return self.exponent.sign()
+        return 1 if self.exponent > 0 else -1 if self.exponent < 0 else 0
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.pow(self.exponent)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.pow(1 / self.exponent)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return (self.exponent * y / x).abs().log()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PowerTransform):
+            return False
+        a, b = self.exponent, other.exponent
+        if isinstance(a, Tensor) and isinstance(b, Tensor):
+            return a is b or (a.shape == b.shape and (a == b).all().item())
+        return not isinstance(a, Tensor) and not isinstance(b, Tensor) and a == b
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+class AbsTransform(Transform):
+    """y = |x|: not a bijection; its "inverse" picks the non-negative root."""
+
+    bijective = False
+    codomain = constraints.nonnegative
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.abs()
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y
+
+
 def _clamp_probs(probs: Tensor) -> Tensor:
     eps = float(np.finfo(probs.dtype).eps)
     return probs.clamp(eps, 1 - eps)
