@@ -15,6 +15,7 @@ CONVOLUTIONS = [
     ((1, 4, 10, 7), (6, 2, 3, 2), (2, 1), (0, 2), (1, 1), 2),
     ((3, 2, 11, 11), (2, 2, 3, 3), (2, 3), (1, 0), (2, 1), 1),
     ((2, 6, 5, 6), (6, 1, 1, 1), (1, 1), (0, 0), (1, 1), 6),
+    ((2, 3, 7, 6), (5, 3, 1, 1), (2, 2), (1, 0), (1, 1), 1),
 ]
 
 
@@ -58,7 +59,13 @@ def test_same_padding_with_an_even_kernel_pads_one_more_at_the_bottom_right():
 
 @pytest.mark.parametrize(
     "kernel, stride, padding, dilation, ceil_mode",
-    [(2, 2, 0, 1, False), (3, 1, 1, 1, False), (3, 2, 1, 2, True), ((2, 3), (1, 2), (1, 0), 1, True)],
+    [
+        (2, 2, 0, 1, False),
+        (2, 3, 0, 1, False),
+        (3, 1, 1, 1, False),
+        (3, 2, 1, 2, True),
+        ((2, 3), (1, 2), (1, 0), 1, True),
+    ],
 )
 def test_the_max_pooling_node_matches_its_tensor_op_specification(
     kernel, stride, padding, dilation, ceil_mode

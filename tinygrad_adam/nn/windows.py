@@ -68,13 +68,23 @@ def _add_windows(
     function: Function, shape: tuple[int, ...], slices: list, parts: Callable[[int], Any]
 ) -> Any:
     """Zeros of the padded input's ``shape`` with ``parts(k)`` added at each offset's slice k: the
-    adjoint of taking the slices (col2im)."""
+    adjoint of taking the slices (col2im). Where windows do not overlap (a stride as large as the
+    kernel, no dilation) the slices share no element, and each part is written instead of added."""
     xp, backend = function.xp, function.backend
-    dtype = parts(0).dtype
-    total = xp.zeros(shape, dtype=dtype, **backend.creation_kwargs)
+    first = parts(0)
+    total = xp.zeros(shape, dtype=first.dtype, **backend.creation_kwargs)
     for k, index in enumerate(slices):
-        total = backend.add_at(total, index, parts(k))
+        part = first if k == 0 else parts(k)
+        if function.disjoint:
+            total = backend.setitem(total, index, part)
+        else:
+            total = backend.add_at(total, index, part)
     return total
+
+
+def _disjoint(kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]) -> bool:
+    """Whether no two windows share an input element."""
+    return dilation == (1, 1) and stride[0] >= kernel[0] and stride[1] >= kernel[1]
 
 
 def _differentiate(
@@ -112,7 +122,11 @@ class Convolution(Function):
         batch, channels = x.shape[:2]
         out_channels, group_channels = weight.shape[:2]
         kernel_area = weight.shape[2] * weight.shape[3]
-        patches = xp.stack([padded[index] for index in self.slices], axis=2)  # (N, C, kh·kw, H', W')
+        self.disjoint = _disjoint(weight.shape[2:], stride, dilation)
+        if len(self.slices) == 1:  # a 1x1 kernel: the (strided) input itself, a view where it can be
+            patches = xp.expand_dims(padded[self.slices[0]], axis=2)
+        else:
+            patches = xp.stack([padded[index] for index in self.slices], axis=2)  # (N, C, kh·kw, H', W')
         self.columns = xp.reshape(patches, (batch, groups, group_channels * kernel_area, out_h * out_w))
         self.kernels = xp.reshape(weight, (groups, out_channels // groups, group_channels * kernel_area))
         out = xp.reshape(xp.matmul(self.kernels, self.columns), (batch, out_channels, out_h, out_w))
@@ -161,6 +175,7 @@ class MaxPooling(Function):
         padded = _pad(self, x, sides, -float("inf"))
         self.padded_shape = padded.shape
         _, self.slices = window_slices(*padded.shape[2:], kernel, stride, dilation)
+        self.disjoint = _disjoint(kernel, stride, dilation)
         windows = [padded[index] for index in self.slices]
         out = windows[0]
         for window in windows[1:]:
