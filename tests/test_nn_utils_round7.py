@@ -200,6 +200,8 @@ def test_parametrize_bad_inputs_raise_pytorchs_errors() -> None:
         P.remove_parametrizations(m, "bias")
     with pytest.raises(TypeError, match="must be a Module"):
         P.register_parametrization(nn.Linear(2, 2), "weight", lambda x: x)
+    with pytest.raises(AttributeError):  # PyTorch's type for it
+        P.register_parametrization(nn.Linear(2, 2), "weight", lambda x: x)
 
 
 # -- parametrizations.weight_norm / spectral_norm ---------------------------------------------------
@@ -400,6 +402,8 @@ def test_old_spectral_norm_bad_inputs() -> None:
         nn.utils.spectral_norm(m)
     with pytest.raises(ValueError, match="uninitialized"):
         nn.utils.spectral_norm(nn.LazyLinear(2))
+    with pytest.raises(KeyError, match="kernel"):
+        nn.utils.spectral_norm(nn.Linear(3, 2), name="kernel")
 
 
 # -- prune --------------------------------------------------------------------------------------------
@@ -482,6 +486,8 @@ def test_prune_bad_inputs_raise_pytorchs_errors() -> None:
         prune.random_structured(m, "weight", amount=1, dim=2)
     with pytest.raises(AttributeError, match="kernel"):
         prune.l1_unstructured(m, "kernel", amount=1)
+    with pytest.raises(TypeError, match="only a parameter"):
+        prune.l1_unstructured(nn.BatchNorm1d(3), "running_mean", amount=1)
     with pytest.raises(ValueError, match="has to be pruned before pruning can be removed"):
         prune.remove(m, "weight")
     with pytest.raises(TypeError, match='Only "unstructured"'):

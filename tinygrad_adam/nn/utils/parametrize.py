@@ -47,6 +47,11 @@ def cached() -> Iterator[None]:
             _cache = {}
 
 
+class NotAModuleError(TypeError, AttributeError):
+    """A parametrization that is not a ``Module``: a ``TypeError``, and the ``AttributeError`` (no
+    ``.train``) that PyTorch raises for it."""
+
+
 def _register_parameter_or_buffer(module: Module, name: str, tensor: Tensor) -> None:
     if isinstance(tensor, Parameter):
         module.register_parameter(name, tensor)
@@ -269,7 +274,7 @@ def register_parametrization(
     if not isinstance(module, Module):
         raise TypeError(f"register_parametrization needs a Module, got {type(module).__name__}")
     if not isinstance(parametrization, Module):
-        raise TypeError(
+        raise NotAModuleError(
             "register_parametrization: the parametrization must be a Module, got "
             f"{type(parametrization).__name__}"
         )

@@ -84,8 +84,11 @@ class BasePruningMethod(ABC):
             importance_scores = orig
         first = not isinstance(method, PruningContainer)
         if first:
-            if name not in module._parameters:
-                raise AttributeError(f"{type(module).__name__} has no parameter named {name!r} to prune")
+            if name not in module._parameters:  # a buffer: PyTorch's TypeError
+                raise TypeError(
+                    f"cannot prune {name!r} of {type(module).__name__}: only a parameter (a Parameter) "
+                    f"can be pruned, and {name!r} is not one"
+                )
             module.register_parameter(name + "_orig", orig)
             del module._parameters[name]
             default_mask = ones_like(orig)

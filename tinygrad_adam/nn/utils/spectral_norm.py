@@ -95,8 +95,8 @@ class SpectralNorm:
             if isinstance(hook, SpectralNorm) and hook.name == name:
                 raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter {name}")
         fn = SpectralNorm(name, n_power_iterations, dim, eps)
-        if name not in module._parameters:
-            raise AttributeError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
+        if name not in module._parameters:  # PyTorch's KeyError
+            raise KeyError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
         weight = module._parameters[name]
         if weight is None:
             raise ValueError(f"`SpectralNorm` cannot be applied as parameter `{name}` is None")
