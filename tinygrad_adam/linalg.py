@@ -894,7 +894,7 @@ def _operand(B: Any, A: Tensor, name: str, label: str) -> Tensor:
         raise TypeError(f"linalg.{name}: {label} must be a Tensor, got {type(B).__name__}")
     _same_device(A, B, f"linalg.{name}")
     if B.dtype != A.dtype:
-        raise TypeError(
+        raise LinAlgDtypeError(
             f"linalg.{name}: dtype mismatch {A.dtype} vs {B.dtype}; tensors are never upcast silently, "
             "convert one with .astype() (or .float() / .double())"
         )

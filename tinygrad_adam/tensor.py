@@ -34,6 +34,10 @@ class DimensionError(IndexError, ValueError):
     AxisError is both (so ``except ValueError`` written for earlier versions still catches it)."""
 
 
+class GradShapeError(ValueError, RuntimeError):
+    """A seed (``gradient=``, ``grad_outputs=``) not of its output's shape: PyTorch's RuntimeError."""
+
+
 def set_default_dtype(dtype: DType) -> None:
     """Make ``dtype`` (float32, PyTorch's default, or float64/float16) the dtype of tensors made
     from Python floats, of float factories (zeros, randn, arange of floats, ...) and so of new layers'
@@ -1507,7 +1511,7 @@ def _initial_grad(output: Tensor, grad: Any) -> Tensor:
         return Tensor._wrap(output._backend.xp.ones_like(output._data), output._backend)
     grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=output.dtype, device=output.device)
     if grad.shape != output.shape:
-        raise ValueError(f"grad of shape {grad.shape} does not match the output's shape {output.shape}")
+        raise GradShapeError(f"grad of shape {grad.shape} does not match the output's shape {output.shape}")
     if grad.dtype != output.dtype:
         raise TypeError(f"grad of dtype {grad.dtype} does not match the output's dtype {output.dtype}")
     _same_device(output, grad, "backward")

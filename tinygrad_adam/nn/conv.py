@@ -145,7 +145,9 @@ def conv2d(
     out_channels, group_channels, kh, kw = weight.shape
     channels = input.shape[1]
     if channels != group_channels * groups or out_channels % groups:
-        raise ValueError(
+        from .functional import ShapeMismatchError  # a RuntimeError in PyTorch too; imported late: no cycle
+
+        raise ShapeMismatchError(
             f"conv2d: input has {channels} channels, but weight {weight.shape} with groups={groups} expects "
             f"{group_channels * groups} (and out channels divisible by groups)"
         )
@@ -212,9 +214,11 @@ def _conv2d_in_tensor_ops(
 def _check_fits(
     size: tuple[int, int], kernel: tuple[int, int], dilation: tuple[int, int], owner: str
 ) -> None:
-    """A ValueError unless the (dilated) kernel fits the padded input at least once."""
+    """An error (ValueError; RuntimeError in PyTorch) unless the dilated kernel fits the padded input once."""
     if any(n - d * (k - 1) - 1 < 0 for n, k, d in zip(size, kernel, dilation, strict=True)):
-        raise ValueError(
+        from .functional import ShapeMismatchError  # imported late: no cycle
+
+        raise ShapeMismatchError(
             f"{owner}: the kernel {kernel} (dilation {dilation}) does not fit the padded input of size {size}"
         )
 
@@ -262,7 +266,9 @@ def conv_transpose2d(
     padding = _sizes(padding, "padding", "conv_transpose2d", minimum=0)
     output_padding = _sizes(output_padding, "output_padding", "conv_transpose2d", minimum=0)
     if any(extra >= max(s, d) for extra, s, d in zip(output_padding, stride, dilation, strict=True)):
-        raise ValueError(
+        from .functional import ValueOutOfRangeError  # a RuntimeError in PyTorch too; imported late: no cycle
+
+        raise ValueOutOfRangeError(
             f"conv_transpose2d: output_padding {output_padding} must be smaller than the stride {stride} or "
             f"the dilation {dilation}"
         )
@@ -291,7 +297,9 @@ def _pool_settings(kernel_size: Pair, stride: Pair | None, padding: Pair, owner:
     stride = kernel if stride is None else _sizes(stride, "stride", owner)
     padding = _sizes(padding, "padding", owner, minimum=0)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{owner}: padding {padding} should be at most half the kernel size {kernel}")
+        from .functional import ValueOutOfRangeError  # a RuntimeError in PyTorch too; imported late: no cycle
+
+        raise ValueOutOfRangeError(f"{owner}: padding {padding} should be at most half the kernel {kernel}")
     return kernel, stride, padding
 
 
@@ -698,7 +706,9 @@ def _pool3d_settings(kernel_size: Any, stride: Any, padding: Any, owner: str) ->
     stride = kernel if stride is None else _sizes(stride, "stride", owner, count=3)
     padding = _sizes(padding, "padding", owner, minimum=0, count=3)
     if any(p > k // 2 for p, k in zip(padding, kernel, strict=True)):
-        raise ValueError(f"{owner}: padding {padding} should be at most half the kernel size {kernel}")
+        from .functional import ValueOutOfRangeError  # a RuntimeError in PyTorch too; imported late: no cycle
+
+        raise ValueOutOfRangeError(f"{owner}: padding {padding} should be at most half the kernel {kernel}")
     return kernel, stride, padding
 
 

@@ -1,0 +1,57 @@
+"""PyTorch programs of round 7 (a VAE, a spatial transformer, ridge regression and a Gaussian
+process through torch.linalg, weight/spectral-normalised and pruned layers, a CTC recogniser, conv
+nets with strides, dilation, groups, ceil-mode pooling and transposed convolutions, a mixture
+density network, policy gradients, Hessian-vector products) run unchanged with ``tinygrad_adam``
+in place of ``torch`` and take PyTorch's steps from PyTorch's initial weights; the wrong inputs
+each program tries raise PyTorch's error types. The programs and PyTorch's record of them are in
+tests/fixtures/make_ported_programs_round7.py."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_spec = importlib.util.spec_from_file_location(
+    "make_ported_programs_round7", FIXTURES / "make_ported_programs_round7.py"
+)
+ported = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ported)
+RECORD = np.load(FIXTURES / "ported_programs_round7.npz")
+FLOAT64_PROGRAMS = {"ridge_regression", "gaussian_process", "curvature"}
+
+
+def recorded(program: str, kind: str) -> dict[str, np.ndarray]:
+    """The arrays stored for ``program`` under ``kind`` ("data", "init" or "out")."""
+    prefix = f"{program}/{kind}/"
+    return {key[len(prefix) :]: RECORD[key] for key in RECORD.files if key.startswith(prefix)}
+
+
+@pytest.mark.parametrize("program", list(ported.programs()))
+def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -> None:
+    expected = recorded(program, "out")
+    data = {**recorded(program, "data"), "init": recorded(program, "init")}
+    result = ported.programs()[program](tg, data)
+    assert sorted(result) == sorted(expected)
+    tolerance = {"rtol": 1e-9, "atol": 1e-10} if program in FLOAT64_PROGRAMS else {"rtol": 1e-4, "atol": 1e-5}
+    for name, value in sorted(result.items(), key=lambda item: item[0].startswith("errors.")):  # values first
+        ours = np.asarray(value)
+        assert ours.shape == expected[name].shape, name
+        if name.startswith("errors."):
+            kinds = [kind.__name__ for kind in ported.ERROR_KINDS]
+            wanted = [kind for kind, flag in zip(kinds, expected[name], strict=True) if flag]
+            raised = [kind for kind, flag in zip(kinds, ours, strict=True) if flag]
+            # PyTorch's error types must be among ours (ours may also subclass another built-in);
+            # where PyTorch raises nothing, neither may we.
+            assert set(wanted) <= set(raised) and bool(wanted) == bool(raised), (
+                f"{program}: {name}: {raised}, not {wanted}"
+            )
+        elif ours.dtype.kind in "iub":
+            np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
+        else:
+            np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")
