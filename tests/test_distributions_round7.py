@@ -15,6 +15,7 @@ import pytest
 import tinygrad_adam as tg
 from tinygrad_adam.distributions import (
     AffineTransform,
+    Bernoulli,
     Beta,
     Binomial,
     Categorical,
@@ -39,12 +40,14 @@ from tinygrad_adam.distributions import (
     NegativeBinomial,
     Normal,
     Pareto,
+    Poisson,
     RelaxedBernoulli,
     RelaxedOneHotCategorical,
     SigmoidTransform,
     StudentT,
     TanhTransform,
     TransformedDistribution,
+    Uniform,
     Weibull,
     kl_divergence,
 )
@@ -164,13 +167,51 @@ KL_KINDS = {
     "low_rank": ("low_rank_mvn", "low_rank_mvn"),
     "low_rank_mvn": ("low_rank_mvn", "mvn"),
     "mvn_low_rank": ("mvn", "low_rank_mvn"),
+    "gumbel": ("gumbel", "gumbel"),
+    "half_normal": ("half_normal", "half_normal"),
+    "pareto": ("pareto", "pareto"),
+    "bernoulli_poisson": ("bernoulli", "poisson"),
+    "exponential_normal": ("exponential", "normal"),
+    "gamma_normal": ("gamma", "normal"),
+    "laplace_normal": ("laplace", "normal"),
+    "normal_laplace": ("normal", "laplace"),
+    "gumbel_normal": ("gumbel", "normal"),
+    "normal_gumbel": ("normal", "gumbel"),
+    "uniform_normal": ("uniform", "normal"),
+    "uniform_exponential": ("uniform", "exponential"),
+    "beta_normal": ("beta", "normal"),
+    "beta_gamma": ("beta", "gamma"),
+    "beta_exponential": ("beta", "exponential"),
+    "beta_uniform": ("beta", "uniform"),
+    "normal_exponential": ("normal", "exponential"),
     "exponential_gamma": ("exponential", "gamma"),
     "gamma_exponential": ("gamma", "exponential"),
 }
 
 
 def build_kl(kind: str, p: dict[str, tg.Tensor]) -> Distribution:
-    return Gamma(p["concentration"], p["rate"]) if kind == "gamma" else build(kind, p)
+    others = {
+        "gamma": lambda: Gamma(p["concentration"], p["rate"]),
+        "bernoulli": lambda: Bernoulli(probs=p["probs"]),
+        "poisson": lambda: Poisson(p["rate"]),
+        "normal": lambda: Normal(p["loc"], p["scale"]),
+        "uniform": lambda: Uniform(p["low"], p["high"]),
+        "beta": lambda: Beta(p["concentration1"], p["concentration0"]),
+    }
+    return others[kind]() if kind in others else build(kind, p)
+
+
+def test_kl_is_infinite_where_q_misses_part_of_ps_support_as_pytorch() -> None:
+    normal = Normal(tg.zeros(2), tg.ones(2))
+    for q in (
+        Exponential(tg.ones(2)),
+        Gamma(tg.ones(2), 1.0),
+        Beta(tg.ones(2), 1.0),
+        Uniform(tg.zeros(2), 1.0),
+    ):
+        assert np.isposinf(kl_divergence(normal, q).numpy()).all()
+    assert np.isposinf(kl_divergence(Poisson(tg.ones(2)), Binomial(3, tg.tensor([0.5, 0.5]))).numpy()).all()
+    assert np.isposinf(kl_divergence(Uniform(-1.0, 1.0), Exponential(1.0)).numpy())
 
 
 @pytest.mark.parametrize("case", list(KL_KINDS))
@@ -181,9 +222,10 @@ def test_kl_divergences_and_their_gradients_match_pytorch(case: str) -> None:
     q = build_kl(q_kind, {k[2:]: t for k, t in leaves.items() if k.startswith("q_")})
     kl = kl_divergence(p, q)
     np.testing.assert_allclose(kl.numpy(), REFERENCE[f"kl_{case}_out"], rtol=1e-10, atol=1e-12)
-    grads = {k: t for k, t in leaves.items() if t.requires_grad}
+    grads = {k: t for k, t in leaves.items() if t.requires_grad and f"kl_{case}_grad_{k}" in REFERENCE.files}
     for name, grad in zip(grads, tg.grad(weighted_sum(kl), list(grads.values()))):
-        np.testing.assert_allclose(grad.numpy(), REFERENCE[f"kl_{case}_grad_{name}"], rtol=1e-8, atol=1e-10)
+        # atol: PyTorch's trigamma (in the Beta entropy's gradient) is good to ~5e-10 only
+        np.testing.assert_allclose(grad.numpy(), REFERENCE[f"kl_{case}_grad_{name}"], rtol=1e-8, atol=2e-9)
 
 
 def test_kl_of_binomials_with_more_trials_in_q_is_refused_and_fewer_is_infinite() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..functions import full_like
 from ..special import digamma, gammaln
 from ..tensor import Tensor, where
 from .bernoulli import Bernoulli, _softplus
@@ -21,11 +22,14 @@ from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
+from .gumbel import Gumbel
+from .half_normal import HalfNormal
 from .independent import Independent, sum_rightmost
 from .laplace import Laplace
 from .low_rank_multivariate_normal import LowRankMultivariateNormal
 from .multivariate_normal import MultivariateNormal, _diagonal, batch_mahalanobis, solve_lower_triangular
 from .normal import Normal
+from .pareto import Pareto
 from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
@@ -263,3 +267,153 @@ def _as_multivariate_normal(dist: MultivariateNormal | LowRankMultivariateNormal
 def _kl_lowrank_multivariatenormal(p: Distribution, q: Distribution) -> Tensor:
     """The full-covariance formula on Σ = WWᵀ + D (O(n³), where PyTorch's Woodbury form is O(n·m²))."""
     return _kl_multivariatenormal_multivariatenormal(_as_multivariate_normal(p), _as_multivariate_normal(q))
+
+
+# --- pairs of different families, as PyTorch registers them --------------------------------------
+
+
+def _infinite_like(value: Tensor) -> Tensor:
+    return full_like(value, math.inf)
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Tensor:
+    ct1, ct2, ct3 = p.scale / q.scale, q.loc / q.scale, p.loc / q.scale
+    t3 = (ct2 + gammaln(1 + ct1) - ct3).exp()
+    return -ct1.log() - ct2 + ct3 + ct1 * _EULER_GAMMA + t3 - (1 + _EULER_GAMMA)
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Tensor:
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Tensor:
+    """α_q log(x_p/x_q) − log(α_q/α_p) + α_q/α_p − 1, infinite where p reaches below q's support."""
+    alpha_ratio = q.alpha / p.alpha
+    result = q.alpha * (p.scale / q.scale).log() - alpha_ratio.log() + alpha_ratio - 1
+    return _infinite_where(p.scale < q.scale, result)
+
+
+@register_kl(Bernoulli, Poisson)
+def _kl_bernoulli_poisson(p: Bernoulli, q: Poisson) -> Tensor:
+    return -p.entropy() - (p.probs * q.rate.log() - q.rate)
+
+
+@register_kl(Exponential, Normal)
+def _kl_exponential_normal(p: Exponential, q: Normal) -> Tensor:
+    var_normal, rate_sqr = q.scale.pow(2), p.rate.pow(2)
+    t1 = 0.5 * (rate_sqr * var_normal * 2 * math.pi).log()
+    return t1 - 1 + (rate_sqr.reciprocal() - q.loc / p.rate + q.loc.pow(2) * 0.5) / var_normal
+
+
+@register_kl(Gamma, Normal)
+def _kl_gamma_normal(p: Gamma, q: Normal) -> Tensor:
+    var_normal, beta_sqr, alpha = q.scale.pow(2), p.rate.pow(2), p.concentration
+    t1 = 0.5 * (beta_sqr * var_normal * 2 * math.pi).log() - alpha - gammaln(alpha)
+    t2 = 0.5 * (alpha.pow(2) + alpha) / beta_sqr
+    t3 = q.loc * alpha / p.rate
+    return t1 + (alpha - 1) * digamma(alpha) + (t2 - t3 + 0.5 * q.loc.pow(2)) / var_normal
+
+
+@register_kl(Laplace, Normal)
+def _kl_laplace_normal(p: Laplace, q: Normal) -> Tensor:
+    var_normal = q.scale.pow(2)
+    scale_sqr_var_ratio = p.scale.pow(2) / var_normal
+    t1 = 0.5 * (2 * scale_sqr_var_ratio / math.pi).log()
+    squares = 0.5 * p.loc.pow(2) - p.loc * q.loc + 0.5 * q.loc.pow(2)
+    return -t1 + scale_sqr_var_ratio + squares / var_normal - 1
+
+
+@register_kl(Normal, Laplace)
+def _kl_normal_laplace(p: Normal, q: Laplace) -> Tensor:
+    from ..nn.erf import erf
+
+    loc_diff = p.loc - q.loc
+    loc_diff_scale_ratio = loc_diff / p.scale
+    t2 = math.sqrt(2 / math.pi) * p.scale * (-0.5 * loc_diff_scale_ratio.pow(2)).exp()
+    t3 = loc_diff * erf(math.sqrt(0.5) * loc_diff_scale_ratio)
+    return -(p.scale / q.scale).log() + (t2 + t3) / q.scale - (0.5 * (1 + math.log(0.5 * math.pi)))
+
+
+@register_kl(Gumbel, Normal)
+def _kl_gumbel_normal(p: Gumbel, q: Normal) -> Tensor:
+    param_ratio = p.scale / q.scale
+    t1 = (param_ratio / math.sqrt(2 * math.pi)).log()
+    t2 = (math.pi * param_ratio * 0.5).pow(2) / 3
+    t3 = ((p.loc + p.scale * _EULER_GAMMA - q.loc) / q.scale).pow(2) * 0.5
+    return -t1 + t2 + t3 - (_EULER_GAMMA + 1)
+
+
+@register_kl(Normal, Gumbel)
+def _kl_normal_gumbel(p: Normal, q: Gumbel) -> Tensor:
+    mean_scale_ratio, loc_scale_ratio = p.loc / q.scale, q.loc / q.scale
+    var_scale_sqr_ratio = (p.scale / q.scale).pow(2)
+    t3 = (-mean_scale_ratio + 0.5 * var_scale_sqr_ratio + loc_scale_ratio).exp()
+    return (
+        -0.5 * var_scale_sqr_ratio.log()
+        + mean_scale_ratio
+        - loc_scale_ratio
+        + t3
+        - 0.5 * (1 + math.log(2 * math.pi))
+    )
+
+
+@register_kl(Uniform, Normal)
+def _kl_uniform_normal(p: Uniform, q: Normal) -> Tensor:
+    width = p.high - p.low
+    t1 = (math.sqrt(math.pi * 2) * q.scale / width).log()
+    t3 = ((p.high + p.low - 2 * q.loc) / 2).pow(2)
+    return t1 + 0.5 * (width.pow(2) / 12 + t3) / q.scale.pow(2)
+
+
+@register_kl(Uniform, Exponential)
+def _kl_uniform_exponential(p: Uniform, q: Exponential) -> Tensor:
+    result = q.rate * (p.high + p.low) / 2 - ((p.high - p.low) * q.rate).log()
+    return _infinite_where(p.low < 0, result)
+
+
+@register_kl(Beta, Normal)
+def _kl_beta_normal(p: Beta, q: Normal) -> Tensor:
+    total = p.concentration1 + p.concentration0
+    mean = p.concentration1 / total
+    var_normal = q.scale.pow(2)
+    second_moment = (mean * (1 - mean) / (total + 1) + mean.pow(2)) * 0.5
+    t2 = 0.5 * (var_normal * 2 * math.pi).log()
+    return -p.entropy() + t2 + (second_moment - q.loc * mean + q.loc.pow(2) * 0.5) / var_normal
+
+
+@register_kl(Beta, Gamma)
+def _kl_beta_gamma(p: Beta, q: Gamma) -> Tensor:
+    total = p.concentration1 + p.concentration0
+    t2 = gammaln(q.concentration) - q.concentration * q.rate.log()
+    t3 = (q.concentration - 1) * (digamma(p.concentration1) - digamma(total))
+    return -p.entropy() + t2 - t3 + q.rate * p.concentration1 / total
+
+
+@register_kl(Beta, Exponential)
+def _kl_beta_exponential(p: Beta, q: Exponential) -> Tensor:
+    return -p.entropy() - q.rate.log() + q.rate * (p.concentration1 / (p.concentration1 + p.concentration0))
+
+
+@register_kl(Beta, Uniform)
+def _kl_beta_uniform(p: Beta, q: Uniform) -> Tensor:
+    result = -p.entropy() + (q.high - q.low).log()
+    return _infinite_where((q.low > 0) | (q.high < 1), result)
+
+
+def _register_infinite(type_p: type, parameter: str, *types_q: type) -> None:
+    """KL(p ‖ q) = ∞ for every q whose support misses part of p's (PyTorch's _kl_*_infinity)."""
+    for type_q in types_q:
+        register_kl(type_p, type_q)(lambda p, q: _infinite_like(getattr(p, parameter)))
+
+
+_register_infinite(Exponential, "rate", Beta, Pareto, Uniform)
+_register_infinite(Gamma, "concentration", Beta, Pareto, Uniform)
+_register_infinite(Gumbel, "loc", Beta, Exponential, Gamma, Pareto, Uniform)
+_register_infinite(Laplace, "loc", Beta, Exponential, Gamma, Pareto, Uniform)
+_register_infinite(Normal, "loc", Beta, Exponential, Gamma, Pareto, Uniform)
+_register_infinite(Pareto, "scale", Beta, Uniform)
+_register_infinite(Poisson, "rate", Bernoulli, Binomial)
+_register_infinite(Beta, "concentration1", Pareto)
