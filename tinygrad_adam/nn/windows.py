@@ -180,16 +180,18 @@ class MaxPooling(Function):
         out = windows[0]
         for window in windows[1:]:
             out = xp.maximum(out, window)  # NaN wins, as in PyTorch
-        # The offset of the gradient: the first that holds the maximum (walking backwards, each
-        # overrides the later), or in a window with NaN the last NaN, as PyTorch's loop picks.
+        # The offset of the gradient: the first that holds the maximum, the least of k where offset k
+        # does and of the last offset otherwise (arithmetic: a data-dependent select branches and
+        # mispredicts); in a window with NaN the last NaN, as PyTorch's loop picks.
         last = len(windows) - 1
         first = xp.full(out.shape, last, dtype=xp.int32, **backend.creation_kwargs)
 
         def offset(k: int) -> Any:
             return xp.asarray(k, dtype=xp.int32, **backend.creation_kwargs)
 
-        for k in range(last - 1, -1, -1):
-            first = backend.where(windows[k] == out, offset(k), first)
+        for k in range(last):
+            misses = xp.astype(windows[k] != out, xp.int32)  # 1 where offset k is not the maximum
+            first = xp.minimum(first, misses * (last - k) + k)
         if bool(xp.any(out != out)):
             for k in range(last + 1):
                 first = backend.where(windows[k] != windows[k], offset(k), first)
