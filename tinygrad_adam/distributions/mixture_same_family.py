@@ -118,15 +118,10 @@ class MixtureSameFamily(Distribution):
         with no_grad():
             picks = self._mixture_distribution.sample(sample_shape)  # sample + batch
             draws = self._component_distribution.sample(sample_shape)  # sample + batch + (K,) + event
+            component_axis = len(sample_shape) + len(self._batch_shape)
             index = picks.reshape(*picks.shape, 1, *([1] * self._event_ndims))
-            index = (
-                index.expand(*index.shape[: -self._event_ndims or None], *self._event_shape)
-                if self._event_ndims
-                else index
-            )
-            return draws.gather(len(sample_shape) + len(self._batch_shape), index).squeeze(
-                len(sample_shape) + len(self._batch_shape)
-            )
+            index = index.expand(*picks.shape, 1, *self._event_shape)
+            return draws.gather(component_axis, index).squeeze(component_axis)
 
     def __repr__(self) -> str:
         return f"MixtureSameFamily(\n  {self._mixture_distribution!r},\n  {self._component_distribution!r})"
