@@ -990,7 +990,7 @@ class TensorSpellings:
         return digamma(self)
 
     def polygamma(self: Tensor, n: int) -> Tensor:
-        """ψ⁽ⁿ⁾(x) for n = 0 or 1, as ``x.polygamma(n)`` in PyTorch (see ``tg.special.polygamma``)."""
+        """ψ⁽ⁿ⁾(x) for an integer n >= 0, as ``x.polygamma(n)`` in PyTorch (see ``tg.special.polygamma``)."""
         from .special import polygamma
 
         return polygamma(n, self)
@@ -1073,6 +1073,12 @@ class TensorSpellings:
         from .linalg import qr
 
         return qr(self, "reduced" if some else "complete")
+
+    def diag_embed(self: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """Matrices with the last dim on their ``offset``-th diagonal (``torch.diag_embed``)."""
+        from .linalg import diag_embed
+
+        return diag_embed(self, offset=offset, dim1=dim1, dim2=dim2)
 
     def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The ``offset``-th diagonal over ``dim1``, ``dim2``, as the last dim (``torch.diagonal``)."""
