@@ -55,3 +55,23 @@ def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -
             np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
         else:
             np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")
+
+
+@pytest.mark.parametrize("offset", [0, 2, -1])
+@pytest.mark.parametrize(("dim1", "dim2"), [(-2, -1), (0, 2), (3, 1)])
+def test_diag_embed_puts_the_last_dim_on_the_offset_diagonal_over_dim1_dim2(
+    offset: int, dim1: int, dim2: int
+) -> None:
+    values = np.arange(24.0).reshape(2, 3, 4)
+    size = 4 + abs(offset)
+    matrices = np.zeros((2, 3, size, size))
+    for i in range(4):
+        matrices[..., i + max(-offset, 0), i + max(offset, 0)] = values[..., i]
+    expected = np.moveaxis(matrices, (-2, -1), (dim1 % 4, dim2 % 4))
+    x = tg.tensor(values, requires_grad=True)
+    embedded = tg.diag_embed(x, offset, dim1, dim2)
+    np.testing.assert_array_equal(embedded.numpy(), expected)
+    (embedded * embedded).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * values)
+    with pytest.raises(ValueError, match="two different dims"):
+        x.diag_embed(dim1=1, dim2=-3)

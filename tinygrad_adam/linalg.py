@@ -347,6 +347,23 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return picked[..., start : start + length]
 
 
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Matrices, over ``dim1`` and ``dim2`` of the result, holding the last dim of ``input`` on their
+    ``offset``-th diagonal and zeros elsewhere, as ``torch.diag_embed``; differentiable."""
+    _check_tensor(input, "diag_embed")
+    ndim = input.ndim + 1
+    if not (-ndim <= dim1 < ndim and -ndim <= dim2 < ndim) or dim1 % ndim == dim2 % ndim:
+        raise LinAlgShapeError(f"diag_embed: dim1={dim1}, dim2={dim2} must be two different dims of {ndim}")
+    first, second = dim1 % ndim, dim2 % ndim
+    size = input.shape[-1] + abs(offset)
+    spread = input[..., np.minimum(np.arange(size), max(input.shape[-1] - 1, 0))]  # entry i at (i, i+offset)
+    picks = Tensor(np.arange(size)[None, :] - np.arange(size)[:, None] == offset, device=input.device)
+    matrices = where(picks, spread.unsqueeze(-1) if offset >= 0 else spread.unsqueeze(-2), 0)
+    batch = iter(range(ndim - 2))
+    order = [ndim - 2 if d == first else ndim - 1 if d == second else next(batch) for d in range(ndim)]
+    return matrices.permute(*order)
+
+
 def vander(x: Tensor, *, N: int | None = None) -> Tensor:
     """The Vandermonde matrices [1, x, x², …, x^(N−1)] of the vectors x (N = their length by
     default), one row per entry, as ``torch.linalg.vander``."""

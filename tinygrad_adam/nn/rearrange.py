@@ -42,7 +42,9 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     x = _image_like(input, "pixel_shuffle")
     *batch, channels, height, width = x.shape
     if channels % (r * r):
-        raise ValueError(
+        from .functional import ShapeMismatchError  # a RuntimeError in PyTorch too; imported late: no cycle
+
+        raise ShapeMismatchError(
             f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
             f"upscale_factor, but input.size(-3)={channels} is not divisible by {r * r}"
         )
