@@ -1,7 +1,7 @@
 """The multivariate normal distribution N(μ, Σ), as ``torch.distributions.MultivariateNormal``:
 given one of ``covariance_matrix`` Σ, ``precision_matrix`` Σ⁻¹ or ``scale_tril`` L (Σ = LLᵀ, L
-lower triangular with a positive diagonal). Everything runs through L; the Cholesky factorisation
-and triangular solves below are small loops of Tensor ops, so every result is differentiable."""
+lower triangular with a positive diagonal). Everything runs through L, by ``tg.linalg``'s
+differentiable Cholesky factorisation and triangular solves."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import linalg
 from ..autograd import no_grad
 from ..functions import eye
-from ..tensor import Tensor, cat, randn, stack, where
+from ..tensor import Tensor, randn
 from . import constraints
 from .distribution import Distribution, lazy_property
 
@@ -23,31 +24,13 @@ def _diagonal(matrix: Tensor) -> Tensor:
 
 
 def cholesky(matrix: Tensor) -> Tensor:
-    """L with LLᵀ = A for symmetric positive-definite A (..., n, n), column by column
-    (Cholesky–Banachiewicz): Lⱼⱼ = √(Aⱼⱼ − Σₖ Lⱼₖ²), Lᵢⱼ = (Aᵢⱼ − Σₖ LᵢₖLⱼₖ)/Lⱼⱼ; nan on the diagonal
-    from the first column where A is not positive definite."""
-    n = matrix.shape[-1]
-    columns: list[Tensor] = []
-    for j in range(n):
-        rest = matrix[..., j:, j]
-        for column in columns:
-            rest = rest - column[..., j:] * column[..., j : j + 1]
-        pivot = rest[..., :1]
-        root = where(pivot > 0, pivot, math.nan).sqrt()
-        pieces = [matrix.new_zeros((*matrix.shape[:-2], j))] if j else []
-        columns.append(cat(pieces + [root, rest[..., 1:] / root], -1))
-    return stack(columns, -1)
+    """L with LLᵀ = A for symmetric positive-definite A (..., n, n): ``tg.linalg.cholesky``."""
+    return linalg.cholesky(matrix)
 
 
 def solve_lower_triangular(lower: Tensor, rhs: Tensor) -> Tensor:
-    """X with LX = B for lower-triangular L (..., n, n) and B (..., n, m), by forward substitution."""
-    rows: list[Tensor] = []
-    for i in range(lower.shape[-1]):
-        total = rhs[..., i, :]
-        for k, row in enumerate(rows):
-            total = total - lower[..., i, k : k + 1] * row
-        rows.append(total / lower[..., i, i : i + 1])
-    return stack(rows, -2)
+    """X with LX = B for lower-triangular L (..., n, n) and B (..., n, m)."""
+    return linalg.solve_triangular(lower, rhs, upper=False)
 
 
 def _symmetric_part(matrix: Tensor) -> Tensor:
@@ -189,5 +172,5 @@ def is_positive_definite(value: Tensor) -> Tensor:
     """Symmetric (to 1e-6) with a Cholesky factorisation, over the last two axes."""
     with no_grad():
         symmetric = ((value - value.mT).abs() <= 1e-6 + 1e-5 * value.mT.abs()).all(-1).all(-1)
-        factor_exists = (_diagonal(cholesky(value)) > 0).all(-1)
+        factor_exists = linalg.cholesky_ex(value).info == 0
         return symmetric & factor_exists
