@@ -135,7 +135,7 @@ def matrix_norm(
         sums = _floating(x, "matrix_norm").abs().sum(summed, keepdim=True)
         out = sums.amax(extreme, keepdim=True) if ord > 0 else sums.amin(extreme, keepdim=True)
         return out if keepdim else out.squeeze((rows, columns))
-    raise ValueError(
+    raise LinAlgShapeError(  # PyTorch: a RuntimeError, as for the shapes
         f"linalg.matrix_norm: ord={ord!r} is not a matrix norm: use 'fro', 'nuc', 2, -2, 1, -1, inf or -inf"
     )
 

@@ -31,6 +31,20 @@ Pair = int | tuple[int, int]
 Single = int | tuple[int]
 
 
+def _shape_error(message: str) -> Exception:
+    """A bad shape: a ValueError here, a RuntimeError in PyTorch (nn.functional's ShapeMismatchError)."""
+    from .functional import ShapeMismatchError  # imported late: functional imports this module
+
+    return ShapeMismatchError(message)
+
+
+def _range_error(message: str) -> Exception:
+    """A value out of range: a ValueError here, a RuntimeError in PyTorch (ValueOutOfRangeError)."""
+    from .functional import ValueOutOfRangeError  # imported late: functional imports this module
+
+    return ValueOutOfRangeError(message)
+
+
 def _sizes(value: Any, name: str, owner: str, minimum: int = 1, count: int = 2) -> tuple[int, ...]:
     """``value`` (an int, or ``count`` of them) as a ``count``-tuple of ints >= ``minimum``."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
@@ -38,7 +52,7 @@ def _sizes(value: Any, name: str, owner: str, minimum: int = 1, count: int = 2) 
         isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
     ):
         many = "a pair of them" if count == 2 else f"a {count}-tuple of them"
-        raise ValueError(f"{owner}: {name} must be an int >= {minimum} or {many}, got {value!r}")
+        raise _range_error(f"{owner}: {name} must be an int >= {minimum} or {many}, got {value!r}")
     return tuple(int(v) for v in values)
 
 
@@ -47,7 +61,7 @@ def _batched(input: Any, owner: str) -> tuple[Tensor, bool]:
     if not isinstance(input, Tensor):
         raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
     if input.ndim not in (3, 4):
-        raise ValueError(
+        raise _shape_error(
             f"{owner}: expected a 3-d (C, H, W) or 4-d (N, C, H, W) input, got shape {input.shape}"
         )
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
@@ -139,15 +153,13 @@ def conv2d(
     input, unbatched = _batched(input, "conv2d")
     _check_same_dtype(input, weight, "conv2d")
     if weight.ndim != 4:
-        raise ValueError(f"conv2d: weight must be 4-d (out, in/groups, kh, kw), got shape {weight.shape}")
+        raise _shape_error(f"conv2d: weight must be 4-d (out, in/groups, kh, kw), got shape {weight.shape}")
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
     out_channels, group_channels, kh, kw = weight.shape
     channels = input.shape[1]
     if channels != group_channels * groups or out_channels % groups:
-        from .functional import ShapeMismatchError  # a RuntimeError in PyTorch too; imported late: no cycle
-
-        raise ShapeMismatchError(
+        raise _shape_error(
             f"conv2d: input has {channels} channels, but weight {weight.shape} with groups={groups} expects "
             f"{group_channels * groups} (and out channels divisible by groups)"
         )
@@ -216,9 +228,7 @@ def _check_fits(
 ) -> None:
     """An error (ValueError; RuntimeError in PyTorch) unless the dilated kernel fits the padded input once."""
     if any(n - d * (k - 1) - 1 < 0 for n, k, d in zip(size, kernel, dilation, strict=True)):
-        from .functional import ShapeMismatchError  # imported late: no cycle
-
-        raise ShapeMismatchError(
+        raise _shape_error(
             f"{owner}: the kernel {kernel} (dilation {dilation}) does not fit the padded input of size {size}"
         )
 
@@ -244,7 +254,7 @@ def conv_transpose2d(
     _check_same_dtype(input, weight, "conv_transpose2d")
     if not isinstance(weight, Tensor) or weight.ndim != 4:
         got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
-        raise ValueError(f"conv_transpose2d: weight must be 4-d (in, out/groups, kh, kw), got {got}")
+        raise _shape_error(f"conv_transpose2d: weight must be 4-d (in, out/groups, kh, kw), got {got}")
     if (
         isinstance(groups, bool)
         or not isinstance(groups, (int, np.integer))
@@ -266,9 +276,7 @@ def conv_transpose2d(
     padding = _sizes(padding, "padding", "conv_transpose2d", minimum=0)
     output_padding = _sizes(output_padding, "output_padding", "conv_transpose2d", minimum=0)
     if any(extra >= max(s, d) for extra, s, d in zip(output_padding, stride, dilation, strict=True)):
-        from .functional import ValueOutOfRangeError  # a RuntimeError in PyTorch too; imported late: no cycle
-
-        raise ValueOutOfRangeError(
+        raise _range_error(
             f"conv_transpose2d: output_padding {output_padding} must be smaller than the stride {stride} or "
             f"the dilation {dilation}"
         )
@@ -297,9 +305,7 @@ def _pool_settings(kernel_size: Pair, stride: Pair | None, padding: Pair, owner:
     stride = kernel if stride is None else _sizes(stride, "stride", owner)
     padding = _sizes(padding, "padding", owner, minimum=0)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        from .functional import ValueOutOfRangeError  # a RuntimeError in PyTorch too; imported late: no cycle
-
-        raise ValueOutOfRangeError(f"{owner}: padding {padding} should be at most half the kernel {kernel}")
+        raise _range_error(f"{owner}: padding {padding} should be at most half the kernel {kernel}")
     return kernel, stride, padding
 
 
@@ -706,9 +712,7 @@ def _pool3d_settings(kernel_size: Any, stride: Any, padding: Any, owner: str) ->
     stride = kernel if stride is None else _sizes(stride, "stride", owner, count=3)
     padding = _sizes(padding, "padding", owner, minimum=0, count=3)
     if any(p > k // 2 for p, k in zip(padding, kernel, strict=True)):
-        from .functional import ValueOutOfRangeError  # a RuntimeError in PyTorch too; imported late: no cycle
-
-        raise ValueOutOfRangeError(f"{owner}: padding {padding} should be at most half the kernel {kernel}")
+        raise _range_error(f"{owner}: padding {padding} should be at most half the kernel {kernel}")
     return kernel, stride, padding
 
 

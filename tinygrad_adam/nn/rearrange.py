@@ -28,7 +28,9 @@ def _image_like(input: Any, owner: str) -> Tensor:
     if not isinstance(input, Tensor):
         raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
     if input.ndim < 3:
-        raise ValueError(
+        from .functional import ShapeMismatchError  # a RuntimeError in PyTorch too; imported late: no cycle
+
+        raise ShapeMismatchError(
             f"{owner} expects input to have at least 3 dimensions (*, C, H, W), but got input with "
             f"{input.ndim} dimension(s), shape {input.shape}"
         )
