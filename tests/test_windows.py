@@ -118,3 +118,10 @@ def test_bad_convolution_inputs_are_named():
         F.conv2d(x, tg.zeros(3, 2, 5, 5))
     with pytest.raises(ValueError, match="does not fit"):
         F.max_pool2d(x, 5)
+
+
+def test_an_infinite_gradient_reaches_only_the_maximum_of_its_window():
+    x = tg.tensor([[[[1.0, 4.0, 2.0, 0.0], [3.0, 0.0, 5.0, 5.0]]]], requires_grad=True)
+    out = F.max_pool2d(x, 2)
+    out.backward(tg.tensor([[[[np.inf, -2.0]]]]))
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[0, np.inf, 0, 0], [0, 0, -2, 0]]]])

@@ -170,7 +170,7 @@ class MaxPooling(Function):
         dilation: tuple[int, int],
         reference: Callable[..., Tensor],
     ) -> Any:
-        xp, backend = self.xp, self.backend
+        xp = self.xp
         self.sides, self.reference = sides, reference
         padded = _pad(self, x, sides, -float("inf"))
         self.padded_shape = padded.shape
@@ -180,32 +180,44 @@ class MaxPooling(Function):
         out = windows[0]
         for window in windows[1:]:
             out = xp.maximum(out, window)  # NaN wins, as in PyTorch
-        # The offset of the gradient: the first that holds the maximum, the least of k where offset k
-        # does and of the last offset otherwise (arithmetic: a data-dependent select branches and
-        # mispredicts); in a window with NaN the last NaN, as PyTorch's loop picks.
-        last = len(windows) - 1
-        first = xp.full(out.shape, last, dtype=xp.int32, **backend.creation_kwargs)
-
-        def offset(k: int) -> Any:
-            return xp.asarray(k, dtype=xp.int32, **backend.creation_kwargs)
-
-        for k in range(last):
-            misses = xp.astype(windows[k] != out, xp.int32)  # 1 where offset k is not the maximum
-            first = xp.minimum(first, misses * (last - k) + k)
-        if bool(xp.any(out != out)):
-            for k in range(last + 1):
-                first = backend.where(windows[k] != windows[k], offset(k), first)
-        self.first = first
+        self.routes = self._routes(windows, out)
         return out if len(windows) > 1 else xp.asarray(out, copy=True)
+
+    def _routes(self, windows: list[Any], out: Any) -> list[Any]:
+        """Per kernel offset, where it is the one to take the gradient (boolean): the first offset
+        that holds the maximum, or in a window with NaN the last NaN, as PyTorch's loop picks."""
+        xp = self.xp
+        if bool(xp.any(out != out)):
+            routes: list[Any] = [None] * len(windows)
+            taken = None
+            for k in range(len(windows) - 1, -1, -1):
+                is_nan = windows[k] != windows[k]
+                routes[k] = is_nan if taken is None else is_nan & ~taken
+                taken = is_nan if taken is None else taken | is_nan
+            return [route | (~taken & hit) for route, hit in zip(routes, self._firsts(windows, out))]
+        return self._firsts(windows, out)
+
+    @staticmethod
+    def _firsts(windows: list[Any], out: Any) -> list[Any]:
+        """Per offset, whether it is the first that equals ``out`` (bitwise logic, no branches)."""
+        routes, taken = [], None
+        for window in windows:
+            hit = window == out
+            routes.append(hit if taken is None else hit & ~taken)
+            taken = hit if taken is None else taken | hit
+        return routes
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None]:
         if is_grad_enabled():
             return _differentiate(self, self.reference, grad)
         xp, backend, g = self.xp, self.backend, grad._data
         zero = xp.zeros((), dtype=g.dtype, **backend.creation_kwargs)
+        # A mask's zeros times an infinite gradient would be NaN: then select instead of multiplying.
+        finite = bool(xp.all(xp.isfinite(g)))
 
         def routed(k: int) -> Any:
-            return backend.where(self.first == k, g, zero)
+            route = self.routes[k]
+            return g * xp.astype(route, g.dtype) if finite else backend.where(route, g, zero)
 
         d_padded = _add_windows(self, self.padded_shape, self.slices, routed)
         return (Tensor._wrap(_unpad(d_padded, self.sides), backend),)
