@@ -23,7 +23,7 @@ _spec = importlib.util.spec_from_file_location(
 ported = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ported)
 RECORD = np.load(FIXTURES / "ported_programs_round7.npz")
-FLOAT64_PROGRAMS = {"ridge_regression", "gaussian_process", "curvature"}
+FLOAT64_PROGRAMS = {"ridge_regression", "gaussian_process", "curvature", "gaussian_fit", "rigid_alignment"}
 
 
 def recorded(program: str, kind: str) -> dict[str, np.ndarray]:

@@ -38,6 +38,11 @@ class LinAlgShapeError(ValueError, RuntimeError):
     RuntimeError, as PyTorch raises."""
 
 
+class LinAlgOptionError(ValueError, RuntimeError):
+    """An option or argument the operation cannot take (``UPLO``, ``mode``, ``ord``, ``driver``, dims,
+    counts): a ValueError, and a RuntimeError, as PyTorch raises."""
+
+
 class LinAlgDtypeError(TypeError, RuntimeError):
     """An integer or boolean matrix: a TypeError, as bad dtypes are elsewhere here, and a
     RuntimeError, as PyTorch raises."""
@@ -117,7 +122,7 @@ def matrix_norm(
     if x.ndim < 2:
         raise LinAlgShapeError(f"linalg.matrix_norm: needs a matrix (2 or more dims), got shape {x.shape}")
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
-        raise ValueError(f"linalg.matrix_norm: dim must be a pair of dims, got {dim!r}")
+        raise LinAlgOptionError(f"linalg.matrix_norm: dim must be a pair of dims, got {dim!r}")
     rows, columns = (d % x.ndim if -x.ndim <= d < x.ndim else None for d in dim)
     if rows is None or columns is None or rows == columns:
         raise ValueError(
@@ -135,7 +140,7 @@ def matrix_norm(
         sums = _floating(x, "matrix_norm").abs().sum(summed, keepdim=True)
         out = sums.amax(extreme, keepdim=True) if ord > 0 else sums.amin(extreme, keepdim=True)
         return out if keepdim else out.squeeze((rows, columns))
-    raise LinAlgShapeError(  # PyTorch: a RuntimeError, as for the shapes
+    raise LinAlgOptionError(
         f"linalg.matrix_norm: ord={ord!r} is not a matrix norm: use 'fro', 'nuc', 2, -2, 1, -1, inf or -inf"
     )
 
@@ -299,7 +304,7 @@ def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
     vector (1-D), as ``torch.linalg.multi_dot``."""
     tensors = list(tensors)
     if len(tensors) < 2:
-        raise ValueError(f"linalg.multi_dot: needs at least 2 tensors, got {len(tensors)}")
+        raise LinAlgOptionError(f"linalg.multi_dot: needs at least 2 tensors, got {len(tensors)}")
     for position, t in enumerate(tensors):
         _check_tensor(t, "multi_dot")
         allowed = (1, 2) if position in (0, len(tensors) - 1) else (2,)
@@ -335,7 +340,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
         raise LinAlgShapeError(f"linalg.diagonal: needs at least 2 dims, got shape {A.shape}")
     first, second = (d % A.ndim if -A.ndim <= d < A.ndim else None for d in (dim1, dim2))
     if first is None or second is None or first == second:
-        raise ValueError(
+        raise LinAlgOptionError(
             f"diagonal: dim1={dim1} and dim2={dim2} must be two different dims of shape {A.shape}"
         )
     last = A.permute(*[d for d in range(A.ndim) if d not in (first, second)], first, second)
@@ -372,7 +377,7 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
         raise LinAlgShapeError(f"linalg.vander: x must have at least one dim, got shape {x.shape}")
     N = x.shape[-1] if N is None else N
     if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 1:
-        raise ValueError(f"linalg.vander: N must be a positive integer, got {N!r}")
+        raise LinAlgOptionError(f"linalg.vander: N must be a positive integer, got {N!r}")
     powers = [ones_like(x)]
     for _ in range(N - 1):
         powers.append(powers[-1] * x)
@@ -384,7 +389,7 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     square matrix reshape (Π shape[:ind], Π shape[ind:]), of shape shape[ind:] + shape[:ind]."""
     _check_tensor(A, "tensorinv")
     if isinstance(ind, (bool, np.bool_)) or not isinstance(ind, (int, np.integer)) or ind < 1:
-        raise ValueError(f"linalg.tensorinv: ind must be a positive integer, got {ind!r}")
+        raise LinAlgOptionError(f"linalg.tensorinv: ind must be a positive integer, got {ind!r}")
     rows, columns = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
     if rows != columns:
         raise LinAlgShapeError(
@@ -481,7 +486,7 @@ def qr(A: Tensor, mode: str = "reduced") -> QRResult:
     (m, k), k = min(m, n)), 'complete' (Q square) or 'r' (R only; Q is empty)."""
     A = _matrices(A, "qr")
     if mode not in ("reduced", "complete", "r"):
-        raise ValueError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+        raise LinAlgOptionError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     Q, R = _QR.apply(A, mode)
     return QRResult(Q, R)
 
@@ -571,7 +576,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     A = _matrices(A, "lstsq")
     B = _operand(B, A, "lstsq", "B")
     if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
-        raise ValueError(f"linalg.lstsq: driver must be one of gels, gelsy, gelsd, gelss, got {driver!r}")
+        raise LinAlgOptionError(f"linalg.lstsq: driver must be gels, gelsy, gelsd or gelss, got {driver!r}")
     driver = driver or "gelsy"
     if not 0 <= A.ndim - B.ndim <= 1:
         raise LinAlgShapeError(
@@ -920,7 +925,7 @@ def _operand(B: Any, A: Tensor, name: str, label: str) -> Tensor:
 
 def _uplo(UPLO: str, name: str) -> str:
     if UPLO not in ("L", "U"):
-        raise ValueError(f"linalg.{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
+        raise LinAlgOptionError(f"linalg.{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
     return UPLO
 
 
