@@ -7,16 +7,10 @@ from typing import Any
 from ..sampling import bernoulli
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import BinaryTrialDistribution, _softplus
 
 
-def _softplus(x: Tensor) -> Tensor:
-    from ..nn.functional import softplus
-
-    return softplus(x)
-
-
-class Bernoulli(Distribution):
+class Bernoulli(BinaryTrialDistribution):
     """Given ``probs`` p or ``logits`` log(p/(1 − p)), never both; the other is derived on use."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -24,23 +18,8 @@ class Bernoulli(Distribution):
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            param = self.logits
+        (param,) = self._init_probs_or_logits(probs, logits)
         super().__init__(tuple(param.shape), validate_args=validate_args)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ from ..autograd import no_grad
 from ..special import gammaln
 from ..tensor import Tensor, arange, rand, where, zeros
 from . import constraints
-from .distribution import Distribution, _shape, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import BinaryTrialDistribution
 
 # Means n·min(p, 1 − p) from here on are drawn by BTRS, below it by the waiting-time method (as PyTorch).
 BTRS_FROM = 10.0
@@ -75,7 +75,7 @@ def binomial_draws(total_count: Tensor, probs: Tensor) -> Tensor:
         return where(flipped, total_count - count, count)
 
 
-class Binomial(Distribution):
+class Binomial(BinaryTrialDistribution):
     """P(k) = C(n, k) p^k (1 − p)^(n−k), k = 0..n, with n = ``total_count`` (whole, broadcast with
     the probabilities) and ``probs`` p or ``logits``, never both."""
 
@@ -89,30 +89,9 @@ class Binomial(Distribution):
     def __init__(
         self, total_count: Any = 1, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            param = self.probs
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            param = self.logits
-        self.total_count = self.total_count.astype(param.dtype)
+        total_count, param = self._init_probs_or_logits(probs, logits, total_count)
+        self.total_count = total_count.astype(param.dtype)
         super().__init__(tuple(param.shape), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any) -> Binomial:
-        batch_shape = _shape(batch_shape, "batch_shape")
-        new = super().expand(batch_shape)
-        new.total_count = self.total_count.expand(*batch_shape)
-        return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def support(self) -> constraints.Constraint:  # type: ignore[override]

@@ -11,7 +11,7 @@ import numpy as np
 from ..sampling import multinomial
 from ..tensor import Tensor, int64
 from . import constraints
-from .distribution import Distribution, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import Distribution, check_probs_or_logits, lazy_property, logits_to_probs, probs_to_logits
 
 
 def _event_tensor(value: Any, name: str) -> Tensor:
@@ -30,8 +30,7 @@ class Categorical(Distribution):
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        check_probs_or_logits(probs, logits)
         if probs is not None:
             probs = _event_tensor(probs, "probs")
             self.probs = probs / probs.sum(-1, keepdim=True)

@@ -182,11 +182,23 @@ class Distribution:
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
+def clamp_by_eps(probs: Tensor) -> Tensor:
+    """``probs`` kept one machine epsilon inside (0, 1), as PyTorch's ``clamp_probs``, so that their
+    logs and logits stay finite."""
+    eps = float(np.finfo(probs.dtype).eps)
+    return probs.clamp(eps, 1 - eps)
+
+
+def _softplus(x: Tensor) -> Tensor:
+    from ..nn.functional import softplus  # imported on use: nn is not loaded with distributions
+
+    return softplus(x)
+
+
 def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
     """log p (or log p − log(1 − p) for a binary event), with p clamped one machine epsilon from 0
     and 1 as PyTorch does, so that the logits stay finite."""
-    eps = float(np.finfo(probs.dtype).eps)
-    clamped = probs.clamp(eps, 1 - eps)
+    clamped = clamp_by_eps(probs)
     return clamped.log() - (-clamped).log1p() if is_binary else clamped.log()
 
 
@@ -212,3 +224,31 @@ class lazy_property:  # noqa: N801 (PyTorch's name)
         value = self.compute(instance)
         instance.__dict__[self.name] = value
         return value
+
+
+def check_probs_or_logits(probs: Any, logits: Any) -> None:
+    """PyTorch's rule for distributions given by probabilities: exactly one of the two forms."""
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+
+
+class BinaryTrialDistribution(Distribution):
+    """A distribution built on Bernoulli trials of success probability p, given as ``probs`` p or as
+    ``logits`` log(p/(1 − p)), never both; the other form is derived on first use."""
+
+    def _init_probs_or_logits(self, probs: Any, logits: Any, *others: Any) -> tuple[Tensor, ...]:
+        """Keeps whichever of ``probs``/``logits`` was given, broadcast after ``others`` (numbers or
+        tensors, as ``broadcast_all``); returns the others, then the given parameter."""
+        check_probs_or_logits(probs, logits)
+        name, value = ("probs", probs) if probs is not None else ("logits", logits)
+        *broadcast_others, param = broadcast_all(*others, value)
+        setattr(self, name, param)
+        return (*broadcast_others, param)
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        return logits_to_probs(self.logits, is_binary=True)

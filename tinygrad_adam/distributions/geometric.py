@@ -9,11 +9,10 @@ import numpy as np
 from ..autograd import no_grad
 from ..tensor import Tensor, rand, where
 from . import constraints
-from .bernoulli import _softplus
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import BinaryTrialDistribution, _softplus
 
 
-class Geometric(Distribution):
+class Geometric(BinaryTrialDistribution):
     """P(k) = (1 − p)^k p for k = 0, 1, 2, ...: the number of failures before the first success of
     Bernoulli(p) trials, given ``probs`` p (in (0, 1]) or ``logits``, never both."""
 
@@ -21,14 +20,7 @@ class Geometric(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            param = self.logits
+        (param,) = self._init_probs_or_logits(probs, logits)
         super().__init__(tuple(param.shape), validate_args=validate_args)
         if self._validate_args and probs is not None and not (self.probs > 0).all().item():
             value = self.probs
@@ -36,14 +28,6 @@ class Geometric(Distribution):
                 f"Expected parameter probs ({type(value).__name__} of shape {tuple(value.shape)}) of "
                 f"distribution {self!r} to be positive but found invalid values:\n{value}"
             )
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self) -> Tensor:

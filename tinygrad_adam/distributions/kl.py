@@ -12,13 +12,13 @@ import numpy as np
 from ..functions import full_like
 from ..special import digamma, gammaln
 from ..tensor import Tensor, where
-from .bernoulli import Bernoulli, _softplus
+from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical, OneHotCategorical
 from .cauchy import Cauchy
 from .dirichlet import Dirichlet
-from .distribution import Distribution
+from .distribution import Distribution, _softplus
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric

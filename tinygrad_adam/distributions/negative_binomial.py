@@ -8,7 +8,7 @@ from ..autograd import no_grad
 from ..special import gammaln
 from ..tensor import Tensor, where
 from . import constraints
-from .distribution import Distribution, _shape, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import BinaryTrialDistribution
 from .gamma import Gamma
 from .poisson import Poisson
 
@@ -19,7 +19,7 @@ def _log_sigmoid(x: Tensor) -> Tensor:
     return logsigmoid(x)
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(BinaryTrialDistribution):
     """P(k) = Γ(k + r)/(k! Γ(r)) p^k (1 − p)^r: the successes before the r-th failure
     (r = ``total_count``, p = ``probs`` the success probability). Draws are Poisson(λ) with
     λ ~ Gamma(r, (1 − p)/p), as PyTorch's."""
@@ -34,30 +34,9 @@ class NegativeBinomial(Distribution):
     def __init__(
         self, total_count: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            param = self.probs
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            param = self.logits
-        self.total_count = self.total_count.astype(param.dtype)
+        total_count, param = self._init_probs_or_logits(probs, logits, total_count)
+        self.total_count = total_count.astype(param.dtype)
         super().__init__(tuple(param.shape), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any) -> NegativeBinomial:
-        batch_shape = _shape(batch_shape, "batch_shape")
-        new = super().expand(batch_shape)
-        new.total_count = self.total_count.expand(*batch_shape)
-        return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self) -> Tensor:

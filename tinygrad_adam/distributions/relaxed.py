@@ -13,14 +13,9 @@ from ..special import gammaln
 from ..tensor import Tensor, rand, tensor
 from . import constraints
 from .categorical import Categorical
-from .distribution import Distribution, _shape, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import BinaryTrialDistribution, Distribution, _shape, clamp_by_eps
 from .transformed_distribution import TransformedDistribution
-from .transforms import ExpTransform, SigmoidTransform
-
-
-def _clamp_probs(probs: Tensor) -> Tensor:
-    eps = float(np.finfo(probs.dtype).eps)
-    return probs.clamp(eps, 1 - eps)
+from .transforms import ExpTransform, SigmoidTransform, Transform
 
 
 def _temperature(temperature: Any, like: Tensor) -> Tensor:
@@ -31,7 +26,7 @@ def _temperature(temperature: Any, like: Tensor) -> Tensor:
     return tensor(float(temperature), dtype=like.dtype, device=like.device)
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(BinaryTrialDistribution):
     """The logit of a RelaxedBernoulli draw: (logit u + l)/τ for u ~ U(0, 1) and logits l."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -41,29 +36,14 @@ class LogitRelaxedBernoulli(Distribution):
     def __init__(
         self, temperature: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            param = self.logits
+        (param,) = self._init_probs_or_logits(probs, logits)
         self.temperature = _temperature(temperature, param)
         super().__init__(tuple(param.shape), validate_args=validate_args)
 
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
-
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = self._extended_shape(sample_shape)
-        probs = _clamp_probs(self.probs.expand(*shape))
-        uniforms = _clamp_probs(rand(*shape, dtype=probs.dtype, device=probs.device))
+        probs = clamp_by_eps(self.probs.expand(*shape))
+        uniforms = clamp_by_eps(rand(*shape, dtype=probs.dtype, device=probs.device))
         return (uniforms.log() - (-uniforms).log1p() + probs.log() - (-probs).log1p()) / self.temperature
 
     def log_prob(self, value: Tensor) -> Tensor:
@@ -74,18 +54,18 @@ class LogitRelaxedBernoulli(Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
-    """σ of a LogitRelaxedBernoulli draw: values in (0, 1) that tend to Bernoulli(p) draws as τ → 0."""
+class _RelaxedDistribution(TransformedDistribution):
+    """A relaxed draw as a map of its base's draw (``_base_class``, mapped by ``_transform_class``);
+    temperature, logits and probs are the base's."""
 
-    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-    support = constraints.unit_interval
-    has_rsample = True
+    _base_class: type[Distribution]
+    _transform_class: type[Transform]
 
     def __init__(
         self, temperature: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ) -> None:
-        base = LogitRelaxedBernoulli(temperature, probs, logits, validate_args=validate_args)
-        super().__init__(base, SigmoidTransform(), validate_args=validate_args)
+        base = self._base_class(temperature, probs, logits, validate_args=validate_args)
+        super().__init__(base, self._transform_class(), validate_args=validate_args)
 
     @property
     def temperature(self) -> Tensor:
@@ -98,6 +78,15 @@ class RelaxedBernoulli(TransformedDistribution):
     @property
     def probs(self) -> Tensor:
         return self.base_dist.probs
+
+
+class RelaxedBernoulli(_RelaxedDistribution):
+    """σ of a LogitRelaxedBernoulli draw: values in (0, 1) that tend to Bernoulli(p) draws as τ → 0."""
+
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.unit_interval
+    has_rsample = True
+    _base_class, _transform_class = LogitRelaxedBernoulli, SigmoidTransform
 
 
 class ExpRelaxedCategorical(Distribution):
@@ -132,7 +121,7 @@ class ExpRelaxedCategorical(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = self._extended_shape(sample_shape)
         logits = self.logits
-        uniforms = _clamp_probs(rand(*shape, dtype=logits.dtype, device=logits.device))
+        uniforms = clamp_by_eps(rand(*shape, dtype=logits.dtype, device=logits.device))
         gumbels = -(-uniforms.log()).log()
         scores = (logits + gumbels) / self.temperature
         return scores - scores.logsumexp(-1, keepdim=True)
@@ -147,28 +136,11 @@ class ExpRelaxedCategorical(Distribution):
         return (score - score.logsumexp(-1, keepdim=True)).sum(-1) + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(_RelaxedDistribution):
     """exp of an ExpRelaxedCategorical draw: points of the simplex that tend to one-hot Categorical
     draws as τ → 0 (the Gumbel-softmax)."""
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex
     has_rsample = True
-
-    def __init__(
-        self, temperature: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
-    ) -> None:
-        base = ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args)
-        super().__init__(base, ExpTransform(), validate_args=validate_args)
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs
+    _base_class, _transform_class = ExpRelaxedCategorical, ExpTransform

@@ -12,13 +12,8 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import constraints
+from .distribution import _softplus, clamp_by_eps
 from .independent import sum_rightmost
-
-
-def _softplus(x: Tensor) -> Tensor:
-    from ..nn.functional import softplus
-
-    return softplus(x)
 
 
 class Transform:
@@ -210,11 +205,6 @@ class AbsTransform(Transform):
         return y
 
 
-def _clamp_probs(probs: Tensor) -> Tensor:
-    eps = float(np.finfo(probs.dtype).eps)
-    return probs.clamp(eps, 1 - eps)
-
-
 class SigmoidTransform(Transform):
     """y = 1/(1 + e⁻ˣ), kept one machine epsilon inside (0, 1) as PyTorch;
     log |dy/dx| = −softplus(−x) − softplus(x)."""
@@ -222,10 +212,10 @@ class SigmoidTransform(Transform):
     codomain = constraints.unit_interval
 
     def _call(self, x: Tensor) -> Tensor:
-        return _clamp_probs(x.sigmoid())
+        return clamp_by_eps(x.sigmoid())
 
     def _inverse(self, y: Tensor) -> Tensor:
-        y = _clamp_probs(y)
+        y = clamp_by_eps(y)
         return y.log() - (-y).log1p()
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
