@@ -43,6 +43,10 @@ class LinAlgOptionError(ValueError, RuntimeError):
     counts): a ValueError, and a RuntimeError, as PyTorch raises."""
 
 
+class LinAlgOrdTypeError(TypeError, ValueError):
+    """A string ``ord`` where a vector norm needs a number: PyTorch's TypeError (and a ValueError)."""
+
+
 class LinAlgDtypeError(TypeError, RuntimeError):
     """An integer or boolean matrix: a TypeError, as bad dtypes are elsewhere here, and a
     RuntimeError, as PyTorch raises."""
@@ -102,7 +106,7 @@ def vector_norm(
     _check_tensor(x, "vector_norm")
     x = x if dtype is None else x.astype(dtype)
     if isinstance(ord, str):
-        raise ValueError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
+        raise LinAlgOrdTypeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     return x.norm(ord, dim, keepdim)
 
 
@@ -510,9 +514,13 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     return _Eigh.apply(A, uplo)[0]
 
 
-def svd(A: Tensor, full_matrices: bool = True) -> SVDResult:
+def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> SVDResult:
     """A = U diag(S) Vh, S descending; ``full_matrices=False`` keeps k = min(m, n) columns of U and
-    rows of Vh."""
+    rows of Vh. ``driver`` picks a cuSOLVER routine in PyTorch: only None (the default) is accepted."""
+    if driver is not None:
+        raise LinAlgOptionError(
+            f"linalg.svd: driver={driver!r} picks a CUDA solver; only driver=None is supported"
+        )
     U, S, Vh = _SVD.apply(_matrices(A, "svd"), bool(full_matrices))
     return SVDResult(U, S, Vh)
 

@@ -47,7 +47,9 @@ def ctc_loss(
     if log_probs.dtype.kind != "f":
         raise TypeError(f"ctc_loss: log_probs must be floating point, got {log_probs.dtype}")
     if log_probs.ndim not in (2, 3):
-        raise ValueError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got shape {log_probs.shape}")
+        raise ShapeMismatchError(
+            f"ctc_loss: log_probs must be (T, N, C) or (T, C), got shape {log_probs.shape}"
+        )
     unbatched = log_probs.ndim == 2
     if unbatched:
         log_probs = log_probs.unsqueeze(1)
