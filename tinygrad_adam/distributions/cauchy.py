@@ -6,8 +6,7 @@ import math
 from typing import Any
 
 from ..tensor import Tensor, full, rand
-from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import LocScaleDistribution
 
 
 def _atan(x: Tensor) -> Tensor:
@@ -18,25 +17,13 @@ def _tan(x: Tensor) -> Tensor:
     return x.sin() / x.cos()
 
 
-class Cauchy(Distribution):
+class Cauchy(LocScaleDistribution):
     """p(x) = 1/(πγ(1 + ((x − x₀)/γ)²)) with x₀ = ``loc``, γ = ``scale``; ``rsample`` is
     x₀ + γ tan(π(u − ½)), differentiable in both."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(tuple(self.loc.shape), validate_args=validate_args)
 
     @property
     def mean(self) -> Tensor:
         return full(self._extended_shape(), math.nan, dtype=self.loc.dtype, device=self.loc.device)
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:

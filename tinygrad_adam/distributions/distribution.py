@@ -226,6 +226,27 @@ class lazy_property:  # noqa: N801 (PyTorch's name)
         return value
 
 
+class LocScaleDistribution(Distribution):
+    """A real variable shifted by ``loc`` and stretched by ``scale`` (> 0), broadcast together, with
+    reparameterised draws; its mode is ``loc``, and so is its mean where it has one."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(tuple(self.loc.shape), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+
 def check_probs_or_logits(probs: Any, logits: Any) -> None:
     """PyTorch's rule for distributions given by probabilities: exactly one of the two forms."""
     if (probs is None) == (logits is None):

@@ -8,28 +8,11 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, rand
-from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import LocScaleDistribution
 
 
-class Laplace(Distribution):
+class Laplace(LocScaleDistribution):
     """p(x) = e^(−|x − μ|/b)/(2b); ``rsample`` inverts the CDF at u ~ U(eps − 1, 1), as PyTorch."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(tuple(self.loc.shape), validate_args=validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:

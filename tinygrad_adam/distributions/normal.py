@@ -6,28 +6,11 @@ import math
 from typing import Any
 
 from ..tensor import Tensor, randn
-from . import constraints
-from .distribution import LOG_SQRT_2PI, Distribution, broadcast_all
+from .distribution import LOG_SQRT_2PI, LocScaleDistribution
 
 
-class Normal(Distribution):
+class Normal(LocScaleDistribution):
     """N(loc, scale²); ``rsample`` is loc + scale·ε with ε ~ N(0, 1), so gradients reach both."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(tuple(self.loc.shape), validate_args=validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def stddev(self) -> Tensor:
