@@ -14,7 +14,7 @@ from ...autograd import no_grad
 from ...tensor import Tensor, randn
 from .. import functional as F
 from ..module import Module, Parameter
-from .weight_norm import _refuse_uninitialized
+from .weight_norm import _refuse_second_hook, _refuse_uninitialized, _remove_hook
 
 __all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
 
@@ -41,11 +41,15 @@ def default_dim(module: Module) -> int:
     return 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d)) else 0
 
 
-def _check_options(n_power_iterations: int, dim: int, ndim: int) -> int:
+def _check_power_iterations(n_power_iterations: int) -> None:
     if n_power_iterations <= 0:
         raise ValueError(
             f"Expected n_power_iterations to be positive, but got n_power_iterations={n_power_iterations}"
         )
+
+
+def _check_options(n_power_iterations: int, dim: int, ndim: int) -> int:
+    _check_power_iterations(n_power_iterations)
     if dim >= ndim or dim < -ndim:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}] but got {dim})"
@@ -60,10 +64,7 @@ class SpectralNorm:
     def __init__(
         self, name: str = "weight", n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12
     ) -> None:
-        if n_power_iterations <= 0:
-            raise ValueError(
-                f"Expected n_power_iterations to be positive, but got n_power_iterations={n_power_iterations}"
-            )
+        _check_power_iterations(n_power_iterations)
         self.name, self.dim, self.n_power_iterations, self.eps = name, dim, n_power_iterations, eps
 
     def compute_weight(self, module: Module, do_power_iteration: bool) -> Tensor:
@@ -91,9 +92,7 @@ class SpectralNorm:
 
     @staticmethod
     def apply(module: Module, name: str, n_power_iterations: int, dim: int, eps: float) -> SpectralNorm:
-        for hook, _ in module._forward_pre_hooks.values():
-            if isinstance(hook, SpectralNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter {name}")
+        _refuse_second_hook(module, SpectralNorm, name, "spectral_norm")
         fn = SpectralNorm(name, n_power_iterations, dim, eps)
         if name not in module._parameters:  # PyTorch's KeyError
             raise KeyError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
@@ -130,9 +129,4 @@ def spectral_norm(
 
 def remove_spectral_norm(module: ModuleType, name: str = "weight") -> ModuleType:
     """Undo ``spectral_norm``: ``<name>`` is one parameter again, holding the current W / σ."""
-    for key, (hook, _) in list(module._forward_pre_hooks.items()):
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {type(module).__name__}")
+    return _remove_hook(module, SpectralNorm, name, "spectral_norm")

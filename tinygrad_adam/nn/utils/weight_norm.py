@@ -48,9 +48,7 @@ class WeightNorm:
 
     @staticmethod
     def apply(module: Module, name: str, dim: int | None) -> WeightNorm:
-        for hook, _ in module._forward_pre_hooks.values():
-            if isinstance(hook, WeightNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
+        _refuse_second_hook(module, WeightNorm, name, "weight_norm")
         fn = WeightNorm(name, dim)
         weight = module._parameters.get(name) if isinstance(module, Module) else None
         if weight is None:
@@ -72,6 +70,23 @@ class WeightNorm:
 
     def __call__(self, module: Module, inputs: Any) -> None:
         setattr(module, self.name, self.compute_weight(module))
+
+
+def _refuse_second_hook(module: Module, hook_type: type, name: str, method: str) -> None:
+    """PyTorch's RuntimeError when ``module`` already has a ``hook_type`` hook acting on ``name``."""
+    for hook, _ in module._forward_pre_hooks.values():
+        if isinstance(hook, hook_type) and hook.name == name:
+            raise RuntimeError(f"Cannot register two {method} hooks on the same parameter {name}")
+
+
+def _remove_hook(module: ModuleType, hook_type: type, name: str, method: str) -> ModuleType:
+    """Undo ``module``'s ``hook_type`` hook acting on ``name`` (its ``remove``) and drop the hook."""
+    for key, (hook, _) in list(module._forward_pre_hooks.items()):
+        if isinstance(hook, hook_type) and hook.name == name:
+            hook.remove(module)
+            del module._forward_pre_hooks[key]
+            return module
+    raise ValueError(f"{method} of '{name}' not found in {type(module).__name__}")
 
 
 def _refuse_uninitialized(weight: Tensor, method: str) -> None:
@@ -100,9 +115,4 @@ def weight_norm(module: ModuleType, name: str = "weight", dim: int | None = 0) -
 
 def remove_weight_norm(module: ModuleType, name: str = "weight") -> ModuleType:
     """Undo ``weight_norm``: ``<name>`` is one parameter again, holding the current g · v / ‖v‖."""
-    for key, (hook, _) in list(module._forward_pre_hooks.items()):
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"weight_norm of '{name}' not found in {type(module).__name__}")
+    return _remove_hook(module, WeightNorm, name, "weight_norm")
