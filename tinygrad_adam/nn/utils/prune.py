@@ -265,8 +265,7 @@ class RandomUnstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        count = _compute_nparams_toprune(self.amount, t.numel())
-        _validate_pruning_amount(count, t.numel())
+        count = _checked_count(self.amount, t.numel())
         mask = default_mask.clone()
         if count:
             probability = rand(*t.shape, dtype=t.dtype if t.dtype.kind == "f" else None, device=t.device)
@@ -288,8 +287,7 @@ class L1Unstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        count = _compute_nparams_toprune(self.amount, t.numel())
-        _validate_pruning_amount(count, t.numel())
+        count = _checked_count(self.amount, t.numel())
         mask = default_mask.clone()
         if count:
             mask = _zero_at(mask, t.abs().reshape(-1).topk(count, largest=False).indices)
@@ -318,11 +316,7 @@ class RandomStructured(BasePruningMethod):
         self.amount, self.dim = amount, dim
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        channels = t.shape[self.dim]
-        count = _compute_nparams_toprune(self.amount, channels)
-        _validate_pruning_amount(count, channels)
+        channels, count = _checked_channel_count(t, self.dim, self.amount)
         if count == 0:
             return default_mask
         probability = rand(channels, device=t.device)
@@ -345,11 +339,7 @@ class LnStructured(BasePruningMethod):
         self.amount, self.n, self.dim = amount, n, dim
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        channels = t.shape[self.dim]
-        count = _compute_nparams_toprune(self.amount, channels)
-        _validate_pruning_amount(count, channels)
+        channels, count = _checked_channel_count(t, self.dim, self.amount)
         if count == 0:
             return default_mask
         dim = self.dim % t.ndim
@@ -541,3 +531,19 @@ def _compute_nparams_toprune(amount: float, tensor_size: int) -> int:
 def _validate_pruning_dim(t: Tensor, dim: int) -> None:
     if dim >= t.ndim:
         raise IndexError(f"Invalid index {dim} for tensor of size {tuple(t.shape)}")
+
+
+def _checked_count(amount: float, size: int) -> int:
+    """How many of ``size`` entries (or channels) ``amount`` prunes; PyTorch's error if too many."""
+    count = _compute_nparams_toprune(amount, size)
+    _validate_pruning_amount(count, size)
+    return count
+
+
+def _checked_channel_count(t: Tensor, dim: int, amount: float) -> tuple[int, int]:
+    """(the channels of ``t`` along ``dim``, how many of them ``amount`` prunes), after PyTorch's
+    checks of a structured method's tensor and dim."""
+    _validate_structured_pruning(t)
+    _validate_pruning_dim(t, dim)
+    channels = t.shape[dim]
+    return channels, _checked_count(amount, channels)
