@@ -255,8 +255,8 @@ def _zero_at(mask: Tensor, flat_indices: Tensor) -> Tensor:
     ).reshape(mask.shape)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prune ``amount`` entries (a fraction in [0, 1] or a count) chosen uniformly at random."""
+class _UnstructuredByAmount(BasePruningMethod):
+    """Prune ``amount`` entries (a fraction in [0, 1] or a count), the ones ``_chosen`` picks."""
 
     PRUNING_TYPE = "unstructured"
 
@@ -268,30 +268,31 @@ class RandomUnstructured(BasePruningMethod):
         count = _checked_count(self.amount, t.numel())
         mask = default_mask.clone()
         if count:
-            probability = rand(*t.shape, dtype=t.dtype if t.dtype.kind == "f" else None, device=t.device)
-            mask = _zero_at(mask, probability.reshape(-1).topk(count).indices)
+            mask = _zero_at(mask, self._chosen(t, count))
         return mask
+
+    @abstractmethod
+    def _chosen(self, t: Tensor, count: int) -> Tensor:
+        """The flat indices of the ``count`` (> 0) entries of ``t`` to prune."""
+
+
+class RandomUnstructured(_UnstructuredByAmount):
+    """Prune ``amount`` entries (a fraction in [0, 1] or a count) chosen uniformly at random."""
+
+    def _chosen(self, t: Tensor, count: int) -> Tensor:
+        probability = rand(*t.shape, dtype=t.dtype if t.dtype.kind == "f" else None, device=t.device)
+        return probability.reshape(-1).topk(count).indices
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: float) -> BasePruningMethod:  # type: ignore[override]
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_UnstructuredByAmount):
     """Prune the ``amount`` entries (a fraction in [0, 1] or a count) of smallest |value| (or score)."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount: float) -> None:
-        _validate_pruning_amount_init(amount)
-        self.amount = amount
-
-    def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        count = _checked_count(self.amount, t.numel())
-        mask = default_mask.clone()
-        if count:
-            mask = _zero_at(mask, t.abs().reshape(-1).topk(count, largest=False).indices)
-        return mask
+    def _chosen(self, t: Tensor, count: int) -> Tensor:
+        return t.abs().reshape(-1).topk(count, largest=False).indices
 
     @classmethod
     def apply(  # type: ignore[override]
