@@ -307,49 +307,55 @@ def _channel_mask(t: Tensor, dim: int, keep: Tensor) -> Tensor:
     return keep * ones_like(t)
 
 
-class RandomStructured(BasePruningMethod):
-    """Prune ``amount`` whole channels along ``dim``, chosen uniformly at random."""
+class _StructuredByAmount(BasePruningMethod):
+    """Prune ``amount`` whole channels along ``dim`` (a fraction in [0, 1] or a count): all but the
+    ones ``_kept`` keeps."""
 
     PRUNING_TYPE = "structured"
-
-    def __init__(self, amount: float, dim: int = -1) -> None:
-        _validate_pruning_amount_init(amount)
-        self.amount, self.dim = amount, dim
+    amount: float
+    dim: int
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         channels, count = _checked_channel_count(t, self.dim, self.amount)
         if count == 0:
             return default_mask
+        return _channel_mask(t, self.dim, self._kept(t, channels, count)) * default_mask.astype(t.dtype)
+
+    @abstractmethod
+    def _kept(self, t: Tensor, channels: int, count: int) -> Tensor:
+        """1-D over the channels: true (or 1) at the ``channels − count`` to keep, ``count`` > 0."""
+
+
+class RandomStructured(_StructuredByAmount):
+    """Prune ``amount`` whole channels along ``dim``, chosen uniformly at random."""
+
+    def __init__(self, amount: float, dim: int = -1) -> None:
+        _validate_pruning_amount_init(amount)
+        self.amount, self.dim = amount, dim
+
+    def _kept(self, t: Tensor, channels: int, count: int) -> Tensor:
         probability = rand(channels, device=t.device)
-        keep = probability > probability.sort().values[count - 1]
-        return _channel_mask(t, self.dim, keep) * default_mask.astype(t.dtype)
+        return probability > probability.sort().values[count - 1]
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: float, dim: int = -1) -> BasePruningMethod:  # type: ignore[override]
         return super().apply(module, name, amount=amount, dim=dim)
 
 
-class LnStructured(BasePruningMethod):
+class LnStructured(_StructuredByAmount):
     """Prune the ``amount`` channels along ``dim`` of smallest L``n`` norm (``n``: a number, ``inf``,
     ``-inf`` or ``'fro'``)."""
-
-    PRUNING_TYPE = "structured"
 
     def __init__(self, amount: float, n: float | str, dim: int = -1) -> None:
         _validate_pruning_amount_init(amount)
         self.amount, self.n, self.dim = amount, n, dim
 
-    def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        channels, count = _checked_channel_count(t, self.dim, self.amount)
-        if count == 0:
-            return default_mask
+    def _kept(self, t: Tensor, channels: int, count: int) -> Tensor:
         dim = self.dim % t.ndim
         norm = t.norm(self.n, tuple(d for d in range(t.ndim) if d != dim))
         kept = norm.topk(channels - count, largest=True).indices
-        keep = zeros(channels, dtype=t.dtype, device=t.device).scatter(
-            0, kept, ones_like(kept, dtype=t.dtype)
-        )
-        return _channel_mask(t, dim, keep) * default_mask.astype(t.dtype)
+        keep = zeros(channels, dtype=t.dtype, device=t.device)
+        return keep.scatter(0, kept, ones_like(kept, dtype=t.dtype))
 
     @classmethod
     def apply(  # type: ignore[override]
