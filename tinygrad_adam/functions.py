@@ -18,6 +18,7 @@ import numpy as np
 from .backend import get_backend
 from .tensor import (
     DType,
+    ShapeError,
     Tensor,
     _as_tensor,
     _filled_like,
@@ -335,7 +336,7 @@ def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equ
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
-        raise ValueError(f"allclose: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+        raise ShapeError(f"allclose: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
     return builtins.bool(np.allclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

@@ -34,6 +34,11 @@ class DimensionError(IndexError, ValueError):
     AxisError is both (so ``except ValueError`` written for earlier versions still catches it)."""
 
 
+class ShapeError(ValueError, RuntimeError):
+    """Shapes that do not broadcast together or multiply: a ValueError, and a RuntimeError, as
+    PyTorch raises."""
+
+
 class GradShapeError(ValueError, RuntimeError):
     """A seed (``gradient=``, ``grad_outputs=``) not of its output's shape: PyTorch's RuntimeError."""
 
@@ -1622,7 +1627,7 @@ def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
         try:
             np.broadcast_shapes(a._data.shape, b._data.shape)
         except ValueError:
-            raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+            raise ShapeError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
 
 
 def matmul(a: Tensor, b: Any) -> Tensor:
@@ -1635,7 +1640,7 @@ def matmul(a: Tensor, b: Any) -> Tensor:
     inner_a = a.shape[-1]
     inner_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
     if inner_a != inner_b:
-        raise ValueError(
+        raise ShapeError(
             f"matmul: shapes {a.shape} and {b.shape} do not match (inner dimensions {inner_a} != {inner_b})"
         )
     if a.ndim > 2 or b.ndim > 2:
@@ -2123,7 +2128,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     try:
         np.broadcast_shapes(condition.shape, a.shape, b.shape)
     except ValueError:
-        raise ValueError(
+        raise ShapeError(
             f"where: shapes {condition.shape}, {a.shape} and {b.shape} cannot be broadcast together"
         ) from None
     return _ops().Where.apply(condition, a, b)

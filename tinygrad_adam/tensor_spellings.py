@@ -373,7 +373,7 @@ def _float_pair(source: Tensor, other: Any, op: str) -> tuple[Tensor, Tensor]:
     try:
         shape = np.broadcast_shapes(source.shape, other.shape)
     except ValueError:
-        raise ValueError(
+        raise _tensor.ShapeError(
             f"{op}: shapes {source.shape} and {other.shape} cannot be broadcast together"
         ) from None
     return source.expand(*shape), other.expand(*shape)

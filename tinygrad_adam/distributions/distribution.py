@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import Tensor, get_default_dtype, tensor
+from ..tensor import ShapeError, Tensor, get_default_dtype, tensor
 from . import constraints
 
 Shape = tuple[int, ...]
@@ -40,7 +40,11 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     as_tensors = [
         v if isinstance(v, Tensor) else tensor(float(v), dtype=dtype, device=device) for v in values
     ]
-    shape = np.broadcast_shapes(*(t.shape for t in as_tensors))
+    try:
+        shape = np.broadcast_shapes(*(t.shape for t in as_tensors))
+    except ValueError:
+        shapes = ", ".join(str(t.shape) for t in as_tensors)
+        raise ShapeError(f"the parameters' shapes {shapes} cannot be broadcast together") from None
     return tuple(t.expand(*shape) if t.shape != shape else t for t in as_tensors)
 
 

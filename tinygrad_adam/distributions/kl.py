@@ -93,11 +93,13 @@ def _kl_bernoulli_bernoulli(p: Bernoulli, q: Bernoulli) -> Tensor:
 
 @register_kl(Categorical, Categorical)
 def _kl_categorical_categorical(p: Categorical, q: Categorical) -> Tensor:
-    """Σ p (log p − log q), infinite where q is 0 and p is not."""
-    terms = p.probs * (p.logits - q.logits)
+    """Σ p (log p − log q), infinite where q is 0 and p is not; classes p never takes add 0 (their
+    log-probabilities, −∞ for masked logits, are left out before subtracting: no −∞ − (−∞))."""
+    never = p.probs == 0
+    terms = p.probs * (where(never, 0.0, p.logits) - where(never, 0.0, q.logits))
     shape = terms.shape
     terms = _infinite_where((q.probs == 0).expand(*shape), terms)
-    terms = where((p.probs == 0).expand(*shape), 0.0, terms)
+    terms = where(never.expand(*shape), 0.0, terms)
     return terms.sum(-1)
 
 
