@@ -27,9 +27,10 @@ from . import fused
 if TYPE_CHECKING:
     from .optimizer import Optimizer
 
-# Elements per block: the rule's float32 temporaries of 256 KiB each stay in a core's L2 cache,
-# and below glibc's growing mmap threshold, so they are recycled instead of page-faulted afresh.
-BLOCK = 1 << 16
+# Elements per block: a block's four arrays and the rule's float32 temporaries, 128 KiB each, stay
+# in a core's L2 cache together. Measured against 64K on this project's machine: 5-7 % faster at
+# 10^7 parameters and in an MLP epoch, though a block costs its Python calls twice as often.
+BLOCK = 1 << 15
 
 # The flat arrays made here, by id: a parameter lying in one of them is free to move to a new one.
 _BUFFERS: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
