@@ -9,7 +9,7 @@ Here the same maths runs as one node each way:
 - convolution: y = W·cols(x) + b; dW = Σₙ g·colsᵀ, dcols = Wᵀ·g, and dx adds each kernel offset's
   slice of dcols back where that offset's slice of x came from (col2im);
 - max pooling: y = max over the window's slices, taken elementwise; the first offset that holds the
-  maximum (a NaN counts as one) gets the gradient, as in PyTorch.
+  maximum (in a window with NaN, its last NaN) gets the gradient, as in PyTorch.
 
 A graph of the gradients (create_graph) is built by the Tensor-op versions in ``conv.py`` instead.
 """
@@ -119,7 +119,7 @@ class Convolution(Function):
         padded = _pad(self, x, sides, 0.0)
         self.padded_shape = padded.shape
         (out_h, out_w), self.slices = window_slices(*padded.shape[2:], weight.shape[2:], stride, dilation)
-        batch, channels = x.shape[:2]
+        batch = x.shape[0]
         out_channels, group_channels = weight.shape[:2]
         kernel_area = weight.shape[2] * weight.shape[3]
         self.disjoint = _disjoint(weight.shape[2:], stride, dilation)
