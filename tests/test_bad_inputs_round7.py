@@ -42,3 +42,11 @@ def test_the_kl_of_categoricals_with_masked_classes_is_quiet_and_finite(recwarn)
     kl = tg.distributions.kl_divergence(p, q)
     assert abs(kl.item() - 0.0826079) < 1e-6
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_bare_int_sample_shape_is_refused_as_pytorch_refuses_it():
+    normal = tg.distributions.Normal(tg.zeros(3), tg.ones(3))
+    for draw in (normal.sample, normal.rsample):
+        with pytest.raises(TypeError, match=r"write \(4,\)"):
+            draw(4)
+    assert normal.sample((4,)).shape == (4, 3) and normal.rsample([2, 1]).shape == (2, 1, 3)

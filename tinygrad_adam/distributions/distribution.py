@@ -19,9 +19,11 @@ Shape = tuple[int, ...]
 
 
 def _shape(size: Any, what: str = "sample_shape") -> Shape:
-    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
-        return (int(size),)
-    if not isinstance(size, Sequence) or not all(isinstance(n, (int, np.integer)) for n in size):
+    """``size`` as a shape tuple; a bare int is refused, as PyTorch refuses it (write ``(n,)``)."""
+    if isinstance(size, bool) or not isinstance(size, Sequence) or isinstance(size, str):
+        hint = f" (write ({size},) for {size} draws)" if isinstance(size, (int, np.integer)) else ""
+        raise TypeError(f"{what} must be a sequence of ints (a shape){hint}, got {size!r}")
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in size):
         raise TypeError(f"{what} must be a sequence of ints (a shape), got {size!r}")
     return tuple(int(n) for n in size)
 
