@@ -25,7 +25,7 @@ import numpy as np
 from ..tensor import DType, Tensor, arange, cat, full, ones, stack, zeros
 from . import init as initializers
 from .module import Module, Parameter
-from .windows import Convolution, MaxPooling
+from .windows import Convolution, MaxPooling, window_slices
 
 Pair = int | tuple[int, int]
 Single = int | tuple[int]
@@ -116,27 +116,9 @@ def _patches(
     input: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], owner: str
 ) -> Tensor:
     """The windows of a padded (N, C, H, W) input: (N, C, kh·kw, H_out, W_out), kernel offsets row-major."""
-    height, width = input.shape[2:]
-    out_h = (height - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
-    out_w = (width - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
-    if out_h <= 0 or out_w <= 0:
-        raise ValueError(
-            f"{owner}: the kernel {kernel} (dilation {dilation}) does not fit the padded input of size "
-            f"{(height, width)}"
-        )
-    windows = []
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            top, left = i * dilation[0], j * dilation[1]
-            windows.append(
-                input[
-                    :,
-                    :,
-                    top : top + stride[0] * (out_h - 1) + 1 : stride[0],
-                    left : left + stride[1] * (out_w - 1) + 1 : stride[1],
-                ]
-            )
-    return stack(windows, 2)
+    _check_fits(tuple(input.shape[2:]), kernel, dilation, owner)
+    _, slices = window_slices(*input.shape[2:], kernel, stride, dilation)
+    return stack([input[index] for index in slices], 2)
 
 
 def conv2d(
