@@ -24,7 +24,6 @@ the plain rule, so the switch never changes results.
 from __future__ import annotations
 
 import importlib.util
-import math
 from collections.abc import Callable
 from functools import cache
 from types import SimpleNamespace
@@ -123,20 +122,20 @@ class AdamRule:
     @staticmethod
     def arguments(dtype: Any, group: dict[str, Any], state: dict[str, Any]) -> tuple:
         """Advance ``state["step"]``; the loop's scalars for this step, rounded to ``dtype``."""
+        from .adam import adam_scalars  # (adam.py imports optimizer.py, which imports this module)
+
         state["step"] += 1
         beta1, beta2 = group["betas"]
-        lr, weight_decay, step = group["lr"], group["weight_decay"], state["step"]
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        step_size, eps_hat = adam_scalars(state["step"], lr, group["betas"], group["eps"])
         as_dtype = dtype.type
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
         return (
             as_dtype(1 - lr * weight_decay if weight_decay != 0 else 1.0),
             as_dtype(1 - beta1),
             as_dtype(beta2),
             as_dtype(1 - beta2),
-            as_dtype(math.sqrt(bias_correction2)),
-            as_dtype(group["eps"]),
-            as_dtype(-(lr / bias_correction1)),
+            as_dtype(eps_hat),
+            as_dtype(-step_size),
         )
 
     def __call__(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
@@ -199,16 +198,15 @@ def kernels() -> Any:
     compile_loop = numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 
     @compile_loop
-    def adam(param, grad, exp_avg, exp_avg_sq, decay, weight1, beta2, weight2, sqrt_bc2, eps, neg_step):  # noqa: ANN001, ANN202
+    def adam(param, grad, exp_avg, exp_avg_sq, decay, weight1, beta2, weight2, eps_hat, neg_step):  # noqa: ANN001, ANN202
         # As adam_step: θ·(1 − γλ); m + (g − m)·(1 − β₁); v·β₂ + ((1 − β₂)·g)·g;
-        # θ + (−α/(1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε), each operation rounded to the dtype.
+        # θ + (m / (√v + ε̂))·(−αₜ), each operation rounded to the dtype.
         for i in range(param.size):
             g = grad[i]
             m = exp_avg[i]
             m = m + (g - m) * weight1
             v = exp_avg_sq[i] * beta2 + (weight2 * g) * g
-            denom = np.sqrt(v) / sqrt_bc2 + eps
-            param[i] = param[i] * decay + (neg_step * m) / denom
+            param[i] = param[i] * decay + (m / (np.sqrt(v) + eps_hat)) * neg_step
             exp_avg[i] = m
             exp_avg_sq[i] = v
 

@@ -22,14 +22,13 @@ from typing import Any
 NVRTC_OPTIONS = ("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false")
 
 # Adam and AdamW (AdamRule in fused.py), as adam_step: θ·(1 − γλ); m + (g − m)·(1 − β₁);
-# v·β₂ + ((1 − β₂)·g)·g; θ + (−α/(1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε).
-ADAM_IN_PARAMS = "T grad, T decay, T weight1, T beta2, T weight2, T sqrt_bc2, T eps, T neg_step"
+# v·β₂ + ((1 − β₂)·g)·g; θ + (m / (√v + ε̂))·(−αₜ).
+ADAM_IN_PARAMS = "T grad, T decay, T weight1, T beta2, T weight2, T eps_hat, T neg_step"
 ADAM_OUT_PARAMS = "T param, T exp_avg, T exp_avg_sq"
 ADAM_BODY = """
 T m = exp_avg + (grad - exp_avg) * weight1;
 T v = exp_avg_sq * beta2 + (weight2 * grad) * grad;
-T denom = sqrt(v) / sqrt_bc2 + eps;
-param = param * decay + (neg_step * m) / denom;
+param = param * decay + (m / (sqrt(v) + eps_hat)) * neg_step;
 exp_avg = m;
 exp_avg_sq = v;
 """
@@ -55,8 +54,8 @@ def build(make_kernel: KernelFactory) -> SimpleNamespace:
         SGD_MOMENTUM_IN_PARAMS, SGD_MOMENTUM_OUT_PARAMS, SGD_MOMENTUM_BODY, "tinygrad_adam_sgd_momentum"
     )
 
-    def adam(param, grad, exp_avg, exp_avg_sq, decay, weight1, beta2, weight2, sqrt_bc2, eps, neg_step):  # noqa: ANN001, ANN202
-        adam_kernel(grad, decay, weight1, beta2, weight2, sqrt_bc2, eps, neg_step, param, exp_avg, exp_avg_sq)
+    def adam(param, grad, exp_avg, exp_avg_sq, decay, weight1, beta2, weight2, eps_hat, neg_step):  # noqa: ANN001, ANN202
+        adam_kernel(grad, decay, weight1, beta2, weight2, eps_hat, neg_step, param, exp_avg, exp_avg_sq)
 
     def sgd_momentum(param, grad, momentum_buffer, momentum, weight, neg_lr):  # noqa: ANN001, ANN202
         sgd_momentum_kernel(grad, momentum, weight, neg_lr, param, momentum_buffer)
