@@ -1,8 +1,9 @@
-"""A table of numbers from a CSV file (gzipped or not) as ``(x, y)`` NumPy arrays, ready for TensorDataset.
+"""A table from a CSV file (gzipped or not) as ``(x, y)`` NumPy arrays, ready for TensorDataset.
 
-Every column but the target becomes a float feature; the target becomes int64 class labels or float
-regression targets. Only the standard library's ``csv`` module and NumPy: no pandas. Each value is
-converted in Python, which suits files up to a few million values; convert bigger ones to ``.npy`` once.
+Every column but the target becomes a float feature; text (categorical) feature columns are refused,
+one-hot encoded or mapped to ordinal codes; the target becomes int64 class labels or float regression
+targets. Only the standard library's ``csv`` module and NumPy: no pandas. Each value is converted in
+Python, which suits files up to a few million values; convert bigger ones to ``.npy`` once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import io
 import math
 import os
 import zlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -23,6 +25,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 MISSING_VALUES = ("", "NA", "N/A", "NaN", "null", "None", "?")
 
 Column = int | str
+Categories = Mapping[Column, Sequence[str] | Literal["auto"]]
 
 
 def load_csv(
@@ -37,16 +40,20 @@ def load_csv(
     ignore: Sequence[Column] = (),
     missing: Literal["raise", "keep", "drop"] = "raise",
     missing_values: Collection[str] = MISSING_VALUES,
+    categorical: Literal["raise", "onehot", "ordinal"] = "raise",
+    categories: Categories | None = None,
     encoding: str = "utf-8-sig",
     return_classes: bool = False,
-) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, list[str] | None]:
+    return_feature_names: bool = False,
+    return_categories: bool = False,
+) -> tuple:
     """``(x, y)`` from the CSV file ``path``: x of ``dtype`` (n, features), y the ``target`` column.
 
     ``target`` and ``ignore`` name columns by index (negative counts from the end) or by header name.
     ``header="infer"`` takes the first row as a header when a feature field in it is not a number
     (or when ``target`` is a name); pass True/False when the guess would be wrong (numeric names).
     Gzip is detected from the content; quoted fields, Windows line endings, a UTF-8 byte-order mark
-    and blank lines are handled.
+    and blank lines are handled; spaces around a value are not part of it.
 
     ``task="auto"`` makes y int64 class labels when every target value is an integer (kept as written)
     or when some value is text (the distinct values mapped to 0..C-1 in sorted order), and ``dtype``
@@ -55,8 +62,25 @@ def load_csv(
     labels. Pass ``classes`` (the class names in label order, e.g. from the training file) to fix the
     mapping: a test file lacking a class would otherwise get different labels.
 
-    ``return_classes=True`` returns ``(x, y, classes)``: ``classes[label]`` is the name of ``label``,
-    or None when y holds the file's own integers or regression targets.
+    Text feature columns (categories such as "red"/"green") raise an error by default (``categorical=
+    "raise"``). ``categorical="onehot"`` replaces each such column, in place, by one 0/1 column per
+    category; ``"ordinal"`` by one column of codes 0..K-1. A column is categorical when some present
+    value in it is not a number (so "2", "4", "5more" is one); its categories are its distinct values,
+    sorted (by value when all are numbers), compared as text without surrounding spaces, case kept.
+    ``categories`` ({column: [category, ...] or "auto"}) names the categorical columns instead: exactly
+    those are encoded (a numeric code column such as a zip code too), each with the categories given, in
+    the order given (the ordinal codes and one-hot columns follow it), or found ("auto"). Pass a train
+    file's categories (``return_categories=True``) when loading its test file: the same columns and
+    the same encoding, even where the test file lacks a category; a category not in the list is an
+    error naming the line. Missing values follow ``missing``: "keep" writes NaN in the code (ordinal)
+    or in all the column's one-hot columns, so a missing category stays visible.
+
+    The extra results come after ``(x, y)`` in this order, each only when asked for:
+    ``return_classes``: ``classes[label]`` is the name of ``label``, or None when y holds the file's own
+    integers or regression targets; ``return_feature_names``: one name per column of x, the header
+    name (or the column index as text without a header), "name_category" for a one-hot column (as
+    pandas.get_dummies and scikit-learn name them); ``return_categories``: {column: categories} of
+    every encoded column, keyed by header name (or index without a header), ready for ``categories=``.
 
     Missing values (``missing_values``, case-blind: empty, "NA", "nan", ...) raise an error naming
     the line and column by default; ``missing="keep"`` keeps NaN in x (and in regression y),
@@ -69,6 +93,14 @@ def load_csv(
         raise ValueError(f"load_csv: task must be 'auto', 'classification' or 'regression', got {task!r}")
     if missing not in ("raise", "keep", "drop"):
         raise ValueError(f"load_csv: missing must be 'raise', 'keep' or 'drop', got {missing!r}")
+    if categorical not in ("raise", "onehot", "ordinal"):
+        raise ValueError(f"load_csv: categorical must be 'raise', 'onehot' or 'ordinal', got {categorical!r}")
+    if categories is not None and categorical == "raise":
+        raise ValueError(
+            "load_csv: categories= names columns to encode: pass categorical='onehot' or 'ordinal'"
+        )
+    if categories is not None and not isinstance(categories, Mapping):
+        raise TypeError(f"load_csv: categories= maps columns to category lists or 'auto', got {categories!r}")
     if classes is not None and task == "regression":
         raise ValueError("load_csv: classes= names class labels, it cannot go with task='regression'")
     if header not in (True, False, "infer"):
@@ -80,13 +112,12 @@ def load_csv(
     if not lines:
         raise ValueError(f"{path}: the file holds no rows")
     width = len(lines[0][1])
-    names_used = isinstance(target, str) or any(isinstance(column, str) for column in ignore)
-    if header == "infer" and not names_used:  # a header when a feature field of row 1 is not a number
+    named = [target, *ignore, *(categories or {})]
+    names_used = any(isinstance(column, str) for column in named)
+    if header == "infer" and not names_used:
         not_features = {_column_index(path, column, width, None) for column in (target, *ignore)}
-        first_features = [field for index, field in enumerate(lines[0][1]) if index not in not_features]
-        has_header = any(
-            not _is_number(field) and field.strip().lower() not in missing_keys for field in first_features
-        )
+        features = [index for index in range(width) if index not in not_features]
+        has_header = _looks_like_header(lines, features, missing_keys, categorical != "raise")
     else:
         if header is False and names_used:
             raise ValueError(f"{path}: columns named by header name need a header row, but header=False")
@@ -94,7 +125,9 @@ def load_csv(
     names = [field.strip() for field in lines[0][1]] if has_header else None
     rows = lines[1:] if has_header else lines
     if not rows:
-        raise ValueError(f"{path}: no data rows" + (" after the header" if has_header else ""))
+        guessed = " (the first row was taken for a header: pass header=False if it is data)"
+        where = (" after the header" + (guessed if header == "infer" else "")) if has_header else ""
+        raise ValueError(f"{path}: no data rows{where}")
 
     target_index = _column_index(path, target, width, names)
     ignored = {_column_index(path, column, width, names) for column in ignore}
@@ -113,20 +146,42 @@ def load_csv(
             raise ValueError(
                 f"{path}: line {line_number} has {len(fields)} fields, expected {width} as in {where}"
             )
+    used = [target_index, *features]
+    for index in used if missing != "keep" else [target_index]:  # "keep" keeps an empty feature as NaN
+        _check_not_all_missing(path, rows, index, names, index == target_index, missing_keys)
 
     if missing == "drop":
-        used = [target_index, *features]
         rows = [row for row in rows if all(row[1][i].strip().lower() not in missing_keys for i in used)]
         if not rows:
             raise ValueError(f"{path}: every data row has a missing value: missing='drop' left nothing")
-    x = np.empty((len(rows), len(features)), dtype=dtype)
-    for row, (line_number, fields) in enumerate(rows):
-        for column, index in enumerate(features):
-            x[row, column] = _number(path, line_number, index, names, fields[index], missing, missing_keys)
+    encoded = {}  # feature index -> its categories, for the columns encoded as categories
+    if categories is not None:
+        encoded = _given_categories(path, categories, rows, width, names, target_index, ignored, missing_keys)
+    elif categorical != "raise":
+        for index in features:
+            texts = _present(rows, index, missing_keys)
+            if not all(_is_number(text) for text in texts):
+                encoded[index] = _sorted_categories(texts)
+    columns = [
+        _FeatureColumn(index, names, encoded.get(index), categorical == "onehot") for index in features
+    ]
+    if categorical == "raise":
+        hint = "features must be numeric: pass categorical='onehot' or 'ordinal' to encode text categories, "
+    else:  # only columns left out of categories= can hold text here
+        hint = "the column is not in categories=: add it there to encode it, "
+    hint += "or ignore=[...] to leave the column out"
+    x = _features(path, rows, columns, dtype, missing, missing_keys, hint)
 
     targets = [(line_number, fields[target_index]) for line_number, fields in rows]
     y, class_names = _targets(path, targets, target_index, names, task, classes, dtype, missing, missing_keys)
-    return (x, y, class_names) if return_classes else (x, y)
+    result = (x, y)
+    if return_classes:
+        result += (class_names,)
+    if return_feature_names:
+        result += ([name for column in columns for name in column.output_names],)
+    if return_categories:
+        result += ({names[index] if names else index: list(found) for index, found in encoded.items()},)
+    return result
 
 
 def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list[str]]]:
@@ -158,6 +213,191 @@ def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list
     return rows
 
 
+def _looks_like_header(
+    lines: list[tuple[int, list[str]]], features: list[int], missing_keys: set[str], text_features: bool
+) -> bool:
+    """Whether the first row is a header, judged from its feature fields (``header="infer"``).
+
+    With numeric features only, any text field means a header. Where text features are allowed
+    (``categorical=`` encodes them), a text field proves nothing alone; the row is a header when a text
+    field sits above a column of numbers, or when it has no number and none of its fields comes again
+    in its column below (a name is not a value; categories repeat).
+    """
+    first = [(i, field.strip()) for i, field in enumerate(lines[0][1]) if i in features]
+    first = [(i, field) for i, field in first if field.lower() not in missing_keys]
+    texts = [(i, field) for i, field in first if not _is_number(field)]
+    if not text_features or not texts:
+        return bool(texts)
+    below = {i: _present(lines[1:], i, missing_keys) for i, _ in texts}
+    if any(below[i] and all(_is_number(value) for value in below[i]) for i, _ in texts):
+        return True
+    return len(texts) == len(first) and not any(field in below[i] for i, field in texts)
+
+
+def _present(rows: list[tuple[int, list[str]]], index: int, missing_keys: set[str]) -> list[str]:
+    """The values of column ``index`` that are not missing, without surrounding spaces."""
+    values = (fields[index].strip() for _, fields in rows if index < len(fields))
+    return [value for value in values if value.lower() not in missing_keys]
+
+
+def _check_not_all_missing(
+    path: str,
+    rows: list[tuple[int, list[str]]],
+    index: int,
+    names: list[str] | None,
+    is_target: bool,
+    missing_keys: set[str],
+) -> None:
+    """An error naming a used column that is missing on every row, rather than an error for each row."""
+    if _present(rows, index, missing_keys):
+        return
+    width = len(rows[0][1])
+    cause = " (a delimiter at the end of every line?)" if index == width - 1 else ""
+    column = repr(names[index]) if names else index
+    fix = "pass target= the column to predict" if is_target else f"pass ignore=[{column}] to leave it out"
+    role = "target column" if is_target else "column"
+    raise ValueError(
+        f"{path}: {role} {_describe(index, names)} has no value in any of the {len(rows)} data rows"
+        f"{cause}; {fix}"
+    )
+
+
+def _sorted_categories(values: list[str]) -> list[str]:
+    """The distinct ``values`` in the documented order: by value when all are numbers, else as text."""
+    distinct = set(values)
+    if all(_is_number(value) for value in distinct):
+        return sorted(distinct, key=lambda value: (float(value), value))
+    return sorted(distinct)
+
+
+def _given_categories(
+    path: str,
+    categories: Categories,
+    rows: list[tuple[int, list[str]]],
+    width: int,
+    names: list[str] | None,
+    target_index: int,
+    ignored: set[int],
+    missing_keys: set[str],
+) -> dict[int, list[str]]:
+    """{feature index: categories} from ``categories=``, each list checked or, for "auto", found."""
+    encoded = {}
+    for column, given in categories.items():
+        index = _column_index(path, column, width, names)
+        where = _describe(index, names)
+        if index == target_index:
+            raise ValueError(
+                f"{path}: categories= names the target column {where}: pass its labels as classes="
+            )
+        if index in ignored:
+            raise ValueError(f"{path}: categories= names column {where}, which is also in ignore=")
+        if index in encoded:
+            raise ValueError(f"{path}: categories= names column {where} twice")
+        if isinstance(given, str):
+            if given != "auto":
+                raise ValueError(
+                    f"load_csv: categories[{column!r}] must be a list of categories or 'auto', got {given!r}"
+                )
+            found = _present(rows, index, missing_keys)
+            if not found:
+                raise ValueError(f"{path}: column {where} has no value to take categories from")
+            encoded[index] = _sorted_categories(found)
+            continue
+        if isinstance(given, (set, frozenset)) or not isinstance(given, Collection):
+            raise TypeError(
+                f"load_csv: categories[{column!r}] must be an ordered list of categories or 'auto', "
+                f"got {given!r}"
+            )
+        listed = [str(category).strip() for category in given]
+        if not listed:
+            raise ValueError(f"load_csv: categories[{column!r}] is empty")
+        if len(set(listed)) != len(listed):
+            raise ValueError(f"load_csv: categories[{column!r}] holds a category twice: {listed}")
+        if any(category.lower() in missing_keys for category in listed):
+            raise ValueError(
+                f"load_csv: categories[{column!r}] = {listed} holds a spelling of a missing value; "
+                f"pass missing_values= without it to make it a category"
+            )
+        encoded[index] = listed
+    return dict(sorted(encoded.items()))
+
+
+@dataclass(frozen=True)
+class _FeatureColumn:
+    """One feature column of the file and how it becomes columns of x: a number, a code, or one-hot."""
+
+    index: int
+    names: list[str] | None
+    categories: list[str] | None  # None: a numeric column
+    onehot: bool
+
+    @property
+    def width(self) -> int:
+        return len(self.categories) if self.categories is not None and self.onehot else 1
+
+    @property
+    def output_names(self) -> list[str]:
+        name = self.names[self.index] if self.names else str(self.index)
+        if self.categories is None or not self.onehot:
+            return [name]
+        return [f"{name}_{category}" for category in self.categories]
+
+
+def _features(
+    path: str,
+    rows: list[tuple[int, list[str]]],
+    columns: list[_FeatureColumn],
+    dtype: np.dtype,
+    missing: str,
+    missing_keys: set[str],
+    hint: str,
+) -> np.ndarray:
+    """x: each column of the file converted in place, row by row (so the first bad value is reported)."""
+    starts = np.cumsum([0] + [column.width for column in columns]).tolist()
+    code_of = [
+        None if column.categories is None else {name: code for code, name in enumerate(column.categories)}
+        for column in columns
+    ]
+    x = np.zeros((len(rows), starts[-1]), dtype=dtype)
+    for row, (line_number, fields) in enumerate(rows):
+        for column, start, codes in zip(columns, starts, code_of):
+            text = fields[column.index]
+            if codes is None:
+                x[row, start] = _number(
+                    path, line_number, column.index, column.names, text, missing, missing_keys, hint
+                )
+                continue
+            code = _category_code(path, line_number, column, text, codes, missing, missing_keys)
+            if code is None:  # a kept missing value: NaN over the whole block
+                x[row, start : start + column.width] = np.nan
+            elif column.onehot:
+                x[row, start + code] = 1
+            else:
+                x[row, start] = code
+    return x
+
+
+def _category_code(
+    path: str,
+    line_number: int,
+    column: _FeatureColumn,
+    text: str,
+    codes: dict[str, int],
+    missing: str,
+    missing_keys: set[str],
+) -> int | None:
+    """The code of one categorical field, None for a kept missing value; errors name line, column, value."""
+    if _is_missing(path, line_number, column.index, column.names, text, missing, missing_keys):
+        return None
+    if text.strip() not in codes:
+        raise ValueError(
+            f"{path}: line {line_number}, column {_describe(column.index, column.names)}: category "
+            f"{text.strip()!r} is not one of its categories {column.categories} (a test file must be "
+            f"loaded with the train file's categories=, and every value must be among them)"
+        )
+    return codes[text.strip()]
+
+
 def _column_index(path: str, column: Column, width: int, names: list[str] | None) -> int:
     """The index of ``column`` (an index, negative from the end, or a header name) in rows of ``width``."""
     if isinstance(column, str):
@@ -186,6 +426,26 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _is_missing(
+    path: str,
+    line_number: int,
+    index: int,
+    names: list[str] | None,
+    text: str,
+    missing: str,
+    missing_keys: set[str],
+) -> bool:
+    """Whether a field is a missing value, raising (naming line, column and value) under missing='raise'."""
+    if text.strip().lower() not in missing_keys:
+        return False
+    if missing == "raise":
+        raise ValueError(
+            f"{path}: line {line_number}, column {_describe(index, names)}: missing value {text!r} "
+            f"(pass missing='keep' for NaN or missing='drop' to skip such rows)"
+        )
+    return True
+
+
 def _number(
     path: str,
     line_number: int,
@@ -194,21 +454,16 @@ def _number(
     text: str,
     missing: str,
     missing_keys: set[str],
+    hint: str,
 ) -> float:
     """The number in one field, NaN for a kept missing value; errors name the line, column and value."""
-    if text.strip().lower() in missing_keys:
-        if missing == "raise":
-            raise ValueError(
-                f"{path}: line {line_number}, column {_describe(index, names)}: missing value {text!r} "
-                f"(pass missing='keep' for NaN or missing='drop' to skip such rows)"
-            )
+    if _is_missing(path, line_number, index, names, text, missing, missing_keys):
         return float("nan")
     try:
         return float(text)
     except ValueError:
         raise ValueError(
-            f"{path}: line {line_number}, column {_describe(index, names)}: {text!r} is not a number "
-            f"(features must be numeric; pass ignore=[...] to leave the column out)"
+            f"{path}: line {line_number}, column {_describe(index, names)}: {text!r} is not a number ({hint})"
         ) from None
 
 
@@ -226,7 +481,10 @@ def _targets(
     """y from the target fields ``(line number, text)``, and the class names when labels were mapped."""
     texts = [text.strip() for _, text in targets]
     if task == "regression" or (task == "auto" and classes is None and _regression_like(texts, missing_keys)):
-        values = [_number(path, line, index, names, text, missing, missing_keys) for line, text in targets]
+        hint = "task='regression' needs numbers"
+        values = [
+            _number(path, line, index, names, text, missing, missing_keys, hint) for line, text in targets
+        ]
         return np.asarray(values, dtype=dtype), None
     for (line_number, _), text in zip(targets, texts):
         if text.lower() in missing_keys:
