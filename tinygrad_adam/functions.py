@@ -18,6 +18,7 @@ import numpy as np
 from .backend import get_backend
 from .tensor import (
     DType,
+    InvalidArgumentError,
     ShapeError,
     Tensor,
     _as_tensor,
@@ -538,7 +539,7 @@ def randint(
         if not -(2**63) <= value <= 2**63:
             raise ValueError(f"randint: {name} ({value}) is beyond the int64 range")
     if high <= low:
-        raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+        raise InvalidArgumentError(f"randint: high ({high}) must be greater than low ({low})")
     backend = get_backend(device)
     shape = _shape_arg((size,))
     xp = backend.xp

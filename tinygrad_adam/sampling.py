@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .functions import full_like, searchsorted
-from .tensor import Tensor, int64, rand, randn, where
+from .tensor import InvalidArgumentError, Tensor, int64, rand, randn, where
 
 
 def _probabilities(input: Any, name: str) -> Tensor:
@@ -29,7 +29,9 @@ def bernoulli(input: Tensor, p: float | None = None) -> Tensor:
     if chance.size:
         low, high = chance.min().item(), chance.max().item()
         if not (0.0 <= low and high <= 1.0):
-            raise ValueError(f"bernoulli: probabilities must lie in [0, 1], got values from {low} to {high}")
+            raise InvalidArgumentError(
+                f"bernoulli: probabilities must lie in [0, 1], got values from {low} to {high}"
+            )
     draws = rand(*probs.shape, dtype=probs.dtype, device=probs.device)
     return (draws < chance).astype(probs.dtype)
 
@@ -46,12 +48,12 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> T
         raise ValueError(f"multinomial: num_samples must be a positive int, got {num_samples!r}")
     rows = weights if weights.ndim == 2 else weights.unsqueeze(0)
     if rows.shape[1] == 0 or rows.min().item() < 0 or not rows.isfinite().all().item():
-        raise ValueError("multinomial: weights must be finite, non-negative and non-empty")
+        raise InvalidArgumentError("multinomial: weights must be finite, non-negative and non-empty")
     positive = (rows > 0).sum(1).min().item()
     if positive == 0:
-        raise ValueError("multinomial: a row of weights sums to 0: no category can be drawn")
+        raise InvalidArgumentError("multinomial: a row of weights sums to 0: no category can be drawn")
     if not replacement and num_samples > positive:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"multinomial: cannot draw {num_samples} distinct categories from a row with only {positive} "
             "of positive weight (pass replacement=True)"
         )
@@ -77,11 +79,11 @@ def normal(
         reference = mean if isinstance(mean, Tensor) else std
         shape = np.broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
         if isinstance(std, Tensor) and std.size and std.min().item() < 0:
-            raise ValueError("normal: std must be >= 0")
+            raise InvalidArgumentError("normal: std must be >= 0")
         noise = randn(*shape, dtype=reference.dtype, device=reference.device)
         return (mean + std * noise).detach()
     if size is None:
         raise TypeError("normal: with a number for mean and std, give size (e.g. tg.normal(0.0, 1.0, (3,)))")
     if std < 0:
-        raise ValueError(f"normal: std must be >= 0, got {std}")
+        raise InvalidArgumentError(f"normal: std must be >= 0, got {std}")
     return randn(*size, device=device) * std + mean

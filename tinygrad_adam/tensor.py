@@ -39,6 +39,24 @@ class ShapeError(ValueError, RuntimeError):
     PyTorch raises."""
 
 
+class InvalidArgumentError(ValueError, RuntimeError):
+    """An argument PyTorch refuses with a RuntimeError (a negative size, a zero step, a dim named
+    twice, a count out of range): a ValueError, as we raised before, and that RuntimeError."""
+
+
+class IntegerOverflowError(OverflowError, RuntimeError):
+    """A Python number that an integer dtype cannot hold (300 for int8): PyTorch's RuntimeError
+    "value cannot be converted to type int8 without overflow", never a silent wrap-around."""
+
+
+def _overflows(value: Any, dtype: np.dtype) -> bool:
+    """PyTorch's ``c10::overflows`` for a Python number stored in the integer ``dtype``: outside its
+    range, except that an unsigned dtype lets negatives down to -max wrap (-1 -> 255 for uint8)."""
+    info = np.iinfo(dtype)
+    lowest = -int(info.max) if dtype.kind == "u" else int(info.min)
+    return not lowest <= value <= int(info.max)
+
+
 class GradShapeError(ValueError, RuntimeError):
     """A seed (``gradient=``, ``grad_outputs=``) not of its output's shape: PyTorch's RuntimeError."""
 
@@ -75,10 +93,15 @@ def _resolve_dtype(dtype: DType | None) -> np.dtype | None:
     return resolved
 
 
+class RaggedDataError(TypeError, ValueError):
+    """Nested lists of unequal lengths: PyTorch's ValueError, and the TypeError we raised before."""
+
+
 def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
     """Host data -> NumPy array with PyTorch's dtype rules (Python floats become float32)."""
     keep_float64 = False  # a float64 tensor in a list keeps the list float64, as in PyTorch
-    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+    from_python = not isinstance(data, (np.ndarray, np.generic))
+    if not from_python:
         # A copy, as torch.tensor makes: updating the tensor must never change the caller's array.
         array = np.array(data, copy=True)
     else:
@@ -90,7 +113,7 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
         try:
             array = np.asarray(data)
         except ValueError as error:  # NumPy refuses nested lists of unequal lengths
-            raise TypeError(
+            raise RaggedDataError(
                 "cannot make a tensor from ragged nested lists: the lists at each depth need one length"
             ) from error
         if array.dtype == np.float64 and not keep_float64 and dtype is None:
@@ -111,6 +134,10 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
     if dtype is not None:
         if array.dtype.kind == "f" and dtype.kind in "iu" and not np.isfinite(array).all():
             raise ValueError(f"cannot convert nan or inf to the integer dtype {dtype} (as PyTorch refuses)")
+        wraps = from_python and dtype.kind in "iu" and array.dtype not in (dtype, bool_) and array.size
+        for value in (int(array.min()), int(array.max())) if wraps else ():
+            if _overflows(value, dtype):
+                raise IntegerOverflowError(f"value {value} cannot be converted to {dtype} without overflow")
         array = array.astype(dtype, copy=False)
     return array
 
@@ -319,7 +346,9 @@ class Tensor(TensorSpellings):
 
     def item(self) -> float | int | bool:
         if self.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+            raise InvalidArgumentError(
+                f"item() needs a tensor with one element, this one has shape {self.shape}"
+            )
         return self.numpy().reshape(()).item()
 
     def tolist(self) -> Any:
@@ -348,7 +377,7 @@ class Tensor(TensorSpellings):
 
     def __bool__(self) -> bool:
         if self.size != 1:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
             )
         return bool(self.item())
@@ -509,7 +538,7 @@ class Tensor(TensorSpellings):
                 "use the out-of-place op instead"
             )
         if result.shape != self.shape:
-            raise ValueError(f"{op}: a result of shape {result.shape} does not fit a {self.shape} tensor")
+            raise ShapeError(f"{op}: a result of shape {result.shape} does not fit a {self.shape} tensor")
         if result.dtype != self.dtype and result.dtype.kind in "iu" and self.dtype.kind in "iu":
             result = result.astype(self.dtype)  # int32 += int64 stays int32, as in PyTorch
         if result.dtype != self.dtype:
@@ -533,8 +562,8 @@ class Tensor(TensorSpellings):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._check_inplace()
-        if isinstance(value, (float, np.floating)) and self.dtype.kind in "iu":
-            _fill_value(value, self.dtype, "__setitem__")  # nan or inf has no integer value
+        if isinstance(value, _SCALARS) and self.dtype.kind in "iu":
+            _fill_value(value, self.dtype, "__setitem__")  # nan, inf or 300 (for int8) has no integer value
         value = _as_tensor(value, self)
         _same_device(self, value, "__setitem__")
         if value.requires_grad and autograd.is_grad_enabled():
@@ -560,7 +589,7 @@ class Tensor(TensorSpellings):
                     "__setitem__: this tensor's memory is read-only (from_numpy of a read-only array); "
                     "make a copy first (.clone())"
                 ) from None
-            raise ValueError(
+            raise ShapeError(
                 f"__setitem__: a value of shape {value.shape} does not fit the selection of a tensor of "
                 f"shape {self.shape} ({error})"
             ) from None
@@ -903,7 +932,7 @@ class Tensor(TensorSpellings):
         everywhere: such bounds are almost always swapped by mistake.
         """
         if min is None and max is None:
-            raise ValueError("clip needs at least one of min and max")
+            raise InvalidArgumentError("clip needs at least one of min and max")
         for name, bound in (("min", min), ("max", max)):
             if bound is not None and (
                 isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (Tensor, *_SCALARS))
@@ -1225,15 +1254,15 @@ class Tensor(TensorSpellings):
             return self
         known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
         if shape.count(-1) > 1 or any(n < -1 for n in shape):
-            raise ValueError(
+            raise ShapeError(
                 f"cannot reshape a tensor of shape {self.shape} into shape {shape}: sizes must be "
                 "non-negative, with at most one -1 (the size to infer)"
             )
         if known != self.size and not (-1 in shape and known and self.size % known == 0):
-            raise ValueError(f"cannot reshape a tensor of shape {self.shape} into shape {shape}")
+            raise ShapeError(f"cannot reshape a tensor of shape {self.shape} into shape {shape}")
         if -1 in shape:
             if known == 0:
-                raise ValueError(
+                raise ShapeError(
                     f"cannot reshape a tensor of shape {self.shape} into shape {shape}: with a 0 among "
                     "the sizes the -1 could be any size; give it explicitly"
                 )
@@ -1250,7 +1279,9 @@ class Tensor(TensorSpellings):
         start = _axis_index(start_dim, self.ndim, "flatten")
         end = _axis_index(end_dim, self.ndim, "flatten")
         if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} ({self.shape})")
+            raise InvalidArgumentError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} ({self.shape})"
+            )
         merged = math.prod(self.shape[start : end + 1])  # not -1: ambiguous for an empty tensor
         return self.reshape(*self.shape[:start], merged, *self.shape[end + 1 :])
 
@@ -1260,7 +1291,9 @@ class Tensor(TensorSpellings):
             for a in axes:
                 _axis_index(a, builtins.max(self.ndim, 1), "permute")
         if sorted(a % builtins.max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"permute axes {axes} do not match a tensor of {self.ndim} dimensions")
+            raise InvalidArgumentError(
+                f"permute axes {axes} do not match a tensor of {self.ndim} dimensions: name each dim once"
+            )
         axes = tuple(a % self.ndim for a in axes)
         if axes == tuple(range(self.ndim)):
             return self
@@ -1282,9 +1315,9 @@ class Tensor(TensorSpellings):
         shape = _shape_arg(shape)
         offset = len(shape) - self.ndim
         if offset < 0:
-            raise ValueError(f"cannot expand shape {self.shape} to fewer dimensions {shape}")
+            raise ShapeError(f"cannot expand shape {self.shape} to fewer dimensions {shape}")
         if any(n < 0 for n in shape[:offset]) or any(n < -1 for n in shape):
-            raise ValueError(
+            raise ShapeError(
                 f"cannot expand shape {self.shape} to {shape}: sizes must be non-negative, -1 (keep the "
                 "size) only for the tensor's existing dimensions"
             )
@@ -1293,7 +1326,7 @@ class Tensor(TensorSpellings):
             return self
         for i, n in enumerate(self.shape):
             if n != 1 and n != shape[i + offset]:
-                raise ValueError(f"cannot expand shape {self.shape} to {shape}")
+                raise ShapeError(f"cannot expand shape {self.shape} to {shape}")
         return _view_of(_ops().Expand.apply(self, shape=shape), self)
 
     broadcast_to = expand
@@ -1318,7 +1351,7 @@ class Tensor(TensorSpellings):
         named = axis if isinstance(axis, (tuple, list)) else (axis,)
         axes = {_axis_index(a, rank, "squeeze") for a in named}
         if len(axes) != len(named):
-            raise ValueError(f"squeeze: dims {axis} name an axis more than once")
+            raise InvalidArgumentError(f"squeeze: dims {axis} name an axis more than once")
         return self.reshape(*[n for i, n in enumerate(self.shape) if not (i in axes and n == 1)])
 
     def split(
@@ -1332,13 +1365,15 @@ class Tensor(TensorSpellings):
         if isinstance(sizes, (int, np.integer)) and not isinstance(sizes, bool):
             size = int(sizes)
             if size < 0 or (size == 0 and length > 0):
-                raise ValueError(f"split: split_size must be positive (0 only for an empty axis), got {size}")
+                raise InvalidArgumentError(
+                    f"split: split_size must be positive (0 only for an empty axis), got {size}"
+                )
             starts = range(0, length, size) if length else [0]
             sections = [builtins.min(size, length - start) for start in starts]
         else:
             sections = list(_shape_arg((sizes,)))
             if any(n < 0 for n in sections) or builtins.sum(sections) != length:
-                raise ValueError(
+                raise InvalidArgumentError(
                     f"split: sizes {sections} must be non-negative and add up to {length}, the length "
                     f"of axis {axis} of shape {self.shape}"
                 )
@@ -1354,7 +1389,7 @@ class Tensor(TensorSpellings):
         if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)):
             raise TypeError(f"chunk: chunks must be an integer, got {chunks!r}")
         if chunks <= 0:
-            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+            raise InvalidArgumentError(f"chunk: chunks must be positive, got {chunks}")
         axis = self._piece_axis("chunk", dim, axis)
         length = self.shape[axis]
         if length == 0:
@@ -1382,7 +1417,7 @@ class Tensor(TensorSpellings):
         rank = builtins.max(self.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
         normal = tuple(_axis_index(a, rank, "flip") for a in axes)
         if len(set(normal)) != len(normal):
-            raise ValueError(f"flip: dims {axes} name an axis more than once")
+            raise InvalidArgumentError(f"flip: dims {axes} name an axis more than once")
         if self.ndim == 0 or not normal:
             return self
         return _ops().Flip.apply(self, axis=normal)
@@ -1394,12 +1429,12 @@ class Tensor(TensorSpellings):
         if not sizes:
             raise TypeError("repeat needs the number of copies along each dimension, e.g. x.repeat(2, 1)")
         if len(sizes) < self.ndim:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"repeat: {len(sizes)} sizes {sizes} for a tensor of {self.ndim} dimensions "
                 f"{self.shape}; give at least one size per dimension"
             )
         if any(n < 0 for n in sizes):
-            raise ValueError(f"repeat: sizes must be non-negative, got {sizes}")
+            raise InvalidArgumentError(f"repeat: sizes must be non-negative, got {sizes}")
         shape = (1,) * (len(sizes) - self.ndim) + self.shape
         # Each axis of length n becomes (1, n), is broadcast to (r, n), then merged to r·n.
         spread = self.reshape(*[n for length in shape for n in (1, length)])
@@ -1670,7 +1705,9 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
             )
     normal = tuple(sorted({int(a) % rank for a in axes}))
     if len(normal) != len(axes):
-        raise ValueError(f"axis {axis} names an axis more than once (tensor of shape {tensor.shape})")
+        raise InvalidArgumentError(
+            f"axis {axis} names an axis more than once (tensor of shape {tensor.shape})"
+        )
     if tensor.ndim == 0:
         return None
     return normal if isinstance(axis, (list, tuple)) else normal[0]
@@ -1846,7 +1883,7 @@ def _filled(
     backend = get_backend(device)
     shape = _shape_arg(shape)
     if any(n < 0 for n in shape):
-        raise ValueError(f"sizes must be non-negative, got {shape}")
+        raise InvalidArgumentError(f"sizes must be non-negative, got {shape}")
     dtype = _resolve_dtype(dtype) or default_float
     native = backend.native_dtype(dtype)
     xp = backend.xp
@@ -1995,6 +2032,11 @@ def _fill_value(value: Any, dtype: np.dtype | None, op: str) -> Any:
         and not math.isfinite(value)
     ):
         raise ValueError(f"{op}: {value} cannot be converted to the integer dtype {dtype}")
+    if dtype is not None and dtype.kind in "iu" and not isinstance(value, (bool, np.bool_)):
+        if _overflows(int(value), dtype):
+            raise IntegerOverflowError(
+                f"{op}: value {value} cannot be converted to type {dtype} without overflow"
+            )
     return value
 
 
@@ -2020,7 +2062,7 @@ def arange(
         _arange_bound(v, name) for v, name in ((start, "start"), (stop, "end"), (step, "step"))
     )
     if step == 0:
-        raise ValueError("arange step must not be zero")
+        raise InvalidArgumentError("arange step must not be zero")
     if (stop - start) * step < 0:
         raise ValueError(
             f"arange: the step {step} leads away from end {stop} (start {start}); as PyTorch, the "
@@ -2077,7 +2119,7 @@ def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int 
         if other.ndim != first.ndim or any(
             n != m for i, (n, m) in enumerate(zip(first.shape, other.shape)) if i != axis
         ):
-            raise ValueError(
+            raise ShapeError(
                 f"concatenate along axis {axis}: shapes {first.shape} and {other.shape} differ off that axis"
             )
     return _ops().Concatenate.apply(*tensors, axis=axis)
@@ -2092,7 +2134,7 @@ def stack(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None
     axis = _axis_index(_one_of("stack", "axis", axis, "dim", dim, default=0), tensors[0].ndim + 1, "stack")
     for other in tensors[1:]:
         if other.shape != tensors[0].shape:
-            raise ValueError(f"stack: all tensors need one shape, got {tensors[0].shape} and {other.shape}")
+            raise ShapeError(f"stack: all tensors need one shape, got {tensors[0].shape} and {other.shape}")
     return concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 

@@ -433,7 +433,7 @@ class TensorSpellings:
     def t(self: Tensor) -> Tensor:
         """The transpose of a 2-D tensor; 0-D and 1-D tensors come back unchanged."""
         if self.ndim > 2:
-            raise ValueError(
+            raise _tensor.InvalidArgumentError(
                 f"t() needs a tensor of at most 2 dimensions, got shape {self.shape}; "
                 "use transpose(dim0, dim1) or mT"
             )
@@ -458,8 +458,10 @@ class TensorSpellings:
         if not -n <= start <= n:
             raise IndexError(f"narrow: start {start} is out of range for dim {dim} of length {n}")
         start = start + n if start < 0 else start
-        if length < 0 or start + length > n:
-            raise ValueError(
+        if length < 0:
+            raise _tensor.InvalidArgumentError(f"narrow: length must be non-negative, got {length}")
+        if start + length > n:
+            raise _tensor.InvalidArgumentError(
                 f"narrow: start {start} + length {length} exceeds the length {n} of dim {dim} "
                 f"(shape {self.shape})"
             )
@@ -476,7 +478,9 @@ class TensorSpellings:
     def _triangle(self: Tensor, diagonal: int, op: str) -> Tensor:
         diagonal = _integer(diagonal, "diagonal", op)
         if self.ndim < 2:
-            raise ValueError(f"{op} needs a matrix or a batch of matrices, got shape {self.shape}")
+            raise _tensor.InvalidArgumentError(
+                f"{op} needs a matrix or a batch of matrices, got shape {self.shape}"
+            )
         rows, columns = self.shape[-2:]
         offset = np.arange(columns)[None, :] - np.arange(rows)[:, None]
         keep = offset <= diagonal if op == "tril" else offset >= diagonal
@@ -506,7 +510,7 @@ class TensorSpellings:
         value = np.asarray(fill_value).astype(dtype).item()  # 2.7 in an integer tensor is 2
         shape = _tensor._shape_arg((size,))
         if builtins.any(n < 0 for n in shape):
-            raise ValueError(f"new_full: sizes must be non-negative, got {shape}")
+            raise _tensor.InvalidArgumentError(f"new_full: sizes must be non-negative, got {shape}")
         data = backend.xp.full(shape, value, dtype=backend.native_dtype(dtype), **backend.creation_kwargs)
         return _tensor.Tensor._wrap(data, backend).requires_grad_(requires_grad)
 
@@ -579,14 +583,16 @@ class TensorSpellings:
         """The product of two matrices (2-D only; ``matmul`` broadcasts)."""
         other = _matrix_operand(other, self, "mm")
         if self.ndim != 2 or other.ndim != 2:
-            raise ValueError(f"mm needs two matrices (2-D), got shapes {self.shape} and {other.shape}")
+            raise _tensor.ShapeError(
+                f"mm needs two matrices (2-D), got shapes {self.shape} and {other.shape}"
+            )
         return _tensor.matmul(self, other)
 
     def bmm(self: Tensor, other: Tensor) -> Tensor:
         """Batched matrix products of (b, n, m) and (b, m, p) tensors (no broadcasting)."""
         other = _matrix_operand(other, self, "bmm")
         if self.ndim != 3 or other.ndim != 3 or self.shape[0] != other.shape[0]:
-            raise ValueError(
+            raise _tensor.ShapeError(
                 f"bmm needs two 3-D tensors with one batch size, got shapes {self.shape} and {other.shape}"
             )
         return _tensor.matmul(self, other)
@@ -595,7 +601,7 @@ class TensorSpellings:
         """The inner product of two 1-D tensors of one length."""
         other = _matrix_operand(other, self, "dot")
         if self.ndim != 1 or other.ndim != 1 or self.shape != other.shape:
-            raise ValueError(
+            raise _tensor.ShapeError(
                 f"dot needs two 1-D tensors of one length, got shapes {self.shape} and {other.shape}"
             )
         return (self * other).sum()
@@ -604,7 +610,9 @@ class TensorSpellings:
         """The outer product ``self[i] * other[j]`` of two 1-D tensors."""
         other = _matrix_operand(other, self, "outer")
         if self.ndim != 1 or other.ndim != 1:
-            raise ValueError(f"outer needs two 1-D tensors, got shapes {self.shape} and {other.shape}")
+            raise _tensor.ShapeError(
+                f"outer needs two 1-D tensors, got shapes {self.shape} and {other.shape}"
+            )
         return self.reshape(-1, 1) * other.reshape(1, -1)
 
     def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
@@ -823,7 +831,9 @@ class TensorSpellings:
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (builtins.int, np.integer)):
             raise TypeError(f"topk: k must be an integer, got {k!r}")
         if not 0 <= k <= length:
-            raise ValueError(f"topk: k={k} is out of range for dim {dim} of length {length}")
+            raise _tensor.InvalidArgumentError(
+                f"topk: k={k} is out of range for dim {dim} of length {length}"
+            )
         order = self.argsort(axis, descending=largest)
         indices = order if self.ndim == 0 else order[(slice(None),) * axis + (slice(0, k),)]
         values = self if self.ndim == 0 else self.gather(axis, indices)
@@ -1469,12 +1479,14 @@ class TensorSpellings:
         try:
             shape = tuple(np.broadcast_shapes(self.shape, other.shape))
         except ValueError:
-            raise ValueError(f"cross: shapes {self.shape} and {other.shape} do not broadcast") from None
+            raise _tensor.ShapeError(
+                f"cross: shapes {self.shape} and {other.shape} do not broadcast"
+            ) from None
         axis = _tensor._axis_index(dim, len(shape), "cross")
         for operand in (self, other):
             rank_gap = len(shape) - operand.ndim
             if axis < rank_gap or operand.shape[axis - rank_gap] != 3:
-                raise ValueError(
+                raise _tensor.ShapeError(
                     f"cross: dim {dim} must have size 3 in both inputs, got {self.shape} and {other.shape}"
                 )
         a, b = self.expand(*shape), other.expand(*shape)
@@ -1710,13 +1722,13 @@ class TensorSpellings:
         """Refill with normal draws N(mean, std²) from the device's generator (``tg.manual_seed``)."""
         _finite(mean, "mean", "normal_")
         if not _finite(std, "std", "normal_") >= 0:
-            raise ValueError(f"normal_: std must be >= 0, got {std}")
+            raise _tensor.InvalidArgumentError(f"normal_: std must be >= 0, got {std}")
         return self._set_data(self._draws("normal", "normal_") * std + mean, "normal_")
 
     def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
         """Refill with uniform draws on [a, b) from the device's generator (``tg.manual_seed``)."""
         if _finite(a, "a", "uniform_") > _finite(b, "b", "uniform_"):
-            raise ValueError(f"uniform_: the range [a, b) needs a <= b, got a={a} > b={b}")
+            raise _tensor.InvalidArgumentError(f"uniform_: the range [a, b) needs a <= b, got a={a} > b={b}")
         return self._set_data(self._draws("uniform", "uniform_") * (b - a) + a, "uniform_")
 
     def _draws(self: Tensor, kind: str, op: str) -> Tensor:

@@ -1,0 +1,195 @@
+"""Round 8 of bad inputs: each mistake below was tried on PyTorch 2.13 first; we raise the exception
+type PyTorch raises (keeping the type we raised before, where it differs, so old ``except`` clauses
+still catch it), with a message that names the problem, and never wrap or drop a value silently.
+"""
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+
+# -- Python numbers an integer dtype cannot hold: PyTorch's "cannot be converted ... without overflow"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: tg.tensor([300], dtype=tg.int8), id="tensor"),
+        pytest.param(lambda: tg.tensor([[1, 256]], dtype=tg.uint8), id="tensor-nested"),
+        pytest.param(lambda: tg.tensor([2**63], dtype=tg.int64), id="tensor-int64"),
+        pytest.param(lambda: tg.tensor([1.5e10], dtype=tg.int32), id="tensor-float"),
+        pytest.param(lambda: tg.full((2,), 300, dtype=tg.int8), id="full"),
+        pytest.param(lambda: tg.zeros(2, dtype=tg.int8).new_full((2,), 300), id="new_full"),
+        pytest.param(lambda: tg.full_like(tg.zeros(2, dtype=tg.int8), 300), id="full_like"),
+        pytest.param(lambda: tg.zeros(2, dtype=tg.int8).fill_(300), id="fill_"),
+        pytest.param(lambda: tg.zeros(2, dtype=tg.int8).masked_fill(tg.ones(2) > 0, 300), id="masked_fill"),
+    ],
+)
+def test_a_python_integer_an_integer_dtype_cannot_hold_raises_runtime_error_naming_value_and_dtype(make):
+    with pytest.raises(
+        RuntimeError, match=r"value \S+ cannot be converted to (type )?u?int\d+ without overflow"
+    ):
+        make()
+    with pytest.raises(OverflowError):  # what NumPy raised for fill_ before
+        make()
+
+
+@pytest.mark.parametrize(
+    "dtype, value", [(tg.int8, 300), (tg.int32, 2**40), (tg.uint8, 256), (tg.int8, -129)]
+)
+def test_setitem_of_a_number_an_integer_tensor_cannot_hold_raises_runtime_error_and_keeps_the_tensor(
+    dtype, value
+):
+    x = tg.zeros(3, dtype=dtype)
+    with pytest.raises(RuntimeError, match=f"__setitem__: value {value} cannot be converted to type {dtype}"):
+        x[0] = value
+    assert x.numpy().tolist() == [0, 0, 0]
+
+
+def test_numbers_that_fit_still_convert_as_in_pytorch():
+    assert tg.tensor([-1], dtype=tg.uint8).numpy().tolist() == [255]  # PyTorch lets -1 wrap for uint8
+    assert tg.tensor(np.array([300]), dtype=tg.int8).numpy().tolist() == [44]  # arrays are cast, as there
+    x = tg.zeros(2, dtype=tg.int8)
+    x[0], x[1] = 127, -128
+    assert x.numpy().tolist() == [127, -128]
+    assert tg.full((1,), 255, dtype=tg.uint8).numpy().tolist() == [255]
+
+
+# -- creation ----------------------------------------------------------------------------------
+
+
+def test_ragged_nested_lists_raise_pytorchs_value_error_naming_the_lengths():
+    for ragged in ([[1, 2], [3]], [[1.0, 2.0], [3.0, [4.0]]]):
+        with pytest.raises(ValueError, match="ragged nested lists"):
+            tg.tensor(ragged)
+        with pytest.raises(TypeError):  # what we raised before
+            tg.tensor(ragged)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        pytest.param(lambda: tg.zeros(-1), r"sizes must be non-negative, got \(-1,\)", id="zeros"),
+        pytest.param(lambda: tg.empty(2, -3), r"sizes must be non-negative, got \(2, -3\)", id="empty"),
+        pytest.param(lambda: tg.randn(-2), r"got \(-2,\)", id="randn"),
+        pytest.param(
+            lambda: tg.ones(2).new_full((-1,), 0.0), "new_full: sizes must be non-negative", id="new_full"
+        ),
+        pytest.param(lambda: tg.arange(0, 5, 0), "step must not be zero", id="arange"),
+        pytest.param(
+            lambda: tg.randint(5, 3, (2,)), r"high \(3\) must be greater than low \(5\)", id="randint"
+        ),
+        pytest.param(lambda: tg.normal(0.0, -1.0, size=(2,)), "std must be >= 0, got -1.0", id="normal"),
+        pytest.param(lambda: tg.ones(3).normal_(0.0, -1.0), "normal_: std must be >= 0", id="normal_"),
+        pytest.param(
+            lambda: tg.ones(3).uniform_(1.0, 0.0), r"needs a <= b, got a=1.0 > b=0.0", id="uniform_"
+        ),
+        pytest.param(lambda: tg.bernoulli(tg.tensor([1.5])), r"must lie in \[0, 1\]", id="bernoulli"),
+        pytest.param(
+            lambda: tg.multinomial(tg.tensor([-1.0, 1.0]), 1), "non-negative", id="multinomial-negative"
+        ),
+        pytest.param(lambda: tg.multinomial(tg.tensor([0.0, 0.0]), 1), "sums to 0", id="multinomial-zero"),
+        pytest.param(
+            lambda: tg.multinomial(tg.tensor([1.0, 1.0]), 3),
+            "cannot draw 3 distinct",
+            id="multinomial-3-of-2",
+        ),
+    ],
+)
+def test_out_of_range_creation_arguments_raise_pytorchs_runtime_error_naming_the_value(make, message):
+    with pytest.raises(RuntimeError, match=message):
+        make()
+    with pytest.raises(ValueError):  # what we raised before
+        make()
+
+
+# -- shapes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        pytest.param(lambda: tg.zeros(6).reshape(4, 2), r"shape \(6,\) into shape \(4, 2\)", id="reshape"),
+        pytest.param(lambda: tg.zeros(6).view(-1, -1), "at most one -1", id="view-two-minus-ones"),
+        pytest.param(
+            lambda: tg.zeros(2, 3).expand(4, 3), r"cannot expand shape \(2, 3\) to \(4, 3\)", id="expand"
+        ),
+        pytest.param(lambda: tg.zeros(2, 3).expand(3), "to fewer dimensions", id="expand-fewer"),
+        pytest.param(lambda: tg.cat([tg.zeros(2, 3), tg.zeros(2, 4)]), r"\(2, 3\) and \(2, 4\)", id="cat"),
+        pytest.param(lambda: tg.stack([tg.zeros(2), tg.zeros(3)]), r"got \(2,\) and \(3,\)", id="stack"),
+        pytest.param(
+            lambda: tg.ones(1).add_(tg.ones(3)), r"add_: a result of shape \(3,\) does not fit", id="add_"
+        ),
+        pytest.param(
+            lambda: tg.ones(3).copy_(tg.ones(2)), r"cannot expand shape \(2,\) to \(3,\)", id="copy_"
+        ),
+        pytest.param(lambda: tg.mm(tg.ones(2, 2, 2), tg.ones(2, 2)), r"mm needs two matrices", id="mm"),
+        pytest.param(lambda: tg.bmm(tg.ones(2, 2, 2), tg.ones(3, 2, 2)), r"one batch size", id="bmm"),
+        pytest.param(lambda: tg.dot(tg.ones(3), tg.ones(2)), r"\(3,\) and \(2,\)", id="dot"),
+        pytest.param(lambda: tg.outer(tg.ones(2, 2), tg.ones(2)), r"outer needs two 1-D", id="outer"),
+        pytest.param(lambda: tg.linalg.cross(tg.ones(2), tg.ones(2)), "must have size 3", id="cross"),
+    ],
+)
+def test_shapes_that_do_not_fit_raise_pytorchs_runtime_error_naming_the_shapes(wrong, message):
+    with pytest.raises(RuntimeError, match=message):
+        wrong()
+    with pytest.raises(ValueError):  # what we raised before
+        wrong()
+
+
+def test_setitem_of_a_value_that_does_not_broadcast_raises_runtime_error_and_keeps_the_tensor():
+    x = tg.zeros(2, 3)
+    with pytest.raises(RuntimeError, match=r"a value of shape \(2,\) does not fit .* shape \(2, 3\)"):
+        x[0] = tg.ones(2)
+    assert x.numpy().tolist() == [[0.0] * 3] * 2
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        pytest.param(lambda x: x.sum(dim=(0, 0)), id="sum"),
+        pytest.param(lambda x: x.mean(dim=(1, -1)), id="mean-negative-alias"),
+        pytest.param(lambda x: x.amax(dim=(0, 0)), id="amax"),
+        pytest.param(lambda x: x.std(dim=(0, 0)), id="std"),
+        pytest.param(lambda x: tg.logsumexp(x, dim=(0, 0)), id="logsumexp"),
+        pytest.param(lambda x: tg.linalg.vector_norm(x, dim=(0, 0)), id="vector_norm"),
+        pytest.param(lambda x: x.flip(0, 0), id="flip"),
+        pytest.param(lambda x: x.permute(0, 0), id="permute"),
+    ],
+)
+def test_a_dim_named_twice_raises_pytorchs_runtime_error_naming_the_dims(wrong):
+    with pytest.raises(RuntimeError, match=r"more than once|name each dim once"):
+        wrong(tg.zeros(2, 3))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        pytest.param(lambda x: x.split(0), "split_size must be positive", id="split-zero"),
+        pytest.param(
+            lambda x: x.split([1, 2]), r"sizes \[1, 2\] must be non-negative and add up to 4", id="split-sum"
+        ),
+        pytest.param(lambda x: x.chunk(0), "chunks must be positive, got 0", id="chunk"),
+        pytest.param(
+            lambda x: x.narrow(0, 0, -1), "narrow: length must be non-negative, got -1", id="narrow"
+        ),
+        pytest.param(lambda x: x.topk(5), "k=5 is out of range for dim -1 of length 4", id="topk"),
+        pytest.param(
+            lambda x: x.reshape(2, 2).repeat(2), "give at least one size per dimension", id="repeat"
+        ),
+        pytest.param(
+            lambda x: x.reshape(1, 2, 2).flatten(2, 1), "start_dim 2 comes after end_dim 1", id="flatten"
+        ),
+        pytest.param(lambda x: x.reshape(1, 2, 2).t(), "at most 2 dimensions", id="t"),
+        pytest.param(lambda x: x.tril(), r"tril needs a matrix .* shape \(4,\)", id="tril"),
+        pytest.param(lambda x: x.clamp(), "at least one of min and max", id="clamp"),
+        pytest.param(lambda x: x.item(), r"one element, this one has shape \(4,\)", id="item"),
+        pytest.param(lambda x: bool(x), r"truth value of a tensor of shape \(4,\) is ambiguous", id="bool"),
+    ],
+)
+def test_sizes_and_counts_out_of_range_raise_pytorchs_runtime_error_naming_them(wrong, message):
+    x = tg.zeros(4)
+    with pytest.raises(RuntimeError, match=message):
+        wrong(x)
+    with pytest.raises(ValueError):  # what we raised before
+        wrong(x)
