@@ -150,6 +150,34 @@ class _LowerCholesky(Constraint):
         return lower & (diagonal > 0).all(-1)
 
 
+class _CorrCholesky(Constraint):
+    """Cholesky factors of correlation matrices: lower triangular, positive diagonal, and rows of
+    unit length (to within 10·n machine epsilons, as PyTorch)."""
+
+    event_dim = 2
+
+    def check(self, value: Tensor) -> Tensor:
+        import numpy as np
+
+        tolerance = float(np.finfo(value.dtype).eps) * value.shape[-1] * 10
+        row_norm = value.detach().pow(2).sum(-1).sqrt()
+        return _LowerCholesky().check(value) & ((row_norm - 1).abs() <= tolerance).all(-1)
+
+
+class _Multinomial(Constraint):
+    """Counts: non-negative entries along the last axis summing to at most ``upper_bound`` (PyTorch's
+    weaker form of "summing to it")."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound: Any) -> None:
+        self.upper_bound = upper_bound
+
+    def check(self, value: Tensor) -> Tensor:
+        return (value >= 0).all(-1) & (value.sum(-1) <= self.upper_bound)
+
+
 class _PositiveDefinite(Constraint):
     """Symmetric positive-definite square matrices (those with a Cholesky factorisation)."""
 
@@ -172,6 +200,8 @@ simplex = _Simplex()
 real_vector = _IndependentConstraint(real, 1)
 lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
+corr_cholesky = _CorrCholesky()
+multinomial = _Multinomial
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
 less_than = _LessThan

@@ -17,6 +17,7 @@ from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical, OneHotCategorical
 from .cauchy import Cauchy
+from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution, _softplus
 from .exponential import Exponential
@@ -411,11 +412,57 @@ def _register_infinite(type_p: type, parameter: str, *types_q: type) -> None:
         register_kl(type_p, type_q)(lambda p, q: _infinite_like(getattr(p, parameter)))
 
 
-_register_infinite(Exponential, "rate", Beta, Pareto, Uniform)
-_register_infinite(Gamma, "concentration", Beta, Pareto, Uniform)
-_register_infinite(Gumbel, "loc", Beta, Exponential, Gamma, Pareto, Uniform)
-_register_infinite(Laplace, "loc", Beta, Exponential, Gamma, Pareto, Uniform)
-_register_infinite(Normal, "loc", Beta, Exponential, Gamma, Pareto, Uniform)
-_register_infinite(Pareto, "scale", Beta, Uniform)
+_register_infinite(Exponential, "rate", Beta, ContinuousBernoulli, Pareto, Uniform)
+_register_infinite(Gamma, "concentration", Beta, ContinuousBernoulli, Pareto, Uniform)
+_register_infinite(Gumbel, "loc", Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)
+_register_infinite(Laplace, "loc", Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)
+_register_infinite(Normal, "loc", Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)
+_register_infinite(Pareto, "scale", Beta, ContinuousBernoulli, Uniform)
 _register_infinite(Poisson, "rate", Bernoulli, Binomial)
 _register_infinite(Beta, "concentration1", Pareto)
+_register_infinite(ContinuousBernoulli, "probs", Pareto)
+
+
+# -- the continuous Bernoulli (PyTorch's formulas; none with Beta, Gamma or Laplace as q) --------------
+def _continuous_bernoulli_cross_entropy_terms(p_mean: Tensor, q: ContinuousBernoulli) -> Tensor:
+    """−E_p[log q(x)] = −E[x]·l_q − log(1 − λ_q) − log C(λ_q), for any p on [0, 1] with mean E[x]."""
+    return -p_mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
+
+
+@register_kl(ContinuousBernoulli, ContinuousBernoulli)
+def _kl_continuous_bernoulli_continuous_bernoulli(p: ContinuousBernoulli, q: ContinuousBernoulli) -> Tensor:
+    t1 = p.mean * (p.logits - q.logits)
+    t2 = p._cont_bern_log_norm() + (-p.probs).log1p()
+    t3 = -q._cont_bern_log_norm() - (-q.probs).log1p()
+    return t1 + t2 + t3
+
+
+@register_kl(Beta, ContinuousBernoulli)
+def _kl_beta_continuous_bernoulli(p: Beta, q: ContinuousBernoulli) -> Tensor:
+    return -p.entropy() + _continuous_bernoulli_cross_entropy_terms(p.mean, q)
+
+
+@register_kl(Uniform, ContinuousBernoulli)
+def _kl_uniform_continuous_bernoulli(p: Uniform, q: ContinuousBernoulli) -> Tensor:
+    result = -p.entropy() + _continuous_bernoulli_cross_entropy_terms(p.mean, q)
+    return _infinite_where((p.high >= 1) | (p.low <= 0), result)
+
+
+@register_kl(ContinuousBernoulli, Exponential)
+def _kl_continuous_bernoulli_exponential(p: ContinuousBernoulli, q: Exponential) -> Tensor:
+    return -p.entropy() - q.rate.log() + q.rate * p.mean
+
+
+@register_kl(ContinuousBernoulli, Normal)
+def _kl_continuous_bernoulli_normal(p: ContinuousBernoulli, q: Normal) -> Tensor:
+    t1 = -p.entropy()
+    t2 = 0.5 * (math.log(2.0 * math.pi) + (q.loc / q.scale).pow(2)) + q.scale.log()
+    t3 = (p.variance + p.mean.pow(2) - 2.0 * q.loc * p.mean) / (2.0 * q.scale.pow(2))
+    return t1 + t2 + t3
+
+
+@register_kl(ContinuousBernoulli, Uniform)
+def _kl_continuous_bernoulli_uniform(p: ContinuousBernoulli, q: Uniform) -> Tensor:
+    """∞ unless low < 0 and high > 1: PyTorch's strict test (U(0, 1), which covers [0, 1], gives ∞ too)."""
+    result = -p.entropy() + (q.high - q.low).log()
+    return _infinite_where((q.low >= 0) | (q.high <= 1), result)

@@ -1,6 +1,8 @@
 """Layers with parameters or modes: ``Dense`` and ``Linear`` (a ``Dense`` with PyTorch's init),
 ``Bilinear``, ``Embedding``, ``Dropout`` (and its channel and alpha variants), ``Flatten``,
-``Unflatten``, ``Identity``."""
+``Unflatten``, ``Identity``; and the lazy layers (``LazyLinear``, ``LazyConv1d/2d/3d``,
+``LazyConvTranspose1d/2d``, ``LazyBatchNorm1d/2d/3d``, ``LazyInstanceNorm1d/2d/3d``) that read their
+input size from the first call."""
 
 from __future__ import annotations
 
@@ -11,13 +13,22 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import DType, Tensor, randn, zeros
+from ..tensor import DType, ShapeError, Tensor, randn, zeros
 from . import functional as F
 from . import init as initializers
 from .activations import GELU, LeakyReLU, ReLU
-from .conv import Conv1d, Conv2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from .module import Module, Parameter
-from .parameter import UninitializedParameter, is_lazy
+from .normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    BatchNorm3d,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    _InstanceNorm,
+)
+from .parameter import UninitializedBuffer, UninitializedParameter, is_lazy
 
 # Dense(activation="name") accepts these; "linear" (or None) means no activation.
 ACTIVATIONS: dict[str, Callable[[Tensor], Tensor] | None] = {
@@ -128,8 +139,8 @@ class Dense(Module):
         fused_relu = self._activation is F.relu  # ReLU runs inside the fused linear node
         try:
             out = F.linear(x, self.weight, self.bias, relu=fused_relu)
-        except TypeError as error:
-            raise TypeError(f"{self._short_name()}: {error}") from error
+        except TypeError as error:  # PyTorch's matmul refuses mixed dtypes with a RuntimeError
+            raise F.DtypeMismatchError(f"{self._short_name()}: {error}") from error
         return out if self._activation is None or fused_relu else self._activation(out)
 
     def _checked_input(self, x: Any) -> Tensor:
@@ -361,7 +372,7 @@ class Unflatten(Module):
         if -1 in sizes and known and length % known == 0:
             sizes[sizes.index(-1)] = length // known
         if math.prod(sizes) != length or -1 in sizes:
-            raise ValueError(
+            raise F.ShapeMismatchError(
                 f"Unflatten: unflattened_size {self.unflattened_size} does not fit dimension {self.dim} "
                 f"of size {length} (input shape {x.shape})"
             )
@@ -483,19 +494,65 @@ class PairwiseDistance(Module):
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
 
 
+def _materialize_from_state(
+    module: Module,
+    state_dict: dict[str, Any],
+    prefix: str,
+    local_metadata: Any,
+    strict: bool,
+    missing_keys: list[str],
+    unexpected_keys: list[str],
+    error_msgs: list[str],
+) -> None:
+    """The load pre-hook of every lazy module (PyTorch's ``_lazy_load_hook``): placeholders the state
+    has values for take the values' shapes, so a lazy layer inside a model loads like an eager one;
+    once none is left the module becomes ``cls_to_become``. Shapes this layer cannot take (another
+    ``out_features``, say) are an error instead of a broken layer."""
+    if not isinstance(module, LazyModuleMixin):
+        return
+    shapes = {}
+    for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
+        value = state_dict.get(prefix + name)
+        if is_lazy(tensor) and hasattr(value, "shape") and not is_lazy(value):
+            shapes[name] = tuple(value.shape)
+    if not shapes:
+        return
+    if not module._fits(shapes):
+        found = ", ".join(f"{prefix}{name!r} of shape {shape}" for name, shape in shapes.items())
+        error_msgs.append(f"{module._short_name()} cannot take {found} from the state")
+        return
+    for name, shape in shapes.items():
+        (module._parameters if name in module._parameters else module._buffers)[name].materialize(shape)
+    if not module.has_uninitialized_params():
+        module._set_sizes_from_state()
+        _become_eager(module)
+
+
+def _become_eager(module: Module) -> None:
+    """Turn a lazy module into ``cls_to_become`` and drop its load hook, as PyTorch does."""
+    hooks = module.__dict__.get("_load_state_dict_pre_hooks", {})
+    for key in [key for key, (hook, _) in hooks.items() if hook is _materialize_from_state]:
+        del hooks[key]
+    module.__class__ = module.cls_to_become
+
+
 class LazyModuleMixin:
-    """What lazy layers share (``torch.nn.modules.lazy.LazyModuleMixin``): parameters stay
-    ``UninitializedParameter`` until the first call, which reads the input size, materializes and
-    initialises them, and turns the module into ``cls_to_become`` (``LazyLinear`` → ``Linear``).
-    ``load_state_dict`` materializes them with the state's shapes instead."""
+    """What lazy layers share (``torch.nn.modules.lazy.LazyModuleMixin``): parameters (and buffers)
+    stay ``UninitializedParameter``/``UninitializedBuffer`` until the first call, which reads the
+    input size, materializes and initialises them, and turns the module into ``cls_to_become``
+    (``LazyLinear`` → ``Linear``). ``load_state_dict``, of the layer or of a model holding it,
+    materializes them with the state's shapes instead."""
 
     cls_to_become: type
+
+    def _register_lazy_load_hook(self) -> None:
+        self.register_load_state_dict_pre_hook(_materialize_from_state)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.has_uninitialized_params():
             with no_grad():
                 self.initialize_parameters(*args, **kwargs)
-            self.__class__ = self.cls_to_become
+        _become_eager(self)
         return Module.__call__(self, *args, **kwargs)
 
     def has_uninitialized_params(self) -> bool:
@@ -504,23 +561,13 @@ class LazyModuleMixin:
     def initialize_parameters(self, *args: Any, **kwargs: Any) -> None:
         raise NotImplementedError
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
-        shapes = {}
-        for name, tensor in self._parameters.items():
-            value = state_dict.get(name) if hasattr(state_dict, "get") else None
-            if is_lazy(tensor) and value is not None and hasattr(value, "shape"):
-                shapes[name] = tuple(value.shape)
-                if not self._fits(name, shapes[name]):
-                    raise RuntimeError(
-                        f"error(s) loading state_dict into {self._short_name()}: {name!r} has shape "
-                        f"{shapes[name]} in the state, which this layer cannot take"
-                    )
-        for name, shape in shapes.items():
-            self._parameters[name].materialize(shape)
-        if not self.has_uninitialized_params():
-            self._set_sizes_from_weight()
-            self.__class__ = self.cls_to_become
-        return Module.load_state_dict(self, state_dict, strict, assign)
+    def _fits(self, shapes: dict[str, tuple[int, ...]]) -> bool:
+        """Whether this layer can take tensors of these shapes (by name) from a state dict."""
+        raise NotImplementedError
+
+    def _set_sizes_from_state(self) -> None:
+        """Read the inferred size back from the materialized tensors."""
+        raise NotImplementedError
 
 
 class LazyLinear(LazyModuleMixin, Linear):
@@ -551,6 +598,7 @@ class LazyLinear(LazyModuleMixin, Linear):
             self.bias = UninitializedParameter(device=device, dtype=dtype)
         else:
             self.register_parameter("bias", None)
+        self._register_lazy_load_hook()
 
     def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
         if not isinstance(input, Tensor) or input.ndim == 0:
@@ -563,15 +611,19 @@ class LazyLinear(LazyModuleMixin, Linear):
             self.bias.materialize((self.out_features,))
         self._initialise(None)
 
-    def _set_sizes_from_weight(self) -> None:
+    def _set_sizes_from_state(self) -> None:
         self.in_features = self.weight.shape[1]
 
-    def _fits(self, name: str, shape: tuple[int, ...]) -> bool:
-        return shape[:1] == (self.out_features,) and len(shape) == (2 if name == "weight" else 1)
+    def _fits(self, shapes: dict[str, tuple[int, ...]]) -> bool:
+        return all(
+            shape[:1] == (self.out_features,) and len(shape) == (2 if name == "weight" else 1)
+            for name, shape in shapes.items()
+        )
 
 
 class _LazyConvMixin(LazyModuleMixin):
-    """``in_channels`` from the first input's channel axis (axis 1, or 0 for an unbatched input)."""
+    """``in_channels`` from the first input's channel axis (axis 1, or 0 for an unbatched input);
+    for a transposed convolution the weight is (in, out/groups, k...), so it is read from axis 0."""
 
     def _make_lazy(self, device: str | None, dtype: DType | None) -> None:
         """Replace the parameters the convolution made by placeholders."""
@@ -579,24 +631,40 @@ class _LazyConvMixin(LazyModuleMixin):
         self.weight = UninitializedParameter(device=device, dtype=dtype)
         if self.bias is not None:
             self.bias = UninitializedParameter(device=device, dtype=dtype)
+        self._register_lazy_load_hook()
 
     def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
-        batched = input.ndim == self.spatial_dims + 2
-        self.in_channels = input.shape[1] if batched else input.shape[0]
+        dims, name = self.spatial_dims, type(self).__name__
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}: the input must be a Tensor, got {type(input).__name__}")
+        if input.ndim not in (dims + 1, dims + 2):
+            raise ShapeError(
+                f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, "
+                f"but got input of size: {tuple(input.shape)}"
+            )
+        self.in_channels = input.shape[1] if input.ndim == dims + 2 else input.shape[0]
         if self.in_channels % self.groups:
-            raise ValueError(f"{type(self).__name__}: in_channels must be divisible by groups")
+            raise ValueError(
+                f"{type(self).__name__}: in_channels {self.in_channels} (from the input) must be divisible "
+                f"by groups {self.groups}"
+            )
         self.weight.materialize(self._weight_shape())
         if self.bias is not None:
             self.bias.materialize((self.out_channels,))
         self.reset_parameters()
 
-    def _set_sizes_from_weight(self) -> None:
-        self.in_channels = self.weight.shape[1] * self.groups
+    def _set_sizes_from_state(self) -> None:
+        self.in_channels = self.weight.shape[0] if self.transposed else self.weight.shape[1] * self.groups
 
-    def _fits(self, name: str, shape: tuple[int, ...]) -> bool:
-        if name == "bias":
-            return shape == (self.out_channels,)
-        return shape[:1] == (self.out_channels,) and shape[2:] == self.kernel_size
+    def _fits(self, shapes: dict[str, tuple[int, ...]]) -> bool:
+        if "bias" in shapes and shapes["bias"] != (self.out_channels,):
+            return False
+        weight = shapes.get("weight")
+        if weight is None or len(weight) != self.spatial_dims + 2 or weight[2:] != self.kernel_size:
+            return weight is None
+        if self.transposed:
+            return weight[1] * self.groups == self.out_channels and weight[0] % self.groups == 0
+        return weight[0] == self.out_channels
 
     def _short_name(self) -> str:
         return f"{type(self).__name__}(out_channels={self.out_channels})"
@@ -606,7 +674,8 @@ def _lazy_conv(conv: type) -> type:
     """``Lazy<conv>``: ``conv``'s arguments without ``in_channels``."""
 
     def __init__(self: Any, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
-        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)  # in_channels must be a multiple
+        # in_channels must be a multiple of groups (4th argument after kernel_size, in both signatures)
+        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
         conv.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
         self._make_lazy(kwargs.get("device"), kwargs.get("dtype"))
 
@@ -618,3 +687,84 @@ def _lazy_conv(conv: type) -> type:
 
 LazyConv1d = _lazy_conv(Conv1d)
 LazyConv2d = _lazy_conv(Conv2d)
+LazyConv3d = _lazy_conv(Conv3d)
+LazyConvTranspose1d = _lazy_conv(ConvTranspose1d)
+LazyConvTranspose2d = _lazy_conv(ConvTranspose2d)
+
+
+class _LazyNormMixin(LazyModuleMixin):
+    """``num_features`` from the first input's channel axis: γ, β (when ``affine``) and the running
+    mean and variance (when ``track_running_stats``) wait as placeholders until then, and start at
+    PyTorch's values (ones, zeros, zeros, ones). Unlike PyTorch, the channel count is read even when
+    the layer has nothing to materialize, and from axis 0 of an unbatched instance-norm input."""
+
+    def _make_lazy(self, device: str | None, dtype: DType | None) -> None:
+        self.num_features = 0
+        for name in ("weight", "bias"):
+            if self._parameters.get(name) is not None:
+                setattr(self, name, UninitializedParameter(device=device, dtype=dtype))
+        for name in ("running_mean", "running_var"):
+            if self._buffers.get(name) is not None:
+                setattr(self, name, UninitializedBuffer(device=device, dtype=dtype))
+        self._register_lazy_load_hook()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.num_features == 0 and not self.has_uninitialized_params():  # nothing to materialize
+            self.initialize_parameters(*args, **kwargs)
+        return LazyModuleMixin.__call__(self, *args, **kwargs)
+
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
+        if isinstance(self, _InstanceNorm):
+            dims, function = (self.spatial_dims + 1, self.spatial_dims + 2), "instance_norm"
+        else:
+            dims, function = self.input_dims, "batch_norm"
+        self._check_input(input, dims, function)
+        channel_axis = input.ndim - self.spatial_dims - 1 if function == "instance_norm" else 1
+        self.num_features = input.shape[channel_axis]
+        for tensor in [*self._parameters.values(), *self._buffers.values()]:
+            if is_lazy(tensor):
+                tensor.materialize((self.num_features,))
+        self.reset_parameters()
+
+    def _set_sizes_from_state(self) -> None:
+        tensors = [t for t in (self.weight, self.bias, self.running_mean) if t is not None]
+        self.num_features = tensors[0].shape[0]
+
+    def _fits(self, shapes: dict[str, tuple[int, ...]]) -> bool:
+        return len(set(shapes.values())) == 1 and len(next(iter(shapes.values()))) == 1
+
+    def _short_name(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _lazy_norm(norm: type) -> type:
+    """``Lazy<norm>``: ``norm``'s arguments without ``num_features``. ``affine`` and
+    ``track_running_stats`` default to True for all of them, instance norms included, as PyTorch's
+    code has it (its documentation says False for the instance norms)."""
+
+    def __init__(
+        self: Any,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: str | None = None,
+        dtype: DType | None = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        norm.__init__(self, 1, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self._make_lazy(device, dtype)
+
+    name = norm.__name__
+    doc = f"``torch.nn.Lazy{name}``: a ``{name}`` whose ``num_features`` is read from its first input."
+    namespace = {"__init__": __init__, "cls_to_become": norm, "__doc__": doc}
+    return type(f"Lazy{name}", (_LazyNormMixin, norm), namespace)
+
+
+LazyBatchNorm1d = _lazy_norm(BatchNorm1d)
+LazyBatchNorm2d = _lazy_norm(BatchNorm2d)
+LazyBatchNorm3d = _lazy_norm(BatchNorm3d)
+LazyInstanceNorm1d = _lazy_norm(InstanceNorm1d)
+LazyInstanceNorm2d = _lazy_norm(InstanceNorm2d)
+LazyInstanceNorm3d = _lazy_norm(InstanceNorm3d)

@@ -47,6 +47,13 @@ class _Uninitialized:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Copied and pickled as a fresh placeholder (nothing else to keep), so lazy modules can be."""
+        return type(self), (self.requires_grad, self.device, self.dtype)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return type(self)(self.requires_grad, self.device, self.dtype)
+
 
 class UninitializedParameter(_Uninitialized, Parameter):
     """A ``Parameter`` whose shape a lazy module decides at its first forward."""
