@@ -167,8 +167,8 @@ def test_layers_with_packed_bidirectional_stacked_input_match_the_reference_path
     assert_same(fused_and_reference(monkeypatch, run))
 
 
-def reference_recur(mode, x_gates, state, *weights, bias, reverse=False, running=None):  # noqa: ANN001, ANN201
-    """``recur`` built on the Tensor-op steps instead of the fused node."""
+def reference_recur(mode, x_gates, state, *weights, bias, reverse=False, running=None, fused=None):  # noqa: ANN001, ANN201
+    """``recur`` built on the Tensor-op steps instead of the fused node (``fused`` has no say here)."""
     projection = len(weights) == 2 + bias
     bias_hh = weights[1] if bias else None
     weight_hr = weights[-1] if projection else None

@@ -7,6 +7,8 @@ product before it, then the loop over time (W_hh h and the gate maths) and its b
 (backpropagation through time) run on raw arrays, so a step costs a few array calls and no graph
 nodes. The same steps written in Tensor ops (``STEPS``, ``reference``) are its specification and
 its create_graph path, so gradients of gradients still work. Cells are the one-step case.
+With numba installed, the LSTM and GRU steps on NumPy arrays run as compiled loops that give the
+same results bit for bit (recurrent_fused.py; a layer's ``fused`` attribute switches them).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..autograd import Function, is_grad_enabled
 from ..tensor import DType, Tensor, concatenate, stack, tensor, where, zeros
 from . import functional as F
 from . import init as initializers
+from . import recurrent_fused
 from .module import Module, Parameter
 from .utils.rnn import PackedSequence, packed_from_sorted, padded_in_sorted_order
 
@@ -145,6 +148,7 @@ class Recurrence(Function):
         running: np.ndarray | None,
         has_bias: bool,
         has_projection: bool,
+        fused: bool | None = None,
     ) -> Any:
         xp = self.xp
         self.mode, self.reverse, self.running = mode, reverse, running
@@ -153,6 +157,8 @@ class Recurrence(Function):
         bias_hh = extra.pop(0) if has_bias else None
         weight_hr = extra.pop(0) if has_projection else None
         self.has_bias, self.has_projection = has_bias, has_projection
+        compiled = recurrent_fused.steps_for(mode, fused, x_gates, weight_hh, *rest)
+        forward_step, self.backward_step = compiled or (FORWARD_STEPS[mode], BACKWARD_STEPS[mode])
         steps = x_gates.shape[0]
         stopped = None if running is None else self.backend.asarray(~running[:, :, None])
         outputs: list[Any] = [None] * steps
@@ -160,9 +166,7 @@ class Recurrence(Function):
         self.saved: list[Any] = [None] * steps  # what each step's backward reads
         for t in range(steps - 1, -1, -1) if reverse else range(steps):
             self.before[t] = state
-            new_state, self.saved[t] = FORWARD_STEPS[mode](
-                xp, x_gates[t, ...], state, weight_hh, bias_hh, weight_hr
-            )
+            new_state, self.saved[t] = forward_step(xp, x_gates[t, ...], state, weight_hh, bias_hh, weight_hr)
             if running is not None and not running[t].all():
                 new_state = [xp.where(stopped[t, ...], old, new) for new, old in zip(new_state, state)]
             state = new_state
@@ -194,7 +198,7 @@ class Recurrence(Function):
                 carry = [d * mask for d in carry]
             if weight_hr is not None:
                 d_projected[t] = carry[0]
-            d_x_gates[t], d_hidden_gates[t], carry = BACKWARD_STEPS[self.mode](
+            d_x_gates[t], d_hidden_gates[t], carry = self.backward_step(
                 xp, carry, self.before[t], self.saved[t], weight_hh, weight_hr
             )
             if passed is not None:
@@ -362,9 +366,11 @@ def recur(
     bias: bool,
     reverse: bool = False,
     running: np.ndarray | None = None,
+    fused: bool | None = None,
 ) -> tuple[Tensor, State]:
     """Run ``Recurrence`` over (L, N, G·hidden) input gates from ``state`` with weights (weight_hh
-    [, bias_hh] [, weight_hr]): the output h_t at every step and the state after the last one read."""
+    [, bias_hh] [, weight_hr]): the output h_t at every step and the state after the last one read.
+    ``fused`` picks the compiled LSTM and GRU steps (recurrent_fused.py; None: when numba is installed)."""
     projection = len(weights) == 1 + bias + 1
     states = Recurrence.apply(
         x_gates,
@@ -376,6 +382,7 @@ def recur(
         running=running,
         has_bias=bias,
         has_projection=projection,
+        fused=fused,
     )
     last = states[0] if reverse else states[-1]
     if len(state) == 1:
@@ -436,6 +443,10 @@ class RNNCellBase(Module):
     """Parameters of one cell: ``weight_ih`` (G·hidden, input), ``weight_hh`` (G·hidden, hidden),
     ``bias_ih`` and ``bias_hh`` (G·hidden), all drawn from U(−1/√hidden, 1/√hidden) as in PyTorch."""
 
+    # The compiled LSTM and GRU steps (recurrent_fused.py), as ``optimizer.fused``: None uses them on
+    # NumPy arrays when numba is installed, True requires numba, False keeps the plain steps.
+    fused: bool | None = None
+
     def __init__(
         self,
         mode: str,
@@ -490,7 +501,7 @@ class RNNCellBase(Module):
             state = tuple(batched_state)
         x_gates = F.linear(x, self.weight_ih, self.bias_ih).unsqueeze(0)
         weights = (self.weight_hh,) if self.bias_hh is None else (self.weight_hh, self.bias_hh)
-        _, new_state = recur(self.mode, x_gates, state, *weights, bias=self.bias)
+        _, new_state = recur(self.mode, x_gates, state, *weights, bias=self.bias, fused=self.fused)
         return new_state if batched else tuple(s.squeeze(0) for s in new_state)
 
     def extra_repr(self) -> str:
@@ -596,6 +607,8 @@ class RNNBase(Module):
     sequence's final state is the one at its own last step. Dropout with probability ``dropout``
     acts on the outputs of every layer but the last, in training mode only.
     """
+
+    fused: bool | None = None  # the compiled LSTM and GRU steps, as ``RNNCellBase.fused``
 
     def __init__(
         self,
@@ -776,6 +789,7 @@ class RNNBase(Module):
             bias=self.bias,
             reverse=reverse,
             running=running,
+            fused=self.fused,
         )
 
     def extra_repr(self) -> str:
