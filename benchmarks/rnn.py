@@ -1,30 +1,31 @@
-"""Recurrent-layer training speed, ours against PyTorch CPU eager, in one run (by hand, never in CI).
+"""Recurrent-layer training speed: our plain steps, our compiled steps (numba, recurrent_fused.py)
+and PyTorch CPU eager, in one run (by hand, never in CI).
 
 One step is zero_grad, forward, MSE loss on the output, backward and an Adam step, for LSTM and GRU
-of 1 and 2 layers. Run it with a Python that has torch to get the PyTorch column and the ratio:
+of 1 and 2 layers. The clock is CPU time (``time.process_time``) with every BLAS pool (and PyTorch)
+limited to one thread, and the candidates take turns step by step, so that other programs on a
+busy machine neither steal time from one candidate nor shift the comparison; medians are printed:
 
-    cd /work/main && /work/torchvenv/bin/python benchmarks/rnn.py [--repeats 7]
+    cd /work/main && /work/torchvenv/bin/python benchmarks/rnn.py [--repeats 21]
 
-On a busy machine pin both to one thread (PyTorch then takes OPENBLAS_NUM_THREADS too):
-
-    OPENBLAS_NUM_THREADS=1 /work/torchvenv/bin/python benchmarks/rnn.py
+Without torch the PyTorch column is left out; without numba, the compiled one.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import tinygrad_adam as tg  # noqa: E402
+from tinygrad_adam.optim.fused import numba_available  # noqa: E402
 
 try:
     import torch
@@ -34,18 +35,10 @@ except ImportError:  # the PyTorch column is left out
 INPUT, HIDDEN, SEQUENCE, BATCH = 32, 128, 50, 64
 
 
-def median_seconds(step: Callable[[], Any], repeats: int) -> float:
-    step()  # warm up: first-call allocations and lazy imports are not what we measure
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def ours_step(kind: str, layers: int, x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+def ours_step(kind: str, layers: int, x: np.ndarray, y: np.ndarray, fused: bool) -> Callable[[], None]:
+    tg.manual_seed(0)
     model = getattr(tg.nn, kind)(INPUT, HIDDEN, num_layers=layers)
+    model.fused = fused
     optimizer = tg.optim.Adam(model.parameters(), lr=1e-3)
     inputs, targets = tg.tensor(x), tg.tensor(y)
 
@@ -60,6 +53,7 @@ def ours_step(kind: str, layers: int, x: np.ndarray, y: np.ndarray) -> Callable[
 
 
 def torch_step(kind: str, layers: int, x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    torch.manual_seed(0)
     model = getattr(torch.nn, kind)(INPUT, HIDDEN, num_layers=layers)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
@@ -74,30 +68,56 @@ def torch_step(kind: str, layers: int, x: np.ndarray, y: np.ndarray) -> Callable
     return step
 
 
+def median_cpu_seconds(steps: dict[str, Callable[[], None]], repeats: int) -> dict[str, float]:
+    """The median CPU time of each step, the steps taking turns (in a rotating order) ``repeats`` times."""
+    for step in steps.values():  # warm up: first-call allocations, compilation, lazy imports
+        step()
+        step()
+    names = list(steps)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for repeat in range(repeats):
+        for k in range(len(names)):
+            name = names[(repeat + k) % len(names)]
+            start = time.process_time()
+            steps[name]()
+            samples[name].append(time.process_time() - start)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed steps per case (median reported)")
+    parser.add_argument("--repeats", type=int, default=21, help="timed steps per candidate (median reported)")
     args = parser.parse_args()
-    threads = os.environ.get("OPENBLAS_NUM_THREADS")
-    if torch is not None and threads:
-        torch.set_num_threads(int(threads))  # the same number of threads as NumPy's BLAS
+    if torch is not None:
+        torch.set_num_threads(1)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((SEQUENCE, BATCH, INPUT)).astype(np.float32)
     y = rng.standard_normal((SEQUENCE, BATCH, HIDDEN)).astype(np.float32)
+    compiled = numba_available()
     print(
-        f"training step, input {INPUT}, hidden {HIDDEN}, seq {SEQUENCE}, batch {BATCH}, "
-        f"median of {args.repeats} (ms), "
-        f"BLAS threads {threads or 'default'}"
+        f"training step, input {INPUT}, hidden {HIDDEN}, seq {SEQUENCE}, batch {BATCH}: median CPU ms "
+        f"of {args.repeats} interleaved steps, one thread"
     )
-    print(f"{'model':<14}{'ours':>10}{'torch':>10}{'ours/torch':>12}")
-    for kind in ("LSTM", "GRU"):
-        for layers in (1, 2):
-            ours = median_seconds(ours_step(kind, layers, x, y), args.repeats)
-            row = f"{kind + ' x' + str(layers):<14}{ours * 1e3:>10.2f}"
-            if torch is not None:
-                theirs = median_seconds(torch_step(kind, layers, x, y), args.repeats)
-                row += f"{theirs * 1e3:>10.2f}{ours / theirs:>12.2f}"
-            print(row)
+    header = f"{'model':<10}{'plain':>9}"
+    header += f"{'compiled':>10}{'plain/comp':>12}" if compiled else ""
+    header += f"{'torch':>9}{'ours/torch':>12}" if torch is not None else ""
+    print(header)
+    with threadpool_limits(1):
+        for kind in ("LSTM", "GRU"):
+            for layers in (1, 2):
+                steps = {"plain": ours_step(kind, layers, x, y, False)}
+                if compiled:
+                    steps["compiled"] = ours_step(kind, layers, x, y, True)
+                if torch is not None:
+                    steps["torch"] = torch_step(kind, layers, x, y)
+                ms = {name: 1e3 * s for name, s in median_cpu_seconds(steps, args.repeats).items()}
+                row = f"{kind + ' x' + str(layers):<10}{ms['plain']:>9.2f}"
+                if compiled:
+                    row += f"{ms['compiled']:>10.2f}{ms['plain'] / ms['compiled']:>11.2f}x"
+                if torch is not None:
+                    best = ms["compiled"] if compiled else ms["plain"]
+                    row += f"{ms['torch']:>9.2f}{best / ms['torch']:>11.2f}x"
+                print(row, flush=True)
 
 
 if __name__ == "__main__":

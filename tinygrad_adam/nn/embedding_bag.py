@@ -17,11 +17,16 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import DType, Tensor, randn, where
+from ..tensor import DType, InvalidArgumentError, Tensor, randn, where
 from . import functional as F
 from .module import Module, Parameter
 
 MODES = ("sum", "mean", "max")
+
+
+class BagIndexError(IndexError, RuntimeError):
+    """An index outside the table: F.embedding's IndexError, and the RuntimeError PyTorch's
+    embedding_bag raises."""
 
 
 def _indices(value: Any, weight: Tensor, name: str) -> Tensor:
@@ -30,7 +35,9 @@ def _indices(value: Any, weight: Tensor, name: str) -> Tensor:
             raise TypeError(f"embedding_bag: {name} must be an integer Tensor, got {type(value).__name__}")
         value = Tensor(np.asarray(value), device=weight.device)
     if value.dtype.kind not in "iu":
-        raise TypeError(f"embedding_bag: {name} must hold integers (int64 or int32), got {value.dtype}")
+        raise F.DtypeMismatchError(
+            f"embedding_bag: {name} must hold integers (int64 or int32), got {value.dtype}"
+        )
     return value
 
 
@@ -42,14 +49,14 @@ def _bag_bounds(offsets: Tensor, length: int, include_last_offset: bool) -> tupl
     if include_last_offset and bounds.size == 0:
         raise ValueError("embedding_bag: include_last_offset=True needs at least one offset (the end)")
     if bounds.size and bounds[0] != 0:
-        raise ValueError(
+        raise InvalidArgumentError(
             "embedding_bag: offsets[0] has to be 0, i.e., the first bag has to start at position 0, "
             f"got {bounds[0]}"
         )
     if np.any(np.diff(bounds) < 0):
-        raise ValueError(f"embedding_bag: offsets must not decrease, got {bounds.tolist()}")
+        raise InvalidArgumentError(f"embedding_bag: offsets must not decrease, got {bounds.tolist()}")
     if bounds.size and bounds[-1] > length:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"embedding_bag: offsets[-1] can not be greater than the input's length {length}, "
             f"got {bounds[-1]}"
         )
@@ -74,7 +81,7 @@ def _bag_grid(
         if offsets is not None:
             raise ValueError(
                 "embedding_bag: if input is 2-D (bags, n), offsets has to be None, as each row is a bag; "
-                f"got offsets of type {type(offsets).__name__}"
+                f"got offsets of type {'Tensor' if isinstance(offsets, Tensor) else type(offsets).__name__}"
             )
         bags, longest = input.shape
         positions = np.arange(bags * longest, dtype=np.int64).reshape(bags, longest)
@@ -169,7 +176,7 @@ def embedding_bag(
     try:
         rows = F.embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq)
     except IndexError as error:
-        raise IndexError(str(error).replace("embedding:", "embedding_bag:", 1)) from None
+        raise BagIndexError(str(error).replace("embedding:", "embedding_bag:", 1)) from None
     grid = Tensor(positions, device=weight.device)
     in_bag = Tensor(filled, device=weight.device)
     if padding_idx is not None:

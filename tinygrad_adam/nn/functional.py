@@ -941,7 +941,10 @@ def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
         num_classes = int(labels.max().item()) + 1 if labels.size else 0
     if not isinstance(num_classes, (int, np.integer)) or num_classes < 0:
         raise ValueError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
-    _check_labels(labels, num_classes, None, "one_hot")
+    try:
+        _check_labels(labels, num_classes, None, "one_hot")
+    except LabelOutOfRangeError as error:
+        raise OneHotLabelError(str(error)) from None
     backend = labels._backend
     xp = backend.xp
     classes = xp.arange(num_classes, dtype=labels._data.dtype, **backend.creation_kwargs)
@@ -975,7 +978,7 @@ def embedding(
         raise TypeError(f"embedding: indices must be a Tensor or integers, got {type(input).__name__}")
     indices = input if isinstance(input, Tensor) else Tensor(np.asarray(input), device=weight.device)
     if indices.dtype.kind not in "iu":
-        raise TypeError(
+        raise DtypeMismatchError(
             f"embedding: indices must be integers (int64 or int32), got {indices.dtype} (use .long())"
         )
     _same_device(weight, indices, "embedding")
@@ -1967,6 +1970,10 @@ def _as_labels(target: Any, name: str, like: Tensor | None = None) -> Tensor:
 
 class LabelOutOfRangeError(IndexError, ValueError):
     """A class label outside [0, C): an IndexError as in PyTorch, and a ValueError (a bad value)."""
+
+
+class OneHotLabelError(LabelOutOfRangeError, RuntimeError):
+    """A label outside [0, num_classes) given to ``one_hot``, where PyTorch raises a RuntimeError."""
 
 
 def _check_labels(labels: Tensor, num_classes: int, ignore_index: int | None, name: str) -> bool:

@@ -189,6 +189,8 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
+        if isinstance(step_size, float) and step_size.is_integer():  # PyTorch's text tutorial passes 1.0
+            step_size = int(step_size)
         _check_positive_int("step_size", step_size)
         _check_positive("gamma", gamma)
         self.step_size = step_size

@@ -153,7 +153,7 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"a parameter group must be a dict, got {type(param_group).__name__}")
         if "params" not in param_group:
-            raise ValueError("a parameter group needs a 'params' entry")
+            raise MissingParamsError("a parameter group needs a 'params' entry")
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
@@ -500,6 +500,10 @@ def _is_real_number(value: Any) -> bool:
 
 # PyTorch's words for a hyperparameter in its errors ("Invalid learning rate: -1"), which ours begin with
 PYTORCH_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+class MissingParamsError(KeyError, ValueError):
+    """A parameter group without its 'params' entry: PyTorch's KeyError, and a ValueError (a bad group)."""
 
 
 class NotANumberError(ValueError, TypeError):

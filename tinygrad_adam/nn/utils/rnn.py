@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ...tensor import Tensor, concatenate, full, stack, tensor
+from ...tensor import InvalidArgumentError, Tensor, concatenate, full, stack, tensor
 
 __all__ = [
     "PackedSequence",
@@ -82,7 +82,7 @@ def _host_lengths(lengths: Any, batch: int, owner: str = "pack_padded_sequence")
     if len(values) != batch:
         raise ValueError(f"{owner}: {len(values)} lengths for a batch of {batch} sequences (one length each)")
     if np.any(values <= 0):
-        raise ValueError(f"{owner}: every length must be greater than 0, got {values.tolist()}")
+        raise InvalidArgumentError(f"{owner}: every length must be greater than 0, got {values.tolist()}")
     return values.astype(np.int64)
 
 
@@ -105,7 +105,7 @@ def pack_padded_sequence(
     sorted_indices = unsorted_indices = None
     if enforce_sorted:
         if np.any(np.diff(lengths) > 0):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"pack_padded_sequence: lengths {lengths.tolist()} must be sorted in decreasing order when "
                 "enforce_sorted is True; pass enforce_sorted=False to sort them here"
             )
