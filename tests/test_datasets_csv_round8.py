@@ -175,6 +175,23 @@ def test_headerless_adult_like_file_with_spaces_after_commas_and_question_marks(
     np.testing.assert_array_equal(y, [0, 0, 1])
 
 
+def test_categories_of_a_headerless_file_are_keyed_by_index_and_read_back(tmp_path):
+    train = _write(tmp_path / "train.data", "vhigh,2,unacc\nlow,5more,acc\nmed,4,good\nlow,2,acc\n")
+    _, _, found = load_csv(train, categorical="onehot", return_categories=True)
+    assert found == {0: ["low", "med", "vhigh"], 1: ["2", "4", "5more"]}
+    test = _write(tmp_path / "test.data", "med,3,acc\n")  # 3 doors: never seen in training
+    with pytest.raises(ValueError, match=r"line 1, column 1: category '3' is not one of its categories"):
+        load_csv(test, categorical="onehot", categories=found)
+    test.write_text("med,4,acc\n")
+    x, _ = load_csv(test, categorical="onehot", categories=found)
+    np.testing.assert_array_equal(x, [[0, 1, 0, 0, 1, 0]])
+    one_row = _write(tmp_path / "one.data", "vhigh,5more,unacc\n")  # all text, nothing repeats below it
+    with pytest.raises(ValueError, match=r"taken for a header: pass header=False"):
+        load_csv(one_row, categorical="onehot")
+    x, _ = load_csv(one_row, categorical="onehot", categories=found)  # known categories: a data row
+    np.testing.assert_array_equal(x, [[0, 0, 1, 0, 0, 1]])
+
+
 @pytest.mark.parametrize(
     ("text", "rows"),
     [

@@ -51,7 +51,10 @@ def load_csv(
 
     ``target`` and ``ignore`` name columns by index (negative counts from the end) or by header name.
     ``header="infer"`` takes the first row as a header when a feature field in it is not a number
-    (or when ``target`` is a name); pass True/False when the guess would be wrong (numeric names).
+    (or when a column is named); pass True/False when the guess would be wrong (numeric names). Where
+    ``categorical`` lets text features in, a text first row is a header only when one of its fields
+    sits above a column of numbers, or when it holds no number and none of its fields is a value of
+    its column, below it or in ``categories`` (a name is not a value): UCI's headerless files read as data.
     Gzip is detected from the content; quoted fields, Windows line endings, a UTF-8 byte-order mark
     and blank lines are handled; spaces around a value are not part of it.
 
@@ -117,7 +120,12 @@ def load_csv(
     if header == "infer" and not names_used:
         not_features = {_column_index(path, column, width, None) for column in (target, *ignore)}
         features = [index for index in range(width) if index not in not_features]
-        has_header = _looks_like_header(lines, features, missing_keys, categorical != "raise")
+        known = {  # the categories given for a column are values of it: a first row holding them is data
+            _column_index(path, column, width, None): {str(category).strip() for category in given}
+            for column, given in (categories or {}).items()
+            if isinstance(given, Collection) and not isinstance(given, str)
+        }
+        has_header = _looks_like_header(lines, features, missing_keys, categorical != "raise", known)
     else:
         if header is False and names_used:
             raise ValueError(f"{path}: columns named by header name need a header row, but header=False")
@@ -214,24 +222,28 @@ def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list
 
 
 def _looks_like_header(
-    lines: list[tuple[int, list[str]]], features: list[int], missing_keys: set[str], text_features: bool
+    lines: list[tuple[int, list[str]]],
+    features: list[int],
+    missing_keys: set[str],
+    text_features: bool,
+    known: dict[int, set[str]],
 ) -> bool:
     """Whether the first row is a header, judged from its feature fields (``header="infer"``).
 
     With numeric features only, any text field means a header. Where text features are allowed
     (``categorical=`` encodes them), a text field proves nothing alone; the row is a header when a text
-    field sits above a column of numbers, or when it has no number and none of its fields comes again
-    in its column below (a name is not a value; categories repeat).
+    field sits above a column of numbers, or when it has no number and none of its fields is a value of
+    its column (one below it or in ``known``, the given categories): a name is not a value.
     """
     first = [(i, field.strip()) for i, field in enumerate(lines[0][1]) if i in features]
     first = [(i, field) for i, field in first if field.lower() not in missing_keys]
     texts = [(i, field) for i, field in first if not _is_number(field)]
     if not text_features or not texts:
         return bool(texts)
-    below = {i: _present(lines[1:], i, missing_keys) for i, _ in texts}
-    if any(below[i] and all(_is_number(value) for value in below[i]) for i, _ in texts):
+    values = {i: set(_present(lines[1:], i, missing_keys)) | known.get(i, set()) for i, _ in texts}
+    if any(values[i] and all(_is_number(value) for value in values[i]) for i, _ in texts):
         return True
-    return len(texts) == len(first) and not any(field in below[i] for i, field in texts)
+    return len(texts) == len(first) and not any(field in values[i] for i, field in texts)
 
 
 def _present(rows: list[tuple[int, list[str]]], index: int, missing_keys: set[str]) -> list[str]:
