@@ -193,3 +193,105 @@ def test_sizes_and_counts_out_of_range_raise_pytorchs_runtime_error_naming_them(
         wrong(x)
     with pytest.raises(ValueError):  # what we raised before
         wrong(x)
+
+
+# -- amp ---------------------------------------------------------------------------------------
+
+
+def test_autocast_with_an_unknown_device_type_raises_runtime_error_naming_it():
+    with pytest.raises(RuntimeError, match="unknown device type 'tpu'"):
+        tg.autocast("tpu")
+    with tg.autocast("cuda:0", enabled=False), tg.autocast("mps", enabled=False):  # PyTorch's names pass
+        pass
+
+
+@pytest.mark.parametrize("flag", ["enabled", "cache_enabled"])
+def test_autocast_with_a_flag_that_is_not_a_bool_raises_type_error_naming_it(flag):
+    with pytest.raises(TypeError, match=f"autocast: {flag} must be a bool, got str 'yes'"):
+        tg.autocast("cpu", **{flag: "yes"})
+
+
+# -- special functions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["erf", "erfc", "ndtr"])
+def test_special_functions_of_an_integer_tensor_compute_in_float32_as_pytorch(name):
+    function = getattr(tg.special, name)
+    assert function(tg.tensor([0, 1])).dtype == tg.float32
+    np.testing.assert_allclose(function(tg.tensor([0, 1])).numpy(), function(tg.tensor([0.0, 1.0])).numpy())
+    with pytest.raises(TypeError, match=f"special.{name}: input must be a Tensor, got list"):
+        function([0.0])
+
+
+def test_a_non_integer_order_of_polygamma_or_multigammaln_raises_type_error_naming_it():
+    with pytest.raises(TypeError, match="polygamma.*non-integer n, got float 1.5"):
+        tg.special.polygamma(1.5, tg.ones(1))
+    with pytest.raises(TypeError, match="multigammaln: p must be an integer, got float 2.5"):
+        tg.special.multigammaln(tg.full((1,), 3.0), 2.5)
+    with pytest.raises(RuntimeError, match="negative"):  # still what it was
+        tg.special.polygamma(-1, tg.ones(1))
+    expected = tg.special.polygamma(1, tg.ones(1)).numpy()
+    np.testing.assert_allclose(tg.special.polygamma(tg.tensor(1), tg.ones(1)).numpy(), expected)  # a 0-d n
+
+
+def test_a_logit_eps_that_is_not_a_number_raises_type_error_naming_it():
+    with pytest.raises(TypeError, match="logit: eps must be a number or None, got str 'a'"):
+        tg.special.logit(tg.full((1,), 0.5), eps="a")
+
+
+# -- distributions -----------------------------------------------------------------------------
+
+
+def test_one_hot_categorical_log_prob_of_a_vector_that_is_not_one_hot_raises_value_error():
+    distribution = tg.distributions.OneHotCategorical(probs=tg.tensor([0.25, 0.75]))
+    for not_one_hot in ([1.0, 1.0], [0.0, 0.0], [0.5, 0.5]):
+        with pytest.raises(ValueError, match=r"support \(OneHot\(\)\)"):
+            distribution.log_prob(tg.tensor(not_one_hot))
+    assert distribution.log_prob(tg.tensor([0.0, 1.0])).item() == pytest.approx(np.log(0.75))
+    unchecked = tg.distributions.OneHotCategorical(probs=tg.tensor([0.25, 0.75]), validate_args=False)
+    unchecked.log_prob(tg.tensor([1.0, 1.0]))
+
+
+def test_one_hot_categorical_enumerates_its_support_as_pytorch():
+    distribution = tg.distributions.OneHotCategorical(probs=tg.tensor([[0.2, 0.8], [0.5, 0.5], [0.1, 0.9]]))
+    support = distribution.enumerate_support()
+    assert support.shape == (2, 3, 2) and distribution.enumerate_support(expand=False).shape == (2, 1, 2)
+    np.testing.assert_allclose(
+        distribution.log_prob(support).exp().sum(0).numpy(), [1.0, 1.0, 1.0], rtol=1e-6
+    )
+
+
+# -- linear algebra ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        pytest.param(lambda: tg.linalg.diagonal(tg.ones(2, 2), dim1=0, dim2=5), id="linalg.diagonal"),
+        pytest.param(lambda: tg.ones(2, 2).diagonal(0, 0, -3), id="Tensor.diagonal"),
+        pytest.param(lambda: tg.diag_embed(tg.ones(2), dim1=0, dim2=4), id="diag_embed"),
+    ],
+)
+def test_a_diagonal_dim_out_of_range_raises_index_error_naming_it(wrong):
+    with pytest.raises(IndexError, match="out of range"):
+        wrong()
+
+
+def test_a_diagonal_over_one_dim_twice_still_raises_runtime_error():
+    with pytest.raises(RuntimeError, match="two different dims"):
+        tg.ones(2, 3).diagonal(0, 0, 0)
+
+
+# -- datasets ----------------------------------------------------------------------------------
+
+
+def test_a_cifar_pickle_with_ragged_labels_is_a_value_error_naming_the_file(tmp_path):
+    import pickle
+
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        batch = {b"data": np.zeros((2, 3072), np.uint8), b"labels": [0, [1]]}
+        (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
+    with pytest.raises(ValueError, match=r"data_batch_1: 'labels' must be 2 integers .* got object"):
+        tg.datasets.load_cifar10(tmp_path)

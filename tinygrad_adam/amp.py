@@ -17,6 +17,8 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from .autograd import no_grad
 from .optim.optimizer import Optimizer
 from .tensor import Tensor
@@ -24,6 +26,12 @@ from .tensor import Tensor
 __all__ = ["GradScaler", "autocast"]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
+
+# The device types PyTorch's autocast knows (any of them is accepted and changes nothing here), and ours.
+AUTOCAST_DEVICE_TYPES = (
+    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+    "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone", "strict",
+)  # fmt: skip
 
 
 class autocast:  # noqa: N801 (PyTorch's name, used as a context manager and a decorator)
@@ -41,6 +49,14 @@ class autocast:  # noqa: N801 (PyTorch's name, used as a context manager and a d
     ) -> None:
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        if device_type.split(":")[0] not in AUTOCAST_DEVICE_TYPES:
+            raise RuntimeError(
+                f"autocast: unknown device type {device_type!r}: "
+                f"expected one of {', '.join(AUTOCAST_DEVICE_TYPES)}"
+            )
+        for name, flag in (("enabled", enabled), ("cache_enabled", cache_enabled)):
+            if not isinstance(flag, (bool, np.bool_)) and not (name == "cache_enabled" and flag is None):
+                raise TypeError(f"autocast: {name} must be a bool, got {type(flag).__name__} {flag!r}")
         self.device_type, self.dtype, self.enabled = device_type, dtype, bool(enabled)
 
     def __enter__(self) -> autocast:

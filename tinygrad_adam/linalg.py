@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .autograd import Function, is_grad_enabled, no_grad
-from .tensor import Tensor, _same_device, cat, ones_like, stack, where
+from .tensor import Tensor, _axis_index, _same_device, cat, ones_like, stack, where
 from .tensor import matmul as matmul  # torch.linalg.matmul is torch.matmul
 
 Dims = int | Sequence[int] | None
@@ -342,8 +342,8 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     _check_tensor(A, "diagonal")
     if A.ndim < 2:
         raise LinAlgShapeError(f"linalg.diagonal: needs at least 2 dims, got shape {A.shape}")
-    first, second = (d % A.ndim if -A.ndim <= d < A.ndim else None for d in (dim1, dim2))
-    if first is None or second is None or first == second:
+    first, second = (_axis_index(d, A.ndim, "diagonal") for d in (dim1, dim2))  # out of range: IndexError
+    if first == second:
         raise LinAlgOptionError(
             f"diagonal: dim1={dim1} and dim2={dim2} must be two different dims of shape {A.shape}"
         )
@@ -361,9 +361,9 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     ``offset``-th diagonal and zeros elsewhere, as ``torch.diag_embed``; differentiable."""
     _check_tensor(input, "diag_embed")
     ndim = input.ndim + 1
-    if not (-ndim <= dim1 < ndim and -ndim <= dim2 < ndim) or dim1 % ndim == dim2 % ndim:
+    first, second = (_axis_index(d, ndim, "diag_embed") for d in (dim1, dim2))  # out of range: IndexError
+    if first == second:
         raise LinAlgShapeError(f"diag_embed: dim1={dim1}, dim2={dim2} must be two different dims of {ndim}")
-    first, second = dim1 % ndim, dim2 % ndim
     size = input.shape[-1] + abs(offset)
     spread = input[..., np.minimum(np.arange(size), max(input.shape[-1] - 1, 0))]  # entry i at (i, i+offset)
     picks = Tensor(np.arange(size)[None, :] - np.arange(size)[:, None] == offset, device=input.device)

@@ -11,13 +11,19 @@ import numpy as np
 
 from .autograd import Function
 from .functions import xlogy
-from .nn.erf import erf, erfc
+from .nn.erf import erf as _erf
+from .nn.erf import erfc as _erfc
 from .tensor import Tensor, get_default_dtype, where
 
 __all__ = [
     "digamma", "entr", "erf", "erfc", "exp2", "expit", "expm1", "gammaln", "lgamma", "log1p", "log_softmax",
     "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "softmax", "xlog1py", "xlogy",
 ]  # fmt: skip
+
+
+class NotAnIntegerOrderError(TypeError, RuntimeError):
+    """An order (``n`` of polygamma, ``p`` of multigammaln) that is not an integer: PyTorch's
+    TypeError, and the RuntimeError we raised before."""
 
 
 def _tensor(input: Any, name: str) -> Tensor:
@@ -34,6 +40,8 @@ def expit(input: Tensor) -> Tensor:
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p/(1 − p)), the inverse of expit; with ``eps`` p is first clamped to [eps, 1 − eps]."""
     p = _tensor(input, "logit")
+    if eps is not None and (isinstance(eps, bool) or not isinstance(eps, (int, float, np.number))):
+        raise TypeError(f"special.logit: eps must be a number or None, got {type(eps).__name__} {eps!r}")
     if eps is not None:
         p = p.clamp(eps, 1 - eps)
     return p.log() - (-p).log1p()
@@ -52,9 +60,19 @@ def xlog1py(input: Tensor, other: Any) -> Tensor:
     return xlogy(x, 1 + y)
 
 
+def erf(input: Tensor) -> Tensor:
+    """The error function 2/√π ∫₀ˣ e^(−t²) dt; integer or bool tensors are read as floats, as in PyTorch."""
+    return _erf(_float_tensor(input, "erf"))
+
+
+def erfc(input: Tensor) -> Tensor:
+    """1 − erf(x), without cancellation where it is tiny; integers are read as floats, as for erf."""
+    return _erfc(_float_tensor(input, "erfc"))
+
+
 def ndtr(input: Tensor) -> Tensor:
     """Φ(x), the standard normal's cumulative distribution: erfc(−x/√2)/2, exact in the left tail."""
-    return 0.5 * erfc(-_tensor(input, "ndtr") / math.sqrt(2))
+    return 0.5 * erfc(-_float_tensor(input, "ndtr") / math.sqrt(2))
 
 
 # Wichura's AS241 (PPND16, Applied Statistics 37 (1988) 477-484): rational approximations of Φ⁻¹,
@@ -357,7 +375,13 @@ psi = digamma
 
 def polygamma(n: int, input: Tensor) -> Tensor:
     """ψ⁽ⁿ⁾(x), the n-th derivative of ψ (n = 0: ψ itself, n = 1: the trigamma ψ₁)."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+    if isinstance(n, Tensor) and n.ndim == 0 and n.dtype.kind in "iu":
+        n = n.item()  # torch.special.polygamma(torch.tensor(1), x) reads a 0-d integer tensor as its number
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise NotAnIntegerOrderError(
+            f"polygamma(n, x) does not support non-integer n, got {type(n).__name__} {n!r}"
+        )
+    if n < 0:
         raise RuntimeError(f"polygamma(n, x) does not support negative or non-integer n, got {n!r}")
     if n == 0:
         return digamma(input)
@@ -369,7 +393,9 @@ def polygamma(n: int, input: Tensor) -> Tensor:
 def multigammaln(input: Tensor, p: int) -> Tensor:
     """log Γₚ(a) = p(p − 1)/4 · log π + Σⱼ₌₁..ₚ log Γ(a + (1 − j)/2), the multivariate log-gamma
     (``torch.special.multigammaln``, ``torch.mvlgamma``) of the Wishart densities."""
-    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+        raise NotAnIntegerOrderError(f"multigammaln: p must be an integer, got {type(p).__name__} {p!r}")
+    if p < 1:
         raise RuntimeError(f"p has to be greater than or equal to 1, got {p!r}")
     a = _float_tensor(input, "multigammaln")
     total = gammaln(a)

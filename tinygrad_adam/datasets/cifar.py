@@ -283,7 +283,10 @@ def _read_pickle(layout: CifarLayout, name: str, raw: bytes) -> Split:
     ):
         found = f"{data.dtype} of shape {data.shape}" if isinstance(data, np.ndarray) else type(data).__name__
         raise ValueError(f"{name}: 'data' must be uint8 of shape (N, {PIXELS}), got {found}")
-    labels = np.asarray(batch[layout.label_key])
+    try:
+        labels = np.asarray(batch[layout.label_key])
+    except ValueError:  # a ragged list ([0, [1]]): NumPy's message would not name the file
+        labels = np.asarray(batch[layout.label_key], dtype=object)
     if labels.ndim != 1 or labels.shape[0] != data.shape[0] or labels.dtype.kind not in "iu":
         raise ValueError(
             f"{name}: {layout.label_key!r} must be {data.shape[0]} integers (one per image), "

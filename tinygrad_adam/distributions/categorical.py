@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..functions import eye
 from ..sampling import multinomial
 from ..tensor import Tensor, int64
 from . import constraints
@@ -103,11 +104,21 @@ class Categorical(Distribution):
         return values.expand(self._num_events, *self._batch_shape) if expand else values
 
 
+class _OneHot(constraints.Constraint):
+    """Vectors of 0s and 1s along the last axis with exactly one 1 (``constraints.one_hot``)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def check(self, value: Tensor) -> Tensor:
+        return ((value == 0) | (value == 1)).all(-1) & (value.sum(-1) == 1)
+
+
 class OneHotCategorical(Distribution):
     """A one-hot vector of length K whose hot position is ``Categorical(probs, logits)``'s draw."""
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
-    support = constraints.independent(constraints.boolean, 1)
+    support = _OneHot()
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
@@ -151,6 +162,13 @@ class OneHotCategorical(Distribution):
         from ..nn.functional import one_hot
 
         return one_hot(self._categorical.sample(sample_shape), self._event_shape[0]).astype(self.probs.dtype)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """The K one-hot vectors (the rows of the identity), over the batch shape when ``expand``."""
+        n = self._event_shape[0]
+        values = eye(n, dtype=self.probs.dtype, device=self.probs.device)
+        values = values.reshape((n,) + (1,) * len(self._batch_shape) + (n,))
+        return values.expand(n, *self._batch_shape, n) if expand else values
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
