@@ -82,7 +82,8 @@ class Wishart(Distribution):
             self.df = df.expand(*batch_shape)
         elif isinstance(df, (int, float, np.number)) and not isinstance(df, bool):
             batch_shape = tuple(matrix.shape[:-2])
-            self.df = tensor(float(df), dtype=matrix.dtype, device=matrix.device)
+            # expanded over the batch (PyTorch keeps a 0-d df here, and its mean then fails to reshape it)
+            self.df = tensor(float(df), dtype=matrix.dtype, device=matrix.device).expand(*batch_shape)
         else:
             raise TypeError(f"Wishart: df must be a number or a Tensor, got {type(df).__name__}")
         if (self.df <= p - 1).any().item():
@@ -101,11 +102,6 @@ class Wishart(Distribution):
             self._unbroadcasted_scale_tril = linalg.cholesky(_symmetric_part(matrix))
         else:
             self._unbroadcasted_scale_tril = linalg.cholesky(_inverse_spd(_symmetric_part(matrix)))
-
-    def expand(self, batch_shape: Any) -> Wishart:
-        new = super().expand(batch_shape)
-        new.df = self.df.expand(*new.batch_shape)
-        return new
 
     @property
     def _chi2(self) -> Chi2:
