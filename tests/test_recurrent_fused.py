@@ -196,6 +196,7 @@ def test_plain_steps_run_off_numpy_on_float16_and_for_the_elman_rnn() -> None:
     assert recurrent_fused.steps_for("GRU", None, np.zeros((2, 3), np.float16)) is None
     assert recurrent_fused.steps_for("RNN_TANH", True, numpy_float32) is None
     assert recurrent_fused.steps_for("LSTM", False, numpy_float32) is None
+    assert recurrent_fused.steps_for("LSTM", True, numpy_float32, numpy_float32.astype(np.float64)) is None
     layer = tg.nn.GRU(INPUT, HIDDEN, device="strict")
     layer.fused = True  # as optimizer.fused: the strict backend runs the plain steps whatever the flag
     assert layer(tg.randn(2, 1, INPUT, device="strict"))[0].shape == (2, 1, HIDDEN)

@@ -29,11 +29,14 @@ Step = Callable[..., Any]
 
 def steps_for(mode: str, choice: bool | None, *arrays: Any) -> tuple[Step, Step] | None:
     """The compiled (forward, backward) steps for a ``mode`` layer whose inputs are ``arrays``,
-    or None when the plain steps run: ``choice`` False, arrays other than float32 or float64
-    NumPy arrays, a mode without compiled loops, or (``choice`` None) numba not installed."""
+    or None when the plain steps run: ``choice`` False, arrays other than NumPy arrays of one
+    dtype, float32 or float64, a mode without compiled loops, or (``choice`` None) numba not
+    installed."""
     if choice is False or mode not in STEPS:
         return None
-    if not all(isinstance(a, np.ndarray) and a.dtype in COMPILED_DTYPES for a in arrays):
+    if not all(isinstance(a, np.ndarray) and a.dtype == arrays[0].dtype for a in arrays):
+        return None
+    if arrays[0].dtype not in COMPILED_DTYPES:
         return None
     from ..optim.fused import numba_available  # the optimizer's check, shared (optim is lazy)
 
