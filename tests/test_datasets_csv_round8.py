@@ -129,6 +129,23 @@ def test_a_column_mixing_numbers_and_text_is_categorical(tmp_path):
     np.testing.assert_array_equal(x, [[0, 0], [2, 2], [1, 1], [0, 1]])
 
 
+def test_onehot_blocks_hold_a_single_one_at_the_ordinal_code(tmp_path):
+    rng = np.random.default_rng(2)
+    lines = ["a,n,b,y"] + [
+        f"{a},{rng.normal():.3f},{b},{rng.integers(2)}"
+        for a, b in zip(rng.choice(list("pqrs"), 200), rng.choice(list("uvw"), 200))
+    ]
+    path = _write(tmp_path / "t.csv", "\n".join(lines))
+    onehot, _, found = load_csv(path, categorical="onehot", return_categories=True)
+    ordinal, _ = load_csv(path, categorical="ordinal")
+    widths = [len(found["a"]), 1, len(found["b"])]
+    blocks = np.split(onehot, np.cumsum(widths)[:-1], axis=1)
+    for block, codes in zip((blocks[0], blocks[2]), (ordinal[:, 0], ordinal[:, 2])):
+        np.testing.assert_array_equal(block.sum(axis=1), 1)
+        np.testing.assert_array_equal(block.argmax(axis=1), codes)
+    np.testing.assert_array_equal(blocks[1][:, 0], ordinal[:, 1])
+
+
 # --- missing values in categorical columns -----------------------------------------------------
 
 
