@@ -295,3 +295,81 @@ def test_a_cifar_pickle_with_ragged_labels_is_a_value_error_naming_the_file(tmp_
         (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
     with pytest.raises(ValueError, match=r"data_batch_1: 'labels' must be 2 integers .* got object"):
         tg.datasets.load_cifar10(tmp_path)
+
+
+# -- functions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        pytest.param(
+            lambda: tg.logspace(0, 1, -1), "logspace: steps must be non-negative, got -1", id="logspace"
+        ),
+        pytest.param(lambda: tg.triu_indices(-1, 3), "row must be non-negative, got -1", id="triu_indices"),
+        pytest.param(lambda: tg.einsum("ij,jk->ik", tg.ones(2, 2)), "names 2 operand", id="einsum-operands"),
+        pytest.param(
+            lambda: tg.einsum("ij,jk->ik", tg.ones(2, 3), tg.ones(2, 2)),
+            "axis 'j' has length 3",
+            id="einsum-sizes",
+        ),
+        pytest.param(
+            lambda: tg.tensordot(tg.ones(2, 3), tg.ones(2, 3), dims=([1], [0])),
+            "contracted dims",
+            id="tensordot",
+        ),
+        pytest.param(
+            lambda: tg.cdist(tg.ones(2, 3), tg.ones(2, 4)), "same number of columns", id="cdist-columns"
+        ),
+        pytest.param(lambda: tg.cdist(tg.ones(2, 3), tg.ones(2, 3), p=-1), "non-negative p", id="cdist-p"),
+        pytest.param(lambda: tg.meshgrid(tg.ones(2), indexing="bogus"), "got 'bogus'", id="meshgrid"),
+        pytest.param(
+            lambda: tg.searchsorted(tg.ones(3), tg.ones(2), side="middle"), "got 'middle'", id="searchsorted"
+        ),
+        pytest.param(lambda: tg.histc(tg.ones(3), bins=0), "bins must be > 0, got 0", id="histc-bins"),
+        pytest.param(
+            lambda: tg.histc(tg.ones(3), bins=3, min=2, max=1), r"max \(1\) must be larger", id="histc-range"
+        ),
+        pytest.param(lambda: tg.diff(tg.ones(3), n=-1), "order n must be non-negative, got -1", id="diff"),
+        pytest.param(lambda: tg.quantile(tg.ones(3), 1.5), r"q must be in \[0, 1\], got 1.5", id="quantile"),
+        pytest.param(lambda: tg.trace(tg.ones(2, 2, 2)), r"shape \(2, 2, 2\)", id="trace"),
+        pytest.param(
+            lambda: tg.diag(tg.ones(2, 2, 2)), r"1-D or 2-D tensor, got shape \(2, 2, 2\)", id="diag"
+        ),
+        pytest.param(
+            lambda: tg.roll(tg.ones(3, 3), shifts=(1, 2), dims=(0,)), "2 shifts for 1 dims", id="roll"
+        ),
+        pytest.param(
+            lambda: tg.baddbmm(tg.ones(2, 2, 2), tg.ones(2, 2, 3), tg.ones(2, 2, 2)),
+            "do not multiply",
+            id="baddbmm",
+        ),
+        pytest.param(
+            lambda: tg.zeros(3).scatter_reduce(0, tg.tensor([0]), tg.ones(1), reduce="bogus"),
+            "got 'bogus'",
+            id="scatter_reduce",
+        ),
+        pytest.param(
+            lambda: tg.isclose(tg.ones(2), tg.ones(2), rtol=-1), "rtol must be greater than", id="isclose"
+        ),
+        pytest.param(
+            lambda: tg.allclose(tg.ones(2), tg.ones(2), atol=-1), "atol must be greater than", id="allclose"
+        ),
+    ],
+)
+def test_function_arguments_pytorch_refuses_raise_its_runtime_error_naming_them(wrong, message):
+    with pytest.raises(RuntimeError, match=message):
+        wrong()
+    with pytest.raises(ValueError):  # what we raised before
+        wrong()
+
+
+def test_allclose_of_float32_and_float64_raises_runtime_error_as_isclose_does():
+    for compare in (tg.allclose, tg.isclose):
+        with pytest.raises(RuntimeError, match="both tensors need one dtype, got float32 and float64"):
+            compare(tg.ones(2), tg.ones(2, dtype=tg.float64))
+        with pytest.raises(TypeError):
+            compare(tg.ones(2), tg.ones(2, dtype=tg.float64))
+    assert tg.allclose(tg.ones(2), 1.0) and tg.allclose(
+        tg.ones(2, dtype=tg.float64), tg.ones(2, dtype=tg.float64)
+    )

@@ -18,6 +18,7 @@ import numpy as np
 from .backend import get_backend
 from .tensor import (
     DType,
+    DtypeMismatchError,
     InvalidArgumentError,
     ShapeError,
     Tensor,
@@ -45,7 +46,7 @@ def _count_arg(value: Any, name: str, op: str) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (builtins.int, np.integer)):
         raise TypeError(f"{op}: {name} must be an integer, got {value!r}")
     if value < 0:
-        raise ValueError(f"{op}: {name} must be non-negative, got {value}")
+        raise InvalidArgumentError(f"{op}: {name} must be non-negative, got {value}")
     return builtins.int(value)
 
 
@@ -182,7 +183,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         )
         indexing = "ij"
     if indexing not in ("ij", "xy"):
-        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+        raise InvalidArgumentError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     if not tensors:
         raise ValueError("meshgrid needs at least one tensor")
     tensors = tuple(_as_tensor_input(t) for t in tensors)
@@ -226,11 +227,11 @@ def cdist(
         if t.ndim < 2:
             raise ValueError(f"cdist needs tensors of at least 2 dims, {name} has shape {t.shape}")
     if x1.shape[-1] != x2.shape[-1]:
-        raise ValueError(
+        raise ShapeError(
             f"cdist: x1 and x2 need the same number of columns, got shapes {x1.shape} and {x2.shape}"
         )
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, (builtins.int, float, np.number)) or not p >= 0:
-        raise ValueError(f"cdist only supports non-negative p values, got {p!r}")
+        raise InvalidArgumentError(f"cdist only supports non-negative p values, got {p!r}")
     return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(float(p), dim=-1)
 
 
@@ -249,7 +250,7 @@ def searchsorted(
     sequence = _as_tensor_input(sorted_sequence)
     if side is not None:
         if side not in ("left", "right"):
-            raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+            raise InvalidArgumentError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
         if right and side == "left":
             raise ValueError("searchsorted: side='left' and right=True contradict each other")
         right = side == "right"
@@ -263,7 +264,7 @@ def searchsorted(
     if sorter is not None:
         sequence = sequence.take_along_dim(sorter, -1)
     if sequence.ndim > 1 and sequence.shape[:-1] != values.shape[:-1]:
-        raise ValueError(
+        raise ShapeError(
             f"searchsorted: a sequence of shape {sequence.shape} needs values with the leading dims "
             f"{sequence.shape[:-1]}, got shape {values.shape}"
         )
@@ -334,11 +335,21 @@ def as_tensor(data: Any, dtype: DType | None = None, device: str | None = None) 
 def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
     """Whether ``|input - other| <= atol + rtol * |other|`` everywhere (shapes broadcast)."""
     a, b = _as_tensor_input(input), _as_tensor_input(other)
+    _check_tolerances(rtol, atol, "allclose")
+    if isinstance(other, Tensor) and a.dtype != b.dtype and a.dtype.kind == b.dtype.kind == "f":
+        raise DtypeMismatchError(f"allclose: both tensors need one dtype, got {a.dtype} and {b.dtype}")
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise ShapeError(f"allclose: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
     return builtins.bool(np.allclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _check_tolerances(rtol: Any, atol: Any, op: str) -> None:
+    """PyTorch refuses a negative (or nan) rtol or atol, which would make nothing close."""
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if not tolerance >= 0:
+            raise InvalidArgumentError(f"{op}: {name} must be greater than or equal to zero, got {tolerance}")
 
 
 def isclose(
@@ -349,8 +360,9 @@ def isclose(
     a, b = _as_tensor_input(input), _as_tensor_input(other)
     if not isinstance(other, Tensor):
         b = Tensor(b.numpy(), dtype=a.dtype, device=a.device)
+    _check_tolerances(rtol, atol, "isclose")
     if a.dtype != b.dtype:
-        raise TypeError(f"isclose: both tensors need one dtype, got {a.dtype} and {b.dtype}")
+        raise DtypeMismatchError(f"isclose: both tensors need one dtype, got {a.dtype} and {b.dtype}")
     finite = a.isfinite() & b.isfinite()  # an infinity is close only to itself
     difference = (a.masked_fill(~finite, 0) - b.masked_fill(~finite, 0)).abs()
     close = (a == b) | (finite & (difference <= atol + rtol * b.masked_fill(~finite, 0).abs()))
@@ -582,7 +594,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     inputs, arrow, output = equation.partition("->")
     terms = inputs.split(",")
     if len(terms) != len(operands):
-        raise ValueError(f"einsum: {equation!r} names {len(terms)} operand(s), got {len(operands)}")
+        raise InvalidArgumentError(f"einsum: {equation!r} names {len(terms)} operand(s), got {len(operands)}")
     for term in [*terms, output]:
         if builtins.any(not (c.isascii() and c.isalpha()) for c in term.replace("...", "")):
             raise ValueError(f"einsum: {term!r} in {equation!r} holds something other than letters and '...'")
@@ -616,7 +628,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     for term, operand in zip(aligned_terms, aligned_operands):
         for letter, n in zip(term, operand.shape):
             if n != 1 and lengths.setdefault(letter, n) != n:
-                raise ValueError(
+                raise ShapeError(
                     f"einsum: axis {letter!r} has length {lengths[letter]} in one operand, {n} in another"
                 )
     product = None

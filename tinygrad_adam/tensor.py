@@ -44,6 +44,11 @@ class InvalidArgumentError(ValueError, RuntimeError):
     twice, a count out of range): a ValueError, as we raised before, and that RuntimeError."""
 
 
+class DtypeMismatchError(TypeError, RuntimeError):
+    """Two tensors that must share a dtype and do not (``isclose`` of float32 and float64): our
+    TypeError, and PyTorch's RuntimeError."""
+
+
 class IntegerOverflowError(OverflowError, RuntimeError):
     """A Python number that an integer dtype cannot hold (300 for int8): PyTorch's RuntimeError
     "value cannot be converted to type int8 without overflow", never a silent wrap-around."""

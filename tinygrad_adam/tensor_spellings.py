@@ -296,7 +296,7 @@ def _batched_product(batch1: Any, batch2: Any, op: str) -> Tensor:
             shape = getattr(operand, "shape", type(operand).__name__)
             raise ValueError(f"{op}: {name} must be a 3-D tensor, got {shape}")
     if batch1.shape[0] != batch2.shape[0] or batch1.shape[2] != batch2.shape[1]:
-        raise ValueError(
+        raise _tensor.ShapeError(
             f"{op}: batch1 {batch1.shape} and batch2 {batch2.shape} do not multiply as (b, n, m) @ (b, m, p)"
         )
     return batch1 @ batch2
@@ -724,7 +724,7 @@ class TensorSpellings:
             length = builtins.max(builtins.min(rows - start_row, columns - start_column), 0)
             return self[np.arange(length) + start_row, np.arange(length) + start_column]
         if self.ndim != 1:
-            raise ValueError(f"diag needs a 1-D or 2-D tensor, got shape {self.shape}")
+            raise _tensor.InvalidArgumentError(f"diag needs a 1-D or 2-D tensor, got shape {self.shape}")
         n = self.shape[0] + abs(diagonal)
         backend = self._backend
         place = tuple(
@@ -951,7 +951,7 @@ class TensorSpellings:
         (index size × length of ``dim``) grid of candidates, so they cost that much memory.
         """
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
-            raise ValueError(
+            raise _tensor.InvalidArgumentError(
                 "scatter_reduce: reduce argument must be either sum, prod, mean, amax or amin, "
                 f"got {reduce!r}"
             )
@@ -1226,7 +1226,7 @@ class TensorSpellings:
             return self.reshape(-1).roll(shift_list[0], 0).reshape(*self.shape)
         dim_list = [dims] if not isinstance(dims, (tuple, list)) else list(dims)
         if len(dim_list) != len(shift_list):
-            raise ValueError(
+            raise _tensor.InvalidArgumentError(
                 f"roll: {len(shift_list)} shifts for {len(dim_list)} dims; give one shift per dim"
             )
         out = self
@@ -1288,7 +1288,7 @@ class TensorSpellings:
         and ``append`` to either end (a mask gives ``x[i + 1] != x[i]``, as in PyTorch)."""
         n = _integer(n, "n", "diff")
         if n < 0:
-            raise ValueError(f"diff: the order n must be non-negative, got {n}")
+            raise _tensor.InvalidArgumentError(f"diff: the order n must be non-negative, got {n}")
         if self.ndim == 0:
             raise ValueError("diff needs a tensor with at least one dimension, got a 0-d tensor")
         axis = _tensor._axis_index(dim, self.ndim, "diff")
@@ -1349,10 +1349,10 @@ class TensorSpellings:
             raise TypeError(f"histc needs a floating-point tensor, got {self.dtype}")
         bins = _integer(bins, "bins", "histc")
         if bins <= 0:
-            raise ValueError(f"histc: bins must be > 0, got {bins}")
+            raise _tensor.InvalidArgumentError(f"histc: bins must be > 0, got {bins}")
         low, high = _finite(min, "min", "histc"), _finite(max, "max", "histc")
         if low > high:
-            raise ValueError(f"histc: max ({high}) must be larger than min ({low})")
+            raise _tensor.InvalidArgumentError(f"histc: max ({high}) must be larger than min ({low})")
         xp, backend = self._backend.xp, self._backend
         data = xp.reshape(self._data, (-1,))
         if low == high and self.size:
@@ -1453,7 +1453,7 @@ class TensorSpellings:
             raise TypeError(f"tensordot: dims must be an integer or a pair of lists of dims, got {dims!r}")
         for a, b in zip(mine, theirs):
             if self.shape[a] != other.shape[b]:
-                raise ValueError(
+                raise _tensor.ShapeError(
                     f"tensordot: contracted dims differ in size: dim {a} of {self.shape} "
                     f"and dim {b} of {other.shape}"
                 )
@@ -1468,7 +1468,7 @@ class TensorSpellings:
     def trace(self: Tensor) -> Tensor:
         """The sum of the main diagonal of a 2-D tensor (rectangular ones too)."""
         if self.ndim != 2:
-            raise ValueError(f"trace: expected a 2-D tensor, got shape {self.shape}")
+            raise _tensor.InvalidArgumentError(f"trace: expected a 2-D tensor, got shape {self.shape}")
         return self.diag().sum()
 
     def cross(self: Tensor, other: Tensor, dim: int = -1) -> Tensor:
@@ -1551,7 +1551,7 @@ class TensorSpellings:
         if not _tensor._is_float(self.dtype):
             raise TypeError(f"quantile: input must be floating point, got {self.dtype}")
         if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-            raise ValueError(
+            raise _tensor.InvalidArgumentError(
                 "quantile: interpolation must be linear, lower, higher, midpoint or nearest, "
                 f"got {interpolation!r}"
             )
@@ -1560,7 +1560,7 @@ class TensorSpellings:
         if q_host.ndim > 1:
             raise ValueError(f"quantile: q must be a number or a 1-D tensor, got shape {q_host.shape}")
         if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
-            raise ValueError(f"quantile: q must be in [0, 1], got {q_host.tolist()}")
+            raise _tensor.InvalidArgumentError(f"quantile: q must be in [0, 1], got {q_host.tolist()}")
         if dim is None:
             source, axis = self.reshape(-1), 0
         else:
