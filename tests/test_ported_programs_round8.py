@@ -3,10 +3,10 @@ autoencoder, PyTorch's VAE example, a GAN with two optimizers checkpointed half-
 with teacher forcing, EmbeddingBag text classification, tabular regression with parameter groups,
 a weight-tied language model with buffers, early stopping on a plateau, module containers, freezing
 and fine-tuning, multi-label losses, distillation with hints, a physics-informed network, contrastive
-learning, a small U-Net) run unchanged with ``tinygrad_adam`` in place of ``torch`` and take
-PyTorch's steps from PyTorch's initial weights. The mistakes each program makes raise PyTorch's
-error types with a message naming the problem. The programs and PyTorch's record of them are in
-tests/fixtures/make_ported_programs_round8.py."""
+learning, a small U-Net, nanoGPT, dict-item datasets, a WaveNet, Kim's text CNN) run unchanged with
+``tinygrad_adam`` in place of ``torch`` and take PyTorch's steps from PyTorch's initial weights. The
+mistakes each program makes raise PyTorch's error types with a message naming the problem. The
+programs and PyTorch's record of them are in tests/fixtures/make_ported_programs_round8.py."""
 
 from __future__ import annotations
 

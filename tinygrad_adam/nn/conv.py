@@ -16,8 +16,9 @@ each side, the maximum a loop over the bins.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -521,6 +522,16 @@ def _row(value: Any, name: str, owner: str, fill: int, minimum: int = 1) -> tupl
     return fill, _sizes(value, name, owner, minimum, count=1)[0]
 
 
+@contextlib.contextmanager
+def _as_one_row(owner: str) -> Iterator[None]:
+    """Let an error of the 2-d operation a 1-d one runs name the 1-d one and say why it speaks of
+    2-d shapes (same error type)."""
+    try:
+        yield
+    except (ValueError, TypeError, RuntimeError) as error:
+        raise type(error)(f"{owner} (the 2-d operation on a one-row image): {error}") from error
+
+
 def conv1d(
     input: Tensor,
     weight: Tensor,
@@ -537,7 +548,8 @@ def conv1d(
         raise ValueError(f"conv1d: weight must be 3-d (out, in/groups, k), got {got}")
     padding = padding if isinstance(padding, str) else _row(padding, "padding", "conv1d", 0, minimum=0)
     stride, dilation = _row(stride, "stride", "conv1d", 1), _row(dilation, "dilation", "conv1d", 1)
-    return conv2d(row, weight.unsqueeze(2), bias, stride, padding, dilation, groups).squeeze(-2)
+    with _as_one_row("conv1d"):
+        return conv2d(row, weight.unsqueeze(2), bias, stride, padding, dilation, groups).squeeze(-2)
 
 
 def _pool1d_settings(kernel_size: Single, stride: Single | None, padding: Single, owner: str) -> tuple:
@@ -580,7 +592,8 @@ def max_pool1d(
     kernel, stride, padding = _pool1d_settings(kernel_size, stride, padding, "max_pool1d")
     dilation = _row(dilation, "dilation", "max_pool1d", 1)
     row = _as_image_row(input, "max_pool1d")
-    return _without_row(max_pool2d(row, kernel, stride, padding, dilation, ceil_mode, return_indices))
+    with _as_one_row("max_pool1d"):
+        return _without_row(max_pool2d(row, kernel, stride, padding, dilation, ceil_mode, return_indices))
 
 
 def avg_pool1d(
@@ -594,7 +607,8 @@ def avg_pool1d(
     """PyTorch's ``F.avg_pool1d``: ``avg_pool2d`` on a one-row image."""
     kernel, stride, padding = _pool1d_settings(kernel_size, stride, padding, "avg_pool1d")
     row = _as_image_row(input, "avg_pool1d")
-    return avg_pool2d(row, kernel, stride, padding, ceil_mode, count_include_pad).squeeze(-2)
+    with _as_one_row("avg_pool1d"):
+        return avg_pool2d(row, kernel, stride, padding, ceil_mode, count_include_pad).squeeze(-2)
 
 
 def conv_transpose1d(

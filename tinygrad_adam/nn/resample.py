@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, cat, full, tensor
+from ..tensor import InvalidArgumentError, Tensor, cat, full, tensor
 from .conv import _adaptive_bins, adaptive_avg_pool1d, adaptive_avg_pool2d
 from .functional import ValueOutOfRangeError
 from .grid_sample import cubic_weights
@@ -46,7 +46,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     if amounts is None or any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in amounts):
         raise TypeError(f"pad: pad must be a tuple of ints, got {pad!r}")
     if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"pad: pad needs an even number of ints, at most 2 per dimension of the {input.ndim}-d input, "
             f"got {len(amounts)}"
         )
