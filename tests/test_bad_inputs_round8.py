@@ -373,3 +373,37 @@ def test_allclose_of_float32_and_float64_raises_runtime_error_as_isclose_does():
     assert tg.allclose(tg.ones(2), 1.0) and tg.allclose(
         tg.ones(2, dtype=tg.float64), tg.ones(2, dtype=tg.float64)
     )
+
+
+# -- dtype names and the graph drawing ---------------------------------------------------------
+
+
+def test_type_takes_pytorchs_tensor_type_names_and_names_an_unknown_one():
+    assert tg.ones(2).type("torch.DoubleTensor").dtype == tg.float64
+    assert tg.ones(2).type("torch.LongTensor").dtype == tg.int64
+    assert tg.ones(2).type("torch.ByteTensor").dtype == tg.uint8
+    with pytest.raises(TypeError, match="invalid type 'torch.FloatyTensor'"):
+        tg.ones(2).type("torch.FloatyTensor")
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        pytest.param({"names": [1]}, "names must be a dict of name -> Tensor, got list", id="names-list"),
+        pytest.param(
+            {"names": {"x": [1.0]}}, "names must map str names to Tensors, got 'x': list", id="names-value"
+        ),
+        pytest.param({"title": 5}, "title must be a str, got int", id="title"),
+    ],
+)
+def test_to_dot_with_names_or_a_title_of_the_wrong_type_raises_type_error_naming_it(arguments, message):
+    x = tg.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match=message):
+        tg.viz.to_dot((x * 2).sum(), **arguments)
+
+
+@pytest.mark.parametrize("flag", ["copy", "non_blocking"])
+def test_to_with_a_flag_that_is_not_a_bool_raises_type_error_naming_it(flag):
+    with pytest.raises(TypeError, match=f"to: {flag} must be a bool, got str 'yes'"):
+        tg.ones(2).to(tg.float64, **{flag: "yes"})
+    assert tg.ones(2).to(tg.float64, **{flag: True}).dtype == tg.float64

@@ -437,6 +437,9 @@ class Tensor(TensorSpellings):
         nothing (copies here always finish before ``to`` returns).
         """
         check_memory_format(memory_format, "to")
+        for name, flag in (("non_blocking", non_blocking), ("copy", copy)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"to: {name} must be a bool, got {type(flag).__name__} {flag!r}")
         if isinstance(device, Tensor):
             device, dtype = device.device, dtype or device.dtype
         elif isinstance(device, (np.dtype, type)):

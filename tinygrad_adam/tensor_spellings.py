@@ -423,7 +423,15 @@ class TensorSpellings:
         return self.astype(_tensor.float16)
 
     def type(self: Tensor, dtype: Any = None) -> Any:
-        """With a dtype, the tensor cast to it; with none, the dtype's name (``'float32'``)."""
+        """With a dtype, the tensor cast to it (PyTorch's type names too: ``'torch.DoubleTensor'``);
+        with none, the dtype's name (``'float32'``)."""
+        if isinstance(dtype, str) and dtype.startswith("torch.") and dtype.endswith("Tensor"):
+            kinds = {"Float": "float32", "Double": "float64", "Half": "float16", "Long": "int64"}
+            kinds |= {"Int": "int32", "Short": "int16", "Char": "int8", "Byte": "uint8", "Bool": "bool"}
+            kind = kinds.get(dtype[len("torch.") : -len("Tensor")])
+            if kind is None:
+                raise TypeError(f"type: invalid type {dtype!r} (e.g. 'torch.FloatTensor' or tg.float32)")
+            dtype = kind
         return str(self.dtype) if dtype is None else self.astype(dtype)
 
     def type_as(self: Tensor, other: Tensor) -> Tensor:

@@ -35,6 +35,15 @@ def to_dot(tensor: Tensor, names: Mapping[str, Tensor] | None = None, title: str
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"to_dot needs a Tensor, got {type(tensor).__name__}")
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError(f"to_dot: names must be a dict of name -> Tensor, got {type(names).__name__}")
+    for name, named in (names or {}).items():
+        if not isinstance(name, str) or not isinstance(named, Tensor):
+            raise TypeError(
+                f"to_dot: names must map str names to Tensors, got {name!r}: {type(named).__name__}"
+            )
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"to_dot: title must be a str, got {type(title).__name__}")
     leaf_names = {id(t): name for name, t in (names or {}).items()}
     node_ids: dict[int, str] = {}
     lines = ["digraph {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];']
