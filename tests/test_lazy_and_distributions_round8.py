@@ -130,6 +130,8 @@ def test_lazy_parameters_refuse_use_before_the_first_call_and_optimizers_built_e
     for tensor in (conv.weight, norm.weight, norm.running_var):
         with pytest.raises(RuntimeError, match="uninitialized parameter"):
             tensor.shape  # noqa: B018
+    with pytest.raises(ValueError, match="uninitialized parameter in numel"):  # as PyTorch: no silent 0
+        sum(p.numel() for p in conv.parameters())
     model = nn.Sequential(conv, norm)
     optimizer = tg.optim.SGD(model.parameters(), lr=0.5)
     out = model(tg.randn(2, 4, 3, 3))

@@ -52,8 +52,7 @@ class LKJCholesky(Distribution):
         tiny = float(np.finfo(y.dtype).tiny)
         on_sphere = normal / normal.pow(2).sum(-1, keepdim=True).sqrt().clamp(tiny, None)  # row 0 stays 0
         w = y.sqrt() * on_sphere
-        eps = float(np.finfo(w.dtype).tiny)
-        diagonal = (1 - w.pow(2).sum(-1)).clamp(eps, None).sqrt()
+        diagonal = (1 - w.pow(2).sum(-1)).clamp(tiny, None).sqrt()
         return w + diagonal.diag_embed()
 
     def log_prob(self, value: Tensor) -> Tensor:

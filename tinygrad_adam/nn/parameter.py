@@ -8,7 +8,7 @@ the first forward still holds it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from ..tensor import DType, Tensor, _resolve_dtype, get_default_dtype, zeros
 from .module import Parameter
@@ -46,6 +46,26 @@ class _Uninitialized:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+    def _refuse(self, method: str) -> NoReturn:
+        raise ValueError(
+            f"Attempted to use an uninitialized parameter in {method}. This error happens when you are "
+            "using a `LazyModule` or explicitly manipulating `UninitializedParameter` objects: call "
+            "`forward` with a dummy batch to initialize the parameters first"
+        )
+
+    # What PyTorch refuses on a placeholder (counting its elements, reading it), rather than an empty answer
+    def numel(self) -> int:
+        self._refuse("numel")
+
+    def __len__(self) -> int:
+        self._refuse("__len__")
+
+    def item(self) -> Any:
+        self._refuse("item")
+
+    def tolist(self) -> Any:
+        self._refuse("tolist")
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         """Copied and pickled as a fresh placeholder (nothing else to keep), so lazy modules can be."""
