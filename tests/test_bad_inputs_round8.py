@@ -407,3 +407,21 @@ def test_to_with_a_flag_that_is_not_a_bool_raises_type_error_naming_it(flag):
     with pytest.raises(TypeError, match=f"to: {flag} must be a bool, got str 'yes'"):
         tg.ones(2).to(tg.float64, **{flag: "yes"})
     assert tg.ones(2).to(tg.float64, **{flag: True}).dtype == tg.float64
+
+
+# -- devices (the strict backend stands in for a second device) --------------------------------
+
+
+def test_assigning_a_grad_from_another_device_names_both_devices_not_the_dtypes(recwarn):
+    weight = tg.ones(2, device="cpu", requires_grad=True)
+    with pytest.raises(RuntimeError, match="a gradient on strict:0 to a tensor on cpu"):
+        weight.grad = tg.ones(2, device="strict")
+    assert weight.grad is None and not [w for w in recwarn if "array_api_strict" in str(w.message)]
+
+
+def test_allclose_of_tensors_on_two_devices_raises_runtime_error_naming_them():
+    with pytest.raises(
+        RuntimeError, match=r"allclose: tensors are on different devices \(strict:0 and cpu\)"
+    ):
+        tg.allclose(tg.ones(2, device="strict"), tg.ones(2, device="cpu"))
+    assert tg.allclose(tg.ones(2, device="strict"), 1.0)  # a number joins the tensor's device

@@ -26,6 +26,7 @@ from .tensor import (
     _filled_like,
     _like,
     _resolve_dtype,
+    _same_device,
     _shape_arg,
     check_memory_format,
     get_default_dtype,
@@ -336,6 +337,8 @@ def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equ
     """Whether ``|input - other| <= atol + rtol * |other|`` everywhere (shapes broadcast)."""
     a, b = _as_tensor_input(input), _as_tensor_input(other)
     _check_tolerances(rtol, atol, "allclose")
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        _same_device(a, b, "allclose")
     if isinstance(other, Tensor) and a.dtype != b.dtype and a.dtype.kind == b.dtype.kind == "f":
         raise DtypeMismatchError(f"allclose: both tensors need one dtype, got {a.dtype} and {b.dtype}")
     try:
