@@ -161,6 +161,7 @@ class Function:
     saves_inputs = True
     saves_output = False
     _retained: Any = None  # a weak reference to the output, set by Tensor.retain_grad
+    _hooks: Any = None  # the output's gradient hooks (Tensor.register_hook): {id: (hook, _)}
     # A node whose gradient is a slice of its input's (GetItem) defines ``adds_into(self) -> bool``
     # (whether it can now) and ``add_into(total, grad)``, which adds ``grad`` into that slice of
     # ``total`` in place and returns the array holding the result (``total`` itself, but for a
@@ -272,6 +273,9 @@ def _topological_order(roots: Sequence[Function]) -> list[Function]:
 
 
 _anomaly_enabled = False
+# Set by the first hook registered on a leaf tensor (Tensor.register_hook and
+# register_post_accumulate_grad_hook): until then backward does not look for any.
+leaf_hooks_registered = False
 
 
 def is_anomaly_enabled() -> bool:
@@ -414,6 +418,8 @@ def run_backward(
             if grad is None:
                 continue
             owned.discard(id(grad))  # handed on: backward may pass it along or keep it
+            if fn._hooks:  # Tensor.register_hook on this node's output, before anyone reads the gradient
+                grad = run_grad_hooks(fn._hooks, grad)
             if wanted_fns:
                 for position in wanted_fns.get(fn, ()):
                     captured[position] = grad
@@ -444,6 +450,11 @@ def run_backward(
             fn.freed = True
             fn.inputs = ()
 
+    if leaf_hooks_registered:  # a leaf's hooks see the sum of its gradients from this pass
+        for key, (tensor, grad) in leaf_grads.items():
+            hooks = getattr(tensor, "_grad_hooks", None)
+            if hooks:
+                leaf_grads[key] = (tensor, run_grad_hooks(hooks, grad))
     if inputs is not None:
         for position, tensor in enumerate(inputs):
             if tensor.grad_fn is None and id(tensor) in leaf_grads:
@@ -451,6 +462,29 @@ def run_backward(
         return captured
     store_grads([(tensor, grad) for tensor, grad in leaf_grads.values()], grad_outputs, create_graph)
     return None
+
+
+def run_grad_hooks(hooks: dict, grad: Tensor) -> Tensor:
+    """Pass ``grad`` through the hooks of ``Tensor.register_hook`` in order; a hook that returns a
+    tensor replaces the gradient, which must keep its shape, dtype and device (as in PyTorch)."""
+    for hook, _ in list(hooks.values()):
+        result = hook(grad)
+        if result is None:
+            continue
+        name = getattr(hook, "__name__", type(hook).__name__)
+        if not isinstance(result, (_tensor_class or _load_tensor_class())):
+            raise TypeError(f"hook '{name}' returned a {type(result).__name__}; return a Tensor or None")
+        for what, got, expected in (
+            ("size", result.shape, grad.shape),
+            ("type", result.dtype, grad.dtype),
+            ("device", result.device, grad.device),
+        ):
+            if got != expected:
+                raise RuntimeError(
+                    f"hook '{name}' has changed the {what} of value: expected {expected}, got {got}"
+                )
+        grad = result
+    return grad
 
 
 def store_grads(pairs: list[tuple[Tensor, Tensor]], seeds: Sequence[Tensor], create_graph: bool) -> None:
@@ -461,11 +495,10 @@ def store_grads(pairs: list[tuple[Tensor, Tensor]], seeds: Sequence[Tensor], cre
     copied, so changing one gradient in place (``a.grad.data.add_(1)``) never changes another."""
     given = {id(seed._data) for seed in seeds}
     for tensor, grad in pairs:
-        if create_graph:
-            tensor.grad = grad if tensor.grad is None else tensor.grad + grad
-            continue
         existing = tensor.grad
-        if (
+        if create_graph:
+            tensor.grad = grad if existing is None else existing + grad
+        elif (
             existing is not None
             and not existing.requires_grad
             and existing.shape == grad.shape
@@ -475,12 +508,16 @@ def store_grads(pairs: list[tuple[Tensor, Tensor]], seeds: Sequence[Tensor], cre
         ):
             existing._data += grad._data  # in place, as PyTorch accumulates
             existing._version += 1
-            continue
-        grad = _detached(grad)
-        if id(grad._data) in given or not grad._backend.writable(grad._data):  # shared, or a broadcast
-            grad._data = grad._backend.xp.asarray(grad._data, copy=True)
-        given.add(id(grad._data))
-        tensor.grad = grad if existing is None else existing + grad
+        else:
+            grad = _detached(grad)
+            if id(grad._data) in given or not grad._backend.writable(grad._data):  # shared, or a broadcast
+                grad._data = grad._backend.xp.asarray(grad._data, copy=True)
+            given.add(id(grad._data))
+            tensor.grad = grad if existing is None else existing + grad
+        hooks = getattr(tensor, "_post_accumulate_grad_hooks", None) if leaf_hooks_registered else None
+        if hooks:  # Tensor.register_post_accumulate_grad_hook: called with the tensor, .grad now final
+            for hook, _ in list(hooks.values()):
+                hook(tensor)
 
 
 def _tensors(value: Any, name: str, function: str, tensor_class: type) -> list[Tensor]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import math
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -170,7 +170,10 @@ class Tensor(TensorSpellings):
     """
 
     # `_base` is set on views only (see _View): a weak reference to the tensor whose memory they share.
-    __slots__ = ("_data", "_grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__")
+    __slots__ = (
+        "_data", "_grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__",
+        "_grad_hooks", "_post_accumulate_grad_hooks",  # a leaf's hooks, set only by registering one
+    )  # fmt: skip
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
 
@@ -343,6 +346,48 @@ class Tensor(TensorSpellings):
             import weakref
 
             self.grad_fn._retained = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
+        """Call ``hook(grad)`` each time backward computes the gradient with respect to this tensor
+        (for a leaf, the sum over its uses, before it reaches ``.grad``); a tensor ``hook`` returns
+        replaces the gradient. Returns a handle whose ``remove()`` takes the hook away. As
+        ``torch.Tensor.register_hook``."""
+        from . import autograd
+        from .nn.module import RemovableHandle
+
+        if not callable(hook):
+            raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:  # the node that made this tensor runs the hooks on its gradient
+            hooks = self.grad_fn.__dict__.get("_hooks")
+            if hooks is None:
+                hooks = self.grad_fn._hooks = {}
+        else:
+            hooks = getattr(self, "_grad_hooks", None)
+            if hooks is None:
+                hooks = self._grad_hooks = {}
+            autograd.leaf_hooks_registered = True
+        return RemovableHandle(hooks, hook, False, False)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> Any:
+        """Call ``hook(tensor)`` after backward has added this leaf's gradient into ``.grad`` (to
+        step an optimizer from inside backward, for example). As PyTorch's method of that name."""
+        from . import autograd
+        from .nn.module import RemovableHandle
+
+        if not callable(hook):
+            kind = type(hook).__name__
+            raise TypeError(f"register_post_accumulate_grad_hook expects a callable, got {kind}")
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        hooks = getattr(self, "_post_accumulate_grad_hooks", None)
+        if hooks is None:
+            hooks = self._post_accumulate_grad_hooks = {}
+        autograd.leaf_hooks_registered = True
+        return RemovableHandle(hooks, hook, False, False)
 
     # -- conversions -------------------------------------------------------------------------
     def numpy(self) -> np.ndarray:

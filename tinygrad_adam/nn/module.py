@@ -90,6 +90,9 @@ class Module:
     """
 
     training: bool
+    # Backward hooks, made per module on the first registration (empty here: most modules have none).
+    _backward_hooks: Any = ()
+    _backward_pre_hooks: Any = ()
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -104,7 +107,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._forward_pre_hooks or self._forward_hooks:
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -124,6 +127,31 @@ class Module:
         ``with_kwargs``) after each ``forward``; a result other than None replaces the output."""
         return RemovableHandle(self._forward_hooks, hook, with_kwargs, prepend)
 
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` in backward, once the gradients with
+        respect to the module's positional inputs are known (None for non-tensors and inputs that
+        need none); a tuple it returns replaces ``grad_input``. As in PyTorch (see backward_hooks.py)."""
+        return RemovableHandle(self._own_hooks("_backward_hooks"), hook, False, prepend)
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` in backward, before the module's own gradients are
+        computed; a tuple it returns replaces ``grad_output``."""
+        return RemovableHandle(self._own_hooks("_backward_pre_hooks"), hook, False, prepend)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """PyTorch's deprecated spelling; here it registers a full backward hook, whose
+        ``grad_input`` is with respect to the module's inputs (PyTorch's old hook saw only its last op's)."""
+        return self.register_full_backward_hook(hook)
+
+    def _own_hooks(self, name: str) -> OrderedDict:
+        hooks = self.__dict__.get(name)
+        if hooks is None:
+            hooks = OrderedDict()
+            object.__setattr__(self, name, hooks)
+        return hooks
+
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         for hook, with_kwargs in list(self._forward_pre_hooks.values()):
             if with_kwargs:
@@ -139,11 +167,23 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            from .backward_hooks import BackwardHook
+
+            backward_hook = BackwardHook(
+                self,
+                [hook for hook, _ in self._backward_hooks.values()] if self._backward_hooks else [],
+                [hook for hook, _ in self._backward_pre_hooks.values()] if self._backward_pre_hooks else [],
+            )
+            args = backward_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
         for hook, with_kwargs in list(self._forward_hooks.values()):
             result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
             if result is not None:
                 output = result
+        if backward_hook is not None:
+            output = backward_hook.setup_output_hook(output)
         return output
 
     # -- registration ------------------------------------------------------------------------
