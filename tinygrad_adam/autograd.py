@@ -188,7 +188,7 @@ class Function:
         data = fn.forward(*[t._data for t in inputs], **options)
         out = (_tensor_class or _load_tensor_class())._wrap(data, backend)
         if _grad_enabled:
-            needs = tuple([t.requires_grad for t in inputs])  # a list is built faster than a generator
+            needs = tuple([t._requires_grad for t in inputs])  # a list is built faster than a generator
             if True in needs:
                 fn.inputs = inputs
                 fn.needs_input_grad = needs
@@ -197,7 +197,7 @@ class Function:
                     fn.saved_versions = tuple([t._version for t in inputs])
                 if cls.saves_output:
                     fn._output_ref = weakref.ref(out)
-                out.requires_grad = True
+                out._requires_grad = True
                 out.grad_fn = fn
         return out
 
@@ -363,7 +363,7 @@ def run_backward(
             leaf_grads[id(tensor)] = (tensor, total)
 
     def add_grad(tensor: Tensor, grad: Tensor) -> None:
-        if tensor.grad_fn is None and not tensor.requires_grad:
+        if tensor.grad_fn is None and not tensor._requires_grad:
             return
         previous = current(tensor)
         if previous is None:
@@ -383,7 +383,7 @@ def run_backward(
         """Add the gradient of ``fn``'s slice of ``tensor`` into the sum for all of ``tensor``:
         work in proportion to the slice, where a zero-padded whole per slice would cost a loop over
         a sequence's time steps (``x[:, t]``) time quadratic in its length."""
-        if tensor.grad_fn is None and not tensor.requires_grad:
+        if tensor.grad_fn is None and not tensor._requires_grad:
             return
         total = current(tensor)
         if total is None or id(total) not in owned or total._data.dtype != grad._data.dtype:
@@ -500,7 +500,7 @@ def store_grads(pairs: list[tuple[Tensor, Tensor]], seeds: Sequence[Tensor], cre
             tensor.grad = grad if existing is None else existing + grad
         elif (
             existing is not None
-            and not existing.requires_grad
+            and not existing._requires_grad
             and existing.shape == grad.shape
             and existing._data.dtype == grad._data.dtype
             and existing._backend is grad._backend

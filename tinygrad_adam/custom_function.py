@@ -78,7 +78,7 @@ class FunctionCtx:
         node = self._node() if self._node is not None else None
         if node is not None and node.differentiable[index]:
             tensor.grad_fn = node if node.single_output else OutputOf(node, index)
-            tensor.requires_grad = True
+            tensor._requires_grad = True
         return tensor
 
     def mark_non_differentiable(self, *outputs: Tensor) -> None:
@@ -209,7 +209,7 @@ class OutputOf(Function):
 
     def __init__(self, node: CustomFunctionNode, index: int) -> None:
         stand_in = Tensor._wrap(node.backend.xp.zeros((0,), **node.backend.creation_kwargs), node.backend)
-        stand_in.requires_grad = True
+        stand_in._requires_grad = True
         stand_in.grad_fn = node
         self.backend = node.backend
         self.index = index
@@ -320,7 +320,7 @@ def _record(
     ctx._node = weakref.ref(node)
     for index, (output, is_differentiable) in enumerate(zip(outputs, differentiable)):
         if is_differentiable:
-            output.requires_grad = True
+            output._requires_grad = True
             output.grad_fn = node if single_output else OutputOf(node, index)
     # Saved inputs and intermediates are held as they are; a saved output is held as forward's own
     # tensor (no grad_fn, so no cycle) and handed to backward differentiable again (_output_for_backward).

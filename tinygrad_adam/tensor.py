@@ -49,6 +49,11 @@ class DtypeMismatchError(TypeError, RuntimeError):
     TypeError, and PyTorch's RuntimeError."""
 
 
+class InvalidRequiresGradError(TypeError, RuntimeError):
+    """``requires_grad`` set to a non-bool, or to True on an integer tensor: a TypeError, as
+    ``requires_grad_`` raises, and the RuntimeError PyTorch's attribute raises."""
+
+
 class IntegerOverflowError(OverflowError, RuntimeError):
     """A Python number that an integer dtype cannot hold (300 for int8): PyTorch's RuntimeError
     "value cannot be converted to type int8 without overflow", never a silent wrap-around."""
@@ -171,7 +176,7 @@ class Tensor(TensorSpellings):
 
     # `_base` is set on views only (see _View): a weak reference to the tensor whose memory they share.
     __slots__ = (
-        "_data", "_grad", "requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__",
+        "_data", "_grad", "_requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__",
         "_grad_hooks", "_post_accumulate_grad_hooks",  # a leaf's hooks, set only by registering one
     )  # fmt: skip
 
@@ -212,7 +217,7 @@ class Tensor(TensorSpellings):
         self._grad: Tensor | None = None
         self.grad_fn: autograd.Function | None = None
         self._version = 0
-        self.requires_grad = False
+        self._requires_grad = False
         if requires_grad:
             self.requires_grad_(requires_grad)
 
@@ -225,7 +230,7 @@ class Tensor(TensorSpellings):
         tensor._backend = backend
         tensor._grad = None
         tensor.grad_fn = None
-        tensor.requires_grad = False
+        tensor._requires_grad = False
         tensor._version = 0
         return tensor
 
@@ -335,8 +340,31 @@ class Tensor(TensorSpellings):
             )
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("requires_grad can only be switched off on leaf tensors; use detach()")
-        self.requires_grad = requires_grad
+        self._requires_grad = bool(requires_grad)
         return self
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded for backward."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad: bool) -> None:
+        # As PyTorch's attribute: a bool, on a leaf, and True only for floating-point tensors.
+        if requires_grad is not True and requires_grad is not False:
+            if not isinstance(requires_grad, np.bool_):
+                raise InvalidRequiresGradError(f"requires_grad must be a bool, got {requires_grad!r}")
+            requires_grad = bool(requires_grad)
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf tensors; to use a computed tensor "
+                "without its graph, take .detach()"
+            )
+        if requires_grad and not _is_float(self.dtype):
+            raise InvalidRequiresGradError(
+                f"only floating-point tensors can require gradients, but this one is {self.dtype}"
+            )
+        self._requires_grad = requires_grad
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after ``backward``."""
@@ -455,7 +483,7 @@ class Tensor(TensorSpellings):
         if type(self) is _View:
             raise RuntimeError("detach_ of a view is not supported; use .detach() (out of place)")
         self.grad_fn = None
-        self.requires_grad = False
+        self._requires_grad = False
         return self
 
     def clone(self, *, memory_format: memory_format | None = None) -> Tensor:
@@ -1705,7 +1733,7 @@ def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tenso
             f"{function.__name__.lower()} of two boolean tensors is not supported, as in PyTorch: use "
             "~, &, |, ^ for logic, or convert a mask first (mask.long(), mask.float())"
         )
-    if (a.requires_grad or b.requires_grad) and not _is_float(a.dtype):
+    if (a._requires_grad or b._requires_grad) and not _is_float(a.dtype):
         raise TypeError(f"{function.__name__.lower()}: integer tensors cannot carry gradients")
     return function.apply(a, b)
 

@@ -29,7 +29,7 @@ class Parameter(Tensor):
         if isinstance(data, Tensor):
             self._data, self._backend = data._data, data._backend
             self.grad, self.grad_fn, self._version = None, None, 0
-            self.requires_grad = False
+            self._requires_grad = False
         else:
             super().__init__(data)
         if self.dtype.kind != "f":
