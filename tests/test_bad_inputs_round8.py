@@ -425,3 +425,31 @@ def test_allclose_of_tensors_on_two_devices_raises_runtime_error_naming_them():
     ):
         tg.allclose(tg.ones(2, device="strict"), tg.ones(2, device="cpu"))
     assert tg.allclose(tg.ones(2, device="strict"), 1.0)  # a number joins the tensor's device
+
+
+# -- dtype mismatches PyTorch refuses with RuntimeError (still TypeErrors here) ------------------
+
+
+def test_where_and_masked_fill_with_an_integer_mask_raise_runtime_error_naming_the_dtype():
+    x = tg.ones((2, 2))
+    with pytest.raises(RuntimeError, match="boolean tensor, not int64") as caught:
+        x.masked_fill(tg.tensor([[1, 0], [0, 1]]), 0.0)
+    assert isinstance(caught.value, TypeError)
+    with pytest.raises(RuntimeError, match="boolean tensor, not int64"):
+        tg.where(tg.tensor([1, 0]), x[0], x[1])
+
+
+def test_matmul_and_linear_of_float32_with_float64_raise_runtime_error_naming_both():
+    x = tg.ones((2, 2))
+    with pytest.raises(RuntimeError, match="float32 vs float64") as caught:
+        x @ x.double()
+    assert isinstance(caught.value, TypeError)
+    with pytest.raises(RuntimeError, match="float32 vs float64"):
+        tg.nn.functional.linear(x, x.double())
+
+
+def test_loading_a_folder_raises_is_a_directory_error_as_saving_one_does(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        tg.load(tmp_path)
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        tg.save({"w": tg.ones(2)}, tmp_path)

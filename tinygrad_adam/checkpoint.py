@@ -17,6 +17,7 @@ link is followed: its file is replaced, the link stays.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -40,6 +41,11 @@ class CheckpointError(ValueError, RuntimeError):
     """A file that ``tg.load`` cannot read as a checkpoint (truncated, corrupted, another format):
     a ValueError, and the RuntimeError that ``torch.load`` raises for a damaged archive, so code
     written for either catches it."""
+
+
+class CheckpointIsAFolderError(IsADirectoryError, CheckpointError):
+    """``tg.load`` of a folder: the IsADirectoryError PyTorch's ``torch.load`` raises, and a
+    CheckpointError as for any other path that holds no checkpoint."""
 
 
 def _encode(
@@ -307,6 +313,10 @@ def load(
         path = source = _fspath(path, "tg.load")
         if not os.path.exists(path):
             raise FileNotFoundError(f"no checkpoint at {path}")
+        if os.path.isdir(path):  # as tg.save and PyTorch's torch.load
+            raise CheckpointIsAFolderError(
+                errno.EISDIR, f"tg.load: cannot read a checkpoint there: {path} is a folder, not a file"
+            )
         try:
             with open(path, "rb") as file:
                 head = file.read(6)

@@ -1702,7 +1702,7 @@ def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tenso
     da, db = a.dtype, b.dtype
     if da != db:
         if _is_float(da) and _is_float(db):
-            raise TypeError(
+            raise DtypeMismatchError(
                 f"{op}: dtype mismatch {da} vs {db}; tensors are never upcast silently, "
                 "convert one with .astype() (or .float() / .double())"
             )
@@ -2241,7 +2241,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         raise TypeError("where needs at least one Tensor argument")
     condition = _as_tensor(condition, like)
     if condition.dtype != bool_:
-        raise TypeError(f"where: the condition must be a boolean tensor, not {condition.dtype}")
+        raise DtypeMismatchError(f"where: the condition must be a boolean tensor, not {condition.dtype}")
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         # Two numbers: the dtype PyTorch gives them (where(c, 1, 0) is int64, where(c, 1.0, 0) float32).
         dtype = _scalar_dtype(a, b) if isinstance(a, _SCALARS) and isinstance(b, _SCALARS) else default_float
