@@ -164,3 +164,26 @@ def test_numpy_float64_hyperparameters_on_float32_parameters_give_the_plain_resu
     for plain, compiled in zip(train(False), train(True)):
         assert compiled.dtype == np.float32
         np.testing.assert_array_equal(plain, compiled)
+
+
+def test_a_numba_that_fails_to_import_leaves_the_default_on_the_plain_path(tmp_path) -> None:
+    # A numba built for another NumPy raises on import; the default must still train.
+    (tmp_path / "numba").mkdir()
+    (tmp_path / "numba" / "__init__.py").write_text("raise ImportError('Numba needs NumPy 2.3 or less')\n")
+    code = (
+        "import tinygrad_adam as tg\n"
+        "from tinygrad_adam.optim import fused\n"
+        "tg.manual_seed(0)\n"
+        "model = tg.nn.Sequential(tg.nn.Dense(4, 8, activation='relu'), tg.nn.Dense(8, 2))\n"
+        "lstm = tg.nn.LSTM(3, 5)\n"
+        "opt = tg.optim.Adam(list(model.parameters()) + list(lstm.parameters()))\n"
+        "for _ in range(3):\n"
+        "    opt.zero_grad()\n"
+        "    loss = model(tg.ones((2, 4))).sum() + lstm(tg.ones((4, 2, 3)))[0].sum()\n"
+        "    loss.backward(); opt.step()\n"
+        "print(fused.numba_available(), fused.wanted(opt))"
+    )
+    env = {**__import__("os").environ, "PYTHONPATH": f"{tmp_path}:{__import__('os').getcwd()}"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

@@ -38,8 +38,16 @@ if TYPE_CHECKING:
 
 @cache
 def numba_available() -> bool:
-    """Whether numba can be imported (checked without importing it)."""
-    return importlib.util.find_spec("numba") is not None
+    """Whether numba is installed and imports. Asked when a step or layer first could use it, never
+    by ``import tinygrad_adam``. A numba that refuses this NumPy ("Numba needs NumPy 2.3 or less")
+    counts as absent, so the default (``fused=None``) runs the plain path instead of failing."""
+    if importlib.util.find_spec("numba") is None:
+        return False
+    try:
+        import numba  # noqa: F401
+    except Exception:  # ImportError, or whatever a broken installation raises on import
+        return False
+    return True
 
 
 def wanted(optimizer: Optimizer, backend: Backend | None = None) -> bool:
