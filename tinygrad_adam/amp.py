@@ -23,7 +23,7 @@ from .autograd import no_grad
 from .optim.optimizer import Optimizer
 from .tensor import Tensor
 
-__all__ = ["GradScaler", "autocast"]
+__all__ = ["GradScaler", "autocast", "is_autocast_enabled"]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
 
@@ -32,6 +32,19 @@ AUTOCAST_DEVICE_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
     "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone", "strict",
 )  # fmt: skip
+
+
+# The autocast regions entered and not yet left, innermost last: (device type, enabled).
+_ACTIVE_REGIONS: list[tuple[str, bool]] = []
+
+
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """Whether the innermost ``autocast`` region for ``device_type`` is enabled (False outside any),
+    as ``torch.is_autocast_enabled``; without an argument it asks about "cuda", as PyTorch does."""
+    if device_type is not None and not isinstance(device_type, str):
+        raise TypeError(f"is_autocast_enabled: device_type must be a str, got {type(device_type).__name__}")
+    wanted = (device_type or "cuda").split(":")[0]
+    return next((enabled for kind, enabled in reversed(_ACTIVE_REGIONS) if kind == wanted), False)
 
 
 class autocast:  # noqa: N801 (PyTorch's name, used as a context manager and a decorator)
@@ -60,6 +73,7 @@ class autocast:  # noqa: N801 (PyTorch's name, used as a context manager and a d
         self.device_type, self.dtype, self.enabled = device_type, dtype, bool(enabled)
 
     def __enter__(self) -> autocast:
+        _ACTIVE_REGIONS.append((self.device_type.split(":")[0], self.enabled))
         if self.enabled and not autocast._warned:
             autocast._warned = True
             warnings.warn(
@@ -71,7 +85,7 @@ class autocast:  # noqa: N801 (PyTorch's name, used as a context manager and a d
         return self
 
     def __exit__(self, *exception: object) -> None:
-        return None
+        _ACTIVE_REGIONS.pop()
 
     def __call__(self, function: Any) -> Any:
         def run(*args: Any, **kwargs: Any) -> Any:

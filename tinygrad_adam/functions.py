@@ -780,3 +780,82 @@ def tril_indices(
     """The (2, N) row and column indices of the lower triangle of a ``row`` x ``col`` matrix, on and
     below diagonal ``offset``, in row-major order."""
     return _triangle_indices("tril_indices", row, col, offset, dtype, device)
+
+
+# Shapes, selection, order and logic (session 8)
+unflatten = _spelled_as_method("unflatten")
+masked_select = _spelled_as_method("masked_select")
+index_fill = _spelled_as_method("index_fill")
+index_copy = _spelled_as_method("index_copy")
+put = _spelled_as_method("put")
+take = _spelled_as_method("take")
+tile = _spelled_as_method("tile")
+movedim = _spelled_as_method("movedim")
+moveaxis = _spelled_as_method("moveaxis")
+kthvalue = _spelled_as_method("kthvalue")
+tensor_split = _spelled_as_method("tensor_split")
+mode = _spelled_as_method("mode")
+renorm = _spelled_as_method("renorm")
+rot90 = _spelled_as_method("rot90")
+mv = _spelled_as_method("mv")
+nanquantile = _spelled_as_method("nanquantile")
+erf = _spelled_as_method("erf")
+erfc = _spelled_as_method("erfc")
+erfinv = _spelled_as_method("erfinv")
+fmod = _spelled_as_method("fmod")
+logical_not = _spelled_as_method("logical_not")
+logical_and = _spelled_as_method("logical_and")
+logical_or = _spelled_as_method("logical_or")
+logical_xor = _spelled_as_method("logical_xor")
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """``input % other``, with the sign of the divisor (``torch.remainder``); either may be a number."""
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):
+        return other.__rmod__(input)
+    return _as_tensor_input(input).remainder(other)
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """The number of times each value 0, 1, ..., max(input) occurs in the 1-D non-negative integer
+    ``input`` (at least ``minlength`` bins); with ``weights``, the sum of the weights of each value's
+    entries, in float64 unless the weights are float32, as PyTorch. Not differentiable, as PyTorch."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"bincount: input must be a Tensor, got {type(input).__name__}")
+    minlength = _count_arg(minlength, "minlength", "bincount")
+    if input.ndim != 1 or input.dtype.kind not in "iu":
+        raise InvalidArgumentError(
+            f"bincount: only supports 1-d non-negative integral inputs, got dtype {input.dtype} and shape "
+            f"{input.shape}"
+        )
+    if input.size and input.min().item() < 0:
+        raise InvalidArgumentError(f"bincount: the input must be non-negative, got {input.min().item()}")
+    bins = builtins.max(input.max().item() + 1 if input.size else 0, minlength)
+    if weights is None:
+        counted, dtype = input.new_ones(input.shape, dtype=int64), int64
+    else:
+        if not isinstance(weights, Tensor):
+            raise TypeError(f"bincount: weights must be a Tensor, got {type(weights).__name__}")
+        _same_device(input, weights, "bincount")
+        if weights.shape != input.shape:
+            raise ShapeError(
+                f"bincount: weights should be 1-d and have the same length as input, got shapes "
+                f"{weights.shape} and {input.shape}"
+            )
+        dtype = weights.dtype if weights.dtype == np.dtype("float32") else np.dtype("float64")
+        counted = weights.detach().astype(dtype)
+    totals = zeros(bins, dtype=dtype, device=input.device)
+    return totals.index_add(0, input.astype(int64), counted)
+
+
+def scalar_tensor(
+    s: Any, *, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+) -> Tensor:
+    """A 0-d tensor holding the number ``s``, of the default float dtype unless ``dtype`` is given
+    (``torch.scalar_tensor(3)`` is ``tensor(3.)``)."""
+    if isinstance(s, Tensor) and s.size == 1:
+        s = s.item()
+    if not isinstance(s, (builtins.bool, builtins.int, builtins.float, np.number, np.bool_)):
+        raise TypeError(f"scalar_tensor: s must be a number, got {type(s).__name__}")
+    created = tensor(s, dtype=_resolve_dtype(dtype) or get_default_dtype(), device=device)
+    return _grad_if(created, requires_grad)

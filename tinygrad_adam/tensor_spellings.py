@@ -8,6 +8,7 @@ comparison. ``TensorSize`` is what ``x.size`` returns: NumPy's element count tha
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import tensor as _tensor  # tensor.py imports this module for Tensor's base class: used at call time
-from .autograd import Function, no_grad
+from .autograd import Function, is_grad_enabled, no_grad
 
 if TYPE_CHECKING:
     from .tensor import Tensor, ValuesAndIndices
@@ -377,6 +378,82 @@ def _float_pair(source: Tensor, other: Any, op: str) -> tuple[Tensor, Tensor]:
             f"{op}: shapes {source.shape} and {other.shape} cannot be broadcast together"
         ) from None
     return source.expand(*shape), other.expand(*shape)
+
+
+class _Fmod(Function):
+    """a − b·trunc(a / b), with the sign of a (C's ``fmod``, ``torch.fmod``); ``%`` is ``remainder``,
+    with the sign of b. d/da = 1 and d/db = −trunc(a / b), as in PyTorch (the quotient enters as a
+    constant). The value is |a| mod |b| signed as a: exact, as the remainder of two magnitudes is."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        xp = self.xp
+        _tensor._ops()._refuse_integer_zero(xp, b, "fmod")
+        magnitude = xp.remainder(xp.abs(a), xp.abs(b))
+        return xp.where(a < 0, -magnitude, magnitude)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        da = _tensor.sum_to(grad, a.shape) if self.needs_input_grad[0] else None
+        db = None
+        if self.needs_input_grad[1]:
+            quotient = _tensor.Tensor._wrap(self.xp.trunc(a._data / b._data), self.backend)
+            db = _tensor.sum_to(-grad * quotient, b.shape)
+        return da, db
+
+
+def _erfinv_array(xp: Any, y: Any) -> Any:
+    """erf⁻¹(y) = Φ⁻¹((1 + y) / 2) / √2 by AS241 (special.ndtri_array); near 0 its central
+    rational is fed q = y / 2 itself, as (1 + y) / 2 − 1/2 would lose the digits of a small y."""
+    from .special import _PPND16_CENTRAL, _rational, ndtri_array
+
+    half = y / 2
+    tails = ndtri_array(xp, half + 0.5)
+    central = half * _rational(0.180625 - half * half, _PPND16_CENTRAL)
+    return xp.where(xp.abs(half) <= 0.425, central, tails) / math.sqrt(2)
+
+
+class _Erfinv(Function):
+    """erf⁻¹(y); d/dy = (√π / 2) e^(x²) at x = erf⁻¹(y). Computed in float64 (as special.ndtri)."""
+
+    saves_output = True
+
+    def forward(self, y: Any) -> Any:
+        from .special import _in_float64
+
+        return _in_float64(self.xp, _erfinv_array, y)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.output
+        return (grad * (x * x).exp() * (math.sqrt(math.pi) / 2),)
+
+
+def _truth(source: Tensor) -> Tensor:
+    """``source`` read as booleans (nonzero is True, NaN too), as PyTorch's logical ops read it."""
+    return source.detach() if source.dtype == _tensor.bool_ else source.detach() != 0
+
+
+def _logical_operand(other: Any, like: Tensor, op: str) -> Tensor:
+    if not isinstance(other, _tensor.Tensor):
+        raise TypeError(f"{op}(): argument 'other' must be a Tensor, not {type(other).__name__}")
+    _tensor._same_device(like, other, op)
+    return other
+
+
+def _sequence_of_ints(value: Any, name: str, op: str) -> list[int]:
+    """An int, or a list/tuple of ints, as a list (``movedim``'s and ``rot90``'s dims)."""
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    return [_integer(v, name, op) for v in values]
+
+
+def _in_place_view(target: Tensor, result: Tensor, op: str) -> Tensor:
+    """``target`` takes ``result``'s shape (a transpose or squeeze of it): PyTorch's ``t_``,
+    ``squeeze_``, ``unsqueeze_``. Refused where autograd would need to record it, as ``add_``."""
+    target._check_inplace()
+    if target.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"{op}: an in-place change of shape is not recorded; use {op[:-1]}() instead")
+    target._data = result._data
+    target._version += 1
+    return target
 
 
 class TensorSpellings:
@@ -1743,3 +1820,527 @@ class TensorSpellings:
         if not _tensor._is_float(self.dtype):
             raise TypeError(f"{op} needs a floating-point tensor, this one is {self.dtype}")
         return _tensor.Tensor._wrap(self._backend.random(kind, self.shape, self.dtype), self._backend)
+
+    # -- PyTorch names users reach for (session 8): shapes, selection, order, logic ------------------
+    def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+        """Dim ``dim`` split into ``sizes`` (one of them may be -1, inferred): ``flatten``'s inverse,
+        e.g. (N, 12).unflatten(1, (3, 4)) is (N, 3, 4)."""
+        axis = _tensor._axis_index(dim, self.ndim, "unflatten")
+        if not isinstance(sizes, (list, tuple)):
+            raise TypeError(f"unflatten: sizes must be a tuple or list of ints, got {type(sizes).__name__}")
+        sizes = [_integer(n, "sizes", "unflatten") for n in sizes]
+        length = self.shape[axis]
+        if not sizes:
+            raise _tensor.ShapeError("unflatten: sizes must be non-empty")
+        if sizes.count(-1) > 1:
+            raise _tensor.ShapeError(f"unflatten: only one dimension can be inferred, got sizes {sizes}")
+        known = math.prod(n for n in sizes if n != -1)
+        if -1 in sizes and known and length % known == 0:
+            sizes[sizes.index(-1)] = length // known
+        if math.prod(sizes) != length or builtins.any(n < 0 for n in sizes):
+            raise _tensor.ShapeError(
+                f"unflatten: provided sizes {sizes} don't multiply up to the size of dim {axis} ({length}) "
+                f"of a tensor of shape {self.shape}"
+            )
+        return self.reshape(*self.shape[:axis], *sizes, *self.shape[axis + 1 :])
+
+    def movedim(self: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """The dims ``source`` moved to the positions ``destination``; the others keep their order."""
+        rank = builtins.max(self.ndim, 1)
+        sources = [
+            _tensor._axis_index(d, rank, "movedim") for d in _sequence_of_ints(source, "source", "movedim")
+        ]
+        targets = [
+            _tensor._axis_index(d, rank, "movedim")
+            for d in _sequence_of_ints(destination, "destination", "movedim")
+        ]
+        if len(sources) != len(targets):
+            raise _tensor.InvalidArgumentError(
+                f"movedim: source {sources} and destination {targets} must name as many dims"
+            )
+        for name, dims in (("source", sources), ("destination", targets)):
+            if len(set(dims)) != len(dims):
+                raise _tensor.InvalidArgumentError(f"movedim: repeated dim in `{name}` ({dims})")
+        if self.ndim == 0:
+            return self.reshape(())
+        order: list[int | None] = [None] * self.ndim
+        for s, d in zip(sources, targets):
+            order[d] = s
+        rest = iter(d for d in range(self.ndim) if d not in sources)
+        return self.permute(*[next(rest) if d is None else d for d in order])
+
+    moveaxis = movedim
+
+    def tile(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
+        """The tensor repeated ``dims[i]`` times along each dim; fewer ``dims`` than dims count from the
+        last (leading 1s), more add leading dims (NumPy's and PyTorch's ``tile``)."""
+        reps = _tensor._shape_arg(dims)
+        if builtins.any(n < 0 for n in reps):
+            raise _tensor.ShapeError(f"tile: repetitions must be non-negative, got {list(reps)}")
+        reps = (1,) * (self.ndim - len(reps)) + tuple(reps)
+        return self.repeat(*reps)
+
+    def rot90(self: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        """A quarter turn ``k`` times in the plane of ``dims``, from the first dim toward the second."""
+        k = _integer(k, "k", "rot90")
+        dims = _sequence_of_ints(dims, "dims", "rot90")
+        if len(dims) != 2:
+            raise _tensor.InvalidArgumentError(f"rot90: expected 2 rotation dims, got dims = {dims}")
+        if self.ndim < 2:
+            raise _tensor.ShapeError(f"rot90: expected a tensor of at least 2 dims, got shape {self.shape}")
+        first, second = (_tensor._axis_index(d, self.ndim, "rot90") for d in dims)
+        if first == second:
+            raise _tensor.InvalidArgumentError(
+                f"rot90: the rotation dims must differ, got {first} and {second}"
+            )
+        turns = k % 4
+        if turns == 1:
+            return self.flip(second).transpose(first, second)
+        if turns == 2:
+            return self.flip(first, second)
+        if turns == 3:
+            return self.flip(first).transpose(first, second)
+        return self.clone()
+
+    def tensor_split(self: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Views along ``dim``: ``n`` sections as even as can be (the first ``length % n`` one longer),
+        or the pieces between a list of split ``indices`` (NumPy's ``array_split``)."""
+        if self.ndim == 0:
+            raise _tensor.ShapeError(
+                "tensor_split: expected at least a 1-dimensional tensor, got a 0-d tensor"
+            )
+        axis = _tensor._axis_index(dim, self.ndim, "tensor_split")
+        split = indices_or_sections
+        if isinstance(split, _tensor.Tensor):
+            if split.dtype != _tensor.int64 or split.ndim > 1:
+                raise TypeError(
+                    "tensor_split: a tensor of indices_or_sections must be a 0-d or 1-D int64 tensor, got "
+                    f"dtype {split.dtype} and shape {split.shape}"
+                )
+            split = split.item() if split.ndim == 0 else split.tolist()
+        length = self.shape[axis]
+        if isinstance(split, (list, tuple)):
+            bounds = [0, *(_integer(i, "indices", "tensor_split") for i in split), length]
+        else:
+            sections = _integer(split, "sections", "tensor_split")
+            if sections < 1:
+                raise _tensor.InvalidArgumentError(
+                    f"tensor_split: number of sections must be larger than 0, got {sections}"
+                )
+            sizes = [length // sections + (1 if i < length % sections else 0) for i in range(sections)]
+            bounds = [0, *itertools.accumulate(sizes)]
+        before = (slice(None),) * axis
+        return tuple(self[before + (slice(a, b),)] for a, b in zip(bounds, bounds[1:]))
+
+    def masked_select(self: Tensor, mask: Tensor) -> Tensor:
+        """The entries where the boolean ``mask`` (broadcast with this tensor) holds, as a 1-D tensor
+        in row-major order; the gradient goes back to those entries."""
+        if not isinstance(mask, _tensor.Tensor):
+            raise TypeError(f"masked_select: mask must be a Tensor, got {type(mask).__name__}")
+        _tensor._same_device(self, mask, "masked_select")
+        if mask.dtype != _tensor.bool_:
+            raise _tensor.DtypeMismatchError(f"masked_select: expected a bool mask, got dtype {mask.dtype}")
+        try:
+            shape = np.broadcast_shapes(self.shape, mask.shape)
+        except ValueError:
+            raise _tensor.ShapeError(
+                f"masked_select: mask of shape {mask.shape} does not broadcast with the tensor's {self.shape}"
+            ) from None
+        source, mask = self.expand(*shape), mask.expand(*shape)
+        if not shape:
+            source, mask = source.reshape(1), mask.reshape(1)
+        return source[mask]
+
+    def take(self: Tensor, index: Tensor) -> Tensor:
+        """The entries at ``index`` (int64, any shape; negative counts from the end) of the tensor read
+        as 1-D in row-major order, in ``index``'s shape."""
+        index = _index_tensor(index, self, "take", ("int64",))
+        flat = self.reshape(-1)
+        positions = _check_bounds(index.reshape(-1), flat.shape[0], 0, "take", negative_ok=True)
+        return flat[positions].reshape(index.shape)
+
+    def _index_positions(self: Tensor, dim: int, index: Any, op: str) -> tuple[Tensor, int, Tensor]:
+        """``index_fill``/``index_copy``'s checked (int64, 0-d or 1-D) index, made 1-D and
+        non-negative, the dim it runs along, and the boolean mask of the positions it names there,
+        shaped to broadcast against the tensor."""
+        index = _index_tensor(index, self, op, ("int64",))
+        if index.ndim > 1:
+            raise _tensor.InvalidArgumentError(
+                f"{op}: index has to be a vector or a scalar, got shape {index.shape}"
+            )
+        rank = builtins.max(self.ndim, 1)
+        axis = _tensor._axis_index(dim, rank, op)
+        length = self.shape[axis] if self.ndim else 1
+        index = _check_bounds(index.reshape(-1), length, axis, op, negative_ok=True)
+        span = _tensor.arange(length, device=self.device)
+        named = (span.reshape(-1, 1) == index.reshape(1, -1)).any(1)
+        return index, axis, named.reshape([length if d == axis else 1 for d in range(self.ndim)])
+
+    def index_fill(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+        """A copy with every entry at ``index`` (int64, negative from the end) along ``dim`` set to
+        ``value`` (a number or 0-d tensor, cast to this dtype); those entries get no gradient."""
+        if isinstance(value, _tensor.Tensor) and value.ndim != 0:
+            raise _tensor.InvalidArgumentError(
+                f"index_fill: value must be a number or a 0-d tensor, got a tensor of shape {value.shape}"
+            )
+        if (
+            not isinstance(value, _tensor.Tensor)
+            and self.dtype.kind in "iu"
+            and isinstance(value, (float, np.floating))
+        ):
+            value = _tensor._fill_value(value, self.dtype, "index_fill")
+            value = builtins.int(value)  # PyTorch truncates a float into an integer tensor
+        _, _, named = self._index_positions(dim, index, "index_fill")
+        return self.masked_fill(named, value)
+
+    def index_copy(self: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        """A copy with the slices ``source[..., i, ...]`` written at ``index[i]`` along ``dim``
+        (``index`` int64, entries distinct); gradients go to ``source`` and to the entries kept."""
+        if not isinstance(source, _tensor.Tensor):
+            raise TypeError(f"index_copy: source must be a Tensor, got {type(source).__name__}")
+        _tensor._same_device(self, source, "index_copy")
+        if source.dtype != self.dtype:
+            raise _tensor.DtypeMismatchError(
+                f"index_copy: self and source must have the same dtype, got {self.dtype} and {source.dtype}"
+            )
+        index, axis, named = self._index_positions(dim, index, "index_copy")
+        if self.ndim == 0:
+            return self.reshape(1).index_copy(0, index, source.reshape(-1)).reshape(())
+        if (
+            source.ndim != self.ndim
+            or source.shape[:axis] + source.shape[axis + 1 :] != self.shape[:axis] + self.shape[axis + 1 :]
+        ):
+            raise _tensor.ShapeError(
+                f"index_copy: source of shape {source.shape} does not have the slices of a tensor of shape "
+                f"{self.shape} along dim {axis}"
+            )
+        if source.shape[axis] != index.shape[0]:
+            raise IndexError(
+                f"index_copy: number of indices ({index.shape[0]}) should equal source.size({axis}) "
+                f"({source.shape[axis]})"
+            )
+        if self.dtype == _tensor.bool_:  # no sums of booleans: copy as bytes
+            return (
+                self.astype(_tensor.uint8)
+                .index_copy(axis, index, source.astype(_tensor.uint8))
+                .astype(self.dtype)
+            )
+        placed = _tensor.zeros_like(self).index_add(axis, index, source)
+        return _tensor.where(named, placed, self)
+
+    def put(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        """A copy with ``source``'s entries written (``accumulate``: added) at the positions ``index``
+        (int64, negative from the end) of the tensor read as 1-D in row-major order."""
+        index = _index_tensor(index, self, "put", ("int64",))
+        _flag(accumulate, "accumulate", "put")
+        if not isinstance(source, _tensor.Tensor):
+            raise TypeError(f"put: source must be a Tensor, got {type(source).__name__}")
+        _tensor._same_device(self, source, "put")
+        _same_dtype(self, source, "source", "put")
+        if index.size != source.size:
+            raise IndexError(
+                f"put: expected source and index to have the same number of elements, got "
+                f"source.numel() = {source.size}, index.numel() = {index.size}"
+            )
+        flat = self.reshape(-1)
+        positions = _check_bounds(index.reshape(-1), flat.shape[0], 0, "put", negative_ok=True)
+        values = source.reshape(-1)
+        placed = flat.index_add(0, positions, values) if accumulate else flat.index_copy(0, positions, values)
+        return placed.reshape(self.shape)
+
+    def mv(self: Tensor, vec: Tensor) -> Tensor:
+        """The matrix-vector product of this (n, m) matrix and an (m,) vector."""
+        vec = _matrix_operand(vec, self, "mv")
+        if self.ndim != 2 or vec.ndim != 1:
+            raise _tensor.ShapeError(
+                f"mv: expected a matrix and a vector, got shapes {self.shape} and {vec.shape}"
+            )
+        if self.shape[1] != vec.shape[0]:
+            raise _tensor.ShapeError(
+                f"mv: size mismatch, got a matrix of shape {self.shape} and a vector of {vec.shape}"
+            )
+        return self @ vec
+
+    def kthvalue(self: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesAndIndices:
+        """``(values, indices)``: the ``k``-th smallest entry (k from 1) along ``dim`` and where it is."""
+        k = _integer(k, "k", "kthvalue")
+        _flag(keepdim, "keepdim", "kthvalue")
+        axis = _sort_axis(self, dim, "kthvalue")
+        source = self if self.ndim else self.reshape(1)
+        if not 1 <= k <= source.shape[axis]:
+            raise _tensor.InvalidArgumentError(
+                f"kthvalue: k = {k} is out of range for dim {axis} of size {source.shape[axis]}"
+            )
+        indices = source.argsort(axis).narrow(axis, k - 1, 1)
+        values = source.gather(axis, indices)
+        if self.ndim == 0:
+            return _tensor.ValuesAndIndices(values.reshape(()), indices.reshape(()))
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        return _tensor.ValuesAndIndices(values, indices)
+
+    def mode(self: Tensor, dim: int = -1, keepdim: bool = False) -> ValuesAndIndices:
+        """``(values, indices)``: the most frequent entry along ``dim`` (the smallest of equally frequent
+        ones) and its last position, as PyTorch."""
+        _flag(keepdim, "keepdim", "mode")
+        axis = _sort_axis(self, dim, "mode")
+        source = self if self.ndim else self.reshape(1)
+        length = source.shape[axis]
+        if length == 0:
+            raise IndexError(f"mode: expected reduction dim {axis} to have non-zero size")
+        row = source.detach().movedim(axis, -1)  # (..., n): each entry against each other one
+        counts = (row.unsqueeze(-1) == row.unsqueeze(-2)).astype(_tensor.int64).sum(-1)
+        frequent = counts == counts.amax(-1, keepdim=True)
+        value = _tensor.where(frequent, row, row.amax(-1, keepdim=True)).amin(-1, keepdim=True)
+        span = _tensor.arange(length, device=self.device)
+        last = _tensor.where(row == value, span, -1).amax(-1, keepdim=True)
+        indices = last.movedim(-1, axis)
+        values = source.gather(axis, indices)
+        if self.ndim == 0:
+            return _tensor.ValuesAndIndices(values.reshape(()), indices.reshape(()))
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        return _tensor.ValuesAndIndices(values, indices)
+
+    def nanquantile(
+        self: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+    ) -> Tensor:
+        """``quantile`` of the entries that are not NaN (NaN where all are): the sorted non-NaN entries
+        at ``q (n-1)``, ``n`` counted per slice; NaNs get no gradient."""
+        if not _tensor._is_float(self.dtype):
+            raise TypeError(f"nanquantile: input must be floating point, got {self.dtype}")
+        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+            raise _tensor.InvalidArgumentError(
+                "nanquantile: interpolation must be linear, lower, higher, midpoint or nearest, "
+                f"got {interpolation!r}"
+            )
+        _flag(keepdim, "keepdim", "nanquantile")
+        q_host = np.asarray(q.numpy() if isinstance(q, _tensor.Tensor) else q, dtype=np.float64)
+        if q_host.ndim > 1:
+            raise ValueError(f"nanquantile: q must be a number or a 1-D tensor, got shape {q_host.shape}")
+        if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
+            raise _tensor.InvalidArgumentError(f"nanquantile: q must be in [0, 1], got {q_host.tolist()}")
+        if dim is None:
+            source, axis = self.reshape(-1), 0
+        else:
+            source = self if self.ndim else self.reshape(1)
+            axis = _sort_axis(self, dim, "nanquantile")
+        if source.shape[axis] == 0:
+            raise ValueError("nanquantile: the input is empty")
+        ordered = source.sort(axis).values  # NaN sorts last
+        present = (~source.isnan()).astype(_tensor.int64).sum(axis, keepdim=True)
+        last = (present - 1).clip(0, None)  # the position of the largest entry that is not NaN
+        picks = []
+        for p in q_host.reshape(-1):
+            position = last.astype(source.dtype) * float(p)  # all NaN: the first entry, NaN, as PyTorch
+            low, high = position.floor(), position.ceil()
+            if interpolation == "nearest":
+                low = high = position.round()
+            low_index = low.astype(_tensor.int64).clip(0, None).minimum(last)
+            high_index = high.astype(_tensor.int64).clip(0, None).minimum(last)
+            low_value, high_value = ordered.gather(axis, low_index), ordered.gather(axis, high_index)
+            if interpolation == "higher":
+                low_value = high_value
+            if interpolation in ("linear", "midpoint"):
+                weight = (position - low) if interpolation == "linear" else 0.5
+                low_value = low_value + (high_value - low_value) * weight
+            picks.append(low_value)
+        stacked = _tensor.stack(picks, dim=0)  # (len(q), ..., 1, ...): the quantile dim is axis + 1
+        if dim is None:
+            stacked = (
+                stacked.reshape(len(picks), *([1] * self.ndim)) if keepdim else stacked.reshape(len(picks))
+            )
+        elif not keepdim:
+            stacked = stacked.squeeze(axis + 1)
+        return stacked[0] if q_host.ndim == 0 else stacked
+
+    def renorm(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled to norm ``maxnorm``
+        (by maxnorm / (norm + 1e-7), as PyTorch); the others kept."""
+        if not _tensor._is_float(self.dtype):
+            raise _tensor.DtypeMismatchError(f"renorm: expected a floating-point tensor, got {self.dtype}")
+        if self.ndim < 2:
+            raise _tensor.ShapeError(f"renorm: input needs at least 2 dimensions, got shape {self.shape}")
+        if (
+            isinstance(p, (bool, np.bool_))
+            or not isinstance(p, (builtins.int, float, np.number))
+            or not p > 0
+        ):
+            raise _tensor.InvalidArgumentError(
+                f"renorm: p must be a positive number (a non-positive norm is not supported), got {p!r}"
+            )
+        if not _finite(maxnorm, "maxnorm", "renorm") >= 0:
+            raise _tensor.InvalidArgumentError(f"renorm: expected maxnorm to be >= 0, got {maxnorm}")
+        axis = _tensor._axis_index(dim, self.ndim, "renorm")
+        others = tuple(d for d in range(self.ndim) if d != axis)
+        if math.isinf(p):
+            norms = self.abs().amax(others, keepdim=True)
+            too_long = norms > maxnorm
+        else:  # the p-th root only where it is used: at a zero slice its gradient would be inf
+            powered = self.abs().pow(p).sum(others, keepdim=True)
+            too_long = powered > maxnorm**p
+            norms = _tensor.where(too_long, powered, 1.0).pow(1.0 / p)
+        return self * _tensor.where(too_long, maxnorm / (norms + 1e-7), 1.0)
+
+    # -- elementwise: error function, remainders, logic ----------------------------------------------
+    def erf(self: Tensor) -> Tensor:
+        """The error function 2/√π ∫₀ˣ e^(−t²) dt (``tg.special.erf``); integers are read as floats."""
+        from . import special
+
+        return special.erf(self)
+
+    def erfc(self: Tensor) -> Tensor:
+        """1 − erf(x), exact where it is tiny (``tg.special.erfc``)."""
+        from . import special
+
+        return special.erfc(self)
+
+    def erfinv(self: Tensor) -> Tensor:
+        """erf⁻¹(y) for y in [−1, 1] (±inf at ±1, NaN beyond); integers are read as floats."""
+        source = self if _tensor._is_float(self.dtype) else self.astype(_tensor.get_default_dtype())
+        return _Erfinv.apply(source)
+
+    def remainder(self: Tensor, other: Any) -> Tensor:
+        """a − b⌊a / b⌋, with the sign of the divisor b (Python's ``%``); ``fmod`` keeps the sign of a."""
+        return self % other
+
+    def fmod(self: Tensor, other: Any) -> Tensor:
+        """a − b·trunc(a / b), with the sign of the dividend a (C's ``fmod``); ``remainder`` follows b."""
+        return _tensor._binary(_Fmod, self, other)
+
+    def logical_not(self: Tensor) -> Tensor:
+        """True where the entry is zero (bool)."""
+        return ~_truth(self)
+
+    def logical_and(self: Tensor, other: Tensor) -> Tensor:
+        """True where both entries are nonzero (bool; the operands broadcast)."""
+        return _truth(self) & _truth(_logical_operand(other, self, "logical_and"))
+
+    def logical_or(self: Tensor, other: Tensor) -> Tensor:
+        """True where either entry is nonzero (bool; the operands broadcast)."""
+        return _truth(self) | _truth(_logical_operand(other, self, "logical_or"))
+
+    def logical_xor(self: Tensor, other: Tensor) -> Tensor:
+        """True where exactly one of the entries is nonzero (bool; the operands broadcast)."""
+        return _truth(self) ^ _truth(_logical_operand(other, self, "logical_xor"))
+
+    # -- in place, round 8 ----------------------------------------------------------------------------
+    def t_(self: Tensor) -> Tensor:
+        return _in_place_view(self, self.detach().t(), "t_")
+
+    def squeeze_(self: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
+        return _in_place_view(self, self.detach().squeeze(dim), "squeeze_")
+
+    def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+        return _in_place_view(self, self.detach().unsqueeze(dim), "unsqueeze_")
+
+    def floor_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().floor(), "floor_")
+
+    def ceil_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().ceil(), "ceil_")
+
+    def round_(self: Tensor, decimals: int = 0) -> Tensor:
+        return self._set_data(self.detach().round(decimals), "round_")
+
+    def remainder_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().remainder(other), "remainder_")
+
+    def fmod_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().fmod(other), "fmod_")
+
+    def erfinv_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().erfinv(), "erfinv_")
+
+    def logical_not_(self: Tensor) -> Tensor:
+        return self._set_data(self.logical_not().astype(self.dtype), "logical_not_")
+
+    def logical_and_(self: Tensor, other: Tensor) -> Tensor:
+        return self._set_data(self.logical_and(other).astype(self.dtype), "logical_and_")
+
+    def logical_or_(self: Tensor, other: Tensor) -> Tensor:
+        return self._set_data(self.logical_or(other).astype(self.dtype), "logical_or_")
+
+    def logical_xor_(self: Tensor, other: Tensor) -> Tensor:
+        return self._set_data(self.logical_xor(other).astype(self.dtype), "logical_xor_")
+
+    def index_fill_(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+        return self._set_data(self.detach().index_fill(dim, index, value), "index_fill_")
+
+    def index_copy_(self: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return self._set_data(self.detach().index_copy(dim, index, source), "index_copy_")
+
+    def put_(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        return self._set_data(self.detach().put(index, source, accumulate), "put_")
+
+    def renorm_(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+        return self._set_data(self.detach().renorm(p, dim, maxnorm), "renorm_")
+
+    # -- in-place random draws (the device's generator, seeded by tg.manual_seed) --------------------
+    def _uniform_draws(self: Tensor) -> Tensor:
+        """Uniform draws on [0, 1) in this shape: in this dtype if it is a float, else in float64."""
+        dtype = self.dtype if _tensor._is_float(self.dtype) else _tensor.float64
+        return _tensor.Tensor._wrap(self._backend.random("uniform", self.shape, dtype), self._backend)
+
+    def bernoulli_(self: Tensor, p: Any = 0.5) -> Tensor:
+        """Refill with 1 with probability ``p`` (a number, or a tensor broadcast to this shape), else 0."""
+        if isinstance(p, _tensor.Tensor):
+            _tensor._same_device(self, p, "bernoulli_")
+            chance = p.detach().expand(*self.shape)
+            low, high = (chance.min().item(), chance.max().item()) if chance.size else (0.0, 1.0)
+        else:
+            chance = low = high = _finite(p, "p", "bernoulli_")
+        if not (0 <= low and high <= 1):
+            raise _tensor.InvalidArgumentError(
+                f"bernoulli_: p must lie in [0, 1], got values from {low} to {high}"
+            )
+        draws = self._uniform_draws()
+        if isinstance(chance, _tensor.Tensor):
+            chance = chance.astype(draws.dtype)
+        return self._set_data((draws < chance).astype(self.dtype), "bernoulli_")
+
+    def exponential_(self: Tensor, lambd: float = 1.0) -> Tensor:
+        """Refill with exponential draws of rate ``lambd``: −log(1 − u) / λ for uniform u."""
+        if not _tensor._is_float(self.dtype):
+            raise _tensor.DtypeMismatchError(
+                f"exponential_: needs a floating-point tensor, this one is {self.dtype}"
+            )
+        if not _finite(lambd, "lambd", "exponential_") > 0:
+            raise _tensor.InvalidArgumentError(f"exponential_: expects lambd > 0, got lambd={lambd}")
+        return self._set_data(-(-self._uniform_draws()).log1p() / lambd, "exponential_")
+
+    def random_(self: Tensor, *bounds: int, **named: int | None) -> Tensor:
+        """Refill with integers drawn uniformly from [from, to): ``random_(to)``, ``random_(from, to)``
+        (``from=``/``to=``), or with no bounds from [0, 2^mantissa] for floats and [0, max] for integers."""
+        if len(bounds) > 2 or set(named) - {"from", "to"} or len(bounds) + len(named) > 2:
+            raise TypeError(f"random_: takes from and to, got {bounds} and {named}")
+        if len(bounds) == 1 and not named:
+            low, high = 0, bounds[0]
+        else:
+            low = named.get("from", bounds[0] if bounds else 0)
+            high = named.get("to", bounds[1] if len(bounds) > 1 else None)
+        low = _integer(low, "from", "random_")
+        if self.dtype == _tensor.bool_:
+            top = 2
+        elif _tensor._is_float(self.dtype):
+            top = 2 ** (np.finfo(self.dtype).nmant + 1) + 1
+        else:
+            top = builtins.int(np.iinfo(self.dtype).max) + 1
+        high = top if high is None else _integer(high, "to", "random_")
+        if low >= high:
+            raise _tensor.InvalidArgumentError(
+                f"random_: expects 'from' to be less than 'to', got from={low} >= to={high}"
+            )
+        if self.dtype != _tensor.bool_ and not _tensor._is_float(self.dtype):
+            info = np.iinfo(self.dtype)
+            if low < info.min or high - 1 > info.max:
+                raise _tensor.InvalidArgumentError(
+                    f"random_: [{low}, {high}) does not fit dtype {self.dtype}"
+                )
+        xp = self._backend.xp
+        draws = xp.asarray(
+            self._backend.random("uniform", self.shape, _tensor.float64)
+        )  # float64: room for large spans
+        offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
+        values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
+        return self._set_data(values.astype(self.dtype), "random_")
