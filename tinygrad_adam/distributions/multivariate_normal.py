@@ -40,13 +40,47 @@ def _symmetric_part(matrix: Tensor) -> Tensor:
 
 
 def _inverse_spd(matrix: Tensor) -> Tensor:
-    """A⁻¹ = L⁻ᵀL⁻¹ of a symmetric positive-definite A = LLᵀ."""
-    inverse_lower = solve_lower_triangular(cholesky(matrix), _identity_like(matrix))
+    """A⁻¹ of a symmetric positive-definite A, through its Cholesky factor."""
+    return inverse_from_scale_tril(cholesky(matrix))
+
+
+def inverse_from_scale_tril(lower: Tensor) -> Tensor:
+    """(LLᵀ)⁻¹ = L⁻ᵀL⁻¹ for lower-triangular L: the precision matrix of a scale_tril."""
+    inverse_lower = solve_lower_triangular(lower, _identity_like(lower))
     return inverse_lower.mT @ inverse_lower
 
 
 def _identity_like(matrix: Tensor) -> Tensor:
     return eye(matrix.shape[-1], dtype=matrix.dtype, device=matrix.device).expand(*matrix.shape)
+
+
+def one_matrix_given(
+    covariance_matrix: Tensor | None,
+    precision_matrix: Tensor | None,
+    scale_tril: Tensor | None,
+    error: type[Exception] = ValueError,
+) -> tuple[str, Any]:
+    """(name, matrix) of the one of Σ, Σ⁻¹ or L that was given; PyTorch's rule is that exactly one
+    is, and breaking it raises ``error``."""
+    given = {
+        "covariance_matrix": covariance_matrix,
+        "precision_matrix": precision_matrix,
+        "scale_tril": scale_tril,
+    }
+    given = {name: m for name, m in given.items() if m is not None}
+    if len(given) != 1:
+        raise error("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
+    ((name, matrix),) = given.items()
+    return name, matrix
+
+
+def scale_tril_from(name: str, matrix: Tensor) -> Tensor:
+    """L (Σ = LLᵀ) from ``matrix``, which is the ``name`` one of Σ, Σ⁻¹ or L."""
+    if name == "scale_tril":
+        return matrix
+    if name == "covariance_matrix":
+        return cholesky(_symmetric_part(matrix))
+    return cholesky(_inverse_spd(_symmetric_part(matrix)))
 
 
 def batch_mahalanobis(lower: Tensor, x: Tensor) -> Tensor:
@@ -80,17 +114,7 @@ class MultivariateNormal(Distribution):
     ) -> None:
         if not isinstance(loc, Tensor) or loc.ndim < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        given = {
-            "covariance_matrix": covariance_matrix,
-            "precision_matrix": precision_matrix,
-            "scale_tril": scale_tril,
-        }
-        given = {name: m for name, m in given.items() if m is not None}
-        if len(given) != 1:
-            raise ValueError(
-                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified."
-            )
-        ((name, matrix),) = given.items()
+        name, matrix = one_matrix_given(covariance_matrix, precision_matrix, scale_tril)
         if not isinstance(matrix, Tensor) or matrix.ndim < 2:
             raise ValueError(
                 f"{name} matrix must be at least two-dimensional, with optional leading batch dimensions"
@@ -107,12 +131,7 @@ class MultivariateNormal(Distribution):
         setattr(self, name, matrix.expand(*batch_shape, n, n))
         self.loc = loc.expand(*batch_shape, n)
         super().__init__(batch_shape, (n,), validate_args=validate_args)
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = cholesky(_symmetric_part(matrix))
-        else:
-            self._unbroadcasted_scale_tril = cholesky(_inverse_spd(_symmetric_part(matrix)))
+        self._unbroadcasted_scale_tril = scale_tril_from(name, matrix)
 
     @lazy_property
     def scale_tril(self) -> Tensor:
@@ -127,10 +146,8 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self) -> Tensor:
-        lower = self._unbroadcasted_scale_tril
-        inverse_lower = solve_lower_triangular(lower, _identity_like(lower))
         n = self._event_shape[0]
-        return (inverse_lower.mT @ inverse_lower).expand(*self._batch_shape, n, n)
+        return inverse_from_scale_tril(self._unbroadcasted_scale_tril).expand(*self._batch_shape, n, n)
 
     @property
     def mean(self) -> Tensor:

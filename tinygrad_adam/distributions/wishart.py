@@ -16,7 +16,7 @@ from ..tensor import Tensor, arange, randn, tensor, where
 from . import constraints
 from .chi2 import Chi2
 from .distribution import Distribution, lazy_property
-from .multivariate_normal import _identity_like, _inverse_spd, _symmetric_part, solve_lower_triangular
+from .multivariate_normal import inverse_from_scale_tril, one_matrix_given, scale_tril_from
 
 LOG_2 = math.log(2)
 
@@ -59,17 +59,9 @@ class Wishart(Distribution):
         scale_tril: Tensor | None = None,
         validate_args: bool | None = None,
     ) -> None:
-        given = {
-            "covariance_matrix": covariance_matrix,
-            "precision_matrix": precision_matrix,
-            "scale_tril": scale_tril,
-        }
-        given = {name: m for name, m in given.items() if m is not None}
-        if len(given) != 1:
-            raise WishartParameterError(
-                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified."
-            )
-        ((name, matrix),) = given.items()
+        name, matrix = one_matrix_given(
+            covariance_matrix, precision_matrix, scale_tril, WishartParameterError
+        )
         if not isinstance(matrix, Tensor) or matrix.ndim < 2 or matrix.shape[-1] != matrix.shape[-2]:
             raise ValueError(
                 f"{name} must be at least two-dimensional and square, with optional leading batch dimensions"
@@ -96,12 +88,7 @@ class Wishart(Distribution):
             )
         setattr(self, name, matrix.expand(*batch_shape, p, p))
         super().__init__(batch_shape, (p, p), validate_args=validate_args)
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = linalg.cholesky(_symmetric_part(matrix))
-        else:
-            self._unbroadcasted_scale_tril = linalg.cholesky(_inverse_spd(_symmetric_part(matrix)))
+        self._unbroadcasted_scale_tril = scale_tril_from(name, matrix)
 
     @property
     def _chi2(self) -> Chi2:
@@ -121,9 +108,8 @@ class Wishart(Distribution):
 
     @lazy_property
     def precision_matrix(self) -> Tensor:
-        lower = self._unbroadcasted_scale_tril
-        inverse_lower = solve_lower_triangular(lower, _identity_like(lower))
-        return (inverse_lower.mT @ inverse_lower).expand(*self._batch_shape, *self._event_shape)
+        precision = inverse_from_scale_tril(self._unbroadcasted_scale_tril)
+        return precision.expand(*self._batch_shape, *self._event_shape)
 
     def _df_matrix(self) -> Tensor:
         return self.df.reshape(*self._batch_shape, 1, 1)
