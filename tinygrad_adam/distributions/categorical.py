@@ -114,20 +114,18 @@ class _OneHot(constraints.Constraint):
         return ((value == 0) | (value == 1)).all(-1) & (value.sum(-1) == 1)
 
 
-class OneHotCategorical(Distribution):
-    """A one-hot vector of length K whose hot position is ``Categorical(probs, logits)``'s draw."""
+class CategoricalWrapper(Distribution):
+    """A distribution of K-vectors built on one ``Categorical`` (``self._categorical``): its batch
+    shape, its probs, logits and param_shape, and its expansion are the Categorical's
+    (OneHotCategorical, Multinomial, ExpRelaxedCategorical)."""
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
-    support = _OneHot()
-    has_enumerate_support = True
 
-    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        self._categorical = Categorical(probs, logits, validate_args=validate_args)
-        super().__init__(
-            self._categorical.batch_shape, self._categorical.param_shape[-1:], validate_args=validate_args
-        )
+    def __init__(self, categorical: Categorical, validate_args: bool | None = None) -> None:
+        self._categorical = categorical
+        super().__init__(categorical.batch_shape, categorical.param_shape[-1:], validate_args=validate_args)
 
-    def expand(self, batch_shape: Any) -> OneHotCategorical:
+    def expand(self, batch_shape: Any) -> CategoricalWrapper:
         new = super().expand(batch_shape)
         new._categorical = self._categorical.expand(batch_shape)
         return new
@@ -143,6 +141,16 @@ class OneHotCategorical(Distribution):
     @property
     def param_shape(self) -> tuple[int, ...]:
         return self._categorical.param_shape
+
+
+class OneHotCategorical(CategoricalWrapper):
+    """A one-hot vector of length K whose hot position is ``Categorical(probs, logits)``'s draw."""
+
+    support = _OneHot()
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        super().__init__(Categorical(probs, logits, validate_args=validate_args), validate_args=validate_args)
 
     @property
     def mean(self) -> Tensor:

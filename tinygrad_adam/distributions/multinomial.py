@@ -11,16 +11,14 @@ from ..special import gammaln
 from ..tensor import Tensor, ones, tensor, where, zeros
 from . import constraints
 from .binomial import Binomial
-from .categorical import Categorical
-from .distribution import Distribution, _shape, broadcast_all
+from .categorical import Categorical, CategoricalWrapper
+from .distribution import _shape, broadcast_all
 
 
-class Multinomial(Distribution):
+class Multinomial(CategoricalWrapper):
     """P(x) = n!/(x₁!…x_K!) · p₁^x₁ … p_K^x_K for counts x summing to n = ``total_count`` (one int
     for the whole batch, as PyTorch), the last axis of ``probs`` (normalised) or ``logits`` (never
     both) giving p. ``log_prob`` reads n from the value itself, so it needs no ``total_count``."""
-
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
     def __init__(
         self,
@@ -32,30 +30,11 @@ class Multinomial(Distribution):
         if isinstance(total_count, bool) or not isinstance(total_count, (int, np.integer)):
             raise NotImplementedError("inhomogeneous total_count is not supported")
         self.total_count = int(total_count)
-        self._categorical = Categorical(probs=probs, logits=logits)
-        batch_shape = self._categorical.batch_shape
-        super().__init__(batch_shape, self._categorical.param_shape[-1:], validate_args=validate_args)
-
-    def expand(self, batch_shape: Any) -> Multinomial:
-        new = super().expand(batch_shape)
-        new._categorical = self._categorical.expand(batch_shape)
-        return new
+        super().__init__(Categorical(probs=probs, logits=logits), validate_args=validate_args)
 
     @property
     def support(self) -> constraints.Constraint:  # type: ignore[override]
         return constraints.multinomial(self.total_count)
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def param_shape(self) -> tuple[int, ...]:
-        return self._categorical.param_shape
 
     @property
     def mean(self) -> Tensor:

@@ -12,8 +12,8 @@ import numpy as np
 from ..special import gammaln
 from ..tensor import Tensor, rand, tensor
 from . import constraints
-from .categorical import Categorical
-from .distribution import BinaryTrialDistribution, Distribution, _shape, clamp_by_eps
+from .categorical import Categorical, CategoricalWrapper
+from .distribution import BinaryTrialDistribution, Distribution, clamp_by_eps
 from .transformed_distribution import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform, Transform
 
@@ -89,34 +89,18 @@ class RelaxedBernoulli(_RelaxedDistribution):
     _base_class, _transform_class = LogitRelaxedBernoulli, SigmoidTransform
 
 
-class ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(CategoricalWrapper):
     """The log of a RelaxedOneHotCategorical draw: log-softmax((l + g)/τ) with Gumbel noise g."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.real_vector
     has_rsample = True
 
     def __init__(
         self, temperature: Any, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ) -> None:
-        self._categorical = Categorical(probs, logits, validate_args=validate_args)
-        self.temperature = _temperature(temperature, self._categorical.logits)
-        param_shape = self._categorical.param_shape
-        super().__init__(param_shape[:-1], param_shape[-1:], validate_args=validate_args)
-
-    def expand(self, batch_shape: Any) -> ExpRelaxedCategorical:
-        batch_shape = _shape(batch_shape, "batch_shape")
-        new = super().expand(batch_shape)
-        new._categorical = self._categorical.expand(batch_shape)
-        return new
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
+        categorical = Categorical(probs, logits, validate_args=validate_args)
+        self.temperature = _temperature(temperature, categorical.logits)
+        super().__init__(categorical, validate_args=validate_args)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = self._extended_shape(sample_shape)
