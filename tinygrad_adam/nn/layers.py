@@ -670,6 +670,15 @@ class _LazyConvMixin(LazyModuleMixin):
         return f"{type(self).__name__}(out_channels={self.out_channels})"
 
 
+def _lazy_class(eager: type, mixin: type, init: Callable[..., None], inferred: str) -> type:
+    """``Lazy<eager>``: ``eager`` behind ``mixin``, built by ``init`` (``eager``'s arguments without
+    ``inferred``), becoming ``eager`` once ``inferred`` is read from the first input."""
+    name = eager.__name__
+    doc = f"``torch.nn.Lazy{name}``: a ``{name}`` whose ``{inferred}`` is read from its first input."
+    namespace = {"__init__": init, "cls_to_become": eager, "__doc__": doc}
+    return type(f"Lazy{name}", (mixin, eager), namespace)
+
+
 def _lazy_conv(conv: type) -> type:
     """``Lazy<conv>``: ``conv``'s arguments without ``in_channels``."""
 
@@ -679,10 +688,7 @@ def _lazy_conv(conv: type) -> type:
         conv.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
         self._make_lazy(kwargs.get("device"), kwargs.get("dtype"))
 
-    name = conv.__name__
-    doc = f"``torch.nn.Lazy{name}``: a ``{name}`` whose ``in_channels`` is read from its first input."
-    namespace = {"__init__": __init__, "cls_to_become": conv, "__doc__": doc}
-    return type(f"Lazy{name}", (_LazyConvMixin, conv), namespace)
+    return _lazy_class(conv, _LazyConvMixin, __init__, "in_channels")
 
 
 LazyConv1d = _lazy_conv(Conv1d)
@@ -756,10 +762,7 @@ def _lazy_norm(norm: type) -> type:
         norm.__init__(self, 1, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
         self._make_lazy(device, dtype)
 
-    name = norm.__name__
-    doc = f"``torch.nn.Lazy{name}``: a ``{name}`` whose ``num_features`` is read from its first input."
-    namespace = {"__init__": __init__, "cls_to_become": norm, "__doc__": doc}
-    return type(f"Lazy{name}", (_LazyNormMixin, norm), namespace)
+    return _lazy_class(norm, _LazyNormMixin, __init__, "num_features")
 
 
 LazyBatchNorm1d = _lazy_norm(BatchNorm1d)
