@@ -407,3 +407,19 @@ def test_random_refills_refuse_bad_parameters():
         tg.ones(3, dtype=tg.int64).exponential_()
     with pytest.raises(RuntimeError, match=r"\[0, 1\]"):
         tg.ones(3).bernoulli_(2.0)
+
+
+def test_a_repeated_index_writes_the_last_slice_as_pytorch():
+    x = tg.zeros(4).put(tg.tensor([0, 0, 3]), tg.tensor([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(x.numpy(), [2.0, 0.0, 0.0, 3.0])
+    rows = tg.zeros(2, 2).index_copy(0, tg.tensor([1, -1]), tg.tensor([[1.0, 1.0], [5.0, 6.0]]))
+    np.testing.assert_array_equal(rows.numpy(), [[0.0, 0.0], [5.0, 6.0]])
+    flags = tg.tensor([True, False]).index_copy(0, tg.tensor([1]), tg.tensor([True]))
+    assert flags.dtype == tg.bool and flags.numpy().tolist() == [True, True]
+
+
+def test_mode_counts_nans_as_one_value():
+    values, indices = tg.tensor([float("nan"), 1.0, float("nan"), 1.0, 2.0]).mode()
+    assert values.item() == 1.0 and indices.item() == 3
+    values, _ = tg.tensor([float("nan"), float("nan"), 1.0]).mode()
+    assert np.isnan(values.item())

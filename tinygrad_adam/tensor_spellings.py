@@ -388,7 +388,8 @@ class _Fmod(Function):
     def forward(self, a: Any, b: Any) -> Any:
         xp = self.xp
         _tensor._ops()._refuse_integer_zero(xp, b, "fmod")
-        magnitude = xp.remainder(xp.abs(a), xp.abs(b))
+        with np.errstate(divide="ignore", invalid="ignore"):  # x fmod 0 is NaN, without NumPy's warning
+            magnitude = xp.remainder(xp.abs(a), xp.abs(b))
         return xp.where(a < 0, -magnitude, magnitude)
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -1913,7 +1914,7 @@ class TensorSpellings:
         split = indices_or_sections
         if isinstance(split, _tensor.Tensor):
             if split.dtype != _tensor.int64 or split.ndim > 1:
-                raise TypeError(
+                raise _tensor.DtypeMismatchError(
                     "tensor_split: a tensor of indices_or_sections must be a 0-d or 1-D int64 tensor, got "
                     f"dtype {split.dtype} and shape {split.shape}"
                 )
@@ -1961,8 +1962,8 @@ class TensorSpellings:
 
     def _index_positions(self: Tensor, dim: int, index: Any, op: str) -> tuple[Tensor, int, Tensor]:
         """``index_fill``/``index_copy``'s checked (int64, 0-d or 1-D) index, made 1-D and
-        non-negative, the dim it runs along, and the boolean mask of the positions it names there,
-        shaped to broadcast against the tensor."""
+        non-negative, the dim it runs along, and ``hits``: (length of that dim, len(index)), True
+        where position p is index[i]."""
         index = _index_tensor(index, self, op, ("int64",))
         if index.ndim > 1:
             raise _tensor.InvalidArgumentError(
@@ -1973,8 +1974,11 @@ class TensorSpellings:
         length = self.shape[axis] if self.ndim else 1
         index = _check_bounds(index.reshape(-1), length, axis, op, negative_ok=True)
         span = _tensor.arange(length, device=self.device)
-        named = (span.reshape(-1, 1) == index.reshape(1, -1)).any(1)
-        return index, axis, named.reshape([length if d == axis else 1 for d in range(self.ndim)])
+        return index, axis, span.reshape(-1, 1) == index.reshape(1, -1)
+
+    def _along(self: Tensor, vector: Tensor, axis: int) -> Tensor:
+        """A vector over dim ``axis`` shaped to broadcast against this tensor."""
+        return vector.reshape([-1 if d == axis else 1 for d in range(self.ndim)])
 
     def index_fill(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         """A copy with every entry at ``index`` (int64, negative from the end) along ``dim`` set to
@@ -1990,12 +1994,12 @@ class TensorSpellings:
         ):
             value = _tensor._fill_value(value, self.dtype, "index_fill")
             value = builtins.int(value)  # PyTorch truncates a float into an integer tensor
-        _, _, named = self._index_positions(dim, index, "index_fill")
-        return self.masked_fill(named, value)
+        _, axis, hits = self._index_positions(dim, index, "index_fill")
+        return self.masked_fill(self._along(hits.any(1), axis), value)
 
     def index_copy(self: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
         """A copy with the slices ``source[..., i, ...]`` written at ``index[i]`` along ``dim``
-        (``index`` int64, entries distinct); gradients go to ``source`` and to the entries kept."""
+        (``index`` int64, negative from the end); gradients go to ``source`` and to the entries kept."""
         if not isinstance(source, _tensor.Tensor):
             raise TypeError(f"index_copy: source must be a Tensor, got {type(source).__name__}")
         _tensor._same_device(self, source, "index_copy")
@@ -2003,7 +2007,7 @@ class TensorSpellings:
             raise _tensor.DtypeMismatchError(
                 f"index_copy: self and source must have the same dtype, got {self.dtype} and {source.dtype}"
             )
-        index, axis, named = self._index_positions(dim, index, "index_copy")
+        index, axis, hits = self._index_positions(dim, index, "index_copy")
         if self.ndim == 0:
             return self.reshape(1).index_copy(0, index, source.reshape(-1)).reshape(())
         if (
@@ -2019,14 +2023,14 @@ class TensorSpellings:
                 f"index_copy: number of indices ({index.shape[0]}) should equal source.size({axis}) "
                 f"({source.shape[axis]})"
             )
-        if self.dtype == _tensor.bool_:  # no sums of booleans: copy as bytes
-            return (
-                self.astype(_tensor.uint8)
-                .index_copy(axis, index, source.astype(_tensor.uint8))
-                .astype(self.dtype)
-            )
-        placed = _tensor.zeros_like(self).index_add(axis, index, source)
-        return _tensor.where(named, placed, self)
+        if index.shape[0] == 0:
+            return self.clone()
+        # Each position takes the last slice sent to it (a repeated index: the last write wins, as
+        # PyTorch's CPU loop; its gradient goes to that slice).
+        slots = _tensor.arange(index.shape[0], device=self.device).reshape(1, -1)
+        winner = _tensor.where(hits, slots, -1).amax(1)
+        placed = source.index_select(axis, winner.clip(0, None))
+        return _tensor.where(self._along(winner >= 0, axis), placed, self)
 
     def put(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
         """A copy with ``source``'s entries written (``accumulate``: added) at the positions ``index``
@@ -2036,7 +2040,10 @@ class TensorSpellings:
         if not isinstance(source, _tensor.Tensor):
             raise TypeError(f"put: source must be a Tensor, got {type(source).__name__}")
         _tensor._same_device(self, source, "put")
-        _same_dtype(self, source, "source", "put")
+        if source.dtype != self.dtype:
+            raise _tensor.DtypeMismatchError(
+                f"put: self and source must have the same dtype, got {self.dtype} and {source.dtype}"
+            )
         if index.size != source.size:
             raise IndexError(
                 f"put: expected source and index to have the same number of elements, got "
@@ -2081,7 +2088,7 @@ class TensorSpellings:
 
     def mode(self: Tensor, dim: int = -1, keepdim: bool = False) -> ValuesAndIndices:
         """``(values, indices)``: the most frequent entry along ``dim`` (the smallest of equally frequent
-        ones) and its last position, as PyTorch."""
+        ones) and its last position, as PyTorch (NaNs count as one value, larger than all others)."""
         _flag(keepdim, "keepdim", "mode")
         axis = _sort_axis(self, dim, "mode")
         source = self if self.ndim else self.reshape(1)
@@ -2089,11 +2096,20 @@ class TensorSpellings:
         if length == 0:
             raise IndexError(f"mode: expected reduction dim {axis} to have non-zero size")
         row = source.detach().movedim(axis, -1)  # (..., n): each entry against each other one
-        counts = (row.unsqueeze(-1) == row.unsqueeze(-2)).astype(_tensor.int64).sum(-1)
+
+        def same(a: Tensor, b: Tensor) -> Tensor:  # NaN counts as one value, the largest (as in sort)
+            return (a == b) | (a.isnan() & b.isnan()) if _tensor._is_float(a.dtype) else a == b
+
+        counts = same(row.unsqueeze(-1), row.unsqueeze(-2)).astype(_tensor.int64).sum(-1)
         frequent = counts == counts.amax(-1, keepdim=True)
-        value = _tensor.where(frequent, row, row.amax(-1, keepdim=True)).amin(-1, keepdim=True)
+        if _tensor._is_float(row.dtype):
+            plain = frequent & ~row.isnan()
+            value = _tensor.where(plain, row, math.inf).amin(-1, keepdim=True)
+            value = _tensor.where(plain.any(-1, keepdim=True), value, math.nan)
+        else:
+            value = _tensor.where(frequent, row, row.amax(-1, keepdim=True)).amin(-1, keepdim=True)
         span = _tensor.arange(length, device=self.device)
-        last = _tensor.where(row == value, span, -1).amax(-1, keepdim=True)
+        last = _tensor.where(same(row, value), span, -1).amax(-1, keepdim=True)
         indices = last.movedim(-1, axis)
         values = source.gather(axis, indices)
         if self.ndim == 0:
@@ -2117,7 +2133,9 @@ class TensorSpellings:
         _flag(keepdim, "keepdim", "nanquantile")
         q_host = np.asarray(q.numpy() if isinstance(q, _tensor.Tensor) else q, dtype=np.float64)
         if q_host.ndim > 1:
-            raise ValueError(f"nanquantile: q must be a number or a 1-D tensor, got shape {q_host.shape}")
+            raise _tensor.InvalidArgumentError(
+                f"nanquantile: q must be a number or a 1-D tensor, got shape {q_host.shape}"
+            )
         if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
             raise _tensor.InvalidArgumentError(f"nanquantile: q must be in [0, 1], got {q_host.tolist()}")
         if dim is None:
