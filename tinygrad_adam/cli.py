@@ -1,7 +1,9 @@
 """``python -m tinygrad_adam train``: an MLP trained with any optimizer, test accuracy at the end.
 
 Fashion-MNIST (Debian's ``dataset-fashion-mnist``, or IDX files under ``--data-dir``) is the default;
-where it is not installed the command says so and trains on the bundled 8x8 digits instead.
+where it is not installed the command says so and trains on the bundled 8x8 digits instead. CIFAR-10/100
+(the official files under ``--data-dir``) and CSV tables (``--csv``: classification, or regression with
+MSE reported as RMSE) train the same MLP on flattened, scaled or standardised features.
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ import argparse
 import json
 import math
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-DATASETS = ("fashion-mnist", "mnist", "digits")
+DATASETS = ("fashion-mnist", "mnist", "digits", "cifar10", "cifar100", "csv")
+CIFAR_DATASETS = ("cifar10", "cifar100")
 SCHEDULES = ("cosine", "constant")
 INSTALL_HINT = (
     "install it with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or pass --data-dir "
@@ -28,13 +33,26 @@ INSTALL_HINTS = {
     "fashion-mnist": INSTALL_HINT,
     "mnist": "pass --data-dir with its four IDX files (train-images-idx3-ubyte.gz, ...)",
 }
+CIFAR_FILES = {
+    "cifar10": "cifar-10-batches-py (data_batch_1 ... data_batch_5, test_batch) or cifar-10-python.tar.gz",
+    "cifar100": "cifar-100-python (train, test) or cifar-100-python.tar.gz",
+}
+CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar.html"
 
 # Defaults per dataset, measured to reach the README's targets (see the report in the README).
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "fashion-mnist": dict(epochs=10, batch_size=128, hidden="512,256", dropout=0.2, val_fraction=0.1),
     "mnist": dict(epochs=10, batch_size=128, hidden="512,256", dropout=0.2, val_fraction=0.1),
     "digits": dict(epochs=40, batch_size=32, hidden="256", dropout=0.2, val_fraction=0.1),
+    "cifar10": dict(epochs=20, batch_size=128, hidden="1024,512", dropout=0.2, val_fraction=0.1),
+    "cifar100": dict(epochs=20, batch_size=128, hidden="1024,512", dropout=0.2, val_fraction=0.1),
+    "csv": dict(epochs=50, batch_size=32, hidden="64,64", dropout=0.1, val_fraction=0.1),
 }
+# What a CSV run reads, saved with the run so that --resume reads the same table the same way.
+CSV_SETTINGS = ("csv", "target", "test_csv", "test_fraction", "task", "missing")
+CSV_DEFAULTS: dict[str, Any] = dict(
+    target="-1", test_csv=None, test_fraction=0.2, task="auto", missing="raise"
+)
 # Learning rates that suit each optimizer on these MLPs (the optimizers' own defaults are PyTorch's).
 OPTIMIZER_LRS = {
     "sgd": 0.05,
@@ -154,8 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
             "accuracy. Fashion-MNIST is read from --data-dir, $TINYGRAD_ADAM_DATA or "
             "/usr/share/datasets/fashion-mnist (Debian: apt-get install dataset-fashion-mnist); "
             "without it, and without an explicit --dataset, the bundled 8x8 digits are used. "
-            "Pixels are scaled to [0, 1] (Fashion-MNIST, MNIST) or standardised per pixel (digits); "
-            "the Adam learning rate anneals from --lr to 0 over the epochs (--schedule cosine). "
+            "CIFAR-10 and CIFAR-100 (100 fine classes) are read from the official files under "
+            "--data-dir (the Python version, or the binary one; never downloaded). "
+            "--csv trains on a table of yours: see the CSV options below. "
+            "Pixels are scaled to [0, 1] and flattened (Fashion-MNIST, MNIST, CIFAR) or standardised "
+            "per pixel (digits); CSV features are standardised with the training part's statistics. "
+            "The Adam learning rate anneals from --lr to 0 over the epochs (--schedule cosine). "
             "Defaults depend on the dataset: "
             + "; ".join(
                 f"{name}: {d['epochs']} epochs, batch {d['batch_size']}, hidden {d['hidden']}, "
@@ -165,8 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
             + "."
         ),
     )
-    train.add_argument("--dataset", choices=DATASETS, help="what to train on (default: fashion-mnist)")
-    train.add_argument("--data-dir", metavar="DIR", help="folder with the dataset's IDX files (.gz or not)")
+    train.add_argument(
+        "--dataset", choices=DATASETS, help="what to train on (default: fashion-mnist; csv with --csv)"
+    )
+    train.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder with the dataset's files: the four IDX files (.gz or not) for fashion-mnist and mnist; "
+        f"for cifar10 {CIFAR_FILES['cifar10']}; for cifar100 {CIFAR_FILES['cifar100']} "
+        f"(the folder, its parent or the archive; the binary versions read too; from {CIFAR_URL})",
+    )
     train.add_argument(
         "--optimizer",
         type=_optimizer_name,
@@ -214,9 +244,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="end the output with one JSON line: test_accuracy, test_loss, epochs, seconds, dataset, "
-        "optimizer (and lr, batch_size, hidden, device)",
+        "optimizer (and lr, batch_size, hidden, device, task; class_accuracy for CIFAR and CSV classes; "
+        "csv, target, test_csv for CSV; a regression gives test_rmse and test_loss, the test MSE)",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bars or per-epoch lines")
+    table = train.add_argument_group(
+        "CSV options",
+        "--csv PATH trains on a table of yours (--dataset csv): one row per sample, with a header row or "
+        "not, gzipped or not. Every column but --target is a feature; text feature columns are one-hot "
+        "encoded (a test file uses the training file's categories and classes). Class labels (integers "
+        "or text) train a classifier, and the accuracy of each class is printed with its name. A target "
+        "of other numbers is a regression: the MLP fits the standardised target with MSE, the result "
+        "is the test RMSE (and MSE) in the target's units, and the per-epoch loss is on the "
+        "standardised target.",
+    )
+    table.add_argument("--csv", metavar="PATH", help="the CSV file to train on (implies --dataset csv)")
+    table.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the column to predict: a header name or an index from 0 (negative from the end; default: -1, "
+        "the last column)",
+    )
+    table.add_argument(
+        "--test-csv",
+        metavar="PATH",
+        help="a CSV file with the same columns to test on (default: hold out --test-fraction of --csv)",
+    )
+    table.add_argument(
+        "--test-fraction",
+        type=lambda text: _fraction(text, False),
+        metavar="F",
+        help="share of the --csv rows held out for the test without --test-csv (default: 0.2; "
+        "stratified by class)",
+    )
+    table.add_argument(
+        "--task",
+        choices=("auto", "classification", "regression"),
+        help="auto (default): class labels when the target holds integers or text, regression when it "
+        "holds other numbers; classification also takes labels written 0.0, 1.0, ...",
+    )
+    table.add_argument(
+        "--missing",
+        choices=("raise", "drop"),
+        help="rows with a missing value (empty, NA, NaN, ?): an error naming the line (default) or dropped",
+    )
     train.set_defaults(command_parser=train)
     return parser
 
@@ -228,27 +299,108 @@ def _note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+@dataclass
+class TrainingData:
+    """What the command trains on: float32 feature rows, targets, and what the targets mean."""
+
+    train: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    outputs: int  # class scores of the model (1 for regression)
+    class_names: tuple[str, ...] | None = None
+    regression: bool = False  # float targets of shape (N, 1), trained with MSE
+    standardize: bool = False  # standardise with the training part's statistics once it is split off
+
+
 def load_dataset(
-    name: str, data_dir: str | None, seed: int
-) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """``(x_train, y_train), (x_test, y_test)``: float32 feature rows, int64 labels."""
+    name: str, data_dir: str | None, seed: int, csv: dict[str, Any] | None = None
+) -> TrainingData:
+    """The dataset ``name``: ``csv`` holds the CSV settings (``CSV_SETTINGS``) for ``name="csv"``."""
     from . import datasets
     from .data import standardize
 
+    if name == "csv":
+        return _load_csv_data(csv or {}, seed)
     if name == "digits":
         (x_train, y_train), (x_test, y_test) = datasets.load_digits(seed=seed)
         # 1,437 small images: per-pixel standardisation (fitted on the training set) helps here.
         x_train, x_test = standardize(x_train, x_test)
+        class_names = None
     else:
-        loader = datasets.load_fashion_mnist if name == "fashion-mnist" else datasets.load_mnist
-        if data_dir is not None:
-            _check_data_dir(name, data_dir)
+        if name in CIFAR_DATASETS:
+            if name == "cifar10":
+                loader, class_names = datasets.load_cifar10, datasets.CIFAR10_CLASSES
+            else:
+                loader, class_names = datasets.load_cifar100, datasets.CIFAR100_FINE_CLASSES
+        else:
+            loader = datasets.load_fashion_mnist if name == "fashion-mnist" else datasets.load_mnist
+            class_names = None
+            if data_dir is not None:
+                _check_data_dir(name, data_dir)
         (x_train, y_train), (x_test, y_test) = loader(data_dir)
-        # Pixels 0..255 -> [0, 1]; rows of 784 features.
+        # Pixels 0..255 -> [0, 1]; rows of 784 (or 3 x 32 x 32 = 3072) features.
         x_train, x_test = (
             x.reshape(x.shape[0], -1).astype(np.float32) / np.float32(255) for x in (x_train, x_test)
         )
-    return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+    # MNIST-like datasets have 10 classes, whether or not a small copy of one holds every label.
+    outputs = len(class_names) if class_names else max(10, int(max(y_train.max(), y_test.max())) + 1)
+    return TrainingData(
+        (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64)), outputs, class_names
+    )
+
+
+def _column(text: str) -> int | str:
+    """A --target: an integer is a column index, anything else a header name."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
+    """A table through ``tg.datasets.load_csv``: text features one-hot, the test part from
+    --test-csv (read with the training file's classes and categories) or held out of --csv."""
+    from . import datasets
+    from .data import train_val_split
+
+    path, target = options["csv"], _column(options["target"])
+    common = dict(categorical="onehot", missing=options["missing"], return_feature_names=True)
+    x, y, classes, features, categories = datasets.load_csv(
+        path, target, task=options["task"], return_classes=True, return_categories=True, **common
+    )
+    regression = y.dtype.kind == "f"
+    if options["test_csv"] is not None:
+        x_test, y_test, test_features = datasets.load_csv(
+            options["test_csv"],
+            target,
+            task="regression" if regression else "classification",
+            classes=classes,
+            categories=categories,
+            **common,
+        )
+        if test_features != features:
+            raise ValueError(
+                f"--test-csv {options['test_csv']} gives the features {test_features}, but --csv {path} "
+                f"gives {features}: the two files need the same columns"
+            )
+    else:
+        (x, y), (x_test, y_test) = train_val_split(
+            x, y, val_fraction=options["test_fraction"], seed=seed, stratify=not regression
+        )
+    if regression:
+        return TrainingData((x, y.reshape(-1, 1)), (x_test, y_test.reshape(-1, 1)), 1, None, True, True)
+    if classes is None:  # the file's own integers (-1/1, 1..5, ...): labels 0..C-1 in their order
+        values = np.unique(y)
+        unseen = np.setdiff1d(y_test, values)
+        if unseen.size:
+            raise ValueError(
+                f"--test-csv {options['test_csv']}: class labels {unseen.tolist()} are not in --csv {path} "
+                f"(its classes are {values.tolist()})"
+            )
+        y, y_test = np.searchsorted(values, y), np.searchsorted(values, y_test)
+        classes = [str(value) for value in values.tolist()]
+    if len(classes) < 2:
+        raise ValueError(f"{path}: the target holds one class only ({classes[0]!r}): nothing to learn")
+    return TrainingData((x, y), (x_test, y_test), len(classes), tuple(classes), False, True)
 
 
 def _check_data_dir(name: str, data_dir: str) -> None:
@@ -311,6 +463,9 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
     from .checkpoint import load
 
     given = {key: getattr(args, key) for key in RUN_SETTINGS if getattr(args, key) is not None}
+    given_csv = {key: getattr(args, key) for key in CSV_SETTINGS if getattr(args, key) is not None}
+    if "csv" in given_csv:
+        given.setdefault("dataset", "csv")
     if args.resume:
         try:
             saved = load(args.resume)
@@ -337,16 +492,45 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
                 "start runs you mean to extend with --schedule constant"
             )
         settings["epochs"] = given.get("epochs", settings["epochs"])
+        for key, value in given_csv.items():
+            if key in ("csv", "test_csv"):  # files that moved since: read them where they are now
+                settings[key] = value
+            elif settings["dataset"] == "csv" and value != settings.get(key):
+                option = "--" + key.replace("_", "-")
+                _note(f"note: {option} is ignored when resuming: the saved run uses {settings.get(key)!r}")
     else:
         settings = dict(given)
+        settings.update(given_csv)
     settings.setdefault("dataset", "fashion-mnist")
     settings.setdefault("optimizer", "adam")
     settings.setdefault("seed", 0)
     settings.setdefault("schedule", "cosine")
     settings.setdefault("lr", OPTIMIZER_LRS.get(settings["optimizer"], 1e-3))
+    _check_csv_settings(settings, given_csv, parser)
     # --data-dir asks for the IDX files there: missing files are an error, not a fallback to digits.
     settings["explicit_dataset"] = "dataset" in given or bool(args.resume) or args.data_dir is not None
     return settings
+
+
+def _check_csv_settings(
+    settings: dict[str, Any], given_csv: dict[str, Any], parser: argparse.ArgumentParser
+) -> None:
+    """CSV options go with --dataset csv, which needs --csv; their defaults fill the rest."""
+    if settings["dataset"] != "csv":
+        if given_csv:
+            options = ", ".join("--" + key.replace("_", "-") for key in given_csv)
+            parser.error(f"{options}: only for --dataset csv (this run trains on {settings['dataset']})")
+        return
+    if settings.get("csv") is None:
+        parser.error("--dataset csv needs --csv PATH, the CSV file to train on")
+    if settings.get("test_csv") is not None and "test_fraction" in given_csv:
+        _note("note: --test-fraction is ignored: the test set is --test-csv")
+    for key, value in CSV_DEFAULTS.items():
+        if settings.get(key) is None:
+            settings[key] = value
+    for key in ("csv", "test_csv"):  # absolute, so that --resume finds them from another folder
+        if settings[key] is not None:
+            settings[key] = os.path.abspath(os.path.expanduser(settings[key]))
 
 
 def _apply_dataset_defaults(settings: dict[str, Any]) -> None:
@@ -385,22 +569,36 @@ def _check_save_path(args: argparse.Namespace, parser: argparse.ArgumentParser) 
 def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import tinygrad_adam as tg
 
-    from .data import DataLoader, TensorDataset, train_val_split
-    from .train import ModelCheckpoint, TerminateOnNaN, evaluate, fit, load_training_state
+    from .data import DataLoader, Standardizer, TensorDataset, train_val_split
+    from .train import ModelCheckpoint, TerminateOnNaN, evaluate, fit, load_training_state, predict
 
     for option in ("data_dir", "save", "resume"):  # "~/data" quoted, so that no shell expanded it
         if getattr(args, option) is not None:
             setattr(args, option, os.path.expanduser(getattr(args, option)))
     settings = _settings(args, parser)
     saved_data_dir = settings.pop("data_dir", None)  # where a resumed run read its files
-    if args.data_dir is None and saved_data_dir is not None and os.path.isdir(saved_data_dir):
+    if args.data_dir is None and saved_data_dir is not None and os.path.exists(saved_data_dir):
         args.data_dir = saved_data_dir
         if not args.quiet:
             _note(f"Reading {settings['dataset']} from {saved_data_dir}, as the saved run did")
-    if args.data_dir is not None and settings["dataset"] == "digits":
-        _note("note: --data-dir is ignored for digits: they ship with tinygrad_adam")
+    if args.data_dir is not None and settings["dataset"] in ("digits", "csv"):
+        what = "digits: they ship with tinygrad_adam" if settings["dataset"] == "digits" else "csv: see --csv"
+        _note(f"note: --data-dir is ignored for {what}")
         args.data_dir = None
-    if args.data_dir is not None and not os.path.isdir(args.data_dir):
+    if settings["dataset"] in CIFAR_DATASETS:
+        expected = f"{CIFAR_FILES[settings['dataset']]}, from {CIFAR_URL}"
+        if args.data_dir is None:
+            parser.error(
+                f"--dataset {settings['dataset']} reads the official files, never downloads them: pass "
+                f"--data-dir with {expected}"
+            )
+        if not os.path.exists(args.data_dir):
+            parser.error(f"--data-dir {args.data_dir}: no such folder (expected {expected})")
+    if (
+        args.data_dir is not None
+        and not os.path.isdir(args.data_dir)
+        and settings["dataset"] not in CIFAR_DATASETS
+    ):
         parser.error(f"--data-dir {args.data_dir}: no such folder")
     if args.save:
         _check_save_path(args, parser)
@@ -409,53 +607,74 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             tg.set_default_device(args.device)
         except (ValueError, RuntimeError) as error:
             parser.error(f"--device: {error}")
+    csv_settings = {key: settings[key] for key in CSV_SETTINGS} if settings["dataset"] == "csv" else None
     try:
-        train_set, test_set = load_dataset(settings["dataset"], args.data_dir, settings["seed"])
+        data = load_dataset(settings["dataset"], args.data_dir, settings["seed"], csv_settings)
     except FileNotFoundError as error:
         if settings["explicit_dataset"]:
-            hint = INSTALL_HINTS.get(settings["dataset"], INSTALL_HINT)
-            hint = "" if args.data_dir else f"\n{settings['dataset']} is not installed here: {hint}"
+            hint = INSTALL_HINTS.get(settings["dataset"])
+            hint = (
+                "" if args.data_dir or not hint else f"\n{settings['dataset']} is not installed here: {hint}"
+            )
+            if args.resume and settings["dataset"] == "csv":
+                hint = "\nthe saved run read it there: pass --csv (or --test-csv) with its new place"
             _note(f"error: {error}{hint}")
             return 2
         _note(f"Fashion-MNIST is not installed here ({error}).\nTo train on it, {INSTALL_HINT}.")
         _note("Training on the bundled 8x8 handwritten digits instead.")
         settings["dataset"] = "digits"
-        train_set, test_set = load_dataset("digits", None, settings["seed"])
-    except (ValueError, OSError) as error:  # a damaged, truncated or unreadable file: named, no traceback
+        data = load_dataset("digits", None, settings["seed"])
+    except (ValueError, OSError, pickle.UnpicklingError) as error:  # damaged, unreadable: named, no traceback
         _note(f"error: cannot read {settings['dataset']}: {error}")
         return 2
     _apply_dataset_defaults(settings)
     settings.pop("explicit_dataset")
     settings["data_dir"] = os.path.abspath(args.data_dir) if args.data_dir is not None else None
 
-    (x_train, y_train), (x_test, y_test) = train_set, test_set
+    (x_train, y_train), (x_test, y_test) = data.train, data.test
     seed = settings["seed"]
-    val_loader = None
+    x_val = y_val = None
     if settings["val_fraction"] > 0:
         try:
             (x_train, y_train), (x_val, y_val) = train_val_split(
-                x_train, y_train, val_fraction=settings["val_fraction"], seed=seed, stratify=True
+                x_train,
+                y_train,
+                val_fraction=settings["val_fraction"],
+                seed=seed,
+                stratify=not data.regression,
             )
         except ValueError as error:  # a fraction that leaves no training or no validation sample
             parser.error(f"--val-fraction {settings['val_fraction']}: {error}")
-        val_loader = DataLoader(TensorDataset(x_val, y_val), batch_size=1024)
+    target = None
+    try:
+        if data.standardize:  # statistics of the part the model trains on, nothing of validation or test
+            features = Standardizer().fit(x_train)
+            x_train, x_test = features.transform(x_train), features.transform(x_test)
+            x_val = features.transform(x_val) if x_val is not None else None
+        if data.regression:  # the MLP fits (y - mean) / std; predictions go back to the target's units
+            target = Standardizer().fit(y_train)
+            y_train = target.transform(y_train)
+            y_val = target.transform(y_val) if y_val is not None else None
+    except ValueError as error:  # "inf" in the file: a feature no statistics can scale
+        _note(f"error: cannot standardise {settings['dataset']}: {error}")
+        return 2
+    val_loader = DataLoader(TensorDataset(x_val, y_val), batch_size=1024) if x_val is not None else None
     train_loader = DataLoader(
         TensorDataset(x_train, y_train), batch_size=settings["batch_size"], shuffle=True, seed=seed
     )
-    test_loader = DataLoader(TensorDataset(x_test, y_test), batch_size=1024)
 
     tg.manual_seed(seed)
-    # All three datasets have 10 classes, whether or not a small copy of one holds every label.
-    classes = max(10, int(max(y_train.max(), y_test.max())) + 1)
+    classes = data.outputs
     model = build_model(x_train.shape[1], settings["hidden"], classes, settings["dropout"])
     optimizer = optimizer_classes()[settings["optimizer"]](model.parameters(), lr=settings["lr"])
-    loss_fn = tg.nn.CrossEntropyLoss()
+    loss_fn = tg.nn.MSELoss() if data.regression else tg.nn.CrossEntropyLoss()
     scheduler = None
     if settings["schedule"] == "cosine":
         scheduler = tg.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=settings["epochs"])
 
     start_epoch, history = 0, None
     if args.resume:
+        where_files = "--csv" if settings["dataset"] == "csv" else "--data-dir"
         try:
             point = load_training_state(
                 args.resume, model=model, optimizer=optimizer, scheduler=scheduler, train_loader=train_loader
@@ -463,14 +682,15 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         except (ValueError, RuntimeError, KeyError, TypeError) as error:
             parser.error(
                 f"--resume {args.resume}: the saved run does not fit this data or model ({error}); resume "
-                "it with the files it was trained on (--data-dir)"
+                f"it with the files it was trained on ({where_files})"
             )
         start_epoch, history = point.epoch, point.history
     epochs = settings["epochs"]
+    shown = os.path.basename(settings["csv"]) if settings["dataset"] == "csv" else settings["dataset"]
     if not args.quiet:
         resumed = f", resuming after epoch {start_epoch}" if args.resume else ""
         _note(
-            f"Training {settings['dataset']}: {x_train.shape[0]} samples, MLP {x_train.shape[1]}-"
+            f"Training {shown}: {x_train.shape[0]} samples, MLP {x_train.shape[1]}-"
             f"{settings['hidden'].replace(',', '-') or ''}{'-' if settings['hidden'] else ''}{classes}, "
             f"{type(optimizer).__name__} lr {settings['lr']}, batch {settings['batch_size']}, "
             f"{epochs} epochs on {tg.get_default_device()}{resumed}"
@@ -506,12 +726,25 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     seconds = time.perf_counter() - started
     # Fewer than asked when TerminateOnNaN stopped the run.
     epochs_done = history.epoch[-1] + 1 if history is not None and history.epoch else start_epoch
-    test = evaluate(model, test_loader, loss_fn)
-    print(
-        f"Test accuracy: {test['accuracy']:.4f} (test loss {test['loss']:.4f}) on {settings['dataset']} "
-        f"after {epochs_done} epochs with {type(optimizer).__name__} "
-        f"({seconds:.1f} s of training)"
-    )
+    after = f"after {epochs_done} epochs with {type(optimizer).__name__} ({seconds:.1f} s of training)"
+    if data.regression:
+        predictions = target.inverse_transform(predict(model, x_test, batch_size=1024)).astype(np.float64)
+        mse = float(np.mean((predictions - y_test.astype(np.float64)) ** 2))
+        result: dict[str, Any] = {"test_rmse": math.sqrt(mse), "test_loss": mse}
+        print(f"Test RMSE: {math.sqrt(mse):.6g} (test MSE {mse:.6g}) on {shown} {after}")
+    else:
+        test = evaluate(model, DataLoader(TensorDataset(x_test, y_test), batch_size=1024), loss_fn)
+        result = {"test_accuracy": test["accuracy"], "test_loss": test["loss"]}
+        print(f"Test accuracy: {test['accuracy']:.4f} (test loss {test['loss']:.4f}) on {shown} {after}")
+        if data.class_names is not None:
+            result["class_accuracy"] = _class_accuracy(predict(model, x_test, batch_size=1024), y_test, data)
+            print(
+                "Test accuracy per class: "
+                + ", ".join(
+                    f"{name} {'n/a' if value is None else format(value, '.4f')}"
+                    for name, value in result["class_accuracy"].items()
+                )
+            )
     if checkpoint is not None and not args.quiet and start_epoch < epochs:
         if not checkpoint.saved_paths:
             print(f"Nothing saved to {args.save}: no epoch of this run ended with a finite loss")
@@ -520,20 +753,33 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         else:
             print(f"Saved the training state to {args.save}")
     if args.json:
-        result = {
-            "test_accuracy": test["accuracy"],
-            "test_loss": test["loss"],
-            "epochs": epochs_done,
-            "seconds": round(seconds, 3),
-            "dataset": settings["dataset"],
-            "optimizer": type(optimizer).__name__,
-            "lr": settings["lr"],
-            "batch_size": settings["batch_size"],
-            "hidden": settings["hidden"],
-            "device": tg.get_default_device(),
-        }
+        result.update(
+            {
+                "epochs": epochs_done,
+                "seconds": round(seconds, 3),
+                "dataset": settings["dataset"],
+                "optimizer": type(optimizer).__name__,
+                "lr": settings["lr"],
+                "batch_size": settings["batch_size"],
+                "hidden": settings["hidden"],
+                "device": tg.get_default_device(),
+                "task": "regression" if data.regression else "classification",
+            }
+        )
+        if settings["dataset"] == "csv":
+            result.update({key: settings[key] for key in ("csv", "target", "test_csv")})
         print(json.dumps(result), flush=True)
     return 0
+
+
+def _class_accuracy(scores: np.ndarray, labels: np.ndarray, data: TrainingData) -> dict[str, float | None]:
+    """The test accuracy of each named class (None for a class the test set lacks)."""
+    predicted = scores.argmax(axis=1)
+    accuracy: dict[str, float | None] = {}
+    for label, name in enumerate(data.class_names or ()):
+        mine = labels == label
+        accuracy[name] = float(np.mean(predicted[mine] == label)) if mine.any() else None
+    return accuracy
 
 
 def main(argv: Sequence[str] | None = None) -> int:
