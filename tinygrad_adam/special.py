@@ -16,8 +16,9 @@ from .nn.erf import erfc as _erfc
 from .tensor import Tensor, get_default_dtype, where
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "exp2", "expit", "expm1", "gammaln", "lgamma", "log1p", "log_softmax",
-    "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "softmax", "xlog1py", "xlogy",
+    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "lgamma", "log1p",
+    "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "softmax",
+    "xlog1py", "xlogy",
 ]  # fmt: skip
 
 
@@ -137,6 +138,33 @@ class Ndtri(Function):
 def ndtri(input: Tensor) -> Tensor:
     """Φ⁻¹(p), the standard normal's quantile function (``torch.special.ndtri``): the x with Φ(x) = p."""
     return Ndtri.apply(_float_tensor(input, "ndtri"))
+
+
+def erfinv_array(xp: Any, y: Any) -> Any:
+    """erf⁻¹(y) = Φ⁻¹((1 + y) / 2) / √2 by AS241; near 0 the central rational is fed q = y / 2
+    itself, as (1 + y) / 2 − 1/2 would lose the digits of a small y."""
+    half = y / 2
+    central = half * _rational(0.180625 - half * half, _PPND16_CENTRAL)
+    return xp.where(xp.abs(half) <= 0.425, central, ndtri_array(xp, half + 0.5)) / math.sqrt(2)
+
+
+class Erfinv(Function):
+    """erf⁻¹(y); d/dy = (√π / 2) e^(x²) at x = erf⁻¹(y)."""
+
+    saves_output = True
+
+    def forward(self, y: Any) -> Any:
+        return _in_float64(self.xp, erfinv_array, y)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.output
+        return (grad * (x * x).exp() * (math.sqrt(math.pi) / 2),)
+
+
+def erfinv(input: Tensor) -> Tensor:
+    """erf⁻¹(y) for y in [−1, 1] (±inf at ±1, NaN beyond), ``torch.special.erfinv``; integers are
+    read as floats."""
+    return Erfinv.apply(_float_tensor(input, "erfinv"))
 
 
 def exp2(input: Tensor) -> Tensor:

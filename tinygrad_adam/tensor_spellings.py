@@ -402,32 +402,6 @@ class _Fmod(Function):
         return da, db
 
 
-def _erfinv_array(xp: Any, y: Any) -> Any:
-    """erf⁻¹(y) = Φ⁻¹((1 + y) / 2) / √2 by AS241 (special.ndtri_array); near 0 its central
-    rational is fed q = y / 2 itself, as (1 + y) / 2 − 1/2 would lose the digits of a small y."""
-    from .special import _PPND16_CENTRAL, _rational, ndtri_array
-
-    half = y / 2
-    tails = ndtri_array(xp, half + 0.5)
-    central = half * _rational(0.180625 - half * half, _PPND16_CENTRAL)
-    return xp.where(xp.abs(half) <= 0.425, central, tails) / math.sqrt(2)
-
-
-class _Erfinv(Function):
-    """erf⁻¹(y); d/dy = (√π / 2) e^(x²) at x = erf⁻¹(y). Computed in float64 (as special.ndtri)."""
-
-    saves_output = True
-
-    def forward(self, y: Any) -> Any:
-        from .special import _in_float64
-
-        return _in_float64(self.xp, _erfinv_array, y)
-
-    def backward(self, grad: Tensor) -> tuple[Tensor]:
-        x = self.output
-        return (grad * (x * x).exp() * (math.sqrt(math.pi) / 2),)
-
-
 def _truth(source: Tensor) -> Tensor:
     """``source`` read as booleans (nonzero is True, NaN too), as PyTorch's logical ops read it."""
     return source.detach() if source.dtype == _tensor.bool_ else source.detach() != 0
@@ -2055,6 +2029,12 @@ class TensorSpellings:
         placed = flat.index_add(0, positions, values) if accumulate else flat.index_copy(0, positions, values)
         return placed.reshape(self.shape)
 
+    def bincount(self: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        """How often each value 0..max occurs in this 1-D non-negative integer tensor (``tg.bincount``)."""
+        from .functions import bincount
+
+        return bincount(self, weights, minlength)
+
     def mv(self: Tensor, vec: Tensor) -> Tensor:
         """The matrix-vector product of this (n, m) matrix and an (m,) vector."""
         vec = _matrix_operand(vec, self, "mv")
@@ -2095,21 +2075,26 @@ class TensorSpellings:
         length = source.shape[axis]
         if length == 0:
             raise IndexError(f"mode: expected reduction dim {axis} to have non-zero size")
-        row = source.detach().movedim(axis, -1)  # (..., n): each entry against each other one
-
-        def same(a: Tensor, b: Tensor) -> Tensor:  # NaN counts as one value, the largest (as in sort)
-            return (a == b) | (a.isnan() & b.isnan()) if _tensor._is_float(a.dtype) else a == b
-
-        counts = same(row.unsqueeze(-1), row.unsqueeze(-2)).astype(_tensor.int64).sum(-1)
-        frequent = counts == counts.amax(-1, keepdim=True)
+        # Runs of equal values in each sorted row (stable: equal values keep their order; NaN last
+        # and, here, equal to NaN): the first longest run holds the smallest most frequent value,
+        # and its end the value's last position. O(n log n), no (n, n) table.
+        row = source.detach().movedim(axis, -1)
+        order = row.argsort(-1)
+        ordered = row.gather(-1, order)
+        differ = ordered[..., 1:] != ordered[..., :-1]
         if _tensor._is_float(row.dtype):
-            plain = frequent & ~row.isnan()
-            value = _tensor.where(plain, row, math.inf).amin(-1, keepdim=True)
-            value = _tensor.where(plain.any(-1, keepdim=True), value, math.nan)
-        else:
-            value = _tensor.where(frequent, row, row.amax(-1, keepdim=True)).amin(-1, keepdim=True)
+            differ = differ & ~(ordered[..., 1:].isnan() & ordered[..., :-1].isnan())
+        edge = _tensor.ones(*row.shape[:-1], 1, dtype=_tensor.bool_, device=self.device)
         span = _tensor.arange(length, device=self.device)
-        last = _tensor.where(same(row, value), span, -1).amax(-1, keepdim=True)
+        run_start = _tensor.where(_tensor.cat([edge, differ], -1), span, 0).cummax(-1).values
+        run_end = (
+            _tensor.where(_tensor.cat([differ, edge], -1), span, length).flip(-1).cummin(-1).values.flip(-1)
+        )
+        counts = run_end - run_start
+        first_longest = _tensor.where(counts == counts.amax(-1, keepdim=True), span, length).amin(
+            -1, keepdim=True
+        )
+        last = order.gather(-1, run_end.gather(-1, first_longest))
         indices = last.movedim(-1, axis)
         values = source.gather(axis, indices)
         if self.ndim == 0:
@@ -2215,8 +2200,9 @@ class TensorSpellings:
 
     def erfinv(self: Tensor) -> Tensor:
         """erf⁻¹(y) for y in [−1, 1] (±inf at ±1, NaN beyond); integers are read as floats."""
-        source = self if _tensor._is_float(self.dtype) else self.astype(_tensor.get_default_dtype())
-        return _Erfinv.apply(source)
+        from . import special
+
+        return special.erfinv(self)
 
     def remainder(self: Tensor, other: Any) -> Tensor:
         """a − b⌊a / b⌋, with the sign of the divisor b (Python's ``%``); ``fmod`` keeps the sign of a."""
@@ -2266,6 +2252,12 @@ class TensorSpellings:
 
     def fmod_(self: Tensor, other: Any) -> Tensor:
         return self._set_data(self.detach().fmod(other), "fmod_")
+
+    def erf_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().erf(), "erf_")
+
+    def erfc_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().erfc(), "erfc_")
 
     def erfinv_(self: Tensor) -> Tensor:
         return self._set_data(self.detach().erfinv(), "erfinv_")
@@ -2356,9 +2348,7 @@ class TensorSpellings:
                     f"random_: [{low}, {high}) does not fit dtype {self.dtype}"
                 )
         xp = self._backend.xp
-        draws = xp.asarray(
-            self._backend.random("uniform", self.shape, _tensor.float64)
-        )  # float64: room for large spans
+        draws = self._backend.random("uniform", self.shape, _tensor.float64)  # float64: room for wide spans
         offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
         values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
         return self._set_data(values.astype(self.dtype), "random_")
