@@ -5,6 +5,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,26 @@ def test_a_damaged_cifar_batch_is_named_without_a_traceback(tmp_path, capsys):
     assert f"error: cannot read cifar10: {folder / 'test_batch'}" in capsys.readouterr().err
 
 
+def test_a_cifar_run_resumes_from_the_archive_it_was_saved_with(tmp_path, capsys):
+    write_tiny_cifar10(tmp_path / "extracted")
+    archive = tmp_path / "cifar-10-python.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tmp_path / "extracted" / "cifar-10-batches-py", arcname="cifar-10-batches-py")
+    common = ["train", "--dataset", "cifar10", "--schedule", "constant", *QUICK]
+    assert main([*common, "--data-dir", str(archive), "--epochs", "3"]) == 0
+    straight = last_json(capsys.readouterr().out)
+    checkpoint = str(tmp_path / "run.npz")
+    assert main([*common, "--data-dir", str(archive), "--epochs", "2", "--save", checkpoint]) == 0
+    capsys.readouterr()
+    assert main(["train", "--resume", checkpoint, "--epochs", "3", "--quiet", "--json"]) == 0  # no --data-dir
+    resumed = last_json(capsys.readouterr().out)
+    assert resumed["dataset"] == "cifar10" and resumed["epochs"] == 3
+    assert (resumed["test_accuracy"], resumed["test_loss"]) == (
+        straight["test_accuracy"],
+        straight["test_loss"],
+    )
+
+
 # --- CSV: small tables with a text column ------------------------------------------------------
 
 
@@ -180,6 +201,22 @@ def test_csv_integer_labels_any_values_become_classes_named_by_them(tmp_path, ca
     assert list(report["class_accuracy"]) == ["-1", "1"] and report["test_accuracy"] > 0.85
 
 
+def test_task_and_missing_options_reach_the_csv_reader(tmp_path, capsys):
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(150, 2))
+    rows = [f"{u:.4f},{v:.4f},{float(u > 0):.1f}" for u, v in x]  # labels as np.savetxt writes them
+    rows[5], rows[17] = "NA,0.5,1.0", "0.3,,0.0"
+    path = tmp_path / "savetxt.csv"
+    path.write_text("\n".join(rows) + "\n")
+    args = ["train", "--csv", str(path), "--task", "classification", "--missing", "drop", "--epochs", "15"]
+    assert main([*args, *TABLE_QUICK]) == 0
+    report = last_json(capsys.readouterr().out)
+    assert report["task"] == "classification" and list(report["class_accuracy"]) == ["0", "1"]
+    assert report["test_accuracy"] > 0.85
+    assert main(["train", "--csv", str(path), "--missing", "drop", "--epochs", "1", *TABLE_QUICK]) == 0
+    assert last_json(capsys.readouterr().out)["task"] == "regression"  # "auto": 0.0 and 1.0 are numbers
+
+
 def test_csv_regression_trains_with_mse_and_reports_rmse_in_the_targets_units(tmp_path, capsys):
     path = write_table(tmp_path / "prices.csv", 200, seed=5, regression=True)
     assert main(["train", "--csv", str(path), "--epochs", "20", *TABLE_QUICK]) == 0
@@ -230,6 +267,12 @@ def test_csv_errors_name_the_missing_file_or_column(tmp_path, capsys):
     path = write_table(tmp_path / "train.csv", 30, seed=8)
     assert main(["train", "--csv", str(path), "--target", "price", "--quiet"]) == 2
     assert "column 'price' is not in the header ['a', 'b', 'colour', 'label']" in capsys.readouterr().err
+
+    holey = tmp_path / "holey.csv"
+    holey.write_text("a,label\n1,x\n,y\n3,x\n")
+    assert main(["train", "--csv", str(holey), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "line 3, column 'a' (index 0): missing value" in err and "--missing drop skips them" in err
 
     assert "--dataset csv needs --csv PATH" in cli_error(["--dataset", "csv"], capsys)
     message = cli_error(["--dataset", "digits", "--target", "label"], capsys)

@@ -625,7 +625,9 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         settings["dataset"] = "digits"
         data = load_dataset("digits", None, settings["seed"])
     except (ValueError, OSError, pickle.UnpicklingError) as error:  # damaged, unreadable: named, no traceback
-        _note(f"error: cannot read {settings['dataset']}: {error}")
+        # load_csv's advice names its keyword; here the option is the way to skip such rows
+        hint = "\n--missing drop skips them" if csv_settings and "missing value" in str(error) else ""
+        _note(f"error: cannot read {settings['dataset']}: {error}{hint}")
         return 2
     _apply_dataset_defaults(settings)
     settings.pop("explicit_dataset")
