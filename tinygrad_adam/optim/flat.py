@@ -194,10 +194,15 @@ class FlatGroup:
         if rule is not None and self.backend.is_host:
             self._compiled_step(rule)
             return
+        in_order: dict[int, Any] = {}  # each cut parameter's gradient as 1-D, made once per step
         for block_param, block_grad, block_state, views, members in self.blocks:
             if isinstance(block_grad, tuple):  # part of one parameter: its gradient, read in place
                 position, start, stop = block_grad
-                grad = in_memory_order(xp, params[position].grad._data, self.transposed[position])
+                grad = in_order.get(position)
+                if grad is None:
+                    grad = in_order[position] = in_memory_order(
+                        xp, params[position].grad._data, self.transposed[position]
+                    )
                 block_grad = grad[start:stop]  # a view, when laid out as θ
             else:
                 for position in members:
