@@ -88,6 +88,16 @@ def test_cifar100_has_one_output_per_fine_class(tmp_path, capsys):
     assert len(report["class_accuracy"]) == 100 and report["class_accuracy"]["worm"] is None  # not in test
     assert report["test_accuracy"] > 0.5  # five classes present: chance 0.2
 
+    checkpoint = str(tmp_path / "coarse.npz")
+    assert main([*args[: -len(QUICK)], "--cifar100-labels", "coarse", "--save", checkpoint, *QUICK]) == 0
+    coarse = last_json(capsys.readouterr().out)
+    assert list(coarse["class_accuracy"]) == list(tg.datasets.CIFAR100_COARSE_CLASSES)
+    # the saved run keeps its 20 superclasses: a model of 100 outputs would not load
+    assert main(["train", "--resume", checkpoint, "--quiet", "--json"]) == 0
+    assert last_json(capsys.readouterr().out)["test_accuracy"] == coarse["test_accuracy"]
+    message = cli_error(["--dataset", "digits", "--cifar100-labels", "coarse"], capsys)
+    assert "--cifar100-labels: only for --dataset cifar100" in message
+
 
 def test_cifar_without_data_dir_or_with_a_missing_folder_says_what_to_put_there(tmp_path, capsys):
     message = cli_error(["--dataset", "cifar10", "--epochs", "1"], capsys)

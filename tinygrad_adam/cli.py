@@ -9,6 +9,7 @@ MSE reported as RMSE) train the same MLP on flattened, scaled or standardised fe
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -168,11 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train an MLP classifier and print its test accuracy",
         description=(
-            "Train an MLP classifier (Dense + ReLU layers, softmax cross-entropy) and print its test "
-            "accuracy. Fashion-MNIST is read from --data-dir, $TINYGRAD_ADAM_DATA or "
-            "/usr/share/datasets/fashion-mnist (Debian: apt-get install dataset-fashion-mnist); "
+            "Train an MLP (Dense + ReLU layers; softmax cross-entropy, or MSE for a CSV regression "
+            "target) and print its test accuracy (RMSE for a regression). Fashion-MNIST is read from "
+            "--data-dir, $TINYGRAD_ADAM_DATA or /usr/share/datasets/fashion-mnist (Debian: apt-get "
+            "install dataset-fashion-mnist); "
             "without it, and without an explicit --dataset, the bundled 8x8 digits are used. "
-            "CIFAR-10 and CIFAR-100 (100 fine classes) are read from the official files under "
+            "CIFAR-10 and CIFAR-100 (100 classes, or 20 with --cifar100-labels coarse) are read from "
+            "the official files under "
             "--data-dir (the Python version, or the binary one; never downloaded). "
             "--csv trains on a table of yours: see the CSV options below. "
             "Pixels are scaled to [0, 1] and flattened (Fashion-MNIST, MNIST, CIFAR) or standardised "
@@ -248,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
         "csv, target, test_csv for CSV; a regression gives test_rmse and test_loss, the test MSE)",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bars or per-epoch lines")
+    train.add_argument(
+        "--cifar100-labels",
+        choices=("fine", "coarse"),
+        help="cifar100: its 100 classes (fine, the default) or its 20 superclasses (coarse)",
+    )
     table = train.add_argument_group(
         "CSV options",
         "--csv PATH trains on a table of yours (--dataset csv): one row per sample, with a header row or "
@@ -303,8 +311,8 @@ def _note(message: str) -> None:
 class TrainingData:
     """What the command trains on: float32 feature rows, targets, and what the targets mean."""
 
-    train: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
+    train: tuple[np.ndarray, np.ndarray] | None
+    test: tuple[np.ndarray, np.ndarray] | None
     outputs: int  # class scores of the model (1 for regression)
     class_names: tuple[str, ...] | None = None
     regression: bool = False  # float targets of shape (N, 1), trained with MSE
@@ -312,14 +320,16 @@ class TrainingData:
 
 
 def load_dataset(
-    name: str, data_dir: str | None, seed: int, csv: dict[str, Any] | None = None
+    name: str, data_dir: str | None, seed: int, options: dict[str, Any] | None = None
 ) -> TrainingData:
-    """The dataset ``name``: ``csv`` holds the CSV settings (``CSV_SETTINGS``) for ``name="csv"``."""
+    """The dataset ``name``; ``options`` holds its own settings: ``CSV_SETTINGS`` for csv,
+    ``cifar100_labels`` ("fine" or "coarse") for cifar100."""
+    options = options or {}
     from . import datasets
     from .data import standardize
 
     if name == "csv":
-        return _load_csv_data(csv or {}, seed)
+        return _load_csv_data(options, seed)
     if name == "digits":
         (x_train, y_train), (x_test, y_test) = datasets.load_digits(seed=seed)
         # 1,437 small images: per-pixel standardisation (fitted on the training set) helps here.
@@ -330,17 +340,22 @@ def load_dataset(
             if name == "cifar10":
                 loader, class_names = datasets.load_cifar10, datasets.CIFAR10_CLASSES
             else:
-                loader, class_names = datasets.load_cifar100, datasets.CIFAR100_FINE_CLASSES
+                labels = options.get("cifar100_labels", "fine")
+                loader = functools.partial(datasets.load_cifar100, label=labels)
+                class_names = (
+                    datasets.CIFAR100_FINE_CLASSES if labels == "fine" else datasets.CIFAR100_COARSE_CLASSES
+                )
         else:
             loader = datasets.load_fashion_mnist if name == "fashion-mnist" else datasets.load_mnist
             class_names = None
             if data_dir is not None:
                 _check_data_dir(name, data_dir)
         (x_train, y_train), (x_test, y_test) = loader(data_dir)
-        # Pixels 0..255 -> [0, 1]; rows of 784 (or 3 x 32 x 32 = 3072) features.
-        x_train, x_test = (
-            x.reshape(x.shape[0], -1).astype(np.float32) / np.float32(255) for x in (x_train, x_test)
-        )
+        # Pixels 0..255 -> [0, 1]; rows of 784 (or 3 x 32 x 32 = 3072) features. In place: CIFAR-10's
+        # training images take 614 MB as float32, and a second copy would double that.
+        x_train, x_test = (x.reshape(x.shape[0], -1).astype(np.float32) for x in (x_train, x_test))
+        x_train /= np.float32(255)
+        x_test /= np.float32(255)
     # MNIST-like datasets have 10 classes, whether or not a small copy of one holds every label.
     outputs = len(class_names) if class_names else max(10, int(max(y_train.max(), y_test.max())) + 1)
     return TrainingData(
@@ -492,6 +507,9 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
                 "start runs you mean to extend with --schedule constant"
             )
         settings["epochs"] = given.get("epochs", settings["epochs"])
+        saved_labels = settings.get("cifar100_labels")
+        if settings["dataset"] == "cifar100" and args.cifar100_labels not in (None, saved_labels):
+            _note(f"note: --cifar100-labels is ignored when resuming: the saved run uses {saved_labels!r}")
         for key, value in given_csv.items():
             if key in ("csv", "test_csv"):  # files that moved since: read them where they are now
                 settings[key] = value
@@ -501,12 +519,21 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
     else:
         settings = dict(given)
         settings.update(given_csv)
+        settings["cifar100_labels"] = args.cifar100_labels
     settings.setdefault("dataset", "fashion-mnist")
     settings.setdefault("optimizer", "adam")
     settings.setdefault("seed", 0)
     settings.setdefault("schedule", "cosine")
     settings.setdefault("lr", OPTIMIZER_LRS.get(settings["optimizer"], 1e-3))
     _check_csv_settings(settings, given_csv, parser)
+    if settings["dataset"] == "cifar100":
+        settings["cifar100_labels"] = settings.get("cifar100_labels") or "fine"
+    elif args.cifar100_labels is not None:
+        parser.error(
+            f"--cifar100-labels: only for --dataset cifar100 (this run trains on {settings['dataset']})"
+        )
+    else:
+        settings.pop("cifar100_labels", None)
     # --data-dir asks for the IDX files there: missing files are an error, not a fallback to digits.
     settings["explicit_dataset"] = "dataset" in given or bool(args.resume) or args.data_dir is not None
     return settings
@@ -608,8 +635,9 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         except (ValueError, RuntimeError) as error:
             parser.error(f"--device: {error}")
     csv_settings = {key: settings[key] for key in CSV_SETTINGS} if settings["dataset"] == "csv" else None
+    options = csv_settings or {"cifar100_labels": settings.get("cifar100_labels", "fine")}
     try:
-        data = load_dataset(settings["dataset"], args.data_dir, settings["seed"], csv_settings)
+        data = load_dataset(settings["dataset"], args.data_dir, settings["seed"], options)
     except FileNotFoundError as error:
         if settings["explicit_dataset"]:
             hint = INSTALL_HINTS.get(settings["dataset"])
@@ -634,6 +662,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     settings["data_dir"] = os.path.abspath(args.data_dir) if args.data_dir is not None else None
 
     (x_train, y_train), (x_test, y_test) = data.train, data.test
+    data.train = data.test = None  # only the arrays here from now on: the split frees the loaded copy
     seed = settings["seed"]
     x_val = y_val = None
     if settings["val_fraction"] > 0:
