@@ -327,3 +327,25 @@ def test_a_state_tensor_held_by_the_user_follows_the_steps_after_the_group_is_fl
     reference_params, reference = run("Adam", {"lr": 0.01}, False, hook=hold)
     expected = reference.state[reference_params[0]]["exp_avg"].numpy()
     np.testing.assert_array_equal(held["exp_avg"].numpy(), expected)
+
+
+def test_small_parameters_between_large_ones_share_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An MLP's weights and biases alternate; the biases are laid out together after the weights,
+    # so on the CPU they cost one block, not one each, and the steps stay the per-parameter ones.
+    monkeypatch.setattr(flat, "BLOCK", 16)
+    shapes = [(4, 6), (4,), (3, 4), (3,), (2, 3), (2,)]  # 24, 4, 12, 3, 6, 2 elements
+    rng = np.random.default_rng(3)
+    runs = []
+    for flat_buffers in (True, False):
+        params = [tg.tensor(rng.standard_normal(shape), requires_grad=True) for shape in shapes]
+        rng = np.random.default_rng(3)  # the same values for both runs
+        optimizer = tg.optim.Adam(params, lr=0.1)
+        optimizer.flat_buffers = flat_buffers
+        for step in range(4):
+            set_grads(params, step)
+            optimizer.step()
+        runs.append(snapshot(params, optimizer))
+        if flat_buffers:
+            members = [block[4] for block in optimizer._flat_groups[0].blocks]
+            assert members == [[0], [0], [2], [1, 3, 4, 5]]  # weight 0 cut in two; the small ones together
+    assert_identical(*runs)

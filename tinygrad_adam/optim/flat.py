@@ -52,10 +52,15 @@ class FlatGroup:
         # A parameter stored transposed (Dense's weight, any column-major array) keeps that layout
         # in the flat arrays, so its gradient, which backward writes in the same layout, is read in place.
         self.transposed = [column_major(backend, p._data) for p in params]
-        bounds, total = [], 0
-        for param in params:
-            bounds.append((total, total + param._data.size))
-            total += param._data.size
+        # Large parameters first, then the small ones (biases) together, so that on the CPU they share
+        # one block however they alternate with weights in the group (see plan_blocks).
+        sizes = [p._data.size for p in params]
+        layout = sorted(range(len(params)), key=lambda index: sizes[index] <= BLOCK // 2)
+        bounds: list[tuple[int, int]] = [(0, 0)] * len(params)
+        total = 0
+        for index in layout:
+            bounds[index] = (total, total + sizes[index])
+            total += sizes[index]
         self.bounds = bounds
 
         def flatten(arrays: list[Any]) -> Any:
@@ -101,7 +106,10 @@ class FlatGroup:
         if not backend.is_host:
             plan = [(0, total, list(range(len(params))))]
         else:
-            plan = plan_blocks([p._data.size for p in params])
+            plan = [
+                (start, stop, [layout[member] for member in members])
+                for start, stop, members in plan_blocks([sizes[index] for index in layout])
+            ]
         # A compiled rule (fused.py) makes one pass over memory, so on the CPU it takes each parameter
         # whole, its gradient read where backward left it: (flat θ, {state name: flat state}) apiece.
         self.whole = [
