@@ -210,6 +210,18 @@ def test_csv_integer_labels_any_values_become_classes_named_by_them(tmp_path, ca
     report = last_json(capsys.readouterr().out)
     assert list(report["class_accuracy"]) == ["-1", "1"] and report["test_accuracy"] > 0.85
 
+    test = tmp_path / "test.csv"
+    test.write_text("1,0.5,0.1\n-1,-0.5,0.2\n")
+    assert main(["train", "--csv", str(path), "--test-csv", str(test), "--target", "0", *TABLE_QUICK]) == 0
+    assert last_json(capsys.readouterr().out)["test_accuracy"] == 1.0
+    test.write_text("1,0.5,0.1\n0,-0.5,0.2\n")
+    assert main(["train", "--csv", str(path), "--test-csv", str(test), "--target", "0", "--quiet"]) == 2
+    assert "class labels [0] are not in --csv" in capsys.readouterr().err
+
+    path.write_text("\n".join(f"7,{u:.4f},{v:.4f}" for u, v in x) + "\n")
+    assert main(["train", "--csv", str(path), "--target", "0", "--quiet"]) == 2
+    assert "the target holds one class only ('7'): nothing to learn" in capsys.readouterr().err
+
 
 def test_task_and_missing_options_reach_the_csv_reader(tmp_path, capsys):
     rng = np.random.default_rng(10)

@@ -324,10 +324,10 @@ def load_dataset(
 ) -> TrainingData:
     """The dataset ``name``; ``options`` holds its own settings: ``CSV_SETTINGS`` for csv,
     ``cifar100_labels`` ("fine" or "coarse") for cifar100."""
-    options = options or {}
     from . import datasets
     from .data import standardize
 
+    options = options or {}
     if name == "csv":
         return _load_csv_data(options, seed)
     if name == "digits":
@@ -383,12 +383,18 @@ def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
         path, target, task=options["task"], return_classes=True, return_categories=True, **common
     )
     regression = y.dtype.kind == "f"
+    values = None  # the file's own integer labels (-1/1, 1..5, ...), named by their value
+    if not regression and classes is None:
+        values = np.unique(y)
+        y, classes = np.searchsorted(values, y), [str(value) for value in values.tolist()]
+    if not regression and len(classes) < 2:
+        raise ValueError(f"{path}: the target holds one class only ({classes[0]!r}): nothing to learn")
     if options["test_csv"] is not None:
         x_test, y_test, test_features = datasets.load_csv(
             options["test_csv"],
             target,
             task="regression" if regression else "classification",
-            classes=classes,
+            classes=classes if values is None else None,
             categories=categories,
             **common,
         )
@@ -397,24 +403,20 @@ def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
                 f"--test-csv {options['test_csv']} gives the features {test_features}, but --csv {path} "
                 f"gives {features}: the two files need the same columns"
             )
+        if values is not None:
+            unseen = np.setdiff1d(y_test, values)
+            if unseen.size:
+                raise ValueError(
+                    f"--test-csv {options['test_csv']}: class labels {unseen.tolist()} are not in --csv "
+                    f"{path} (its classes are {values.tolist()})"
+                )
+            y_test = np.searchsorted(values, y_test)
     else:
         (x, y), (x_test, y_test) = train_val_split(
             x, y, val_fraction=options["test_fraction"], seed=seed, stratify=not regression
         )
     if regression:
         return TrainingData((x, y.reshape(-1, 1)), (x_test, y_test.reshape(-1, 1)), 1, None, True, True)
-    if classes is None:  # the file's own integers (-1/1, 1..5, ...): labels 0..C-1 in their order
-        values = np.unique(y)
-        unseen = np.setdiff1d(y_test, values)
-        if unseen.size:
-            raise ValueError(
-                f"--test-csv {options['test_csv']}: class labels {unseen.tolist()} are not in --csv {path} "
-                f"(its classes are {values.tolist()})"
-            )
-        y, y_test = np.searchsorted(values, y), np.searchsorted(values, y_test)
-        classes = [str(value) for value in values.tolist()]
-    if len(classes) < 2:
-        raise ValueError(f"{path}: the target holds one class only ({classes[0]!r}): nothing to learn")
     return TrainingData((x, y), (x_test, y_test), len(classes), tuple(classes), False, True)
 
 
