@@ -1608,27 +1608,8 @@ class TensorSpellings:
         """The ``q``-quantiles (``q`` a number or 1-D tensor in [0, 1]) along ``dim`` (of all entries
         without it): between the sorted entries at ``q (n-1)``, by ``interpolation`` (linear, lower,
         higher, midpoint, nearest), NaN where the input has NaN. A 1-D ``q`` adds a leading dim."""
-        if not _tensor._is_float(self.dtype):
-            raise TypeError(f"quantile: input must be floating point, got {self.dtype}")
-        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-            raise _tensor.InvalidArgumentError(
-                "quantile: interpolation must be linear, lower, higher, midpoint or nearest, "
-                f"got {interpolation!r}"
-            )
-        _flag(keepdim, "keepdim", "quantile")
-        q_host = np.asarray(q.numpy() if isinstance(q, _tensor.Tensor) else q, dtype=np.float64)
-        if q_host.ndim > 1:
-            raise ValueError(f"quantile: q must be a number or a 1-D tensor, got shape {q_host.shape}")
-        if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
-            raise _tensor.InvalidArgumentError(f"quantile: q must be in [0, 1], got {q_host.tolist()}")
-        if dim is None:
-            source, axis = self.reshape(-1), 0
-        else:
-            source = self if self.ndim else self.reshape(1)
-            axis = _sort_axis(self, dim, "quantile")
+        q_host, source, axis = _quantile_arguments(self, q, dim, keepdim, interpolation, "quantile")
         length = source.shape[axis]
-        if length == 0:
-            raise ValueError("quantile: the input is empty")
         ordered = source.sort(axis).values
         has_nan = source.isnan().any(axis, keepdims=True)
         position = q_host.reshape(-1) * (length - 1)
@@ -1651,14 +1632,7 @@ class TensorSpellings:
             else:
                 value = low_value + (high_value - low_value) * float(p - lo)
             picks.append(_tensor.where(has_nan, last, value))  # NaN, and its gradient, as PyTorch
-        stacked = _tensor.stack(picks, dim=0)  # (len(q), ..., 1, ...): the quantile dim is axis + 1
-        if dim is None:
-            stacked = (
-                stacked.reshape(len(picks), *([1] * self.ndim)) if keepdim else stacked.reshape(len(picks))
-            )
-        elif not keepdim:
-            stacked = stacked.squeeze(axis + 1)
-        return stacked[0] if q_host.ndim == 0 else stacked
+        return _stacked_quantiles(self, picks, q_host, dim, keepdim, axis)
 
     # -- in place (refused where autograd would need the old value, as ``add_``) --------------------
     def abs_(self: Tensor) -> Tensor:
@@ -2108,28 +2082,7 @@ class TensorSpellings:
     ) -> Tensor:
         """``quantile`` of the entries that are not NaN (NaN where all are): the sorted non-NaN entries
         at ``q (n-1)``, ``n`` counted per slice; NaNs get no gradient."""
-        if not _tensor._is_float(self.dtype):
-            raise TypeError(f"nanquantile: input must be floating point, got {self.dtype}")
-        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-            raise _tensor.InvalidArgumentError(
-                "nanquantile: interpolation must be linear, lower, higher, midpoint or nearest, "
-                f"got {interpolation!r}"
-            )
-        _flag(keepdim, "keepdim", "nanquantile")
-        q_host = np.asarray(q.numpy() if isinstance(q, _tensor.Tensor) else q, dtype=np.float64)
-        if q_host.ndim > 1:
-            raise _tensor.InvalidArgumentError(
-                f"nanquantile: q must be a number or a 1-D tensor, got shape {q_host.shape}"
-            )
-        if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
-            raise _tensor.InvalidArgumentError(f"nanquantile: q must be in [0, 1], got {q_host.tolist()}")
-        if dim is None:
-            source, axis = self.reshape(-1), 0
-        else:
-            source = self if self.ndim else self.reshape(1)
-            axis = _sort_axis(self, dim, "nanquantile")
-        if source.shape[axis] == 0:
-            raise ValueError("nanquantile: the input is empty")
+        q_host, source, axis = _quantile_arguments(self, q, dim, keepdim, interpolation, "nanquantile")
         ordered = source.sort(axis).values  # NaN sorts last
         present = (~source.isnan()).astype(_tensor.int64).sum(axis, keepdim=True)
         last = (present - 1).clip(0, None)  # the position of the largest entry that is not NaN
@@ -2148,14 +2101,7 @@ class TensorSpellings:
                 weight = (position - low) if interpolation == "linear" else 0.5
                 low_value = low_value + (high_value - low_value) * weight
             picks.append(low_value)
-        stacked = _tensor.stack(picks, dim=0)  # (len(q), ..., 1, ...): the quantile dim is axis + 1
-        if dim is None:
-            stacked = (
-                stacked.reshape(len(picks), *([1] * self.ndim)) if keepdim else stacked.reshape(len(picks))
-            )
-        elif not keepdim:
-            stacked = stacked.squeeze(axis + 1)
-        return stacked[0] if q_host.ndim == 0 else stacked
+        return _stacked_quantiles(self, picks, q_host, dim, keepdim, axis)
 
     def renorm(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
         """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled to norm ``maxnorm``
@@ -2352,3 +2298,44 @@ class TensorSpellings:
         offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
         values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
         return self._set_data(values.astype(self.dtype), "random_")
+
+
+def _quantile_arguments(
+    x: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, name: str
+) -> tuple[np.ndarray, Tensor, int]:
+    """``quantile``'s and ``nanquantile``'s checks: (q on the host, the tensor to sort, its axis)."""
+    if not _tensor._is_float(x.dtype):
+        raise TypeError(f"{name}: input must be floating point, got {x.dtype}")
+    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise _tensor.InvalidArgumentError(
+            f"{name}: interpolation must be linear, lower, higher, midpoint or nearest, got {interpolation!r}"
+        )
+    _flag(keepdim, "keepdim", name)
+    q_host = np.asarray(q.numpy() if isinstance(q, _tensor.Tensor) else q, dtype=np.float64)
+    if q_host.ndim > 1:
+        raise _tensor.InvalidArgumentError(
+            f"{name}: q must be a number or a 1-D tensor, got shape {q_host.shape}"
+        )
+    if np.isnan(q_host).any() or (q_host < 0).any() or (q_host > 1).any():
+        raise _tensor.InvalidArgumentError(f"{name}: q must be in [0, 1], got {q_host.tolist()}")
+    if dim is None:
+        source, axis = x.reshape(-1), 0
+    else:
+        source = x if x.ndim else x.reshape(1)
+        axis = _sort_axis(x, dim, name)
+    if source.shape[axis] == 0:
+        raise ValueError(f"{name}: the input is empty")
+    return q_host, source, axis
+
+
+def _stacked_quantiles(
+    x: Tensor, picks: list[Tensor], q_host: np.ndarray, dim: int | None, keepdim: bool, axis: int
+) -> Tensor:
+    """One quantile per entry of q, each kept along ``axis``, as ``quantile`` returns them: a leading
+    dim for a 1-D q, ``axis`` dropped unless ``keepdim``."""
+    stacked = _tensor.stack(picks, dim=0)  # (len(q), ..., 1, ...): the quantile dim is axis + 1
+    if dim is None:
+        stacked = stacked.reshape(len(picks), *([1] * x.ndim)) if keepdim else stacked.reshape(len(picks))
+    elif not keepdim:
+        stacked = stacked.squeeze(axis + 1)
+    return stacked[0] if q_host.ndim == 0 else stacked
