@@ -759,7 +759,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     seconds = time.perf_counter() - started
     # Fewer than asked when TerminateOnNaN stopped the run.
     epochs_done = history.epoch[-1] + 1 if history is not None and history.epoch else start_epoch
-    after = f"after {epochs_done} epochs with {type(optimizer).__name__} ({seconds:.1f} s of training)"
+    epochs_text = f"{epochs_done} epoch" + ("" if epochs_done == 1 else "s")
+    after = f"after {epochs_text} with {type(optimizer).__name__} ({seconds:.1f} s of training)"
     if data.regression:
         predictions = target.inverse_transform(predict(model, x_test, batch_size=1024)).astype(np.float64)
         mse = float(np.mean((predictions - y_test.astype(np.float64)) ** 2))
