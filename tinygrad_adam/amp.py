@@ -243,8 +243,23 @@ class GradScaler:
                 "The source state dict is empty, possibly because it was saved from a disabled instance "
                 "of GradScaler."
             )
-        self._scale = float(state_dict["scale"])
-        self._growth_factor = float(state_dict["growth_factor"])
-        self._backoff_factor = float(state_dict["backoff_factor"])
-        self._growth_interval = int(state_dict["growth_interval"])
-        self._growth_tracker = int(state_dict["_growth_tracker"])
+        scale, growth_factor, backoff_factor = (
+            _state_number(state_dict, key, float) for key in ("scale", "growth_factor", "backoff_factor")
+        )
+        growth_interval, growth_tracker = (
+            _state_number(state_dict, key, int) for key in ("growth_interval", "_growth_tracker")
+        )
+        # Only once every entry has been read: a bad one leaves the scaler as it was.
+        self._scale, self._growth_factor, self._backoff_factor = scale, growth_factor, backoff_factor
+        self._growth_interval, self._growth_tracker = growth_interval, growth_tracker
+
+
+def _state_number(state_dict: dict[str, Any], key: str, kind: type) -> Any:
+    """``kind(state_dict[key])``, or a TypeError naming the entry whose value is no such number."""
+    value = state_dict[key]
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"GradScaler.load_state_dict: {key!r} must be a {kind.__name__} number, got {value!r}"
+        ) from None

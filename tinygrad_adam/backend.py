@@ -106,6 +106,17 @@ class Backend:
         view += values
         return array
 
+    def view_dtype(self, array: Any, dtype: np.dtype) -> Any:
+        """The same bytes read as ``dtype`` (``array.view(dtype)``), sharing memory; with another
+        element size the last axis scales by the ratio of the sizes, which needs it contiguous.
+
+        PyTorch code makes it so with ``.contiguous()``, which does nothing here (layouts are
+        hidden): a last axis that is not contiguous (a transpose's) is copied into one first.
+        """
+        if dtype.itemsize != array.dtype.itemsize and array.strides[-1] != array.dtype.itemsize:
+            array = self.strided.ascontiguousarray(array)
+        return array.view(dtype)
+
     def where(self, condition: Any, a: Any, b: Any) -> Any:
         """``a`` where ``condition`` holds, else ``b``: ``xp.where``, broadcasting as it does."""
         return self.xp.where(condition, a, b)
@@ -322,6 +333,11 @@ class StrictBackend(Backend):
         np.add.at(out, self._host_index(index), self.to_numpy(values))
         return self.asarray(out)
 
+    def view_dtype(self, array: Any, dtype: np.dtype) -> Any:
+        # The Array API has no bit reinterpretation: reinterpret on the host and copy back. A COPY
+        # here, unlike NumPy and CuPy: writes into the result do not reach the source.
+        return self.asarray(self.to_numpy(array).view(dtype))
+
     def _host_index(self, index: Any) -> Any:
         parts = index if isinstance(index, tuple) else (index,)
         host = tuple(self.to_numpy(p) if isinstance(p, self._array_type) else p for p in parts)
@@ -379,6 +395,10 @@ class CupyBackend(Backend):
     def copy_like(self, array: Any, like: Any) -> Any:
         with self._device:  # CuPy copies onto the current device: make it this one
             return super().copy_like(array, like)
+
+    def view_dtype(self, array: Any, dtype: np.dtype) -> Any:
+        with self._device:  # a contiguous copy, where one is needed, goes onto this device
+            return super().view_dtype(array, dtype)
 
     def index_add(self, shape: tuple[int, ...], index: Any, values: Any) -> Any:
         import cupyx

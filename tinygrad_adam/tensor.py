@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -645,6 +646,13 @@ class Tensor(TensorSpellings):
         self._check_inplace()
         if isinstance(value, _SCALARS) and self.dtype.kind in "iu":
             _fill_value(value, self.dtype, "__setitem__")  # nan, inf or 300 (for int8) has no integer value
+        masks = _byte_masks(index)
+        if masks is not index and (isinstance(value, _SCALARS) or getattr(value, "size", 2) == 1):
+            raise RuntimeError(  # PyTorch's masked_fill_ refuses it
+                "__setitem__: filling with one value where a uint8 index selects only supports boolean "
+                "masks: use index.bool() for a mask, or index.long() for integer indices"
+            )
+        index = masks
         value = _as_tensor(value, self)
         _same_device(self, value, "__setitem__")
         if value.requires_grad and autograd.is_grad_enabled():
@@ -1350,7 +1358,33 @@ class Tensor(TensorSpellings):
             shape = tuple(self.size // known if n == -1 else n for n in shape)
         return _view_of(_ops().Reshape.apply(self, shape=shape), self)
 
-    view = reshape
+    def view(self, *shape: Any, dtype: DType | None = None) -> Tensor:
+        """``reshape`` (sharing memory); or, given a dtype, the same bits read as that dtype, as
+        PyTorch's ``view(dtype)``: with another element size the last dimension scales by the ratio.
+
+        Bits, not values: the result is outside autograd (it requires no grad), as in PyTorch. On the
+        strict device it is a copy (the Array API cannot reinterpret memory).
+        """
+        if len(shape) == 1 and isinstance(shape[0], (np.dtype, str, type)) and dtype is None:
+            shape, dtype = (), shape[0]
+        if dtype is None:
+            return self.reshape(*shape)
+        if shape:
+            raise TypeError(f"view: give sizes or a dtype, not both (got {shape} and dtype={dtype})")
+        target = _resolve_dtype(dtype)
+        size, new_size = self.dtype.itemsize, target.itemsize
+        if size != new_size and self.ndim == 0:
+            raise ShapeError(
+                f"view(dtype={target}): a 0-d tensor cannot be viewed as {target} from {self.dtype} "
+                "(different element sizes scale the last dimension); reshape it to 1-d first"
+            )
+        if new_size > size and self.shape[-1] % (new_size // size):
+            raise ShapeError(
+                f"view(dtype={target}): the last dimension must be divisible by {new_size // size} to view "
+                f"{self.dtype} as {target} (different element sizes), but it is {self.shape[-1]}"
+            )
+        out = Tensor._wrap(self._backend.view_dtype(self._data, target), self._backend)
+        return _view_of(out, self)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:  # dims 0 and -1 only, as in PyTorch
@@ -1528,6 +1562,7 @@ class Tensor(TensorSpellings):
         return self
 
     def __getitem__(self, index: Any) -> Tensor:
+        index = _byte_masks(index)
         split = _integers_first(index)
         if split is not None:  # x[0, :, idx] is x[0][:, idx] in PyTorch: shape (3, 2), not NumPy's (2, 3)
             return self[split[0]][split[1]]
@@ -1867,6 +1902,23 @@ def _integers_first(index: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | Non
                     continue
             first.append(slice(None))
     return tuple(first), tuple(part for part, is_integer in zip(parts, integer) if not is_integer)
+
+
+def _byte_masks(index: Any) -> Any:
+    """``index`` with its uint8 tensors and arrays read as boolean masks, as PyTorch reads them (a
+    deprecated spelling there, so with its UserWarning): uint8 labels index as a mask, not integers."""
+    parts = index if isinstance(index, tuple) else (index,)
+    byte = [isinstance(part, (Tensor, np.ndarray)) and part.dtype == uint8 for part in parts]
+    if not any(byte):
+        return index
+    warnings.warn(
+        "indexing with dtype uint8 is deprecated and reads the index as a boolean mask, as in PyTorch: "
+        "use index.bool() for a mask, or index.long() for integer indices",
+        UserWarning,
+        stacklevel=3,
+    )
+    masks = tuple(part != 0 if is_byte else part for part, is_byte in zip(parts, byte))
+    return masks if isinstance(index, tuple) else masks[0]
 
 
 def _is_integer_index(part: Any) -> bool:

@@ -192,15 +192,14 @@ def _archive_files(archive: Path, names: tuple[str, ...]) -> tuple[dict[str, byt
 def _read_split(title: str, layout: CifarLayout, files: list[tuple[str, bytes]]) -> Split:
     """One split from its files ``(name for errors, bytes)``, concatenated in order, labels checked."""
     parts = [(_read_records if layout.binary else _read_pickle)(layout, name, raw) for name, raw in files]
-    images = np.concatenate([images for images, _ in parts])
-    labels = np.concatenate([labels for _, labels in parts])
-    for (name, _), (_, file_labels) in zip(files, parts):
+    for (name, _), (_, file_labels) in zip(files, parts):  # in their own dtype: uint64 2**63 shows as is
         bad = file_labels[(file_labels < 0) | (file_labels >= layout.num_classes)]
         if bad.size:
             raise ValueError(
                 f"{name}: label {bad[0]} is out of range 0..{layout.num_classes - 1} for {title}"
             )
-    return images, labels
+    images = np.concatenate([images for images, _ in parts])
+    return images, np.concatenate([labels.astype(np.int64) for _, labels in parts])
 
 
 def _read_records(layout: CifarLayout, name: str, raw: bytes) -> Split:
@@ -283,13 +282,16 @@ def _read_pickle(layout: CifarLayout, name: str, raw: bytes) -> Split:
     ):
         found = f"{data.dtype} of shape {data.shape}" if isinstance(data, np.ndarray) else type(data).__name__
         raise ValueError(f"{name}: 'data' must be uint8 of shape (N, {PIXELS}), got {found}")
+    raw_labels = batch[layout.label_key]
+    # Python ints kept as they are: NumPy makes floats of [1, 2**64 - 1] (int64 and uint64 mixed).
+    exact = isinstance(raw_labels, list) and all(type(label) is int for label in raw_labels)
     try:
-        labels = np.asarray(batch[layout.label_key])
+        labels = np.asarray(raw_labels, dtype=object if exact else None)
     except ValueError:  # a ragged list ([0, [1]]): NumPy's message would not name the file
-        labels = np.asarray(batch[layout.label_key], dtype=object)
-    if labels.ndim != 1 or labels.shape[0] != data.shape[0] or labels.dtype.kind not in "iu":
+        labels = np.asarray(raw_labels, dtype=object)
+    if labels.ndim != 1 or labels.shape[0] != data.shape[0] or not (exact or labels.dtype.kind in "iu"):
         raise ValueError(
             f"{name}: {layout.label_key!r} must be {data.shape[0]} integers (one per image), "
             f"got {labels.dtype} of shape {labels.shape}"
         )
-    return data.reshape(-1, *IMAGE_SHAPE).copy(), labels.astype(np.int64)
+    return data.reshape(-1, *IMAGE_SHAPE).copy(), labels  # int64 once _read_split has checked them
