@@ -277,7 +277,7 @@ def load(
     path: PathLike | BinaryIO,
     device: str | None = None,
     *,
-    map_location: str | Callable[[Tensor, str], Any] | None = None,
+    map_location: str | dict[str, str] | Callable[[Tensor, str], Any] | None = None,
     weights_only: bool | None = None,
 ) -> Any:
     """Read what ``save`` wrote (from a path or a binary file object); Tensors land on ``device``
@@ -295,6 +295,13 @@ def load(
         if device is not None:
             raise ValueError("tg.load: give device= or a map_location function, not both")
         place, device, map_location = map_location, "cpu", None
+    if isinstance(map_location, dict):
+        # PyTorch's {saved location: device}; tg checkpoints keep no saved location, so the dict
+        # must name one device for everything (as {"cuda:0": "cpu"} does).
+        targets = {str(target) for target in map_location.values()}
+        if len(targets) != 1:
+            raise ValueError(f"tg.load: a map_location dict must map to one device, got {map_location!r}")
+        map_location = targets.pop()
     if map_location is not None:
         if not isinstance(map_location, str):
             raise TypeError(

@@ -118,6 +118,10 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
+class InvalidSamplingWeightsError(ValueError, RuntimeError):
+    """Negative, infinite or all-zero sampling weights (PyTorch's multinomial raises RuntimeError)."""
+
+
 class WeightedRandomSampler(Sampler):
     """``num_samples`` indices 0..len(weights)-1 drawn with probabilities proportional to ``weights``."""
 
@@ -131,7 +135,11 @@ class WeightedRandomSampler(Sampler):
     ) -> None:
         array = _host_vector(weights, "WeightedRandomSampler", "weights").astype(np.float64)
         if not np.all(np.isfinite(array)) or np.any(array < 0) or not array.sum() > 0:
-            raise ValueError("WeightedRandomSampler: weights must be finite, non-negative and not all zero")
+            raise InvalidSamplingWeightsError(
+                "WeightedRandomSampler: weights must be finite, non-negative and not all zero"
+            )
+        if not isinstance(replacement, (bool, np.bool_)):
+            raise ValueError(f"WeightedRandomSampler: replacement must be True or False, got {replacement!r}")
         self.weights = array
         self.num_samples = _count(num_samples, "num_samples", "WeightedRandomSampler")
         self.replacement = bool(replacement)

@@ -949,7 +949,7 @@ def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
     xp = backend.xp
     classes = xp.arange(num_classes, dtype=labels._data.dtype, **backend.creation_kwargs)
     hits = xp.expand_dims(labels._data, axis=-1) == classes
-    return Tensor._wrap(xp.astype(hits, labels._data.dtype), backend)
+    return Tensor._wrap(xp.astype(hits, backend.native_dtype(np.dtype("int64"))), backend)  # int64 always
 
 
 def embedding(

@@ -1,5 +1,6 @@
-"""``tg.utils``: where PyTorch code looks for helpers (``tg.utils.data`` is ``tg.data``)."""
+"""``tg.utils``: where PyTorch code looks for helpers (``tg.utils.data`` is ``tg.data``;
+``tg.utils.checkpoint`` recomputes activations in backward instead of keeping them)."""
 
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
