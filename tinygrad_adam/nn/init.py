@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from ..autograd import no_grad
+from ..rng import Generator
 from ..tensor import Tensor, rand, randn, where
 
 __all__ = [
@@ -77,27 +78,45 @@ def _fill(tensor: Tensor, values: Tensor) -> Tensor:
         return tensor.copy_(values)
 
 
-def _uniform(tensor: Tensor, bound: float) -> Tensor:
+def _draw(
+    kind: str, shape: tuple[int, ...], dtype: np.dtype, device: str, generator: Generator | None
+) -> Tensor:
+    """U[0, 1) ("uniform") or N(0, 1) ("normal") draws: from the device generator that
+    ``tg.manual_seed`` seeds, or, given PyTorch's ``generator=``, from that tg.Generator (on the host)."""
+    if generator is None:
+        return (rand if kind == "uniform" else randn)(*shape, dtype=dtype, device=device)
+    if not isinstance(generator, Generator):
+        raise TypeError(f"nn.init: generator must be a tg.Generator, got {type(generator).__name__}")
+    host = np.random.default_rng(generator.draw_seed())
+    values = host.random(shape) if kind == "uniform" else host.standard_normal(shape)
+    return Tensor(values.astype(dtype), device=device)
+
+
+def _uniform(tensor: Tensor, bound: float, generator: Generator | None = None) -> Tensor:
     """U(-bound, bound) in the tensor's dtype, on its device."""
     if tensor.size == 0:  # no fan to divide by, nothing to fill (PyTorch: a no-op with a warning)
         return tensor
-    return _fill(tensor, (rand(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * 2 - 1) * bound)
+    return _fill(
+        tensor, (_draw("uniform", tensor.shape, tensor.dtype, tensor.device, generator) * 2 - 1) * bound
+    )
 
 
-def _normal(tensor: Tensor, std: float) -> Tensor:
-    return _fill(tensor, randn(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * std)
+def _normal(tensor: Tensor, std: float, generator: Generator | None = None) -> Tensor:
+    return _fill(tensor, _draw("normal", tensor.shape, tensor.dtype, tensor.device, generator) * std)
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Glorot uniform: U(-a, a), a = gain √(6 / (fan_in + fan_out))."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
-    return _uniform(tensor, gain * math.sqrt(6.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0)
+    return _uniform(
+        tensor, gain * math.sqrt(6.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0, generator
+    )
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Glorot normal: N(0, σ²), σ = gain √(2 / (fan_in + fan_out))."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
-    return _normal(tensor, gain * math.sqrt(2.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0)
+    return _normal(tensor, gain * math.sqrt(2.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0, generator)
 
 
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
@@ -109,31 +128,41 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
 
 
 def kaiming_uniform_(
-    tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: Generator | None = None,
 ) -> Tensor:
     """He uniform: U(-b, b), b = gain √(3 / fan); the defaults give gain √2 (a ReLU)."""
-    return _uniform(tensor, math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity))
+    return _uniform(tensor, math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
 def kaiming_normal_(
-    tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: Generator | None = None,
 ) -> Tensor:
     """He normal: N(0, σ²), σ = gain / √fan; the defaults give σ = √(2 / fan_in) (a ReLU)."""
-    return _normal(tensor, _kaiming_std(tensor, a, mode, nonlinearity))
+    return _normal(tensor, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
     """U(a, b), as ``torch.nn.init.uniform_``."""
     if not a <= b:
         raise ValueError(f"uniform_: needs a <= b, got a={a!r}, b={b!r}")
-    return _fill(tensor, rand(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * (b - a) + a)
+    return _fill(tensor, _draw("uniform", tensor.shape, tensor.dtype, tensor.device, generator) * (b - a) + a)
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
+) -> Tensor:
     """N(mean, std²), as ``torch.nn.init.normal_``."""
     if not std >= 0:
         raise ValueError(f"normal_: std must be >= 0, got {std!r}")
-    return _fill(tensor, randn(*tensor.shape, dtype=tensor.dtype, device=tensor.device) * std + mean)
+    return _fill(tensor, _draw("normal", tensor.shape, tensor.dtype, tensor.device, generator) * std + mean)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -181,7 +210,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return _from_host(tensor, values)
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """A (semi-)orthogonal matrix, scaled by ``gain`` (Saxe et al., 2013), as PyTorch builds it: the
     Q of a QR factorisation of N(0, 1) draws shaped (rows, numel / rows), signs fixed by diag(R) so
     that Q is uniformly distributed; a tensor of more dimensions is filled through that view."""
@@ -193,7 +222,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
         return tensor
     rows = tensor.shape[0]
     columns = tensor.size // rows
-    draws = randn(rows, columns, dtype=np.float64, device="cpu").numpy()
+    draws = _draw("normal", (rows, columns), np.dtype(np.float64), "cpu", generator).numpy()
     if rows < columns:
         draws = draws.T
     q, r = np.linalg.qr(draws)
@@ -204,7 +233,12 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 
 def trunc_normal_(
-    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: Generator | None = None,
 ) -> Tensor:
     """N(mean, std²) restricted to [a, b] (``a`` and ``b`` are values, not multiples of std), as
     ``torch.nn.init.trunc_normal_``: drawn by rejection, from N(mean, std²) where [a, b] holds
@@ -219,12 +253,12 @@ def trunc_normal_(
     missing = Tensor(np.ones(shape, bool), device=device)
     for _ in range(10_000):
         if mass > 0.25:
-            draws = randn(*shape, dtype=dtype, device=device)
+            draws = _draw("normal", shape, dtype, device, generator)
             accept = (draws >= low) & (draws <= high)
         else:
-            draws = rand(*shape, dtype=dtype, device=device) * (high - low) + low
+            draws = _draw("uniform", shape, dtype, device, generator) * (high - low) + low
             ratio = ((peak * peak - draws * draws) * 0.5).exp()  # φ(x) / φ(peak)
-            accept = rand(*shape, dtype=dtype, device=device) < ratio
+            accept = _draw("uniform", shape, dtype, device, generator) < ratio
         take = missing & accept
         values = where(take, draws, values)
         missing = missing & ~accept
