@@ -27,9 +27,6 @@ _spec = importlib.util.spec_from_file_location(
 ported = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ported)
 RECORD = np.load(FIXTURES / "ported_programs_round8.npz")
-# Mistakes whose error type is decided in files this round left to others (tensor_spellings.py's
-# masked_fill, through tensor.where): ours raise this type, PyTorch a RuntimeError (reported).
-OTHER_TYPE_FOR_NOW = {("contrastive_learning", "errors.masked_fill_float_mask"): "TypeError"}
 
 
 def key_bias_within_rounding(name: str, ours: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -100,7 +97,6 @@ def test_mistakes_raise_pytorchs_error_types_with_a_message_naming_the_problem(p
         raised = [kind for kind, flag in zip(kinds, result[name], strict=True) if flag]
         assert wanted, f"{program}: {name}: PyTorch raises none of the recorded kinds"
         # PyTorch's error types must be among ours (ours may also subclass another built-in).
-        known = OTHER_TYPE_FOR_NOW.get((program, name))
-        assert set(wanted) <= set(raised) or known in raised, f"{program}: {name}: {raised}, not {wanted}"
+        assert set(wanted) <= set(raised), f"{program}: {name}: {raised}, not {wanted}"
     for case, names, message in messages:
         assert re.search(names, message, re.IGNORECASE), f"{program}: {case}: {message!r} names no {names!r}"
