@@ -59,6 +59,8 @@ class _Recomputation:
     ) -> None:
         self.function, self.args, self.kwargs = function, args, kwargs
         self.rng_state = rng.get_rng_state() if preserve_rng_state else None
+        # Backward recomputes from these very tensors: one changed in place since gives wrong gradients.
+        self.versions = [(t, t._version) for t in (*args, *kwargs.values()) if isinstance(t, Tensor)]
         self.outputs: Any = None
         self.other_leaves: tuple[Tensor, ...] = ()
 
@@ -99,6 +101,14 @@ class _Checkpoint(Function):
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Tensor) -> tuple[Tensor | None, ...]:
         recomputation: _Recomputation = ctx.recomputation
+        for position, (tensor, version) in enumerate(recomputation.versions):
+            if tensor._version != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: tensor argument {position} of the checkpointed function (shape "
+                    f"{tensor.shape}) was changed in place after the checkpoint (version {version} -> "
+                    f"{tensor._version}); backward would recompute from the new values"
+                )
         create_graph = autograd.is_grad_enabled()  # backward(create_graph=True) records its own graph
         state = None
         if recomputation.rng_state is not None:
