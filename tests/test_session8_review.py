@@ -209,3 +209,10 @@ def test_renorm_gradient_matches_pytorch():
         ],
         atol=1e-4,
     )
+
+
+def test_erfinv_keeps_float64_digits_near_plus_one_as_near_minus_one():
+    y = tg.tensor([1 - 1e-15, -(1 - 1e-15), 1 - 1e-9], dtype=tg.float64)
+    np.testing.assert_allclose(
+        y.erfinv().numpy(), [5.675915739744713, -5.675915739744713, 4.320005388105362], rtol=1e-13
+    )

@@ -142,10 +142,12 @@ def ndtri(input: Tensor) -> Tensor:
 
 def erfinv_array(xp: Any, y: Any) -> Any:
     """erf⁻¹(y) = Φ⁻¹((1 + y) / 2) / √2 by AS241; near 0 the central rational is fed q = y / 2
-    itself, as (1 + y) / 2 − 1/2 would lose the digits of a small y."""
+    itself, as (1 + y) / 2 − 1/2 would lose the digits of a small y. The tails use the odd symmetry,
+    Φ⁻¹ of the small (1 − |y|) / 2 (exact), as 1 − (1 + y) / 2 near y = 1 would lose them too."""
     half = y / 2
     central = half * _rational(0.180625 - half * half, _PPND16_CENTRAL)
-    return xp.where(xp.abs(half) <= 0.425, central, ndtri_array(xp, half + 0.5)) / math.sqrt(2)
+    tail = -ndtri_array(xp, (1 - xp.abs(y)) / 2) * xp.sign(y)
+    return xp.where(xp.abs(half) <= 0.425, central, tail) / math.sqrt(2)
 
 
 class Erfinv(Function):
