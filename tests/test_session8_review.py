@@ -216,3 +216,34 @@ def test_erfinv_keeps_float64_digits_near_plus_one_as_near_minus_one():
     np.testing.assert_allclose(
         y.erfinv().numpy(), [5.675915739744713, -5.675915739744713, 4.320005388105362], rtol=1e-13
     )
+
+
+def _small_model() -> tg.nn.Sequential:
+    model = tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.Tanh(), tg.nn.Linear(4, 2))
+    with tg.no_grad():
+        for i, p in enumerate(model.parameters()):
+            start = np.linspace(-1, 1, p.numel()).reshape(tuple(p.shape)) * (i + 1) / 3
+            p.copy_(tg.tensor(start.astype(np.float32)))
+    return model
+
+
+def test_optimizer_step_in_post_accumulate_grad_hooks_trains_as_a_plain_loop():
+    x = tg.tensor(np.linspace(-2, 2, 15).reshape(5, 3).astype(np.float32))
+    in_backward, plain = _small_model(), _small_model()
+    optimizers = {p: tg.optim.Adam([p], lr=0.1) for p in in_backward.parameters()}
+
+    def step(p: tg.Tensor) -> None:
+        optimizers[p].step()
+        optimizers[p].zero_grad()
+
+    for p in in_backward.parameters():
+        p.register_post_accumulate_grad_hook(step)
+    optimizer = tg.optim.Adam(plain.parameters(), lr=0.1)
+    for _ in range(3):
+        (in_backward(x) ** 2).mean().backward()
+        optimizer.zero_grad()
+        (plain(x) ** 2).mean().backward()
+        optimizer.step()
+    assert all(p.grad is None for p in in_backward.parameters())
+    for hooked, reference in zip(in_backward.parameters(), plain.parameters()):
+        np.testing.assert_allclose(hooked.detach().numpy(), reference.detach().numpy(), rtol=1e-6)
