@@ -257,7 +257,10 @@ def test_setitem_names_nan_for_integers_and_a_value_that_does_not_fit(x: tg.Tens
 
 def test_a_ragged_index_list_is_an_index_error(x: tg.Tensor) -> None:
     with pytest.raises(IndexError, match="index list must not be ragged"):
-        x[[[0, 1], [0]]]
+        x[([[0, 1], [0]],)]  # one ragged list for one dimension
+    # A list of lists is one index per dimension, as PyTorch reads it (with its warning): x[[0, 1], [0]].
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        assert x[[[0, 1], [0]]].shape == (2,)
 
 
 def test_out_of_bounds_indices_name_the_index_and_the_size(x: tg.Tensor) -> None:

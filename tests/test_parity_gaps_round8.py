@@ -203,3 +203,28 @@ def test_cifar_uint64_label_array_beyond_int64_shows_as_written(tmp_path) -> Non
         (folder / name).write_bytes(pickle.dumps({b"data": images, b"labels": labels}, protocol=2))
     with pytest.raises(ValueError, match=f"data_batch_2: label {2**63 + 5} is out of range 0\\.\\.9"):
         load_cifar10(folder)
+
+
+def test_a_list_holding_tensors_indexes_one_dimension_per_entry_with_pytorchs_warning() -> None:
+    x = tg.arange(12.0).reshape(3, 4)
+    rows, cols = tg.tensor([0, 2]), tg.tensor([1, 3])
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        np.testing.assert_array_equal(x[[rows, cols]].numpy(), [1.0, 11.0])  # x[rows, cols]
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        assert x[[rows]].shape == (2, 4)  # x[rows], not NumPy's (1, 2, 4)
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        np.testing.assert_array_equal(x[[slice(None), 1]].numpy(), [1.0, 5.0, 9.0])
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        np.testing.assert_array_equal(x[[[0, 1], [1, 2]]].numpy(), [1.0, 6.0])
+    y = tg.zeros((3, 4))
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        y[[rows, cols]] = 5.0
+    np.testing.assert_array_equal(y.numpy()[[0, 2], [1, 3]], [5.0, 5.0])
+    assert y.sum().item() == 10.0
+
+
+def test_a_list_of_plain_integers_stays_one_index_array_without_a_warning() -> None:
+    x = tg.arange(12.0).reshape(3, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert x[[0, 2]].shape == (2, 4)

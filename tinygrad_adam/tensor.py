@@ -646,6 +646,7 @@ class Tensor(TensorSpellings):
         self._check_inplace()
         if isinstance(value, _SCALARS) and self.dtype.kind in "iu":
             _fill_value(value, self.dtype, "__setitem__")  # nan, inf or 300 (for int8) has no integer value
+        index = _sequence_as_tuple(index)
         masks = _byte_masks(index)
         if masks is not index and (isinstance(value, _SCALARS) or getattr(value, "size", 2) == 1):
             raise RuntimeError(  # PyTorch's masked_fill_ refuses it
@@ -1562,7 +1563,7 @@ class Tensor(TensorSpellings):
         return self
 
     def __getitem__(self, index: Any) -> Tensor:
-        index = _byte_masks(index)
+        index = _byte_masks(_sequence_as_tuple(index))
         split = _integers_first(index)
         if split is not None:  # x[0, :, idx] is x[0][:, idx] in PyTorch: shape (3, 2), not NumPy's (2, 3)
             return self[split[0]][split[1]]
@@ -1902,6 +1903,24 @@ def _integers_first(index: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | Non
                     continue
             first.append(slice(None))
     return tuple(first), tuple(part for part, is_integer in zip(parts, integer) if not is_integer)
+
+
+def _sequence_as_tuple(index: Any) -> Any:
+    """A list that holds tensors, arrays, lists, slices, None or ``...`` read as a tuple of indices,
+    one per dimension, as PyTorch 2.13 still reads it (with its deprecation warning): ``x[[i, j]]`` is
+    ``x[i, j]``, not NumPy's stacked index array. A list of plain integers stays one index."""
+    if type(index) is not list or not any(
+        isinstance(part, (Tensor, np.ndarray, list, tuple, slice)) or part is None or part is Ellipsis
+        for part in index
+    ):
+        return index
+    warnings.warn(
+        "using a non-tuple sequence for multidimensional indexing is deprecated, as in PyTorch: write "
+        "x[tuple(seq)] for one index per dimension, or x[tg.tensor(seq)] for one index array",
+        UserWarning,
+        stacklevel=3,
+    )
+    return tuple(index)
 
 
 def _byte_masks(index: Any) -> Any:
