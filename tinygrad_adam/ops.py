@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from . import linear_fused
 from .autograd import Function, is_grad_enabled
 from .backend import Backend
 from .tensor import Tensor, sum_to, where
@@ -215,6 +216,11 @@ class Linear(Function):
         xp = self.xp
         self.relu = relu
         out = xp.matmul(x, weight.T)
+        self.loops = linear_fused.loops_for(out, weight, bias) if self.backend.is_host else None
+        if self.loops is not None:  # one compiled pass (the `fast` extra)
+            if bias is not None or relu:
+                self.active = linear_fused.forward(self.loops, out, bias, relu)
+            return out
         if bias is not None:
             out += bias
         if relu:
@@ -237,9 +243,17 @@ class Linear(Function):
             db = g2.sum(axis=0) if len(needs) > 2 and needs[2] else None
             return (dx, dw, db)[: len(needs)]
         xp, backend, g = self.xp, self.backend, grad._data
-        if self.relu:
-            g = g * xp.astype(self.active, g.dtype)
-        g2 = g if g.ndim == 2 else xp.reshape(g, (-1, out_features))
+        wants_bias = len(needs) > 2 and needs[2]
+        bias_grad = None
+        if self.loops is not None and g.dtype == x._data.dtype:
+            g2, bias_grad = linear_fused.backward(
+                self.loops, xp.reshape(g, (-1, out_features)), self.active if self.relu else None, wants_bias
+            )
+            g = xp.reshape(g2, g.shape)
+        else:
+            if self.relu:
+                g = g * xp.astype(self.active, g.dtype)
+            g2 = g if g.ndim == 2 else xp.reshape(g, (-1, out_features))
         results: list[Tensor | None] = [None] * len(needs)
         if needs[0]:
             results[0] = Tensor._wrap(xp.matmul(g, weight._data), backend)
@@ -254,8 +268,8 @@ class Linear(Function):
                 results[1] = Tensor._wrap(xp.matmul(x2.T, g2).T, backend)
             else:
                 results[1] = Tensor._wrap(xp.matmul(g2.T, x2), backend)
-        if len(needs) > 2 and needs[2]:
-            results[2] = Tensor._wrap(xp.sum(g2, axis=0), backend)
+        if wants_bias:
+            results[2] = Tensor._wrap(xp.sum(g2, axis=0) if bias_grad is None else bias_grad, backend)
         return tuple(results)
 
 
