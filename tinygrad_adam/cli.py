@@ -77,14 +77,15 @@ OPTIMIZER_LRS = {
 def optimizer_classes() -> dict[str, type]:
     """Every optimizer of ``tg.optim`` by lower-case name (PyTorch's spellings fold into ours),
     in the order of ``OPTIMIZER_LRS`` (roughly by age), then any others; not those whose step
-    needs a closure (LBFGS), which a training loop of minibatches cannot give."""
+    needs a closure (LBFGS), which a training loop of minibatches cannot give, nor those that take
+    only matrices (Muon), which cannot step a model's biases."""
     from . import optim
 
     classes: dict[str, type] = {}
     for name in optim.__all__:
         value = getattr(optim, name)
         if isinstance(value, type) and issubclass(value, optim.Optimizer) and value is not optim.Optimizer:
-            if not getattr(value, "step_needs_closure", False):
+            if not getattr(value, "step_needs_closure", False) and not getattr(value, "matrices_only", False):
                 classes.setdefault(name.lower(), value)
     order = list(OPTIMIZER_LRS)
     return dict(

@@ -859,3 +859,191 @@ def scalar_tensor(
         raise TypeError(f"scalar_tensor: s must be a number, got {type(s).__name__}")
     created = tensor(s, dtype=_resolve_dtype(dtype) or get_default_dtype(), device=device)
     return _grad_if(created, requires_grad)
+
+# PyTorch's free functions of Tensor methods, and its other names for them
+add = _spelled_as_method("add")
+sub = _spelled_as_method("sub")
+subtract = _spelled_as_method("subtract")
+mul = _spelled_as_method("mul")
+multiply = _spelled_as_method("multiply")
+div = _spelled_as_method("div")
+divide = _spelled_as_method("divide")
+true_divide = _spelled_as_method("true_divide")
+eq = _spelled_as_method("eq")
+ne = _spelled_as_method("ne")
+not_equal = _spelled_as_method("not_equal")
+gt = _spelled_as_method("gt")
+greater = _spelled_as_method("greater")
+ge = _spelled_as_method("ge")
+greater_equal = _spelled_as_method("greater_equal")
+lt = _spelled_as_method("lt")
+less = _spelled_as_method("less")
+le = _spelled_as_method("le")
+less_equal = _spelled_as_method("less_equal")
+neg = _spelled_as_method("neg")
+negative = _spelled_as_method("negative")
+positive = _spelled_as_method("positive")
+absolute = _spelled_as_method("absolute")
+clone = _spelled_as_method("clone")
+detach = _spelled_as_method("detach")
+log1p = _spelled_as_method("log1p")
+expm1 = _spelled_as_method("expm1")
+rsqrt = _spelled_as_method("rsqrt")
+reciprocal = _spelled_as_method("reciprocal")
+relu_ = _spelled_as_method("relu_")
+zero_ = _spelled_as_method("zero_")
+swapaxes = _spelled_as_method("swapaxes")
+swapdims = _spelled_as_method("swapdims")
+ravel = _spelled_as_method("ravel")
+select = _spelled_as_method("select")
+msort = _spelled_as_method("msort")
+fliplr = _spelled_as_method("fliplr")
+flipud = _spelled_as_method("flipud")
+broadcast_to = _spelled_as_method("broadcast_to")
+diagflat = _spelled_as_method("diagflat")
+inner = _spelled_as_method("inner")
+ger = _spelled_as_method("ger")
+addr = _spelled_as_method("addr")
+addmv = _spelled_as_method("addmv")
+dist = _spelled_as_method("dist")
+split_with_sizes = _spelled_as_method("split_with_sizes")
+unsafe_split = _spelled_as_method("unsafe_split")
+unsafe_chunk = _spelled_as_method("unsafe_chunk")
+unsafe_split_with_sizes = _spelled_as_method("unsafe_split_with_sizes")
+argwhere = _spelled_as_method("argwhere")
+unique_consecutive = _spelled_as_method("unique_consecutive")
+is_floating_point = _spelled_as_method("is_floating_point")
+is_complex = _spelled_as_method("is_complex")
+is_nonzero = _spelled_as_method("is_nonzero")
+is_same_size = _spelled_as_method("is_same_size")
+is_signed = _spelled_as_method("is_signed")
+
+
+def concat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """PyTorch's other name of ``cat``."""
+    from .tensor import cat
+
+    return cat(tensors, dim=dim)
+
+
+def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``other - alpha * input`` (``sub`` with its operands swapped)."""
+    source = _as_tensor_input(input)
+    return (source if alpha == 1 else source * alpha).__rsub__(other)
+
+
+def fill(input: Tensor, value: Any) -> Tensor:
+    """A new tensor of ``input``'s shape, dtype and device filled with ``value`` (out of place)."""
+    return full_like(_like(input, "fill"), value)
+
+
+def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 (PyTorch's name)
+    """The Vandermonde matrix of the 1-D ``x``: columns x^(N−1), ..., x¹, x⁰ (reversed if
+    ``increasing``); N = len(x) by default. Built by a running product, as PyTorch does."""
+    source = _as_tensor_input(x)
+    if source.ndim != 1:
+        raise RuntimeError(f"x must be a one-dimensional tensor, got shape {source.shape}")
+    columns = source.shape[0] if N is None else N
+    if isinstance(columns, (bool, np.bool_)) or not isinstance(columns, (builtins.int, np.integer)):
+        raise TypeError(f"vander(): argument 'N' must be an int, got {N!r}")
+    if columns < 0:
+        raise RuntimeError("N must be non-negative.")
+    if source.dtype == np.bool_:
+        source = source.astype(int64)
+    from .tensor import cat
+
+    rows = source.shape[0]
+    ones = source.new_ones(rows, builtins.min(columns, 1))
+    powers = source.unsqueeze(1).expand(rows, builtins.max(columns - 1, 0))
+    result = cat([ones, powers], dim=1).cumprod(1)
+    return result if increasing else result.flip(1)
+
+
+def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """The length-``r`` combinations of the 1-D ``input``'s entries, one per row, in the order of
+    ``itertools.combinations`` (``_with_replacement``); differentiable, as picking entries is."""
+    import itertools
+
+    source = _as_tensor_input(input)
+    if source.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(source.shape)}")
+    r = _count_arg(r, "r", "combinations")
+    _check_flag(with_replacement, "with_replacement", "combinations")
+    if r == 0:
+        return source.new_zeros(0)
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = np.array(list(pick(builtins.range(source.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    return source.index_select(0, tensor(rows.reshape(-1), device=source.device)).reshape(-1, r)
+
+
+def _check_flag(value: Any, name: str, op: str) -> None:
+    if not isinstance(value, (builtins.bool, np.bool_)):
+        raise TypeError(f"{op}(): argument '{name}' must be a bool, got {value!r}")
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each entry of ``elements`` is among ``test_elements`` (either may be a number): a bool
+    tensor of ``elements``' shape (negated with ``invert``)."""
+    _check_flag(assume_unique, "assume_unique", "isin")
+    _check_flag(invert, "invert", "isin")
+    like = next((t for t in (elements, test_elements) if isinstance(t, Tensor)), None)
+    if like is None:
+        raise TypeError("isin(): at least one of elements and test_elements must be a Tensor")
+    values, tests = _as_tensor(elements, like), _as_tensor(test_elements, like)
+    _same_device(values, tests, "isin")
+    flat_values, flat_tests = values.detach().reshape(-1, 1), tests.detach().reshape(1, -1)
+    if flat_tests.shape[1] == 0:
+        found = values.detach().new_zeros(values.shape, dtype=np.bool_)
+    else:
+        found = (flat_values == flat_tests).any(1).reshape(*values.shape)
+    return found.logical_not() if invert else found
+
+
+def unravel_index(indices: Any, shape: Any) -> tuple[Tensor, ...]:
+    """The coordinates in a tensor of ``shape`` of each flat (row-major) index: one int64 tensor per
+    dimension, of ``indices``' shape. Negative indices count from the end, as in PyTorch; an index
+    beyond the tensor is an IndexError."""
+    source = indices if isinstance(indices, Tensor) else tensor(indices)
+    if source.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {source.dtype}")
+    dims = (shape,) if isinstance(shape, (builtins.int, np.integer)) else shape
+    dims = _shape_arg((dims,))
+    if builtins.any(n < 0 for n in dims):
+        raise ValueError(f"unravel_index: 'shape' cannot have negative values, but got {tuple(dims)}")
+    total = builtins.int(np.prod(dims, dtype=np.int64))
+    flat = source.astype(int64)
+    if source.size:
+        low, high = flat.min().item(), flat.max().item()
+        if low < -total or high >= total:
+            bad = high if high >= total else low
+            raise IndexError(f"unravel_index: index {bad} is out of bounds for shape {tuple(dims)}")
+    flat = flat % builtins.max(total, 1)
+    coordinates = []
+    for n in reversed(dims):
+        coordinates.append(flat % n if n else flat)
+        flat = flat // n if n else flat
+    return tuple(reversed(coordinates))
+
+
+def chain_matmul(*matrices: Any) -> Tensor:
+    """The product of 2-D matrices, left to right (deprecated in PyTorch for ``linalg.multi_dot``)."""
+    warnings.warn(
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
+        "Use torch.linalg.multi_dot instead",
+        UserWarning,
+        stacklevel=2,
+    )
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    product = _as_tensor_input(matrices[0])
+    for i, matrix in enumerate(matrices):
+        matrix = _as_tensor_input(matrix)
+        if matrix.ndim != 2:
+            raise RuntimeError(f"chain_matmul(): tensor {i} must be 2-D, got shape {list(matrix.shape)}")
+        if i and product.shape[1] != matrix.shape[0]:
+            raise ShapeError(
+                f"multi_dot(): tensors {i - 1} and {i} with shapes {list(product.shape)} and "
+                f"{list(matrix.shape)} cannot be multiplied"
+            )
+        product = matrix if i == 0 else product.mm(matrix)
+    return product

@@ -120,3 +120,16 @@ def set_rng_state(state: dict) -> None:
     _backend_module._seed = seed
     for name, device_state in state["devices"].items():
         _backend_module.get_backend(name).set_rng_state(device_state)
+
+
+def seed() -> int:
+    """Seed every device's generator from a fresh non-deterministic number, return it (``torch.seed``)."""
+    chosen = int(np.random.SeedSequence().entropy % 2**63)
+    _backend_module.manual_seed(chosen)
+    return chosen
+
+
+def initial_seed() -> int:
+    """The seed of the generators: the last ``tg.manual_seed`` (or ``tg.seed``); unseeded generators
+    are seeded now by ``seed()``, so that the number returned reproduces what follows."""
+    return _backend_module._seed if _backend_module._seed is not None else seed()

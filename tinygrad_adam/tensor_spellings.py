@@ -2298,6 +2298,464 @@ class TensorSpellings:
         offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
         values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
         return self._set_data(values.astype(self.dtype), "random_")
+    # -- PyTorch's other names for the ops above, and facts it reports --------------------------------
+    negative = neg
+    multiply = mul
+    subtract = sub
+    divide = div
+
+    def positive(self: Tensor) -> Tensor:
+        """This tensor itself (``+x``); refused for booleans, as in PyTorch."""
+        if self.dtype == _tensor.bool_:
+            raise TypeError("positive: the + operator does not support bool tensors")
+        return self
+
+    def absolute(self: Tensor) -> Tensor:
+        return self.abs()
+
+    def absolute_(self: Tensor) -> Tensor:
+        return self.abs_()
+
+    def negative_(self: Tensor) -> Tensor:
+        return self.neg_()
+
+    def multiply_(self: Tensor, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def subtract_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self.sub_(other, alpha=alpha)
+
+    def divide_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return self._set_data(self.detach().div(other, rounding_mode=rounding_mode), "divide_")
+
+    def true_divide_(self: Tensor, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def greater(self: Tensor, other: Any) -> Tensor:
+        return self.gt(other)
+
+    def greater_equal(self: Tensor, other: Any) -> Tensor:
+        return self.ge(other)
+
+    def less(self: Tensor, other: Any) -> Tensor:
+        return self.lt(other)
+
+    def less_equal(self: Tensor, other: Any) -> Tensor:
+        return self.le(other)
+
+    def not_equal(self: Tensor, other: Any) -> Tensor:
+        return self.ne(other)
+
+    def swapaxes(self: Tensor, axis0: int, axis1: int) -> Tensor:
+        return self.transpose(axis0, axis1)
+
+    def swapdims(self: Tensor, dim0: int, dim1: int) -> Tensor:
+        return self.transpose(dim0, dim1)
+
+    def ravel(self: Tensor) -> Tensor:
+        return self.reshape(-1)
+
+    def select(self: Tensor, dim: int, index: int) -> Tensor:
+        """The slice at ``index`` along ``dim``, that dim removed (``x.select(1, 2)`` is ``x[:, 2]``)."""
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor")
+        axis = _tensor._axis_index(dim, self.ndim, "select")
+        index, n = _integer(index, "index", "select"), self.shape[axis]
+        if not -n <= index < n:
+            raise IndexError(
+                f"select(): index {index} out of range for tensor of size {self.shape} at dimension {dim}"
+            )
+        return self[(slice(None),) * axis + (index,)]
+
+    def msort(self: Tensor) -> Tensor:
+        """The entries sorted along the first dimension (``sort(dim=0).values``)."""
+        return self.sort(dim=0).values
+
+    def fliplr(self: Tensor) -> Tensor:
+        """The columns in reverse order (axis 1); needs at least 2 dimensions."""
+        if self.ndim < 2:
+            raise RuntimeError(f"fliplr: input must be >= 2-d, got a tensor of shape {self.shape}")
+        return self.flip(1)
+
+    def flipud(self: Tensor) -> Tensor:
+        """The rows in reverse order (axis 0); needs at least 1 dimension."""
+        if self.ndim < 1:
+            raise RuntimeError("flipud: input must be >= 1-d, got a 0-d tensor")
+        return self.flip(0)
+
+    def diagflat(self: Tensor, offset: int = 0) -> Tensor:
+        """The matrix with this tensor's entries, flattened, on diagonal ``offset``."""
+        return self.reshape(-1).diag(offset)
+
+    def ger(self: Tensor, vec2: Tensor) -> Tensor:
+        """The outer product (PyTorch's older name of ``outer``)."""
+        return self.outer(vec2)
+
+    def inner(self: Tensor, other: Any) -> Tensor:
+        """The sum over the last dimension of both: ``result[i..., j...] = Σₖ self[i..., k] other[j..., k]``;
+        a 0-d operand multiplies."""
+        other = _matrix_operand(other, self, "inner")
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise _tensor.ShapeError(
+                f"inner() the last dimension must match on both input tensors but got shapes "
+                f"{list(self.shape)} and {list(other.shape)}"
+            )
+        return self.tensordot(other, dims=([self.ndim - 1], [other.ndim - 1]))
+
+    def addr(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``beta * self + alpha * outer(vec1, vec2)``; with ``beta=0`` this tensor is ignored (even nan)."""
+        return _scaled_sum(self, _matrix_operand(vec1, self, "addr").outer(vec2), beta, alpha)
+
+    def addmv(self: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``beta * self + alpha * (mat @ vec)``; with ``beta=0`` this tensor is ignored (even nan)."""
+        return _scaled_sum(self, _matrix_operand(mat, self, "addmv").mv(vec), beta, alpha)
+
+    def addr_(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._set_data(self.detach().addr(vec1, vec2, beta=beta, alpha=alpha), "addr_")
+
+    def addmv_(self: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._set_data(self.detach().addmv(mat, vec, beta=beta, alpha=alpha), "addmv_")
+
+    def dist(self: Tensor, other: Any, p: float = 2) -> Tensor:
+        """The p-norm of ``self - other`` (broadcast), a 0-d tensor."""
+        return (self - other).norm(p)
+
+    def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces of the given lengths along ``dim``; the lengths must add up to its length."""
+        if not isinstance(split_sizes, (list, tuple)):
+            raise TypeError(
+                f"split_with_sizes(): argument 'split_sizes' must be a sequence of ints, got {split_sizes!r}"
+            )
+        return self.split(list(split_sizes), dim)
+
+    def unsafe_split(self: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return self.split(split_size, dim)
+
+    def unsafe_chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return self.chunk(chunks, dim)
+
+    def unsafe_split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return self.split_with_sizes(split_sizes, dim)
+
+    def hsplit(self: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        from .joining import hsplit
+
+        return hsplit(self, indices_or_sections)
+
+    def vsplit(self: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        from .joining import vsplit
+
+        return vsplit(self, indices_or_sections)
+
+    def dsplit(self: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        from .joining import dsplit
+
+        return dsplit(self, indices_or_sections)
+
+    def argwhere(self: Tensor) -> Tensor:
+        """The indices (int64) of the nonzero entries, one row per entry (``nonzero()``)."""
+        return self.nonzero()
+
+    def unique_consecutive(
+        self: Tensor, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
+    ) -> Any:
+        """Each run of equal consecutive entries (or slices along ``dim``) kept once (no gradient); with
+        ``return_inverse`` also the run each entry belongs to, with ``return_counts`` each run's length."""
+        _flag(return_inverse, "return_inverse", "unique_consecutive")
+        _flag(return_counts, "return_counts", "unique_consecutive")
+        xp, backend = self._backend.xp, self._backend
+        source = self.detach().reshape(-1) if dim is None else self.detach()
+        if dim is not None and self.ndim == 0:
+            raise IndexError(f"unique_consecutive: dim {dim} is out of range for a 0-d tensor")
+        axis = 0 if dim is None else _tensor._axis_index(dim, self.ndim, "unique_consecutive")
+        length = source.shape[axis]
+        if length == 0:  # nothing to compare (and the Array API slices no empty axis)
+            empty = _tensor.zeros(0, dtype=_tensor.int64, device=self.device)
+            inverse = _tensor.zeros(
+                *(self.shape if dim is None else (0,)), dtype=_tensor.int64, device=self.device
+            )
+            found = (source, *([inverse] if return_inverse else []), *([empty] if return_counts else []))
+            return found if return_inverse or return_counts else source
+        rows = xp.reshape(xp.moveaxis(source._data, axis, 0), (length, -1))
+        first = xp.ones(1, dtype=xp.bool, **backend.creation_kwargs)
+        starts = xp.concat([first, xp.any(rows[1:, :] != rows[:-1, :], axis=1)]) if length > 1 else first
+        positions = _tensor.Tensor._wrap(xp.nonzero(starts)[0], backend).astype(_tensor.int64)
+        values = source.index_select(axis, positions)
+        run = xp.cumulative_sum(xp.astype(starts, xp.int64)) - 1
+        inverse = _tensor.Tensor._wrap(run, backend)
+        inverse = inverse.reshape(*self.shape) if dim is None else inverse
+        end = _tensor.Tensor._wrap(xp.asarray([length], dtype=xp.int64, **backend.creation_kwargs), backend)
+        counts = _tensor.concatenate([positions[1:], end]) - positions
+        if not (return_inverse or return_counts):
+            return values
+        return (values, *([inverse] if return_inverse else []), *([counts] if return_counts else []))
+
+    def histogram(
+        self: Tensor,
+        bins: Any = 100,
+        *,
+        range: Sequence[float] | None = None,
+        weight: Tensor | None = None,
+        density: bool = False,
+    ) -> Any:
+        from .statistics import histogram
+
+        return histogram(self, bins, range=range, weight=weight, density=density)
+
+    def cov(
+        self: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None
+    ) -> Tensor:
+        from .statistics import cov
+
+        return cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self: Tensor) -> Tensor:
+        from .statistics import corrcoef
+
+        return corrcoef(self)
+
+    def allclose(
+        self: Tensor, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+    ) -> builtins.bool:
+        from .functions import allclose
+
+        return allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self: Tensor, other: Any) -> builtins.bool:
+        from .functions import equal
+
+        return equal(self, other)
+
+    def is_complex(self: Tensor) -> builtins.bool:
+        return self.dtype.kind == "c"
+
+    def is_signed(self: Tensor) -> builtins.bool:
+        """Whether the dtype holds negative numbers (floats and signed integers; not bool or uint8)."""
+        return self.dtype.kind in "fic"
+
+    def is_nonzero(self: Tensor) -> builtins.bool:
+        """The truth of a one-element tensor; more or fewer elements are a RuntimeError."""
+        if self.size != 1:
+            amount = "no values" if self.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
+        return builtins.bool(self.item())
+
+    def is_same_size(self: Tensor, other: Tensor) -> builtins.bool:
+        return self.shape == _other_tensor(other, "is_same_size").shape
+
+    def is_inference(self: Tensor) -> builtins.bool:
+        """False: ``inference_mode`` here is ``no_grad``, and makes no inference tensors."""
+        return False
+
+    @property
+    def is_cpu(self: Tensor) -> builtins.bool:
+        return self.device == "cpu"
+
+    def get_device(self: Tensor) -> builtins.int:
+        """The GPU index of a tensor on ``cuda:N``; -1 on the CPU (and other devices), as in PyTorch."""
+        name, _, index = self.device.partition(":")
+        return builtins.int(index or 0) if name == "cuda" else -1
+
+    def nelement(self: Tensor) -> builtins.int:
+        return builtins.int(self.size)
+
+    def ndimension(self: Tensor) -> builtins.int:
+        return self.ndim
+
+    def stride(self: Tensor, dim: int | None = None) -> Any:
+        """The element strides of the row-major (C-contiguous) layout, which every tensor here has:
+        a tuple, or one stride with ``dim``."""
+        strides, step = [], 1
+        for n in reversed(self.shape):
+            strides.append(step)
+            step *= builtins.max(n, 1)
+        strides = tuple(reversed(strides))
+        if dim is None:
+            return strides
+        return strides[_tensor._axis_index(dim, builtins.max(self.ndim, 1), "stride")] if self.ndim else 1
+
+    def storage_offset(self: Tensor) -> builtins.int:
+        """0: a tensor's elements start its memory (views here are copies or NumPy views)."""
+        return 0
+
+    @property
+    def retains_grad(self: Tensor) -> builtins.bool:
+        """Whether ``retain_grad()`` was called on this non-leaf tensor."""
+        retained = getattr(self.grad_fn, "_retained", None) if self.grad_fn is not None else None
+        return retained is not None and retained() is self
+
+    def sum_to_size(self: Tensor, *size: Any) -> Tensor:
+        """The sum down to ``size``, a shape this tensor's shape broadcasts from (the adjoint of expand)."""
+        shape = _tensor._shape_arg(size)
+        rank = len(shape)
+        if rank > self.ndim or builtins.any(
+            n != 1 and n != m for n, m in zip(shape, self.shape[self.ndim - rank :])
+        ):
+            raise RuntimeError(
+                f"sum_to_size: size {list(shape)} is not expandable to size {list(self.shape)}"
+            )
+        return _tensor.sum_to(self, shape)
+
+    def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` entries along ``dimension``, ``step`` apart, as a new last axis:
+        shape ``(..., (n - size) // step + 1, ..., size)`` (differentiable)."""
+        size, step = _integer(size, "size", "unfold"), _integer(step, "step", "unfold")
+        source = self.reshape(1) if self.ndim == 0 else self
+        axis = _tensor._axis_index(dimension, source.ndim, "unfold")
+        n = source.shape[axis]
+        if size > n or size < 0:
+            raise RuntimeError(
+                f"unfold: maximum size for tensor at dimension {axis} is {n} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"unfold: step is {step} but must be > 0")
+        windows = (n - size) // step + 1
+        positions = np.arange(windows)[:, None] * step + np.arange(size)[None, :]
+        index = _tensor.Tensor(positions.reshape(-1), device=self.device)
+        picked = (
+            source.movedim(axis, -1)
+            .index_select(-1, index)
+            .reshape(*source.movedim(axis, -1).shape[:-1], windows, size)
+        )
+        picked = picked.movedim(-2, axis)
+        return picked.reshape(size) if self.ndim == 0 else picked
+
+    def new(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's legacy constructor: ``x.new()`` is empty, ``x.new(2, 3)`` a (2, 3) tensor,
+        ``x.new(data)`` the data; all of this tensor's dtype and device unless told."""
+        if not args:
+            return self.new_zeros(0, **kwargs)
+        if builtins.all(
+            isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool) for a in args
+        ):
+            return self.new_empty(*args, **kwargs)
+        if len(args) > 1:
+            raise TypeError(f"new(): expected sizes (ints) or one sequence of data, got {args!r}")
+        return self.new_tensor(args[0], **kwargs)
+
+    def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """Give this tensor the shape ``sizes`` in place: its first entries (row-major) are kept, new
+        ones are 0 (PyTorch leaves them unset). Refused on tensors that require grad, as in PyTorch."""
+        _tensor.check_memory_format(memory_format, "resize_")
+        shape = _tensor._shape_arg(sizes)
+        if builtins.any(n < 0 for n in shape):
+            raise RuntimeError(f"resize_: trying to resize to a negative size {list(shape)}")
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        flat = self.detach().reshape(-1)
+        wanted, held = math.prod(shape), builtins.int(self.size)
+        if wanted <= held:
+            resized = flat[:wanted]
+        else:
+            resized = _tensor.concatenate([flat, self.new_zeros(wanted - held)])
+        self._check_inplace()
+        self._data = self._backend.xp.asarray(resized.reshape(*shape)._data, copy=True)
+        self._version += 1
+        return self
+
+    def resize_as_(self: Tensor, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        return self.resize_(*_other_tensor(the_template, "resize_as_").shape, memory_format=memory_format)
+
+    @property
+    def H(self: Tensor) -> Tensor:  # noqa: N802 (PyTorch's name)
+        """The conjugate transpose of a matrix (0-d: itself); real tensors conjugate to themselves."""
+        if self.ndim not in (0, 2):
+            raise RuntimeError(
+                f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+            )
+        return self.t()
+
+    @property
+    def mH(self: Tensor) -> Tensor:  # noqa: N802 (PyTorch's name)
+        """The conjugate transpose of each matrix (the last two dimensions)."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"tensor.mH is only supported on matrices or batches of matrices. Got {self.ndim}-D tensor."
+            )
+        return self.transpose(-2, -1)
+
+    def adjoint(self: Tensor) -> Tensor:
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"adjoint() is only supported on matrices or batches of matrices. Got {self.ndim}-D tensor."
+            )
+        return self.transpose(-2, -1)
+
+    def apply_(self: Tensor, callable: Callable[[Any], Any]) -> Tensor:  # noqa: A002 (PyTorch's name)
+        """Replace each entry ``v`` by ``callable(v)``, in place; CPU only (as PyTorch)."""
+        return self._mapped_in_place(callable, None, "apply_")
+
+    def map_(self: Tensor, tensor: Tensor, callable: Callable[[Any, Any], Any]) -> Tensor:  # noqa: A002
+        """Replace each entry ``v`` by ``callable(v, w)``, ``w`` the entry of ``tensor`` (broadcast to this
+        shape) at the same place, in place; CPU only, as in PyTorch."""
+        return self._mapped_in_place(callable, _other_tensor(tensor, "map_"), "map_")
+
+    def _mapped_in_place(self: Tensor, function: Any, other: Tensor | None, op: str) -> Tensor:
+        if not callable(function):
+            raise TypeError(f"{op}: expected a callable, got {type(function).__name__}")
+        if self.device != "cpu" or (other is not None and other.device != "cpu"):
+            raise TypeError(f"{op} is only implemented on CPU tensors, got a tensor on {self.device}")
+        if self.requires_grad:
+            raise RuntimeError(
+                f"Can't call {op}() on Variable that requires grad. Use var.detach().{op}() instead."
+            )
+        values = self.numpy().reshape(-1).tolist()
+        if other is None:
+            mapped = [function(v) for v in values]
+        else:
+            others = np.broadcast_to(other.numpy(), self.shape).reshape(-1).tolist()
+            mapped = [function(v, w) for v, w in zip(values, others)]
+        result = np.asarray(mapped).astype(self.dtype).reshape(self.shape)
+        return self._set_data(_tensor.Tensor(result, device=self.device), op)
+
+    def mvlgamma_(self: Tensor, p: int) -> Tensor:
+        return self._set_data(self.detach().mvlgamma(p), "mvlgamma_")
+
+    # -- writing into a copy at chosen places (see index_writes.py) -----------------------------------
+    def select_scatter(self: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+        from .index_writes import select_scatter
+
+        return select_scatter(self, src, dim, index)
+
+    def slice_scatter(
+        self: Tensor,
+        src: Tensor,
+        dim: int = 0,
+        start: int | None = None,
+        end: int | None = None,
+        step: int = 1,
+    ) -> Tensor:
+        from .index_writes import slice_scatter
+
+        return slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        from .index_writes import diagonal_scatter
+
+        return diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def index_put(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        from .index_writes import index_put
+
+        return index_put(self, indices, values, accumulate)
+
+    def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        return self._set_data(self.detach().index_put(indices, values, accumulate), "index_put_")
+
+    def index_reduce(
+        self: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        from .index_writes import index_reduce
+
+        return index_reduce(self, dim, index, source, reduce, include_self=include_self)
+
+    def index_reduce_(
+        self: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        reduced = self.detach().index_reduce(dim, index, source, reduce, include_self=include_self)
+        return self._set_data(reduced, "index_reduce_")
 
 
 def _quantile_arguments(

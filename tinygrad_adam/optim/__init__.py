@@ -13,6 +13,7 @@ from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .asgd import ASGD
 from .lbfgs import LBFGS
 from .lion import Lion
+from .muon import Muon
 from .optimizer import Optimizer
 from .rmsprop import RMSProp, RMSprop
 from .rprop import Rprop
@@ -33,6 +34,7 @@ __all__ = [
     "LBFGS",
     "Lion",
     "Momentum",
+    "Muon",
     "NAdam",
     "Optimizer",
     "RAdam",

@@ -84,8 +84,10 @@ class Adafactor(Optimizer):
         d: float = 1.0,
         weight_decay: float = 0.0,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
     ) -> None:
+        self._choose_implementation(foreach=foreach)
         defaults = dict(lr=lr, beta2_decay=beta2_decay, eps=tuple(eps), d=d, weight_decay=weight_decay)
         super().__init__(params, {**defaults, "maximize": maximize})
 

@@ -54,9 +54,19 @@ class AdaGrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
+        # PyTorch has a fused Adagrad step; its results are the plain rule's, which runs here
+        self._choose_implementation(foreach=foreach, differentiable=differentiable)
+        if fused is not None and not isinstance(fused, bool):
+            raise TypeError(f"Adagrad: fused must be None, True or False, got {fused!r}")
+        if fused and foreach:
+            raise RuntimeError("Adagrad: fused=True and foreach=True cannot be used together")
+        self._implementation_choices["fused"] = fused
         defaults = dict(
             lr=lr,
             lr_decay=lr_decay,

@@ -139,6 +139,7 @@ class LBFGS(Optimizer):
     """
 
     flat_buffers = False  # steps the whole parameter vector itself
+    takes_implementation_switches = False  # PyTorch's LBFGS takes none of foreach, fused, ...
     step_needs_closure = True  # a plain training loop (tg.fit, the CLI) cannot drive it
 
     def __init__(

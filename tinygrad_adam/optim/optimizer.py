@@ -42,15 +42,17 @@ class Optimizer:
     hyperparameters that override ``defaults`` for that group. ``optimizer.state[param]`` is a dict
     of the tensors the rule keeps for ``param`` (PyTorch's names: ``exp_avg``, ``momentum_buffer``, ...).
 
-    Every optimizer also takes PyTorch's implementation switches as keywords. ``foreach`` (None or
+    Every optimizer also takes the implementation switches that its PyTorch class takes, where
+    PyTorch's signature has them (our own optimizers take all four as keywords). ``foreach`` (None or
     a bool) changes nothing: on the CPU each group already steps through flat buffers, a few large
     operations per group (flat.py), which is what PyTorch's foreach path buys. ``fused`` sets
     ``optimizer.fused``, the compiled one-pass step of Adam, AdamW, SGD and Momentum (fused.py);
     ``fused=True`` elsewhere is an error, as PyTorch refuses fused for an optimizer without one.
     ``capturable`` (steps inside CUDA graphs) and ``differentiable`` (autograd through ``step``)
-    must stay False. As in PyTorch, each group records the switches that PyTorch's class records
-    (``pytorch_group_switches``: SGD's foreach, differentiable and fused, ...), so that param_groups
-    and state dicts have PyTorch's keys.
+    are accepted, and ``step`` refuses them as PyTorch does on the CPU: capturable with
+    parameters off the GPU, differentiable with leaf parameters that require grad. As in PyTorch,
+    each group records the switches that PyTorch's class records (``pytorch_group_switches``:
+    SGD's foreach, differentiable and fused, ...), so param_groups and state dicts have its keys.
     """
 
     # Step each group through flat buffers after its first step (flat.py): the same results bit
@@ -62,6 +64,8 @@ class Optimizer:
     # The implementation switches that PyTorch's class keeps in its param_groups (and state dicts),
     # with the values given: informational here, as the switches change nothing in the results.
     pytorch_group_switches: tuple[str, ...] = ()
+    # False where PyTorch's class takes none of the switches (LBFGS, Muon): passing one is a TypeError
+    takes_implementation_switches = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -69,28 +73,32 @@ class Optimizer:
             if name in vars(cls):
                 setattr(cls, name, _running_hooks(name, vars(cls)[name]))
         init = vars(cls).get("__init__")
-        # a subclass that names any of the switches itself handles them itself
-        if init is not None and not set(inspect.signature(init).parameters) & set(IMPLEMENTATION_OPTIONS):
+        # a subclass that names any of the switches itself handles them itself, as does one whose
+        # PyTorch counterpart takes none of them (LBFGS, Muon: ``takes_implementation_switches``)
+        if (
+            init is not None
+            and vars(cls).get("takes_implementation_switches", True)
+            and not set(inspect.signature(init).parameters) & set(IMPLEMENTATION_OPTIONS)
+        ):
             cls.__init__ = _accepting_implementation_options(init)
 
     def _choose_implementation(
-        self, *, foreach: bool | None, fused: bool | None, capturable: bool, differentiable: bool
+        self,
+        *,
+        foreach: bool | None = None,
+        fused: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
     ) -> None:
-        """Check PyTorch's implementation switches (see the class docstring) and apply ``fused``."""
+        """Check PyTorch's implementation switches (see the class docstring) and apply ``fused``.
+
+        An optimizer whose ``__init__`` names switches itself (PyTorch's exact signature) calls
+        this with the ones it takes; the others are wrapped (``_accepting_implementation_options``).
+        """
         name = type(self).__name__
         for option, value in (("foreach", foreach), ("fused", fused)):
             if value is not None and not isinstance(value, bool):
                 raise TypeError(f"{name}: {option} must be None, True or False, got {value!r}")
-        if capturable:
-            raise NotImplementedError(
-                f"{name}: capturable=True (stepping inside a captured CUDA graph) is not supported; "
-                "leave capturable=False"
-            )
-        if differentiable:
-            raise NotImplementedError(
-                f"{name}: differentiable=True (autograd through optimizer.step) is not supported: steps "
-                "update parameters in place under no_grad; leave differentiable=False"
-            )
         if fused and foreach:
             raise RuntimeError(f"{name}: fused=True and foreach=True cannot be used together")
         if fused and fused_family(self) is None:
@@ -219,6 +227,7 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for index, group in enumerate(self.param_groups):
+                self._check_step_switches(group)
                 flat = self._flat_groups.get(index) if self.flat_buffers else None
                 if flat is not None and flat.intact(self, group):
                     flat.step(self)  # the same rule, on blocks of flat buffers (see flat.py)
@@ -235,6 +244,29 @@ class Optimizer:
                     supported = FlatGroup.supports(self, group)
                     self._flat_groups[index] = FlatGroup(self, group) if supported else None
         return loss
+
+    def _check_step_switches(self, group: dict[str, Any]) -> None:
+        """Refuse, as PyTorch does at ``step``, a group whose ``capturable`` (CUDA graphs) has
+        parameters off the GPU, or whose ``differentiable`` step would change leaf tensors that
+        require grad in place (PyTorch's differentiable steps take non-leaf parameters)."""
+        choices = self.__dict__.get("_implementation_choices", IMPLEMENTATION_OPTIONS)
+        capturable = group.get("capturable", choices["capturable"])
+        differentiable = group.get("differentiable", choices["differentiable"])
+        if not (capturable or differentiable):
+            return
+        stepped = [param for param in group["params"] if param.grad is not None]
+        if capturable and any(not param.device.startswith("cuda") for param in stepped):
+            devices = sorted({param.device for param in stepped})
+            raise CapturableDeviceError(
+                "If capturable=True, params and state_steps must be on supported devices: ['cuda'] "
+                f"(got {', '.join(devices)}; capturable is for stepping inside CUDA graphs)"
+            )
+        if differentiable and any(param.requires_grad for param in stepped):
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation "
+                "(differentiable=True steps parameters with autograd on, which a leaf tensor that "
+                "requires grad refuses)"
+            )
 
     def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Apply the rule to one parameter in place (``grad`` is the raw gradient array)."""
@@ -504,6 +536,11 @@ PYTORCH_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
 
 class MissingParamsError(KeyError, ValueError):
     """A parameter group without its 'params' entry: PyTorch's KeyError, and a ValueError (a bad group)."""
+
+
+class CapturableDeviceError(AssertionError, RuntimeError):
+    """``capturable=True`` with parameters off the GPU: PyTorch's AssertionError at ``step``, and a
+    RuntimeError (a setting that cannot run here)."""
 
 
 class NotANumberError(ValueError, TypeError):

@@ -66,9 +66,12 @@ class RMSProp(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
-        *,
+        capturable: bool = False,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
+        self._choose_implementation(foreach=foreach, capturable=capturable, differentiable=differentiable)
         defaults = dict(
             lr=lr,
             alpha=alpha,

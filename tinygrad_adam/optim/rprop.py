@@ -56,8 +56,12 @@ class Rprop(Optimizer):
         etas: tuple[float, float] = (0.5, 1.2),
         step_sizes: tuple[float, float] = (1e-6, 50),
         *,
+        capturable: bool = False,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
+        self._choose_implementation(foreach=foreach, capturable=capturable, differentiable=differentiable)
         defaults = dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes), maximize=maximize)
         super().__init__(params, defaults)
 
@@ -66,7 +70,8 @@ class Rprop(Optimizer):
         super().check_hyperparameters(group)
         etas, step_sizes = group["etas"], group["step_sizes"]
         if not (isinstance(etas, (tuple, list)) and len(etas) == 2 and 0.0 < etas[0] < 1.0 < etas[1]):
-            raise ValueError(f"Invalid eta values: {etas!r} (they must satisfy 0 < eta_minus < 1 < eta_plus)")
+            shown = ", ".join(map(str, etas)) if isinstance(etas, (tuple, list)) else repr(etas)
+            raise ValueError(f"Invalid eta values: {shown} (they must satisfy 0 < eta_minus < 1 < eta_plus)")
         if not (isinstance(step_sizes, (tuple, list)) and len(step_sizes) == 2):
             raise ValueError(f"Invalid step_sizes: {step_sizes!r} (must be a pair (min, max))")
 

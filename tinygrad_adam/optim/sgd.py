@@ -64,7 +64,11 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
+        self._choose_implementation(foreach=foreach, fused=fused, differentiable=differentiable)
         defaults = dict(
             lr=lr,
             momentum=momentum,

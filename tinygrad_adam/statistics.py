@@ -1,0 +1,201 @@
+"""Statistics of samples, under PyTorch's names: ``cov``, ``corrcoef`` (differentiable) and
+``histogram`` (counts, no gradient).
+
+``cov`` follows ``torch.cov``: variables in rows, observations in columns, frequency weights
+``fweights`` (integer repeat counts) and importance weights ``aweights``, and ``correction``
+(1: Bessel's correction) in the normaliser, as NumPy's ``np.cov`` with ``ddof``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .tensor import (
+    InvalidArgumentError,
+    ShapeError,
+    Tensor,
+    _is_float,
+    _same_device,
+    get_default_dtype,
+    tensor,
+)
+
+
+def _input(value: Any, op: str) -> Tensor:
+    return value if isinstance(value, Tensor) else tensor(value)
+
+
+def _observation_weights(weights: Any, name: str, observations: int, like: Tensor, integral: bool) -> Tensor:
+    if not isinstance(weights, Tensor):
+        raise TypeError(f"cov(): {name} must be a Tensor, got {type(weights).__name__}")
+    _same_device(like, weights, "cov")
+    if weights.ndim > 1:
+        raise RuntimeError(
+            f"cov(): expected {name} to have one or fewer dimensions but got {weights.ndim} dimensions"
+        )
+    if weights.size != observations:
+        raise RuntimeError(
+            f"cov(): expected {name} to have the same numel as there are observations in the input but got "
+            f"{weights.size} != {observations}"
+        )
+    if integral and weights.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"cov(): expected fweights to have integral dtype but got fweights with {weights.dtype} dtype"
+        )
+    if not integral and not _is_float(weights.dtype):
+        raise RuntimeError(
+            "cov(): expected aweights to have floating point dtype but got aweights with "
+            f"{weights.dtype} dtype"
+        )
+    if weights.size and weights.min().item() < 0:
+        raise RuntimeError(f"cov(): {name} cannot be negative")
+    return weights.reshape(-1)
+
+
+def cov(
+    input: Any, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None
+) -> Tensor:
+    """The covariance matrix of the variables in ``input``'s rows (a 1-D input is one variable: a 0-d
+    result). With weights w = fweights · aweights, the mean is Σ w x / Σ w and the normaliser
+    Σ w − correction · Σ (w · aweights) / Σ w (n − correction without weights), as ``torch.cov``."""
+    x = _input(input, "cov")
+    if x.ndim > 2:
+        raise RuntimeError(
+            f"cov(): expected input to have two or fewer dimensions but got an input with {x.ndim} dimensions"
+        )
+    if isinstance(correction, bool) or not isinstance(correction, (int, np.integer)):
+        raise TypeError(f"cov(): argument 'correction' must be an int, got {correction!r}")
+    if not _is_float(x.dtype):
+        x = x.astype(get_default_dtype())
+    variables = x.reshape(1, -1) if x.ndim < 2 else x
+    observations = variables.shape[1]
+    weights = None
+    if fweights is not None:
+        weights = _observation_weights(fweights, "fweights", observations, x, integral=True).astype(x.dtype)
+    if aweights is not None:
+        importance = _observation_weights(aweights, "aweights", observations, x, integral=False).astype(
+            x.dtype
+        )
+        weights = importance if weights is None else weights * importance
+    if weights is None:
+        mean = variables.mean(1, keepdim=True)
+        normaliser = float(observations - correction)
+    else:
+        total = weights.sum()
+        mean = (variables * weights).sum(1, keepdim=True) / total
+        if correction == 0:
+            normaliser = total
+        elif aweights is None:
+            normaliser = total - correction
+        else:
+            normaliser = total - correction * (weights * importance).sum() / total
+    if (normaliser.item() if isinstance(normaliser, Tensor) else normaliser) <= 0:
+        warnings.warn(
+            "cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+            "observations.",
+            stacklevel=2,
+        )
+        normaliser = normaliser * 0 if isinstance(normaliser, Tensor) else 0.0
+    centred = variables - mean
+    weighted = centred if weights is None else centred * weights
+    covariance = (weighted @ centred.T) / normaliser
+    return covariance.reshape(()) if x.ndim < 2 else covariance
+
+
+def corrcoef(input: Any) -> Tensor:
+    """Pearson's correlation coefficients of the variables in ``input``'s rows: cov / (σᵢ σⱼ),
+    clipped to [-1, 1] (a 1-D input gives 1, or nan for a constant), as ``torch.corrcoef``."""
+    covariance = cov(input)
+    if covariance.ndim == 0:
+        return covariance / covariance
+    deviation = covariance.diagonal().sqrt()
+    correlation = covariance / deviation.unsqueeze(1) / deviation.unsqueeze(0)
+    return correlation.clamp(-1, 1)
+
+
+class HistogramResult(NamedTuple):
+    """``histogram``'s result: the bin counts (or densities) and the bin edges."""
+
+    hist: Tensor
+    bin_edges: Tensor
+
+
+def histogram(
+    input: Any,
+    bins: int | Tensor = 100,
+    *,
+    range: Sequence[float] | None = None,  # noqa: A002 (PyTorch's argument name)
+    weight: Tensor | None = None,
+    density: bool = False,
+) -> HistogramResult:
+    """Counts of ``input``'s entries in ``bins`` equal-width bins over ``range`` (the data's range by
+    default; a point widened by 0.5 each way) or between the given edges (a 1-D tensor). Each bin
+    holds [left, right), the last one its right edge too; entries outside are left out. ``weight``
+    adds weights instead of ones; ``density`` scales to integrate to 1. No gradient, as in PyTorch."""
+    x = _input(input, "histogram")
+    if not _is_float(x.dtype):
+        raise TypeError(f"histogram: input must be a floating-point tensor, got {x.dtype}")
+    xp, backend = x._backend.xp, x._backend
+    data = x.detach().reshape(-1)
+    if isinstance(bins, Tensor):
+        if bins.ndim != 1 or bins.size < 2:
+            raise RuntimeError(
+                f"torch.histogram(): bins must be a 1-D tensor of at least 2 edges, got shape {bins.shape}"
+            )
+        if bins.dtype != x.dtype:
+            raise RuntimeError(
+                "torch.histogram: input tensor and bins tensors should have the same dtype, got "
+                f"{x.dtype} and {bins.dtype}"
+            )
+        _same_device(x, bins, "histogram")
+        edges = bins.detach()
+        if (edges[1:] < edges[:-1]).any().item():
+            raise RuntimeError("torch.histogram: bin edges must be non-decreasing")
+    else:
+        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
+            raise TypeError(f"histogram(): argument 'bins' must be an int or a Tensor, got {bins!r}")
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        if range is not None:
+            low, high = (float(v) for v in range)
+            if low > high:
+                raise RuntimeError(
+                    f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} "
+                    "for dimension 0"
+                )
+        elif data.size:
+            low, high = data.min().item(), data.max().item()
+        else:
+            low, high = 0.0, 1.0
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise InvalidArgumentError(f"torch.histogram: range of [{low}, {high}] is not finite")
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        from .functions import linspace
+
+        edges = linspace(low, high, int(bins) + 1, dtype=x.dtype, device=x.device)
+    if weight is not None:
+        if not isinstance(weight, Tensor) or weight.shape != x.shape:
+            raise ShapeError(
+                f"histogram: weight must be a tensor of the input's shape {x.shape}, "
+                f"got {getattr(weight, 'shape', weight)}"
+            )
+        if weight.dtype != x.dtype:
+            raise RuntimeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype}")
+        _same_device(x, weight, "histogram")
+    count = edges.shape[0] - 1
+    inside = (data._data >= edges._data[0]) & (data._data <= edges._data[-1])
+    position = xp.searchsorted(edges._data, data._data, side="right") - 1
+    position = xp.astype(xp.clip(xp.where(inside, position, 0), 0, count - 1), xp.int64)
+    added = xp.astype(inside, data._data.dtype)
+    if weight is not None:
+        added = added * xp.reshape(weight.detach()._data, (-1,))
+    hist = Tensor._wrap(backend.index_add((count,), (position,), added), backend)
+    if density:
+        widths = edges[1:] - edges[:-1]
+        hist = hist / (hist.sum() * widths)
+    return HistogramResult(hist, edges)
