@@ -35,12 +35,15 @@ from .activations import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
 from .conv import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveAvgPool3d,
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d,
     AvgPool1d,
     AvgPool2d,
     AvgPool3d,
@@ -49,15 +52,22 @@ from .conv import (
     Conv3d,
     ConvTranspose1d,
     ConvTranspose2d,
+    ConvTranspose3d,
+    LPPool1d,
+    LPPool2d,
+    LPPool3d,
     MaxPool1d,
     MaxPool2d,
     MaxPool3d,
     MaxUnpool1d,
     MaxUnpool2d,
+    MaxUnpool3d,
 )
+from .cross_map_lrn import CrossMapLRN2d
 from .ctc import CTCLoss
 from .embedding_bag import EmbeddingBag
 from .fold import Fold, Unfold
+from .fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d
 from .layers import (
     AlphaDropout,
     Bilinear,
@@ -79,6 +89,7 @@ from .layers import (
     LazyConv3d,
     LazyConvTranspose1d,
     LazyConvTranspose2d,
+    LazyConvTranspose3d,
     LazyInstanceNorm1d,
     LazyInstanceNorm2d,
     LazyInstanceNorm3d,
@@ -110,6 +121,7 @@ from .losses import (
     TripletMarginWithDistanceLoss,
 )
 from .module import (
+    Buffer,
     IncompatibleKeys,
     Module,
     ModuleDict,
@@ -163,6 +175,19 @@ from .transformer import (
 )
 
 __all__ = [
+    "CrossMapLRN2d",
+    "AdaptiveLogSoftmaxWithLoss",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
+    "AdaptiveAvgPool3d",
+    "AdaptiveMaxPool3d",
+    "Buffer",
+    "ConvTranspose3d",
+    "LazyConvTranspose3d",
+    "LPPool1d",
+    "LPPool2d",
+    "LPPool3d",
+    "MaxUnpool3d",
     "RMSNorm",
     "RNNBase",
     "RNNCellBase",

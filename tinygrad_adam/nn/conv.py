@@ -17,6 +17,7 @@ each side, the maximum a loop over the bins.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -88,12 +89,16 @@ def _check_same_dtype(input: Tensor, weight: Tensor, owner: str) -> None:
         )
 
 
-def _pad(input: Tensor, padding: tuple[int, int], value: float, extra: tuple[int, int] = (0, 0)) -> Tensor:
-    """``input`` with ``padding`` rows/columns of ``value`` on each side of its last two axes, and
-    ``extra`` more at the bottom/right (the room ``ceil_mode`` gives the last windows, or the odd
-    one of ``padding="same"`` with an even kernel)."""
-    for axis in (2, 3):
-        before, after = padding[axis - 2], padding[axis - 2] + extra[axis - 2]
+def _pad(
+    input: Tensor, padding: tuple[int, ...], value: float, extra: tuple[int, ...] | None = None
+) -> Tensor:
+    """``input`` with ``padding`` cells of ``value`` on each side of its last ``len(padding)`` axes,
+    and ``extra`` more at the end (the room ``ceil_mode`` gives the last windows, or the odd one of
+    ``padding="same"`` with an even kernel)."""
+    first = input.ndim - len(padding)
+    extra = (0,) * len(padding) if extra is None else extra
+    for axis in range(first, input.ndim):
+        before, after = padding[axis - first], padding[axis - first] + extra[axis - first]
         bands = [
             full(
                 (*input.shape[:axis], size, *input.shape[axis + 1 :]),
@@ -227,59 +232,86 @@ def conv_transpose2d(
     dilation: Pair = 1,
 ) -> Tensor:
     """PyTorch's ``F.conv_transpose2d`` (the gradient of ``conv2d`` with respect to its input):
-    weight (in, out/groups, kh, kw), output size (n − 1)·s − 2p + d(k − 1) + output_padding + 1.
+    weight (in, out/groups, kh, kw), output size (n − 1)·s − 2p + d(k − 1) + output_padding + 1."""
+    settings = (stride, padding, output_padding, groups, dilation)
+    return _conv_transpose(input, weight, bias, *settings, dims=2)
 
-    Computed as a stride-1 ``conv2d`` of the input with s − 1 zeros between neighbours, padded by
-    d(k − 1) − p (cropped where that is negative) plus ``output_padding`` at the bottom/right, with
-    the kernel flipped and its in/out axes swapped within each group.
-    """
-    input, unbatched = _batched(input, "conv_transpose2d")
-    _check_same_dtype(input, weight, "conv_transpose2d")
-    if not isinstance(weight, Tensor) or weight.ndim != 4:
+
+def conv_transpose3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: int | tuple[int, int, int] = 1,
+    padding: int | tuple[int, int, int] = 0,
+    output_padding: int | tuple[int, int, int] = 0,
+    groups: int = 1,
+    dilation: int | tuple[int, int, int] = 1,
+) -> Tensor:
+    """PyTorch's ``F.conv_transpose3d``: weight (in, out/groups, kd, kh, kw), input (N, C, D, H, W)
+    or (C, D, H, W), each output size (n − 1)·s − 2p + d(k − 1) + output_padding + 1."""
+    settings = (stride, padding, output_padding, groups, dilation)
+    return _conv_transpose(input, weight, bias, *settings, dims=3)
+
+
+def _conv_transpose(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: int,
+    dilation: Any,
+    dims: int,
+) -> Tensor:
+    """The transposed convolution over ``dims`` (2 or 3) spatial axes, as a stride-1 ``conv2d`` /
+    ``conv3d`` of the input with s − 1 zeros between neighbours, padded by d(k − 1) − p (cropped
+    where that is negative) plus ``output_padding`` at the end, with the kernel flipped and its
+    in/out axes swapped within each group."""
+    owner = f"conv_transpose{dims}d"
+    input, unbatched = (_batched if dims == 2 else _batched_volume)(input, owner)
+    _check_same_dtype(input, weight, owner)
+    if not isinstance(weight, Tensor) or weight.ndim != dims + 2:
         got = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
-        raise _shape_error(f"conv_transpose2d: weight must be 4-d (in, out/groups, kh, kw), got {got}")
+        axes = "kh, kw" if dims == 2 else "kd, kh, kw"
+        raise _shape_error(f"{owner}: weight must be {dims + 2}-d (in, out/groups, {axes}), got {got}")
     if (
         isinstance(groups, bool)
         or not isinstance(groups, (int, np.integer))
         or groups < 1
         or weight.shape[0] % groups
     ):
-        raise ValueError(
-            f"conv_transpose2d: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}"
-        )
+        raise ValueError(f"{owner}: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}")
     if input.shape[1] != weight.shape[0]:
         raise ValueError(
-            f"conv_transpose2d: input has {input.shape[1]} channels, but weight {weight.shape} expects "
+            f"{owner}: input has {input.shape[1]} channels, but weight {weight.shape} expects "
             f"{weight.shape[0]}"
         )
-    stride, dilation = (
-        _sizes(stride, "stride", "conv_transpose2d"),
-        _sizes(dilation, "dilation", "conv_transpose2d"),
-    )
-    padding = _sizes(padding, "padding", "conv_transpose2d", minimum=0)
-    output_padding = _sizes(output_padding, "output_padding", "conv_transpose2d", minimum=0)
+    stride = _sizes(stride, "stride", owner, count=dims)
+    dilation = _sizes(dilation, "dilation", owner, count=dims)
+    padding = _sizes(padding, "padding", owner, minimum=0, count=dims)
+    output_padding = _sizes(output_padding, "output_padding", owner, minimum=0, count=dims)
     if any(extra >= max(s, d) for extra, s, d in zip(output_padding, stride, dilation, strict=True)):
         raise _range_error(
-            f"conv_transpose2d: output_padding {output_padding} must be smaller than the stride {stride} or "
+            f"{owner}: output_padding {output_padding} must be smaller than the stride {stride} or "
             f"the dilation {dilation}"
         )
-    in_channels, group_out, kh, kw = weight.shape
-    for axis, step in ((2, stride[0]), (3, stride[1])):
+    in_channels, group_out, *kernel = weight.shape
+    for axis, step in enumerate(stride, start=2):
         if step > 1:  # s − 1 zeros after each entry, none after the last
             size = input.shape[axis]
             gaps = zeros(input.shape, dtype=input.dtype, device=input.device)
             spread = stack([input] + [gaps] * (step - 1), axis + 1)
             spread = spread.reshape(*input.shape[:axis], size * step, *input.shape[axis + 1 :])
-            input = (
-                spread[:, :, : (size - 1) * step + 1] if axis == 2 else spread[..., : (size - 1) * step + 1]
-            )
-    border = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
-    input = _pad(input, (max(border[0], 0), max(border[1], 0)), 0.0, output_padding)
-    crop = (max(-border[0], 0), max(-border[1], 0))
-    input = input[:, :, crop[0] : input.shape[2] - crop[0], crop[1] : input.shape[3] - crop[1]]
-    kernels = weight.reshape(groups, in_channels // groups, group_out, kh, kw).transpose(1, 2)
-    kernels = kernels.reshape(groups * group_out, in_channels // groups, kh, kw).flip(2, 3)
-    output = conv2d(input, kernels, bias, 1, 0, dilation, groups)
+            input = spread[(slice(None),) * axis + (slice(0, (size - 1) * step + 1),)]
+    border = [d * (k - 1) - p for d, k, p in zip(dilation, kernel, padding, strict=True)]
+    input = _pad(input, tuple(max(b, 0) for b in border), 0.0, output_padding)
+    crops = [slice(max(-b, 0), n - max(-b, 0)) for b, n in zip(border, input.shape[2:], strict=True)]
+    input = input[(slice(None), slice(None), *crops)]
+    kernels = weight.reshape(groups, in_channels // groups, group_out, *kernel).transpose(1, 2)
+    kernels = kernels.reshape(groups * group_out, in_channels // groups, *kernel).flip(*range(2, dims + 2))
+    convolve = conv2d if dims == 2 else conv3d
+    output = convolve(input, kernels, bias, 1, 0, dilation, groups)
     return output.squeeze(0) if unbatched else output
 
 
@@ -430,14 +462,22 @@ def avg_pool2d(
 
 
 def _adaptive_sizes(
-    output_size: Any, owner: str, minimum: int = 0, size: tuple[int, int] = (1, 1)
-) -> tuple[int, int]:
-    """``output_size`` (an int, or a pair whose None entries keep the input's ``size``) as a pair."""
-    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"{owner}: output_size must be an int, None or a pair of them, got {output_size!r}")
+    output_size: Any, owner: str, minimum: int = 0, size: tuple[int, ...] = (1, 1)
+) -> tuple[int, ...]:
+    """``output_size`` (an int, or one per axis of ``size`` whose None entries keep the input's size)
+    as a tuple of ``len(size)`` ints."""
+    count = len(size)
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * count
+    if len(sizes) != count:
+        many = "a pair" if count == 2 else f"a {count}-tuple"
+        raise ValueError(f"{owner}: output_size must be an int, None or {many} of them, got {output_size!r}")
     sizes = tuple(n if s is None else s for s, n in zip(sizes, size, strict=True))
-    return _sizes(sizes, "output_size", owner, minimum)
+    return _sizes(sizes, "output_size", owner, minimum, count=count)
+
+
+def _adaptive_triple(output_size: Any, owner: str) -> tuple[int, ...]:
+    """A 3-d adaptive ``output_size`` checked as ``_adaptive_sizes`` checks a 2-d one."""
+    return _adaptive_sizes(output_size, owner, 0, (1, 1, 1))
 
 
 def _adaptive_bins(size: int, bins: int) -> list[tuple[int, int]]:
@@ -445,8 +485,8 @@ def _adaptive_bins(size: int, bins: int) -> list[tuple[int, int]]:
     return [(i * size // bins, -(-(i + 1) * size // bins)) for i in range(bins)]
 
 
-def _adaptive_input(input: Any, owner: str) -> tuple[Tensor, bool]:
-    input, unbatched = _batched(input, owner)
+def _adaptive_input(input: Any, owner: str, dims: int = 2) -> tuple[Tensor, bool]:
+    input, unbatched = (_batched if dims == 2 else _batched_volume)(input, owner)
     if 0 in input.shape[1:]:
         raise ValueError(
             f"{owner}: expected an input with non-empty channel and spatial axes, got {input.shape}"
@@ -458,20 +498,35 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """PyTorch's ``F.adaptive_avg_pool2d``: the mean of each of output_size bins per spatial axis
     (bins of unequal, possibly overlapping sizes when the sizes do not divide): A_h · x · A_wᵀ with
     A[i, j] = 1 / |bin i| for j in bin i."""
-    input, unbatched = _adaptive_input(input, "adaptive_avg_pool2d")
+    return _adaptive_avg_pool(input, output_size, dims=2)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """PyTorch's ``F.adaptive_avg_pool3d``: ``adaptive_avg_pool2d``'s bin means over volumes
+    (N, C, D, H, W) or (C, D, H, W), one bin-averaging matrix per spatial axis."""
+    return _adaptive_avg_pool(input, output_size, dims=3)
+
+
+def _adaptive_avg_pool(input: Tensor, output_size: Any, dims: int) -> Tensor:
+    """Adaptive average pooling over the last ``dims`` axes: each axis in turn multiplied by its
+    bin-averaging matrix (from the left, the last axis from the right)."""
+    owner = f"adaptive_avg_pool{dims}d"
+    input, unbatched = _adaptive_input(input, owner, dims)
     if input.dtype.kind != "f":
-        raise TypeError(
-            f"adaptive_avg_pool2d: the input must be floating point (averages), got {input.dtype}"
-        )
-    height, width = input.shape[2:]
-    out_h, out_w = _adaptive_sizes(output_size, "adaptive_avg_pool2d", 0, (height, width))
-    averaging = []
-    for size, bins in ((height, out_h), (width, out_w)):
+        raise TypeError(f"{owner}: the input must be floating point (averages), got {input.dtype}")
+    sizes = _adaptive_sizes(output_size, owner, 0, tuple(input.shape[2:]))
+    output = input
+    for axis, (size, bins) in enumerate(zip(input.shape[2:], sizes, strict=True), start=2):
         matrix = np.zeros((bins, size), dtype=input.dtype)
         for row, (start, end) in enumerate(_adaptive_bins(size, bins)):
             matrix[row, start:end] = 1 / (end - start)
-        averaging.append(Tensor(matrix, device=input.device))
-    output = averaging[0] @ input @ averaging[1].transpose(0, 1)
+        averaging = Tensor(matrix, device=input.device)
+        if axis == input.ndim - 1:
+            output = output @ averaging.transpose(0, 1)
+        else:
+            rest = output.shape[axis + 1 :]
+            columns = output.reshape(*output.shape[:axis], size, math.prod(rest))
+            output = (averaging @ columns).reshape(*output.shape[:axis], bins, *rest)
     return output.squeeze(0) if unbatched else output
 
 
@@ -481,26 +536,45 @@ def adaptive_max_pool2d(
     """PyTorch's ``F.adaptive_max_pool2d``: the largest value of each bin (bins as in
     ``adaptive_avg_pool2d``); the gradient goes to the first maximum of a bin, as in PyTorch.
     ``return_indices`` adds where each maximum lies (row · W + column of the input, int64)."""
-    input, unbatched = _adaptive_input(input, "adaptive_max_pool2d")
-    height, width = input.shape[2:]
-    out_h, out_w = _adaptive_sizes(output_size, "adaptive_max_pool2d", 0, (height, width))
-    if out_h == 0 or out_w == 0:  # no bins, an empty output as PyTorch's (still on the graph)
-        shape = (*input.shape[:2], out_h, out_w)
-        empty = input[:, :, : min(out_h, 1), : min(out_w, 1)].expand(*shape)
+    return _adaptive_max_pool(input, output_size, return_indices, dims=2)
+
+
+def adaptive_max_pool3d(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> Tensor | tuple[Tensor, Tensor]:
+    """PyTorch's ``F.adaptive_max_pool3d``: ``adaptive_max_pool2d`` over volumes; ``return_indices``
+    adds (depth · H + row) · W + column of each first maximum."""
+    return _adaptive_max_pool(input, output_size, return_indices, dims=3)
+
+
+def _adaptive_max_pool(
+    input: Tensor, output_size: Any, return_indices: bool, dims: int
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Adaptive max pooling over the last ``dims`` axes: one first-maximum per bin of the bins'
+    product, the flat position of each found by unravelling its offset within the bin."""
+    owner = f"adaptive_max_pool{dims}d"
+    input, unbatched = _adaptive_input(input, owner, dims)
+    spatial = tuple(input.shape[2:])
+    sizes = _adaptive_sizes(output_size, owner, 0, spatial)
+    shape = (*input.shape[:2], *sizes)
+    if 0 in sizes:  # no bins, an empty output as PyTorch's (still on the graph)
+        empty = input[(slice(None), slice(None), *(slice(0, min(n, 1)) for n in sizes))].expand(*shape)
         indices = zeros(shape, dtype=np.int64, device=input.device) if return_indices else None
         return _pooled(empty, indices, unbatched)
-    rows, positions = [], []
-    for top, bottom in _adaptive_bins(height, out_h):
-        row, row_positions = [], []
-        for left, right in _adaptive_bins(width, out_w):
-            value, first = _first_max(input[:, :, top:bottom, left:right].flatten(2), 2)
-            row.append(value)
-            if return_indices:
-                row_positions.append((top + first // (right - left)) * width + left + first % (right - left))
-        rows.append(stack(row, 2))
+    values, positions = [], []
+    for bins in itertools.product(*(_adaptive_bins(n, b) for n, b in zip(spatial, sizes, strict=True))):
+        window = input[(slice(None), slice(None), *(slice(start, end) for start, end in bins))]
+        value, first = _first_max(window.flatten(2), 2)
+        values.append(value)
         if return_indices:
-            positions.append(stack(row_positions, 2))
-    return _pooled(stack(rows, 2), stack(positions, 2) if return_indices else None, unbatched)
+            extents = [end - start for start, end in bins]
+            position = None
+            for axis, (start, _) in enumerate(bins):
+                coordinate = first // math.prod(extents[axis + 1 :]) % extents[axis] + start
+                position = coordinate if position is None else position * spatial[axis] + coordinate
+            positions.append(position)
+    output = stack(values, 2).reshape(*shape)
+    return _pooled(output, stack(positions, 2).reshape(*shape) if return_indices else None, unbatched)
 
 
 def _as_image_row(input: Any, owner: str) -> Tensor:
@@ -831,6 +905,51 @@ def avg_pool3d(
     return output.squeeze(0) if unbatched else output
 
 
+def lp_pool1d(
+    input: Tensor, norm_type: float, kernel_size: int, stride: Single | None = None, ceil_mode: bool = False
+) -> Tensor:
+    """PyTorch's ``F.lp_pool1d``: (Σ_window x^p)^(1/p) over each window, the p-norm for p >= 1."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, dims=1)
+
+
+def lp_pool2d(
+    input: Tensor, norm_type: float, kernel_size: Pair, stride: Pair | None = None, ceil_mode: bool = False
+) -> Tensor:
+    """PyTorch's ``F.lp_pool2d``: (Σ_window x^p)^(1/p) over each window (p = inf: the largest |x|)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, dims=2)
+
+
+def lp_pool3d(
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+) -> Tensor:
+    """PyTorch's ``F.lp_pool3d``: (Σ_window x^p)^(1/p) over each window of a volume."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, dims=3)
+
+
+def _lp_pool(
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, dims: int
+) -> Tensor:
+    """Power-average pooling as PyTorch computes it: avg_pool(x^p) · |window|, negative means clamped
+    to 0 (gradient 0 there), to the power 1/p; p = ±inf are the largest / smallest |x| of a window."""
+    owner = f"lp_pool{dims}d"
+    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{owner}: norm_type must be a number, got {norm_type!r}")
+    max_pool, avg_pool = {
+        1: (max_pool1d, avg_pool1d),
+        2: (max_pool2d, avg_pool2d),
+        3: (max_pool3d, avg_pool3d),
+    }[dims]
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
+    if norm_type == math.inf:
+        return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    if norm_type == -math.inf:
+        return -max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    window = math.prod(_sizes(kernel_size, "kernel_size", owner, count=dims))
+    means = avg_pool(input**norm_type, kernel_size, stride, 0, ceil_mode)
+    return (means.sign() * means.abs().relu() * window) ** (1.0 / norm_type)
+
+
 def _unpool_size(
     input: Tensor, kernel: tuple, stride: tuple, padding: tuple, output_size: Any, owner: str
 ) -> tuple[int, ...]:
@@ -870,30 +989,51 @@ def max_unpool2d(
     """PyTorch's ``F.max_unpool2d``, the partial inverse of ``max_pool2d``: zeros of the output size,
     each input value written where ``indices`` (from ``max_pool2d(..., return_indices=True)``, as
     row · W_out + column) says; the gradient is read back from there."""
-    input, unbatched = _batched(input, "max_unpool2d")
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, dims=2)
+
+
+def max_unpool3d(
+    input: Tensor,
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
+    """PyTorch's ``F.max_unpool3d``, the partial inverse of ``max_pool3d``: each value written where
+    ``indices`` ((depth · H_out + row) · W_out + column) says, zeros elsewhere."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, dims=3)
+
+
+def _max_unpool(
+    input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, padding: Any, output_size: Any, dims: int
+) -> Tensor:
+    """Max unpooling over the last ``dims`` axes: one scatter into the flattened output volume."""
+    owner = f"max_unpool{dims}d"
+    input, unbatched = (_batched if dims == 2 else _batched_volume)(input, owner)
     if not isinstance(indices, Tensor) or indices.dtype.kind not in "iu":
         raise TypeError(
-            f"max_unpool2d: indices must be an integer Tensor, got {getattr(indices, 'dtype', indices)!r}"
+            f"{owner}: indices must be an integer Tensor, got {getattr(indices, 'dtype', indices)!r}"
         )
-    indices = indices.unsqueeze(0) if unbatched and indices.ndim == 3 else indices
+    indices = indices.unsqueeze(0) if unbatched and indices.ndim == dims + 1 else indices
     if indices.shape != input.shape:
         raise ValueError(
-            f"max_unpool2d: indices of shape {indices.shape} must have the shape of the input {input.shape}"
+            f"{owner}: indices of shape {indices.shape} must have the shape of the input {input.shape}"
         )
-    kernel = _sizes(kernel_size, "kernel_size", "max_unpool2d")
-    stride = kernel if stride is None else _sizes(stride, "stride", "max_unpool2d")
-    padding = _sizes(padding, "padding", "max_unpool2d", minimum=0)
-    height, width = _unpool_size(input, kernel, stride, padding, output_size, "max_unpool2d")
+    kernel = _sizes(kernel_size, "kernel_size", owner, count=dims)
+    stride = kernel if stride is None else _sizes(stride, "stride", owner, count=dims)
+    padding = _sizes(padding, "padding", owner, minimum=0, count=dims)
+    sizes = _unpool_size(input, kernel, stride, padding, output_size, owner)
     batch, channels = input.shape[:2]
     flat = indices.reshape(batch, channels, -1)
-    if flat.numel() and (flat.min().item() < 0 or flat.max().item() >= height * width):
+    if flat.numel() and (flat.min().item() < 0 or flat.max().item() >= math.prod(sizes)):
         bad = flat.min().item() if flat.min().item() < 0 else flat.max().item()
         raise ValueError(
-            f"max_unpool2d: found an invalid max index {bad} (the output planes are {height}x{width})"
+            f"{owner}: found an invalid max index {bad} (the output planes are {'x'.join(map(str, sizes))})"
         )
-    planes = zeros((batch, channels, height * width), dtype=input.dtype, device=input.device)
+    planes = zeros((batch, channels, math.prod(sizes)), dtype=input.dtype, device=input.device)
     output = planes.scatter(2, flat.astype(np.int64), input.reshape(batch, channels, -1))
-    output = output.reshape(batch, channels, height, width)
+    output = output.reshape(batch, channels, *sizes)
     return output.squeeze(0) if unbatched else output
 
 
@@ -1326,3 +1466,78 @@ class AvgPool3d(AvgPool2d):
 
     pool = staticmethod(avg_pool3d)
     settings = staticmethod(_pool3d_settings)
+
+
+class ConvTranspose3d(ConvTranspose2d):
+    """``torch.nn.ConvTranspose3d``: weight (in, out/groups, kd, kh, kw) and bias from U(±1/√fan_in)
+    as ``ConvTranspose2d``; ``F.conv_transpose3d`` with fixed settings."""
+
+    spatial_dims = 3
+    convolve = staticmethod(conv_transpose3d)
+
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """``torch.nn.AdaptiveAvgPool3d``: ``F.adaptive_avg_pool3d`` to a fixed ``output_size`` (an int,
+    or a triple whose None entries keep the input's size)."""
+
+    pool = staticmethod(adaptive_avg_pool3d)
+    settings = staticmethod(_adaptive_triple)
+
+
+class AdaptiveMaxPool3d(AdaptiveMaxPool2d):
+    """``torch.nn.AdaptiveMaxPool3d``: ``F.adaptive_max_pool3d`` to a fixed ``output_size``."""
+
+    pool = staticmethod(adaptive_max_pool3d)
+    settings = staticmethod(_adaptive_triple)
+
+
+class MaxUnpool3d(MaxUnpool2d):
+    """``torch.nn.MaxUnpool3d``: ``F.max_unpool3d`` with fixed settings (stride defaults to the kernel)."""
+
+    spatial_dims = 3
+    unpool = staticmethod(max_unpool3d)
+
+
+class LPPool2d(Module):
+    """``torch.nn.LPPool2d``: ``F.lp_pool2d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(lp_pool2d)
+    spatial_dims = 2
+
+    def __init__(
+        self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    ) -> None:
+        super().__init__()
+        owner, dims = type(self).__name__, self.spatial_dims
+        _sizes(kernel_size, "kernel_size", owner, count=dims)
+        if stride is not None:
+            _sizes(stride, "stride", owner, count=dims)
+        self.norm_type, self.kernel_size, self.stride, self.ceil_mode = (
+            norm_type,
+            kernel_size,
+            stride,
+            ceil_mode,
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.pool(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (
+            f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"ceil_mode={self.ceil_mode}"
+        )
+
+
+class LPPool1d(LPPool2d):
+    """``torch.nn.LPPool1d``: ``F.lp_pool1d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(lp_pool1d)
+    spatial_dims = 1
+
+
+class LPPool3d(LPPool2d):
+    """``torch.nn.LPPool3d``: ``F.lp_pool3d`` with fixed settings (stride defaults to the kernel)."""
+
+    pool = staticmethod(lp_pool3d)
+    spatial_dims = 3

@@ -21,8 +21,10 @@ from ..tensor import Tensor, _coerce, _same_device, cat, int64, ones, rand, wher
 from .conv import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
@@ -32,15 +34,47 @@ from .conv import (
     conv3d,
     conv_transpose1d,
     conv_transpose2d,
+    conv_transpose3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
     max_pool1d,
     max_pool2d,
     max_pool3d,
     max_unpool1d,
     max_unpool2d,
+    max_unpool3d,
 )
 from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
+    "linear_cross_entropy",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices",
+    "celu_",
+    "conv_transpose3d",
+    "elu_",
+    "hardtanh_",
+    "leaky_relu_",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
+    "max_pool1d_with_indices",
+    "max_pool2d_with_indices",
+    "max_pool3d_with_indices",
+    "max_unpool3d",
+    "pdist",
+    "relu_",
+    "rrelu_",
+    "selu_",
+    "threshold_",
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
     "instance_norm",
@@ -674,6 +708,53 @@ def rrelu(
     return _written_back(input, where(x >= 0, x, x * slopes), inplace)
 
 
+def _in_place(input: Any, activation: Callable[..., Tensor], name: str, *settings: Any) -> Tensor:
+    """``activation`` of ``input`` written into ``input`` and returned, as PyTorch's ``F.<name>``;
+    refused (RuntimeError) where autograd would have to record the change of a tensor that requires grad."""
+    return check_tensor(input, name)._set_data(activation(input.detach(), *settings), name)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """``relu`` in place."""
+    return _in_place(input, relu, "relu_")
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` in place."""
+    return _in_place(input, elu, "elu_", alpha)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu`` in place."""
+    return _in_place(input, celu, "celu_", alpha)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu`` in place."""
+    return _in_place(input, selu, "selu_")
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` in place."""
+    return _in_place(input, leaky_relu, "leaky_relu_", negative_slope)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` in place."""
+    return _in_place(input, hardtanh, "hardtanh_", min_val, max_val)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``threshold`` in place."""
+    activation = globals()["threshold"]  # the function, which the argument's name hides here
+    return _in_place(input, activation, "threshold_", threshold, value)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    """``rrelu`` in place."""
+    return _in_place(input, rrelu, "rrelu_", lower, upper, training)
+
+
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """x / max(‖x‖_p, ε) along ``dim``: unit vectors; a zero vector stays zero (its gradient is 1/ε,
     as PyTorch's, since the norm's gradient at 0 is taken as 0)."""
@@ -697,6 +778,85 @@ def pairwise_distance(
     """‖x1 − x2 + ε‖_p over the last axis, as PyTorch (ε keeps the gradient finite for equal rows)."""
     diff = _floating(x1, "pairwise_distance") - _floating(x2, "pairwise_distance") + eps
     return diff.norm(p, -1, keepdim=keepdim)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """The p-norm distances between the rows of an (N, M) input, for each pair i < j in row-major
+    order (the condensed upper triangle, N(N − 1)/2 of them); the gradient at a zero distance is 0."""
+    check_tensor(input, "pdist")
+    if input.ndim != 2:
+        raise ShapeMismatchError(f"pdist only supports 2D tensors, got: {input.ndim}D (shape {input.shape})")
+    if input.dtype.kind != "f":
+        raise DtypeMismatchError(f"pdist only supports floating-point dtypes, got {input.dtype}")
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or p < 0:
+        raise ValueOutOfRangeError(f"pdist only supports non-negative p values, got {p!r}")
+    pairs = np.triu_indices(input.shape[0], 1)
+    first, second = (Tensor(rows.astype(np.int64), device=input.device) for rows in pairs)
+    return (input[first] - input[second]).norm(float(p), 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooling with indices: PyTorch's names for the pools that always return (output, indices)
+
+
+def max_pool1d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """``max_pool1d`` and its indices, whatever ``return_indices`` says."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """``max_pool2d`` and its indices, whatever ``return_indices`` says."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """``max_pool3d`` and its indices, whatever ``return_indices`` says."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool1d_with_indices(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool1d`` and its indices, whatever ``return_indices`` says."""
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool2d`` and its indices, whatever ``return_indices`` says."""
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool3d`` and its indices, whatever ``return_indices`` says."""
+    return adaptive_max_pool3d(input, output_size, True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2197,6 +2357,26 @@ class SoftmaxCrossEntropy(Function):
         return Tensor._wrap(delta, logits._backend), None
 
 
+def linear_cross_entropy(
+    input: Tensor,
+    linear_weight: Tensor,
+    target: Any,
+    *,
+    linear_bias: Tensor | None = None,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options: Any = None,
+) -> Tensor:
+    """PyTorch's ``F.linear_cross_entropy``: ``cross_entropy(linear(input, linear_weight,
+    linear_bias), target, ...)``, its reference definition (``ignore_index=None`` is -100).
+    ``options`` only tunes how PyTorch chunks the computation, so it changes nothing here."""
+    logits = linear(input, linear_weight, linear_bias)
+    ignore_index = -100 if ignore_index is None else ignore_index
+    return cross_entropy(logits, target, weight, ignore_index, reduction, label_smoothing)
+
+
 def nll_loss(
     input: Tensor,
     target: Any,
@@ -2215,6 +2395,12 @@ from .attention import scaled_dot_product_attention  # noqa: E402
 from .ctc import ctc_loss  # noqa: E402
 from .embedding_bag import embedding_bag  # noqa: E402
 from .fold import fold, unfold  # noqa: E402
+from .fractional_pool import (  # noqa: E402
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .grid_sample import affine_grid, grid_sample  # noqa: E402
 from .losses import multi_margin_loss  # noqa: E402
 from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402

@@ -1,7 +1,7 @@
 """Layers with parameters or modes: ``Dense`` and ``Linear`` (a ``Dense`` with PyTorch's init),
 ``Bilinear``, ``Embedding``, ``Dropout`` (and its channel and alpha variants), ``Flatten``,
 ``Unflatten``, ``Identity``; and the lazy layers (``LazyLinear``, ``LazyConv1d/2d/3d``,
-``LazyConvTranspose1d/2d``, ``LazyBatchNorm1d/2d/3d``, ``LazyInstanceNorm1d/2d/3d``) that read their
+``LazyConvTranspose1d/2d/3d``, ``LazyBatchNorm1d/2d/3d``, ``LazyInstanceNorm1d/2d/3d``) that read their
 input size from the first call."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..tensor import DType, ShapeError, Tensor, randn, zeros
 from . import functional as F
 from . import init as initializers
 from .activations import GELU, LeakyReLU, ReLU
-from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .module import Module, Parameter
 from .normalization import (
     BatchNorm1d,
@@ -696,6 +696,7 @@ LazyConv2d = _lazy_conv(Conv2d)
 LazyConv3d = _lazy_conv(Conv3d)
 LazyConvTranspose1d = _lazy_conv(ConvTranspose1d)
 LazyConvTranspose2d = _lazy_conv(ConvTranspose2d)
+LazyConvTranspose3d = _lazy_conv(ConvTranspose3d)
 
 
 class _LazyNormMixin(LazyModuleMixin):

@@ -40,6 +40,33 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class Buffer(Tensor):
+    """``torch.nn.Buffer``: a tensor that a ``Module`` attribute assignment registers as a buffer
+    (``persistent`` ones are part of ``state_dict()``), where a plain Tensor stays a plain attribute.
+    ``Buffer(tensor)`` shares the tensor's data and keeps its ``requires_grad``, as PyTorch's does."""
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        if data is None:
+            data = Tensor([])
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Buffer: data must be a Tensor or None, got {type(data).__name__}")
+        self._data, self._backend = data._data, data._backend
+        self.grad, self.grad_fn, self._version, self._requires_grad = None, None, 0, False
+        self.requires_grad_(data.requires_grad)
+        self.persistent = bool(persistent)
+
+    def __reduce__(self) -> tuple:
+        # As a Tensor's (by value), with the persistence kept.
+        data = Tensor(self.numpy(), device=self.device)
+        return (_rebuild_buffer, (data, self.requires_grad, self.persistent))
+
+
+def _rebuild_buffer(data: Tensor, requires_grad: bool, persistent: bool) -> Buffer:
+    return Buffer(data.requires_grad_(requires_grad), persistent=persistent)
+
+
 class RemovableHandle:
     """What ``register_forward_hook`` and ``register_forward_pre_hook`` return: ``remove()`` (or
     leaving a ``with`` block) takes the hook away again."""
@@ -213,6 +240,9 @@ class Module:
             if value is not None:
                 raise TypeError(f"cannot assign {type(value).__name__} to sub-module {name!r}")
             modules[name] = None
+        elif isinstance(value, Buffer):
+            self.register_buffer(name, value, value.persistent)
+            return
         elif name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__} to buffer {name!r}")

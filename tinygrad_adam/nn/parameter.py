@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from ..tensor import DType, Tensor, _resolve_dtype, get_default_dtype, zeros
-from .module import Parameter
+from .module import Buffer, Parameter
 
-__all__ = ["Parameter", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
 
 _SHAPE_ERROR = (
     "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
