@@ -272,6 +272,19 @@ def _topological_order(roots: Sequence[Function]) -> list[Function]:
     return order
 
 
+def _on_paths_to(order: list[Function], wanted_fns: dict, leaf_ids: set[int]) -> list[Function]:
+    """The functions of ``order`` from which a requested input is reached: PyTorch's engine runs only
+    these for ``grad``/``backward(inputs=)``, so hooks off those paths (a module's input hook when only
+    its weight is asked for) stay silent, and no work goes into gradients nobody asked for."""
+    needed: set[Function] = set()
+    for fn in reversed(order):  # each function after those that produced its inputs
+        if fn in wanted_fns or any(
+            id(t) in leaf_ids if t.grad_fn is None else t.grad_fn in needed for t in fn.inputs
+        ):
+            needed.add(fn)
+    return [fn for fn in order if fn in needed]
+
+
 _anomaly_enabled = False
 # Set by the first hook registered on a leaf tensor (Tensor.register_hook and
 # register_post_accumulate_grad_hook): until then backward does not look for any.
@@ -413,7 +426,10 @@ def run_backward(
             add_grad(output, grad)
             if output.grad_fn is not None:
                 roots.append(output.grad_fn)
-        for fn in _topological_order(roots):
+        order = _topological_order(roots)
+        if inputs is not None:
+            order = _on_paths_to(order, wanted_fns, {id(t) for t in inputs if t.grad_fn is None})
+        for fn in order:
             grad = fn_grads.pop(fn, None)
             if grad is None:
                 continue

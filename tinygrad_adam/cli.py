@@ -50,9 +50,20 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "csv": dict(epochs=50, batch_size=32, hidden="64,64", dropout=0.1, val_fraction=0.1),
 }
 # What a CSV run reads, saved with the run so that --resume reads the same table the same way.
-CSV_SETTINGS = ("csv", "target", "test_csv", "test_fraction", "task", "missing")
+CSV_SETTINGS = (
+    "csv", "target", "test_csv", "test_fraction", "task", "missing",
+    "delimiter", "decimal", "encoding", "ignore",
+)  # fmt: skip
 CSV_DEFAULTS: dict[str, Any] = dict(
-    target="-1", test_csv=None, test_fraction=0.2, task="auto", missing="raise"
+    target="-1",
+    test_csv=None,
+    test_fraction=0.2,
+    task="auto",
+    missing="raise",
+    delimiter="auto",
+    decimal="auto",
+    encoding="utf-8-sig",
+    ignore="",
 )
 # Learning rates that suit each optimizer on these MLPs (the optimizers' own defaults are PyTorch's).
 OPTIMIZER_LRS = {
@@ -141,6 +152,14 @@ def _hidden(text: str) -> str:
             f"expected comma-separated positive layer widths such as 256,128, got {text!r}"
         )
     return ",".join(parts)
+
+
+def _delimiter(text: str) -> str:
+    """A --delimiter: "auto", one character, or "\\t" or "tab" for a tab."""
+    text = "\t" if text in ("\\t", "tab") else text
+    if text != "auto" and len(text) != 1:
+        raise argparse.ArgumentTypeError(f"must be 'auto' or one character such as ';' or '\\t': {text!r}")
+    return text
 
 
 def _optimizer_name(text: str) -> str:
@@ -297,6 +316,30 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("raise", "drop"),
         help="rows with a missing value (empty, NA, NaN, ?): an error naming the line (default) or dropped",
     )
+    table.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        type=_delimiter,
+        help="the field separator: auto (default: the one of tab, ';', '|' and ',' that splits the first "
+        "lines alike), or one character, e.g. ';' (files with decimal commas) or '\\t' (tab)",
+    )
+    table.add_argument(
+        "--decimal",
+        choices=("auto", ".", ","),
+        help="the decimal mark of the numbers: auto (default: ',' when the delimiter is ';', as "
+        "spreadsheets of many countries save, else '.')",
+    )
+    table.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the text encoding (default: UTF-8, with or without a byte-order mark; UTF-16 with one); "
+        "e.g. latin-1 or cp1252 for older spreadsheet exports",
+    )
+    table.add_argument(
+        "--ignore",
+        metavar="COLUMNS",
+        help='columns to leave out, by header name or index, separated by commas (e.g. "id,name")',
+    )
     train.set_defaults(command_parser=train)
     return parser
 
@@ -379,7 +422,15 @@ def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
     from .data import train_val_split
 
     path, target = options["csv"], _column(options["target"])
-    common = dict(categorical="onehot", missing=options["missing"], return_feature_names=True)
+    common = dict(
+        categorical="onehot",
+        missing=options["missing"],
+        delimiter=options["delimiter"],
+        decimal=options["decimal"],
+        encoding=options["encoding"],
+        ignore=[_column(name.strip()) for name in options["ignore"].split(",") if name.strip()],
+        return_feature_names=True,
+    )
     x, y, classes, features, categories = datasets.load_csv(
         path, target, task=options["task"], return_classes=True, return_categories=True, **common
     )
@@ -390,6 +441,8 @@ def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
         y, classes = np.searchsorted(values, y), [str(value) for value in values.tolist()]
     if not regression and len(classes) < 2:
         raise ValueError(f"{path}: the target holds one class only ({classes[0]!r}): nothing to learn")
+    if not regression:
+        _warn_if_continuous(options["target"], classes, len(y))
     if options["test_csv"] is not None:
         x_test, y_test, test_features = datasets.load_csv(
             options["test_csv"],
@@ -419,6 +472,26 @@ def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
     if regression:
         return TrainingData((x, y.reshape(-1, 1)), (x_test, y_test.reshape(-1, 1)), 1, None, True, True)
     return TrainingData((x, y), (x_test, y_test), len(classes), tuple(classes), False, True)
+
+
+def _warn_if_continuous(target: str, classes: Sequence[str], rows: int) -> None:
+    """A numeric target with many distinct values, fewer than 10 rows each, is most likely a quantity
+    (a price, a temperature): a classifier with one class per value learns little, so say so."""
+    numeric = all(_is_number(name) for name in classes)
+    if numeric and len(classes) > 20 and rows < 10 * len(classes):
+        _note(
+            f"warning: --target {target!r} holds {len(classes)} distinct numeric values in {rows} rows: "
+            f"training a classifier with {len(classes)} classes (about {rows / len(classes):.1f} rows "
+            "each); if the column is a quantity to predict, pass --task regression"
+        )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_data_dir(name: str, data_dir: str) -> None:

@@ -8,11 +8,13 @@ Python, which suits files up to a few million values; convert bigger ones to ``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import math
 import os
+import re
 import zlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ def load_csv(
     *,
     header: bool | Literal["infer"] = "infer",
     delimiter: str = ",",
+    decimal: str = ".",
     dtype: np.dtype | type = np.float32,
     task: Literal["auto", "classification", "regression"] = "auto",
     classes: Sequence[str] | None = None,
@@ -56,7 +59,10 @@ def load_csv(
     sits above a column of numbers, or when it holds no number and none of its fields is a value of
     its column, below it or in ``categories`` (a name is not a value): UCI's headerless files read as data.
     Gzip is detected from the content; quoted fields, Windows line endings, a UTF-8 byte-order mark
-    and blank lines are handled; spaces around a value are not part of it.
+    and blank lines are handled; spaces around a value are not part of it. ``delimiter="auto"`` takes
+    the one of tab, ";", "|" and "," that splits the first lines alike into the most fields. ``decimal=","``
+    reads numbers written with a decimal comma ("1,5"), as spreadsheets of many countries save them
+    (with ``delimiter=";"``); ``"auto"`` means "," when the delimiter is ";", else ".".
 
     ``task="auto"`` makes y int64 class labels when every target value is an integer (kept as written)
     or when some value is text (the distinct values mapped to 0..C-1 in sorted order), and ``dtype``
@@ -106,12 +112,20 @@ def load_csv(
         raise TypeError(f"load_csv: categories= maps columns to category lists or 'auto', got {categories!r}")
     if classes is not None and task == "regression":
         raise ValueError("load_csv: classes= names class labels, it cannot go with task='regression'")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(
+            f"load_csv: unknown encoding {encoding!r} (e.g. 'utf-8', 'latin-1', 'cp1252')"
+        ) from None
+    if decimal not in (".", ",", "auto"):
+        raise ValueError(f"load_csv: decimal must be '.', ',' or 'auto', got {decimal!r}")
     if header not in (True, False, "infer"):
         raise ValueError(f"load_csv: header must be True, False or 'infer', got {header!r}")
     path = os.fspath(path)
     missing_keys = {value.strip().lower() for value in missing_values}
 
-    lines = _read_rows(path, delimiter, encoding)  # (line number, fields) of the non-blank rows
+    lines = _read_rows(path, delimiter, encoding, decimal)  # (line number, fields) of the non-blank rows
     if not lines:
         raise ValueError(f"{path}: the file holds no rows")
     width = len(lines[0][1])
@@ -146,7 +160,7 @@ def load_csv(
         hint = ""
         if width == 1:  # one column: most likely the file is split by another character
             hint = f"; is the file separated by something other than {delimiter!r}? "
-            hint += "pass delimiter=';' (or '\\t')"
+            hint += "pass delimiter=';' (or '\\t', or 'auto' to guess it)"
         raise ValueError(f"{path}: no feature columns left besides the target ({width} columns in all){hint}")
     for line_number, fields in rows:
         if len(fields) != width:
@@ -192,8 +206,9 @@ def load_csv(
     return result
 
 
-def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list[str]]]:
-    """The rows of ``path`` that are not blank, each with the line number where it starts (from 1)."""
+def _read_rows(path: str, delimiter: str, encoding: str, decimal: str) -> list[tuple[int, list[str]]]:
+    """The rows of ``path`` that are not blank, each with the line number where it starts (from 1),
+    numbers with a decimal comma rewritten with a point."""
     try:
         with open(path, "rb") as file:
             raw = file.read()
@@ -204,10 +219,18 @@ def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as error:
             raise ValueError(f"{path}: damaged or truncated gzip data ({error})") from error
+    if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf-8", "utf8") and raw[:2] in UTF16_BOMS:
+        encoding = "utf-16"  # a spreadsheet's "Unicode text": its byte-order mark says so
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not {encoding} text ({error}); pass encoding= (e.g. 'latin-1')") from None
+    if delimiter == "auto":
+        delimiter = _sniffed_delimiter(text)
+    if decimal == "auto":
+        decimal = "," if delimiter == ";" else "."
+    if decimal == delimiter:
+        raise ValueError(f"load_csv: decimal={decimal!r} cannot be the delimiter too")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     try:
@@ -218,7 +241,38 @@ def _read_rows(path: str, delimiter: str, encoding: str) -> list[tuple[int, list
             start = reader.line_num + 1
     except csv.Error as error:
         raise ValueError(f"{path}: line {reader.line_num}: malformed CSV ({error})") from None
+    if decimal == ",":  # "1,5" -> "1.5"; other fields (text, "1,5,7") stay as they are
+        rows = [(line, [_decimal_point(field) for field in fields]) for line, fields in rows]
     return rows
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+DECIMAL_COMMA = re.compile(r"\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*")
+
+
+def _decimal_point(field: str) -> str:
+    """A number written with a decimal comma ("-1,5", "2,5e3") with a point instead; else ``field``."""
+    return field.replace(",", ".") if DECIMAL_COMMA.fullmatch(field) else field
+
+
+# delimiter="auto" tries these; on a tie the earlier wins: ";" splitting every line alike is the
+# separator of a file with decimal commas ("1,5;2,25"), where "," may split every line alike too.
+SNIFFED_DELIMITERS = ("\t", ";", "|", ",")
+
+
+def _sniffed_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines of ``text`` into the most fields, the same number on
+    every line (quotes respected); "," when none splits them alike."""
+    sample = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_width = ",", 1
+    for candidate in SNIFFED_DELIMITERS:
+        try:
+            widths = {len(fields) for fields in csv.reader(sample, delimiter=candidate, strict=True)}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and (width := widths.pop()) > best_width:
+            best, best_width = candidate, width
+    return best
 
 
 def _looks_like_header(
@@ -265,7 +319,7 @@ def _check_not_all_missing(
         return
     width = len(rows[0][1])
     cause = " (a delimiter at the end of every line?)" if index == width - 1 else ""
-    column = repr(names[index]) if names else index
+    column = repr(names[index]) if names and names[index] else index  # a blank name: by index
     fix = "pass target= the column to predict" if is_target else f"pass ignore=[{column}] to leave it out"
     role = "target column" if is_target else "column"
     raise ValueError(
@@ -474,6 +528,8 @@ def _number(
     try:
         return float(text)
     except ValueError:
+        if DECIMAL_COMMA.fullmatch(text):
+            hint = "a decimal comma? pass decimal=',' (and delimiter=';' or 'auto')"
         raise ValueError(
             f"{path}: line {line_number}, column {_describe(index, names)}: {text!r} is not a number ({hint})"
         ) from None

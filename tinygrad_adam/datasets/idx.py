@@ -34,7 +34,34 @@ def _read_bytes(path: str) -> bytes:
     try:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as error:
-        raise ValueError(f"{path}: damaged or truncated gzip data ({error})") from error
+        raise ValueError(
+            f"{path}: damaged or truncated gzip data ({error}){_readable_part(_gunzip_prefix(raw))}; "
+            "download the file again"
+        ) from error
+
+
+def _gunzip_prefix(raw: bytes) -> bytes:
+    """What decompresses of ``raw`` before its damage or its end (an interrupted download)."""
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return decompressor.decompress(raw)
+    except zlib.error:
+        return b""
+
+
+def _readable_part(data: bytes) -> str:
+    """For an error: the size the IDX header at the start of ``data`` declares against what is there."""
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] not in IDX_TYPES or not data[3]:
+        return f": {len(data)} bytes decompress"
+    ndim, dtype = data[3], IDX_TYPES[data[2]]
+    if len(data) < 4 + 4 * ndim:
+        return f": {len(data)} bytes decompress, not even the IDX header"
+    shape = tuple(int(size) for size in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
+    expected = 4 + 4 * ndim + math.prod(shape) * dtype.itemsize
+    return (
+        f": its IDX header declares shape {shape} of {dtype.name}, {expected} bytes in all, but only "
+        f"{len(data)} decompress"
+    )
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -44,8 +71,10 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     if len(data) < 4:
         raise ValueError(f"{path}: too short for an IDX file ({len(data)} bytes)")
     if data[0] != 0 or data[1] != 0:
+        page = " (it starts like a web page: an error page saved in place of the file?)"
         raise ValueError(
             f"{path}: not an IDX file: bad magic number 0x{data[:4].hex()} (IDX starts with two zero bytes)"
+            + (page if data.lstrip()[:1] == b"<" else "")
         )
     type_code, ndim = data[2], data[3]
     if type_code not in IDX_TYPES:

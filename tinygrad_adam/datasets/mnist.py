@@ -138,21 +138,33 @@ def _files_in(folder: Path) -> tuple[dict[str, Path], list[str]]:
     """The dataset files found in ``folder`` and the names of those missing.
 
     A file may also sit in a folder of its own name (``train-images-idx3-ubyte/train-images-idx3-ubyte``),
-    as some archives of MNIST unpack.
+    as some archives of MNIST unpack. Names are compared without regard to case.
     """
     found, missing = {}, []
+    try:  # names compared case-blind: copies from Windows may read TRAIN-IMAGES-IDX3-UBYTE
+        listing = {entry.name.lower(): entry for entry in folder.iterdir()}
+    except OSError:
+        listing = {}
     for name in FILES:
         candidates = [
             path
             for spelling in _spellings(name)
-            for path in (folder / spelling, folder / spelling / spelling)
+            if spelling in listing
+            for path in (listing[spelling], _entry(listing[spelling], spelling))
         ]
-        paths = [path for path in candidates if path.is_file()]
+        paths = [path for path in candidates if path is not None and path.is_file()]
         if paths:
             found[name] = paths[0]
         else:
             missing.append(name)
     return found, missing
+
+
+def _entry(folder: Path, name: str) -> Path | None:
+    """The entry of ``folder`` called ``name`` (case-blind), if ``folder`` is a folder holding one."""
+    if not folder.is_dir():
+        return None
+    return next((entry for entry in folder.iterdir() if entry.name.lower() == name), None)
 
 
 def load_idx_image_set(

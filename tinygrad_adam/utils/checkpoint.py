@@ -14,7 +14,7 @@ their gradients come out of backward as any op's do (``.backward()``, ``tg.autog
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .. import autograd, rng
@@ -73,15 +73,32 @@ class _Recomputation:
             return self.function(*args, **kwargs), args, kwargs
 
 
-def _as_tuple(result: Any, function: Any) -> tuple:
-    if isinstance(result, Tensor):
-        return (result,)
-    if isinstance(result, (tuple, list)):
-        return tuple(result)
-    raise TypeError(
-        f"checkpoint: {getattr(function, '__name__', type(function).__name__)} must return a Tensor or "
-        f"a tuple/list of them, got {type(result).__name__}"
-    )
+def _tensors_in(value: Any, found: list[Tensor]) -> Callable[[Iterator[Tensor]], Any]:
+    """Append the tensors inside ``value`` (a Tensor, or tuples, lists and dicts nested in any way,
+    other values anywhere) to ``found`` in order; return a function that builds ``value`` again with
+    the next tensors of an iterator in their places and every other value kept as it is."""
+    if isinstance(value, Tensor):
+        found.append(value)
+        return lambda tensors: next(tensors)
+    if isinstance(value, dict):
+        built = {key: _tensors_in(item, found) for key, item in value.items()}
+        return lambda tensors: _same_kind(value, {key: build(tensors) for key, build in built.items()})
+    if isinstance(value, (tuple, list)):
+        built_items = [_tensors_in(item, found) for item in value]
+        return lambda tensors: _same_kind(value, [build(tensors) for build in built_items])
+    return lambda tensors: value
+
+
+def _same_kind(container: Any, items: Any) -> Any:
+    """``items`` in a container of ``container``'s type (a namedtuple, an OrderedDict), else the plain one."""
+    kind = type(container)
+    if isinstance(container, tuple) and hasattr(container, "_fields"):
+        return kind(*items)
+    try:
+        return kind(items)
+    except TypeError:  # a subclass with another constructor (defaultdict): the plain container
+        plain = dict if isinstance(container, dict) else list if isinstance(container, list) else tuple
+        return plain(items)
 
 
 class _Checkpoint(Function):
@@ -91,10 +108,8 @@ class _Checkpoint(Function):
     def forward(ctx: Any, recomputation: _Recomputation, *leaves: Tensor) -> Any:
         ctx.recomputation = recomputation
         first = recomputation.outputs
-        outputs = tuple(o.detach() if isinstance(o, Tensor) else o for o in first)
-        ctx.mark_non_differentiable(
-            *[out for out, o in zip(outputs, first) if isinstance(o, Tensor) and not o.requires_grad]
-        )
+        outputs = tuple(o.detach() for o in first)
+        ctx.mark_non_differentiable(*[out for out, o in zip(outputs, first) if not o.requires_grad])
         recomputation.outputs = None  # the first run's graph goes; backward builds its own
         return outputs
 
@@ -119,21 +134,19 @@ class _Checkpoint(Function):
         finally:
             if state is not None:
                 rng.set_rng_state(state)
-        outputs = _as_tuple(result, recomputation.function)
+        outputs: list[Tensor] = []
+        _tensors_in(result, outputs)
         if len(outputs) != len(grad_outputs):
             raise RuntimeError(
-                f"checkpoint: the recomputation returned {len(outputs)} outputs, the first run "
+                f"checkpoint: the recomputation returned {len(outputs)} tensors, the first run "
                 f"{len(grad_outputs)}: the function must compute the same thing both times"
             )
         # The node's inputs, in order: the tensor arguments, then the other leaves of the first run;
         # the other leaves are the same objects in the recomputed graph (parameters).
         fresh = [t for t in (*args, *kwargs.values()) if isinstance(t, Tensor) and t.requires_grad]
         targets = fresh + list(recomputation.other_leaves)
-        pairs = [
-            (out, g)
-            for out, g in zip(outputs, grad_outputs, strict=True)
-            if isinstance(out, Tensor) and out.requires_grad and g is not None
-        ]
+        pairs = [(out, g) for out, g in zip(outputs, grad_outputs, strict=True) if out.requires_grad]
+        pairs = [(out, g) for out, g in pairs if g is not None]
         if not pairs:
             return (None,) * (1 + len(targets))
         # A tensor passed twice (checkpoint(f, x, x) with create_graph) is one target: its whole
@@ -180,25 +193,24 @@ def checkpoint(
         return function(*args, **kwargs)
     recomputation = _Recomputation(function, args, kwargs, preserve_rng_state)
     result, fresh_args, fresh_kwargs = recomputation.run()
-    single = isinstance(result, Tensor)
-    outputs = _as_tuple(result, function)
+    # Any output as PyTorch's: a Tensor, or tensors among other values in tuples, lists and dicts.
+    outputs: list[Tensor] = []
+    rebuild = _tensors_in(result, outputs)
     fresh = [t for t in (*fresh_args, *fresh_kwargs.values()) if isinstance(t, Tensor) and t.requires_grad]
     originals = [t for t in (*args, *kwargs.values()) if isinstance(t, Tensor) and t.requires_grad]
     if use_reentrant and not originals:
         warnings.warn(
             "None of the inputs have requires_grad=True. Gradients will be None", UserWarning, stacklevel=2
         )
-        outputs = tuple(o.detach() if isinstance(o, Tensor) else o for o in outputs)
-    else:
+        outputs = [o.detach() for o in outputs]
+    elif outputs:
         # The leaves the first run reached besides the arguments: the parameters inside ``function``.
         fresh_ids = {id(t) for t in fresh}
-        reached = _leaves([o for o in outputs if isinstance(o, Tensor)])
+        reached = _leaves(outputs)
         recomputation.other_leaves = tuple(t for t in reached if id(t) not in fresh_ids)
-        recomputation.outputs = outputs
+        recomputation.outputs = tuple(outputs)
         outputs = _Checkpoint.apply(recomputation, *originals, *recomputation.other_leaves)
-    if single:
-        return outputs[0]
-    return list(outputs) if isinstance(result, list) else tuple(outputs)
+    return rebuild(iter(outputs))
 
 
 def checkpoint_sequential(
