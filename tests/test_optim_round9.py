@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ import pytest
 
 import tinygrad_adam as tg
 from tinygrad_adam.optim.muon import round_to_bfloat16, zeropower_via_newton_schulz
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+from optim_round9_cases import schedule_cases, trajectory  # noqa: E402
 
 FIXTURES = np.load(Path(__file__).parent / "fixtures" / "optim_round9.npz")
 MUON_CASES = {
@@ -196,6 +200,16 @@ def test_muon_is_not_offered_by_the_cli_whose_models_have_biases() -> None:
     from tinygrad_adam.cli import optimizer_classes
 
     assert "muon" not in optimizer_classes() and "adamw" in optimizer_classes()
+
+
+# -------------------------------------------------------------------------------------------------
+# Learning-rate schedules on problems the earlier fixtures did not try
+
+
+@pytest.mark.parametrize("name", list(schedule_cases(tg)))
+def test_schedule_follows_pytorchs_learning_rates_and_momenta(name: str) -> None:
+    params = [tg.zeros(2, requires_grad=True), tg.zeros(2, requires_grad=True)]
+    np.testing.assert_allclose(trajectory(tg, params, name), FIXTURES[f"schedule_{name}"], rtol=1e-13, atol=0)
 
 
 # -------------------------------------------------------------------------------------------------
