@@ -20,7 +20,7 @@ import tinygrad_adam as tg
 from tinygrad_adam.optim.muon import round_to_bfloat16, zeropower_via_newton_schulz
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from optim_round9_cases import schedule_cases, trajectory  # noqa: E402
+from optim_round9_cases import SWA_CASES, SWALR_CASES, schedule_cases, swa_run, swalr_run, trajectory  # noqa: E402
 
 FIXTURES = np.load(Path(__file__).parent / "fixtures" / "optim_round9.npz")
 MUON_CASES = {
@@ -210,6 +210,29 @@ def test_muon_is_not_offered_by_the_cli_whose_models_have_biases() -> None:
 def test_schedule_follows_pytorchs_learning_rates_and_momenta(name: str) -> None:
     params = [tg.zeros(2, requires_grad=True), tg.zeros(2, requires_grad=True)]
     np.testing.assert_allclose(trajectory(tg, params, name), FIXTURES[f"schedule_{name}"], rtol=1e-13, atol=0)
+
+
+# -------------------------------------------------------------------------------------------------
+# Weight averaging (swa_utils)
+
+
+@pytest.mark.parametrize("case", SWA_CASES)
+def test_averaged_model_and_update_bn_follow_pytorch(case: str) -> None:
+    inputs = [tg.tensor(FIXTURES[f"swa_{name}"].astype(np.float32)) for name in ("weight", "bias", "inputs")]
+    ours = swa_run(tg, case, *inputs)
+    expected = {
+        key[len(f"swa_{case}_") :]: FIXTURES[key] for key in FIXTURES.files if key.startswith(f"swa_{case}_")
+    }
+    assert set(ours) == set(expected)
+    for key, value in expected.items():
+        np.testing.assert_allclose(ours[key].numpy(), value, rtol=1e-5, atol=1e-6, err_msg=key)
+    assert ours["n_averaged"].item() == 4
+
+
+@pytest.mark.parametrize("case", list(SWALR_CASES))
+def test_swalr_follows_pytorchs_learning_rates(case: str) -> None:
+    params = [tg.zeros(1, requires_grad=True), tg.zeros(1, requires_grad=True)]
+    np.testing.assert_allclose(swalr_run(tg, params, case), FIXTURES[f"swalr_{case}"], rtol=1e-13, atol=0)
 
 
 # -------------------------------------------------------------------------------------------------
