@@ -349,3 +349,66 @@ def test_torch_level_dropout_and_in_place_activations() -> None:
         [0.0, 0.0, 1.0],
         [1.0, 0.0, 0.0],
     ]
+
+
+def test_in_place_comparisons_products_and_transposes() -> None:
+    x = tg.tensor([1.0, 3.0, 5.0])
+    x.ge_(3.0)
+    assert x.tolist() == [0.0, 1.0, 1.0] and x.dtype == tg.float32
+    y = tg.tensor([1, 3, 5])
+    y.less_(tg.tensor([2, 2, 9]))
+    assert y.tolist() == [1, 0, 1] and y.dtype == tg.int64
+    m = tg.ones(2, 2, dtype=tg.float64)
+    m.addmm_(tg.eye(2, dtype=tg.float64), tg.eye(2, dtype=tg.float64) * 3, beta=2)
+    assert m.tolist() == [[5.0, 2.0], [2.0, 5.0]]
+    t = tg.arange(6.0).reshape(2, 3)
+    t.swapaxes_(0, 1)
+    assert t.shape == (3, 2) and t[0].tolist() == [0.0, 3.0]
+    with pytest.raises(RuntimeError):
+        tg.ones(2, 3, requires_grad=True).transpose_(0, 1)
+
+
+def test_free_in_place_functions_change_their_argument() -> None:
+    x = tg.tensor([-1.5, 2.5])
+    assert tg.abs_(x) is x and x.tolist() == [1.5, 2.5]
+    tg.clamp_(x, max=2.0)
+    tg.floor_(x)
+    assert x.tolist() == [1.0, 2.0]
+    tg.fill_(x, 4.0)
+    tg.sqrt_(x)
+    assert x.tolist() == [2.0, 2.0]
+    with pytest.raises(RuntimeError):
+        tg.exp_(tg.ones(2, requires_grad=True))
+
+
+def test_real_tensors_are_their_own_conjugates() -> None:
+    x = tg.tensor([1.0, -2.0])
+    assert tg.conj(x) is x and x.resolve_conj() is x and tg.real(x) is x
+    assert not tg.is_conj(x) and not x.is_neg()
+    assert tg.vdot(x, x).item() == 5.0
+    with pytest.raises(RuntimeError, match="non-complex"):
+        tg.imag(x)
+    assert x.byte().dtype == tg.uint8 and x.char().dtype == tg.int8
+
+
+def test_constants_and_padding() -> None:
+    assert (tg.pi, tg.e, tg.inf, tg.newaxis) == (np.pi, np.e, np.inf, None) and np.isnan(tg.nan)
+    assert tg.ones(2)[:, tg.newaxis].shape == (2, 1)
+    padded = tg.constant_pad_nd(tg.ones(1, 2), [1, 2], -1.0)
+    assert padded.tolist() == [[-1.0, 1.0, 1.0, -1.0, -1.0]]
+
+
+def test_printoptions_change_how_tensors_print() -> None:
+    x = tg.tensor([1.123456, 2.5])
+    try:
+        tg.set_printoptions(precision=2)
+        assert "1.12" in repr(x) and "1.1235" not in repr(x)
+        tg.set_printoptions(threshold=3, edgeitems=1)
+        assert "..." in repr(tg.arange(10))
+        tg.set_printoptions(sci_mode=True)
+        assert "e+00" in repr(x)
+        with pytest.raises(ValueError, match="profile"):
+            tg.set_printoptions(profile="long")
+    finally:
+        tg.set_printoptions(profile="default")
+    assert repr(x).startswith("tensor([1.1235, 2.5   ]")

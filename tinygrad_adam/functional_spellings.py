@@ -59,6 +59,11 @@ pairwise_distance = _same_as_functional("pairwise_distance")
 prelu = _same_as_functional("prelu")
 bilinear = _same_as_functional("bilinear")
 hardshrink = _same_as_functional("hardshrink")
+conv_transpose3d = _same_as_functional("conv_transpose3d")
+pdist = _same_as_functional("pdist")
+selu_ = _same_as_functional("selu_")
+celu_ = _same_as_functional("celu_")
+threshold_ = _same_as_functional("threshold_")
 
 
 def max_pool1d(
@@ -257,29 +262,11 @@ def _in_place(name: str, compute: Callable[..., Tensor]) -> Callable[..., Tensor
     return function
 
 
-selu_ = _in_place("selu", selu)
-celu_ = _in_place("celu", celu)
 rrelu_ = _in_place("rrelu", rrelu)
-threshold_ = _in_place("threshold", threshold)
 dropout_ = _in_place("dropout", dropout)
 alpha_dropout_ = _in_place("alpha_dropout", alpha_dropout)
 feature_dropout_ = _in_place("feature_dropout", feature_dropout)
 feature_alpha_dropout_ = _in_place("feature_alpha_dropout", feature_alpha_dropout)
-
-
-def pdist(input: Tensor, p: float = 2) -> Tensor:
-    """The p-norm distances between the rows of the 2-D ``input``, each pair i < j once, in row-major
-    order of (i, j): ``n (n - 1) / 2`` values, as ``torch.pdist``."""
-    if not isinstance(input, Tensor) or input.ndim != 2:
-        raise RuntimeError(
-            f"pdist only supports 2D tensors, got: {getattr(input, 'ndim', type(input).__name__)}D"
-        )
-    if p < 0:
-        raise RuntimeError(f"pdist only supports non-negative p values, got {p}")
-    from .functions import triu_indices
-
-    rows, columns = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
-    return (input.index_select(0, rows) - input.index_select(0, columns)).norm(p, dim=1)
 
 
 def kl_div(input: Tensor, target: Tensor, reduction: Any = 1, *, log_target: bool = False) -> Tensor:

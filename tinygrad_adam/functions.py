@@ -1047,3 +1047,58 @@ def chain_matmul(*matrices: Any) -> Tensor:
             )
         product = matrix if i == 0 else product.mm(matrix)
     return product
+
+# PyTorch's free functions of in-place Tensor methods, and of facts about tensors
+abs_ = _spelled_as_method("abs_")
+ceil_ = _spelled_as_method("ceil_")
+floor_ = _spelled_as_method("floor_")
+round_ = _spelled_as_method("round_")
+exp_ = _spelled_as_method("exp_")
+log_ = _spelled_as_method("log_")
+sqrt_ = _spelled_as_method("sqrt_")
+square_ = _spelled_as_method("square_")
+sigmoid_ = _spelled_as_method("sigmoid_")
+tanh_ = _spelled_as_method("tanh_")
+neg_ = _spelled_as_method("neg_")
+negative_ = _spelled_as_method("negative_")
+erf_ = _spelled_as_method("erf_")
+erfc_ = _spelled_as_method("erfc_")
+clamp_ = _spelled_as_method("clamp_")
+clip_ = _spelled_as_method("clamp_")
+clamp_min_ = _spelled_as_method("clamp_min_")
+clamp_max_ = _spelled_as_method("clamp_max_")
+fill_ = _spelled_as_method("fill_")
+xlogy_ = _spelled_as_method("xlogy_")
+nan_to_num_ = _spelled_as_method("nan_to_num_")
+index_put_ = _spelled_as_method("index_put_")
+addmv_ = _spelled_as_method("addmv_")
+detach_ = _spelled_as_method("detach_")
+resize_as_ = _spelled_as_method("resize_as_")
+adjoint = _spelled_as_method("adjoint")
+get_device = _spelled_as_method("get_device")
+is_inference = _spelled_as_method("is_inference")
+is_conj = _spelled_as_method("is_conj")
+is_neg = _spelled_as_method("is_neg")
+conj = _spelled_as_method("conj")
+conj_physical = _spelled_as_method("conj_physical")
+resolve_conj = _spelled_as_method("resolve_conj")
+resolve_neg = _spelled_as_method("resolve_neg")
+vdot = _spelled_as_method("vdot")
+
+
+def real(input: Tensor) -> Tensor:
+    """The real part: a real tensor itself."""
+    return _as_tensor_input(input).real
+
+
+def imag(input: Tensor) -> Tensor:
+    """The imaginary part, which real tensors lack: a RuntimeError, as in PyTorch."""
+    return _as_tensor_input(input).imag
+
+
+def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:
+    """``input`` padded with ``value``: ``pad`` lists (before, after) pairs from the last dimension
+    backwards (``F.pad`` in constant mode)."""
+    from .nn.functional import pad as padded
+
+    return padded(input, pad, mode="constant", value=value)

@@ -558,7 +558,9 @@ class Tensor(TensorSpellings):
         return self.astype(int64)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=4)
+        from .printing import array_text  # tg.set_printoptions
+
+        body = array_text(self.numpy())
         extras = []
         if self.dtype not in (float32, int64, bool_):
             extras.append(f"dtype={self.dtype}")

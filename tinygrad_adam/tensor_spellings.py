@@ -2757,6 +2757,95 @@ class TensorSpellings:
         reduced = self.detach().index_reduce(dim, index, source, reduce, include_self=include_self)
         return self._set_data(reduced, "index_reduce_")
 
+    # -- more in-place spellings: comparisons (written as this dtype), products, transposes --------------
+    def _compared_in_place(self: Tensor, compared: Tensor, op: str) -> Tensor:
+        return self._set_data(compared.astype(self.dtype), op)
+
+    def eq_(self: Tensor, other: Any) -> Tensor:
+        return self._compared_in_place(self.detach().eq(other), "eq_")
+
+    def ne_(self: Tensor, other: Any) -> Tensor:
+        return self._compared_in_place(self.detach().ne(other), "ne_")
+
+    def gt_(self: Tensor, other: Any) -> Tensor:
+        return self._compared_in_place(self.detach().gt(other), "gt_")
+
+    def ge_(self: Tensor, other: Any) -> Tensor:
+        return self._compared_in_place(self.detach().ge(other), "ge_")
+
+    def lt_(self: Tensor, other: Any) -> Tensor:
+        return self._compared_in_place(self.detach().lt(other), "lt_")
+
+    def le_(self: Tensor, other: Any) -> Tensor:
+        return self._compared_in_place(self.detach().le(other), "le_")
+
+    greater_ = gt_
+    greater_equal_ = ge_
+    less_ = lt_
+    less_equal_ = le_
+    not_equal_ = ne_
+
+    def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._set_data(self.detach().addmm(mat1, mat2, beta=beta, alpha=alpha), "addmm_")
+
+    def addbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._set_data(self.detach().addbmm(batch1, batch2, beta=beta, alpha=alpha), "addbmm_")
+
+    def baddbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._set_data(self.detach().baddbmm(batch1, batch2, beta=beta, alpha=alpha), "baddbmm_")
+
+    def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+        return _in_place_view(self, self.detach().transpose(dim0, dim1), "transpose_")
+
+    def swapaxes_(self: Tensor, axis0: int, axis1: int) -> Tensor:
+        return _in_place_view(self, self.detach().transpose(axis0, axis1), "swapaxes_")
+
+    def swapdims_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+        return _in_place_view(self, self.detach().transpose(dim0, dim1), "swapdims_")
+
+    # -- activations PyTorch also spells as Tensor methods -------------------------------------------
+    def prelu(self: Tensor, weight: Tensor) -> Tensor:
+        from .nn.functional import prelu
+
+        return prelu(self, weight)
+
+    def hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
+        from .nn.functional import hardshrink
+
+        return hardshrink(self, lambd)
+
+    # -- complex-number facts of real tensors (they are their own conjugates) ---------------------------
+    def byte(self: Tensor) -> Tensor:
+        return self.astype(_tensor.uint8)
+
+    def char(self: Tensor) -> Tensor:
+        return self.astype(_tensor.int8)
+
+    def conj(self: Tensor) -> Tensor:
+        """The complex conjugate: a real tensor itself."""
+        return self
+
+    conj_physical = resolve_conj = resolve_neg = conj
+
+    def is_conj(self: Tensor) -> builtins.bool:
+        return False
+
+    def is_neg(self: Tensor) -> builtins.bool:
+        return False
+
+    @property
+    def real(self: Tensor) -> Tensor:
+        """The real part: a real tensor itself."""
+        return self
+
+    @property
+    def imag(self: Tensor) -> Tensor:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def vdot(self: Tensor, other: Tensor) -> Tensor:
+        """The dot product of two 1-D tensors, the first conjugated (for real tensors: ``dot``)."""
+        return self.dot(other)
+
 
 def _quantile_arguments(
     x: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, name: str
