@@ -335,6 +335,33 @@ def test_linear_cross_entropy_matches_pytorch() -> None:
     _check("lce", loss, x, w, b)
 
 
+def test_linear_cross_entropy_loss_with_out_features_matches_pytorch() -> None:
+    criterion = nn.LinearCrossEntropyLoss(5, 3, out_features=(2,), bias=True, label_smoothing=0.05)
+    assert list(criterion.state_dict()) == ["linear.weight", "linear.bias"]
+    assert criterion.linear.weight.shape == (6, 5)
+    criterion.load_state_dict({"linear.weight": tg.tensor(FIXTURES["lcel_param_linear.weight"]),
+                               "linear.bias": tg.tensor(FIXTURES["lcel_param_linear.bias"])})  # fmt: skip
+    (x,) = _inputs("lcel")
+    _check("lcel", criterion(x, tg.tensor(FIXTURES["lcel_target"])), x, criterion.linear.weight)
+    assert repr(criterion).splitlines()[1].strip() == (
+        "in_features=5, num_classes=3, out_features=(2,), bias=True, reduction=mean, ignore_index=None, "
+        "label_smoothing=0.05, options=None"
+    )
+
+
+def test_linear_cross_entropy_refuses_mismatched_shapes() -> None:
+    with pytest.raises(RuntimeError, match="in_features"):
+        F.linear_cross_entropy(tg.randn(3, 4), tg.randn(2, 5), tg.tensor([0, 1, 0]))
+    with pytest.raises(RuntimeError, match="linear_bias shape"):
+        F.linear_cross_entropy(tg.randn(3, 4), tg.randn(2, 4), tg.tensor([0, 1, 0]), linear_bias=tg.randn(3))
+    with pytest.raises(RuntimeError, match="dimensionality 1 or 2"):
+        F.linear_cross_entropy(tg.randn(1, 3, 4), tg.randn(2, 4), tg.tensor([[0, 1, 0]]))
+    with pytest.raises(RuntimeError, match="weight shape"):
+        nn.LinearCrossEntropyLoss(4, 3, weight=tg.ones(2))
+    with pytest.warns(FutureWarning, match="NLLLoss"):
+        assert isinstance(nn.NLLLoss2d(), nn.NLLLoss)
+
+
 # ---------------------------------------------------------------------------------------------
 # nn.Buffer
 

@@ -108,12 +108,14 @@ from .losses import (
     HuberLoss,
     KLDivLoss,
     L1Loss,
+    LinearCrossEntropyLoss,
     MarginRankingLoss,
     MSELoss,
     MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
     NLLLoss,
+    NLLLoss2d,
     PoissonNLLLoss,
     SmoothL1Loss,
     SoftMarginLoss,
@@ -175,6 +177,8 @@ from .transformer import (
 )
 
 __all__ = [
+    "LinearCrossEntropyLoss",
+    "NLLLoss2d",
     "CrossMapLRN2d",
     "AdaptiveLogSoftmaxWithLoss",
     "FractionalMaxPool2d",

@@ -283,7 +283,7 @@ def _conv_transpose(
     ):
         raise ValueError(f"{owner}: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}")
     if input.shape[1] != weight.shape[0]:
-        raise ValueError(
+        raise _shape_error(
             f"{owner}: input has {input.shape[1]} channels, but weight {weight.shape} expects "
             f"{weight.shape[0]}"
         )
@@ -470,7 +470,9 @@ def _adaptive_sizes(
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * count
     if len(sizes) != count:
         many = "a pair" if count == 2 else f"a {count}-tuple"
-        raise ValueError(f"{owner}: output_size must be an int, None or {many} of them, got {output_size!r}")
+        raise _range_error(
+            f"{owner}: output_size must be an int, None or {many} of them, got {output_size!r}"
+        )
     sizes = tuple(n if s is None else s for s, n in zip(sizes, size, strict=True))
     return _sizes(sizes, "output_size", owner, minimum, count=count)
 
@@ -488,7 +490,7 @@ def _adaptive_bins(size: int, bins: int) -> list[tuple[int, int]]:
 def _adaptive_input(input: Any, owner: str, dims: int = 2) -> tuple[Tensor, bool]:
     input, unbatched = (_batched if dims == 2 else _batched_volume)(input, owner)
     if 0 in input.shape[1:]:
-        raise ValueError(
+        raise _shape_error(
             f"{owner}: expected an input with non-empty channel and spatial axes, got {input.shape}"
         )
     return input, unbatched
@@ -513,7 +515,9 @@ def _adaptive_avg_pool(input: Tensor, output_size: Any, dims: int) -> Tensor:
     owner = f"adaptive_avg_pool{dims}d"
     input, unbatched = _adaptive_input(input, owner, dims)
     if input.dtype.kind != "f":
-        raise TypeError(f"{owner}: the input must be floating point (averages), got {input.dtype}")
+        from .functional import DtypeMismatchError  # imported late: functional imports this module
+
+        raise DtypeMismatchError(f"{owner}: the input must be floating point (averages), got {input.dtype}")
     sizes = _adaptive_sizes(output_size, owner, 0, tuple(input.shape[2:]))
     output = input
     for axis, (size, bins) in enumerate(zip(input.shape[2:], sizes, strict=True), start=2):
@@ -582,7 +586,7 @@ def _as_image_row(input: Any, owner: str) -> Tensor:
     if not isinstance(input, Tensor):
         raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
     if input.ndim not in (2, 3):
-        raise ValueError(f"{owner}: expected a 2-d (C, L) or 3-d (N, C, L) input, got shape {input.shape}")
+        raise _shape_error(f"{owner}: expected a 2-d (C, L) or 3-d (N, C, L) input, got shape {input.shape}")
     return input.unsqueeze(-2)
 
 
@@ -815,7 +819,7 @@ def _volume_windows(
     depth = padded.shape[2]
     out_d = (depth - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
     if out_d <= 0:
-        raise ValueError(
+        raise _shape_error(
             f"{owner}: the kernel {kernel} (dilation {dilation}) does not fit the padded depth {depth}"
         )
     windows = []
@@ -838,7 +842,7 @@ def _batched_volume(input: Any, owner: str) -> tuple[Tensor, bool]:
     if not isinstance(input, Tensor):
         raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
     if input.ndim not in (4, 5):
-        raise ValueError(
+        raise _shape_error(
             f"{owner}: expected a 4-d (C, D, H, W) or 5-d (N, C, D, H, W) input, got {input.shape}"
         )
     return (input.unsqueeze(0), True) if input.ndim == 4 else (input, False)
@@ -1028,7 +1032,7 @@ def _max_unpool(
     flat = indices.reshape(batch, channels, -1)
     if flat.numel() and (flat.min().item() < 0 or flat.max().item() >= math.prod(sizes)):
         bad = flat.min().item() if flat.min().item() < 0 else flat.max().item()
-        raise ValueError(
+        raise _range_error(
             f"{owner}: found an invalid max index {bad} (the output planes are {'x'.join(map(str, sizes))})"
         )
     planes = zeros((batch, channels, math.prod(sizes)), dtype=input.dtype, device=input.device)

@@ -2369,10 +2369,44 @@ def linear_cross_entropy(
     label_smoothing: float = 0.0,
     options: Any = None,
 ) -> Tensor:
-    """PyTorch's ``F.linear_cross_entropy``: ``cross_entropy(linear(input, linear_weight,
-    linear_bias), target, ...)``, its reference definition (``ignore_index=None`` is -100).
-    ``options`` only tunes how PyTorch chunks the computation, so it changes nothing here."""
-    logits = linear(input, linear_weight, linear_bias)
+    """PyTorch's ``F.linear_cross_entropy``: ``cross_entropy`` of the logits input · Wᵀ + b, its
+    reference definition. ``linear_weight`` is (C, in) or (C, d1, ..., dK, in) for a K-dimensional
+    loss (logits (N, C, d1, ..., dK)); ``ignore_index=None`` is -100 for class labels. ``options``
+    only tunes how PyTorch chunks the computation, so it changes nothing here."""
+    check_tensor(input, "linear_cross_entropy")
+    check_tensor(linear_weight, "linear_cross_entropy")
+    if input.ndim not in (1, 2):
+        raise ShapeMismatchError(
+            f"linear_cross_entropy: expected input with dimensionality 1 or 2, got {input.ndim}"
+        )
+    if linear_weight.ndim < 2:
+        raise ShapeMismatchError(
+            "linear_cross_entropy: expected linear_weight with dimensionality at least 2, got "
+            f"{linear_weight.ndim}"
+        )
+    if input.shape[-1] != linear_weight.shape[-1]:
+        raise ShapeMismatchError(
+            "linear_cross_entropy: expected equal input and linear_weight last dimensions (in_features), "
+            f"got {input.shape[-1]} and {linear_weight.shape[-1]}"
+        )
+    classes, out_features = linear_weight.shape[:-1], linear_weight.shape[1:-1]
+    if linear_bias is not None and tuple(linear_bias.shape) != tuple(classes):
+        raise ShapeMismatchError(
+            f"linear_cross_entropy: expected linear_bias shape {tuple(classes)}, got "
+            f"{tuple(linear_bias.shape)}"
+        )
+    if out_features and input.ndim == 1:
+        raise ShapeMismatchError(
+            f"linear_cross_entropy: the K-dimensional loss of a linear_weight of shape {linear_weight.shape} "
+            f"needs a batched (N, {input.shape[-1]}) input, got shape {input.shape}"
+        )
+    flat_bias = None if linear_bias is None else linear_bias.reshape(-1)
+    logits = linear(input, linear_weight.reshape(-1, input.shape[-1]), flat_bias)
+    logits = logits.reshape(*input.shape[:-1], *classes)
+    if isinstance(target, Tensor) and target.shape == logits.shape and ignore_index is not None:
+        raise ValueOutOfRangeError(
+            "linear_cross_entropy: ignore_index cannot be specified when target contains probabilities"
+        )
     ignore_index = -100 if ignore_index is None else ignore_index
     return cross_entropy(logits, target, weight, ignore_index, reduction, label_smoothing)
 

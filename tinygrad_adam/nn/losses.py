@@ -16,12 +16,14 @@ Where we differ from PyTorch on purpose:
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from ..tensor import Tensor
 from . import functional as F
-from .layers import PairwiseDistance
+from .layers import Linear, PairwiseDistance
 from .module import Module
 
 
@@ -125,6 +127,20 @@ class NLLLoss(_Loss):
 
     def extra_repr(self) -> str:
         return f"ignore_index={self.ignore_index}, reduction={self.reduction!r}"
+
+
+class NLLLoss2d(NLLLoss):
+    """``torch.nn.NLLLoss2d``, PyTorch's deprecated name of ``NLLLoss`` (it warns, as PyTorch's does)."""
+
+    def __init__(
+        self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        warnings.warn(
+            "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__(weight, ignore_index, reduction)
 
 
 class CrossEntropyLoss(_Loss):
@@ -384,3 +400,65 @@ class MultiMarginLoss(_Loss):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, margin={self.margin}, reduction={self.reduction!r}"
+
+
+class LinearCrossEntropyLoss(_Loss):
+    """``torch.nn.LinearCrossEntropyLoss(in_features, num_classes, *, out_features=(), bias=False, ...)``:
+    a ``Linear`` to C·∏out_features logits and ``F.linear_cross_entropy``; the weight is stored flat,
+    (C·d1···dK, in_features), as PyTorch's, and reshaped to (C, d1, ..., dK, in_features) in forward."""
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        *,
+        out_features: tuple[int, ...] = (),
+        bias: bool = False,
+        device: str | None = None,
+        dtype: Any = None,
+        reduction: str = "mean",
+        weight: Tensor | None = None,
+        ignore_index: int | None = None,
+        label_smoothing: float = 0.0,
+        options: Any = None,
+    ) -> None:
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise F.ShapeMismatchError(
+                f"LinearCrossEntropyLoss: expected weight shape to be {(num_classes,)}, got "
+                f"{tuple(weight.shape)}"
+            )
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise F.ValueOutOfRangeError(
+                "LinearCrossEntropyLoss: expected label_smoothing to be in range [0, 1], got "
+                f"{label_smoothing}"
+            )
+        super().__init__(reduction)
+        self._register_weight("weight", weight)
+        self.num_classes, self.out_features = num_classes, tuple(out_features)
+        self.ignore_index, self.label_smoothing, self.options = ignore_index, label_smoothing, options
+        outputs = math.prod(self.out_features, start=num_classes)
+        self.linear = Linear(in_features, outputs, bias=bias, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        shape = (self.num_classes, *self.out_features)
+        linear_weight = self.linear.weight.reshape(*shape, self.linear.in_features)
+        linear_bias = None if self.linear.bias is None else self.linear.bias.reshape(*shape)
+        return F.linear_cross_entropy(
+            input,
+            linear_weight,
+            target,
+            linear_bias=linear_bias,
+            weight=self.weight,
+            reduction=self.reduction,
+            ignore_index=self.ignore_index,
+            label_smoothing=self.label_smoothing,
+            options=self.options,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+            f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+            f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+            f"label_smoothing={self.label_smoothing}, options={self.options}"
+        )

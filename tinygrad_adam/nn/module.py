@@ -642,8 +642,9 @@ class Module:
         extra = self.extra_repr()
         if not lines:
             return f"{type(self).__name__}({extra})"
-        head = f"{type(self).__name__}(" + (f"{extra}" if extra else "")
-        return head + "\n" + "\n".join(lines) + "\n)"
+        # As PyTorch's: with children, the settings take their own (indented) lines above them
+        settings = ["  " + line for line in extra.split("\n")] if extra else []
+        return f"{type(self).__name__}(\n" + "\n".join(settings + lines) + "\n)"
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         """How many numbers the parameters hold (each tied parameter counted once)."""
