@@ -45,6 +45,7 @@ class AdaGrad(Optimizer):
     """
 
     pytorch_group_switches = ("foreach", "differentiable", "fused")
+    fused_is_the_plain_rule = True  # PyTorch's fused Adagrad (CPU) gives the plain rule's results
 
     def __init__(
         self,
@@ -60,13 +61,7 @@ class AdaGrad(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
-        # PyTorch has a fused Adagrad step; its results are the plain rule's, which runs here
-        self._choose_implementation(foreach=foreach, differentiable=differentiable)
-        if fused is not None and not isinstance(fused, bool):
-            raise TypeError(f"Adagrad: fused must be None, True or False, got {fused!r}")
-        if fused and foreach:
-            raise RuntimeError("Adagrad: fused=True and foreach=True cannot be used together")
-        self._implementation_choices["fused"] = fused
+        self._choose_implementation(foreach=foreach, fused=fused, differentiable=differentiable)
         defaults = dict(
             lr=lr,
             lr_decay=lr_decay,

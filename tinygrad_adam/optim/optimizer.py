@@ -64,6 +64,9 @@ class Optimizer:
     # The implementation switches that PyTorch's class keeps in its param_groups (and state dicts),
     # with the values given: informational here, as the switches change nothing in the results.
     pytorch_group_switches: tuple[str, ...] = ()
+    # True where PyTorch's fused step has no counterpart here but gives the plain rule's results
+    # (Adagrad): fused is accepted and recorded, and the plain rule runs
+    fused_is_the_plain_rule = False
     # False where PyTorch's class takes none of the switches (LBFGS, Muon): passing one is a TypeError
     takes_implementation_switches = True
 
@@ -101,12 +104,12 @@ class Optimizer:
                 raise TypeError(f"{name}: {option} must be None, True or False, got {value!r}")
         if fused and foreach:
             raise RuntimeError(f"{name}: fused=True and foreach=True cannot be used together")
-        if fused and fused_family(self) is None:
+        if fused and fused_family(self) is None and not self.fused_is_the_plain_rule:
             raise RuntimeError(
                 f"{name} has no fused step: fused=True is supported by {', '.join(FUSED_RULES)} "
                 "(leave fused=None)"
             )
-        if fused is not None:
+        if fused is not None and not self.fused_is_the_plain_rule:
             self.fused = fused
         # the outermost __init__ (AdamW's, not the Adam.__init__ it calls) records what was asked
         self.__dict__.setdefault(
