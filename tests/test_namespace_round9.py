@@ -412,3 +412,16 @@ def test_printoptions_change_how_tensors_print() -> None:
     finally:
         tg.set_printoptions(profile="default")
     assert repr(x).startswith("tensor([1.1235, 2.5   ]")
+
+
+def test_nonzero_static_asarray_and_device_facts() -> None:
+    assert tg.nonzero_static(tg.tensor([0, 1, 0, 2]), size=3).tolist() == [[1], [3], [-1]]
+    assert tg.tensor([[1, 1], [1, 1]]).nonzero_static(size=1, fill_value=7).tolist() == [[0, 0]]
+    x = tg.ones(2, dtype=tg.float64)
+    assert tg.asarray(x) is x and tg.asarray(x, copy=True) is not x
+    assert tg.asarray([1, 2]).dtype == tg.int64 and tg.asarray(x, dtype=tg.float32).dtype == tg.float32
+    with pytest.raises(ValueError, match="copy"):
+        tg.asarray(x, dtype=tg.float32, copy=False)
+    assert x.new_empty_strided((2, 3), (3, 1)).dtype == tg.float64
+    assert not (x.is_meta or x.is_mps or x.is_xla)
+    assert isinstance(x.dtype, tg.dtype) and tg.Size([2, 3]) == x.new_zeros(2, 3).shape

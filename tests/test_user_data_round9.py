@@ -148,6 +148,60 @@ def test_cli_on_a_truncated_idx_file_fails_naming_it_without_training(tmp_path, 
     assert fingerprints(folder) == before
 
 
+def write_keras_npz(path: Path, **sizes: int) -> dict[str, np.ndarray]:
+    """The four arrays in one .npz, as keras.datasets.mnist keeps them (labels uint8 there; int64 here)."""
+    arrays = mnist_arrays(**sizes)
+    saved = {
+        "x_train": arrays["train-images"],
+        "y_train": arrays["train-labels"].astype(np.int64),
+        "x_test": arrays["t10k-images"],
+        "y_test": arrays["t10k-labels"].astype(np.int64),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **saved)
+    return saved
+
+
+@pytest.mark.parametrize(
+    ("dataset", "name"), [("mnist", "mnist.npz"), ("fashion-mnist", "fashion-mnist.npz")]
+)
+def test_a_keras_npz_reads_as_the_idx_files_and_the_cli_trains_on_it(tmp_path, capsys, dataset, name):
+    saved = write_keras_npz(tmp_path / name)
+    before = fingerprints(tmp_path)
+    loader = tg.datasets.load_mnist if dataset == "mnist" else tg.datasets.load_fashion_mnist
+    (x_train, y_train), (x_test, y_test) = loader(tmp_path)
+    np.testing.assert_array_equal(x_train, saved["x_train"])
+    np.testing.assert_array_equal(y_test, saved["y_test"])
+    assert y_train.dtype == np.uint8 and x_test.shape == (20, 28, 28)
+    np.testing.assert_array_equal(loader(tmp_path / name)[0][0], saved["x_train"])  # the file itself
+    for data_dir in (tmp_path, tmp_path / name):
+        report = train(["--dataset", dataset, "--data-dir", str(data_dir)], capsys)
+        assert report["dataset"] == dataset and 0.0 <= report["test_accuracy"] <= 1.0
+    assert fingerprints(tmp_path) == before
+
+
+def test_a_damaged_or_incomplete_npz_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "mnist.npz"
+    write_keras_npz(path)
+    path.write_bytes(path.read_bytes()[:-50])
+    with pytest.raises(ValueError, match="mnist.npz: not a readable .npz file"):
+        tg.datasets.load_mnist(tmp_path)
+    np.savez(path, x_train=np.zeros((3, 28, 28), np.uint8), y_train=np.zeros(3, np.uint8))
+    with pytest.raises(ValueError, match=r"mnist.npz: no x_test, y_test in it"):
+        tg.datasets.load_mnist(tmp_path)
+    np.savez(
+        path,
+        x_train=np.zeros((3, 28, 28), np.uint8),
+        y_train=np.zeros(2, np.uint8),
+        x_test=np.zeros((1, 28, 28), np.uint8),
+        y_test=np.zeros(1, np.uint8),
+    )
+    with pytest.raises(
+        ValueError, match=r"mnist.npz:x_train holds 3 images but .*mnist.npz:y_train holds 2 labels"
+    ):
+        tg.datasets.load_mnist(tmp_path)
+
+
 # --- CIFAR ----------------------------------------------------------------------------------------
 
 

@@ -216,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="folder with the dataset's files: the four IDX files (.gz or not) for fashion-mnist and mnist; "
+        help="folder with the dataset's files: the four IDX files (.gz or not) for fashion-mnist and mnist "
+        "(or Keras' mnist.npz, fashion-mnist.npz: the folder or the file); "
         f"for cifar10 {CIFAR_FILES['cifar10']}; for cifar100 {CIFAR_FILES['cifar100']} "
         f"(the folder, its parent or the archive; the binary versions read too; from {CIFAR_URL})",
     )
@@ -392,7 +393,7 @@ def load_dataset(
         else:
             loader = datasets.load_fashion_mnist if name == "fashion-mnist" else datasets.load_mnist
             class_names = None
-            if data_dir is not None:
+            if data_dir is not None and not os.path.isfile(data_dir):
                 _check_data_dir(name, data_dir)
         (x_train, y_train), (x_test, y_test) = loader(data_dir)
         # Pixels 0..255 -> [0, 1]; rows of 784 (or 3 x 32 x 32 = 3072) features. In place: CIFAR-10's
@@ -498,14 +499,14 @@ def _check_data_dir(name: str, data_dir: str) -> None:
     """The library would go on to other folders; files asked for by --data-dir must be there."""
     from pathlib import Path
 
-    from .datasets.mnist import FASHION_MNIST, FILES, MNIST, _files_in
+    from .datasets.mnist import FASHION_MNIST, FILES, MNIST, _files_in, npz_in
 
     dataset = FASHION_MNIST if name == "fashion-mnist" else MNIST
     missing = {}
     for folder in dataset.folders_under(Path(data_dir)):
         if folder.is_dir():
             missing[folder] = _files_in(folder)[1]
-            if not missing[folder]:
+            if not missing[folder] or npz_in(dataset, folder) is not None:
                 return
     other_name, other = ("mnist", MNIST) if dataset is FASHION_MNIST else ("fashion-mnist", FASHION_MNIST)
     elsewhere = [
@@ -701,6 +702,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         args.data_dir is not None
         and not os.path.isdir(args.data_dir)
         and settings["dataset"] not in CIFAR_DATASETS
+        and not (args.data_dir.endswith(".npz") and os.path.isfile(args.data_dir))  # Keras' mnist.npz
     ):
         parser.error(f"--data-dir {args.data_dir}: no such folder")
     if args.save:

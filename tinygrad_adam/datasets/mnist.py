@@ -5,7 +5,9 @@ The files are searched, in order, in ``root``, in ``$TINYGRAD_ADAM_DATA``, and i
 system package (Debian's ``dataset-fashion-mnist`` puts Fashion-MNIST in
 ``/usr/share/datasets/fashion-mnist/``); a ``fashion-mnist``/``mnist`` subfolder of ``root`` or
 ``$TINYGRAD_ADAM_DATA`` counts too, as does torchvision's ``MNIST/raw`` (``FashionMNIST/raw``).
-Files may be gzipped or not, and named ``train-images-idx3-ubyte`` or ``train-images.idx3-ubyte``.
+Files may be gzipped or not, and named ``train-images-idx3-ubyte`` or ``train-images.idx3-ubyte``
+(any case); a folder without them may hold the four arrays in one ``.npz`` as Keras saves them
+(``mnist.npz``; ``fashion-mnist.npz``), read without pickles.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import hashlib
 import os
 import tempfile
 import urllib.request
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +30,7 @@ DATA_ENV = "TINYGRAD_ADAM_DATA"
 SYSTEM_DATASETS = Path("/usr/share/datasets")  # where Debian's dataset-* packages install
 IMAGE_SIZE = (28, 28)
 NUM_CLASSES = 10
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
@@ -60,6 +65,7 @@ class IdxImageSet:
     md5_of_decompressed: bool  # ... the decompressed file (True) or the downloaded .gz (False)
     how_to_install: str  # a system package to install first, if there is one
     torchvision_folder: str  # where torchvision.datasets keeps the files under its root
+    npz_names: tuple[str, ...] = ()  # one .npz of the four arrays, as Keras saves it (mnist.npz)
 
     @property
     def system_folder(self) -> Path:
@@ -83,6 +89,7 @@ FASHION_MNIST = IdxImageSet(
     md5_of_decompressed=True,
     how_to_install="on Debian or Ubuntu `sudo apt-get install dataset-fashion-mnist`, or ",
     torchvision_folder="FashionMNIST/raw",
+    npz_names=("fashion-mnist.npz", "fashion_mnist.npz"),
 )
 
 MNIST = IdxImageSet(
@@ -98,6 +105,7 @@ MNIST = IdxImageSet(
     md5_of_decompressed=False,
     how_to_install="",
     torchvision_folder="MNIST/raw",
+    npz_names=("mnist.npz",),
 )
 
 
@@ -170,7 +178,10 @@ def _entry(folder: Path, name: str) -> Path | None:
 def load_idx_image_set(
     dataset: IdxImageSet, root: str | os.PathLike | None = None, download: bool = False
 ) -> tuple[Split, Split]:
-    """Find, read and check the four IDX files of ``dataset`` (see the module docstring)."""
+    """Find, read and check the four IDX files of ``dataset`` (see the module docstring); ``root``
+    may also be a .npz file of the four arrays."""
+    if root is not None and Path(root).expanduser().is_file() and str(root).endswith(".npz"):
+        return _read_npz(dataset, Path(root).expanduser())
     report = []
     for folder, reason in _search_folders(dataset, root):
         if folder is None or not folder.is_dir():
@@ -179,6 +190,9 @@ def load_idx_image_set(
         found, missing = _files_in(folder)
         if not missing:
             return _read_splits(dataset, found)
+        npz = npz_in(dataset, folder)
+        if npz is not None:
+            return _read_npz(dataset, npz)
         report.append(f"  - {folder} ({reason}): missing {', '.join(missing)}")
     if download:
         if root is not None:
@@ -190,10 +204,40 @@ def load_idx_image_set(
         return _read_splits(dataset, _files_in(target)[0])
     raise FileNotFoundError(
         f"{dataset.title} not found. Looked for {', '.join(FILES)} (optionally .gz, or spelled like "
-        f"train-images.idx3-ubyte) in:\n" + "\n".join(report) + "\n"
+        f"train-images.idx3-ubyte), or {' or '.join(dataset.npz_names)} (Keras' four arrays), in:\n"
+        + "\n".join(report)
+        + "\n"
         f"To get the files: {dataset.how_to_install}download the four .gz files from {dataset.url} into a "
         f"folder and pass root=FOLDER (or set {DATA_ENV}=FOLDER), or pass download=True."
     )
+
+
+def npz_in(dataset: IdxImageSet, folder: Path) -> Path | None:
+    """The dataset's .npz file in ``folder`` (Keras' ``mnist.npz``), if there is one."""
+    return next((folder / name for name in dataset.npz_names if (folder / name).is_file()), None)
+
+
+def _read_npz(dataset: IdxImageSet, path: Path) -> tuple[Split, Split]:
+    """The four arrays of a .npz as Keras saves them: x_train, y_train, x_test, y_test."""
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            missing = [key for key in NPZ_KEYS if key not in arrays.files]
+            if missing:
+                raise ValueError(
+                    f"{path}: no {', '.join(missing)} in it (it holds {arrays.files}); a {dataset.title} "
+                    f".npz holds {', '.join(NPZ_KEYS)}, as Keras saves it"
+                )
+            loaded = {key: arrays[key] for key in NPZ_KEYS}
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise ValueError(f"{path}: not a readable .npz file ({type(error).__name__}: {error})") from None
+    splits = []
+    for split in ("train", "test"):
+        images, labels = loaded[f"x_{split}"], loaded[f"y_{split}"]
+        if labels.dtype.kind in "iu" and labels.ndim == 1 and labels.size and labels.min() >= 0:
+            labels = labels.astype(np.uint8) if labels.max() < 256 else labels
+        where = f"{path}:x_{split}", f"{path}:y_{split}"
+        splits.append(_checked_pair(dataset, images, labels, *where))
+    return tuple(splits)
 
 
 def _read_splits(dataset: IdxImageSet, paths: dict[str, Path]) -> tuple[Split, Split]:
@@ -204,16 +248,23 @@ def _read_splits(dataset: IdxImageSet, paths: dict[str, Path]) -> tuple[Split, S
 
 
 def _read_pair(dataset: IdxImageSet, images_path: Path, labels_path: Path) -> Split:
-    images, labels = read_idx(images_path), read_idx(labels_path)
+    return _checked_pair(dataset, read_idx(images_path), read_idx(labels_path), images_path, labels_path)
+
+
+def _checked_pair(
+    dataset: IdxImageSet, images: np.ndarray, labels: np.ndarray, images_path: object, labels_path: object
+) -> Split:
+    """Images uint8 (N, 28, 28) and as many labels uint8 in 0..9, or an error naming the file."""
+    idx = isinstance(images_path, Path)  # else an array of a .npz
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != IMAGE_SIZE:
         raise ValueError(
-            f"{images_path}: expected {dataset.title} images, uint8 of shape (N, 28, 28) "
-            f"(IDX magic number 2051), got {images.dtype} of shape {images.shape}"
+            f"{images_path}: expected {dataset.title} images, uint8 of shape (N, 28, 28)"
+            f"{' (IDX magic number 2051)' if idx else ''}, got {images.dtype} of shape {images.shape}"
         )
     if labels.dtype != np.uint8 or labels.ndim != 1:
         raise ValueError(
-            f"{labels_path}: expected {dataset.title} labels, uint8 of shape (N,) (IDX magic number 2049), "
-            f"got {labels.dtype} of shape {labels.shape}"
+            f"{labels_path}: expected {dataset.title} labels, uint8 of shape (N,)"
+            f"{' (IDX magic number 2049)' if idx else ''}, got {labels.dtype} of shape {labels.shape}"
         )
     if images.shape[0] != labels.shape[0]:
         raise ValueError(
