@@ -10,6 +10,8 @@ import importlib
 import math
 from typing import Any
 
+import numpy as np
+
 from .autograd import enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, get_default_device, is_cuda_available, manual_seed, set_default_device
 from .functions import (
@@ -42,6 +44,7 @@ from .functions import (
     argsort,
     argwhere,
     as_tensor,
+    asarray,
     atan2,
     baddbmm,
     bincount,
@@ -196,6 +199,7 @@ from .functions import (
     negative,
     negative_,
     nonzero,
+    nonzero_static,
     norm,
     not_equal,
     numel,
@@ -333,6 +337,8 @@ __version__ = "0.1.0"
 
 # PyTorch's numeric constants (torch.pi, torch.inf, x[:, tg.newaxis], ...)
 e, pi, inf, nan, newaxis = math.e, math.pi, math.inf, math.nan, None
+# torch.dtype and torch.Size: a tensor's dtype is a NumPy dtype, its shape a tuple
+dtype, Size = np.dtype, tuple
 
 _SUBMODULES = {
     "nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng", "cuda", "utils", "linalg", "backends",
@@ -804,4 +810,8 @@ __all__ = [
     "real",
     "imag",
     "constant_pad_nd",
+    "asarray",
+    "nonzero_static",
+    "dtype",
+    "Size",
 ]

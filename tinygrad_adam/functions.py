@@ -1084,6 +1084,7 @@ conj_physical = _spelled_as_method("conj_physical")
 resolve_conj = _spelled_as_method("resolve_conj")
 resolve_neg = _spelled_as_method("resolve_neg")
 vdot = _spelled_as_method("vdot")
+nonzero_static = _spelled_as_method("nonzero_static")
 
 
 def real(input: Tensor) -> Tensor:
@@ -1102,3 +1103,23 @@ def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tens
     from .nn.functional import pad as padded
 
     return padded(input, pad, mode="constant", value=value)
+
+
+def asarray(
+    obj: Any,
+    *,
+    dtype: DType | None = None,
+    device: str | None = None,
+    copy: bool | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``obj`` as a tensor, sharing a tensor's memory where ``copy`` allows and nothing changes; with
+    ``copy=True`` always a copy, with ``copy=False`` an error where a copy is needed (``torch.asarray``)."""
+    if copy is not None and not isinstance(copy, (builtins.bool, np.bool_)):
+        raise TypeError(f"asarray(): argument 'copy' must be a bool or None, got {copy!r}")
+    made = as_tensor(obj, dtype=dtype, device=device)
+    if isinstance(obj, Tensor) and made is not obj and copy is False:
+        raise ValueError("asarray(): copy=False, but a copy is needed to change the dtype or device")
+    if copy and (made is obj or not isinstance(obj, Tensor)):
+        made = made.clone() if isinstance(obj, Tensor) else made
+    return made.requires_grad_(True) if requires_grad else made

@@ -2846,6 +2846,41 @@ class TensorSpellings:
         """The dot product of two 1-D tensors, the first conjugated (for real tensors: ``dot``)."""
         return self.dot(other)
 
+    def nonzero_static(self: Tensor, *, size: builtins.int, fill_value: builtins.int = -1) -> Tensor:
+        """``nonzero()`` with exactly ``size`` rows: cut short, or padded with rows of ``fill_value``."""
+        size = _integer(size, "size", "nonzero_static")
+        if size < 0:
+            raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
+        found = self.nonzero()
+        if found.shape[0] >= size:
+            return found[:size]
+        padding = self.new_full((size - found.shape[0], self.ndim), fill_value, dtype=_tensor.int64)
+        return _tensor.concatenate([found, padding])
+
+    def new_empty_strided(
+        self: Tensor, size: Sequence[builtins.int], stride: Sequence[builtins.int], dtype: Any = None,
+        device: str | None = None, requires_grad: builtins.bool = False,
+    ) -> Tensor:  # fmt: skip
+        """A new tensor of ``size`` (zeros); tensors here are row-major, ``stride`` is checked."""
+        from .creation import empty_strided
+
+        return empty_strided(
+            size, stride, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+        )
+
+    @property
+    def is_meta(self: Tensor) -> builtins.bool:
+        """False: no tensor here is a shape-only "meta" tensor."""
+        return False
+
+    @property
+    def is_mps(self: Tensor) -> builtins.bool:
+        return False
+
+    @property
+    def is_xla(self: Tensor) -> builtins.bool:
+        return False
+
 
 def _quantile_arguments(
     x: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, name: str
