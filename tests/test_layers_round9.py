@@ -302,6 +302,22 @@ def test_adaptive_log_softmax_log_prob_predict_and_unbatched_match_pytorch() -> 
     np.testing.assert_allclose(single.output.numpy(), FIXTURES["asm_out"][3], rtol=1e-5)
 
 
+def test_adaptive_log_softmax_with_an_empty_hidden_layer_matches_pytorch() -> None:
+    layer = nn.AdaptiveLogSoftmaxWithLoss(8, 20, [5, 12])  # 8 // 4² = 0 hidden units in cluster 2
+    assert layer.tail[1][0].weight.shape == (0, 8) and nn.Linear(3, 0)(tg.randn(2, 3)).shape == (2, 0)
+    prefix = "asm_small_param_"
+    layer.load_state_dict(
+        {k[len(prefix) :]: tg.tensor(v) for k, v in FIXTURES.items() if k.startswith(prefix)}
+    )
+    x, target = tg.tensor(FIXTURES["asm_in0"]), tg.tensor(FIXTURES["asm_target"])
+    np.testing.assert_allclose(
+        layer(x, target).output.numpy(), FIXTURES["asm_small_out"], rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        layer.log_prob(x).numpy(), FIXTURES["asm_small_log_prob"], rtol=1e-5, atol=1e-6
+    )
+
+
 def test_adaptive_log_softmax_refuses_bad_cutoffs_and_inputs() -> None:
     with pytest.raises(ValueError, match="cutoffs"):
         nn.AdaptiveLogSoftmaxWithLoss(8, 10, [5, 3])

@@ -888,6 +888,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
     check_input_dtype(input, weight, "linear")  # a Tensor or an array: both have a NumPy-style dtype
     input, weight = _coerce(input, weight, "linear")  # the dtype and device rules of `@`
     if bias is None:
+        if 0 in weight.shape:  # an empty layer (PyTorch allows them): Tensor ops, which handle empty arrays
+            out = input @ weight.transpose(0, 1)
+            return out.relu() if relu else out
         return Linear.apply(input, weight, relu=relu)
     if not isinstance(bias, Tensor) or bias.shape != weight.shape[:1]:
         shape = bias.shape if isinstance(bias, Tensor) else type(bias).__name__
@@ -900,6 +903,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
             f"linear: dtype mismatch {weight.dtype} (weight) vs {bias.dtype} (bias); tensors are never "
             "upcast silently, convert one with .astype()"
         )
+    if 0 in weight.shape:  # an empty layer (PyTorch allows them): Tensor ops, which handle empty arrays
+        out = input @ weight.transpose(0, 1) + bias
+        return out.relu() if relu else out
     return Linear.apply(input, weight, bias, relu=relu)
 
 
@@ -916,6 +922,7 @@ def _fits_linear(input: Any, weight: Tensor, bias: Any) -> bool:
         or w.ndim != 2
         or x.ndim == 0
         or x.shape[-1] != w.shape[1]
+        or 0 in w.shape
     ):
         return False
     if bias is None:

@@ -82,6 +82,8 @@ class Dense(Module):
     slope in their gain when the activation is a leaky ReLU.
     """
 
+    _fewest_features = 1
+
     def __init__(
         self,
         in_features: int,
@@ -94,8 +96,13 @@ class Dense(Module):
     ) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, np.integer))
+                or value < self._fewest_features
+            ):
+                kind = "positive" if self._fewest_features else "non-negative"
+                raise ValueError(f"{type(self).__name__}: {name} must be a {kind} integer, got {value!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         self._activation_name, function = _resolve_activation(activation)
         if isinstance(function, Module):
@@ -179,6 +186,8 @@ class Linear(Dense):
     bias at zero, as ``Dense`` does.
     """
 
+    _fewest_features = 0  # PyTorch's Linear allows empty layers (AdaptiveLogSoftmaxWithLoss makes them)
+
     def __init__(
         self,
         in_features: int,
@@ -195,7 +204,7 @@ class Linear(Dense):
     def _initialise(self, init: str | Callable[[Tensor], Any] | None) -> str:
         if init is not None:
             return super()._initialise(init)
-        bound = 1 / math.sqrt(self.in_features)
+        bound = 1 / math.sqrt(self.in_features) if self.in_features else 0.0
         initializers.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             initializers.uniform_(self.bias, -bound, bound)
