@@ -172,6 +172,8 @@ def test_lp_pool_reprs_as_pytorch_and_bad_inputs() -> None:
         F.lp_pool2d(tg.randn(1, 1, 2, 2), 2, 3)
     with pytest.raises(ValueError, match="kernel_size"):
         nn.LPPool3d(2, (2, 2))
+    with pytest.raises(RuntimeError, match="smaller than kernel size"):  # even where ceil_mode would pad
+        F.lp_pool3d(tg.rand(1, 1, 2, 4, 4), 2, (3, 1, 1), 2, ceil_mode=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,6 +258,9 @@ def test_fractional_max_pool_refuses_bad_settings_and_inputs() -> None:
         nn.FractionalMaxPool3d(2, output_ratio=1.5)
     with pytest.raises(RuntimeError, match="too large"):
         F.fractional_max_pool2d(tg.randn(1, 1, 5, 5), 3, output_size=4)
+    assert F.fractional_max_pool2d(tg.randn(1, 1, 8, 8), 2, output_size=(7, 2)).shape == (1, 1, 7, 2)
+    with pytest.raises(RuntimeError, match="too large"):  # PyTorch's 3-d check is strict: o + k − 1 < n
+        F.fractional_max_pool3d(tg.randn(1, 1, 8, 8, 8), 2, output_size=(7, 2, 2))
     with pytest.raises(RuntimeError, match="3-d .* or 4-d"):
         F.fractional_max_pool2d(tg.randn(5, 5), 2, output_size=2)
     with pytest.raises(RuntimeError, match="_random_samples must have shape"):

@@ -391,6 +391,7 @@ _LAZY_NAMES = {
     "cov": "statistics",
     "corrcoef": "statistics",
     "histogram": "statistics",
+    "histogramdd": "statistics",
     "trapezoid": "integration",
     "trapz": "integration",
     "cumulative_trapezoid": "integration",

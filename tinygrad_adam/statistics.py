@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import builtins
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -124,6 +126,78 @@ class HistogramResult(NamedTuple):
     bin_edges: Tensor
 
 
+class HistogramddResult(NamedTuple):
+    """``histogramdd``'s result: the counts (or densities) on the grid and each dimension's bin edges."""
+
+    hist: Tensor
+    bin_edges: tuple[Tensor, ...]
+
+
+def _bin_edges(values: Tensor, bins: Any, span: Sequence[float] | None, dim: int, op: str) -> Tensor:
+    """The edges of one dimension's bins: the given 1-D tensor, or ``bins + 1`` equal steps over ``span``
+    (the data's range by default; a point widened by 0.5 each way)."""
+    if isinstance(bins, Tensor):
+        if bins.ndim != 1 or bins.size < 2:
+            raise RuntimeError(
+                f"torch.{op}(): bins must be a 1-D tensor of at least 2 edges, got shape {bins.shape}"
+            )
+        if bins.dtype != values.dtype:
+            raise RuntimeError(
+                f"torch.{op}: input tensor and bins tensors should have the same dtype, got "
+                f"{values.dtype} and {bins.dtype}"
+            )
+        _same_device(values, bins, op)
+        edges = bins.detach()
+        if (edges[1:] < edges[:-1]).any().item():
+            raise RuntimeError(f"torch.{op}: bin edges must be non-decreasing")
+        return edges
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
+        raise TypeError(f"{op}(): argument 'bins' must be an int or a Tensor, got {bins!r}")
+    if bins <= 0:
+        raise RuntimeError(f"torch.{op}(): bins must be > 0, but got {bins} for dimension {dim}")
+    if span is not None:
+        low, high = (float(v) for v in span)
+        if low > high:
+            raise RuntimeError(
+                f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} "
+                f"for dimension {dim}"
+            )
+    elif values.size:
+        low, high = values.min().item(), values.max().item()
+    else:
+        low, high = 0.0, 1.0
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise InvalidArgumentError(f"torch.{op}: range of [{low}, {high}] is not finite")
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    from .functions import linspace
+
+    return linspace(low, high, int(bins) + 1, dtype=values.dtype, device=values.device)
+
+
+def _bin_positions(values: Tensor, edges: Tensor) -> tuple[Any, Any]:
+    """Each value's bin (a device int64 array; [left, right), the last bin closed) and whether it
+    falls inside the edges at all."""
+    xp = values._backend.xp
+    inside = (values._data >= edges._data[0]) & (values._data <= edges._data[-1])
+    position = xp.searchsorted(edges._data, values._data, side="right") - 1
+    position = xp.clip(xp.where(inside, position, 0), 0, edges.shape[0] - 2)
+    return xp.astype(position, xp.int64), inside
+
+
+def _weights(weight: Any, shape: tuple[int, ...], like: Tensor, op: str) -> Tensor | None:
+    if weight is None:
+        return None
+    if not isinstance(weight, Tensor) or weight.shape != shape:
+        raise ShapeError(
+            f"{op}: weight must be a tensor of shape {shape}, got {getattr(weight, 'shape', weight)}"
+        )
+    if weight.dtype != like.dtype:
+        raise RuntimeError(f"{op}: weight must have the input's dtype {like.dtype}, got {weight.dtype}")
+    _same_device(like, weight, op)
+    return weight.detach()
+
+
 def histogram(
     input: Any,
     bins: int | Tensor = 100,
@@ -139,63 +213,65 @@ def histogram(
     x = _input(input, "histogram")
     if not _is_float(x.dtype):
         raise TypeError(f"histogram: input must be a floating-point tensor, got {x.dtype}")
-    xp, backend = x._backend.xp, x._backend
-    data = x.detach().reshape(-1)
-    if isinstance(bins, Tensor):
-        if bins.ndim != 1 or bins.size < 2:
-            raise RuntimeError(
-                f"torch.histogram(): bins must be a 1-D tensor of at least 2 edges, got shape {bins.shape}"
-            )
-        if bins.dtype != x.dtype:
-            raise RuntimeError(
-                "torch.histogram: input tensor and bins tensors should have the same dtype, got "
-                f"{x.dtype} and {bins.dtype}"
-            )
-        _same_device(x, bins, "histogram")
-        edges = bins.detach()
-        if (edges[1:] < edges[:-1]).any().item():
-            raise RuntimeError("torch.histogram: bin edges must be non-decreasing")
-    else:
-        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
-            raise TypeError(f"histogram(): argument 'bins' must be an int or a Tensor, got {bins!r}")
-        if bins <= 0:
-            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
-        if range is not None:
-            low, high = (float(v) for v in range)
-            if low > high:
-                raise RuntimeError(
-                    f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} "
-                    "for dimension 0"
-                )
-        elif data.size:
-            low, high = data.min().item(), data.max().item()
-        else:
-            low, high = 0.0, 1.0
-        if not (np.isfinite(low) and np.isfinite(high)):
-            raise InvalidArgumentError(f"torch.histogram: range of [{low}, {high}] is not finite")
-        if low == high:
-            low, high = low - 0.5, high + 0.5
-        from .functions import linspace
-
-        edges = linspace(low, high, int(bins) + 1, dtype=x.dtype, device=x.device)
-    if weight is not None:
-        if not isinstance(weight, Tensor) or weight.shape != x.shape:
-            raise ShapeError(
-                f"histogram: weight must be a tensor of the input's shape {x.shape}, "
-                f"got {getattr(weight, 'shape', weight)}"
-            )
-        if weight.dtype != x.dtype:
-            raise RuntimeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype}")
-        _same_device(x, weight, "histogram")
-    count = edges.shape[0] - 1
-    inside = (data._data >= edges._data[0]) & (data._data <= edges._data[-1])
-    position = xp.searchsorted(edges._data, data._data, side="right") - 1
-    position = xp.astype(xp.clip(xp.where(inside, position, 0), 0, count - 1), xp.int64)
-    added = xp.astype(inside, data._data.dtype)
-    if weight is not None:
-        added = added * xp.reshape(weight.detach()._data, (-1,))
-    hist = Tensor._wrap(backend.index_add((count,), (position,), added), backend)
-    if density:
-        widths = edges[1:] - edges[:-1]
-        hist = hist / (hist.sum() * widths)
+    weights = _weights(weight, x.shape, x, "histogram")
+    hist, (edges,) = histogramdd(
+        x.reshape(-1, 1),
+        [bins],
+        range=range,
+        weight=None if weights is None else weights.reshape(-1),
+        density=density,
+    )
     return HistogramResult(hist, edges)
+
+
+def histogramdd(
+    input: Any,
+    bins: int | Sequence[int] | Sequence[Tensor] = 10,
+    *,
+    range: Sequence[float] | None = None,  # noqa: A002 (PyTorch's argument name)
+    weight: Tensor | None = None,
+    density: bool = False,
+) -> HistogramddResult:
+    """The histogram of points in D dimensions (``input``'s last dimension holds each point's
+    coordinates): counts on a grid of bins, one set of edges per dimension (``bins`` an int for all,
+    one int per dimension, or one edge tensor per dimension; ``range`` the flat (min, max) pairs).
+    Bins are [left, right), the last one closed; points outside any dimension's edges are left out."""
+    x = _input(input, "histogramdd")
+    if not _is_float(x.dtype):
+        raise TypeError(f"histogramdd: input must be a floating-point tensor, got {x.dtype}")
+    if x.ndim < 2:
+        raise RuntimeError(f"torch.histogramdd: input tensor should have at least 2 dimensions, got {x.ndim}")
+    dims = x.shape[-1]
+    points = x.detach().reshape(-1, dims)
+    per_dim = list(bins) if isinstance(bins, (list, tuple)) else [bins] * dims
+    if len(per_dim) != dims:
+        raise RuntimeError(
+            f"torch.histogramdd: expected {dims} sequences of bin edges or bin counts, got {len(per_dim)}"
+        )
+    if range is not None and len(range) != 2 * dims:
+        raise RuntimeError(
+            f"torch.histogramdd: expected {2 * dims} values in range (min and max of each dimension), "
+            f"got {len(range)}"
+        )
+    weights = _weights(weight, x.shape[:-1], x, "histogramdd")
+    xp, backend = x._backend.xp, x._backend
+    edges, flat, inside = [], None, None
+    for d, count in enumerate(per_dim):
+        values = points[:, d]
+        span = None if range is None else range[2 * d : 2 * d + 2]
+        edges.append(_bin_edges(values, count, span, d, "histogramdd"))
+        position, within = _bin_positions(values, edges[-1])
+        flat = position if flat is None else flat * (edges[-1].shape[0] - 1) + position
+        inside = within if inside is None else inside & within
+    added = xp.astype(inside, points._data.dtype)
+    if weights is not None:
+        added = added * xp.reshape(weights._data, (-1,))
+    shape = tuple(e.shape[0] - 1 for e in edges)
+    hist = Tensor._wrap(xp.reshape(backend.index_add((math.prod(shape),), (flat,), added), shape), backend)
+    if density:
+        volume = None
+        for d, e in enumerate(edges):
+            widths = (e[1:] - e[:-1]).reshape(*[-1 if k == d else 1 for k in builtins.range(dims)])
+            volume = widths if volume is None else volume * widths
+        hist = hist / (hist.sum() * volume)
+    return HistogramddResult(hist, tuple(edges))

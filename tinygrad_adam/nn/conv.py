@@ -895,6 +895,11 @@ def avg_pool3d(
         raise ValueError(
             f"avg_pool3d: divisor_override must be a nonzero int or None, got {divisor_override!r}"
         )
+    if any(n < k for n, k in zip(input.shape[2:], kernel, strict=True)):  # padding or not, as PyTorch
+        depth, height, width = input.shape[2:]
+        raise _shape_error(
+            f"avg_pool3d: input image (T: {depth} H: {height} W: {width}) smaller than kernel size {kernel}"
+        )
     extra = _ceil_extra(input.shape[2:], kernel, stride, padding, (1, 1, 1), ceil_mode)
     settings = (kernel, stride, padding, (1, 1, 1), extra)
     sums = _volumes(_volume_windows(input, *settings, 0.0, 0.0, "avg_pool3d").sum(2), input.shape[0])

@@ -67,11 +67,13 @@ def _fractional_max_pool(
             )
         output_size = tuple(int(n * r) for n, r in zip(spatial, ratios, strict=True))
     sizes = _sizes(output_size, "output_size", owner, count=dims)
+    # PyTorch's CPU check: o + k − 1 <= n in 2-d, but o + k − 1 < n in 3-d
+    room = 0 if dims == 2 else 1
     for axis, (n, o, k) in enumerate(zip(spatial, sizes, kernel, strict=True)):
-        if o + k - 1 > n:
+        if o + k - 1 + room > n:
             raise _range_error(
                 f"{owner}: the pool size {k} is too large for the input size {n} of spatial axis {axis} "
-                f"(output size {o} needs o + k − 1 <= n)"
+                f"(output size {o} needs o + k − 1 {'<=' if dims == 2 else '<'} n)"
             )
     batch, channels = input.shape[:2]
     if _random_samples is None:
