@@ -163,3 +163,22 @@ def test_cli_auto_task_on_a_continuous_target_is_a_regression_without_the_warnin
     assert result.returncode == 0, result.stderr
     assert "distinct" not in result.stderr
     assert '"test_rmse"' in result.stdout.splitlines()[-1]
+
+
+def test_cli_warns_too_when_auto_takes_many_whole_numbers_for_classes_but_not_for_ten_digits(
+    tmp_path, capsys
+):
+    from tinygrad_adam.cli import main
+
+    rng = np.random.default_rng(0)
+    ages = tmp_path / "ages.csv"
+    ages.write_text(
+        "height,age\n" + "".join(f"{rng.normal():.3f},{age}\n" for age in rng.integers(18, 90, 150))
+    )
+    assert main(["train", "--csv", str(ages), "--epochs", "1", "--quiet", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "--target '-1' holds" in err and "distinct numeric values in 150 rows" in err
+    digits = tmp_path / "digits.csv"
+    digits.write_text("a,label\n" + "".join(f"{rng.normal():.3f},{i % 10}\n" for i in range(150)))
+    assert main(["train", "--csv", str(digits), "--epochs", "1", "--quiet", "--json"]) == 0
+    assert "distinct" not in capsys.readouterr().err

@@ -452,3 +452,70 @@ def test_a_delimiter_ending_every_line_is_named_and_the_cli_can_ignore_that_colu
     assert "ignore=[4]" in message
     report = train(["--csv", str(path), "--target", "label", "--ignore", "4"], capsys)
     assert set(report["class_accuracy"]) == {"big", "small"}
+
+
+def numeric_table(rows: int = 120, columns: int = 6) -> str:
+    rng = np.random.default_rng(3)
+    values = np.round(rng.normal(size=(rows, columns)), 4)
+    labels = rng.integers(0, 10, rows)
+    header = ",".join(["label", *(f"pixel{i}" for i in range(columns))])
+    return (
+        header
+        + "\n"
+        + "".join(f"{label}," + ",".join(map(str, row)) + "\n" for label, row in zip(labels, values))
+    )
+
+
+def test_a_large_table_of_numbers_reads_as_the_exact_reader_reads_it(tmp_path):
+    path = tmp_path / "mnist_train.csv"  # Kaggle's layout: the label first, then the pixels
+    path.write_text(numeric_table())
+    fast = tg.datasets.load_csv(path, "label", return_classes=True, return_feature_names=True)
+    exact = tg.datasets.load_csv(  # categories= sends every file through the value-by-value reader
+        path, "label", categorical="onehot", categories={}, return_classes=True, return_feature_names=True
+    )
+    np.testing.assert_array_equal(fast[0], exact[0])
+    np.testing.assert_array_equal(fast[1], exact[1])
+    assert fast[0].dtype == np.float32 and fast[1].dtype == np.int64
+    assert fast[2:] == exact[2:] == (None, [f"pixel{i}" for i in range(6)])
+    x64, _ = tg.datasets.load_csv(path, 0, dtype=np.float64)
+    np.testing.assert_array_equal(x64.astype(np.float32), fast[0])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda line: line + ",7", r"line 100 has 8 fields, expected 7 as in the header"),
+        (
+            lambda line: line.replace(",", ",NA,", 1).rsplit(",", 1)[0],
+            r"line 100, column 'pixel0' \(index 1\): missing value 'NA'",
+        ),
+        (
+            lambda line: line.replace(",", ",nan,", 1).rsplit(",", 1)[0],
+            r"line 100, column 'pixel0' \(index 1\): missing value 'nan'",
+        ),
+        (
+            lambda line: line.replace(",", ",ten,", 1).rsplit(",", 1)[0],
+            r"line 100, column 'pixel0' \(index 1\): 'ten' is not a number",
+        ),
+        (
+            lambda line: "" + line.split(",", 1)[1].join([",", ""]),
+            r"line 100, target column 'label' \(index 0\): missing class label ''",
+        ),
+    ],
+)
+def test_a_problem_far_down_a_table_of_numbers_is_named_by_its_line(tmp_path, change, message):
+    lines = numeric_table().splitlines()
+    lines[99] = change(lines[99])  # line 100 of the file, past the rows looked at first
+    path = tmp_path / "table.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=message):
+        tg.datasets.load_csv(path, "label")
+
+
+def test_a_missing_target_far_down_a_regression_table_is_dropped_when_asked(tmp_path):
+    lines = numeric_table().splitlines()
+    lines[99] = "," + lines[99].split(",", 1)[1]
+    path = tmp_path / "table.csv"
+    path.write_text("\n".join(lines) + "\n")
+    x, y = tg.datasets.load_csv(path, "label", task="regression", missing="drop")
+    assert x.shape == (119, 6) and not np.isnan(y).any()
