@@ -802,7 +802,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             f"Training {shown}: {x_train.shape[0]} samples, MLP {x_train.shape[1]}-"
             f"{settings['hidden'].replace(',', '-') or ''}{'-' if settings['hidden'] else ''}{classes}, "
             f"{type(optimizer).__name__} lr {settings['lr']}, batch {settings['batch_size']}, "
-            f"{epochs} epochs on {tg.get_default_device()}{resumed}"
+            f"{epochs} epoch{'' if epochs == 1 else 's'} on {tg.get_default_device()}{resumed}"
         )
     # A diverged run only burns time; ModelCheckpoint keeps the last epoch with a finite loss.
     callbacks: list[Any] = [TerminateOnNaN()]
