@@ -1123,3 +1123,58 @@ def asarray(
     if copy and (made is obj or not isinstance(obj, Tensor)):
         made = made.clone() if isinstance(obj, Tensor) else made
     return made.requires_grad_(True) if requires_grad else made
+
+
+# Pointwise maths (round 9): the free functions of the Tensor methods of the same names
+tan = _spelled_as_method("tan")
+sinh = _spelled_as_method("sinh")
+cosh = _spelled_as_method("cosh")
+asin = arcsin = _spelled_as_method("asin")
+acos = arccos = _spelled_as_method("acos")
+atan = arctan = _spelled_as_method("atan")
+asinh = arcsinh = _spelled_as_method("asinh")
+acosh = arccosh = _spelled_as_method("acosh")
+atanh = arctanh = _spelled_as_method("atanh")
+log10 = _spelled_as_method("log10")
+log2 = _spelled_as_method("log2")
+exp2 = _spelled_as_method("exp2")
+logaddexp = _spelled_as_method("logaddexp")
+logaddexp2 = _spelled_as_method("logaddexp2")
+logit = _spelled_as_method("logit")
+sinc = _spelled_as_method("sinc")
+deg2rad = _spelled_as_method("deg2rad")
+rad2deg = _spelled_as_method("rad2deg")
+floor_divide = _spelled_as_method("floor_divide")
+copysign = _spelled_as_method("copysign")
+heaviside = _spelled_as_method("heaviside")
+fmax = _spelled_as_method("fmax")
+fmin = _spelled_as_method("fmin")
+nextafter = _spelled_as_method("nextafter")
+ldexp = _spelled_as_method("ldexp")
+frexp = _spelled_as_method("frexp")
+signbit = _spelled_as_method("signbit")
+sgn = _spelled_as_method("sgn")
+fix = _spelled_as_method("fix")
+i0 = _spelled_as_method("i0")
+isneginf = _spelled_as_method("isneginf")
+isposinf = _spelled_as_method("isposinf")
+isreal = _spelled_as_method("isreal")
+gcd = _spelled_as_method("gcd")
+lcm = _spelled_as_method("lcm")
+bitwise_and = _spelled_as_method("bitwise_and")
+bitwise_or = _spelled_as_method("bitwise_or")
+bitwise_xor = _spelled_as_method("bitwise_xor")
+bitwise_not = _spelled_as_method("bitwise_not")
+bitwise_left_shift = _spelled_as_method("bitwise_left_shift")
+bitwise_right_shift = _spelled_as_method("bitwise_right_shift")
+nansum = _spelled_as_method("nansum")
+nanmedian = _spelled_as_method("nanmedian")
+count_nonzero = _spelled_as_method("count_nonzero")
+aminmax = _spelled_as_method("aminmax")
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """``input ** exponent`` in float64 (``torch.float_power``); either may be a number."""
+    if not isinstance(input, Tensor) and isinstance(exponent, Tensor):
+        input = tensor(input, dtype=np.dtype("float64"), device=exponent.device)
+    return _as_tensor_input(input).float_power(exponent)

@@ -16,9 +16,9 @@ from .nn.erf import erfc as _erfc
 from .tensor import Tensor, get_default_dtype, where
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "lgamma", "log1p",
-    "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "softmax",
-    "xlog1py", "xlogy",
+    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i1", "lgamma",
+    "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi",
+    "softmax", "xlog1py", "xlogy",
 ]  # fmt: skip
 
 
@@ -39,13 +39,9 @@ def expit(input: Tensor) -> Tensor:
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
-    """log(p/(1 − p)), the inverse of expit; with ``eps`` p is first clamped to [eps, 1 − eps]."""
-    p = _tensor(input, "logit")
-    if eps is not None and (isinstance(eps, bool) or not isinstance(eps, (int, float, np.number))):
-        raise TypeError(f"special.logit: eps must be a number or None, got {type(eps).__name__} {eps!r}")
-    if eps is not None:
-        p = p.clamp(eps, 1 - eps)
-    return p.log() - (-p).log1p()
+    """log(p/(1 − p)), the inverse of expit; with ``eps`` p is first clamped to [eps, 1 − eps]
+    (``Tensor.logit``)."""
+    return _tensor(input, "logit").logit(eps)
 
 
 def entr(input: Tensor) -> Tensor:
@@ -170,7 +166,7 @@ def erfinv(input: Tensor) -> Tensor:
 
 
 def exp2(input: Tensor) -> Tensor:
-    return (_tensor(input, "exp2") * float(np.log(2.0))).exp()
+    return _tensor(input, "exp2").exp2()
 
 
 def expm1(input: Tensor) -> Tensor:
@@ -435,3 +431,62 @@ def multigammaln(input: Tensor, p: int) -> Tensor:
 
 
 mvlgamma = multigammaln
+
+
+# ---------------------------------------------------------------------------------------------
+# Modified Bessel functions of the first kind, I₀ and I₁, by their power series
+# I₀(x) = Σₖ (x²/4)ᵏ/(k!)², I₁(x) = (x/2) Σₖ (x²/4)ᵏ/(k!(k+1)!): every term is positive, so the sum
+# keeps float64's digits for any x; the terms peak near k = |x|/2 and are negligible (< 1e-17 of the
+# sum) some 6√|x| + 30 terms later. Past |x| ≈ 713 I₀ overflows to inf; at ±inf itself both are NaN,
+# as PyTorch's Chebyshev expansions give.
+
+
+def _bessel_series(backend: Any, x: Any, order: int) -> Any:
+    xp = backend.xp
+    finite = xp.isfinite(x)
+    x64 = xp.astype(xp.where(finite, x, xp.zeros_like(x)), xp.float64)
+    largest = float(backend.to_numpy(xp.max(xp.abs(x64)))) if x64.size else 0.0
+    quarter_square = x64 * x64 / 4
+    term = xp.ones_like(x64) if order == 0 else x64 / 2
+    total = term
+    reach = min(largest, 720.0)  # beyond it every sum is inf
+    with np.errstate(over="ignore"):
+        for k in range(1, int(reach / 2 + 6 * math.sqrt(reach) + 30)):
+            term = term * quarter_square / (k * (k + order))
+            total = total + term
+    total = xp.where(finite, total, xp.full_like(x64, math.nan))
+    return xp.astype(total, x.dtype)
+
+
+class BesselI0(Function):
+    """I₀(x); d/dx = I₁(x)."""
+
+    def forward(self, a: Any) -> Any:
+        return _bessel_series(self.backend, a, 0)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * BesselI1.apply(self.inputs[0]),)
+
+
+class BesselI1(Function):
+    """I₁(x); d/dx = I₀(x) − I₁(x)/x, and 1/2 at 0."""
+
+    def forward(self, a: Any) -> Any:
+        return _bessel_series(self.backend, a, 1)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        at_zero = (x == 0).detach()
+        safe = where(at_zero, 1.0, x)
+        return (grad * where(at_zero, 0.5, BesselI0.apply(x) - BesselI1.apply(safe) / safe),)
+
+
+def i0(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 0, I₀(x) (``torch.special.i0``);
+    integers are read as floats."""
+    return BesselI0.apply(_float_tensor(input, "i0"))
+
+
+def i1(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 1, I₁(x) (``torch.special.i1``)."""
+    return BesselI1.apply(_float_tensor(input, "i1"))

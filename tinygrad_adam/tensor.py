@@ -626,7 +626,9 @@ class Tensor(TensorSpellings):
         if result.dtype != self.dtype and result.dtype.kind in "iu" and self.dtype.kind in "iu":
             result = result.astype(self.dtype)  # int32 += int64 stays int32, as in PyTorch
         if result.dtype != self.dtype:
-            raise TypeError(f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor")
+            raise DtypeMismatchError(  # PyTorch's RuntimeError "result type ... can't be cast"
+                f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor"
+            )
         if (
             (type(self) is _View and self._base() is not None) or type(self) is _SharedMemory
         ) and hasattr(self._data, "__setitem__"):
@@ -868,8 +870,8 @@ class Tensor(TensorSpellings):
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __invert__(self) -> Tensor:
-        if self.dtype != bool_:
-            raise TypeError(f"~ needs a boolean tensor, got {self.dtype}")
+        if self.dtype.kind not in "biu":  # logical not of a mask, bitwise not of integers
+            raise TypeError(f"~ needs a boolean or integer tensor, got {self.dtype}")
         return Tensor._wrap(~self._data, self._backend)
 
     def argmax(

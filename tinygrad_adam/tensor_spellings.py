@@ -11,7 +11,7 @@ import builtins
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -291,6 +291,180 @@ def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
         return ((a - top).exp() + (b - top).exp()).log() + top
 
 
+class UnsupportedDtypeError(TypeError, NotImplementedError):
+    """An op that has no meaning for this dtype (bits of a float, a gcd of floats, a frexp of
+    integers): PyTorch's NotImplementedError/RuntimeError, and the TypeError a wrong dtype is."""
+
+
+def _floating(source: Tensor) -> Tensor:
+    """``source``, or its cast to the default float dtype if it holds integers or booleans: what
+    PyTorch's float functions (tan, log10, ...) read an integer tensor as."""
+    return source if _tensor._is_float(source.dtype) else source.astype(_tensor.get_default_dtype())
+
+
+def _floats_only(source: Tensor, op: str) -> Tensor:
+    if not _tensor._is_float(source.dtype):
+        raise UnsupportedDtypeError(f"{op}: needs a floating-point tensor, got {source.dtype}")
+    return source
+
+
+def _integers_only(*operands: Any, op: str, bool_ok: bool = True) -> None:
+    """Refuse float operands (tensors or numbers) of a bitwise or number-theory op, as PyTorch does."""
+    for operand in operands:
+        dtype = operand.dtype if isinstance(operand, _tensor.Tensor) else np.asarray(operand).dtype
+        if dtype.kind == "f" or dtype.kind == "c" or (dtype.kind == "b" and not bool_ok):
+            kinds = "integer or boolean" if bool_ok else "integer"
+            raise UnsupportedDtypeError(f"{op}: needs {kinds} tensors, got {dtype}")
+
+
+class _Elementary(Function):
+    """An elementwise function of the Array API (``forward(xp, a)``) whose derivative is
+    ``derivative(x)``, a Tensor expression, so that gradients of gradients follow."""
+
+    def forward(
+        self, a: Any, *, forward: Callable[[Any, Any], Any], derivative: Callable[[Tensor], Tensor]
+    ) -> Any:
+        self.derivative = derivative
+        with np.errstate(all="ignore"):  # asin(2) is NaN and log10(0) is -inf, without NumPy's warning
+            return forward(self.xp, a)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (grad * self.derivative(self.inputs[0]),)
+
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+# name: (value on arrays, derivative as a Tensor expression), as in PyTorch's derivatives.yaml
+_ELEMENTARY: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Tensor], Tensor]]] = {
+    "tan": (lambda xp, a: xp.tan(a), lambda x: 1 + x.tan().square()),
+    "sinh": (lambda xp, a: xp.sinh(a), lambda x: x.cosh()),
+    "cosh": (lambda xp, a: xp.cosh(a), lambda x: x.sinh()),
+    "asin": (lambda xp, a: xp.asin(a), lambda x: (1 - x * x).rsqrt()),
+    "acos": (lambda xp, a: xp.acos(a), lambda x: -(1 - x * x).rsqrt()),
+    "atan": (lambda xp, a: xp.atan(a), lambda x: 1 / (1 + x * x)),
+    "asinh": (lambda xp, a: xp.asinh(a), lambda x: (x * x + 1).rsqrt()),
+    "acosh": (lambda xp, a: xp.acosh(a), lambda x: (x * x - 1).rsqrt()),
+    "atanh": (lambda xp, a: xp.atanh(a), lambda x: 1 / (1 - x * x)),
+    "log10": (lambda xp, a: xp.log10(a), lambda x: 1 / (x * _LN10)),
+    "log2": (lambda xp, a: xp.log2(a), lambda x: 1 / (x * _LN2)),
+    "exp2": (lambda xp, a: 2.0**a, lambda x: x.exp2() * _LN2),
+}
+
+
+def _elementary(source: Tensor, name: str) -> Tensor:
+    forward, derivative = _ELEMENTARY[name]
+    return _Elementary.apply(_floating(source), forward=forward, derivative=derivative)
+
+
+class _NoDerivative(Function):
+    """``value``, an op of the inputs whose derivative PyTorch does not implement (heaviside,
+    nextafter): backward raises, as PyTorch's does, rather than hand back zeros."""
+
+    saves_inputs = False
+
+    def forward(self, *arrays: Any, value: Any, op: str) -> Any:
+        self.op = op
+        return value
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        raise RuntimeError(f"the derivative of {self.op} is not implemented, as in PyTorch")
+
+
+class _Copysign(Function):
+    """|a| with the sign of b (−0.0 and NaN's sign bit included), ``torch.copysign``; ∂/∂a is
+    ±sign(a) (0 at a = 0), ∂/∂b is 0, as PyTorch's."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.copysign(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.inputs
+        flip = _tensor.Tensor._wrap(self.xp.copysign(self.xp.ones_like(a._data), b._data), self.backend)
+        da = grad * a.sign() * flip if a.requires_grad else None
+        return da, (_tensor.zeros_like(b) if b.requires_grad else None)
+
+
+class MantissaAndExponent(NamedTuple):
+    """What ``frexp`` returns, like ``torch.return_types.frexp``: x = mantissa · 2^exponent."""
+
+    mantissa: Tensor
+    exponent: Tensor
+
+
+class MinAndMax(NamedTuple):
+    """What ``aminmax`` returns, like ``torch.return_types.aminmax``."""
+
+    min: Tensor
+    max: Tensor
+
+
+class _Mantissa(Function):
+    """frexp's mantissa, x · 2^(−e) (computed exactly on arrays); its gradient is 2^(−e), as PyTorch's
+    ``grad / exponent.exp2()``."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, *, mantissa: Any, scale: Any) -> Any:
+        self.scale = scale
+        return mantissa
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * _tensor.Tensor._wrap(self.scale, self.backend),)
+
+
+def _frexp_arrays(xp: Any, a: Any) -> tuple[Any, Any, Any]:
+    """(mantissa, exponent, 2^(−exponent)) with x = m · 2^e, 0.5 <= |m| < 1; 0, inf and NaN keep
+    their value with exponent 0, as C's frexp. 2^(−e) goes in two halves: for a subnormal x it
+    is beyond the largest float, its halves are not, and scaling by powers of 2 is exact."""
+    regular = xp.isfinite(a) & (a != 0)
+    magnitude = xp.where(regular, xp.abs(a), xp.ones_like(a))
+    exponent = xp.floor(xp.log2(magnitude)) + 1
+    half = xp.floor(-exponent / 2)
+    scaled = magnitude * 2.0**half * 2.0 ** (-exponent - half)
+    too_big, too_small = scaled >= 1, scaled < 0.5  # log2 rounded across a power of 2
+    scaled = xp.where(too_big, scaled / 2, xp.where(too_small, scaled * 2, scaled))
+    exponent = exponent + xp.astype(too_big, a.dtype) - xp.astype(too_small, a.dtype)
+    mantissa = xp.where(regular, xp.where(a < 0, -scaled, scaled), a)
+    exponent = xp.where(regular, exponent, xp.zeros_like(a))
+    half = xp.floor(-exponent / 2)
+    with np.errstate(over="ignore"):  # a subnormal's mantissa grows faster than a float can say: inf
+        return mantissa, xp.astype(exponent, xp.int32), 2.0**half * 2.0 ** (-exponent - half)
+
+
+def _shift(source: Tensor, other: Any, op: str, left: bool) -> Tensor:
+    """``source << other`` or ``>>``, as PyTorch: a shift by a negative amount or by the width of the
+    dtype or more gives 0 (or −1 for a negative number shifted right), not C's undefined value."""
+    _integers_only(source, other, op=op)
+    a, b = _tensor._coerce(source, other, op)
+    _tensor._check_broadcast(a, b, op)
+    if a.dtype == _tensor.bool_:
+        a, b = a.astype(_tensor.int64), b.astype(_tensor.int64)
+    xp = a._backend.xp
+    x, amount = a._data, b._data
+    inside = (amount >= 0) & (amount < a.dtype.itemsize * 8)
+    amount = xp.where(inside, amount, xp.zeros_like(amount))
+    if left:
+        shifted, outside = xp.bitwise_left_shift(x, amount), xp.zeros_like(x)
+    else:
+        shifted = xp.bitwise_right_shift(x, amount)
+        outside = xp.zeros_like(x)
+        if a.dtype.kind == "i":  # the sign fills every bit
+            outside = xp.where(x < 0, xp.full_like(x, -1), outside)
+    return _tensor.Tensor._wrap(xp.where(inside, shifted, outside), a._backend)
+
+
+def _gcd_arrays(backend: Any, a: Any, b: Any) -> Any:
+    """Euclid's algorithm on whole arrays, gcd ≥ 0 and gcd(0, 0) = 0; a round per step of the
+    slowest pair (under 100 for 64-bit integers)."""
+    xp = backend.xp
+    a, b = xp.abs(a), xp.abs(b)
+    while backend.to_numpy(xp.any(b != 0)):
+        dividing = b != 0
+        remainder = xp.remainder(a, xp.where(dividing, b, xp.ones_like(b)))
+        a, b = xp.where(dividing, b, a), xp.where(dividing, remainder, xp.zeros_like(b))
+    return a
+
+
 def _batched_product(batch1: Any, batch2: Any, op: str) -> Tensor:
     for name, operand in (("batch1", batch1), ("batch2", batch2)):
         if not isinstance(operand, _tensor.Tensor) or operand.ndim != 3:
@@ -345,12 +519,16 @@ def _running_extreme(source: Tensor, dim: int, op: str, larger: bool) -> Any:
     return _tensor.ValuesAndIndices(source.gather(axis, indices), indices)
 
 
-def _median_along(source: Tensor, axis: int, keepdim: bool) -> Any:
-    """The lower median along ``axis`` and its index; the first NaN (in order) if any."""
+def _median_along(source: Tensor, axis: int, keepdim: bool, skip_nan: bool = False) -> Any:
+    """The lower median along ``axis`` and its index; the first NaN (in order) if any, or with
+    ``skip_nan`` the median of the others (the first NaN where all are)."""
     length = source.shape[axis]
     order = source.argsort(axis)  # NaN sorts last, stably
     nan_count = source.isnan().astype(_tensor.int64).sum(axis, keepdims=True)
-    rank = _tensor.where(nan_count > 0, length - nan_count, (length - 1) // 2)
+    if skip_nan:
+        rank = ((length - nan_count - 1) // 2).clamp_min(0)
+    else:
+        rank = _tensor.where(nan_count > 0, length - nan_count, (length - 1) // 2)
     indices = order.gather(axis, rank)
     values = source.gather(axis, indices)
     if not keepdim:
@@ -2881,6 +3059,451 @@ class TensorSpellings:
     def is_xla(self: Tensor) -> builtins.bool:
         return False
 
+
+    # -- pointwise maths, round 9: trigonometry, logarithms, floats' bits, integers' bits ------------
+    def tan(self: Tensor) -> Tensor:
+        """tan x; integers are read as the default float dtype, as PyTorch; gradient 1 + tan² x."""
+        return _elementary(self, "tan")
+
+    def sinh(self: Tensor) -> Tensor:
+        return _elementary(self, "sinh")
+
+    def cosh(self: Tensor) -> Tensor:
+        return _elementary(self, "cosh")
+
+    def asin(self: Tensor) -> Tensor:
+        """sin⁻¹ x in [−π/2, π/2] (NaN outside [−1, 1]); gradient 1/√(1 − x²)."""
+        return _elementary(self, "asin")
+
+    def acos(self: Tensor) -> Tensor:
+        """cos⁻¹ x in [0, π] (NaN outside [−1, 1]); gradient −1/√(1 − x²)."""
+        return _elementary(self, "acos")
+
+    def atan(self: Tensor) -> Tensor:
+        return _elementary(self, "atan")
+
+    def asinh(self: Tensor) -> Tensor:
+        return _elementary(self, "asinh")
+
+    def acosh(self: Tensor) -> Tensor:
+        """cosh⁻¹ x for x >= 1 (NaN below); gradient 1/√(x² − 1)."""
+        return _elementary(self, "acosh")
+
+    def atanh(self: Tensor) -> Tensor:
+        """tanh⁻¹ x, ±inf at ±1 and NaN beyond; gradient 1/(1 − x²)."""
+        return _elementary(self, "atanh")
+
+    arcsin, arccos, arctan = asin, acos, atan
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    def log10(self: Tensor) -> Tensor:
+        return _elementary(self, "log10")
+
+    def log2(self: Tensor) -> Tensor:
+        return _elementary(self, "log2")
+
+    def exp2(self: Tensor) -> Tensor:
+        """2^x, exact at integers (not e^(x ln 2)); gradient 2^x ln 2."""
+        return _elementary(self, "exp2")
+
+    def logaddexp(self: Tensor, other: Any) -> Tensor:
+        """log(eˣ + eʸ) without overflow, floats only as in PyTorch; gradients the two softmax weights."""
+        return _logaddexp(*_float_pair(_floats_only(self, "logaddexp"), other, "logaddexp"))
+
+    def logaddexp2(self: Tensor, other: Any) -> Tensor:
+        """log₂(2ˣ + 2ʸ): ``logaddexp`` in base 2."""
+        x, y = _float_pair(_floats_only(self, "logaddexp2"), other, "logaddexp2")
+        return _logaddexp(x * _LN2, y * _LN2) / _LN2
+
+    def logit(self: Tensor, eps: float | None = None) -> Tensor:
+        """log(p / (1 − p)), the inverse of sigmoid. With ``eps`` >= 0, p is first clamped to
+        [eps, 1 − eps] (gradient 0 outside) as PyTorch clamps it: below eps first, so an eps over 0.5
+        gives NaN, not an error; a negative eps clamps nothing."""
+        if eps is not None and (
+            isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (builtins.int, float, np.number))
+        ):
+            raise TypeError(f"logit: eps must be a number or None, got {type(eps).__name__} {eps!r}")
+        p = _floating(self)
+        if eps is not None and eps >= 0:
+            p = _tensor.where(p < eps, float(eps), _tensor.where(p > 1 - eps, 1 - float(eps), p))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return p.log() - (-p).log1p()
+
+    def sinc(self: Tensor) -> Tensor:
+        """The normalized sinc sin(πx)/(πx), 1 at 0 (gradient 0 there, as PyTorch's)."""
+        x = _floating(self)
+        at_zero = (x == 0).detach()
+        angle = _tensor.where(at_zero, 1.0, x * math.pi)  # no 0/0 on the branch that is not taken
+        return _tensor.where(at_zero, 1.0, angle.sin() / angle)
+
+    def deg2rad(self: Tensor) -> Tensor:
+        return _floating(self) * (math.pi / 180)
+
+    def rad2deg(self: Tensor) -> Tensor:
+        return _floating(self) * (180 / math.pi)
+
+    def float_power(self: Tensor, exponent: Any) -> Tensor:
+        """``self ** exponent`` in float64 whatever the dtypes, as ``torch.float_power``."""
+        if isinstance(exponent, _tensor.Tensor):
+            exponent = exponent.astype(_tensor.float64)
+        elif isinstance(exponent, (bool, np.bool_)) or not isinstance(exponent, _tensor._SCALARS):
+            raise TypeError(
+                f"float_power: exponent must be a Tensor or a number, got {type(exponent).__name__}"
+            )
+        return self.astype(_tensor.float64) ** exponent
+
+    def floor_divide(self: Tensor, other: Any) -> Tensor:
+        """⌊self / other⌋ (Python's ``//``); as in PyTorch it has no derivative: backward raises."""
+        return self // other
+
+    def copysign(self: Tensor, other: Any) -> Tensor:
+        """|self| with the sign of ``other`` (a tensor or a number; −0.0 counts as negative); a float."""
+        return _Copysign.apply(*_float_pair(self, other, "copysign"))
+
+    def heaviside(self: Tensor, values: Tensor) -> Tensor:
+        """The step function: 0 where x < 0, ``values`` where x == 0, 1 where x > 0 (NaN gives 0, as
+        PyTorch). ``values`` is a tensor of this tensor's dtype; no derivative, as in PyTorch."""
+        values = _other_tensor(values, "heaviside")
+        _tensor._same_device(self, values, "heaviside")
+        if values.dtype != self.dtype:
+            raise _tensor.DtypeMismatchError(
+                f"heaviside is not yet implemented for tensors with different dtypes ({self.dtype} and "
+                f"{values.dtype}), as in PyTorch"
+            )
+        with no_grad():
+            step = _tensor.where(self == 0, values, (self > 0).astype(self.dtype))
+        return _NoDerivative.apply(self, values, value=step._data, op="heaviside")
+
+    def fmax(self: Tensor, other: Any) -> Tensor:
+        """The larger entry, ignoring NaN (NaN only where both are); a tie's gradient goes to self."""
+        a, b = _tensor._coerce(self, other, "fmax")
+        _tensor._check_broadcast(a, b, "fmax")
+        if a.dtype == _tensor.bool_:  # masks have no order in the Array API: max is "or"
+            return a | b
+        return _tensor.where(((a >= b) | b.isnan()).detach(), a, b)
+
+    def fmin(self: Tensor, other: Any) -> Tensor:
+        """The smaller entry, ignoring NaN (NaN only where both are); a tie's gradient goes to self."""
+        a, b = _tensor._coerce(self, other, "fmin")
+        _tensor._check_broadcast(a, b, "fmin")
+        if a.dtype == _tensor.bool_:  # masks have no order in the Array API: min is "and"
+            return a & b
+        return _tensor.where(((a <= b) | b.isnan()).detach(), a, b)
+
+    def nextafter(self: Tensor, other: Any) -> Tensor:
+        """The next float after self toward ``other``, floats only; no derivative, as in PyTorch."""
+        x, y = _float_pair(_floats_only(self, "nextafter"), other, "nextafter")
+        value = x._backend.xp.nextafter(x._data, y._data)
+        return _NoDerivative.apply(x, y, value=value, op="nextafter")
+
+    def ldexp(self: Tensor, other: Any) -> Tensor:
+        """self · 2^other, as PyTorch's ``input * 2 ** other`` (a float; gradients for both)."""
+        x, exponent = _float_pair(self, other, "ldexp")
+        return x * 2.0**exponent
+
+    def frexp(self: Tensor) -> MantissaAndExponent:
+        """(mantissa, exponent) with self = mantissa · 2^exponent, 0.5 <= |mantissa| < 1 and an int32
+        exponent; 0, ±inf and NaN give themselves and 0. Floats only, as in PyTorch."""
+        source = _floats_only(self, "frexp")
+        mantissa, exponent, scale = _frexp_arrays(source._backend.xp, source._data)
+        return MantissaAndExponent(
+            _Mantissa.apply(source, mantissa=mantissa, scale=scale),
+            _tensor.Tensor._wrap(exponent, source._backend),
+        )
+
+    def signbit(self: Tensor) -> Tensor:
+        """True where the sign bit is set: negative numbers, −0.0 and a negative NaN (bool)."""
+        xp = self._backend.xp
+        if _tensor._is_float(self.dtype):
+            return _tensor.Tensor._wrap(xp.signbit(self._data), self._backend)
+        return (self < 0) if self.dtype != _tensor.bool_ else _tensor.zeros_like(self)
+
+    def sgn(self: Tensor) -> Tensor:
+        """sign(x) for real tensors (PyTorch's x/|x| extension to complex numbers)."""
+        return self.sign()
+
+    def fix(self: Tensor) -> Tensor:
+        """Rounded toward 0: ``trunc``'s other name."""
+        return self.trunc()
+
+    def i0(self: Tensor) -> Tensor:
+        """The modified Bessel function I₀(x) (``tg.special.i0``); its gradient is I₁(x)."""
+        from . import special
+
+        return special.i0(self)
+
+    def isposinf(self: Tensor) -> Tensor:
+        if not _tensor._is_float(self.dtype):
+            return _tensor.zeros_like(self, dtype=_tensor.bool_)
+        return _tensor.Tensor._wrap(self._data == math.inf, self._backend)
+
+    def isneginf(self: Tensor) -> Tensor:
+        if not _tensor._is_float(self.dtype):
+            return _tensor.zeros_like(self, dtype=_tensor.bool_)
+        return _tensor.Tensor._wrap(self._data == -math.inf, self._backend)
+
+    def isreal(self: Tensor) -> Tensor:
+        """True everywhere: a real tensor has no imaginary part."""
+        return _tensor.ones_like(self, dtype=_tensor.bool_)
+
+    def gcd(self: Tensor, other: Any) -> Tensor:
+        """The greatest common divisor (>= 0; gcd(0, 0) = 0) of integer tensors, as ``torch.gcd``."""
+        _integers_only(self, other, op="gcd", bool_ok=False)
+        a, b = _tensor._coerce(self, other, "gcd")
+        _tensor._check_broadcast(a, b, "gcd")
+        return _tensor.Tensor._wrap(_gcd_arrays(a._backend, a._data, b._data), a._backend)
+
+    def lcm(self: Tensor, other: Any) -> Tensor:
+        """The least common multiple (>= 0; 0 if either is 0) of integer tensors, as ``torch.lcm``."""
+        _integers_only(self, other, op="lcm", bool_ok=False)
+        a, b = _tensor._coerce(self, other, "lcm")
+        _tensor._check_broadcast(a, b, "lcm")
+        divisor = a.gcd(b)
+        return _tensor.where(divisor == 0, 0, (a // divisor.clamp_min(1) * b).abs())
+
+    def bitwise_and(self: Tensor, other: Any) -> Tensor:
+        _integers_only(self, other, op="bitwise_and")
+        return self & other
+
+    def bitwise_or(self: Tensor, other: Any) -> Tensor:
+        _integers_only(self, other, op="bitwise_or")
+        return self | other
+
+    def bitwise_xor(self: Tensor, other: Any) -> Tensor:
+        _integers_only(self, other, op="bitwise_xor")
+        return self ^ other
+
+    def bitwise_not(self: Tensor) -> Tensor:
+        """~x: every bit flipped (logical not for a mask)."""
+        _integers_only(self, op="bitwise_not")
+        return ~self
+
+    def bitwise_left_shift(self: Tensor, other: Any) -> Tensor:
+        """x · 2^other on integers (``x << other``); shifts past the width give 0, as PyTorch."""
+        return _shift(self, other, "bitwise_left_shift", left=True)
+
+    def bitwise_right_shift(self: Tensor, other: Any) -> Tensor:
+        """⌊x / 2^other⌋ on integers (``x >> other``), the sign kept."""
+        return _shift(self, other, "bitwise_right_shift", left=False)
+
+    def __lshift__(self: Tensor, other: Any) -> Tensor:
+        return _shift(self, other, "<<", left=True)
+
+    def __rshift__(self: Tensor, other: Any) -> Tensor:
+        return _shift(self, other, ">>", left=False)
+
+    def __rlshift__(self: Tensor, other: Any) -> Tensor:
+        return _shift(_tensor._as_tensor(other, self), self, "<<", left=True)
+
+    def __rrshift__(self: Tensor, other: Any) -> Tensor:
+        return _shift(_tensor._as_tensor(other, self), self, ">>", left=False)
+
+    # x &= y and its kin change x in place, as in PyTorch (integers and masks carry no gradient)
+    def __iand__(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self & other, "&=")
+
+    def __ior__(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self | other, "|=")
+
+    def __ixor__(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self ^ other, "^=")
+
+    def __ilshift__(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self << other, "<<=")
+
+    def __irshift__(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self >> other, ">>=")
+
+    # -- reductions that skip NaN or count ----------------------------------------------------------
+    def nansum(
+        self: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *, dtype: Any = None
+    ) -> Tensor:
+        """Σ over ``dim`` (or all) with NaN read as 0; its gradient is 0 at the NaN entries."""
+        source = _tensor._cast_first(self, dtype)
+        if _tensor._is_float(source.dtype):
+            source = _tensor.where(source.isnan().detach(), 0.0, source)
+        return source.sum(dim=dim, keepdim=keepdim)
+
+    def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The lower median of the entries that are not NaN (NaN if all are): of all entries without
+        ``dim``, else ``(values, indices)`` along ``dim``; as ``median`` otherwise."""
+        if dim is None:
+            flat = self.reshape(-1)
+            if flat.shape[0] == 0:
+                raise ValueError("nanmedian: the input is empty")
+            return _median_along(flat, 0, False, skip_nan=True).values
+        axis = _sort_axis(self, dim, "nanmedian")
+        _flag(keepdim, "keepdim", "nanmedian")
+        if self.ndim == 0:
+            index = _tensor.zeros((), dtype=_tensor.int64, device=self.device)
+            return _tensor.ValuesAndIndices(self * 1, index)
+        if self.shape[axis] == 0:
+            raise ValueError(f"nanmedian: dim {dim} of shape {self.shape} is empty")
+        return _median_along(self, axis, keepdim, skip_nan=True)
+
+    def count_nonzero(self: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
+        """The number (int64) of entries that are not 0 (NaN counts), over ``dim`` or all."""
+        return (self.detach() != 0).sum(dim=dim)
+
+    def aminmax(self: Tensor, *, dim: int | None = None, keepdim: bool = False) -> MinAndMax:
+        """``(amin, amax)`` over ``dim`` or all entries, as ``torch.aminmax``."""
+        axis = None if dim is None else _tensor._axis_index(dim, builtins.max(self.ndim, 1), "aminmax")
+        if self.size == 0 and (axis is None or self.shape[axis] == 0):
+            raise _tensor.InvalidArgumentError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity"
+            )
+        return MinAndMax(self.amin(dim=dim, keepdim=keepdim), self.amax(dim=dim, keepdim=keepdim))
+
+    # -- in place, round 9 (refused where autograd would need the old value, as ``add_``) -----------
+    def tan_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().tan(), "tan_")
+
+    def sinh_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().sinh(), "sinh_")
+
+    def cosh_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().cosh(), "cosh_")
+
+    def asin_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().asin(), "asin_")
+
+    def acos_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().acos(), "acos_")
+
+    def atan_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().atan(), "atan_")
+
+    def asinh_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().asinh(), "asinh_")
+
+    def acosh_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().acosh(), "acosh_")
+
+    def atanh_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().atanh(), "atanh_")
+
+    arcsin_, arccos_, arctan_ = asin_, acos_, atan_
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+
+    def log10_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().log10(), "log10_")
+
+    def log2_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().log2(), "log2_")
+
+    def exp2_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().exp2(), "exp2_")
+
+    def logit_(self: Tensor, eps: float | None = None) -> Tensor:
+        return self._set_data(self.detach().logit(eps), "logit_")
+
+    def sinc_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().sinc(), "sinc_")
+
+    def deg2rad_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().deg2rad(), "deg2rad_")
+
+    def rad2deg_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().rad2deg(), "rad2deg_")
+
+    def float_power_(self: Tensor, exponent: Any) -> Tensor:
+        if self.dtype != _tensor.float64:
+            raise _tensor.DtypeMismatchError(
+                f"the base given to float_power_ has dtype {self.dtype} but the operation's result "
+                "requires dtype float64"
+            )
+        return self._set_data(self.detach().float_power(exponent), "float_power_")
+
+    def floor_divide_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().floor_divide(other), "floor_divide_")
+
+    def copysign_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().copysign(other), "copysign_")
+
+    def heaviside_(self: Tensor, values: Tensor) -> Tensor:
+        return self._set_data(self.detach().heaviside(values), "heaviside_")
+
+    def nextafter_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().nextafter(other), "nextafter_")
+
+    def ldexp_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().ldexp(other), "ldexp_")
+
+    def atan2_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.detach().atan2(other), "atan2_")
+
+    arctan2_ = atan2_
+
+    def sgn_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().sgn(), "sgn_")
+
+    def sign_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().sign(), "sign_")
+
+    def i0_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().i0(), "i0_")
+
+    def gcd_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.gcd(other), "gcd_")
+
+    def lcm_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.lcm(other), "lcm_")
+
+    def bitwise_and_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.bitwise_and(other), "bitwise_and_")
+
+    def bitwise_or_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.bitwise_or(other), "bitwise_or_")
+
+    def bitwise_xor_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.bitwise_xor(other), "bitwise_xor_")
+
+    def bitwise_not_(self: Tensor) -> Tensor:
+        return self._set_data(self.bitwise_not(), "bitwise_not_")
+
+    def bitwise_left_shift_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.bitwise_left_shift(other), "bitwise_left_shift_")
+
+    def bitwise_right_shift_(self: Tensor, other: Any) -> Tensor:
+        return self._set_data(self.bitwise_right_shift(other), "bitwise_right_shift_")
+
+    def cos_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().cos(), "cos_")
+
+    def sin_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().sin(), "sin_")
+
+    def rsqrt_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().rsqrt(), "rsqrt_")
+
+    def reciprocal_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().reciprocal(), "reciprocal_")
+
+    def log1p_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().log1p(), "log1p_")
+
+    def expm1_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().expm1(), "expm1_")
+
+    def trunc_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().trunc(), "trunc_")
+
+    fix_ = trunc_
+
+    def frac_(self: Tensor) -> Tensor:
+        return self._set_data(self.detach().frac(), "frac_")
+
+    def cumsum_(self: Tensor, dim: int) -> Tensor:
+        return self._set_data(self.detach().cumsum(dim), "cumsum_")
+
+    def cumprod_(self: Tensor, dim: int) -> Tensor:
+        return self._set_data(self.detach().cumprod(dim), "cumprod_")
+
+    def tril_(self: Tensor, diagonal: int = 0) -> Tensor:
+        return self._set_data(self.detach().tril(diagonal), "tril_")
+
+    def triu_(self: Tensor, diagonal: int = 0) -> Tensor:
+        return self._set_data(self.detach().triu(diagonal), "triu_")
 
 def _quantile_arguments(
     x: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, name: str
