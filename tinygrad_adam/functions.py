@@ -860,6 +860,7 @@ def scalar_tensor(
     created = tensor(s, dtype=_resolve_dtype(dtype) or get_default_dtype(), device=device)
     return _grad_if(created, requires_grad)
 
+
 # PyTorch's free functions of Tensor methods, and its other names for them
 add = _spelled_as_method("add")
 sub = _spelled_as_method("sub")
@@ -1048,6 +1049,7 @@ def chain_matmul(*matrices: Any) -> Tensor:
         product = matrix if i == 0 else product.mm(matrix)
     return product
 
+
 # PyTorch's free functions of in-place Tensor methods, and of facts about tensors
 abs_ = _spelled_as_method("abs_")
 ceil_ = _spelled_as_method("ceil_")
@@ -1123,7 +1125,6 @@ def asarray(
     if copy and (made is obj or not isinstance(obj, Tensor)):
         made = made.clone() if isinstance(obj, Tensor) else made
     return made.requires_grad_(True) if requires_grad else made
-
 
 # Pointwise maths (round 9): the free functions of the Tensor methods of the same names
 tan = _spelled_as_method("tan")

@@ -2476,6 +2476,7 @@ class TensorSpellings:
         offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
         values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
         return self._set_data(values.astype(self.dtype), "random_")
+
     # -- PyTorch's other names for the ops above, and facts it reports --------------------------------
     negative = neg
     multiply = mul
@@ -3059,7 +3060,6 @@ class TensorSpellings:
     def is_xla(self: Tensor) -> builtins.bool:
         return False
 
-
     # -- pointwise maths, round 9: trigonometry, logarithms, floats' bits, integers' bits ------------
     def tan(self: Tensor) -> Tensor:
         """tan x; integers are read as the default float dtype, as PyTorch; gradient 1 + tan² x."""
@@ -3504,6 +3504,7 @@ class TensorSpellings:
 
     def triu_(self: Tensor, diagonal: int = 0) -> Tensor:
         return self._set_data(self.detach().triu(diagonal), "triu_")
+
 
 def _quantile_arguments(
     x: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, name: str
