@@ -383,6 +383,23 @@ def test_linear_cross_entropy_refuses_mismatched_shapes() -> None:
         assert isinstance(nn.NLLLoss2d(), nn.NLLLoss)
 
 
+def test_conv_tbc_matches_pytorch_and_checks_shapes() -> None:
+    x, w, b = _inputs("tbc", 3)
+    _check("tbc", F.conv_tbc(x, w, b, 1), x, w, b)
+    with pytest.raises(RuntimeError, match="Bias size"):
+        F.conv_tbc(x.detach(), w.detach(), b.detach()[:2])
+    with pytest.raises(RuntimeError, match="3 dims"):
+        F.conv_tbc(x.detach()[0], w.detach(), b.detach())
+
+
+def test_deprecated_container_and_native_channel_shuffle_spellings() -> None:
+    with pytest.warns(FutureWarning, match="Container"):
+        container = nn.Container(first=nn.Linear(2, 3), second=nn.ReLU())
+    assert list(container.state_dict()) == ["first.weight", "first.bias"]
+    x = tg.arange(8.0).reshape(1, 4, 2)
+    np.testing.assert_array_equal(F.native_channel_shuffle(x, 2).numpy(), F.channel_shuffle(x, 2).numpy())
+
+
 # ---------------------------------------------------------------------------------------------
 # nn.Buffer
 

@@ -124,6 +124,7 @@ from .losses import (
 )
 from .module import (
     Buffer,
+    Container,
     IncompatibleKeys,
     Module,
     ModuleDict,
@@ -177,6 +178,7 @@ from .transformer import (
 )
 
 __all__ = [
+    "Container",
     "LinearCrossEntropyLoss",
     "NLLLoss2d",
     "CrossMapLRN2d",

@@ -48,6 +48,8 @@ from .conv import (
 from .erf import beyond_four, erf, erfc, erfc_array
 
 __all__ = [
+    "conv_tbc",
+    "native_channel_shuffle",
     "linear_cross_entropy",
     "fractional_max_pool2d",
     "fractional_max_pool2d_with_indices",
@@ -793,6 +795,27 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     pairs = np.triu_indices(input.shape[0], 1)
     first, second = (Tensor(rows.astype(np.int64), device=input.device) for rows in pairs)
     return (input[first] - input[second]).norm(float(p), 1)
+
+
+def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:
+    """PyTorch's ``F.conv_tbc``: a 1-d convolution in time-batch-channel layout, input (T, B, C_in),
+    weight (K, C_in, C_out), bias (C_out,), ``pad`` zeros at each end of time; output (T', B, C_out)."""
+    if not isinstance(input, Tensor) or input.ndim != 3:
+        raise ShapeMismatchError(
+            f"conv_tbc: Input must have 3 dims: time, batch, in_channel, got {getattr(input, 'shape', input)}"
+        )
+    if not isinstance(weight, Tensor) or weight.ndim != 3:
+        raise ShapeMismatchError(
+            "conv_tbc: Weight tensor must have 3 dims: kernel_width, in_channels, out_channels, got "
+            f"{getattr(weight, 'shape', weight)}"
+        )
+    if not isinstance(bias, Tensor) or bias.shape != weight.shape[2:]:
+        raise ShapeMismatchError(
+            f"conv_tbc: Bias size must equal dim 2 in the weight tensor (output channels {weight.shape[2]}), "
+            f"got {getattr(bias, 'shape', bias)}"
+        )
+    output = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    return output.permute(2, 0, 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2445,4 +2468,6 @@ from .fractional_pool import (  # noqa: E402
 from .grid_sample import affine_grid, grid_sample  # noqa: E402
 from .losses import multi_margin_loss  # noqa: E402
 from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
+
+native_channel_shuffle = channel_shuffle  # PyTorch's other name of the same function
 from .resample import interpolate, pad, upsample, upsample_bilinear, upsample_nearest  # noqa: E402

@@ -1033,3 +1033,21 @@ class ParameterDict(Module):
         return (
             "ParameterDict(\n" + "\n".join(_parameter_line(k, p) for k, p in self._parameters.items()) + "\n)"
         )
+
+
+class Container(Module):
+    """``torch.nn.Container``, PyTorch's deprecated name for a Module built from keyword sub-modules
+    (it warns, as PyTorch's does): subclass ``Module`` instead."""
+
+    def __init__(self, **kwargs: Module) -> None:
+        import warnings  # only for this deprecated class
+
+        warnings.warn(
+            "`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+            "Subclass that instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
