@@ -21,9 +21,13 @@ float16 = np.dtype("float16")
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
 int8 = np.dtype("int8")
+int16 = np.dtype("int16")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 uint8 = np.dtype("uint8")
+uint16 = np.dtype("uint16")  # PyTorch's limited unsigned types: they hold, move and compare
+uint32 = np.dtype("uint32")
+uint64 = np.dtype("uint64")
 bool_ = np.dtype("bool")
 default_float = float32  # the dtype of Python floats; changed only by set_default_dtype
 
@@ -556,6 +560,9 @@ class Tensor(TensorSpellings):
 
     def long(self) -> Tensor:
         return self.astype(int64)
+
+    def short(self) -> Tensor:
+        return self.astype(int16)
 
     def __repr__(self) -> str:
         from .printing import array_text  # tg.set_printoptions

@@ -1,0 +1,32 @@
+"""int16 (``tg.int16``, ``tg.short``, ``x.short()``) and the names of PyTorch's unsigned types, with
+PyTorch's promotion rules (values from PyTorch 2.13)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tinygrad_adam as tg
+
+
+def test_int16_has_pytorchs_names():
+    assert tg.int16 == tg.short == np.dtype("int16")
+    assert tg.zeros(2, dtype=tg.short).dtype == tg.int16
+    assert tg.tensor([1.7, -2.2]).short().numpy().tolist() == [1, -2]  # truncated, as PyTorch
+    assert tg.tensor([1, 2]).short().dtype == tg.int16
+
+
+def test_int16_promotes_as_in_pytorch():
+    a = tg.tensor([1, 2], dtype=tg.int16)
+    assert (a + 1).dtype == tg.int16  # a Python int keeps the tensor's integer type
+    assert (a + tg.tensor([1])).dtype == tg.int64
+    assert (a + tg.tensor([1], dtype=tg.int8)).dtype == tg.int16
+    assert (a + tg.tensor([1], dtype=tg.uint8)).dtype == tg.int16
+    assert (a * 2.5).dtype == tg.float32
+    np.testing.assert_array_equal((a * 2.5).numpy(), [2.5, 5.0])
+
+
+def test_unsigned_types_have_names_and_hold_values():
+    for dtype, top in ((tg.uint16, 2**16 - 1), (tg.uint32, 2**32 - 1), (tg.uint64, 2**63)):
+        t = tg.tensor([0, top], dtype=dtype)
+        assert t.dtype == dtype and t.numpy().tolist() == [0, top]
+        assert (t == top).numpy().tolist() == [False, True]
