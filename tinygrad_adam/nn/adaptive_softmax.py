@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..tensor import DType, Tensor, cat, zeros
+from ..tensor import DType, DtypeMismatchError, Tensor, cat, zeros
 from .layers import Linear
 from .module import Module, ModuleList, Sequential
 
@@ -88,7 +88,9 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         if not isinstance(input, Tensor) or not isinstance(target, Tensor):
             raise TypeError("AdaptiveLogSoftmaxWithLoss: input and target must be Tensors")
         if target.dtype.kind not in "iu":
-            raise TypeError(f"AdaptiveLogSoftmaxWithLoss: target must hold class indices, got {target.dtype}")
+            raise DtypeMismatchError(
+                f"AdaptiveLogSoftmaxWithLoss: target must hold class indices, got {target.dtype}"
+            )
         if target.ndim == 1:
             if input.shape[0] != target.shape[0]:
                 raise RuntimeError(

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, Tensor, arange, cat, full, ones, stack, zeros
+from ..tensor import DType, DtypeMismatchError, Tensor, arange, cat, full, ones, stack, zeros
 from . import init as initializers
 from .module import Module, Parameter
 from .windows import Convolution, MaxPooling, window_slices
@@ -73,7 +73,7 @@ def check_input_dtype(input: Any, weight: Tensor, owner: str) -> None:
     """Refuse an integer or bool input to a layer of float weights, as PyTorch does: raw 0..255
     pixels would otherwise train, silently unscaled."""
     if input.dtype.kind != "f" and weight.dtype.kind == "f":
-        raise TypeError(
+        raise DtypeMismatchError(  # PyTorch's RuntimeError, and our TypeError
             f"{owner}: the input is {input.dtype} but the weight {weight.dtype}: convert the input "
             "with .float() (raw pixel values 0..255 also want scaling, e.g. x.float() / 255)"
         )
@@ -83,7 +83,7 @@ def _check_same_dtype(input: Tensor, weight: Tensor, owner: str) -> None:
     """Refuse a float input of another precision than the weight, naming the layer's function."""
     check_input_dtype(input, weight, owner)
     if input.dtype != weight.dtype:
-        raise TypeError(
+        raise DtypeMismatchError(
             f"{owner}: the input is {input.dtype} but the weight {weight.dtype}; tensors are never upcast "
             "silently: convert the input (.float() / .double()) or the module (.to(dtype))"
         )
@@ -287,6 +287,11 @@ def _conv_transpose(
             f"{owner}: input has {input.shape[1]} channels, but weight {weight.shape} expects "
             f"{weight.shape[0]}"
         )
+    if bias is not None and bias.shape != (weight.shape[1] * groups,):
+        raise _shape_error(
+            f"{owner}: weight {weight.shape} with groups={groups} expects a bias of shape "
+            f"({weight.shape[1] * groups},), got {bias.shape}"
+        )
     stride = _sizes(stride, "stride", owner, count=dims)
     dilation = _sizes(dilation, "dilation", owner, count=dims)
     padding = _sizes(padding, "padding", owner, minimum=0, count=dims)
@@ -297,6 +302,13 @@ def _conv_transpose(
             f"the dilation {dilation}"
         )
     in_channels, group_out, *kernel = weight.shape
+    settings = zip(input.shape[2:], stride, padding, dilation, kernel, output_padding, strict=True)
+    sizes = [(n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in settings]
+    if min(sizes) <= 0:
+        raise _shape_error(
+            f"{owner}: given input size per channel {tuple(input.shape[2:])}, the calculated output size "
+            f"{tuple(sizes)} is too small (padding {padding} too large)"
+        )
     for axis, step in enumerate(stride, start=2):
         if step > 1:  # s − 1 zeros after each entry, none after the last
             size = input.shape[axis]
@@ -741,9 +753,13 @@ def conv3d(
         raise ValueError(f"conv3d: groups must be a positive int, got {groups!r}")
     out_channels, group_channels, depth_kernel = weight.shape[:3]
     if input.shape[1] != group_channels * groups or out_channels % groups:
-        raise ValueError(
+        raise _shape_error(
             f"conv3d: input has {input.shape[1]} channels, but weight {weight.shape} with groups={groups} "
             f"expects {group_channels * groups} (and out channels divisible by groups)"
+        )
+    if bias is not None and bias.shape != (out_channels,):
+        raise _shape_error(
+            f"conv3d: weight {weight.shape} expects a bias of shape ({out_channels},), got {bias.shape}"
         )
     stride = _sizes(stride, "stride", "conv3d", count=3)
     dilation = _sizes(dilation, "dilation", "conv3d", count=3)
@@ -763,7 +779,7 @@ def conv3d(
     batch, depth = padded.shape[0], padded.shape[2]
     out_d = (depth - dilation[0] * (depth_kernel - 1) - 1) // stride[0] + 1
     if out_d <= 0:
-        raise ValueError(
+        raise _shape_error(
             f"conv3d: the kernel {tuple(weight.shape[2:])} (dilation {dilation}) does not fit the padded "
             f"input of depth {depth}"
         )
@@ -1021,12 +1037,12 @@ def _max_unpool(
     owner = f"max_unpool{dims}d"
     input, unbatched = (_batched if dims == 2 else _batched_volume)(input, owner)
     if not isinstance(indices, Tensor) or indices.dtype.kind not in "iu":
-        raise TypeError(
+        raise (DtypeMismatchError if isinstance(indices, Tensor) else TypeError)(
             f"{owner}: indices must be an integer Tensor, got {getattr(indices, 'dtype', indices)!r}"
         )
     indices = indices.unsqueeze(0) if unbatched and indices.ndim == dims + 1 else indices
     if indices.shape != input.shape:
-        raise ValueError(
+        raise _shape_error(
             f"{owner}: indices of shape {indices.shape} must have the shape of the input {input.shape}"
         )
     kernel = _sizes(kernel_size, "kernel_size", owner, count=dims)

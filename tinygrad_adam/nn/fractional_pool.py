@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, rand
+from ..tensor import DtypeMismatchError, Tensor, rand
 from .conv import _batched, _batched_volume, _first_max, _pooled, _range_error, _shape_error, _sizes
 from .module import Module
 
@@ -76,13 +76,15 @@ def _fractional_max_pool(
                 f"(output size {o} needs o + k − 1 {'<=' if dims == 2 else '<'} n)"
             )
     batch, channels = input.shape[:2]
+    if input.dtype.kind != "f":  # PyTorch: "not implemented for 'Long'"
+        raise DtypeMismatchError(f"{owner}: the input must be floating point, got {input.dtype}")
     if _random_samples is None:
         _random_samples = rand(batch, channels, dims, dtype=input.dtype, device=input.device)
     if not isinstance(_random_samples, Tensor) or _random_samples.shape != (batch, channels, dims):
         got = getattr(_random_samples, "shape", type(_random_samples).__name__)
         raise _shape_error(f"{owner}: _random_samples must have shape {(batch, channels, dims)}, got {got}")
     if _random_samples.dtype != input.dtype:
-        raise TypeError(
+        raise DtypeMismatchError(
             f"{owner}: _random_samples is {_random_samples.dtype} but the input {input.dtype}; "
             "they must agree"
         )

@@ -4,6 +4,7 @@ Nesterov momentum whose update matrix is orthogonalized by a few Newton–Schulz
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,8 @@ def zeropower_via_newton_schulz(
         raise ValueError(f"Input tensor gradient must be a 2D matrix, got shape {tuple(matrix.shape)}")
     if len(ns_coefficients) != 3:
         raise ValueError(f"Coefficients must be a tuple of exactly 3 values, got {ns_coefficients!r}")
+    if not all(isinstance(c, numbers.Real) and not isinstance(c, bool) for c in ns_coefficients):
+        raise TypeError(f"ns_coefficients must be 3 numbers, got {ns_coefficients!r}")
     xp = backend.xp
     a, b, c = ns_coefficients
 

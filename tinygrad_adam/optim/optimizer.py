@@ -18,7 +18,7 @@ import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..nn.module import RemovableHandle
-from ..tensor import Tensor
+from ..tensor import ShapeError, Tensor
 from .flat import FlatGroup
 from .fused import RULES as FUSED_RULES
 from .fused import family as fused_family
@@ -350,9 +350,12 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()`` (tensors or NumPy arrays) so training resumes exactly."""
-        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            raise ValueError(
-                "an optimizer state dict is a dict with exactly the keys 'state', 'param_groups'"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"an optimizer state dict is a dict, got {type(state_dict).__name__}")
+        if set(state_dict) != {"state", "param_groups"}:
+            raise StateDictKeyError(
+                "an optimizer state dict is a dict with exactly the keys 'state', 'param_groups', got "
+                f"{sorted(map(str, state_dict))}"
             )
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
@@ -370,7 +373,7 @@ class Optimizer:
                 if name not in saved and not self._is_switch(name) and name not in IMPLEMENTATION_OPTIONS
             ]
             if missing:
-                raise ValueError(
+                raise StateDictKeyError(
                     f"parameter group {number} of the state dict lacks {', '.join(missing)}, which "
                     f"{type(self).__name__} needs: was it saved from another optimizer?"
                 )
@@ -396,9 +399,12 @@ class Optimizer:
             self.check_hyperparameters(new_group)
             new_groups.append(new_group)
         new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        counts_steps = any("step" in values for values in state_dict["state"].values())
         for index, values in state_dict["state"].items():
             if int(index) not in param_of:
                 raise ValueError(f"the state dict has state for parameter {index}, which no group holds")
+            if counts_steps and values and "step" not in values:  # PyTorch's KeyError at step
+                raise StateDictKeyError(f"the state of parameter {index} lacks 'step', which the others have")
             param = param_of[int(index)]
             new_state[param] = {name: _restore_value(name, value, param) for name, value in values.items()}
         self.param_groups = new_groups
@@ -537,6 +543,12 @@ def _is_real_number(value: Any) -> bool:
 PYTORCH_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
 
 
+class StateDictKeyError(KeyError, ValueError):
+    """An optimizer state dict without an entry it needs: PyTorch's KeyError, and a ValueError."""
+
+    __str__ = ValueError.__str__  # the message as written, not KeyError's quoted repr
+
+
 class MissingParamsError(KeyError, ValueError):
     """A parameter group without its 'params' entry: PyTorch's KeyError, and a ValueError (a bad group)."""
 
@@ -673,7 +685,7 @@ def _restore_value(name: str, value: Any, param: Tensor) -> Any:
     if host.ndim == 0 and (param.shape != () or name in SCALAR_STATE):
         return host.item()
     if host.shape != param.shape:
-        raise ValueError(f"state {name!r} has shape {host.shape} but its parameter has shape {param.shape}")
+        raise ShapeError(f"state {name!r} has shape {host.shape} but its parameter has shape {param.shape}")
     if host.dtype.kind == "f":
         host = host.astype(param.dtype)
     return Tensor(host.copy(), device=param.device)

@@ -1,0 +1,178 @@
+"""Round 9 of bad inputs, on this session's additions and around them: each mistake below was tried
+on PyTorch 2.13 first; we raise the exception type PyTorch raises (keeping the type we raised
+before, where it differs, so old ``except`` clauses still catch it), with a message that names the
+problem, and a refused call leaves the object as it was.
+"""
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+from tinygrad_adam import nn, optim
+from tinygrad_adam.nn import functional as F
+
+# -- optimizers: load_state_dict refuses a state dict that does not fit, and loads nothing ---------
+
+
+def _adam_state_dict() -> tuple[tg.Tensor, tg.Tensor, dict]:
+    weight, bias = tg.ones(3, 4, requires_grad=True), tg.ones(4, requires_grad=True)
+    saved = optim.Adam([weight, bias], lr=0.1)
+    weight.grad, bias.grad = tg.ones(3, 4), tg.ones(4)
+    saved.step()
+    return weight, bias, saved.state_dict()
+
+
+def _drop_step_of_first(sd: dict) -> None:
+    del sd["state"][0]["step"]
+
+
+def _bad_exp_avg_shape(sd: dict) -> None:
+    sd["state"][0]["exp_avg"] = tg.zeros(5)
+
+
+@pytest.mark.parametrize(
+    "spoil, error, message",
+    [
+        pytest.param(lambda sd: sd.pop("state"), KeyError, r"keys .* got \['param_groups'\]", id="no-state"),
+        pytest.param(lambda sd: sd.pop("param_groups"), KeyError, r"got \['state'\]", id="no-groups"),
+        pytest.param(_drop_step_of_first, KeyError, "state of parameter 0 lacks 'step'", id="no-step"),
+        pytest.param(
+            _bad_exp_avg_shape, RuntimeError, r"'exp_avg' has shape \(5,\) but its parameter has shape "
+            r"\(3, 4\)", id="state-shape",
+        ),
+    ],
+)  # fmt: skip
+def test_optimizer_load_state_dict_refuses_a_spoilt_state_dict_as_pytorch_and_keeps_its_state(
+    spoil, error, message
+):
+    weight, bias, sd = _adam_state_dict()
+    spoil(sd)
+    fresh = optim.Adam([weight, bias], lr=0.2)
+    with pytest.raises(error, match=message):
+        fresh.load_state_dict(sd)
+    with pytest.raises(ValueError):  # what we raised before
+        fresh.load_state_dict(sd)
+    assert fresh.param_groups[0]["lr"] == 0.2 and len(fresh.state) == 0
+
+
+def test_optimizer_load_state_dict_of_another_optimizer_is_pytorchs_key_error_naming_the_missing_settings():
+    weight = tg.ones(2, 2, requires_grad=True)
+    sgd = optim.SGD([weight], lr=0.1, momentum=0.9)
+    weight.grad = tg.ones(2, 2)
+    sgd.step()
+    adam = optim.Adam([weight], lr=0.2)
+    with pytest.raises(KeyError, match="lacks betas, eps, which Adam needs"):
+        adam.load_state_dict(sgd.state_dict())
+    assert adam.param_groups[0]["lr"] == 0.2 and len(adam.state) == 0
+
+
+@pytest.mark.parametrize("not_a_dict", [[1, 2], None, "state"])
+def test_optimizer_load_state_dict_of_a_non_dict_is_a_type_error_naming_the_type(not_a_dict):
+    adam = optim.Adam([tg.ones(2, requires_grad=True)])
+    with pytest.raises(TypeError, match=f"is a dict, got {type(not_a_dict).__name__}"):
+        adam.load_state_dict(not_a_dict)
+
+
+def test_muon_ns_coefficients_that_are_not_numbers_are_a_type_error_at_step_as_pytorch():
+    weight = tg.zeros(3, 4, requires_grad=True)
+    muon = optim.Muon([weight], ns_coefficients="abc")
+    weight.grad = tg.ones(3, 4)
+    with pytest.raises(TypeError, match="ns_coefficients must be 3 numbers, got 'abc'"):
+        muon.step()
+    assert np.array_equal(weight.numpy(), np.zeros((3, 4), np.float32))
+
+
+# -- round-9 layers: PyTorch's RuntimeError for dtypes and shapes (our ValueError/TypeError kept) ---
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        pytest.param(
+            lambda: nn.ConvTranspose3d(2, 3, 2)(tg.ones(1, 2, 3, 3, 3, dtype=tg.int64)),
+            "conv_transpose3d: the input is int64 but the weight float32", id="conv-transpose3d-int",
+        ),
+        pytest.param(
+            lambda: nn.ConvTranspose3d(2, 3, 2)(tg.ones(1, 2, 3, 3, 3, dtype=tg.float64)),
+            "conv_transpose3d: the input is float64 but the weight float32", id="conv-transpose3d-float64",
+        ),
+        pytest.param(
+            lambda: nn.Conv3d(2, 3, 2)(tg.ones(1, 2, 3, 3, 3, dtype=tg.int64)),
+            "conv3d: the input is int64", id="conv3d-int",
+        ),
+        pytest.param(
+            lambda: nn.Conv2d(2, 3, 2)(tg.ones(1, 2, 3, 3, dtype=tg.uint8)),
+            "conv2d: the input is uint8", id="conv2d-uint8",
+        ),
+        pytest.param(
+            lambda: nn.MaxUnpool3d(2)(tg.ones(1, 1, 2, 2, 2), tg.zeros(1, 1, 2, 2, 2)),
+            "max_unpool3d: indices must be an integer Tensor", id="unpool-float-indices",
+        ),
+        pytest.param(
+            lambda: nn.FractionalMaxPool2d(2, output_size=2)(tg.ones(1, 1, 4, 4, dtype=tg.int64)),
+            "fractional_max_pool2d: the input must be floating point, got int64", id="fractional-int",
+        ),
+        pytest.param(
+            lambda: nn.FractionalMaxPool3d(2, output_size=2, _random_samples=tg.rand(1, 1, 3).double())(
+                tg.ones(1, 1, 5, 5, 5)
+            ),
+            "_random_samples is float64 but the input float32", id="fractional-samples-dtype",
+        ),
+        pytest.param(
+            lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 10, [2, 5])(tg.ones(3, 8), tg.tensor([0.0, 1.0, 3.0])),
+            "target must hold class indices, got float32", id="adaptive-softmax-float-target",
+        ),
+    ],
+)  # fmt: skip
+def test_round9_layers_refuse_wrong_dtypes_with_pytorchs_runtime_error_naming_the_dtypes(call, message):
+    with pytest.raises(RuntimeError, match=message):
+        call()
+    with pytest.raises(TypeError):  # what we raised before
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        pytest.param(
+            lambda: nn.MaxUnpool3d(2)(tg.ones(1, 1, 2, 2, 2), tg.zeros(1, 1, 2, 2, 1, dtype=tg.int64)),
+            r"indices of shape \(1, 1, 2, 2, 1\) must have the shape of the input \(1, 1, 2, 2, 2\)",
+            id="unpool-indices-shape",
+        ),
+        pytest.param(
+            lambda: nn.Conv3d(4, 3, 2)(tg.ones(1, 2, 3, 3, 3)), "conv3d: input has 2 channels", id="conv3d",
+        ),
+        pytest.param(
+            lambda: F.conv3d(tg.ones(1, 2, 3, 3, 3), tg.ones(3, 2, 2, 2, 2), bias=tg.ones(4)),
+            r"conv3d: weight \(3, 2, 2, 2, 2\) expects a bias of shape \(3,\), got \(4,\)", id="conv3d-bias",
+        ),
+        pytest.param(
+            lambda: F.conv_transpose3d(tg.ones(1, 2, 3, 3, 3), tg.ones(2, 3, 2, 2, 2), bias=tg.ones(4)),
+            r"expects a bias of shape \(3,\), got \(4,\)", id="conv-transpose3d-bias",
+        ),
+        pytest.param(
+            lambda: F.conv_transpose2d(tg.ones(1, 2, 3, 3), tg.ones(2, 3, 2, 2), bias=tg.ones(1)),
+            r"expects a bias of shape \(3,\), got \(1,\)", id="conv-transpose2d-bias",
+        ),
+        pytest.param(
+            lambda: nn.ConvTranspose3d(2, 3, 1, padding=2)(tg.ones(1, 2, 3, 3, 3)),
+            r"input size per channel \(3, 3, 3\), the calculated output size \(-1, -1, -1\) is too small",
+            id="conv-transpose3d-negative-output",
+        ),
+        pytest.param(
+            lambda: nn.ConvTranspose2d(2, 3, 1, padding=1)(tg.ones(1, 2, 2, 2)),
+            r"the calculated output size \(0, 0\) is too small", id="conv-transpose2d-empty-output",
+        ),
+    ],
+)  # fmt: skip
+def test_round9_layers_refuse_shapes_that_do_not_fit_with_pytorchs_runtime_error(call, message):
+    with pytest.raises(RuntimeError, match=message):
+        call()
+    with pytest.raises(ValueError):  # what we raised before
+        call()
+
+
+def test_conv_transpose_with_a_fitting_bias_and_padding_still_runs():
+    out = F.conv_transpose3d(tg.ones(1, 2, 3, 3, 3), tg.ones(2, 3, 2, 2, 2), bias=tg.ones(3), padding=1)
+    assert out.shape == (1, 3, 2, 2, 2)
+    np.testing.assert_allclose(out.numpy(), np.full((1, 3, 2, 2, 2), 17.0, np.float32))
