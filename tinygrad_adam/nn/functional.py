@@ -2234,7 +2234,7 @@ def _class_loss(
     """-Σ_c A_ic log p_ic reduced as PyTorch does (see the comment above)."""
     check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{name}: label_smoothing must lie in [0, 1], got {label_smoothing!r}")
+        raise ValueOutOfRangeError(f"{name}: label_smoothing must lie in [0, 1], got {label_smoothing!r}")
     axis = _class_axis(log_probs, name)
     num_classes = log_probs.shape[axis]
     weights = _class_weights(weight, log_probs, axis, name)

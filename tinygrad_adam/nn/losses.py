@@ -155,7 +155,9 @@ class CrossEntropyLoss(_Loss):
     ) -> None:
         super().__init__(reduction)
         if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(f"CrossEntropyLoss: label_smoothing must lie in [0, 1], got {label_smoothing!r}")
+            raise F.ValueOutOfRangeError(
+                f"CrossEntropyLoss: label_smoothing must lie in [0, 1], got {label_smoothing!r}"
+            )
         self._register_weight("weight", weight)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing

@@ -427,11 +427,19 @@ def _check_features(owner: str, input: Tensor, input_size: int) -> None:
         )
 
 
-def _check_tensor(owner: str, name: str, value: Any, like: Tensor) -> None:
+class RNNInputDtypeError(TypeError, ValueError):
+    """A sequence of another dtype than the RNN's weights: PyTorch's ValueError, and our TypeError."""
+
+
+def _check_tensor(
+    owner: str, name: str, value: Any, like: Tensor, dtype_error: type[Exception] = F.DtypeMismatchError
+) -> None:
+    """``value`` a Tensor of ``like``'s dtype and device (a mismatched dtype raises ``dtype_error``:
+    PyTorch's RuntimeError for states and cells' inputs, its ValueError for a sequence's)."""
     if not isinstance(value, Tensor):
         raise TypeError(f"{owner}: {name} must be a Tensor, got {type(value).__name__}")
     if value.dtype != like.dtype:
-        raise TypeError(
+        raise dtype_error(
             f"{owner}: {name} has dtype {value.dtype} but the parameters {like.dtype}; tensors are never "
             "upcast silently, convert with .astype() (or the module with .to(dtype))"
         )
@@ -699,7 +707,7 @@ class RNNBase(Module):
         first_weight = self.weight_ih_l0
         packed = input if isinstance(input, PackedSequence) else None
         features = packed.data if packed is not None else input
-        _check_tensor(owner, "input", features, first_weight)
+        _check_tensor(owner, "input", features, first_weight, RNNInputDtypeError)
         if packed is None and input.ndim not in (2, 3):
             raise ValueError(
                 f"{owner}: expected a 2-D (unbatched) or 3-D input, got {input.ndim}-D of shape {input.shape}"

@@ -17,7 +17,7 @@ from typing import Any
 from ..autograd import no_grad
 from ..nn.module import Module
 from ..nn.normalization import _BatchNorm
-from ..tensor import Tensor, int64, tensor
+from ..tensor import ShapeError, Tensor, int64, tensor
 from .lr_scheduler import LRScheduler, _per_group
 from .optimizer import Optimizer, lerp_
 
@@ -140,18 +140,18 @@ class AveragedModel(Module):
         if self.use_buffers:
             mine += list(self.module.buffers())
             theirs += list(model.buffers())
+        for averaged, current in zip(mine, theirs):
+            if averaged.shape != current.shape:  # PyTorch's copy_ / lerp_ raise a RuntimeError
+                raise ShapeError(
+                    f"AveragedModel.update_parameters: a tensor of shape {tuple(current.shape)} cannot be "
+                    f"averaged into one of shape {tuple(averaged.shape)}"
+                )
         if len(mine) != len(theirs):
             raise ValueError(
                 f"AveragedModel.update_parameters: the model has {len(theirs)} parameters"
                 f"{' and buffers' if self.use_buffers else ''}, the averaged copy {len(mine)}: "
                 "pass the model this AveragedModel was made from"
             )
-        for averaged, current in zip(mine, theirs, strict=True):
-            if averaged.shape != current.shape:
-                raise ValueError(
-                    f"AveragedModel.update_parameters: a tensor of shape {tuple(current.shape)} cannot be "
-                    f"averaged into one of shape {tuple(averaged.shape)}"
-                )
         return mine, [current.detach().to(averaged.device) for averaged, current in zip(mine, theirs)]
 
     def update_parameters(self, model: Module) -> None:
