@@ -176,3 +176,88 @@ def test_conv_transpose_with_a_fitting_bias_and_padding_still_runs():
     out = F.conv_transpose3d(tg.ones(1, 2, 3, 3, 3), tg.ones(2, 3, 2, 2, 2), bias=tg.ones(3), padding=1)
     assert out.shape == (1, 3, 2, 2, 2)
     np.testing.assert_allclose(out.numpy(), np.full((1, 3, 2, 2, 2), 17.0, np.float32))
+
+
+# -- loaders and the command line: the problem named, the user's files left alone -------------------
+
+
+def _write_csv(path, rows: int = 12) -> str:
+    values = np.arange(rows * 3, dtype=np.float64).reshape(rows, 3) / 7
+    text = "price,size,label\n" + "".join(f"{a:.3f},{b:.3f},{i % 2}\n" for i, (a, b, _) in enumerate(values))
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("delimiter", [";;", "", 1])
+def test_load_csv_names_a_delimiter_that_is_not_one_character(tmp_path, delimiter):
+    path = _write_csv(tmp_path / "t.csv")
+    with pytest.raises(TypeError, match=f"delimiter must be 'auto' or one character .*got {delimiter!r}"):
+        tg.datasets.load_csv(path, delimiter=delimiter)
+
+
+def test_load_csv_takes_one_ignored_column_by_name_not_the_letters_of_the_name(tmp_path):
+    path = _write_csv(tmp_path / "t.csv")
+    for ignore in ("price", 0, ["price"]):
+        x, y = tg.datasets.load_csv(path, target="label", ignore=ignore, return_feature_names=True)[:2]
+        assert x.shape == (12, 1) and y.tolist() == [0, 1] * 6
+    with pytest.raises(TypeError, match="classes= is a list of class names, got the string '01'"):
+        tg.datasets.load_csv(path, classes="01")
+
+
+def test_load_csv_of_a_folder_says_it_is_a_folder(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a folder, not a CSV file"):
+        tg.datasets.load_csv(tmp_path)
+
+
+def test_a_keras_npz_with_an_object_array_is_refused_naming_the_file_without_running_a_pickle(tmp_path):
+    path = tmp_path / "mnist.npz"
+    images = np.zeros((2, 28, 28), np.uint8)
+    np.savez(
+        path,
+        x_train=images,
+        y_train=np.array([0, "a"], dtype=object),
+        x_test=images,
+        y_test=np.zeros(2, np.uint8),
+    )
+    with pytest.raises(ValueError, match=r"mnist\.npz: Object arrays .* \(pickled arrays are never loaded\)"):
+        tg.datasets.load_mnist(tmp_path)
+
+
+def test_cli_data_dir_that_is_a_file_says_so_and_leaves_it_alone(tmp_path, capsys):
+    from tinygrad_adam.cli import main
+
+    path = _write_csv(tmp_path / "t.csv")
+    before = (tmp_path / "t.csv").read_bytes()
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--dataset", "mnist", "--data-dir", path, "--quiet"])
+    assert stop.value.code == 2
+    assert f"--data-dir {path}: a file, not a folder or an .npz" in capsys.readouterr().err
+    assert (tmp_path / "t.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "call, old_error, message",
+    [
+        pytest.param(
+            lambda: nn.CrossMapLRN2d(3)(tg.ones(1, 3, 4, 4, dtype=tg.int64)), TypeError,
+            "CrossMapLRN2d: the input must be floating point, got int64", id="cross-map-lrn-int",
+        ),
+        pytest.param(
+            lambda: F.conv_transpose3d(tg.ones(1, 4, 2, 2, 2), tg.ones(4, 1, 2, 2, 2), groups=3), ValueError,
+            "groups must be a positive int dividing 4, got 3", id="conv-transpose3d-groups",
+        ),
+        pytest.param(
+            lambda: nn.LinearCrossEntropyLoss(-1, 5), ValueError,
+            "in_features must be a non-negative integer, got -1", id="linear-cross-entropy-negative",
+        ),
+        pytest.param(
+            lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs=[2, 5], div_value=-2.0), ValueError,
+            "out_features must be a non-negative integer, got -4", id="adaptive-softmax-negative-div",
+        ),
+    ],
+)  # fmt: skip
+def test_more_layer_mistakes_are_pytorchs_runtime_error_with_the_value_named(call, old_error, message):
+    with pytest.raises(RuntimeError, match=message):
+        call()
+    with pytest.raises(old_error):
+        call()

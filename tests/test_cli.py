@@ -224,7 +224,7 @@ def test_resuming_a_cosine_schedule_with_other_epochs_is_refused(tmp_path, capsy
     capsys.readouterr()
     with pytest.raises(SystemExit):
         main(["train", "--resume", path, "--epochs", "3", "--quiet"])
-    assert "anneals its learning rate over 1 epochs" in capsys.readouterr().err
+    assert "anneals its learning rate over 1 epoch (--schedule cosine)" in capsys.readouterr().err
 
 
 def test_a_data_dir_without_the_dataset_files_is_an_error_not_another_copy(tmp_path, capsys):

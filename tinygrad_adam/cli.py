@@ -478,6 +478,8 @@ def _load_csv_data(options: dict[str, Any], seed: int) -> TrainingData:
 def _warn_if_continuous(target: str, classes: Sequence[str], rows: int) -> None:
     """A numeric target with many distinct values, fewer than 10 rows each, is most likely a quantity
     (a price, a temperature): a classifier with one class per value learns little, so say so."""
+    from .datasets.csv import _is_number
+
     numeric = all(_is_number(name) for name in classes)
     if numeric and len(classes) > 20 and rows < 10 * len(classes):
         _note(
@@ -485,14 +487,6 @@ def _warn_if_continuous(target: str, classes: Sequence[str], rows: int) -> None:
             f"training a classifier with {len(classes)} classes (about {rows / len(classes):.1f} rows "
             "each); if the column is a quantity to predict, pass --task regression"
         )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_data_dir(name: str, data_dir: str) -> None:
@@ -580,8 +574,8 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
         if given.get("epochs", settings["epochs"]) != settings["epochs"] and settings["schedule"] == "cosine":
             parser.error(
                 f"--epochs {given['epochs']}: the saved run anneals its learning rate over "
-                f"{settings['epochs']} epochs (--schedule cosine); resume it with that number, or "
-                "start runs you mean to extend with --schedule constant"
+                f"{settings['epochs']} epoch{'s' * (settings['epochs'] != 1)} (--schedule cosine); resume it "
+                "with that number, or start runs you mean to extend with --schedule constant"
             )
         settings["epochs"] = given.get("epochs", settings["epochs"])
         saved_labels = settings.get("cifar100_labels")
@@ -704,7 +698,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         and settings["dataset"] not in CIFAR_DATASETS
         and not (args.data_dir.endswith(".npz") and os.path.isfile(args.data_dir))  # Keras' mnist.npz
     ):
-        parser.error(f"--data-dir {args.data_dir}: no such folder")
+        problem = "a file, not a folder or an .npz" if os.path.exists(args.data_dir) else "no such folder"
+        parser.error(f"--data-dir {args.data_dir}: {problem}")
     if args.save:
         _check_save_path(args, parser)
     if args.device:

@@ -120,6 +120,12 @@ def load_csv(
         ) from None
     if decimal not in (".", ",", "auto"):
         raise ValueError(f"load_csv: decimal must be '.', ',' or 'auto', got {decimal!r}")
+    if delimiter != "auto" and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise TypeError(f"load_csv: delimiter must be 'auto' or one character such as ';', got {delimiter!r}")
+    if isinstance(ignore, (str, int)):  # one column, not the letters of its name
+        ignore = (ignore,)
+    if isinstance(classes, str):
+        raise TypeError(f"load_csv: classes= is a list of class names, got the string {classes!r}")
     if header not in (True, False, "infer"):
         raise ValueError(f"load_csv: header must be True, False or 'infer', got {header!r}")
     path = os.fspath(path)
@@ -300,6 +306,8 @@ def _read_text(path: str, delimiter: str, encoding: str, decimal: str) -> tuple[
             raw = file.read()
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no such CSV file") from None
+    except IsADirectoryError:
+        raise IsADirectoryError(f"{path}: is a folder, not a CSV file") from None
     if raw.startswith(GZIP_MAGIC):  # decide by content: a .csv.gz renamed to .csv still reads
         try:
             raw = gzip.decompress(raw)

@@ -227,7 +227,10 @@ def _read_npz(dataset: IdxImageSet, path: Path) -> tuple[Split, Split]:
                     f"{path}: no {', '.join(missing)} in it (it holds {arrays.files}); a {dataset.title} "
                     f".npz holds {', '.join(NPZ_KEYS)}, as Keras saves it"
                 )
-            loaded = {key: arrays[key] for key in NPZ_KEYS}
+            try:
+                loaded = {key: arrays[key] for key in NPZ_KEYS}
+            except ValueError as error:  # an array of Python objects: reading it would run a pickle
+                raise ValueError(f"{path}: {error} (pickled arrays are never loaded)") from None
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise ValueError(f"{path}: not a readable .npz file ({type(error).__name__}: {error})") from None
     splits = []

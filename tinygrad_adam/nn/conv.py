@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DType, DtypeMismatchError, Tensor, arange, cat, full, ones, stack, zeros
+from ..tensor import DType, DtypeMismatchError, Tensor, arange, cat, full, ones, stack, where, zeros
 from . import init as initializers
 from .module import Module, Parameter
 from .windows import Convolution, MaxPooling, window_slices
@@ -281,7 +281,9 @@ def _conv_transpose(
         or groups < 1
         or weight.shape[0] % groups
     ):
-        raise ValueError(f"{owner}: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}")
+        raise _range_error(
+            f"{owner}: groups must be a positive int dividing {weight.shape[0]}, got {groups!r}"
+        )
     if input.shape[1] != weight.shape[0]:
         raise _shape_error(
             f"{owner}: input has {input.shape[1]} channels, but weight {weight.shape} expects "
@@ -972,7 +974,11 @@ def _lp_pool(
         return -max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
     window = math.prod(_sizes(kernel_size, "kernel_size", owner, count=dims))
     means = avg_pool(input**norm_type, kernel_size, stride, 0, ceil_mode)
-    return (means.sign() * means.abs().relu() * window) ** (1.0 / norm_type)
+    powered = means.sign() * means.abs().relu() * window
+    if norm_type > 0:  # a window of zeros gives 0 with gradient 0, as PyTorch's, not inf · 0 = NaN
+        zero = (powered == 0).detach()
+        return where(zero, 0.0, where(zero, 1.0, powered) ** (1.0 / norm_type))
+    return powered ** (1.0 / norm_type)
 
 
 def _unpool_size(

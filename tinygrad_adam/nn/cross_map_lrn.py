@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor
+from ..tensor import DtypeMismatchError, Tensor
 from .module import Module
 
 __all__ = ["CrossMapLRN2d"]
@@ -87,7 +87,7 @@ class CrossMapLRN2d(Module):
         if input.ndim != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
         if input.dtype.kind != "f":
-            raise TypeError(f"CrossMapLRN2d: the input must be floating point, got {input.dtype}")
+            raise DtypeMismatchError(f"CrossMapLRN2d: the input must be floating point, got {input.dtype}")
         return _CrossMapLRN.apply(input, size=self.size, alpha=self.alpha, beta=self.beta, k=self.k)
 
     def extra_repr(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import DType, ShapeError, Tensor, randn, zeros
+from ..tensor import DType, InvalidArgumentError, ShapeError, Tensor, randn, zeros
 from . import functional as F
 from . import init as initializers
 from .activations import GELU, LeakyReLU, ReLU
@@ -102,7 +102,9 @@ class Dense(Module):
                 or value < self._fewest_features
             ):
                 kind = "positive" if self._fewest_features else "non-negative"
-                raise ValueError(f"{type(self).__name__}: {name} must be a {kind} integer, got {value!r}")
+                raise InvalidArgumentError(  # PyTorch: a RuntimeError for a negative size
+                    f"{type(self).__name__}: {name} must be a {kind} integer, got {value!r}"
+                )
         self.in_features, self.out_features = int(in_features), int(out_features)
         self._activation_name, function = _resolve_activation(activation)
         if isinstance(function, Module):
