@@ -337,8 +337,7 @@ def test_nanmedian_skips_nan_and_picks_index_zero_of_an_all_nan_row() -> None:
     result = tg.nanmedian(x, 0, keepdim=True)
     close(result.values, REF["nanmedian/values0"])
     same(result.indices, REF["nanmedian/indices0"])
-    with pytest.raises(ValueError, match="empty"):
-        tg.nanmedian(tg.tensor([]))
+    assert np.isnan(tg.nanmedian(tg.tensor([])).item())  # no entries: NaN, as PyTorch's
 
 
 def test_count_nonzero_counts_nan_and_takes_several_dims() -> None:

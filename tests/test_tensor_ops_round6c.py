@@ -94,8 +94,7 @@ def test_bad_inputs_name_the_problem():
         tg.quantile(tg.tensor([1, 2, 3]), 0.5)
     with pytest.raises(TypeError, match="floating point"):
         tg.logcumsumexp(tg.tensor([1, 2]), 0)
-    with pytest.raises(ValueError, match="empty"):
-        tg.median(tg.ones(0))
+    assert np.isnan(tg.median(tg.ones(0)).item())  # no entries: NaN, as PyTorch's (not an error)
     with pytest.raises(ValueError, match="row must be non-negative"):
         tg.triu_indices(-1, 3)
     with pytest.raises(ValueError, match="at most 2 dims"):

@@ -4,13 +4,12 @@
 (CuPy); ``tg.nn``, ``tg.optim``, ``tg.data`` and friends are loaded when first used.
 """
 
-from __future__ import annotations
+# Standard-library and NumPy modules are imported under private names, so that they do not show
+# up as tg.math, tg.np, ... beside PyTorch's names.
+import importlib as _importlib
+import math as _math
 
-import importlib
-import math
-from typing import Any
-
-import numpy as np
+import numpy as _np
 
 from .autograd import enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device, get_default_device, is_cuda_available, manual_seed, set_default_device
@@ -392,9 +391,9 @@ from .tensor import (
 __version__ = "0.1.0"
 
 # PyTorch's numeric constants (torch.pi, torch.inf, x[:, tg.newaxis], ...)
-e, pi, inf, nan, newaxis = math.e, math.pi, math.inf, math.nan, None
+e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 # torch.dtype and torch.Size: a tensor's dtype is a NumPy dtype, its shape a tuple
-dtype, Size = np.dtype, tuple
+dtype, Size = _np.dtype, tuple
 
 _SUBMODULES = {
     "nn", "optim", "data", "datasets", "train", "checkpoint", "viz", "rng", "cuda", "utils", "linalg", "backends",
@@ -530,12 +529,12 @@ _DTYPE_ALIASES = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # Submodules load on first use so that `import tinygrad_adam` stays fast.
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{name}", __name__)
     if name in _LAZY_NAMES:
-        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+        return getattr(_importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     if name in _DTYPE_ALIASES:
         return _DTYPE_ALIASES[name]
     raise AttributeError(f"module 'tinygrad_adam' has no attribute {name!r}")

@@ -25,7 +25,7 @@ def _source(src: Any, input: Tensor, op: str) -> Tensor:
     return src
 
 
-def _placed(input: Tensor, src: Tensor, slots: np.ndarray, op: str) -> Tensor:
+def _placed(input: Tensor, src: Tensor, slots: np.ndarray) -> Tensor:
     """``input`` with ``src``'s entries written where ``slots`` (input's shape) holds their flat
     position in ``src``; -1 keeps the input's entry."""
     written = slots >= 0
@@ -59,7 +59,7 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     _check_slice(src, input.shape[:axis] + input.shape[axis + 1 :], "select_scatter")
     slots = np.full(input.shape, -1, dtype=np.int64)
     np.moveaxis(slots, axis, 0)[int(index)] = np.arange(src.size).reshape(src.shape)
-    return _placed(input, src, slots, "select_scatter")
+    return _placed(input, src, slots)
 
 
 def slice_scatter(
@@ -80,7 +80,7 @@ def slice_scatter(
     )
     _check_slice(src, expected, "slice_scatter")
     along[chosen] = np.moveaxis(np.arange(src.size).reshape(src.shape), axis, 0)
-    return _placed(input, src, slots, "slice_scatter")
+    return _placed(input, src, slots)
 
 
 def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
@@ -103,7 +103,7 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
     _check_slice(src, planes.shape[:-2] + (length,), "diagonal_scatter")
     steps = np.arange(length)
     planes[..., steps - min(offset, 0), steps + max(offset, 0)] = np.arange(src.size).reshape(src.shape)
-    return _placed(input, src, slots, "diagonal_scatter")
+    return _placed(input, src, slots)
 
 
 def _positions(input: Tensor, indices: Any, op: str) -> np.ndarray:
@@ -151,7 +151,7 @@ def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False
         return input.reshape(-1).index_add(0, where_to, spread.reshape(-1)).reshape(*input.shape)
     slots = np.full(input.size, -1, dtype=np.int64)
     slots[positions.reshape(-1)] = np.arange(positions.size)  # a place named twice keeps the last value
-    return _placed(input, spread, slots.reshape(input.shape), "index_put")
+    return _placed(input, spread, slots.reshape(input.shape))
 
 
 def index_reduce(

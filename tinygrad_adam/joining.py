@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import ShapeError, Tensor, concatenate, tensor
+from .tensor import InvalidArgumentError, ShapeError, Tensor, concatenate, tensor
 
 
 def _tensors(tensors: Any, op: str) -> list[Tensor]:
@@ -23,7 +23,7 @@ def _tensors(tensors: Any, op: str) -> list[Tensor]:
             f"{op}(): argument 'tensors' must be a tuple or list of Tensors, got {type(tensors).__name__}"
         )
     if not tensors:
-        raise ValueError(f"{op}(): expects a non-empty sequence of tensors")
+        raise InvalidArgumentError(f"{op}(): expects a non-empty sequence of tensors")
     return [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
 
 
@@ -133,7 +133,7 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
                 f"broadcast_shapes: each shape must be an int or a sequence of ints, got {shape!r}"
             )
         if any(n < 0 for n in shape):
-            raise RuntimeError(
+            raise InvalidArgumentError(
                 f"broadcast_shapes: trying to create a tensor with a negative dimension in {shape}"
             )
         as_tuples.append(tuple(int(n) for n in shape))

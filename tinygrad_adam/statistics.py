@@ -25,9 +25,10 @@ from .tensor import (
     get_default_dtype,
     tensor,
 )
+from .tensor_spellings import UnsupportedDtypeError
 
 
-def _input(value: Any, op: str) -> Tensor:
+def _as_tensor(value: Any) -> Tensor:
     return value if isinstance(value, Tensor) else tensor(value)
 
 
@@ -64,7 +65,7 @@ def cov(
     """The covariance matrix of the variables in ``input``'s rows (a 1-D input is one variable: a 0-d
     result). With weights w = fweights · aweights, the mean is Σ w x / Σ w and the normaliser
     Σ w − correction · Σ (w · aweights) / Σ w (n − correction without weights), as ``torch.cov``."""
-    x = _input(input, "cov")
+    x = _as_tensor(input)
     if x.ndim > 2:
         raise RuntimeError(
             f"cov(): expected input to have two or fewer dimensions but got an input with {x.ndim} dimensions"
@@ -210,9 +211,9 @@ def histogram(
     default; a point widened by 0.5 each way) or between the given edges (a 1-D tensor). Each bin
     holds [left, right), the last one its right edge too; entries outside are left out. ``weight``
     adds weights instead of ones; ``density`` scales to integrate to 1. No gradient, as in PyTorch."""
-    x = _input(input, "histogram")
+    x = _as_tensor(input)
     if not _is_float(x.dtype):
-        raise TypeError(f"histogram: input must be a floating-point tensor, got {x.dtype}")
+        raise UnsupportedDtypeError(f"histogram: input must be a floating-point tensor, got {x.dtype}")
     weights = _weights(weight, x.shape, x, "histogram")
     hist, (edges,) = histogramdd(
         x.reshape(-1, 1),
@@ -236,9 +237,9 @@ def histogramdd(
     coordinates): counts on a grid of bins, one set of edges per dimension (``bins`` an int for all,
     one int per dimension, or one edge tensor per dimension; ``range`` the flat (min, max) pairs).
     Bins are [left, right), the last one closed; points outside any dimension's edges are left out."""
-    x = _input(input, "histogramdd")
+    x = _as_tensor(input)
     if not _is_float(x.dtype):
-        raise TypeError(f"histogramdd: input must be a floating-point tensor, got {x.dtype}")
+        raise UnsupportedDtypeError(f"histogramdd: input must be a floating-point tensor, got {x.dtype}")
     if x.ndim < 2:
         raise RuntimeError(f"torch.histogramdd: input tensor should have at least 2 dimensions, got {x.ndim}")
     dims = x.shape[-1]

@@ -536,6 +536,26 @@ def _median_along(source: Tensor, axis: int, keepdim: bool, skip_nan: bool = Fal
     return _tensor.ValuesAndIndices(values, indices)
 
 
+def _median(source: Tensor, dim: int | None, keepdim: bool, skip_nan: bool, op: str) -> Any:
+    """``median``/``nanmedian``: of all entries without ``dim`` (NaN for no floating entries at all,
+    as PyTorch), else ``(values, indices)`` along ``dim``, which must not be empty."""
+    if dim is None:
+        flat = source.reshape(-1)
+        if flat.shape[0] == 0:
+            if not _tensor._is_float(source.dtype):
+                raise ValueError(f"{op}: the input is empty")
+            return flat.sum() * math.nan  # still on the graph: its gradient is the empty one
+        return _median_along(flat, 0, False, skip_nan).values
+    axis = _sort_axis(source, dim, op)
+    _flag(keepdim, "keepdim", op)
+    if source.ndim == 0:
+        index = _tensor.zeros((), dtype=_tensor.int64, device=source.device)
+        return _tensor.ValuesAndIndices(source * 1, index)
+    if source.shape[axis] == 0:
+        raise _tensor.DimensionError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
+    return _median_along(source, axis, keepdim, skip_nan)
+
+
 def _float_pair(source: Tensor, other: Any, op: str) -> tuple[Tensor, Tensor]:
     """``source`` and ``other`` (a tensor or a number) as floating tensors of one broadcast shape."""
     other = _tensor._as_tensor(other, source)
@@ -1765,20 +1785,7 @@ class TensorSpellings:
     def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
         """The lower median (the ((n-1)//2)-th smallest, NaN if any is NaN): of all entries without
         ``dim``, else ``(values, indices)`` along ``dim``. The gradient goes to the chosen entry."""
-        if dim is None:
-            flat = self.reshape(-1)
-            if flat.shape[0] == 0:
-                raise ValueError("median: the input is empty")
-            return _median_along(flat, 0, False).values
-        axis = _sort_axis(self, dim, "median")
-        _flag(keepdim, "keepdim", "median")
-        if self.ndim == 0:
-            return _tensor.ValuesAndIndices(
-                self * 1, _tensor.zeros((), dtype=_tensor.int64, device=self.device)
-            )
-        if self.shape[axis] == 0:
-            raise ValueError(f"median: dim {dim} of shape {self.shape} is empty")
-        return _median_along(self, axis, keepdim)
+        return _median(self, dim, keepdim, skip_nan=False, op="median")
 
     def quantile(
         self: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
@@ -3327,19 +3334,7 @@ class TensorSpellings:
     def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
         """The lower median of the entries that are not NaN (NaN if all are): of all entries without
         ``dim``, else ``(values, indices)`` along ``dim``; as ``median`` otherwise."""
-        if dim is None:
-            flat = self.reshape(-1)
-            if flat.shape[0] == 0:
-                raise ValueError("nanmedian: the input is empty")
-            return _median_along(flat, 0, False, skip_nan=True).values
-        axis = _sort_axis(self, dim, "nanmedian")
-        _flag(keepdim, "keepdim", "nanmedian")
-        if self.ndim == 0:
-            index = _tensor.zeros((), dtype=_tensor.int64, device=self.device)
-            return _tensor.ValuesAndIndices(self * 1, index)
-        if self.shape[axis] == 0:
-            raise ValueError(f"nanmedian: dim {dim} of shape {self.shape} is empty")
-        return _median_along(self, axis, keepdim, skip_nan=True)
+        return _median(self, dim, keepdim, skip_nan=True, op="nanmedian")
 
     def count_nonzero(self: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
         """The number (int64) of entries that are not 0 (NaN counts), over ``dim`` or all."""

@@ -1,0 +1,85 @@
+"""Fresh-eyes review of session 9's additions: behaviours found differing from PyTorch 2.13, fixed."""
+
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+
+
+def test_the_package_namespace_holds_no_helper_modules_of_its_own_imports() -> None:
+    """``tg.np``, ``tg.math``, ``tg.importlib`` and ``tg.Any`` are not PyTorch names: the package's
+    own imports stay private, while PyTorch's constants and dtypes are still there."""
+    for leaked in ("np", "math", "importlib", "Any", "annotations"):
+        assert not hasattr(tg, leaked), leaked
+    assert tg.pi == np.pi and tg.inf == np.inf and tg.newaxis is None and tg.dtype is np.dtype
+    assert tg.float is tg.float32 and tg.long is tg.int64
+
+
+def test_import_loads_neither_nn_optim_nor_numba() -> None:
+    code = (
+        "import sys, tinygrad_adam as tg\n"
+        "print([m for m in ('tinygrad_adam.nn', 'tinygrad_adam.optim', 'numba') if m in sys.modules])"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+    public_modules = [
+        name
+        for name in dir(tg)
+        if not name.startswith("_") and isinstance(getattr(tg, name), types.ModuleType)
+    ]
+    assert "np" not in public_modules and "math" not in public_modules
+
+
+@pytest.mark.parametrize("join", ["hstack", "vstack", "dstack", "column_stack", "row_stack"])
+def test_joining_nothing_is_pytorchs_runtime_error(join: str) -> None:
+    with pytest.raises(RuntimeError, match="non-empty"):
+        getattr(tg, join)([])
+    with pytest.raises(ValueError, match="non-empty"):  # the kind it raised before, kept
+        getattr(tg, join)(())
+
+
+def test_a_negative_size_in_broadcast_shapes_is_pytorchs_value_error() -> None:
+    with pytest.raises(ValueError, match="negative dimension"):
+        tg.broadcast_shapes((-1,), (1,))
+    with pytest.raises(RuntimeError, match="negative dimension"):  # the kind it raised before, kept
+        tg.broadcast_shapes((2, -3))
+
+
+@pytest.mark.parametrize("op", ["histogram", "histogramdd"])
+def test_a_histogram_of_integers_is_pytorchs_not_implemented_error(op: str) -> None:
+    integers = tg.arange(6).reshape(3, 2)
+    with pytest.raises(NotImplementedError, match="floating-point"):
+        getattr(tg, op)(integers)
+    with pytest.raises(TypeError, match="floating-point"):  # the kind it raised before, kept
+        getattr(tg, op)(integers)
+
+
+@pytest.mark.parametrize("op", ["median", "nanmedian"])
+def test_the_median_of_no_entries_is_nan_and_keeps_its_gradient_path(op: str) -> None:
+    empty = tg.zeros(0, 3, requires_grad=True)
+    result = getattr(empty, op)()
+    assert result.shape == () and np.isnan(result.item())
+    result.backward()
+    assert empty.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize("op", ["median", "nanmedian"])
+def test_a_median_along_an_empty_dim_is_pytorchs_index_error(op: str) -> None:
+    with pytest.raises(IndexError, match="reduction dim 1 to have non-zero size"):
+        getattr(tg.zeros(2, 0), op)(1)
+    values, indices = getattr(tg.zeros(2, 0), op)(0)  # reducing the non-empty dim: empty results
+    assert values.shape == (0,) and indices.shape == (0,)
+
+
+def test_median_and_nanmedian_differ_only_in_skipping_nan() -> None:
+    x = tg.tensor([[1.0, float("nan"), 3.0, 0.5], [2.0, 4.0, 6.0, 8.0]])
+    assert np.isnan(x.median().item()) and x.nanmedian().item() == 3.0
+    median, nanmedian = x.median(1), x.nanmedian(1, keepdim=True)
+    np.testing.assert_array_equal(median.values.numpy(), [np.nan, 4.0])
+    np.testing.assert_array_equal(median.indices.numpy(), [1, 1])
+    np.testing.assert_array_equal(nanmedian.values.numpy(), [[1.0], [4.0]])
+    np.testing.assert_array_equal(nanmedian.indices.numpy(), [[0], [1]])
