@@ -4,6 +4,7 @@ PyTorch's promotion rules (values from PyTorch 2.13)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import tinygrad_adam as tg
 
@@ -30,3 +31,21 @@ def test_unsigned_types_have_names_and_hold_values():
         t = tg.tensor([0, top], dtype=dtype)
         assert t.dtype == dtype and t.numpy().tolist() == [0, top]
         assert (t == top).numpy().tolist() == [False, True]
+
+
+def test_bfloat16_and_complex_are_names_scripts_may_pass_to_autocast_but_no_tensor_holds():
+    with tg.autocast("cpu", dtype=tg.bfloat16, enabled=False):
+        y = tg.ones(2) * 2
+    assert y.dtype == tg.float32
+    assert not tg.cuda.is_bf16_supported()
+    refusals = [
+        lambda: tg.zeros(2, dtype=tg.bfloat16),
+        lambda: tg.ones(2).to(tg.bfloat16),
+        lambda: tg.ones(2).to("cpu", tg.bfloat16),
+        lambda: tg.nn.Linear(2, 2).to(tg.bfloat16),
+        lambda: tg.tensor([1.0], dtype=tg.cfloat),
+        lambda: tg.ones(2).to(tg.complex128),
+    ]
+    for refuse in refusals:
+        with pytest.raises(TypeError, match="unsupported dtype (bfloat16|complex64|complex128)"):
+            refuse()

@@ -350,11 +350,14 @@ from .sampling import bernoulli, multinomial, normal
 from .tensor import (
     Tensor,
     arange,
+    bfloat16,
     bool_,
     cat,
     channels_last,
     channels_last_3d,
     chunk,
+    complex64,
+    complex128,
     concatenate,
     contiguous_format,
     float16,
@@ -525,6 +528,8 @@ _DTYPE_ALIASES = {
     "long": int64,
     "int": int32,
     "short": int16,
+    "cfloat": complex64,
+    "cdouble": complex128,
     "bool": bool_,
 }
 
@@ -632,6 +637,9 @@ __all__ = [
     "amin",
     "any",
     "arange",
+    "bfloat16",
+    "complex64",
+    "complex128",
     "argmax",
     "argmin",
     "argsort",

@@ -40,3 +40,9 @@ def manual_seed(seed: int) -> None:
 def manual_seed_all(seed: int) -> None:
     """Seed every GPU's generator, as ``torch.cuda.manual_seed_all``; nothing without a GPU."""
     _seed_cuda(seed, every_device=True)
+
+
+def is_bf16_supported(including_emulation: bool = True) -> bool:
+    """False, so scripts that ask before choosing bfloat16 pick float32: tensors here cannot hold
+    bfloat16 (NumPy has no such type), on any device."""
+    return False

@@ -29,6 +29,24 @@ uint16 = np.dtype("uint16")  # PyTorch's limited unsigned types: they hold, move
 uint32 = np.dtype("uint32")
 uint64 = np.dtype("uint64")
 bool_ = np.dtype("bool")
+
+
+class UnsupportedDType:
+    """A PyTorch dtype that NumPy has no type for (``tg.bfloat16``, ``tg.complex64``): a name a
+    script may hand to ``tg.autocast`` (which keeps full precision anyway), refused by name wherever
+    a tensor would have to hold it."""
+
+    def __init__(self, name: str, advice: str) -> None:
+        self.name, self.advice = name, advice
+
+    def __repr__(self) -> str:
+        return f"tinygrad_adam.{self.name}"
+
+
+bfloat16 = UnsupportedDType("bfloat16", "NumPy has no bfloat16; use float32 (or float16)")
+_NO_COMPLEX = "complex tensors are not supported; keep the real and imaginary parts in two tensors"
+complex64 = UnsupportedDType("complex64", _NO_COMPLEX)
+complex128 = UnsupportedDType("complex128", _NO_COMPLEX)
 default_float = float32  # the dtype of Python floats; changed only by set_default_dtype
 
 _SCALARS = (int, float, bool, np.number, np.bool_)
@@ -99,6 +117,8 @@ def _is_float(dtype: np.dtype) -> bool:
 def _resolve_dtype(dtype: DType | None) -> np.dtype | None:
     if dtype is None:
         return None
+    if isinstance(dtype, UnsupportedDType):
+        raise TypeError(f"unsupported dtype {dtype.name}: {dtype.advice}")
     try:
         resolved = np.dtype(dtype)
     except TypeError as error:
@@ -520,7 +540,7 @@ class Tensor(TensorSpellings):
                 raise TypeError(f"to: {name} must be a bool, got {type(flag).__name__} {flag!r}")
         if isinstance(device, Tensor):
             device, dtype = device.device, dtype or device.dtype
-        elif isinstance(device, (np.dtype, type)):
+        elif isinstance(device, (np.dtype, type, UnsupportedDType)):
             if dtype is not None:
                 raise TypeError(f"to: got two dtypes, {device!r} in the place of device and {dtype!r}")
             device, dtype = None, device
@@ -2316,8 +2336,11 @@ def unbind(tensor: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     return tensor.unbind(dim)
 
 
-def where(condition: Any, a: Any, b: Any) -> Tensor:
-    """Elementwise ``a`` where ``condition`` holds, else ``b``; gradients flow to ``a`` and ``b``."""
+def where(condition: Any, a: Any = None, b: Any = None) -> Any:
+    """Elementwise ``a`` where ``condition`` holds, else ``b``; gradients flow to ``a`` and ``b``.
+    ``where(condition)`` alone is ``condition.nonzero(as_tuple=True)``, as PyTorch's."""
+    if a is None and b is None and isinstance(condition, Tensor):
+        return condition.nonzero(as_tuple=True)
     like = next((t for t in (condition, a, b) if isinstance(t, Tensor)), None)
     if like is None:
         raise TypeError("where needs at least one Tensor argument")
