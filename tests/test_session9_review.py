@@ -83,3 +83,38 @@ def test_median_and_nanmedian_differ_only_in_skipping_nan() -> None:
     np.testing.assert_array_equal(median.indices.numpy(), [1, 1])
     np.testing.assert_array_equal(nanmedian.values.numpy(), [[1.0], [4.0]])
     np.testing.assert_array_equal(nanmedian.indices.numpy(), [[0], [1]])
+
+
+def test_finfo_resolution_is_exactly_ten_to_the_minus_precision() -> None:
+    assert tg.finfo(tg.float16).resolution == 0.001
+    assert tg.finfo(tg.float32).resolution == 1e-06
+    assert tg.finfo(tg.float64).resolution == 1e-15
+
+
+def test_where_with_only_a_condition_gives_the_indices_where_it_holds() -> None:
+    mask = tg.tensor([[1.0, -2.0], [0.0, 3.0]]) > 0
+    rows, columns = tg.where(mask)
+    np.testing.assert_array_equal(rows.numpy(), [0, 1])
+    np.testing.assert_array_equal(columns.numpy(), [0, 1])
+    assert rows.dtype == tg.int64
+    (empty,) = tg.where(tg.zeros(0) > 0)
+    assert empty.shape == (0,)
+
+
+def test_a_retained_gradient_is_filled_by_grad_and_backward_with_inputs_too() -> None:
+    """PyTorch fills ``h.grad`` of a ``retain_grad()`` tensor on the way, whatever the pass asks for,
+    and a retained tensor asked for as an input gets its gradient once, not twice."""
+    x, w = tg.ones(2, 3, requires_grad=True), tg.ones(3, 1, requires_grad=True)
+    h = x @ w
+    h.retain_grad()
+    y = (h * 2).sum()
+    tg.autograd.grad(y, [h], retain_graph=True)
+    np.testing.assert_array_equal(h.grad.numpy(), [[2.0], [2.0]])
+    tg.autograd.grad(y, [x], retain_graph=True)
+    np.testing.assert_array_equal(h.grad.numpy(), [[4.0], [4.0]])
+    y.backward(inputs=[h], retain_graph=True)
+    np.testing.assert_array_equal(h.grad.numpy(), [[6.0], [6.0]])
+    y.backward(inputs=[w])
+    np.testing.assert_array_equal(h.grad.numpy(), [[8.0], [8.0]])
+    np.testing.assert_array_equal(w.grad.numpy(), [[4.0], [4.0], [4.0]])
+    assert x.grad is None

@@ -440,7 +440,7 @@ def run_backward(
                 for position in wanted_fns.get(fn, ()):
                     captured[position] = grad
             retained = fn._retained
-            if retained is not None and inputs is None and retained() is not None:
+            if retained is not None and retained() is not None:  # retain_grad(): with grad() too, as PyTorch
                 holder = retained()
                 holder.grad = grad if holder.grad is None else holder.grad + grad
             _check_saved(fn)
@@ -648,7 +648,8 @@ def accumulate(
             raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
     found = run_backward(tensors, seeds, inputs, retain_graph, create_graph)
     assert found is not None
-    pairs = [(tensor, value) for tensor, value in zip(inputs, found) if value is not None]
+    # (a non-leaf input that retains its grad has it already, from the pass itself)
+    pairs = [(t, value) for t, value in zip(inputs, found) if value is not None and not t.retains_grad]
     store_grads(pairs, seeds, create_graph)
 
 

@@ -45,7 +45,7 @@ class finfo:  # noqa: N801 (PyTorch's spelling: torch.finfo)
         self.bits = int(limits.bits)
         self.eps, self.max, self.min = float(limits.eps), float(limits.max), float(limits.min)
         self.tiny = self.smallest_normal = float(limits.smallest_normal)
-        self.resolution = float(limits.resolution)
+        self.resolution = 10.0 ** -int(limits.precision)  # as PyTorch: NumPy rounds it to the dtype
         self.dtype = str(dtype)
 
     def __repr__(self) -> str:

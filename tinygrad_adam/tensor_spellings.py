@@ -629,6 +629,18 @@ def _in_place_view(target: Tensor, result: Tensor, op: str) -> Tensor:
     return target
 
 
+def _in_place_of(name: str) -> Callable[..., Any]:
+    """``Tensor.<name>_``: ``<name>``'s result written into the tensor, as PyTorch's in-place ops;
+    refused where autograd would need the old value (a leaf that requires grad), as ``add_`` is."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return self._set_data(getattr(self.detach(), name)(*args, **kwargs), f"{name}_")
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"``{name}`` in place (PyTorch's ``Tensor.{name}_``)."
+    return method
+
+
 class TensorSpellings:
     """PyTorch's names for what a Tensor can do; a mixin of ``Tensor`` (it holds no state)."""
 
@@ -3350,56 +3362,24 @@ class TensorSpellings:
         return MinAndMax(self.amin(dim=dim, keepdim=keepdim), self.amax(dim=dim, keepdim=keepdim))
 
     # -- in place, round 9 (refused where autograd would need the old value, as ``add_``) -----------
-    def tan_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().tan(), "tan_")
-
-    def sinh_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sinh(), "sinh_")
-
-    def cosh_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().cosh(), "cosh_")
-
-    def asin_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().asin(), "asin_")
-
-    def acos_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().acos(), "acos_")
-
-    def atan_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().atan(), "atan_")
-
-    def asinh_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().asinh(), "asinh_")
-
-    def acosh_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().acosh(), "acosh_")
-
-    def atanh_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().atanh(), "atanh_")
-
+    tan_ = _in_place_of("tan")
+    sinh_ = _in_place_of("sinh")
+    cosh_ = _in_place_of("cosh")
+    asin_ = _in_place_of("asin")
+    acos_ = _in_place_of("acos")
+    atan_ = _in_place_of("atan")
+    asinh_ = _in_place_of("asinh")
+    acosh_ = _in_place_of("acosh")
+    atanh_ = _in_place_of("atanh")
     arcsin_, arccos_, arctan_ = asin_, acos_, atan_
     arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
-
-    def log10_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().log10(), "log10_")
-
-    def log2_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().log2(), "log2_")
-
-    def exp2_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().exp2(), "exp2_")
-
-    def logit_(self: Tensor, eps: float | None = None) -> Tensor:
-        return self._set_data(self.detach().logit(eps), "logit_")
-
-    def sinc_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sinc(), "sinc_")
-
-    def deg2rad_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().deg2rad(), "deg2rad_")
-
-    def rad2deg_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().rad2deg(), "rad2deg_")
+    log10_ = _in_place_of("log10")
+    log2_ = _in_place_of("log2")
+    exp2_ = _in_place_of("exp2")
+    logit_ = _in_place_of("logit")
+    sinc_ = _in_place_of("sinc")
+    deg2rad_ = _in_place_of("deg2rad")
+    rad2deg_ = _in_place_of("rad2deg")
 
     def float_power_(self: Tensor, exponent: Any) -> Tensor:
         if self.dtype != _tensor.float64:
@@ -3409,96 +3389,37 @@ class TensorSpellings:
             )
         return self._set_data(self.detach().float_power(exponent), "float_power_")
 
-    def floor_divide_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().floor_divide(other), "floor_divide_")
-
-    def copysign_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().copysign(other), "copysign_")
-
-    def heaviside_(self: Tensor, values: Tensor) -> Tensor:
-        return self._set_data(self.detach().heaviside(values), "heaviside_")
-
-    def nextafter_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().nextafter(other), "nextafter_")
-
-    def ldexp_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().ldexp(other), "ldexp_")
-
-    def atan2_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().atan2(other), "atan2_")
-
+    floor_divide_ = _in_place_of("floor_divide")
+    copysign_ = _in_place_of("copysign")
+    heaviside_ = _in_place_of("heaviside")
+    nextafter_ = _in_place_of("nextafter")
+    ldexp_ = _in_place_of("ldexp")
+    atan2_ = _in_place_of("atan2")
     arctan2_ = atan2_
-
-    def sgn_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sgn(), "sgn_")
-
-    def sign_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sign(), "sign_")
-
-    def i0_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().i0(), "i0_")
-
-    def gcd_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.gcd(other), "gcd_")
-
-    def lcm_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.lcm(other), "lcm_")
-
-    def bitwise_and_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.bitwise_and(other), "bitwise_and_")
-
-    def bitwise_or_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.bitwise_or(other), "bitwise_or_")
-
-    def bitwise_xor_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.bitwise_xor(other), "bitwise_xor_")
-
-    def bitwise_not_(self: Tensor) -> Tensor:
-        return self._set_data(self.bitwise_not(), "bitwise_not_")
-
-    def bitwise_left_shift_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.bitwise_left_shift(other), "bitwise_left_shift_")
-
-    def bitwise_right_shift_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.bitwise_right_shift(other), "bitwise_right_shift_")
-
-    def cos_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().cos(), "cos_")
-
-    def sin_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sin(), "sin_")
-
-    def rsqrt_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().rsqrt(), "rsqrt_")
-
-    def reciprocal_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().reciprocal(), "reciprocal_")
-
-    def log1p_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().log1p(), "log1p_")
-
-    def expm1_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().expm1(), "expm1_")
-
-    def trunc_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().trunc(), "trunc_")
-
+    sgn_ = _in_place_of("sgn")
+    sign_ = _in_place_of("sign")
+    i0_ = _in_place_of("i0")
+    gcd_ = _in_place_of("gcd")
+    lcm_ = _in_place_of("lcm")
+    bitwise_and_ = _in_place_of("bitwise_and")
+    bitwise_or_ = _in_place_of("bitwise_or")
+    bitwise_xor_ = _in_place_of("bitwise_xor")
+    bitwise_not_ = _in_place_of("bitwise_not")
+    bitwise_left_shift_ = _in_place_of("bitwise_left_shift")
+    bitwise_right_shift_ = _in_place_of("bitwise_right_shift")
+    cos_ = _in_place_of("cos")
+    sin_ = _in_place_of("sin")
+    rsqrt_ = _in_place_of("rsqrt")
+    reciprocal_ = _in_place_of("reciprocal")
+    log1p_ = _in_place_of("log1p")
+    expm1_ = _in_place_of("expm1")
+    trunc_ = _in_place_of("trunc")
     fix_ = trunc_
-
-    def frac_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().frac(), "frac_")
-
-    def cumsum_(self: Tensor, dim: int) -> Tensor:
-        return self._set_data(self.detach().cumsum(dim), "cumsum_")
-
-    def cumprod_(self: Tensor, dim: int) -> Tensor:
-        return self._set_data(self.detach().cumprod(dim), "cumprod_")
-
-    def tril_(self: Tensor, diagonal: int = 0) -> Tensor:
-        return self._set_data(self.detach().tril(diagonal), "tril_")
-
-    def triu_(self: Tensor, diagonal: int = 0) -> Tensor:
-        return self._set_data(self.detach().triu(diagonal), "triu_")
+    frac_ = _in_place_of("frac")
+    cumsum_ = _in_place_of("cumsum")
+    cumprod_ = _in_place_of("cumprod")
+    tril_ = _in_place_of("tril")
+    triu_ = _in_place_of("triu")
 
 
 def _quantile_arguments(
