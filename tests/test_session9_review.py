@@ -118,3 +118,14 @@ def test_a_retained_gradient_is_filled_by_grad_and_backward_with_inputs_too() ->
     np.testing.assert_array_equal(h.grad.numpy(), [[8.0], [8.0]])
     np.testing.assert_array_equal(w.grad.numpy(), [[4.0], [4.0], [4.0]])
     assert x.grad is None
+
+
+def test_as_tensor_and_asarray_share_a_numpy_arrays_memory_on_the_cpu_as_pytorch() -> None:
+    array = np.arange(3.0)
+    shared, asked_shared = tg.as_tensor(array, device="cpu"), tg.asarray(array, device="cpu", copy=False)
+    copied, converted = tg.asarray(array, device="cpu", copy=True), tg.as_tensor(array, dtype=tg.float32)
+    array[0] = 7.0
+    assert shared.numpy()[0] == 7.0 and asked_shared.numpy()[0] == 7.0
+    assert copied.numpy()[0] == 0.0 and converted.numpy()[0] == 0.0
+    with pytest.raises(ValueError, match="copy=False"):
+        tg.asarray(array, dtype=tg.float32, copy=False)

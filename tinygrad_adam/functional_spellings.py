@@ -44,8 +44,17 @@ def _reduction(reduction: Any, op: str) -> str:
     return _REDUCTIONS[reduction]
 
 
-def _stride(stride: Any) -> Any:
-    return None if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else stride
+def _pool_with_aten_stride(name: str) -> Callable[..., Any]:
+    """``torch.<name>``: ``F.<name>``, whose ``stride`` may also be ATen's default ``[]`` (the kernel)."""
+
+    def function(input: Tensor, kernel_size: Any, stride: Any = (), *args: Any, **kwargs: Any) -> Any:
+        if isinstance(stride, (list, tuple)) and len(stride) == 0:
+            stride = None
+        return getattr(_functional(), name)(input, kernel_size, stride, *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``tg.{name}`` is ``F.{name}``; ATen's ``stride=[]`` means the kernel's."
+    return function
 
 
 conv1d = _same_as_functional("conv1d")
@@ -66,62 +75,11 @@ celu_ = _same_as_functional("celu_")
 threshold_ = _same_as_functional("threshold_")
 
 
-def max_pool1d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = (),
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-) -> Tensor:
-    return _functional().max_pool1d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
-
-
-def max_pool2d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = (),
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-) -> Tensor:
-    return _functional().max_pool2d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
-
-
-def max_pool3d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = (),
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-) -> Tensor:
-    return _functional().max_pool3d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
-
-
-def max_pool1d_with_indices(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = (),
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-) -> tuple[Tensor, Tensor]:
-    """``max_pool1d`` with the (int64) positions of the maxima, as a pair."""
-    return _functional().max_pool1d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode, True)
-
-
-def avg_pool1d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = (),
-    padding: Any = 0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-) -> Tensor:
-    return _functional().avg_pool1d(
-        input, kernel_size, _stride(stride), padding, ceil_mode, count_include_pad
-    )
+max_pool1d = _pool_with_aten_stride("max_pool1d")
+max_pool2d = _pool_with_aten_stride("max_pool2d")
+max_pool3d = _pool_with_aten_stride("max_pool3d")
+max_pool1d_with_indices = _pool_with_aten_stride("max_pool1d_with_indices")
+avg_pool1d = _pool_with_aten_stride("avg_pool1d")
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple[Tensor, Tensor]:

@@ -29,6 +29,7 @@ from .tensor import (
     _same_device,
     _shape_arg,
     check_memory_format,
+    from_numpy,
     get_default_dtype,
     int64,
     memory_format,
@@ -326,10 +327,19 @@ def is_tensor(obj: Any) -> bool:
 
 
 def as_tensor(data: Any, dtype: DType | None = None, device: str | None = None) -> Tensor:
-    """``data`` as a tensor, without a copy where it is one already of this dtype and device."""
+    """``data`` as a tensor, without a copy where it is one already of this dtype and device; a NumPy
+    array of that dtype bound for the CPU shares its memory, as ``from_numpy`` (``torch.as_tensor``)."""
     if isinstance(data, Tensor):
         moved = data if device is None else data.to(device)
         return moved if dtype is None else moved.astype(dtype)
+    if (
+        isinstance(data, np.ndarray)
+        and data.dtype.kind in "fiub"
+        and data.dtype.isnative
+        and (dtype is None or _resolve_dtype(dtype) == data.dtype)
+        and get_backend(device).xp is np
+    ):
+        return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -1120,10 +1130,12 @@ def asarray(
     if copy is not None and not isinstance(copy, (builtins.bool, np.bool_)):
         raise TypeError(f"asarray(): argument 'copy' must be a bool or None, got {copy!r}")
     made = as_tensor(obj, dtype=dtype, device=device)
-    if isinstance(obj, Tensor) and made is not obj and copy is False:
+    on_host = isinstance(obj, np.ndarray) and isinstance(made._data, np.ndarray)
+    shares = made is obj or (on_host and np.may_share_memory(made._data, obj))
+    if isinstance(obj, (Tensor, np.ndarray)) and not shares and copy is False:
         raise ValueError("asarray(): copy=False, but a copy is needed to change the dtype or device")
-    if copy and (made is obj or not isinstance(obj, Tensor)):
-        made = made.clone() if isinstance(obj, Tensor) else made
+    if copy and shares:
+        made = made.clone()
     return made.requires_grad_(True) if requires_grad else made
 
 # Pointwise maths (round 9): the free functions of the Tensor methods of the same names
