@@ -243,6 +243,22 @@ def test_cli_data_dir_that_is_a_file_says_so_and_leaves_it_alone(tmp_path, capsy
             "CrossMapLRN2d: the input must be floating point, got int64", id="cross-map-lrn-int",
         ),
         pytest.param(
+            lambda: F.rrelu(tg.ones(3), lower=0.5, upper=0.1, training=True), ValueError,
+            r"rrelu: lower \(0.5\) must not exceed upper \(0.1\)", id="rrelu-bounds",
+        ),
+        pytest.param(
+            lambda: F.prelu(tg.ones(2, 3), tg.ones(2)), ValueError,
+            r"one per channel \(3 for an input of shape \(2, 3\).*got a weight of shape \(2,\)", id="prelu",
+        ),
+        pytest.param(
+            lambda: F.pad(tg.ones(1, 1, 3), (-2, -2)), ValueError,
+            "pad: cropping 2 and 2 from axis 2 of size 3 leaves nothing", id="pad-crops-everything",
+        ),
+        pytest.param(
+            lambda: F.pad(tg.ones(1, 1, 3), (-2, -2), mode="reflect"), ValueError,
+            "pad: cropping 2 and 2 from axis 2 of size 3 leaves nothing", id="reflect-pad-crops-everything",
+        ),
+        pytest.param(
             lambda: F.conv_transpose3d(tg.ones(1, 4, 2, 2, 2), tg.ones(4, 1, 2, 2, 2), groups=3), ValueError,
             "groups must be a positive int dividing 4, got 3", id="conv-transpose3d-groups",
         ),
@@ -261,3 +277,15 @@ def test_more_layer_mistakes_are_pytorchs_runtime_error_with_the_value_named(cal
         call()
     with pytest.raises(old_error):
         call()
+
+
+def test_batch_sampler_drop_last_that_is_not_a_bool_is_pytorchs_value_error_too():
+    with pytest.raises(ValueError, match="drop_last must be True or False, got 'no'"):
+        tg.data.BatchSampler(tg.data.SequentialSampler(range(5)), 2, "no")
+    with pytest.raises(TypeError):  # what we raised before
+        tg.data.BatchSampler(tg.data.SequentialSampler(range(5)), 2, "no")
+
+
+def test_weighted_sampling_of_more_samples_than_nonzero_weights_without_replacement_is_a_runtime_error():
+    with pytest.raises(RuntimeError, match="cannot draw 3 samples without replacement from 2 nonzero"):
+        tg.data.WeightedRandomSampler([1.0, 0.0, 2.0], 3, replacement=False)

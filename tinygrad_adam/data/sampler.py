@@ -122,6 +122,10 @@ class InvalidSamplingWeightsError(ValueError, RuntimeError):
     """Negative, infinite or all-zero sampling weights (PyTorch's multinomial raises RuntimeError)."""
 
 
+class NotABoolError(TypeError, ValueError):
+    """A switch that is not True or False: a TypeError, and PyTorch's ValueError (BatchSampler)."""
+
+
 class WeightedRandomSampler(Sampler):
     """``num_samples`` indices 0..len(weights)-1 drawn with probabilities proportional to ``weights``."""
 
@@ -144,7 +148,7 @@ class WeightedRandomSampler(Sampler):
         self.num_samples = _count(num_samples, "num_samples", "WeightedRandomSampler")
         self.replacement = bool(replacement)
         if not self.replacement and self.num_samples > np.count_nonzero(array):
-            raise ValueError(
+            raise InvalidSamplingWeightsError(
                 f"WeightedRandomSampler: cannot draw {self.num_samples} samples without replacement "
                 f"from {np.count_nonzero(array)} nonzero weights"
             )
@@ -167,7 +171,7 @@ class BatchSampler(Sampler):
 
     def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         if not isinstance(drop_last, (bool, np.bool_)):
-            raise TypeError(f"BatchSampler: drop_last must be True or False, got {drop_last!r}")
+            raise NotABoolError(f"BatchSampler: drop_last must be True or False, got {drop_last!r}")
         self.sampler = sampler
         self.batch_size = _count(batch_size, "batch_size", "BatchSampler")
         self.drop_last = bool(drop_last)

@@ -613,7 +613,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, a · x otherwise, with learnable slopes a: one, or one per channel (axis 1)."""
     channels = check_tensor(input, "prelu").shape[1] if input.ndim >= 2 else 1
     if weight.ndim > 1 or weight.size not in (1, channels):
-        raise ValueError(
+        raise ShapeMismatchError(  # PyTorch's RuntimeError
             f"prelu: the weight must hold 1 slope or one per channel ({channels} for an input of shape "
             f"{input.shape}; the channel axis is 1), got a weight of shape {weight.shape}"
         )
@@ -702,7 +702,7 @@ def rrelu(
     """Randomized leaky ReLU (Xu et al., 2015): x for x >= 0, a · x otherwise, with a drawn from
     U(lower, upper) for each element in training, and (lower + upper) / 2 in evaluation."""
     if not lower <= upper:
-        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
+        raise ValueOutOfRangeError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
     x = _floating(input, "rrelu")
     if not training:
         return leaky_relu(x, (lower + upper) / 2, inplace)
@@ -794,7 +794,10 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
         raise ValueOutOfRangeError(f"pdist only supports non-negative p values, got {p!r}")
     pairs = np.triu_indices(input.shape[0], 1)
     first, second = (Tensor(rows.astype(np.int64), device=input.device) for rows in pairs)
-    return (input[first] - input[second]).norm(float(p), 1)
+    differences = input[first] - input[second]
+    if input.shape[1] == 0:  # rows of no entries are 0 apart for every p (inf too), as in PyTorch
+        return differences.sum(1)
+    return differences.norm(float(p), 1)
 
 
 def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:

@@ -68,7 +68,7 @@ def _pad_constant(input: Tensor, axis: int, before: int, after: int, value: floa
     size = input.shape[axis]
     start, stop = max(-before, 0), size - max(-after, 0)
     if start > stop:
-        raise ValueError(
+        raise ValueOutOfRangeError(  # PyTorch's RuntimeError
             f"pad: cropping {-before} and {-after} from axis {axis} of size {size} leaves nothing"
         )
     if start or stop != size:  # negative amounts crop
@@ -86,7 +86,7 @@ def _pad_index(input: Tensor, axis: int, before: int, after: int, mode: str) -> 
     size = input.shape[axis]
     positions = np.arange(-before, size + after)
     if positions.size <= 0:
-        raise ValueError(
+        raise ValueOutOfRangeError(  # PyTorch's RuntimeError
             f"pad: cropping {-before} and {-after} from axis {axis} of size {size} leaves nothing"
         )
     if mode == "reflect":
