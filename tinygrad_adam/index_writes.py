@@ -163,10 +163,12 @@ def index_reduce(
         raise RuntimeError(
             f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}."
         )
-    if not isinstance(index, Tensor) or index.ndim > 1 or index.dtype.kind not in "iu":
+    if not isinstance(index, Tensor) or index.ndim > 1:
         raise IndexError(
             f"index_reduce(): index must be a 1-D integer tensor, got {getattr(index, 'shape', index)!r}"
         )
+    if index.dtype.kind not in "iu":  # PyTorch: a RuntimeError, where a 2-D index is an IndexError
+        raise RuntimeError(f"index_reduce(): Expected dtype int32/int64 for index but got: {index.dtype}")
     source = _source(source, input, "index_reduce")
     axis = _axis_index(dim, max(input.ndim, 1), "index_reduce")
     if source.ndim != input.ndim or index.size != (source.shape[axis] if source.ndim else 1):

@@ -8,7 +8,9 @@ the values need) and ``profile`` ("default", "short", "full") to set them togeth
 
 from __future__ import annotations
 
+import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -64,20 +66,80 @@ def set_printoptions(
     _options["sci_mode"] = sci_mode  # always set, as PyTorch does: omitting it means None
 
 
+def _formatter(values: np.ndarray) -> tuple[Callable[[Any], str], int]:
+    """PyTorch's ``_Formatter``: one layout for every element, chosen from the nonzero finite
+    values (integers print as ``3.``; a ratio of the largest to the smallest above 1000, a largest
+    above 1e8 or a smallest below 1e-4 print in scientific notation; others with ``precision``
+    decimals), every element right-aligned to the widest."""
+    precision, flat = _options["precision"], values.reshape(-1)
+    if values.dtype.kind != "f":
+        width = max([1, *(len(str(v)) for v in flat.tolist())])
+        return (lambda v: str(v).rjust(width)), width
+    finite = flat[np.isfinite(flat) & (flat != 0)].astype(np.float64)
+    int_mode, sci_mode, width = True, False, 1
+    if finite.size:
+        largest, smallest = np.abs(finite).max(), np.abs(finite).min()
+        int_mode = bool(np.all(finite == np.ceil(finite)))
+        sci_mode = _options["sci_mode"]
+        if sci_mode is None:
+            sci_mode = bool(largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4)
+        pattern = f"{{:.{precision}e}}" if sci_mode else "{:.0f}." if int_mode else f"{{:.{precision}f}}"
+        width = max(len(pattern.format(v)) for v in finite.tolist())
+
+    def format_one(value: float) -> str:
+        if sci_mode:
+            text = f"{value:.{precision}e}"
+        elif int_mode:
+            text = f"{value:.0f}" + ("" if math.isinf(value) or math.isnan(value) else ".")
+        else:
+            text = f"{value:.{precision}f}"
+        return text.rjust(width)
+
+    return format_one, width
+
+
+def _summarised(array: np.ndarray, edge: int) -> np.ndarray:
+    """The entries a summarised print shows: ``edge`` at each end of every longer dimension."""
+    for axis, size in enumerate(array.shape):
+        if size > 2 * edge:
+            array = np.take(array, [*range(edge), *range(size - edge, size)], axis=axis)
+    return array
+
+
 def array_text(array: np.ndarray, prefix: str = "tensor(") -> str:
-    """``array``'s values as ``repr(tensor)`` shows them, under the current print options."""
-    precision = _options["precision"]
-    formatter = None
-    if _options["sci_mode"] is True and array.dtype.kind == "f":
-        formatter = {"float_kind": lambda v: f"{v:.{precision}e}"}
-    return np.array2string(
-        array,
-        separator=", ",
-        prefix=prefix,
-        precision=precision,
-        threshold=_options["threshold"],
-        edgeitems=_options["edgeitems"],
-        max_line_width=_options["linewidth"],
-        suppress_small=_options["sci_mode"] is False,
-        formatter=formatter,
-    )
+    """``array``'s values as ``repr(tensor)`` shows them, under the current print options: PyTorch's
+    layout (its formatter, ``linewidth`` elements per line, ``...`` past ``threshold`` elements)."""
+    if array.size == 0:
+        return "[]"
+    edge = _options["edgeitems"]
+    summarise = array.size > _options["threshold"]
+    format_one, width = _formatter(_summarised(array, edge) if summarise else array)
+    linewidth = 80 if _options["linewidth"] is None else _options["linewidth"]
+
+    def text(part: np.ndarray, indent: int) -> str:
+        if part.ndim == 0:
+            return format_one(part.item())
+        long = summarise and part.shape[0] > 2 * edge
+        if part.ndim == 1:
+            if summarise and not edge:
+                items = ["..."]
+            elif long:
+                items = [
+                    *map(format_one, part[:edge].tolist()),
+                    " ...",
+                    *map(format_one, part[-edge:].tolist()),
+                ]
+            else:
+                items = list(map(format_one, part.tolist()))
+            per_line = max(1, (linewidth - indent) // (width + 2))
+            lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+            return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+        rows = (
+            [*range(edge), None, *range(part.shape[0] - edge, part.shape[0])]
+            if long
+            else range(part.shape[0])
+        )
+        slices = ["..." if i is None else text(part[i], indent + 1) for i in rows]
+        return "[" + ("," + "\n" * (part.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
+
+    return text(array, len(prefix))

@@ -1,0 +1,84 @@
+"""PyTorch programs of round 10, on what session 9 added used together with the rest (Muon for the
+hidden matrices beside AdamW, optimizers built from PyTorch's positional signatures, schedulers,
+swa_utils' AveragedModel / SWALR / update_bn, ConvTranspose3d, 3-d adaptive pooling, MaxUnpool3d,
+LPPool, FractionalMaxPool with fixed samples, an adaptive-softmax language model, nn.Buffer,
+LinearCrossEntropyLoss, torch.cov / corrcoef / histogram / trapezoid / index_put / select_scatter,
+set_printoptions, a checkpointed function returning a dict, backward(inputs=) beside a module hook)
+run unchanged with ``tinygrad_adam`` in place of ``torch`` and take PyTorch's steps from PyTorch's
+initial weights. The mistakes each program makes raise PyTorch's error types with a message naming
+the problem. The programs and PyTorch's record of them are in
+tests/fixtures/make_ported_programs_round10.py."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_spec = importlib.util.spec_from_file_location(
+    "make_ported_programs_round10", FIXTURES / "make_ported_programs_round10.py"
+)
+ported = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ported)
+RECORD = np.load(FIXTURES / "ported_programs_round10.npz")
+
+
+def recorded(program: str, kind: str) -> dict[str, np.ndarray]:
+    """The arrays stored for ``program`` under ``kind`` ("data", "init" or "out")."""
+    prefix = f"{program}/{kind}/"
+    return {key[len(prefix) :]: RECORD[key] for key in RECORD.files if key.startswith(prefix)}
+
+
+@functools.cache
+def run(program: str) -> tuple[dict, list]:
+    """The program's result with tinygrad_adam and the messages of the mistakes it made."""
+    ported.MESSAGES.clear()
+    data = {**recorded(program, "data"), "init": recorded(program, "init")}
+    return ported.programs()[program](tg, data), list(ported.MESSAGES)
+
+
+@pytest.mark.parametrize("program", list(ported.programs()))
+def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -> None:
+    expected = recorded(program, "out")
+    result, _ = run(program)
+    assert sorted(result) == sorted(expected)
+    if program in ported.MUON_PROGRAMS:
+        # One bfloat16 rounding the other way is lr * 2^-8 in one element of one Muon update.
+        tolerance = {"rtol": 1e-4, "atol": 1e-5}
+    elif program in ported.FLOAT64_PROGRAMS:
+        tolerance = {"rtol": 1e-10, "atol": 1e-12}
+    else:
+        tolerance = {"rtol": 1e-5, "atol": 1e-6}
+    for name, value in result.items():
+        ours = np.asarray(value)
+        assert ours.shape == expected[name].shape, f"{program}: {name}"
+        if name.startswith("errors."):
+            continue
+        if ours.dtype.kind in "iubUS":
+            np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
+        else:
+            np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")
+
+
+@pytest.mark.parametrize("program", list(ported.programs()))
+def test_mistakes_raise_pytorchs_error_types_with_a_message_naming_the_problem(program: str) -> None:
+    expected = recorded(program, "out")
+    result, messages = run(program)
+    kinds = [kind.__name__ for kind in ported.ERROR_KINDS]
+    cases = [name for name in result if name.startswith("errors.")]
+    assert len(cases) >= 3, "every program makes three mistakes or more"
+    for name in cases:
+        wanted = [kind for kind, flag in zip(kinds, expected[name], strict=True) if flag]
+        raised = [kind for kind, flag in zip(kinds, result[name], strict=True) if flag]
+        assert wanted, f"{program}: {name}: PyTorch raises none of the recorded kinds"
+        # PyTorch's error types must be among ours (ours may also subclass another built-in).
+        assert set(wanted) <= set(raised), f"{program}: {name}: {raised}, not {wanted}"
+    for case, names, message in messages:
+        assert re.search(names, message, re.IGNORECASE), f"{program}: {case}: {message!r} names no {names!r}"
