@@ -88,14 +88,17 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple[Tensor, Tensor
 
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``F.dropout`` with ATen's required ``train`` flag."""
     return _functional().dropout(input, p, train)
 
 
 def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``F.alpha_dropout`` with ATen's required ``train`` flag."""
     return _functional().alpha_dropout(input, p, train)
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``F.feature_alpha_dropout`` with ATen's required ``train`` flag."""
     return _functional().feature_alpha_dropout(input, p, train)
 
 
@@ -131,6 +134,7 @@ def layer_norm(
     eps: float = 1e-5,
     cudnn_enable: bool = True,
 ) -> Tensor:
+    """``F.layer_norm``; ``cudnn_enable`` is accepted and changes nothing here."""
     return _functional().layer_norm(input, normalized_shape, weight, bias, eps)
 
 
@@ -142,12 +146,14 @@ def group_norm(
     eps: float = 1e-5,
     cudnn_enabled: bool = True,
 ) -> Tensor:
+    """``F.group_norm``; ``cudnn_enabled`` is accepted and changes nothing here."""
     return _functional().group_norm(input, num_groups, weight, bias, eps)
 
 
 def rms_norm(
     input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None, eps: float | None = None
 ) -> Tensor:
+    """``F.rms_norm`` under PyTorch's top-level name."""
     return _functional().rms_norm(input, normalized_shape, weight, eps)
 
 
@@ -184,10 +190,12 @@ def instance_norm(
 
 
 def selu(input: Tensor) -> Tensor:
+    """``F.selu`` (the top-level name has no ``inplace``: ``tg.selu_`` writes into the input)."""
     return _functional().selu(input)
 
 
 def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``F.celu`` (the top-level name has no ``inplace``: ``tg.celu_`` writes into the input)."""
     return _functional().celu(input, alpha)
 
 
@@ -198,12 +206,14 @@ def rrelu(
     training: bool = False,
     generator: Any = None,
 ) -> Tensor:
+    """``F.rrelu``; a ``generator`` is refused: seed with ``tg.manual_seed``."""
     if generator is not None:
         raise TypeError("rrelu: generator= is not supported here; seed with tg.manual_seed")
     return _functional().rrelu(input, lower, upper, training)
 
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``F.threshold``: ``input`` where it is above ``threshold``, else ``value``."""
     return _functional().threshold(input, threshold, value)
 
 
@@ -228,6 +238,7 @@ feature_alpha_dropout_ = _in_place("feature_alpha_dropout", feature_alpha_dropou
 
 
 def kl_div(input: Tensor, target: Tensor, reduction: Any = 1, *, log_target: bool = False) -> Tensor:
+    """``F.kl_div`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().kl_div(input, target, _reduction(reduction, "kl_div"), log_target)
 
 
@@ -246,6 +257,7 @@ def binary_cross_entropy_with_logits(
 def cosine_embedding_loss(
     input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, reduction: Any = 1
 ) -> Tensor:
+    """``F.cosine_embedding_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().cosine_embedding_loss(
         input1, input2, target, margin, _reduction(reduction, "cosine_embedding_loss")
     )
@@ -254,12 +266,14 @@ def cosine_embedding_loss(
 def margin_ranking_loss(
     input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, reduction: Any = 1
 ) -> Tensor:
+    """``F.margin_ranking_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().margin_ranking_loss(
         input1, input2, target, margin, _reduction(reduction, "margin_ranking_loss")
     )
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, reduction: Any = 1) -> Tensor:
+    """``F.hinge_embedding_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().hinge_embedding_loss(
         input, target, margin, _reduction(reduction, "hinge_embedding_loss")
     )
@@ -275,6 +289,7 @@ def triplet_margin_loss(
     swap: bool = False,
     reduction: Any = 1,
 ) -> Tensor:
+    """``F.triplet_margin_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     reduction = _reduction(reduction, "triplet_margin_loss")
     return _functional().triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
 
@@ -282,6 +297,7 @@ def triplet_margin_loss(
 def poisson_nll_loss(
     input: Tensor, target: Tensor, log_input: bool, full: bool, eps: float, reduction: Any
 ) -> Tensor:
+    """``F.poisson_nll_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     reduction = _reduction(reduction, "poisson_nll_loss")
     return _functional().poisson_nll_loss(input, target, log_input, full, eps, reduction)
 
@@ -295,6 +311,7 @@ def ctc_loss(
     reduction: Any = 1,
     zero_infinity: bool = False,
 ) -> Tensor:
+    """``F.ctc_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     reduction = _reduction(reduction, "ctc_loss")
     return _functional().ctc_loss(
         log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity

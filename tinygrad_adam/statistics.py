@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .functions import _as_tensor_input
 from .tensor import (
     InvalidArgumentError,
     ShapeError,
@@ -23,13 +24,8 @@ from .tensor import (
     _is_float,
     _same_device,
     get_default_dtype,
-    tensor,
 )
 from .tensor_spellings import UnsupportedDtypeError
-
-
-def _as_tensor(value: Any) -> Tensor:
-    return value if isinstance(value, Tensor) else tensor(value)
 
 
 def _observation_weights(weights: Any, name: str, observations: int, like: Tensor, integral: bool) -> Tensor:
@@ -65,7 +61,7 @@ def cov(
     """The covariance matrix of the variables in ``input``'s rows (a 1-D input is one variable: a 0-d
     result). With weights w = fweights · aweights, the mean is Σ w x / Σ w and the normaliser
     Σ w − correction · Σ (w · aweights) / Σ w (n − correction without weights), as ``torch.cov``."""
-    x = _as_tensor(input)
+    x = _as_tensor_input(input)
     if x.ndim > 2:
         raise RuntimeError(
             f"cov(): expected input to have two or fewer dimensions but got an input with {x.ndim} dimensions"
@@ -211,7 +207,7 @@ def histogram(
     default; a point widened by 0.5 each way) or between the given edges (a 1-D tensor). Each bin
     holds [left, right), the last one its right edge too; entries outside are left out. ``weight``
     adds weights instead of ones; ``density`` scales to integrate to 1. No gradient, as in PyTorch."""
-    x = _as_tensor(input)
+    x = _as_tensor_input(input)
     if not _is_float(x.dtype):
         raise UnsupportedDtypeError(f"histogram: input must be a floating-point tensor, got {x.dtype}")
     weights = _weights(weight, x.shape, x, "histogram")
@@ -237,7 +233,7 @@ def histogramdd(
     coordinates): counts on a grid of bins, one set of edges per dimension (``bins`` an int for all,
     one int per dimension, or one edge tensor per dimension; ``range`` the flat (min, max) pairs).
     Bins are [left, right), the last one closed; points outside any dimension's edges are left out."""
-    x = _as_tensor(input)
+    x = _as_tensor_input(input)
     if not _is_float(x.dtype):
         raise UnsupportedDtypeError(f"histogramdd: input must be a floating-point tensor, got {x.dtype}")
     if x.ndim < 2:
