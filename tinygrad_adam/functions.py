@@ -376,6 +376,8 @@ def isclose(
     _check_tolerances(rtol, atol, "isclose")
     if a.dtype != b.dtype:
         raise DtypeMismatchError(f"isclose: both tensors need one dtype, got {a.dtype} and {b.dtype}")
+    if a.dtype == np.bool_:  # masks have no difference: close is equal
+        return a == b
     finite = a.isfinite() & b.isfinite()  # an infinity is close only to itself
     difference = (a.masked_fill(~finite, 0) - b.masked_fill(~finite, 0)).abs()
     close = (a == b) | (finite & (difference <= atol + rtol * b.masked_fill(~finite, 0).abs()))

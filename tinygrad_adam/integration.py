@@ -18,6 +18,10 @@ def _areas(y: Any, x: Any, dx: Any, dim: int, op: str) -> tuple[Tensor, int]:
     y = y if isinstance(y, Tensor) else tensor(y)
     if x is not None and dx is not None:
         raise TypeError(f"{op}(): pass the sample points x or the spacing dx, not both")
+    if x is not None and not isinstance(x, (Tensor, list, tuple)):
+        raise TypeError(
+            f"{op}(): x must be a Tensor of sample points, got {type(x).__name__}: give a spacing as dx="
+        )
     if y.ndim == 0:
         raise IndexError(f"{op}(): dim {dim} is out of range for a 0-d tensor")
     axis = _axis_index(dim, y.ndim, op)

@@ -85,6 +85,8 @@ def cov(
         normaliser = float(observations - correction)
     else:
         total = weights.sum()
+        if total.item() == 0:
+            raise RuntimeError("cov(): weights sum to zero, can't be normalized")
         mean = (variables * weights).sum(1, keepdim=True) / total
         if correction == 0:
             normaliser = total
@@ -102,7 +104,7 @@ def cov(
     centred = variables - mean
     weighted = centred if weights is None else centred * weights
     covariance = (weighted @ centred.T) / normaliser
-    return covariance.reshape(()) if x.ndim < 2 else covariance
+    return covariance.reshape(()) if covariance.shape == (1, 1) else covariance  # one variable: 0-d
 
 
 def corrcoef(input: Any) -> Tensor:

@@ -236,6 +236,8 @@ def _reduced_on_grid(
     span = _tensor.arange(length, device=source.device).reshape((1,) * index.ndim + (length,))
     candidates = _tensor.where(index.unsqueeze(-1) == span, values.unsqueeze(-1), identity)
     reduced = {"prod": candidates.prod, "amax": candidates.amax, "amin": candidates.amin}[reduce](axis)
+    if reduced.dtype != source.dtype:  # an int32 product stays int32, as PyTorch's (prod widens it)
+        reduced = reduced.astype(source.dtype)
     order = list(range(reduced.ndim - 1))
     reduced = reduced.permute(*order[:axis], reduced.ndim - 1, *order[axis:])  # the new axis back at ``axis``
     n = source.ndim
@@ -308,6 +310,28 @@ def _floats_only(source: Tensor, op: str) -> Tensor:
     return source
 
 
+def _check_alpha(source: Tensor, other: Any, alpha: Any, op: str) -> None:
+    """PyTorch's checks of ``alpha``: not a float for an integer result, not a bool unless both
+    operands are masks (the float ``alpha`` would otherwise be rounded away or widen the dtype)."""
+    if type(alpha) is builtins.int:
+        return
+    other_kind = other.dtype.kind if isinstance(other, _tensor.Tensor) else np.asarray(other).dtype.kind
+    if isinstance(alpha, (bool, np.bool_)):
+        if source.dtype.kind != "b" or other_kind != "b":
+            raise _tensor.InvalidArgumentError(f"{op}: Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, (float, np.floating)) and "f" not in (source.dtype.kind, other_kind):
+        raise _tensor.InvalidArgumentError(
+            f"{op}: For integral input tensors, argument alpha must not be a floating point number."
+        )
+
+
+def _floats_only_pair(source: Tensor, other: Any, op: str) -> Tensor:
+    """``source``, if it or ``other`` is floating (PyTorch promotes int with float); else refused."""
+    if isinstance(other, _tensor.Tensor) and _tensor._is_float(other.dtype):
+        return source
+    return _floats_only(source, op)
+
+
 def _integers_only(*operands: Any, op: str, bool_ok: bool = True) -> None:
     """Refuse float operands (tensors or numbers) of a bitwise or number-theory op, as PyTorch does."""
     for operand in operands:
@@ -357,8 +381,8 @@ def _elementary(source: Tensor, name: str) -> Tensor:
 
 
 class _NoDerivative(Function):
-    """``value``, an op of the inputs whose derivative PyTorch does not implement (heaviside,
-    nextafter): backward raises, as PyTorch's does, rather than hand back zeros."""
+    """``value``, an op of the inputs whose derivative PyTorch does not implement (heaviside):
+    backward raises, as PyTorch's does, rather than hand back zeros."""
 
     saves_inputs = False
 
@@ -368,6 +392,19 @@ class _NoDerivative(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         raise RuntimeError(f"the derivative of {self.op} is not implemented, as in PyTorch")
+
+
+class _Nextafter(Function):
+    """The next float after a toward b; PyTorch 2.13's derivative: 1 for a where a != b (a step of
+    one ulp is no change to first order), 0 where it stays put; 0 for b."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.nextafter(a, b)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.inputs
+        zeros = _tensor.zeros_like(grad)
+        return _tensor.where((a != b).detach(), grad, zeros), zeros
 
 
 class _Copysign(Function):
@@ -437,8 +474,7 @@ def _shift(source: Tensor, other: Any, op: str, left: bool) -> Tensor:
     _integers_only(source, other, op=op)
     a, b = _tensor._coerce(source, other, op)
     _tensor._check_broadcast(a, b, op)
-    if a.dtype == _tensor.bool_:
-        a, b = a.astype(_tensor.int64), b.astype(_tensor.int64)
+    _integers_only(a, op=op, bool_ok=False)  # two masks: PyTorch has no shift of bool
     xp = a._backend.xp
     x, amount = a._data, b._data
     inside = (amount >= 0) & (amount < a.dtype.itemsize * 8)
@@ -536,16 +572,40 @@ def _median_along(source: Tensor, axis: int, keepdim: bool, skip_nan: bool = Fal
     return _tensor.ValuesAndIndices(values, indices)
 
 
+class _SharedAmongTies(Function):
+    """A value taken from ``a`` (a median of all entries) whose gradient is shared evenly among the
+    entries equal to it, the NaNs if it is NaN: PyTorch's ``evenly_distribute_backward``."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, *, value: Any) -> Any:
+        xp = self.xp
+        ties = xp.where(xp.isnan(value), xp.isnan(a), a == value)
+        self.share = xp.astype(ties, a.dtype) / xp.sum(xp.astype(ties, a.dtype))
+        return value
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * _tensor.Tensor._wrap(self.share, self.backend),)
+
+
+def _shared_among_ties(flat: Tensor, value: Tensor) -> Tensor:
+    if not (flat.requires_grad and _tensor._is_float(flat.dtype)):
+        return value
+    return _SharedAmongTies.apply(flat, value=value.detach()._data)
+
+
 def _median(source: Tensor, dim: int | None, keepdim: bool, skip_nan: bool, op: str) -> Any:
     """``median``/``nanmedian``: of all entries without ``dim`` (NaN for no floating entries at all,
     as PyTorch), else ``(values, indices)`` along ``dim``, which must not be empty."""
+    if source.dtype == _tensor.bool_:
+        raise UnsupportedDtypeError(f'{op}: "median_cpu" not implemented for bool tensors, as in PyTorch')
     if dim is None:
         flat = source.reshape(-1)
         if flat.shape[0] == 0:
             if not _tensor._is_float(source.dtype):
                 raise ValueError(f"{op}: the input is empty")
             return flat.sum() * math.nan  # still on the graph: its gradient is the empty one
-        return _median_along(flat, 0, False, skip_nan).values
+        return _shared_among_ties(flat, _median_along(flat, 0, False, skip_nan).values)
     axis = _sort_axis(source, dim, op)
     _flag(keepdim, "keepdim", op)
     if source.ndim == 0:
@@ -558,6 +618,8 @@ def _median(source: Tensor, dim: int | None, keepdim: bool, skip_nan: bool, op: 
 
 def _float_pair(source: Tensor, other: Any, op: str) -> tuple[Tensor, Tensor]:
     """``source`` and ``other`` (a tensor or a number) as floating tensors of one broadcast shape."""
+    if isinstance(other, (builtins.int, float, np.number)):
+        other = float(other)  # −1 next to a uint8 tensor stays −1: the result is a float anyway
     other = _tensor._as_tensor(other, source)
     _tensor._same_device(source, other, op)
     if not _tensor._is_float(source.dtype) and not _tensor._is_float(other.dtype):
@@ -806,10 +868,12 @@ class TensorSpellings:
 
     def add(self: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
         """``self + alpha * other``."""
+        _check_alpha(self, other, alpha, "add")
         return self + (other if alpha == 1 else other * alpha)
 
     def sub(self: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
         """``self - alpha * other``."""
+        _check_alpha(self, other, alpha, "sub")
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self: Tensor, other: Any) -> Tensor:
@@ -1730,8 +1794,10 @@ class TensorSpellings:
         kept_mine = [d for d in range(self.ndim) if d not in mine]
         kept_theirs = [d for d in range(other.ndim) if d not in theirs]
         inner = math.prod(self.shape[d] for d in mine)
-        left = self.permute(*kept_mine, *mine).reshape(-1, inner)
-        right = other.permute(*theirs, *kept_theirs).reshape(inner, -1)
+        rows = math.prod(self.shape[d] for d in kept_mine)  # not -1: it is ambiguous when inner is 0
+        columns = math.prod(other.shape[d] for d in kept_theirs)
+        left = self.permute(*kept_mine, *mine).reshape(rows, inner)
+        right = other.permute(*theirs, *kept_theirs).reshape(inner, columns)
         shape = [self.shape[d] for d in kept_mine] + [other.shape[d] for d in kept_theirs]
         return (left @ right).reshape(*shape)
 
@@ -2794,7 +2860,9 @@ class TensorSpellings:
             raise RuntimeError(
                 f"sum_to_size: size {list(shape)} is not expandable to size {list(self.shape)}"
             )
-        return _tensor.sum_to(self, shape)
+        if shape == self.shape and rank:  # nothing to sum: the dtype stays (a mask stays a mask)
+            return self
+        return _tensor.sum_to(self, shape) if rank else self.sum()  # a 0-d target always sums, as PyTorch
 
     def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
         """Every window of ``size`` entries along ``dimension``, ``step`` apart, as a new last axis:
@@ -3127,11 +3195,11 @@ class TensorSpellings:
 
     def logaddexp(self: Tensor, other: Any) -> Tensor:
         """log(eˣ + eʸ) without overflow, floats only as in PyTorch; gradients the two softmax weights."""
-        return _logaddexp(*_float_pair(_floats_only(self, "logaddexp"), other, "logaddexp"))
+        return _logaddexp(*_float_pair(_floats_only_pair(self, other, "logaddexp"), other, "logaddexp"))
 
     def logaddexp2(self: Tensor, other: Any) -> Tensor:
         """log₂(2ˣ + 2ʸ): ``logaddexp`` in base 2."""
-        x, y = _float_pair(_floats_only(self, "logaddexp2"), other, "logaddexp2")
+        x, y = _float_pair(_floats_only_pair(self, other, "logaddexp2"), other, "logaddexp2")
         return _logaddexp(x * _LN2, y * _LN2) / _LN2
 
     def logit(self: Tensor, eps: float | None = None) -> Tensor:
@@ -3143,10 +3211,16 @@ class TensorSpellings:
         ):
             raise TypeError(f"logit: eps must be a number or None, got {type(eps).__name__} {eps!r}")
         p = _floating(self)
-        if eps is not None and eps >= 0:
-            p = _tensor.where(p < eps, float(eps), _tensor.where(p > 1 - eps, 1 - float(eps), p))
         with np.errstate(divide="ignore", invalid="ignore"):
-            return p.log() - (-p).log1p()
+            if eps is None or eps < 0:  # PyTorch's gradient is NaN outside [0, 1], as the value is
+                outside = ((p < 0) | (p > 1)).detach()
+                p = p * _tensor.where(outside, math.nan, 1.0).astype(p.dtype)
+                return p.log() - (-p).log1p()
+            low, high = float(eps), 1 - float(eps)
+            clamped = _tensor.where(p < low, low, _tensor.where(p > high, high, p)).detach()
+            outside = ((p < eps) | (p > 1 - eps)).detach()
+            inner = _tensor.where(outside, 0.5, p)  # gradient 0 outside, with no inf · 0 on the way
+            return _tensor.where(outside, clamped.log() - (-clamped).log1p(), inner.log() - (-inner).log1p())
 
     def sinc(self: Tensor) -> Tensor:
         """The normalized sinc sin(πx)/(πx), 1 at 0 (gradient 0 there, as PyTorch's)."""
@@ -3165,7 +3239,9 @@ class TensorSpellings:
         """``self ** exponent`` in float64 whatever the dtypes, as ``torch.float_power``."""
         if isinstance(exponent, _tensor.Tensor):
             exponent = exponent.astype(_tensor.float64)
-        elif isinstance(exponent, (bool, np.bool_)) or not isinstance(exponent, _tensor._SCALARS):
+        elif isinstance(exponent, (bool, np.bool_)):
+            exponent = builtins.int(exponent)  # PyTorch reads True as 1
+        elif not isinstance(exponent, _tensor._SCALARS):
             raise TypeError(
                 f"float_power: exponent must be a Tensor or a number, got {type(exponent).__name__}"
             )
@@ -3210,10 +3286,9 @@ class TensorSpellings:
         return _tensor.where(((a <= b) | b.isnan()).detach(), a, b)
 
     def nextafter(self: Tensor, other: Any) -> Tensor:
-        """The next float after self toward ``other``, floats only; no derivative, as in PyTorch."""
-        x, y = _float_pair(_floats_only(self, "nextafter"), other, "nextafter")
-        value = x._backend.xp.nextafter(x._data, y._data)
-        return _NoDerivative.apply(x, y, value=value, op="nextafter")
+        """The next float after self toward ``other``, floats only; gradient 1 for self, 0 for other
+        (PyTorch 2.13's)."""
+        return _Nextafter.apply(*_float_pair(_floats_only_pair(self, other, "nextafter"), other, "nextafter"))
 
     def ldexp(self: Tensor, other: Any) -> Tensor:
         """self · 2^other, as PyTorch's ``input * 2 ** other`` (a float; gradients for both)."""
@@ -3267,16 +3342,20 @@ class TensorSpellings:
 
     def gcd(self: Tensor, other: Any) -> Tensor:
         """The greatest common divisor (>= 0; gcd(0, 0) = 0) of integer tensors, as ``torch.gcd``."""
-        _integers_only(self, other, op="gcd", bool_ok=False)
+        _integers_only(self, other, op="gcd")
         a, b = _tensor._coerce(self, other, "gcd")
         _tensor._check_broadcast(a, b, "gcd")
+        _integers_only(a, op="gcd", bool_ok=False)  # a mask with integers counts as integers, as PyTorch's
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        a, b = a.expand(*shape), b.expand(*shape)
         return _tensor.Tensor._wrap(_gcd_arrays(a._backend, a._data, b._data), a._backend)
 
     def lcm(self: Tensor, other: Any) -> Tensor:
         """The least common multiple (>= 0; 0 if either is 0) of integer tensors, as ``torch.lcm``."""
-        _integers_only(self, other, op="lcm", bool_ok=False)
+        _integers_only(self, other, op="lcm")
         a, b = _tensor._coerce(self, other, "lcm")
         _tensor._check_broadcast(a, b, "lcm")
+        _integers_only(a, op="lcm", bool_ok=False)
         divisor = a.gcd(b)
         return _tensor.where(divisor == 0, 0, (a // divisor.clamp_min(1) * b).abs())
 
@@ -3356,7 +3435,8 @@ class TensorSpellings:
         """``(amin, amax)`` over ``dim`` or all entries, as ``torch.aminmax``."""
         axis = None if dim is None else _tensor._axis_index(dim, builtins.max(self.ndim, 1), "aminmax")
         if self.size == 0 and (axis is None or self.shape[axis] == 0):
-            raise _tensor.InvalidArgumentError(
+            error = _tensor.InvalidArgumentError if axis is None else _tensor.DimensionError
+            raise error(  # PyTorch's RuntimeError over all entries, IndexError along a dim (ValueErrors both)
                 "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity"
             )
         return MinAndMax(self.amin(dim=dim, keepdim=keepdim), self.amax(dim=dim, keepdim=keepdim))
