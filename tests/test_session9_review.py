@@ -129,3 +129,15 @@ def test_as_tensor_and_asarray_share_a_numpy_arrays_memory_on_the_cpu_as_pytorch
     assert copied.numpy()[0] == 0.0 and converted.numpy()[0] == 0.0
     with pytest.raises(ValueError, match="copy=False"):
         tg.asarray(array, dtype=tg.float32, copy=False)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_functional_softmaxes_take_pytorchs_dtype_argument(name: str) -> None:
+    x = tg.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]], requires_grad=True)
+    function = getattr(tg.nn.functional, name)
+    widened = function(x, 1, dtype=tg.float64)
+    assert widened.dtype == tg.float64
+    np.testing.assert_allclose(widened.numpy(), function(x.double(), 1).numpy())
+    assert function(x, -1, 3, tg.float64).dtype == tg.float64  # positionally, after _stacklevel
+    widened.sum().backward()
+    assert x.grad.dtype == tg.float32

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, MaskedGrad, sigmoid_array
-from ..tensor import Tensor, _coerce, _same_device, cat, int64, ones, rand, where
+from ..tensor import DType, Tensor, _coerce, _same_device, cat, int64, ones, rand, where
 from .conv import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -350,9 +350,10 @@ class GeluTanh(Function):
         return (Tensor._wrap(slope, grad._backend),)
 
 
-def softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """e^x / Σ e^x along ``dim`` (shifted by the max, so large logits do not overflow)."""
-    return check_tensor(input, "softmax").softmax(axis=dim)
+def softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+    """e^x / Σ e^x along ``dim`` (shifted by the max, so large logits do not overflow), of the input
+    cast to ``dtype`` first if given, as PyTorch's (``_stacklevel`` is accepted and unused)."""
+    return check_tensor(input, "softmax").softmax(axis=dim, dtype=dtype)
 
 
 def gumbel_softmax(
@@ -377,9 +378,9 @@ def gumbel_softmax(
     return y_hard - y_soft.detach() + y_soft
 
 
-def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """x - log Σ e^x along ``dim``, computed stably."""
-    return check_tensor(input, "log_softmax").log_softmax(axis=dim)
+def log_softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+    """x - log Σ e^x along ``dim``, computed stably; ``dtype`` as in ``softmax``."""
+    return check_tensor(input, "log_softmax").log_softmax(axis=dim, dtype=dtype)
 
 
 class Log1p(Function):
@@ -638,9 +639,9 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _written_back(input, where(x <= -3.0, 0.0, where(x >= 3.0, x, x * (x + 3.0) / 6)), inplace)
 
 
-def softmin(input: Tensor, dim: int = -1) -> Tensor:
-    """softmax(−x) along ``dim``: the smallest entries get the largest weights."""
-    return (-_floating(input, "softmin")).softmax(axis=dim)
+def softmin(input: Tensor, dim: int = -1, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+    """softmax(−x) along ``dim``: the smallest entries get the largest weights (``dtype`` as in softmax)."""
+    return (-_floating(input, "softmin")).softmax(axis=dim, dtype=dtype)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
