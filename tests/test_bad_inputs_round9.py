@@ -289,3 +289,116 @@ def test_batch_sampler_drop_last_that_is_not_a_bool_is_pytorchs_value_error_too(
 def test_weighted_sampling_of_more_samples_than_nonzero_weights_without_replacement_is_a_runtime_error():
     with pytest.raises(RuntimeError, match="cannot draw 3 samples without replacement from 2 nonzero"):
         tg.data.WeightedRandomSampler([1.0, 0.0, 2.0], 3, replacement=False)
+
+
+# -- pointwise maths and namespace functions --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, old_error, message",
+    [
+        pytest.param(
+            lambda: tg.round(tg.tensor([15, 25]), decimals=-1), TypeError,
+            "round: decimals=-1 needs a floating-point tensor, got int64", id="round-int-decimals",
+        ),
+        pytest.param(
+            lambda: tg.nanmean(tg.tensor([1, 2])), TypeError, "nanmean: input must be floating point, got",
+            id="nanmean-int",
+        ),
+        pytest.param(
+            lambda: tg.logcumsumexp(tg.tensor([1, 2]), 0), TypeError,
+            "logcumsumexp: input must be floating point, got int64", id="logcumsumexp-int",
+        ),
+        pytest.param(
+            lambda: tg.histc(tg.arange(5), bins=3), TypeError, "histc needs a floating-point tensor, got int",
+            id="histc-int",
+        ),
+        pytest.param(
+            lambda: tg.div(tg.ones(2), 2, rounding_mode="round"), ValueError,
+            "rounding_mode must be None, 'trunc' or 'floor', got 'round'", id="div-rounding-mode",
+        ),
+    ],
+)  # fmt: skip
+def test_pointwise_mistakes_are_pytorchs_runtime_error_never_a_silent_result(call, old_error, message):
+    with pytest.raises(RuntimeError, match=message):
+        call()
+    with pytest.raises(old_error):
+        call()
+
+
+def test_round_of_integers_without_decimals_is_the_integers_as_in_pytorch():
+    assert tg.round(tg.tensor([15, -25])).numpy().tolist() == [15, -25]
+    np.testing.assert_allclose(tg.round(tg.tensor([15.0, 26.0]), decimals=-1).numpy(), [20.0, 30.0])
+
+
+@pytest.mark.parametrize(
+    "call, old_error, message",
+    [
+        pytest.param(lambda: tg.stack([]), ValueError, "stack needs at least one tensor", id="stack-empty"),
+        pytest.param(lambda: tg.hstack([]), ValueError, "hstack.*non-empty sequence", id="hstack-empty"),
+        pytest.param(lambda: tg.ones(3).mT, ValueError, r"mT needs .* got shape \(3,\)", id="mT-1d"),
+        pytest.param(lambda: tg.abs_(tg.tensor([True])), TypeError, "abs of a boolean tensor", id="abs-bool"),
+        pytest.param(
+            lambda: tg.sub(tg.tensor([True]), tg.tensor([False])), TypeError,
+            "sub of two boolean tensors is not supported", id="sub-bool",
+        ),
+        pytest.param(
+            lambda: tg.fill_(tg.zeros(3), tg.ones(2)), ValueError,
+            r"the value must be a number or a one-element tensor, got shape \(2,\)", id="fill-two-values",
+        ),
+        pytest.param(
+            lambda: tg.take(tg.ones(2, 3), tg.tensor([1.0])), TypeError, "take: index must be a tensor of",
+            id="take-float-index",
+        ),
+        pytest.param(
+            lambda: tg.quantile(tg.tensor([1, 2]), 0.5), TypeError, "quantile: input must be floating point",
+            id="quantile-int",
+        ),
+        pytest.param(
+            lambda: tg.repeat_interleave(tg.ones(2), tg.tensor([1, -1])), ValueError,
+            "repeats must be non-negative, got -1", id="repeat-interleave-negative",
+        ),
+        pytest.param(
+            lambda: tg.repeat_interleave(tg.ones(2), tg.tensor([1, 1, 1])), ValueError,
+            "3 repeats for 2 entries along dim 0", id="repeat-interleave-counts",
+        ),
+        pytest.param(
+            lambda: tg.cartesian_prod(tg.ones(2, 2)), ValueError, r"tensor 0 must be 1-D, got shape \(2, 2\)",
+            id="cartesian-prod-2d",
+        ),
+        pytest.param(
+            lambda: tg.bucketize(tg.tensor([1.5]), tg.ones(2, 2)), ValueError, "boundaries must be 1-D",
+            id="bucketize-2d",
+        ),
+        pytest.param(
+            lambda: tg.block_diag(tg.ones(2, 2, 2)), ValueError, "tensor 0 must have at most 2 dims",
+            id="block-diag-3d",
+        ),
+        pytest.param(
+            lambda: tg.meshgrid(tg.ones(2, 2), tg.ones(3), indexing="ij"), ValueError,
+            "tensor 0 must be 0-d or 1-D", id="meshgrid-2d",
+        ),
+        pytest.param(
+            lambda: tg.searchsorted(tg.ones(3), tg.ones(2), side="left", right=True), ValueError,
+            "contradict each other", id="searchsorted-side-right",
+        ),
+        pytest.param(
+            lambda: tg.einsum("ij,jk->iz", tg.ones(2, 3), tg.ones(3, 5)), ValueError, "the output 'iz'",
+            id="einsum-unknown-output",
+        ),
+        pytest.param(
+            lambda: F.dropout(tg.ones(3), p=1.5), ValueError, r"drop probability p must be .* got 1.5",
+            id="dropout-p",
+        ),
+        pytest.param(
+            lambda: F.embedding(tg.tensor([1]), tg.ones(3)), ValueError, r"a 2-D tensor .* got \(3,\)",
+            id="embedding-1d-weight",
+        ),
+        pytest.param(lambda: F.celu(tg.ones(2), alpha=0.0), ValueError, "alpha must not be 0", id="celu"),
+    ],
+)  # fmt: skip
+def test_namespace_mistakes_are_pytorchs_runtime_error_kind_with_the_problem_named(call, old_error, message):
+    with pytest.raises(RuntimeError, match=message):
+        call()
+    with pytest.raises(old_error):
+        call()

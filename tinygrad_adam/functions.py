@@ -191,7 +191,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     tensors = tuple(_as_tensor_input(t) for t in tensors)
     for position, t in enumerate(tensors):
         if t.ndim > 1:
-            raise ValueError(f"meshgrid: tensor {position} must be 0-d or 1-D, got shape {t.shape}")
+            raise ShapeError(f"meshgrid: tensor {position} must be 0-d or 1-D, got shape {t.shape}")
         if t.dtype != tensors[0].dtype or t.device != tensors[0].device:
             raise TypeError(
                 f"meshgrid: all tensors need one dtype and device; tensor {position} is {t.dtype} on "
@@ -254,7 +254,7 @@ def searchsorted(
         if side not in ("left", "right"):
             raise InvalidArgumentError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
         if right and side == "left":
-            raise ValueError("searchsorted: side='left' and right=True contradict each other")
+            raise InvalidArgumentError("searchsorted: side='left' and right=True contradict each other")
         right = side == "right"
     values = input if isinstance(input, Tensor) else Tensor(input, device=sequence.device)
     if values.device != sequence.device:
@@ -291,7 +291,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     int64, or int32 with ``out_int32``. No gradient."""
     boundaries = _as_tensor_input(boundaries)
     if boundaries.ndim != 1:
-        raise ValueError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
+        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
@@ -638,7 +638,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         aligned_operands.append(operand)
     letters = output + "".join(sorted(set("".join(aligned_terms)) - set(output)))
     if len(set(output)) != len(output) or set(output) - set("".join(aligned_terms)):
-        raise ValueError(f"einsum: the output {output!r} must name each input letter at most once")
+        raise InvalidArgumentError(f"einsum: the output {output!r} must name each input letter at most once")
     lengths: dict[str, int] = {}
     for term, operand in zip(aligned_terms, aligned_operands):
         for letter, n in zip(term, operand.shape):
@@ -719,7 +719,7 @@ def block_diag(*tensors: Any) -> Tensor:
     for position, block in enumerate(tensors):
         block = _as_tensor_input(block)
         if block.ndim > 2:
-            raise ValueError(
+            raise ShapeError(
                 f"block_diag: tensor {position} must have at most 2 dims, got shape {block.shape}"
             )
         blocks.append(block.reshape(1, -1) if block.ndim < 2 else block)
@@ -754,7 +754,7 @@ def cartesian_prod(*tensors: Any) -> Tensor:
         raise ValueError("cartesian_prod: expected at least one tensor")
     for position, item in enumerate(inputs):
         if item.ndim != 1:
-            raise ValueError(f"cartesian_prod: tensor {position} must be 1-D, got shape {item.shape}")
+            raise ShapeError(f"cartesian_prod: tensor {position} must be 1-D, got shape {item.shape}")
     if len(inputs) == 1:
         return inputs[0]
     grids = meshgrid(*inputs, indexing="ij")

@@ -353,7 +353,7 @@ class Tensor(TensorSpellings):
     def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
         """The last two axes swapped (a batch of matrices transposed); needs at least 2 dimensions."""
         if self.ndim < 2:
-            raise ValueError(f"mT needs a tensor of at least 2 dimensions, got shape {self.shape}")
+            raise ShapeError(f"mT needs a tensor of at least 2 dimensions, got shape {self.shape}")
         return self.transpose(-2, -1)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -1004,7 +1004,9 @@ class Tensor(TensorSpellings):
 
     def abs(self) -> Tensor:
         if self._data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
-            raise TypeError("abs of a boolean tensor is not supported (as in PyTorch); a mask is its own abs")
+            raise DtypeMismatchError(
+                "abs of a boolean tensor is not supported (as in PyTorch); a mask is its own abs"
+            )
         return _ops().Abs.apply(self)
 
     __abs__ = abs  # the built-in abs(x)
@@ -1796,7 +1798,7 @@ def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tenso
         if function.__name__ in ("Add", "Mul", "Maximum", "Minimum"):
             either = function.__name__ in ("Add", "Maximum")
             return Tensor._wrap(a._data | b._data if either else a._data & b._data, a._backend)
-        raise TypeError(
+        raise DtypeMismatchError(  # PyTorch's RuntimeError
             f"{function.__name__.lower()} of two boolean tensors is not supported, as in PyTorch: use "
             "~, &, |, ^ for logic, or convert a mask first (mask.long(), mask.float())"
         )
@@ -2200,7 +2202,7 @@ def _fill_value(value: Any, dtype: np.dtype | None, op: str) -> Any:
     ``dtype``: a string, None or a longer tensor is an error, and so is nan or inf for integers."""
     if isinstance(value, Tensor):
         if value.size != 1:
-            raise ValueError(
+            raise InvalidArgumentError(  # PyTorch's RuntimeError
                 f"{op}: the value must be a number or a one-element tensor, got shape {value.shape}"
             )
         value = value.item()
@@ -2274,7 +2276,7 @@ def _tensor_list(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
         raise TypeError(f"{op} takes a list of tensors, got one Tensor: {op}([a, b, ...])")
     tensors = list(tensors)
     if not tensors:
-        raise ValueError(f"{op} needs at least one tensor")
+        raise InvalidArgumentError(f"{op} needs at least one tensor")  # PyTorch's ValueError or RuntimeError
     for position, item in enumerate(tensors):
         if not isinstance(item, Tensor):
             raise TypeError(f"{op}: item {position} is a {type(item).__name__}, not a Tensor")

@@ -149,7 +149,9 @@ def _index_tensor(index: Any, like: Tensor, op: str, dtypes: tuple[str, ...] = (
     index = _tensor._as_tensor(index, like)
     _tensor._same_device(like, index, op)
     if index.dtype.name not in dtypes:
-        raise TypeError(f"{op}: index must be a tensor of dtype {' or '.join(dtypes)}, got {index.dtype}")
+        raise _tensor.DtypeMismatchError(  # PyTorch's RuntimeError
+            f"{op}: index must be a tensor of dtype {' or '.join(dtypes)}, got {index.dtype}"
+        )
     return index
 
 
@@ -888,7 +890,9 @@ class TensorSpellings:
         if rounding_mode is None:
             return self / other
         if rounding_mode not in ("trunc", "floor"):
-            raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+            raise _tensor.InvalidArgumentError(  # PyTorch's RuntimeError
+                f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}"
+            )
         a, b = _tensor._coerce(self, other, "div")
         with no_grad():
             if rounding_mode == "floor":
@@ -1044,6 +1048,10 @@ class TensorSpellings:
         decimals = _integer(decimals, "decimals", "round")
         if decimals == 0:
             return _stepwise(lambda xp, data: xp.round(data), self)
+        if not _tensor._is_float(self.dtype):  # PyTorch: "round_cpu" not implemented for 'Long'
+            raise _tensor.DtypeMismatchError(
+                f"round: decimals={decimals} needs a floating-point tensor, got {self.dtype}"
+            )
         scale = 10.0**decimals
         return _stepwise(lambda xp, data: xp.round(data * scale) / scale, self)
 
@@ -1597,14 +1605,16 @@ class TensorSpellings:
             if counts.size == 1:
                 counts = np.repeat(counts, length)
             elif counts.size != length:
-                raise ValueError(
+                raise _tensor.ShapeError(
                     f"repeat_interleave: {counts.size} repeats for {length} entries along dim {axis}; "
                     "give one count per entry (or a single count)"
                 )
         else:
             counts = np.full(length, _integer(repeats, "repeats", "repeat_interleave"), dtype=np.int64)
         if (counts < 0).any():
-            raise ValueError(f"repeat_interleave: repeats must be non-negative, got {counts.min()}")
+            raise _tensor.InvalidArgumentError(
+                f"repeat_interleave: repeats must be non-negative, got {counts.min()}"
+            )
         if (
             output_size is not None
             and _integer(output_size, "output_size", "repeat_interleave") != counts.sum()
@@ -1680,7 +1690,7 @@ class TensorSpellings:
         outside are left out, ``max`` falls in the last bin). ``min == max`` takes the data's range
         (widened by 1 each way if it is a point). No gradient, as in PyTorch."""
         if not _tensor._is_float(self.dtype):
-            raise TypeError(f"histc needs a floating-point tensor, got {self.dtype}")
+            raise _tensor.DtypeMismatchError(f"histc needs a floating-point tensor, got {self.dtype}")
         bins = _integer(bins, "bins", "histc")
         if bins <= 0:
             raise _tensor.InvalidArgumentError(f"histc: bins must be > 0, got {bins}")
@@ -1730,7 +1740,7 @@ class TensorSpellings:
     def nanmean(self: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
         """The mean of the entries that are not NaN (NaN where all are); NaNs get no gradient."""
         if not _tensor._is_float(self.dtype):
-            raise TypeError(f"nanmean: input must be floating point, got {self.dtype} (as PyTorch)")
+            raise _tensor.DtypeMismatchError(f"nanmean: input must be floating point, got {self.dtype}")
         missing = self.isnan()
         total = _tensor.where(missing, 0.0, self).sum(dim=dim, keepdim=keepdim)
         with np.errstate(invalid="ignore"):  # 0 / 0: NaN where every entry is NaN, as PyTorch
@@ -1832,7 +1842,7 @@ class TensorSpellings:
         """``log Σ_{j<=i} exp(x_j)`` along ``dim``, stable for any spread of values: a log2(n)-step
         scan of pairwise log-add-exps (never the exp of a large number)."""
         if not _tensor._is_float(self.dtype):
-            raise TypeError(f"logcumsumexp: input must be floating point, got {self.dtype}")
+            raise _tensor.DtypeMismatchError(f"logcumsumexp: input must be floating point, got {self.dtype}")
         axis = _sort_axis(self, dim, "logcumsumexp")
         if self.ndim == 0:
             return self * 1
@@ -3507,7 +3517,7 @@ def _quantile_arguments(
 ) -> tuple[np.ndarray, Tensor, int]:
     """``quantile``'s and ``nanquantile``'s checks: (q on the host, the tensor to sort, its axis)."""
     if not _tensor._is_float(x.dtype):
-        raise TypeError(f"{name}: input must be floating point, got {x.dtype}")
+        raise _tensor.DtypeMismatchError(f"{name}: input must be floating point, got {x.dtype}")
     if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
         raise _tensor.InvalidArgumentError(
             f"{name}: interpolation must be linear, lower, higher, midpoint or nearest, got {interpolation!r}"

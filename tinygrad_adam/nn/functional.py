@@ -648,7 +648,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, α (e^(x/α) − 1)) (Barron, 2017), which is α · elu(x / α): continuously
     differentiable for every α."""
     if alpha == 0:
-        raise ValueError("celu: alpha must not be 0 (x / alpha)")
+        raise ValueOutOfRangeError("celu: alpha must not be 0 (x / alpha)")  # PyTorch's RuntimeError
     return _written_back(input, elu(_floating(input, "celu") / alpha, 1.0) * alpha, inplace)
 
 
@@ -1004,7 +1004,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 def check_probability(p: Any, name: str) -> float:
     """``p`` as a float in [0, 1], or a ValueError naming it."""
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0 <= p <= 1:
-        raise ValueError(f"{name}: the drop probability p must be a number in [0, 1], got {p!r}")
+        raise ValueOutOfRangeError(f"{name}: the drop probability p must be a number in [0, 1], got {p!r}")
     return float(p)
 
 
@@ -1166,7 +1166,9 @@ def embedding(
     """
     if not isinstance(weight, Tensor) or weight.ndim != 2:
         shape = weight.shape if isinstance(weight, Tensor) else type(weight).__name__
-        raise ValueError(f"embedding: the weight must be a 2-D tensor (num_embeddings, dim), got {shape}")
+        raise ShapeMismatchError(
+            f"embedding: the weight must be a 2-D tensor (num_embeddings, dim), got {shape}"
+        )
     check_embedding_options(max_norm, norm_type, sparse, "embedding")
     if not isinstance(input, Tensor) and np.asarray(input).dtype.kind not in "biuf":
         raise TypeError(f"embedding: indices must be a Tensor or integers, got {type(input).__name__}")
