@@ -165,6 +165,28 @@ def test_add_and_sub_check_alpha_as_pytorch():
     assert tg.add(ints, tg.tensor([1.0, 2.0]), alpha=0.5).tolist() == [1.5, 3.0]
 
 
+def test_select_slice_and_diagonal_scatter_write_src_in_the_inputs_dtype():
+    x = tg.zeros(3, requires_grad=True)
+    src = tg.tensor(5.7, dtype=tg.float64, requires_grad=True)
+    written = tg.select_scatter(x, src, 0, 1)
+    same(written.detach(), REF["select_scatter/cast/value"])
+    (grad_src,) = tg.grad(written.sum(), src)
+    same(grad_src, REF["select_scatter/cast/grad_src"])  # back in src's dtype
+    ints = tg.tensor(np.array([1, -1, 2], dtype=np.int32))
+    same(tg.slice_scatter(ints, tg.tensor([5.7, -2.2]), 0, 0, 2), REF["slice_scatter/int_input"])
+    diagonal = tg.diagonal_scatter(tg.zeros(2, 3, dtype=tg.int64), tg.tensor([5.7, 1.2]), 1)
+    same(diagonal, REF["diagonal_scatter/int_input"])
+    with pytest.raises(RuntimeError, match="dtype"):  # index_put keeps PyTorch's refusal
+        tg.index_put(tg.zeros(3), (tg.tensor([0]),), tg.tensor([5]))
+
+
+def test_cov_and_trapezoid_refuse_masks_as_pytorch():
+    mask = tg.tensor([True, False, True])
+    for refuse in (tg.cov, tg.corrcoef, tg.trapezoid, tg.cumulative_trapezoid):
+        with pytest.raises(RuntimeError, match="bool"):
+            refuse(mask)
+
+
 # -- round-9 layers -------------------------------------------------------------------------------
 
 

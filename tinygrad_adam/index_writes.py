@@ -16,10 +16,14 @@ import numpy as np
 from .tensor import Tensor, _axis_index, _same_device, tensor, where
 
 
-def _source(src: Any, input: Tensor, op: str) -> Tensor:
+def _source(src: Any, input: Tensor, op: str, cast: bool = False) -> Tensor:
+    """``src`` checked; with ``cast`` (the ``*_scatter`` family, as PyTorch's) in ``input``'s dtype,
+    else it must have that dtype (``index_put``, ``index_reduce``)."""
     if not isinstance(src, Tensor):
         raise TypeError(f"{op}(): argument 'src' must be a Tensor, not {type(src).__name__}")
     _same_device(input, src, op)
+    if cast and src.dtype != input.dtype:
+        return src.astype(input.dtype)
     if src.dtype != input.dtype:
         raise RuntimeError(f"{op}(): expected src to have dtype {input.dtype}, but got {src.dtype}")
     return src
@@ -44,7 +48,7 @@ def _check_slice(src: Tensor, expected: tuple[int, ...], op: str) -> None:
 
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     """``input`` with ``src`` written where ``input.select(dim, index)`` reads."""
-    src = _source(src, input, "select_scatter")
+    src = _source(src, input, "select_scatter", cast=True)
     if input.ndim == 0:
         raise IndexError("select_scatter(): cannot be applied to a 0-dim tensor")
     axis = _axis_index(dim, input.ndim, "select_scatter")
@@ -66,7 +70,7 @@ def slice_scatter(
     input: Tensor, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1
 ) -> Tensor:
     """``input`` with ``src`` written at ``start:end:step`` along ``dim``."""
-    src = _source(src, input, "slice_scatter")
+    src = _source(src, input, "slice_scatter", cast=True)
     if input.ndim == 0:
         raise IndexError("slice_scatter(): cannot be applied to a 0-dim tensor")
     axis = _axis_index(dim, input.ndim, "slice_scatter")
@@ -85,7 +89,7 @@ def slice_scatter(
 
 def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """``input`` with ``src`` written on the diagonal that ``input.diagonal(offset, dim1, dim2)`` reads."""
-    src = _source(src, input, "diagonal_scatter")
+    src = _source(src, input, "diagonal_scatter", cast=True)
     if input.ndim < 2:
         raise RuntimeError(
             f"diagonal_scatter(): needs a tensor of at least 2 dimensions, got shape {input.shape}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .tensor import ShapeError, Tensor, _axis_index, tensor
 
 
@@ -24,6 +26,8 @@ def _areas(y: Any, x: Any, dx: Any, dim: int, op: str) -> tuple[Tensor, int]:
         )
     if y.ndim == 0:
         raise IndexError(f"{op}(): dim {dim} is out of range for a 0-d tensor")
+    if y.dtype == np.bool_:
+        raise RuntimeError(f"{op}: received a bool input for `y`, but bool is not supported")
     axis = _axis_index(dim, y.ndim, op)
     n = y.shape[axis]
     before = (slice(None),) * axis

@@ -68,6 +68,8 @@ def cov(
         )
     if isinstance(correction, bool) or not isinstance(correction, (int, np.integer)):
         raise TypeError(f"cov(): argument 'correction' must be an int, got {correction!r}")
+    if x.dtype == np.bool_:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if not _is_float(x.dtype):
         x = x.astype(get_default_dtype())
     variables = x.reshape(1, -1) if x.ndim < 2 else x
