@@ -49,3 +49,12 @@ def test_bfloat16_and_complex_are_names_scripts_may_pass_to_autocast_but_no_tens
     for refuse in refusals:
         with pytest.raises(TypeError, match="unsupported dtype (bfloat16|complex64|complex128)"):
             refuse()
+
+
+def test_integer_division_by_zero_is_pytorchs_runtime_error_and_pythons_zero_division():
+    a, zero = tg.tensor([7, -7]), tg.tensor([0, 2])
+    for divide in (lambda: a // zero, lambda: a % zero, lambda: a.fmod(zero), lambda: a.floor_divide(zero)):
+        with pytest.raises(RuntimeError, match="by zero"):
+            divide()
+        with pytest.raises(ZeroDivisionError):
+            divide()

@@ -168,10 +168,14 @@ class Remainder(Function):
         return da, db
 
 
+class IntegerDivisionByZeroError(ZeroDivisionError, RuntimeError):
+    """An integer divided by zero: PyTorch's RuntimeError ("ZeroDivisionError"), and Python's own."""
+
+
 def _refuse_integer_zero(xp: Any, divisor: Any, op: str) -> None:
-    """Integer division by zero has no value: a ZeroDivisionError, as PyTorch raises (NumPy gives 0)."""
+    """Integer division by zero has no value: an error, as PyTorch raises (NumPy gives 0)."""
     if not xp.isdtype(divisor.dtype, "real floating") and bool(xp.any(divisor == 0)):
-        raise ZeroDivisionError(f"integer {op} by zero: a divisor is 0")
+        raise IntegerDivisionByZeroError(f"integer {op} by zero: a divisor is 0")
 
 
 class MatMul(Function):
