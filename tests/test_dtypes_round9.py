@@ -58,3 +58,10 @@ def test_integer_division_by_zero_is_pytorchs_runtime_error_and_pythons_zero_div
             divide()
         with pytest.raises(ZeroDivisionError):
             divide()
+
+
+def test_a_0d_integer_tensor_divides_a_uint8_tensor_as_its_value_not_wrapped():
+    u = tg.tensor([2, 4], dtype=tg.uint8)
+    np.testing.assert_allclose((tg.tensor(-5) / u).numpy(), [-2.5, -1.25])  # PyTorch 2.13
+    np.testing.assert_allclose((u / tg.tensor(-5)).numpy(), [-0.4, -0.8])
+    assert (tg.tensor(-5) + u).numpy().tolist() == [253, 255]  # other ops wrap, as in PyTorch

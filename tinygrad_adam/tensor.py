@@ -1780,8 +1780,9 @@ def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tenso
         elif _is_float(db):
             a = a.astype(db)
         elif (a.ndim == 0) != (b.ndim == 0) and (da == bool_) == (db == bool_):
-            # PyTorch: a 0-d integer tensor takes the other operand's integer dtype, as a number would.
-            common = db if a.ndim == 0 else da
+            # PyTorch: a 0-d integer tensor takes the other operand's integer dtype, as a number would,
+            # except in true division, where both are read as floats (-5 / uint8, not 251 / uint8).
+            common = default_float if true_division else (db if a.ndim == 0 else da)
             a, b = a.astype(common), b.astype(common)
         else:
             common = np.promote_types(da, db)
