@@ -37,6 +37,7 @@ from .tensor import (
     tensor,
     zeros,
 )
+from .tensor_spellings import UnsupportedDtypeError
 
 
 def _as_tensor_input(value: Any) -> Tensor:
@@ -835,7 +836,11 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     if not isinstance(input, Tensor):
         raise TypeError(f"bincount: input must be a Tensor, got {type(input).__name__}")
     minlength = _count_arg(minlength, "minlength", "bincount")
-    if input.ndim != 1 or input.dtype.kind not in "iu":
+    if input.dtype.kind not in "iu":  # PyTorch: "bincount_cpu" not implemented for 'Float'
+        raise UnsupportedDtypeError(
+            f"bincount: only supports 1-d non-negative integral inputs, got dtype {input.dtype}"
+        )
+    if input.ndim != 1:
         raise InvalidArgumentError(
             f"bincount: only supports 1-d non-negative integral inputs, got dtype {input.dtype} and shape "
             f"{input.shape}"
