@@ -402,3 +402,19 @@ def test_namespace_mistakes_are_pytorchs_runtime_error_kind_with_the_problem_nam
         call()
     with pytest.raises(old_error):
         call()
+
+
+def test_in_place_div_takes_pytorchs_rounding_mode():
+    floored = tg.tensor([5, -3])
+    floored.div_(2, rounding_mode="floor")
+    truncated = tg.tensor([5.0, -3.0])
+    truncated.div_(2, rounding_mode="trunc")
+    assert floored.numpy().tolist() == [2, -2] and floored.dtype == tg.int64
+    assert truncated.numpy().tolist() == [2.0, -1.0]
+    with pytest.raises(RuntimeError, match="rounding_mode must be None, 'trunc' or 'floor', got 'round'"):
+        tg.ones(2).div_(2, rounding_mode="round")
+
+
+def test_frac_of_integers_is_pytorchs_runtime_error_kind():
+    with pytest.raises(RuntimeError, match="frac: input must be floating point, got int64"):
+        tg.tensor([1]).frac()

@@ -744,8 +744,10 @@ class Tensor(TensorSpellings):
     def mul_(self, other: Any) -> Tensor:
         return self._set_data(self.detach() * other, "mul_")
 
-    def div_(self, other: Any) -> Tensor:
-        return self._set_data(self.detach() / other, "div_")
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return self._set_data(self.detach() / other, "div_")
+        return self._set_data(self.detach().div(other, rounding_mode=rounding_mode), "div_")
 
     # -- arithmetic ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:

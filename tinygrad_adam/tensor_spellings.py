@@ -1749,7 +1749,7 @@ class TensorSpellings:
     def frac(self: Tensor) -> Tensor:
         """The fractional part ``x - trunc(x)``, with x's sign; gradient 1."""
         if not _tensor._is_float(self.dtype):
-            raise TypeError(f"frac: input must be floating point, got {self.dtype}")
+            raise _tensor.DtypeMismatchError(f"frac: input must be floating point, got {self.dtype}")
         return self - self.trunc()
 
     def atan2(self: Tensor, other: Any) -> Tensor:
