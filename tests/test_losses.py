@@ -69,7 +69,7 @@ def test_huber_is_delta_times_smooth_l1_with_beta_delta(rng: np.random.Generator
     for delta in (0.3, 1.0, 2.5):
         np.testing.assert_allclose(
             F.huber_loss(a, b, "none", delta=delta).numpy(),
-            delta * F.smooth_l1_loss(a, b, "none", beta=delta).numpy(),
+            delta * F.smooth_l1_loss(a, b, reduction="none", beta=delta).numpy(),
             rtol=1e-14,
         )
     np.testing.assert_array_equal(F.huber_loss(a, b).numpy(), F.smooth_l1_loss(a, b).numpy())
@@ -93,7 +93,7 @@ def test_smooth_l1_with_beta_zero_is_the_l1_loss_in_value_and_gradient(rng: np.r
 def test_smooth_l1_and_huber_gradients_at_the_threshold_are_those_of_the_linear_part() -> None:
     """At |d| = β PyTorch's backward takes the linear branch: ±1 (smooth L1), ±δ (Huber); both sides agree."""
     x = f64([-0.5, 0.5, 0.25]).requires_grad_()
-    F.smooth_l1_loss(x, f64([0.0, 0.0, 0.0]), "sum", beta=0.5).backward()
+    F.smooth_l1_loss(x, f64([0.0, 0.0, 0.0]), reduction="sum", beta=0.5).backward()
     np.testing.assert_array_equal(x.grad.numpy(), [-1.0, 1.0, 0.5])
     x = f64([-2.0, 2.0, 1.0]).requires_grad_()
     F.huber_loss(x, f64([0.0, 0.0, 0.0]), "sum", delta=2.0).backward()
@@ -178,7 +178,7 @@ def test_bce_is_finite_at_zero_and_one_with_logs_floored_at_minus_100() -> None:
 def test_bce_gradcheck_in_input_and_target(rng: np.random.Generator) -> None:
     p, y = f64(rng.uniform(0.1, 0.9, (3, 2))), f64(rng.uniform(0, 1, (3, 2)))
     assert tg.gradcheck(nn.BCELoss(), [p, y])
-    assert tg.gradcheck(lambda p, y: F.binary_cross_entropy(p, y, f64([0.5, 2.0]), "none"), [p, y])
+    assert tg.gradcheck(lambda p, y: F.binary_cross_entropy(p, y, f64([0.5, 2.0]), reduction="none"), [p, y])
 
 
 def test_bce_rejects_values_outside_the_unit_interval() -> None:
@@ -239,7 +239,7 @@ def test_bce_with_logits_gradcheck(rng: np.random.Generator) -> None:
     x, y = f64(rng.standard_normal((3, 2)) * 3), f64(rng.uniform(0, 1, (3, 2)))
     assert tg.gradcheck(nn.BCEWithLogitsLoss(), [x, y])
     assert tg.gradcheck(
-        lambda x, y, pw: F.binary_cross_entropy_with_logits(x, y, f64([0.5, 2.0]), "none", pos_weight=pw),
+        lambda x, y, pw: F.binary_cross_entropy_with_logits(x, y, f64([0.5, 2.0]), None, None, "none", pw),
         [x, y, f64([1.5, 0.5])],
     )
 

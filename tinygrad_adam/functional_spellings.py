@@ -239,7 +239,8 @@ feature_alpha_dropout_ = _in_place("feature_alpha_dropout", feature_alpha_dropou
 
 def kl_div(input: Tensor, target: Tensor, reduction: Any = 1, *, log_target: bool = False) -> Tensor:
     """``F.kl_div`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
-    return _functional().kl_div(input, target, _reduction(reduction, "kl_div"), log_target)
+    reduction = _reduction(reduction, "kl_div")
+    return _functional().kl_div(input, target, reduction=reduction, log_target=log_target)
 
 
 def binary_cross_entropy_with_logits(
@@ -251,7 +252,9 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """ATen's order: ``pos_weight`` before ``reduction`` (an integer)."""
     reduction = _reduction(reduction, "binary_cross_entropy_with_logits")
-    return _functional().binary_cross_entropy_with_logits(input, target, weight, reduction, pos_weight)
+    return _functional().binary_cross_entropy_with_logits(
+        input, target, weight, reduction=reduction, pos_weight=pos_weight
+    )
 
 
 def cosine_embedding_loss(
@@ -259,7 +262,7 @@ def cosine_embedding_loss(
 ) -> Tensor:
     """``F.cosine_embedding_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().cosine_embedding_loss(
-        input1, input2, target, margin, _reduction(reduction, "cosine_embedding_loss")
+        input1, input2, target, margin, reduction=_reduction(reduction, "cosine_embedding_loss")
     )
 
 
@@ -268,14 +271,14 @@ def margin_ranking_loss(
 ) -> Tensor:
     """``F.margin_ranking_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().margin_ranking_loss(
-        input1, input2, target, margin, _reduction(reduction, "margin_ranking_loss")
+        input1, input2, target, margin, reduction=_reduction(reduction, "margin_ranking_loss")
     )
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, reduction: Any = 1) -> Tensor:
     """``F.hinge_embedding_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     return _functional().hinge_embedding_loss(
-        input, target, margin, _reduction(reduction, "hinge_embedding_loss")
+        input, target, margin, reduction=_reduction(reduction, "hinge_embedding_loss")
     )
 
 
@@ -291,7 +294,9 @@ def triplet_margin_loss(
 ) -> Tensor:
     """``F.triplet_margin_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     reduction = _reduction(reduction, "triplet_margin_loss")
-    return _functional().triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
+    return _functional().triplet_margin_loss(
+        anchor, positive, negative, margin, p, eps, swap, reduction=reduction
+    )
 
 
 def poisson_nll_loss(
@@ -299,7 +304,7 @@ def poisson_nll_loss(
 ) -> Tensor:
     """``F.poisson_nll_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum)."""
     reduction = _reduction(reduction, "poisson_nll_loss")
-    return _functional().poisson_nll_loss(input, target, log_input, full, eps, reduction)
+    return _functional().poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=reduction)
 
 
 def ctc_loss(

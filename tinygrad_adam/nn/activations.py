@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from ..tensor import DType, Tensor, full
 from . import functional as F
 from .module import Module, Parameter
@@ -69,19 +71,18 @@ class GELU(Module):
 
 
 class Softmax(Module):
-    """e^x / Σ e^x along ``dim`` (the last axis by default).
+    """e^x / Σ e^x along ``dim``.
 
-    PyTorch's default ``dim=None`` picks an axis from the input's rank (0 for 1-D and 3-D inputs,
-    1 otherwise) and warns that this is deprecated; here ``dim`` defaults to -1, the same axis for
-    1-D and 2-D inputs, so give ``dim`` for anything else.
+    PyTorch's default ``dim=None`` picks an axis from the input's rank (0 for 0-, 1- and 3-D inputs,
+    1 otherwise) and warns that this is deprecated, as here: give ``dim``.
     """
 
-    def __init__(self, dim: int = -1) -> None:
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, self.dim)
+        return F.softmax(x, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -91,7 +92,7 @@ class LogSoftmax(Softmax):
     """x - log Σ e^x along ``dim``; pair it with ``NLLLoss``."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, self.dim)
+        return F.log_softmax(x, self.dim, _stacklevel=5)
 
 
 class ELU(_InPlace):
@@ -146,8 +147,21 @@ class Mish(_InPlace):
 class Hardtanh(_InPlace):
     """x clamped to [min_val, max_val]."""
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    def __init__(
+        self,
+        min_val: float = -1.0,
+        max_val: float = 1.0,
+        inplace: bool = False,
+        min_value: float | None = None,
+        max_value: float | None = None,
+    ) -> None:
         super().__init__(inplace)
+        for old, new, value in (("min_value", "min_val", min_value), ("max_value", "max_val", max_value)):
+            if value is not None:  # PyTorch's deprecated spellings, with its warning
+                message = f"keyword argument `{old}` is deprecated and renamed to `{new}`"
+                warnings.warn(message, FutureWarning, stacklevel=2)
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
         if min_val > max_val:
             raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
         self.min_val, self.max_val = min_val, max_val
@@ -193,8 +207,8 @@ class PReLU(Module):
         self,
         num_parameters: int = 1,
         init: float = 0.25,
-        dtype: DType | None = None,
         device: str | None = None,
+        dtype: DType | None = None,
     ) -> None:
         super().__init__()
         if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters <= 0:
@@ -234,7 +248,7 @@ class Softmin(Softmax):
     """e^−x / Σ e^−x along ``dim`` (the last axis by default)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.softmin(x, self.dim)
+        return F.softmin(x, self.dim, _stacklevel=5)
 
 
 class CELU(_InPlace):

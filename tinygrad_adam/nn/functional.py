@@ -350,10 +350,26 @@ class GeluTanh(Function):
         return (Tensor._wrap(slope, grad._backend),)
 
 
-def softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+def implicit_softmax_dim(name: str, input: Tensor, dim: int | None, stacklevel: int) -> int:
+    """PyTorch's deprecated ``dim=None`` (``_get_softmax_dim``, with its warning): axis 0 of a 0-, 1- or
+    3-D input, else axis 1 (the channels of (N, C, ...))."""
+    if dim is not None:
+        return dim
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if input.ndim in (0, 1, 3) else 1
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DType | None = None
+) -> Tensor:
     """e^x / Σ e^x along ``dim`` (shifted by the max, so large logits do not overflow), of the input
-    cast to ``dtype`` first if given, as PyTorch's (``_stacklevel`` is accepted and unused)."""
-    return check_tensor(input, "softmax").softmax(axis=dim, dtype=dtype)
+    cast to ``dtype`` first if given, as PyTorch's (``_stacklevel``: that of the ``dim=None`` warning)."""
+    dim = implicit_softmax_dim("softmax", check_tensor(input, "softmax"), dim, _stacklevel)
+    return input.softmax(axis=dim, dtype=dtype)
 
 
 def gumbel_softmax(
@@ -378,9 +394,12 @@ def gumbel_softmax(
     return y_hard - y_soft.detach() + y_soft
 
 
-def log_softmax(input: Tensor, dim: int = -1, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
-    """x - log Σ e^x along ``dim``, computed stably; ``dtype`` as in ``softmax``."""
-    return check_tensor(input, "log_softmax").log_softmax(axis=dim, dtype=dtype)
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DType | None = None
+) -> Tensor:
+    """x - log Σ e^x along ``dim``, computed stably; ``dim=None`` and ``dtype`` as in ``softmax``."""
+    dim = implicit_softmax_dim("log_softmax", check_tensor(input, "log_softmax"), dim, _stacklevel)
+    return input.log_softmax(axis=dim, dtype=dtype)
 
 
 class Log1p(Function):
@@ -639,9 +658,13 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return _written_back(input, where(x <= -3.0, 0.0, where(x >= 3.0, x, x * (x + 3.0) / 6)), inplace)
 
 
-def softmin(input: Tensor, dim: int = -1, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
-    """softmax(−x) along ``dim``: the smallest entries get the largest weights (``dtype`` as in softmax)."""
-    return (-_floating(input, "softmin")).softmax(axis=dim, dtype=dtype)
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DType | None = None
+) -> Tensor:
+    """softmax(−x) along ``dim``: the smallest entries get the largest weights (``dim=None`` and
+    ``dtype`` as in softmax)."""
+    negated = -_floating(input, "softmin")
+    return negated.softmax(axis=implicit_softmax_dim("softmin", negated, dim, _stacklevel), dtype=dtype)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -758,9 +781,14 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
     return _in_place(input, rrelu, "rrelu_", lower, upper, training)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
+) -> Tensor:
     """x / max(‖x‖_p, ε) along ``dim``: unit vectors; a zero vector stays zero (its gradient is 1/ε,
-    as PyTorch's, since the norm's gradient at 0 is taken as 0)."""
+    as PyTorch's, since the norm's gradient at 0 is taken as 0). ``out=`` (PyTorch's destination
+    tensor) is refused: results here are always new tensors."""
+    if out is not None:
+        raise TypeError("normalize: out= is not supported here; use the returned tensor (out=None)")
     x = _floating(input, "normalize")
     return x / x.norm(p, dim, keepdim=True).maximum(eps)
 
@@ -1125,12 +1153,12 @@ def feature_alpha_dropout(
     return _alpha_dropout(input, p, training, inplace, True, "feature_alpha_dropout")
 
 
-def one_hot(labels: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 tensor of shape (*labels.shape, num_classes) with a 1 at each label.
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*input.shape, num_classes) with a 1 at each label of ``input``.
 
     ``num_classes=-1`` takes max(labels) + 1 (a host read).
     """
-    labels = _as_labels(labels, "one_hot")
+    labels = _as_labels(input, "one_hot")
     if num_classes == -1:
         num_classes = int(labels.max().item()) + 1 if labels.size else 0
     if not isinstance(num_classes, (int, np.integer)) or num_classes < 0:
@@ -1683,17 +1711,47 @@ def _as_weight(weight: Any, input: Tensor, name: str, what: str = "weight", broa
     return weight
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """(input - target)²."""
+def mse_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """(input - target)², each times ``weight`` if given (then ``'mean'`` is Σ w d² / Σ w, as PyTorch's)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     diff = input - _as_float_target(target, input, "mse_loss")
-    return _reduce(diff * diff, reduction)
+    return _weighted_reduce(diff * diff, weight, reduction, "mse_loss")
 
 
-def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """|input - target|."""
+def l1_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """|input - target|, each times ``weight`` if given (then ``'mean'`` is Σ w |d| / Σ w, as PyTorch's)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    return _reduce((input - _as_float_target(target, input, "l1_loss")).abs(), reduction)
+    diff = input - _as_float_target(target, input, "l1_loss")
+    return _weighted_reduce(diff.abs(), weight, reduction, "l1_loss")
+
+
+def _weighted_reduce(loss: Tensor, weight: Tensor | None, reduction: str, name: str) -> Tensor:
+    """PyTorch 2.13's optional per-element ``weight`` of ``mse_loss``/``l1_loss``, of the input's size."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    weight = _as_weight(weight, loss, name, broadcast=False)
+    if weight.shape != loss.shape:
+        raise ValueError(
+            f"{name}: Weights and input must have the same size, got {weight.shape} and {loss.shape}"
+        )
+    weighted = loss * weight
+    return weighted.sum() / weight.sum() if reduction == "mean" else _reduce(weighted, reduction)
 
 
 def check_threshold(value: Any, name: str, loss: str, allow_zero: bool) -> float:
@@ -1705,12 +1763,20 @@ def check_threshold(value: Any, name: str, loss: str, allow_zero: bool) -> float
     return float(value)
 
 
-def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
     """d²/(2β) where |d| < β, else |d| − β/2, with d = input − target (Girshick, 2015, Fast R-CNN).
 
     Quadratic near zero, so its gradient d/β fades smoothly; linear beyond β, so outliers pull with
     at most 1. ``beta=0`` is the L1 loss, as in PyTorch.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     beta = check_threshold(beta, "beta", "smooth_l1_loss", allow_zero=True)
     diff = input - _as_float_target(target, input, "smooth_l1_loss")
@@ -1752,7 +1818,14 @@ def check_kl_div_reduction(reduction: Any) -> str:
     return reduction
 
 
-def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """Pointwise KL divergence of ``target`` from the log-probabilities ``input``, as PyTorch's:
     target · (log target − input), or e^target · (target − input) with ``log_target=True``.
 
@@ -1760,6 +1833,7 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
     nan). ``reduction='batchmean'`` (sum over everything / batch size, dim 0) is KL(target ‖ input)
     per sample; ``'mean'`` averages over every element, as PyTorch does, and warns as it does.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_kl_div_reduction(reduction)
     target = _as_float_target(target, input, "kl_div")
     if log_target:
@@ -1798,18 +1872,33 @@ def _same_shape(tensors: dict[str, Any], input: Tensor, name: str) -> list[Tenso
 
 
 def margin_ranking_loss(
-    input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0, reduction: str = "mean"
+    input1: Tensor,
+    input2: Tensor,
+    target: Any,
+    margin: float = 0.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """max(0, −y (x1 − x2) + margin) for y = 1 (x1 should rank higher) or −1 (x2 should)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     input2, target = _same_shape({"input2": input2, "target": target}, input1, "margin_ranking_loss")
     hinge = -target * (input1 - input2) + margin
     return _reduce(where(hinge >= 0, hinge, 0.0), reduction)  # PyTorch's clamp_min: gradient 1 at 0
 
 
-def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, reduction: str = "mean") -> Tensor:
+def hinge_embedding_loss(
+    input: Tensor,
+    target: Any,
+    margin: float = 1.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """x where y = 1 and max(0, margin − x) where y = −1, for distances x (PyTorch's formula: a target
     other than ±1 gets both terms)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     (target,) = _same_shape({"target": target}, input, "hinge_embedding_loss")
     gap = margin - input
@@ -1817,9 +1906,16 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, reduct
     return _reduce(loss, reduction)
 
 
-def soft_margin_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def soft_margin_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """log(1 + e^(−y x)) for labels y = ±1, a smooth hinge; computed as −log σ(y x), finite for any x
     (PyTorch's log1p(exp(·)) overflows to inf beyond y x < −88 in float32)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     (target,) = _same_shape({"target": target}, input, "soft_margin_loss")
     return _reduce(-logsigmoid(input * target), reduction)
@@ -1829,13 +1925,20 @@ COSINE_EMBEDDING_EPS = 1e-12  # PyTorch's guard added to each squared norm
 
 
 def cosine_embedding_loss(
-    input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0, reduction: str = "mean"
+    input1: Tensor,
+    input2: Tensor,
+    target: Any,
+    margin: float = 0.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1, per row.
 
     cos = x1·x2 / √((‖x1‖² + ε)(‖x2‖² + ε)), ε = 1e-12, as PyTorch computes it; inputs (N, D) with
     targets (N,), or (D,) with a 0-d target.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     if input1.ndim not in (1, 2):
         raise ValueError(f"cosine_embedding_loss: inputs must be (N, D) or (D,), got {input1.shape}")
@@ -1865,10 +1968,13 @@ def triplet_margin_loss(
     p: float = 2.0,
     eps: float = 1e-6,
     swap: bool = False,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """max(d(a, p) − d(a, n) + margin, 0) with d the ``pairwise_distance`` (Schroff et al., 2015);
     ``swap`` takes d(a, n) as min(d(a, n), d(p, n)) (Balntas et al., 2016). Rows (N, D) or one (D,)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     if not anchor.ndim == positive.ndim == negative.ndim or anchor.ndim not in (1, 2):
         raise ValueError(
@@ -1921,12 +2027,15 @@ def poisson_nll_loss(
     target: Any,
     log_input: bool = True,
     full: bool = False,
+    size_average: bool | None = None,
     eps: float = 1e-8,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood of counts y under a Poisson rate λ, dropping the constant log y!:
     e^x − y x for ``log_input`` (x = log λ), else λ − y log(λ + eps). ``full`` adds Stirling's
     y log y − y + ½ log(2π y) where y > 1, as PyTorch."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     (target,) = _same_shape({"target": target}, input, "poisson_nll_loss")
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
@@ -1938,10 +2047,16 @@ def poisson_nll_loss(
 
 
 def multilabel_soft_margin_loss(
-    input: Tensor, target: Any, weight: Tensor | None = None, reduction: str = "mean"
+    input: Tensor,
+    target: Any,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """−(1/C) Σ_c w_c [y_c log σ(x_c) + (1 − y_c) log σ(−x_c)] per sample, for (N, C) logits and 0/1
     targets: a binary cross-entropy per class, averaged over the classes, then reduced over samples."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     (target,) = _same_shape({"target": target}, input, "multilabel_soft_margin_loss")
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
@@ -1951,10 +2066,17 @@ def multilabel_soft_margin_loss(
     return _reduce(loss, reduction)
 
 
-def multilabel_margin_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def multilabel_margin_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Σ_j Σ_{i ∉ y} max(0, 1 − (x[y_j] − x_i)) / C per sample: a hinge between each target class
     y_j and each other class i. ``target`` has the input's shape, (C,) or (N, C): class indices,
     of which those before the first −1 count (PyTorch's padding)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     name = "multilabel_margin_loss"
     check_reduction(reduction)
     if check_tensor(input, name).dtype.kind != "f":
@@ -2100,13 +2222,19 @@ def _check_unit_interval(tensors: dict[str, Tensor], name: str) -> None:
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Any, weight: Tensor | None = None, reduction: str = "mean"
+    input: Tensor,
+    target: Any,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """-w (y log p + (1 - y) log(1 - p)) for probabilities p; logs are floored at -100 like PyTorch.
 
     Input and target must lie in [0, 1] (checked with one host read). ``weight`` broadcasts
     against the elementwise loss.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     target = _as_float_target(target, input, "binary_cross_entropy")
     _check_unit_interval({"input": input, "target": target}, "binary_cross_entropy")
@@ -2120,6 +2248,8 @@ def binary_cross_entropy_with_logits(
     input: Tensor,
     target: Any,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
@@ -2129,6 +2259,7 @@ def binary_cross_entropy_with_logits(
     equals max(x, 0) - x y + log(1 + e^-|x|). ``pos_weight`` (one value per class, broadcast over
     the last axis) weighs the positive examples, ``weight`` the whole loss.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     target = _as_float_target(target, input, "binary_cross_entropy_with_logits")
     log_sigmoid = logsigmoid(input)
@@ -2320,7 +2451,9 @@ def cross_entropy(
     input: Tensor,
     target: Any,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
@@ -2332,6 +2465,7 @@ def cross_entropy(
     formula); with class weights the mean divides by the summed weights of the labels.
     Log-softmax shifts by the max, so logits of 1e4 give finite, exact results.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     axis = _class_axis(input, "cross_entropy")
     if weight is None and not label_smoothing and input.ndim == 2 and isinstance(target, Tensor):
         if target.dtype.kind in "iu" and target.shape == input.shape[:1]:
@@ -2444,17 +2578,27 @@ def linear_cross_entropy(
             "linear_cross_entropy: ignore_index cannot be specified when target contains probabilities"
         )
     ignore_index = -100 if ignore_index is None else ignore_index
-    return cross_entropy(logits, target, weight, ignore_index, reduction, label_smoothing)
+    return cross_entropy(
+        logits,
+        target,
+        weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
 
 
 def nll_loss(
     input: Tensor,
     target: Any,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood -w_y log p_y, for log-probabilities (e.g. from ``log_softmax``)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     return _class_loss(
         input, target, weight, ignore_index, reduction, 0.0, "nll_loss", allow_probabilities=False
     )
@@ -2472,7 +2616,7 @@ from .fractional_pool import (  # noqa: E402
     fractional_max_pool3d_with_indices,
 )
 from .grid_sample import affine_grid, grid_sample  # noqa: E402
-from .losses import multi_margin_loss  # noqa: E402
+from .losses import legacy_reduction, multi_margin_loss  # noqa: E402
 from .rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402
 
 native_channel_shuffle = channel_shuffle  # PyTorch's other name of the same function

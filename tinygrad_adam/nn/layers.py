@@ -6,6 +6,7 @@ input size from the first call."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -411,9 +412,10 @@ class Embedding(Module):
         norm_type: float = 2.0,
         scale_grad_by_freq: bool = False,
         sparse: bool = False,
-        *,
-        dtype: DType | None = None,
+        _weight: Tensor | None = None,
+        _freeze: bool = False,
         device: str | None = None,
+        dtype: DType | None = None,
     ) -> None:
         super().__init__()
         for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
@@ -424,7 +426,13 @@ class Embedding(Module):
         self.padding_idx = F.check_padding_idx(padding_idx, self.num_embeddings, "Embedding")
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = bool(scale_grad_by_freq), False
+        if _weight is not None:  # PyTorch's given table: shared as it is (padding row kept), frozen if asked
+            if tuple(_weight.shape) != (self.num_embeddings, self.embedding_dim):
+                raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+            return
         self.weight = Parameter(randn(self.num_embeddings, self.embedding_dim, dtype=dtype, device=device))
+        self.weight.requires_grad_(not _freeze)
         if self.padding_idx is not None:
             with no_grad():
                 self.weight[self.padding_idx] = 0.0
@@ -691,14 +699,20 @@ def _lazy_class(eager: type, mixin: type, init: Callable[..., None], inferred: s
 
 
 def _lazy_conv(conv: type) -> type:
-    """``Lazy<conv>``: ``conv``'s arguments without ``in_channels``."""
+    """``Lazy<conv>``: ``conv``'s arguments without ``in_channels`` (PyTorch's signature, so positional
+    ``device``/``dtype`` land where they do in PyTorch)."""
+    eager = inspect.signature(conv.__init__)
+    signature = eager.replace(parameters=[p for p in eager.parameters.values() if p.name != "in_channels"])
 
-    def __init__(self: Any, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
-        # in_channels must be a multiple of groups (4th argument after kernel_size, in both signatures)
-        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
-        conv.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
-        self._make_lazy(kwargs.get("device"), kwargs.get("dtype"))
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        options = {name: value for name, value in bound.arguments.items() if name != "self"}
+        # a placeholder in_channels that groups divides, until the first input gives the real one
+        conv.__init__(self, options["groups"], **options)
+        self._make_lazy(options["device"], options["dtype"])
 
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
     return _lazy_class(conv, _LazyConvMixin, __init__, "in_channels")
 
 

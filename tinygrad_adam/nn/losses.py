@@ -27,10 +27,30 @@ from .layers import Linear, PairwiseDistance
 from .module import Module
 
 
+def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """PyTorch's deprecated ``size_average``/``reduce`` as a ``reduction``, as its
+    ``_Reduction.legacy_get_string``: either given (not None) overrides ``reduction``, with its warning."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    legacy = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{legacy}' instead.",
+        stacklevel=3,
+    )
+    return legacy
+
+
 class _Loss(Module):
-    def __init__(self, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
         super().__init__()
-        self.reduction = F.check_reduction(reduction)
+        self.reduction = F.check_reduction(legacy_reduction(size_average, reduce, reduction))
 
     def _register_weight(self, name: str, weight: Tensor | None) -> None:
         """Register a class weight or ``pos_weight`` as a buffer; it must be a Tensor, as in PyTorch."""
@@ -49,25 +69,31 @@ class MSELoss(_Loss):
     """Mean squared error, (input - target)²."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
     """Mean absolute error, |input - target|."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.l1_loss(input, target, self.reduction)
+        return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
     """|input - target| - β/2, quadratic (d²/2β) where the error is below ``beta``; β = 0 is L1."""
 
-    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.beta = F.check_threshold(beta, "beta", "SmoothL1Loss", allow_zero=True)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}, beta={self.beta}"
@@ -77,7 +103,7 @@ class HuberLoss(_Loss):
     """δ·(|input - target| - δ/2), quadratic (d²/2) where the error is below ``delta``."""
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.delta = F.check_threshold(delta, "delta", "HuberLoss", allow_zero=False)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
@@ -90,40 +116,60 @@ class HuberLoss(_Loss):
 class BCELoss(_Loss):
     """Binary cross-entropy on probabilities (e.g. after a sigmoid), logs floored at -100."""
 
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self._register_weight("weight", weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy on logits, a sigmoid and BCE in one stable formula."""
 
     def __init__(
-        self, weight: Tensor | None = None, reduction: str = "mean", pos_weight: Tensor | None = None
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        pos_weight: Tensor | None = None,
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self._register_weight("weight", weight)
         self._register_weight("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
+        return F.binary_cross_entropy_with_logits(
+            input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
+        )
 
 
 class NLLLoss(_Loss):
     """Negative log-likelihood of class labels, for log-probabilities (pair with ``LogSoftmax``)."""
 
     def __init__(
-        self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self._register_weight("weight", weight)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return F.nll_loss(
+            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+        )
 
     def extra_repr(self) -> str:
         return f"ignore_index={self.ignore_index}, reduction={self.reduction!r}"
@@ -133,14 +179,19 @@ class NLLLoss2d(NLLLoss):
     """``torch.nn.NLLLoss2d``, PyTorch's deprecated name of ``NLLLoss`` (it warns, as PyTorch's does)."""
 
     def __init__(
-        self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
         warnings.warn(
             "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement.",
             FutureWarning,
             stacklevel=2,
         )
-        super().__init__(weight, ignore_index, reduction)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class CrossEntropyLoss(_Loss):
@@ -149,11 +200,13 @@ class CrossEntropyLoss(_Loss):
     def __init__(
         self,
         weight: Tensor | None = None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
+        reduce: bool | None = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         if not 0.0 <= label_smoothing <= 1.0:
             raise F.ValueOutOfRangeError(
                 f"CrossEntropyLoss: label_smoothing must lie in [0, 1], got {label_smoothing!r}"
@@ -164,7 +217,12 @@ class CrossEntropyLoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.cross_entropy(
-            input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing
+            input,
+            target,
+            self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
         )
 
     def extra_repr(self) -> str:
@@ -176,13 +234,19 @@ class KLDivLoss(Module):
     """Kullback-Leibler divergence for log-probability inputs (see ``F.kl_div``); PyTorch's default
     ``reduction='mean'`` averages over every element: ``'batchmean'`` is the divergence per sample."""
 
-    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
         super().__init__()
-        self.reduction = F.check_kl_div_reduction(reduction)
+        self.reduction = F.check_kl_div_reduction(legacy_reduction(size_average, reduce, reduction))
         self.log_target = log_target
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.kl_div(input, target, self.reduction, self.log_target)
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}, log_target={self.log_target}"
@@ -191,12 +255,18 @@ class KLDivLoss(Module):
 class MarginRankingLoss(_Loss):
     """max(0, −y (x1 − x2) + margin): ``loss = criterion(x1, x2, y)`` with y = ±1."""
 
-    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        margin: float = 0.0,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
-        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+        return F.margin_ranking_loss(input1, input2, target, self.margin, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return f"margin={self.margin}, reduction={self.reduction!r}"
@@ -205,25 +275,31 @@ class MarginRankingLoss(_Loss):
 class HingeEmbeddingLoss(MarginRankingLoss):
     """x where y = 1, max(0, margin − x) where y = −1 (see ``F.hinge_embedding_loss``)."""
 
-    def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
-        super().__init__(margin, reduction)
+    def __init__(
+        self,
+        margin: float = 1.0,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(margin, size_average, reduce, reduction)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # type: ignore[override]
-        return F.hinge_embedding_loss(input, target, self.margin, self.reduction)
+        return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
 
 
 class SoftMarginLoss(_Loss):
     """log(1 + e^(−y x)) for labels y = ±1."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.soft_margin_loss(input, target, self.reduction)
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class CosineEmbeddingLoss(MarginRankingLoss):
     """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1, per row."""
 
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
-        return F.cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, reduction=self.reduction)
 
 
 class TripletMarginLoss(_Loss):
@@ -235,16 +311,18 @@ class TripletMarginLoss(_Loss):
         p: float = 2.0,
         eps: float = 1e-6,
         swap: bool = False,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         if margin <= 0:
             raise ValueError(f"TripletMarginLoss: margin must be greater than 0, got {margin}")
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         return F.triplet_margin_loss(
-            anchor, positive, negative, self.margin, self.p, self.eps, self.swap, self.reduction
+            anchor, positive, negative, self.margin, self.p, self.eps, self.swap, reduction=self.reduction
         )
 
     def extra_repr(self) -> str:
@@ -256,13 +334,21 @@ class PoissonNLLLoss(_Loss):
     """Poisson negative log-likelihood of counts (see ``F.poisson_nll_loss``)."""
 
     def __init__(
-        self, log_input: bool = True, full: bool = False, eps: float = 1e-8, reduction: str = "mean"
+        self,
+        log_input: bool = True,
+        full: bool = False,
+        size_average: bool | None = None,
+        eps: float = 1e-8,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.log_input, self.full, self.eps = log_input, full, eps
 
     def forward(self, log_input: Tensor, target: Any) -> Tensor:
-        return F.poisson_nll_loss(log_input, target, self.log_input, self.full, self.eps, self.reduction)
+        return F.poisson_nll_loss(
+            log_input, target, self.log_input, self.full, eps=self.eps, reduction=self.reduction
+        )
 
     def extra_repr(self) -> str:
         return f"log_input={self.log_input}, full={self.full}, eps={self.eps}, reduction={self.reduction!r}"
@@ -272,7 +358,7 @@ class GaussianNLLLoss(_Loss):
     """Gaussian negative log-likelihood, ``criterion(mean, target, var)`` (see ``F.gaussian_nll_loss``)."""
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.full, self.eps = full, eps
 
     def forward(self, input: Tensor, target: Any, var: Any) -> Tensor:
@@ -286,12 +372,18 @@ class MultiLabelSoftMarginLoss(_Loss):
     """Per-class binary cross-entropy of logits, averaged over the classes (see
     ``F.multilabel_soft_margin_loss``); ``weight`` (one per class) is a buffer."""
 
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self._register_weight("weight", weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+        return F.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
 
 
 class MultiLabelMarginLoss(_Loss):
@@ -299,7 +391,7 @@ class MultiLabelMarginLoss(_Loss):
     before the row's first -1, should score at least 1 above every other class."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.multilabel_margin_loss(input, target, self.reduction)
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class TripletMarginWithDistanceLoss(_Loss):
@@ -314,7 +406,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         swap: bool = False,
         reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         if margin <= 0:
             raise ValueError(f"TripletMarginWithDistanceLoss: margin must be greater than 0, got {margin}")
         self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
@@ -341,11 +433,13 @@ def multi_margin_loss(
     p: int = 1,
     margin: float = 1.0,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """PyTorch's multi-class hinge loss of scores x (N, C) or (C,) against labels y:
     Σ_{i ≠ y} w_y · max(0, margin − x_y + x_i)^p / C per sample (p = 1 or 2)."""
-    F.check_reduction(reduction)
+    reduction = F.check_reduction(legacy_reduction(size_average, reduce, reduction))
     if p not in (1, 2):
         raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 supported, got {p!r}")
     if F.check_tensor(input, "multi_margin_loss").dtype.kind != "f":
@@ -389,16 +483,22 @@ class MultiMarginLoss(_Loss):
     class) is a buffer."""
 
     def __init__(
-        self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None, reduction: str = "mean"
+        self,
+        p: int = 1,
+        margin: float = 1.0,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 supported, got {p!r}")
         self.p, self.margin = p, margin
         self._register_weight("weight", weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return multi_margin_loss(input, target, self.p, self.margin, self.weight, self.reduction)
+        return multi_margin_loss(input, target, self.p, self.margin, self.weight, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, margin={self.margin}, reduction={self.reduction!r}"
@@ -434,7 +534,7 @@ class LinearCrossEntropyLoss(_Loss):
                 "LinearCrossEntropyLoss: expected label_smoothing to be in range [0, 1], got "
                 f"{label_smoothing}"
             )
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self._register_weight("weight", weight)
         self.num_classes, self.out_features = num_classes, tuple(out_features)
         self.ignore_index, self.label_smoothing, self.options = ignore_index, label_smoothing, options
