@@ -418,3 +418,12 @@ def test_in_place_div_takes_pytorchs_rounding_mode():
 def test_frac_of_integers_is_pytorchs_runtime_error_kind():
     with pytest.raises(RuntimeError, match="frac: input must be floating point, got int64"):
         tg.tensor([1]).frac()
+
+
+@pytest.mark.parametrize("not_a_dict", [[1], None])
+def test_scheduler_load_state_dict_of_a_non_dict_is_a_type_error_naming_the_type(not_a_dict):
+    optimizer = optim.SGD([tg.ones(3, requires_grad=True)], lr=0.1)
+    scheduler = optim.lr_scheduler.StepLR(optimizer, 2)
+    with pytest.raises(TypeError, match=f"state dict is a dict, got {type(not_a_dict).__name__}"):
+        scheduler.load_state_dict(not_a_dict)
+    assert scheduler.step_size == 2

@@ -172,6 +172,8 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()`` (ours, or PyTorch's: its bookkeeping flags are dropped)."""
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"a scheduler's state dict is a dict, got {type(state_dict).__name__}")
         state_dict = {key: value for key, value in state_dict.items() if key not in PYTORCH_BOOKKEEPING}
         unknown = set(state_dict) - set(self.__dict__)
         if unknown:
