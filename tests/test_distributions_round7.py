@@ -223,6 +223,8 @@ def test_kl_divergences_and_their_gradients_match_pytorch(case: str) -> None:
     kl = kl_divergence(p, q)
     np.testing.assert_allclose(kl.numpy(), REFERENCE[f"kl_{case}_out"], rtol=1e-10, atol=1e-12)
     grads = {k: t for k, t in leaves.items() if t.requires_grad and f"kl_{case}_grad_{k}" in REFERENCE.files}
+    if not grads:  # an infinite KL (normal vs exponential) has no gradients in the fixture
+        return
     for name, grad in zip(grads, tg.grad(weighted_sum(kl), list(grads.values()))):
         # atol: PyTorch's trigamma (in the Beta entropy's gradient) is good to ~5e-10 only
         np.testing.assert_allclose(grad.numpy(), REFERENCE[f"kl_{case}_grad_{name}"], rtol=1e-8, atol=2e-9)

@@ -65,3 +65,12 @@ def test_a_0d_integer_tensor_divides_a_uint8_tensor_as_its_value_not_wrapped():
     np.testing.assert_allclose((tg.tensor(-5) / u).numpy(), [-2.5, -1.25])  # PyTorch 2.13
     np.testing.assert_allclose((u / tg.tensor(-5)).numpy(), [-0.4, -0.8])
     assert (tg.tensor(-5) + u).numpy().tolist() == [253, 255]  # other ops wrap, as in PyTorch
+
+
+def test_grad_and_backward_refuse_an_empty_inputs_list_as_pytorch():
+    x = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        tg.autograd.grad((x * 2).sum(), [])
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        (x * 2).sum().backward(inputs=[])
+    assert x.grad is None

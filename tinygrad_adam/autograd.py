@@ -570,6 +570,8 @@ def grad(
 
     outputs = _tensors(outputs, "outputs", "grad", Tensor)
     inputs = _tensors(inputs, "inputs", "grad", Tensor)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty: name the tensors to differentiate")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
@@ -643,6 +645,10 @@ def accumulate(
         run_backward(tensors, seeds, None, retain_graph, create_graph)
         return
     inputs = _tensors(inputs, "inputs", "backward", _tensor_class or _load_tensor_class())
+    if not inputs:
+        raise RuntimeError(
+            "`inputs` argument to `backward()` cannot be empty: leave it out to fill every leaf's .grad"
+        )
     for tensor in inputs:
         if not tensor.requires_grad:
             raise RuntimeError(f"backward: an input of shape {tensor.shape} does not require grad")
