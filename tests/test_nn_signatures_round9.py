@@ -135,6 +135,15 @@ def test_legacy_arguments_give_the_reduction_they_map_to_with_pytorchs_warning(
     np.testing.assert_array_equal(functional.numpy(), expected)
 
 
+def test_kl_div_with_legacy_arguments_warns_only_the_legacy_warning_as_pytorch() -> None:
+    x, y = loss_inputs("log_probabilities")
+    with pytest.warns(UserWarning) as caught:
+        legacy = F.kl_div(x, y, True)
+    assert [str(w.message) for w in caught] == [WARNING.format("mean")]
+    with pytest.warns(UserWarning, match="batchmean"):
+        np.testing.assert_array_equal(legacy.numpy(), F.kl_div(x, y).numpy())
+
+
 def test_old_codes_mse_loss_size_average_false_is_the_sum() -> None:
     x, y = regression_pair()
     with pytest.warns(UserWarning, match="reduction='sum'"):

@@ -1844,7 +1844,7 @@ def kl_div(
         loss = where(absent, 0.0, target * (where(absent, 1.0, target).log() - input))
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
-    if reduction == "mean":
+    if reduction == "mean" and size_average is None and reduce is None:  # PyTorch: not for legacy ones
         import warnings
 
         warnings.warn(
