@@ -74,3 +74,11 @@ def test_grad_and_backward_refuse_an_empty_inputs_list_as_pytorch():
     with pytest.raises(RuntimeError, match="cannot be empty"):
         (x * 2).sum().backward(inputs=[])
     assert x.grad is None
+
+
+def test_an_unknown_device_string_is_pytorchs_runtime_error_and_still_a_value_error():
+    for device in ("gpu9", "cuda:x"):
+        with pytest.raises(RuntimeError, match="device"):
+            tg.zeros(2, device=device)
+        with pytest.raises(ValueError, match="device"):
+            tg.zeros(2, device=device)

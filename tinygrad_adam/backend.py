@@ -432,6 +432,10 @@ _seed: int | None = None  # the last manual_seed, applied to backends created af
 _default_device: str = os.environ.get(DEFAULT_DEVICE_ENV, "cpu") or "cpu"
 
 
+class InvalidDeviceError(ValueError, RuntimeError):
+    """A device string that names no device: PyTorch's RuntimeError, and the ValueError raised before."""
+
+
 def canonical_device(device: str) -> str:
     """``"cuda"`` -> ``"cuda:0"``, ``"strict"`` -> ``"strict:0"``; raises on unknown names."""
     if not isinstance(device, str):
@@ -441,9 +445,9 @@ def canonical_device(device: str) -> str:
         return "cpu"
     if kind in ("cuda", "strict"):
         if index and not index.isdigit():
-            raise ValueError(f"bad device index in {device!r}")
+            raise InvalidDeviceError(f"bad device index in {device!r}")
         return f"{kind}:{int(index or 0)}"
-    raise ValueError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'strict'")
+    raise InvalidDeviceError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'strict'")
 
 
 class device(str):  # noqa: N801 (PyTorch's spelling: tg.device("cuda", 1), as torch.device)
