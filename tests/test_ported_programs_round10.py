@@ -12,28 +12,18 @@ tests/fixtures/make_ported_programs_round10.py."""
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
-from pathlib import Path
 
 import numpy as np
+import ported_rounds
 import pytest
+from ported_rounds import load_round
 
 import tinygrad_adam as tg
 
-FIXTURES = Path(__file__).parent / "fixtures"
-_spec = importlib.util.spec_from_file_location(
-    "make_ported_programs_round10", FIXTURES / "make_ported_programs_round10.py"
-)
-ported = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ported)
-RECORD = np.load(FIXTURES / "ported_programs_round10.npz")
+ported, RECORD = load_round("round10")
 
-
-def recorded(program: str, kind: str) -> dict[str, np.ndarray]:
-    """The arrays stored for ``program`` under ``kind`` ("data", "init" or "out")."""
-    prefix = f"{program}/{kind}/"
-    return {key[len(prefix) :]: RECORD[key] for key in RECORD.files if key.startswith(prefix)}
+recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
 
 
 @functools.cache

@@ -8,28 +8,19 @@ tests/fixtures/make_ported_programs_round7.py."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+import functools
 
 import numpy as np
+import ported_rounds
 import pytest
+from ported_rounds import load_round
 
 import tinygrad_adam as tg
 
-FIXTURES = Path(__file__).parent / "fixtures"
-_spec = importlib.util.spec_from_file_location(
-    "make_ported_programs_round7", FIXTURES / "make_ported_programs_round7.py"
-)
-ported = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ported)
-RECORD = np.load(FIXTURES / "ported_programs_round7.npz")
+ported, RECORD = load_round("round7")
 FLOAT64_PROGRAMS = {"ridge_regression", "gaussian_process", "curvature", "gaussian_fit", "rigid_alignment"}
 
-
-def recorded(program: str, kind: str) -> dict[str, np.ndarray]:
-    """The arrays stored for ``program`` under ``kind`` ("data", "init" or "out")."""
-    prefix = f"{program}/{kind}/"
-    return {key[len(prefix) :]: RECORD[key] for key in RECORD.files if key.startswith(prefix)}
+recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
 
 
 @pytest.mark.parametrize("program", list(ported.programs()))

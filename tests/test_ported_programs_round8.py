@@ -11,22 +11,16 @@ programs and PyTorch's record of them are in tests/fixtures/make_ported_programs
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
-from pathlib import Path
 
 import numpy as np
+import ported_rounds
 import pytest
+from ported_rounds import load_round
 
 import tinygrad_adam as tg
 
-FIXTURES = Path(__file__).parent / "fixtures"
-_spec = importlib.util.spec_from_file_location(
-    "make_ported_programs_round8", FIXTURES / "make_ported_programs_round8.py"
-)
-ported = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ported)
-RECORD = np.load(FIXTURES / "ported_programs_round8.npz")
+ported, RECORD = load_round("round8")
 
 
 def key_bias_within_rounding(name: str, ours: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -42,10 +36,7 @@ def key_bias_within_rounding(name: str, ours: np.ndarray, expected: np.ndarray) 
     return ours
 
 
-def recorded(program: str, kind: str) -> dict[str, np.ndarray]:
-    """The arrays stored for ``program`` under ``kind`` ("data", "init", "init.<model>" or "out")."""
-    prefix = f"{program}/{kind}/"
-    return {key[len(prefix) :]: RECORD[key] for key in RECORD.files if key.startswith(prefix)}
+recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
 
 
 def program_inputs(program: str) -> dict:

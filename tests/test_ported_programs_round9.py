@@ -11,28 +11,18 @@ programs and PyTorch's record of them are in tests/fixtures/make_ported_programs
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
-from pathlib import Path
 
 import numpy as np
+import ported_rounds
 import pytest
+from ported_rounds import load_round
 
 import tinygrad_adam as tg
 
-FIXTURES = Path(__file__).parent / "fixtures"
-_spec = importlib.util.spec_from_file_location(
-    "make_ported_programs_round9", FIXTURES / "make_ported_programs_round9.py"
-)
-ported = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ported)
-RECORD = np.load(FIXTURES / "ported_programs_round9.npz")
+ported, RECORD = load_round("round9")
 
-
-def recorded(program: str, kind: str) -> dict[str, np.ndarray]:
-    """The arrays stored for ``program`` under ``kind`` ("data", "init" or "out")."""
-    prefix = f"{program}/{kind}/"
-    return {key[len(prefix) :]: RECORD[key] for key in RECORD.files if key.startswith(prefix)}
+recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
 
 
 @functools.cache
