@@ -351,9 +351,8 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     rows, columns = last.shape[-2:]
     start = max(-offset, 0)
     length = max(min(rows - start, columns - max(offset, 0)), 0)
-    picks = np.arange(columns)[None, :] - np.arange(rows)[:, None] == offset
-    picked = where(Tensor(picks, device=A.device), last, 0).sum(-1)
-    return picked[..., start : start + length]
+    steps = np.arange(length)  # picked by index: the dtype, a -0.0, a NaN off the diagonal stay as they are
+    return last[..., Tensor(steps + start, device=A.device), Tensor(steps + max(offset, 0), device=A.device)]
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

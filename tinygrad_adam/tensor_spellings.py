@@ -178,9 +178,14 @@ def _refuse_negative(index: Tensor, length: int, axis: int, op: str) -> None:
         raise IndexError(f"{op}: index {lowest} is out of bounds for dim {axis} with size {length}")
 
 
+class IndexOutOfBoundsError(IndexError, RuntimeError):
+    """An index past its dimension where PyTorch raises a RuntimeError (gather), still the
+    IndexError an index out of range is."""
+
+
 def _same_dtype(source: Tensor, other: Tensor, name: str, op: str) -> None:
     if source.dtype != other.dtype:
-        raise TypeError(
+        raise _tensor.DtypeMismatchError(  # PyTorch's RuntimeError
             f"{op}: {name} of dtype {other.dtype} does not match this tensor's dtype {source.dtype}"
         )
 
@@ -1131,11 +1136,15 @@ class TensorSpellings:
         if index.ndim != self.ndim or any(
             m > n for d, (m, n) in enumerate(zip(index.shape, self.shape)) if d != axis
         ):
-            raise ValueError(
+            raise _tensor.ShapeError(  # PyTorch's RuntimeError
                 f"gather: an index of shape {index.shape} does not fit a tensor of shape {self.shape} "
                 f"along dim {dim} (same number of axes, no longer off dim {axis})"
             )
-        _refuse_negative(index, self.shape[axis], axis, "gather")
+        length = self.shape[axis]
+        if index.size and not 0 <= (low := index.min().item()) <= (high := index.max().item()) < length:
+            raise IndexOutOfBoundsError(
+                f"gather: index {low if low < 0 else high} is out of bounds for dim {axis} with size {length}"
+            )
         grids: list[Any] = [
             np.arange(n).reshape([-1 if d == i else 1 for i in range(index.ndim)])
             for d, n in enumerate(index.shape)

@@ -227,10 +227,18 @@ def check_tensor(input: Any, name: str) -> Tensor:
     return input
 
 
+class ActivationDtypeError(DtypeMismatchError, NotImplementedError):
+    """An activation of an integer tensor: PyTorch's NotImplementedError ("not implemented for
+    'Long'", a RuntimeError), and the TypeError a wrong dtype is."""
+
+
 def _floating(input: Tensor, name: str) -> Tensor:
-    """``input``, if it is a floating-point tensor (as PyTorch's activations, these refuse integers)."""
+    """``input``, if it is a floating-point tensor (as PyTorch's activations, these refuse integers
+    with PyTorch's NotImplementedError, a RuntimeError; here also a TypeError)."""
     if check_tensor(input, name).dtype.kind != "f":
-        raise TypeError(f"{name} needs a floating-point tensor, got {input.dtype} (convert with .float())")
+        raise ActivationDtypeError(
+            f"{name} needs a floating-point tensor, got {input.dtype} (convert with .float())"
+        )
     return input
 
 
@@ -428,7 +436,7 @@ class LogSigmoid(Function):
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    return LogSigmoid.apply(check_tensor(input, "logsigmoid"))
+    return LogSigmoid.apply(_floating(input, "logsigmoid"))
 
 
 class Expm1(Function):

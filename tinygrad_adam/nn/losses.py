@@ -464,7 +464,8 @@ def multi_margin_loss(
     except F.LabelOutOfRangeError as error:  # PyTorch raises "target out of range" as a RuntimeError here
         raise MarginLabelOutOfRangeError(str(error)) from None
     chosen = scores.gather(1, labels.unsqueeze(1))  # x_y, (N, 1)
-    hinge = (margin - chosen + scores).clamp(min=0.0)
+    gap = margin - chosen + scores
+    hinge = F.where(gap > 0, gap, 0.0)  # PyTorch's "if z > 0": gradient 0 at z = 0, a NaN z adds nothing
     if p == 2:
         hinge = hinge * hinge
     if weight is not None:
@@ -473,8 +474,8 @@ def multi_margin_loss(
                 f"multi_margin_loss: weight must have shape ({num_classes},), got {weight.shape}"
             )
         hinge = hinge * weight[labels].unsqueeze(1)
-    others = 1 - F.one_hot(labels, num_classes).astype(input.dtype)  # leave i = y out
-    loss = (hinge * others).sum(dim=1) / num_classes
+    others = F.one_hot(labels, num_classes) == 0  # leave i = y out (masked, so x_y = inf adds no inf · 0)
+    loss = F.where(others, hinge, 0.0).sum(dim=1) / num_classes
     return F._reduce(loss if input.ndim == 2 else loss.reshape(()), reduction)
 
 

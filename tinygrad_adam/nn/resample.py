@@ -91,7 +91,7 @@ def _pad_index(input: Tensor, axis: int, before: int, after: int, mode: str) -> 
         )
     if mode == "reflect":
         if max(before, after) >= size:
-            raise ValueError(
+            raise ValueOutOfRangeError(  # PyTorch's RuntimeError
                 f"pad: reflect padding ({before}, {after}) must be less than the size {size} of axis {axis}"
             )
         period = 2 * (size - 1)

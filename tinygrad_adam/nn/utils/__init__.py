@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Iterable
 
 from ...autograd import no_grad
-from ...tensor import Tensor, concatenate, stack, tensor
+from ...tensor import ShapeError, Tensor, concatenate, stack, tensor
 from . import parametrizations, parametrize, prune, rnn
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
@@ -188,7 +188,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     _check_one_device(parameters)
     needed = sum(p.numel() for p in parameters)
     if vec.ndim != 1 or vec.shape[0] != needed:
-        raise ValueError(f"the parameters hold {needed} numbers, but the vector has shape {vec.shape}")
+        raise ShapeError(f"the parameters hold {needed} numbers, but the vector has shape {vec.shape}")
     pointer = 0
     with no_grad():
         for param in parameters:
