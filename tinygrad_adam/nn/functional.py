@@ -661,9 +661,13 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x · relu6(x + 3) / 6 (Howard et al., 2019, MobileNetV3): 0 up to −3, x from 3, x (x + 3) / 6
-    between; the gradient (2x + 3) / 6 holds strictly between, so it is 0 at −3 and 1 at 3 (PyTorch's)."""
+    between; the gradient (2x + 3) / 6 holds strictly between, so it is 0 at −3 and 1 at 3 (PyTorch's).
+    Below −3 the value is x · 0 (−0, and nan at −inf, as PyTorch's); the middle branch reads x clamped to
+    [−3, 3], so an infinite x gives its gradient 0 or 1, not the nan of inf · 0."""
     x = _floating(input, "hardswish")
-    return _written_back(input, where(x <= -3.0, 0.0, where(x >= 3.0, x, x * (x + 3.0) / 6)), inplace)
+    middle = x.clamp(-3.0, 3.0)
+    hardswish = where(x <= -3.0, x * 0.0, where(x >= 3.0, x, middle * (middle + 3.0) / 6))
+    return _written_back(input, hardswish, inplace)
 
 
 def softmin(
@@ -684,8 +688,13 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else ``value`` (gradient 1 and 0)."""
-    return _written_back(input, where(check_tensor(input, "threshold") > threshold, input, value), inplace)
+    """x where x > threshold, else ``value`` (gradient 1 and 0). An integer tensor keeps its dtype:
+    ``value`` is cast to it as PyTorch casts (truncated, wrapped into uint8); a mask is refused."""
+    if check_tensor(input, "threshold").dtype == np.bool_:
+        raise DtypeMismatchError("threshold: not implemented for bool tensors (as PyTorch); use mask.float()")
+    if input.dtype.kind != "f":
+        value = np.asarray(int(value)).astype(input.dtype).item()
+    return _written_back(input, where(input > threshold, input, value), inplace)
 
 
 def _check_lambd(lambd: Any, name: str) -> float:
@@ -1791,7 +1800,8 @@ def smooth_l1_loss(
     size = diff.abs()
     if beta == 0:
         return _reduce(size, reduction)  # d²/(2β) would be 0/0 at d = 0
-    return _reduce(where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta), reduction)
+    near = diff.clamp(-beta, beta)  # quadratic branch of a clamped d: an infinite d, no inf · 0 = nan
+    return _reduce(where(size < beta, 0.5 * near * near / beta, size - 0.5 * beta), reduction)
 
 
 def huber_loss(
@@ -1806,7 +1816,8 @@ def huber_loss(
     delta = check_threshold(delta, "delta", "huber_loss", allow_zero=False)
     diff = input - _as_float_target(target, input, "huber_loss")
     size = diff.abs()
-    loss = where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+    near = diff.clamp(-delta, delta)  # quadratic branch of a clamped d: an infinite d, no inf · 0 = nan
+    loss = where(size < delta, 0.5 * near * near, delta * (size - 0.5 * delta))
     if weight is not None:
         weight = _as_weight(weight, input, "huber_loss", broadcast=False)
         if weight.shape != input.shape:
@@ -1893,7 +1904,7 @@ def margin_ranking_loss(
     check_reduction(reduction)
     input2, target = _same_shape({"input2": input2, "target": target}, input1, "margin_ranking_loss")
     hinge = -target * (input1 - input2) + margin
-    return _reduce(where(hinge >= 0, hinge, 0.0), reduction)  # PyTorch's clamp_min: gradient 1 at 0
+    return _reduce(hinge.clamp(min=0.0), reduction)  # PyTorch's clamp_min: gradient 1 at 0, nan kept
 
 
 def hinge_embedding_loss(
@@ -1910,7 +1921,7 @@ def hinge_embedding_loss(
     check_reduction(reduction)
     (target,) = _same_shape({"target": target}, input, "hinge_embedding_loss")
     gap = margin - input
-    loss = where(target != 1, where(gap >= 0, gap, 0.0), 0.0) + where(target != -1, input, 0.0)
+    loss = where(target != 1, gap.clamp(min=0.0), 0.0) + where(target != -1, input, 0.0)  # nan kept
     return _reduce(loss, reduction)
 
 
