@@ -153,6 +153,8 @@ class Function:
     ``backward(self, grad: Tensor) -> tuple[Tensor | None, ...]`` (one entry per input).
     ``self.inputs`` holds the input tensors and ``self.output`` the result; ``saves_inputs`` /
     ``saves_output`` say whether backward reads their values, which is what the in-place check guards.
+    ``self.edges`` holds each input's ``grad_fn`` as it was when the node was recorded: the graph's
+    edges, which a later in-place change of an input (a new ``grad_fn`` for it) leaves as they were.
 
     A subclass with PyTorch's contract, ``@staticmethod forward(ctx, *args)`` and
     ``@staticmethod backward(ctx, *grad_outputs)`` on Tensors, is a custom op: see custom_function.py.
@@ -160,7 +162,12 @@ class Function:
 
     saves_inputs = True
     saves_output = False
+    # A product (a·b, a @ b) reads each input only for the other's gradient: with the other a
+    # constant, an in-place change of this input after the product leaves its backward right (PyTorch
+    # saves no more than that either), so the in-place check lets it pass.
+    reads_inputs_for_the_others = False
     _retained: Any = None  # a weak reference to the output, set by Tensor.retain_grad
+    _output_version = 0  # the output's version when recorded (not 0 for an in-place op's node)
     _hooks: Any = None  # the output's gradient hooks (Tensor.register_hook): {id: (hook, _)}
     # A node whose gradient is a slice of its input's (GetItem) defines ``adds_into(self) -> bool``
     # (whether it can now) and ``add_into(total, grad)``, which adds ``grad`` into that slice of
@@ -191,6 +198,7 @@ class Function:
             needs = tuple([t._requires_grad for t in inputs])  # a list is built faster than a generator
             if True in needs:
                 fn.inputs = inputs
+                fn.edges = tuple([t.grad_fn for t in inputs])
                 fn.needs_input_grad = needs
                 fn.freed = False
                 if cls.saves_inputs:
@@ -208,7 +216,7 @@ class Function:
     @property
     def output(self) -> Tensor:
         out = self._output_ref()
-        if out is None or out._version != 0:
+        if out is None or out._version != self._output_version:
             raise RuntimeError(
                 f"{type(self).__name__}.backward needs its output, which was modified in place "
                 "or freed; do not change tensors that backward still needs"
@@ -234,7 +242,10 @@ def _check_saved(fn: Function) -> None:
         )
     if fn.saves_inputs:
         for position, (tensor, version) in enumerate(zip(fn.inputs, fn.saved_versions)):
-            if tensor._version != version:
+            if tensor._version != version and not (
+                fn.reads_inputs_for_the_others
+                and not any(needs for other, needs in enumerate(fn.needs_input_grad) if other != position)
+            ):
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
                     f"inplace operation: input {position} of {type(fn).__name__} (shape {tensor.shape}) "
@@ -257,9 +268,9 @@ def _topological_order(roots: Sequence[Function]) -> list[Function]:
             fn, position = stack.pop()
             if fn.freed:
                 _check_saved(fn)
-            inputs = fn.inputs
-            while position < len(inputs):
-                child = inputs[position].grad_fn
+            edges = fn.edges
+            while position < len(edges):
+                child = edges[position]
                 position += 1
                 if child is not None and child not in visited:
                     visited.add(child)
@@ -279,7 +290,7 @@ def _on_paths_to(order: list[Function], wanted_fns: dict, leaf_ids: set[int]) ->
     needed: set[Function] = set()
     for fn in reversed(order):  # each function after those that produced its inputs
         if fn in wanted_fns or any(
-            id(t) in leaf_ids if t.grad_fn is None else t.grad_fn in needed for t in fn.inputs
+            id(t) in leaf_ids if edge is None else edge in needed for t, edge in zip(fn.inputs, fn.edges)
         ):
             needed.add(fn)
     return [fn for fn in order if fn in needed]
@@ -362,25 +373,26 @@ def run_backward(
     # a sum leaves the set when it is handed on. Without create_graph only: a graph needs new tensors.
     owned: set[int] = set()
 
-    def current(tensor: Tensor) -> Tensor | None:
-        fn = tensor.grad_fn
-        if fn is not None:
-            return fn_grads.get(fn)
+    # A tensor's gradient is kept by the node that made it (``edge``: its grad_fn when a consumer
+    # was recorded), a leaf's by the leaf itself.
+    def current(tensor: Tensor, edge: Function | None) -> Tensor | None:
+        if edge is not None:
+            return fn_grads.get(edge)
         entry = leaf_grads.get(id(tensor))
         return None if entry is None else entry[1]
 
-    def store(tensor: Tensor, total: Tensor) -> None:
-        if tensor.grad_fn is not None:
-            fn_grads[tensor.grad_fn] = total
+    def store(tensor: Tensor, edge: Function | None, total: Tensor) -> None:
+        if edge is not None:
+            fn_grads[edge] = total
         else:
             leaf_grads[id(tensor)] = (tensor, total)
 
-    def add_grad(tensor: Tensor, grad: Tensor) -> None:
-        if tensor.grad_fn is None and not tensor._requires_grad:
+    def add_grad(tensor: Tensor, edge: Function | None, grad: Tensor) -> None:
+        if edge is None and not tensor._requires_grad:
             return
-        previous = current(tensor)
+        previous = current(tensor, edge)
         if previous is None:
-            store(tensor, grad)
+            store(tensor, edge, grad)
         # (a multi-output node's OutputGrads has no _data: it is merged by +, below)
         elif id(previous) in owned and hasattr(previous, "_data") and (
             previous._data.shape == grad._data.shape and previous._data.dtype == grad._data.dtype
@@ -390,15 +402,15 @@ def run_backward(
             total = previous + grad
             if not create_graph:
                 owned.add(id(total))
-            store(tensor, total)
+            store(tensor, edge, total)
 
-    def add_grad_at(tensor: Tensor, fn: Function, grad: Tensor) -> None:
+    def add_grad_at(tensor: Tensor, edge: Function | None, fn: Function, grad: Tensor) -> None:
         """Add the gradient of ``fn``'s slice of ``tensor`` into the sum for all of ``tensor``:
         work in proportion to the slice, where a zero-padded whole per slice would cost a loop over
         a sequence's time steps (``x[:, t]``) time quadratic in its length."""
-        if tensor.grad_fn is None and not tensor._requires_grad:
+        if edge is None and not tensor._requires_grad:
             return
-        total = current(tensor)
+        total = current(tensor, edge)
         if total is None or id(total) not in owned or total._data.dtype != grad._data.dtype:
             backend = tensor._backend
             zeros = backend.xp.zeros(tensor.shape, dtype=grad._data.dtype, **backend.creation_kwargs)
@@ -406,7 +418,7 @@ def run_backward(
             if total is not None:
                 new._data += total._data
             owned.add(id(new))
-            store(tensor, new)
+            store(tensor, edge, new)
             total = new
         total._data = fn.add_into(total._data, grad._data)  # (a new array only off in-place backends)
 
@@ -423,7 +435,7 @@ def run_backward(
     try:
         roots = []
         for output, grad in zip(outputs, grad_outputs):
-            add_grad(output, grad)
+            add_grad(output, output.grad_fn, grad)
             if output.grad_fn is not None:
                 roots.append(output.grad_fn)
         order = _topological_order(roots)
@@ -445,16 +457,16 @@ def run_backward(
                 holder.grad = grad if holder.grad is None else holder.grad + grad
             _check_saved(fn)
             if fn.adds_into is not None and not create_graph and fn.adds_into():
-                add_grad_at(fn.inputs[0], fn, grad)
+                add_grad_at(fn.inputs[0], fn.edges[0], fn, grad)
                 if not retain_graph:
                     processed.append(fn)
                 continue
             input_grads = fn.backward(grad)
             if _anomaly_enabled:
                 _check_anomaly(fn, input_grads)
-            for tensor, needs, input_grad in zip(fn.inputs, fn.needs_input_grad, input_grads):
+            for tensor, edge, needs, input_grad in zip(fn.inputs, fn.edges, fn.needs_input_grad, input_grads):
                 if needs and input_grad is not None:
-                    add_grad(tensor, input_grad)
+                    add_grad(tensor, edge, input_grad)
             if not retain_graph:
                 processed.append(fn)
     finally:
@@ -464,7 +476,7 @@ def run_backward(
         for fn in processed:
             fn.__dict__.clear()
             fn.freed = True
-            fn.inputs = ()
+            fn.inputs = fn.edges = ()
 
     if leaf_hooks_registered:  # a leaf's hooks see the sum of its gradients from this pass
         for key, (tensor, grad) in leaf_grads.items():

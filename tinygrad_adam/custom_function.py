@@ -214,6 +214,7 @@ class OutputOf(Function):
         self.backend = node.backend
         self.index = index
         self.inputs = (stand_in,)
+        self.edges = (node,)
         self.needs_input_grad = (True,)
         self.freed = False
 
@@ -308,6 +309,7 @@ def _record(
     node = cls._backward_cls()
     node.backend = tensor_inputs[0]._backend
     node.inputs = tensor_inputs
+    node.edges = tuple([t.grad_fn for t in tensor_inputs])
     node.needs_input_grad = tuple([t.requires_grad for t in tensor_inputs])
     node.freed = False
     node.ctx = ctx

@@ -218,10 +218,10 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 def _in_place(name: str, compute: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    """``torch.<name>_``: the activation written into ``input`` (refused where autograd needs it)."""
+    """``torch.<name>_``: the activation written into ``input`` (recorded by autograd, as ``add_``)."""
 
     def function(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return input._set_data(compute(input.detach(), *args, **kwargs), f"{name}_")
+        return input._in_place(f"{name}_", lambda t: compute(t, *args, **kwargs))
 
     function.__name__ = function.__qualname__ = f"{name}_"
     function.__doc__ = (

@@ -15,7 +15,7 @@ import numpy as np
 from . import linear_fused
 from .autograd import Function, is_grad_enabled
 from .backend import Backend
-from .tensor import Tensor, sum_to, where
+from .tensor import Tensor, _write_at, sum_to, where, zeros_like
 
 # ---------------------------------------------------------------------------------------------
 # Elementwise arithmetic (broadcasting: gradients are summed back to each input's shape)
@@ -44,6 +44,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    reads_inputs_for_the_others = True
+
     def forward(self, a: Any, b: Any) -> Any:
         return a * b
 
@@ -180,6 +182,8 @@ def _refuse_integer_zero(xp: Any, divisor: Any, op: str) -> None:
 
 class MatMul(Function):
     """a @ b with NumPy's rules for 1-D operands and batch broadcasting."""
+
+    reads_inputs_for_the_others = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return self.xp.matmul(a, b)
@@ -761,6 +765,48 @@ class IndexAdd(Function):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (GetItem.apply(grad, index=self.index, advanced=self.advanced),)
+
+
+class SetItem(Function):
+    """``a`` with ``value`` written at ``index`` (``a[index] = value`` recorded by autograd, PyTorch's
+    ``index_put``): the selection's gradient goes to ``value`` (summed over its broadcast), the rest
+    to ``a``."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, value: Any, index: Any) -> Any:
+        self.index = index
+        out = Tensor._wrap(self.backend.copy_like(a, a), self.backend)
+        _write_at(out, index, Tensor._wrap(value, self.backend))
+        return out._data
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        value = self.inputs[1]
+        grad_a = grad_value = None
+        if self.needs_input_grad[0]:  # nothing of the old values is left where the value was written
+            zero = self.xp.zeros((), dtype=grad._data.dtype, **self.backend.creation_kwargs)
+            grad_a = SetItem.apply(grad, Tensor._wrap(zero, self.backend), index=self.index)
+        if self.needs_input_grad[1]:
+            selected = grad[self.index]
+            if selected.ndim < value.ndim:  # a value with leading 1s (a[0] = v of shape (1, n))
+                selected = selected.reshape(*(1,) * (value.ndim - selected.ndim), *selected.shape)
+            grad_value = sum_to(selected, value.shape) if selected.shape != value.shape else selected
+            if grad_value.dtype != value.dtype:
+                grad_value = grad_value.astype(value.dtype)
+        return grad_a, grad_value
+
+
+class Overwrite(Function):
+    """A constant written over a graph tensor (``h.fill_(0)``, ``h.zero_()``): the values before
+    get a zero gradient, as PyTorch's ``FillBackward``."""
+
+    saves_inputs = False
+
+    def forward(self, a: Any, data: Any) -> Any:
+        return data
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (zeros_like(grad),)
 
 
 class Scatter(Function):

@@ -640,14 +640,48 @@ class Tensor(TensorSpellings):
             "(y = y + x, tg.where(...)) or wrap the change in `with no_grad():`"
         )
 
-    def _set_data(self, result: Tensor, op: str) -> Tensor:
-        """Replace the data by ``result`` (an op of ``self``), which keeps the shape and dtype."""
-        self._check_inplace()
-        if result.requires_grad and autograd.is_grad_enabled():
+    def _in_place(self, op: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+        """``compute(self)`` written into this tensor: PyTorch's in-place ``op``.
+
+        Where autograd records (this tensor comes from a graph, or an operand requires grad), the
+        change is a new node of the graph, as in PyTorch: the tensor's ``grad_fn`` becomes the op,
+        whose input is the old value, and the nodes recorded before keep that old value's node.
+        Backward then refuses the nodes that saved the old value for their own gradient."""
+        if not autograd.is_grad_enabled():
+            return self._set_data(compute(self.detach()), op)
+        if self._requires_grad and self.grad_fn is None:
             raise RuntimeError(
-                f"{op}: an in-place op with an operand that requires grad is not recorded; "
-                "use the out-of-place op instead"
+                f"{op}: in-place change of a leaf tensor that requires grad; wrap it in `with no_grad():`"
             )
+        old = Tensor._wrap(self._data, self._backend)  # the value before, as the graph's node has it
+        old.grad_fn, old._requires_grad = self.grad_fn, self._requires_grad
+        result = compute(old)
+        if not result._requires_grad:
+            if not self._requires_grad:
+                return self._set_data(result, op)
+            result = _ops().Overwrite.apply(old, data=result._data)  # a constant over a graph tensor
+        if type(self) is _SharedMemory or (type(self) is _View and self._base() is not None):
+            raise RuntimeError(
+                f"{op}: an in-place change of a view of another tensor is not recorded by autograd here "
+                "(the base's graph would have to change too); compute the new values out of place "
+                "(torch.where, torch.cat, index_put) or clone() the base first"
+            )
+        result = self._fitting(result, op)
+        if result.grad_fn is None:  # an operand itself (copy_ of a leaf): a node of its own, and a new array
+            result = result.clone()
+        fn = result.grad_fn
+        self._data = result._data
+        retained = self.grad_fn._retained if self.grad_fn is not None else None
+        self.grad_fn, self._requires_grad = fn, True
+        self._version += 1
+        if fn.saves_output:
+            fn._output_ref, fn._output_version = weakref.ref(self), self._version
+        if retained is not None and retained() is self:  # retain_grad() follows the tensor, as in PyTorch
+            fn._retained, old.grad_fn._retained = retained, None
+        return self
+
+    def _fitting(self, result: Tensor, op: str) -> Tensor:
+        """``result`` as this tensor's new data: the same shape, and the same dtype (integers cast)."""
         if result.shape != self.shape:
             raise ShapeError(f"{op}: a result of shape {result.shape} does not fit a {self.shape} tensor")
         if result.dtype != self.dtype and result.dtype.kind in "iu" and self.dtype.kind in "iu":
@@ -656,6 +690,18 @@ class Tensor(TensorSpellings):
             raise DtypeMismatchError(  # PyTorch's RuntimeError "result type ... can't be cast"
                 f"{op}: a result of dtype {result.dtype} does not fit a {self.dtype} tensor"
             )
+        return result
+
+    def _set_data(self, result: Tensor, op: str) -> Tensor:
+        """Replace the data by ``result`` (an op of ``self`` outside any graph), which keeps the shape and
+        dtype; in-place ops that autograd may have to record go through ``_in_place``."""
+        self._check_inplace()
+        if result.requires_grad and autograd.is_grad_enabled():
+            raise RuntimeError(
+                f"{op}: an in-place op with an operand that requires grad is not recorded; "
+                "use the out-of-place op instead"
+            )
+        result = self._fitting(result, op)
         if (
             (type(self) is _View and self._base() is not None) or type(self) is _SharedMemory
         ) and hasattr(self._data, "__setitem__"):
@@ -674,7 +720,6 @@ class Tensor(TensorSpellings):
         return self
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace()
         if isinstance(value, _SCALARS) and self.dtype.kind in "iu":
             _fill_value(value, self.dtype, "__setitem__")  # nan, inf or 300 (for int8) has no integer value
         index = _sequence_as_tuple(index)
@@ -687,33 +732,11 @@ class Tensor(TensorSpellings):
         index = masks
         value = _as_tensor(value, self)
         _same_device(self, value, "__setitem__")
-        if value.requires_grad and autograd.is_grad_enabled():
-            raise RuntimeError(
-                "__setitem__: assigning a tensor that requires grad is not recorded; "
-                "use tg.where or tg.concatenate to build the result out of place"
-            )
-        native = self._backend.native_dtype(self.dtype)
-        values = self._backend.xp.astype(value._data, native) if value.dtype != self.dtype else value._data
-        try:
-            split = _integers_first(index)
-            if split is None:
-                target, where = self._data, _index_arrays(self, index)[0]
-            else:  # PyTorch's order, as in __getitem__: the integers select a view, the arrays write into it
-                target = self._backend.getitem(self._data, _index_arrays(self, split[0])[0])
-                where = _index_arrays(self, split[1])[0]
-            written = self._backend.setitem(target, where, values)
-            if written is not target:  # assigned on a copy (strict, on the host): into the memory views share
-                target[...] = written
-        except ValueError as error:
-            if "read-only" in str(error):
-                raise RuntimeError(
-                    "__setitem__: this tensor's memory is read-only (from_numpy of a read-only array); "
-                    "make a copy first (.clone())"
-                ) from None
-            raise ShapeError(
-                f"__setitem__: a value of shape {value.shape} does not fit the selection of a tensor of "
-                f"shape {self.shape} ({error})"
-            ) from None
+        if autograd.is_grad_enabled() and (self._requires_grad or value._requires_grad):
+            # recorded as PyTorch's index_put: the gradient of the selection goes to the value
+            self._in_place("__setitem__", lambda old: _ops().SetItem.apply(old, value, index=index))
+            return
+        _write_at(self, index, value)
         self._version += 1
 
     def zero_(self) -> Tensor:
@@ -722,7 +745,7 @@ class Tensor(TensorSpellings):
     def fill_(self, value: float) -> Tensor:
         value = _fill_value(value, self.dtype, "fill_")
         xp = self._backend.xp
-        return self._set_data(Tensor._wrap(xp.full_like(self._data, value), self._backend), "fill_")
+        return self._in_place("fill_", lambda t: Tensor._wrap(xp.full_like(t._data, value), self._backend))
 
     def copy_(self, source: Any) -> Tensor:
         """Overwrite with ``source`` (broadcast to this shape and cast to this dtype)."""
@@ -730,24 +753,27 @@ class Tensor(TensorSpellings):
         _same_device(self, other, "copy_")
         if other.shape != self.shape:
             other = other.expand(*self.shape)
+        if autograd.is_grad_enabled() and (self._requires_grad or other._requires_grad):  # recorded
+            value = other if other.dtype == self.dtype else other.astype(self.dtype)
+            return self._in_place("copy_", lambda old: value.clone())
         copied = self._backend.copy_like(other._data, self._data)  # keeps this tensor's memory layout
         return self._set_data(Tensor._wrap(copied, self._backend), "copy_")
 
     def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """``self += alpha * other`` in place (``p.data.add_(p.grad, alpha=-lr)``, as in PyTorch)."""
-        return self._set_data(self.detach().add(other, alpha=alpha), "add_")
+        return self._in_place("add_", lambda t: t.add(other, alpha=alpha))
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """``self -= alpha * other`` in place."""
-        return self._set_data(self.detach().sub(other, alpha=alpha), "sub_")
+        return self._in_place("sub_", lambda t: t.sub(other, alpha=alpha))
 
     def mul_(self, other: Any) -> Tensor:
-        return self._set_data(self.detach() * other, "mul_")
+        return self._in_place("mul_", lambda t: t * other)
 
     def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         if rounding_mode is None:
-            return self._set_data(self.detach() / other, "div_")
-        return self._set_data(self.detach().div(other, rounding_mode=rounding_mode), "div_")
+            return self._in_place("div_", lambda t: t / other)
+        return self._in_place("div_", lambda t: t.div(other, rounding_mode=rounding_mode))
 
     # -- arithmetic ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -792,8 +818,9 @@ class Tensor(TensorSpellings):
 
     # x += y and its kin change x in place where nothing is being recorded, as in PyTorch (so
     # `p -= lr * p.grad` under no_grad updates the parameter itself); where autograd must record
-    # the change (x is part of a graph), they give the same value as a new node, since this engine
-    # records no in-place ops. A leaf that requires grad refuses them outside no_grad, as in PyTorch.
+    # the change (x is part of a graph), they give the same value as a new tensor: unlike x.add_(y),
+    # which records the change of x itself, that never makes backward refuse a node that saved x.
+    # A leaf that requires grad refuses them outside no_grad, as in PyTorch.
     def _augmented(self, other: Any, in_place: Any, out_of_place: Any) -> Tensor:
         recording = autograd.is_grad_enabled() and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
@@ -1708,6 +1735,32 @@ def _initial_grad(output: Tensor, grad: Any) -> Tensor:
         raise TypeError(f"grad of dtype {grad.dtype} does not match the output's dtype {output.dtype}")
     _same_device(output, grad, "backward")
     return grad
+
+
+def _write_at(target: Tensor, index: Any, value: Tensor) -> None:
+    """``target[index] = value`` into ``target``'s memory (the index already normalised by __setitem__)."""
+    native = target._backend.native_dtype(target.dtype)
+    values = target._backend.xp.astype(value._data, native) if value.dtype != target.dtype else value._data
+    try:
+        split = _integers_first(index)
+        if split is None:
+            array, where = target._data, _index_arrays(target, index)[0]
+        else:  # PyTorch's order, as in __getitem__: the integers select a view, the arrays write into it
+            array = target._backend.getitem(target._data, _index_arrays(target, split[0])[0])
+            where = _index_arrays(target, split[1])[0]
+        written = target._backend.setitem(array, where, values)
+        if written is not array:  # assigned on a copy (strict, on the host): into the memory views share
+            array[...] = written
+    except ValueError as error:
+        if "read-only" in str(error):
+            raise RuntimeError(
+                "__setitem__: this tensor's memory is read-only (from_numpy of a read-only array); "
+                "make a copy first (.clone())"
+            ) from None
+        raise ShapeError(
+            f"__setitem__: a value of shape {value.shape} does not fit the selection of a tensor of "
+            f"shape {target.shape} ({error})"
+        ) from None
 
 
 def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:

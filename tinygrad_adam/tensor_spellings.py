@@ -699,11 +699,11 @@ def _in_place_view(target: Tensor, result: Tensor, op: str) -> Tensor:
 
 
 def _in_place_of(name: str) -> Callable[..., Any]:
-    """``Tensor.<name>_``: ``<name>``'s result written into the tensor, as PyTorch's in-place ops;
-    refused where autograd would need the old value (a leaf that requires grad), as ``add_`` is."""
+    """``Tensor.<name>_``: ``<name>``'s result written into the tensor, as PyTorch's in-place ops
+    (recorded by autograd on a graph tensor, refused on a leaf that requires grad, as ``add_`` is)."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return self._set_data(getattr(self.detach(), name)(*args, **kwargs), f"{name}_")
+        return self._in_place(f"{name}_", lambda t: getattr(t, name)(*args, **kwargs))
 
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = f"``{name}`` in place (PyTorch's ``Tensor.{name}_``)."
@@ -1918,31 +1918,31 @@ class TensorSpellings:
 
     # -- in place (refused where autograd would need the old value, as ``add_``) --------------------
     def abs_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().abs(), "abs_")
+        return self._in_place("abs_", lambda t: t.abs())
 
     def neg_(self: Tensor) -> Tensor:
-        return self._set_data(-self.detach(), "neg_")
+        return self._in_place("neg_", lambda t: -t)
 
     def exp_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().exp(), "exp_")
+        return self._in_place("exp_", lambda t: t.exp())
 
     def log_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().log(), "log_")
+        return self._in_place("log_", lambda t: t.log())
 
     def sqrt_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sqrt(), "sqrt_")
+        return self._in_place("sqrt_", lambda t: t.sqrt())
 
     def sigmoid_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().sigmoid(), "sigmoid_")
+        return self._in_place("sigmoid_", lambda t: t.sigmoid())
 
     def addcmul_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-        return self._set_data(self.detach().addcmul(tensor1, tensor2, value=value), "addcmul_")
+        return self._in_place("addcmul_", lambda t: t.addcmul(tensor1, tensor2, value=value))
 
     def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-        return self._set_data(self.detach().addcdiv(tensor1, tensor2, value=value), "addcdiv_")
+        return self._in_place("addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value))
 
     def square_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().square(), "square_")
+        return self._in_place("square_", lambda t: t.square())
 
     def fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
         """Write ``fill_value`` on the main diagonal (entries [i, i, ...]) of a matrix, or of an
@@ -1963,30 +1963,30 @@ class TensorSpellings:
         return self
 
     def lerp_(self: Tensor, end: Any, weight: Any) -> Tensor:
-        return self._set_data(self.detach().lerp(end, weight), "lerp_")
+        return self._in_place("lerp_", lambda t: t.lerp(end, weight))
 
     def clamp_min_(self: Tensor, min: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
-        return self._set_data(self.detach().clamp_min(min), "clamp_min_")
+        return self._in_place("clamp_min_", lambda t: t.clamp_min(min))
 
     def clamp_max_(self: Tensor, max: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
-        return self._set_data(self.detach().clamp_max(max), "clamp_max_")
+        return self._in_place("clamp_max_", lambda t: t.clamp_max(max))
 
     def tanh_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().tanh(), "tanh_")
+        return self._in_place("tanh_", lambda t: t.tanh())
 
     def relu_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().relu(), "relu_")
+        return self._in_place("relu_", lambda t: t.relu())
 
     def pow_(self: Tensor, exponent: Any) -> Tensor:
-        return self._set_data(self.detach() ** exponent, "pow_")
+        return self._in_place("pow_", lambda t: t ** exponent)
 
     def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        return self._set_data(self.detach().clip(min, max), "clamp_")
+        return self._in_place("clamp_", lambda t: t.clip(min, max))
 
     clip_ = clamp_
 
     def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
-        return self._set_data(self.detach().masked_fill(mask, value), "masked_fill_")
+        return self._in_place("masked_fill_", lambda t: t.masked_fill(mask, value))
 
     def scatter_(
         self: Tensor,
@@ -1997,55 +1997,56 @@ class TensorSpellings:
         value: Any = None,
         reduce: str | None = None,
     ) -> Tensor:
-        return self._set_data(self.detach().scatter(dim, index, src, value=value, reduce=reduce), "scatter_")
+        return self._in_place("scatter_", lambda t: t.scatter(dim, index, src, value=value, reduce=reduce))
 
     def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-        return self._set_data(self.detach().scatter_add(dim, index, src), "scatter_add_")
+        return self._in_place("scatter_add_", lambda t: t.scatter_add(dim, index, src))
 
     def scatter_reduce_(
         self: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
     ) -> Tensor:
-        reduced = self.detach().scatter_reduce(dim, index, src, reduce, include_self=include_self)
-        return self._set_data(reduced, "scatter_reduce_")
+        return self._in_place(
+            "scatter_reduce_", lambda t: t.scatter_reduce(dim, index, src, reduce, include_self=include_self)
+        )
 
     def xlogy_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().xlogy(other), "xlogy_")
+        return self._in_place("xlogy_", lambda t: t.xlogy(other))
 
     def lgamma_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().lgamma(), "lgamma_")
+        return self._in_place("lgamma_", lambda t: t.lgamma())
 
     def digamma_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().digamma(), "digamma_")
+        return self._in_place("digamma_", lambda t: t.digamma())
 
     def polygamma_(self: Tensor, n: int) -> Tensor:
-        return self._set_data(self.detach().polygamma(n), "polygamma_")
+        return self._in_place("polygamma_", lambda t: t.polygamma(n))
 
     def hypot_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().hypot(other), "hypot_")
+        return self._in_place("hypot_", lambda t: t.hypot(other))
 
     def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
-        return self._set_data(self.detach().index_add(dim, index, source, alpha=alpha), "index_add_")
+        return self._in_place("index_add_", lambda t: t.index_add(dim, index, source, alpha=alpha))
 
     def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
-        return self._set_data(self.detach().masked_scatter(mask, source), "masked_scatter_")
+        return self._in_place("masked_scatter_", lambda t: t.masked_scatter(mask, source))
 
     def nan_to_num_(
         self: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
     ) -> Tensor:
-        return self._set_data(self.detach().nan_to_num(nan, posinf, neginf), "nan_to_num_")
+        return self._in_place("nan_to_num_", lambda t: t.nan_to_num(nan, posinf, neginf))
 
     def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Refill with normal draws N(mean, std²) from the device's generator (``tg.manual_seed``)."""
         _finite(mean, "mean", "normal_")
         if not _finite(std, "std", "normal_") >= 0:
             raise _tensor.InvalidArgumentError(f"normal_: std must be >= 0, got {std}")
-        return self._set_data(self._draws("normal", "normal_") * std + mean, "normal_")
+        return self._in_place("normal_", lambda t: self._draws("normal", "normal_") * std + mean)
 
     def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
         """Refill with uniform draws on [a, b) from the device's generator (``tg.manual_seed``)."""
         if _finite(a, "a", "uniform_") > _finite(b, "b", "uniform_"):
             raise _tensor.InvalidArgumentError(f"uniform_: the range [a, b) needs a <= b, got a={a} > b={b}")
-        return self._set_data(self._draws("uniform", "uniform_") * (b - a) + a, "uniform_")
+        return self._in_place("uniform_", lambda t: self._draws("uniform", "uniform_") * (b - a) + a)
 
     def _draws(self: Tensor, kind: str, op: str) -> Tensor:
         if not _tensor._is_float(self.dtype):
@@ -2467,52 +2468,52 @@ class TensorSpellings:
         return _in_place_view(self, self.detach().unsqueeze(dim), "unsqueeze_")
 
     def floor_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().floor(), "floor_")
+        return self._in_place("floor_", lambda t: t.floor())
 
     def ceil_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().ceil(), "ceil_")
+        return self._in_place("ceil_", lambda t: t.ceil())
 
     def round_(self: Tensor, decimals: int = 0) -> Tensor:
-        return self._set_data(self.detach().round(decimals), "round_")
+        return self._in_place("round_", lambda t: t.round(decimals))
 
     def remainder_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().remainder(other), "remainder_")
+        return self._in_place("remainder_", lambda t: t.remainder(other))
 
     def fmod_(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self.detach().fmod(other), "fmod_")
+        return self._in_place("fmod_", lambda t: t.fmod(other))
 
     def erf_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().erf(), "erf_")
+        return self._in_place("erf_", lambda t: t.erf())
 
     def erfc_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().erfc(), "erfc_")
+        return self._in_place("erfc_", lambda t: t.erfc())
 
     def erfinv_(self: Tensor) -> Tensor:
-        return self._set_data(self.detach().erfinv(), "erfinv_")
+        return self._in_place("erfinv_", lambda t: t.erfinv())
 
     def logical_not_(self: Tensor) -> Tensor:
-        return self._set_data(self.logical_not().astype(self.dtype), "logical_not_")
+        return self._in_place("logical_not_", lambda t: self.logical_not().astype(self.dtype))
 
     def logical_and_(self: Tensor, other: Tensor) -> Tensor:
-        return self._set_data(self.logical_and(other).astype(self.dtype), "logical_and_")
+        return self._in_place("logical_and_", lambda t: self.logical_and(other).astype(self.dtype))
 
     def logical_or_(self: Tensor, other: Tensor) -> Tensor:
-        return self._set_data(self.logical_or(other).astype(self.dtype), "logical_or_")
+        return self._in_place("logical_or_", lambda t: self.logical_or(other).astype(self.dtype))
 
     def logical_xor_(self: Tensor, other: Tensor) -> Tensor:
-        return self._set_data(self.logical_xor(other).astype(self.dtype), "logical_xor_")
+        return self._in_place("logical_xor_", lambda t: self.logical_xor(other).astype(self.dtype))
 
     def index_fill_(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
-        return self._set_data(self.detach().index_fill(dim, index, value), "index_fill_")
+        return self._in_place("index_fill_", lambda t: t.index_fill(dim, index, value))
 
     def index_copy_(self: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
-        return self._set_data(self.detach().index_copy(dim, index, source), "index_copy_")
+        return self._in_place("index_copy_", lambda t: t.index_copy(dim, index, source))
 
     def put_(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
-        return self._set_data(self.detach().put(index, source, accumulate), "put_")
+        return self._in_place("put_", lambda t: t.put(index, source, accumulate))
 
     def renorm_(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
-        return self._set_data(self.detach().renorm(p, dim, maxnorm), "renorm_")
+        return self._in_place("renorm_", lambda t: t.renorm(p, dim, maxnorm))
 
     # -- in-place random draws (the device's generator, seeded by tg.manual_seed) --------------------
     def _uniform_draws(self: Tensor) -> Tensor:
@@ -2535,7 +2536,7 @@ class TensorSpellings:
         draws = self._uniform_draws()
         if isinstance(chance, _tensor.Tensor):
             chance = chance.astype(draws.dtype)
-        return self._set_data((draws < chance).astype(self.dtype), "bernoulli_")
+        return self._in_place("bernoulli_", lambda t: (draws < chance).astype(self.dtype))
 
     def exponential_(self: Tensor, lambd: float = 1.0) -> Tensor:
         """Refill with exponential draws of rate ``lambd``: −log(1 − u) / λ for uniform u."""
@@ -2579,7 +2580,7 @@ class TensorSpellings:
         draws = self._backend.random("uniform", self.shape, _tensor.float64)  # float64: room for wide spans
         offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
         values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
-        return self._set_data(values.astype(self.dtype), "random_")
+        return self._in_place("random_", lambda t: values.astype(self.dtype))
 
     # -- PyTorch's other names for the ops above, and facts it reports --------------------------------
     negative = neg
@@ -2609,7 +2610,7 @@ class TensorSpellings:
         return self.sub_(other, alpha=alpha)
 
     def divide_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-        return self._set_data(self.detach().div(other, rounding_mode=rounding_mode), "divide_")
+        return self._in_place("divide_", lambda t: t.div(other, rounding_mode=rounding_mode))
 
     def true_divide_(self: Tensor, other: Any) -> Tensor:
         return self.div_(other)
@@ -2696,10 +2697,10 @@ class TensorSpellings:
         return _scaled_sum(self, _matrix_operand(mat, self, "addmv").mv(vec), beta, alpha)
 
     def addr_(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return self._set_data(self.detach().addr(vec1, vec2, beta=beta, alpha=alpha), "addr_")
+        return self._in_place("addr_", lambda t: t.addr(vec1, vec2, beta=beta, alpha=alpha))
 
     def addmv_(self: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return self._set_data(self.detach().addmv(mat, vec, beta=beta, alpha=alpha), "addmv_")
+        return self._in_place("addmv_", lambda t: t.addmv(mat, vec, beta=beta, alpha=alpha))
 
     def dist(self: Tensor, other: Any, p: float = 2) -> Tensor:
         """The p-norm of ``self - other`` (broadcast), a 0-d tensor."""
@@ -2996,7 +2997,7 @@ class TensorSpellings:
         return self._set_data(_tensor.Tensor(result, device=self.device), op)
 
     def mvlgamma_(self: Tensor, p: int) -> Tensor:
-        return self._set_data(self.detach().mvlgamma(p), "mvlgamma_")
+        return self._in_place("mvlgamma_", lambda t: t.mvlgamma(p))
 
     # -- writing into a copy at chosen places (see index_writes.py) -----------------------------------
     def select_scatter(self: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
@@ -3027,7 +3028,7 @@ class TensorSpellings:
         return index_put(self, indices, values, accumulate)
 
     def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
-        return self._set_data(self.detach().index_put(indices, values, accumulate), "index_put_")
+        return self._in_place("index_put_", lambda t: t.index_put(indices, values, accumulate))
 
     def index_reduce(
         self: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
@@ -3039,8 +3040,9 @@ class TensorSpellings:
     def index_reduce_(
         self: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
     ) -> Tensor:
-        reduced = self.detach().index_reduce(dim, index, source, reduce, include_self=include_self)
-        return self._set_data(reduced, "index_reduce_")
+        return self._in_place(
+            "index_reduce_", lambda t: t.index_reduce(dim, index, source, reduce, include_self=include_self)
+        )
 
     # -- more in-place spellings: comparisons (written as this dtype), products, transposes --------------
     def _compared_in_place(self: Tensor, compared: Tensor, op: str) -> Tensor:
@@ -3071,13 +3073,13 @@ class TensorSpellings:
     not_equal_ = ne_
 
     def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return self._set_data(self.detach().addmm(mat1, mat2, beta=beta, alpha=alpha), "addmm_")
+        return self._in_place("addmm_", lambda t: t.addmm(mat1, mat2, beta=beta, alpha=alpha))
 
     def addbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return self._set_data(self.detach().addbmm(batch1, batch2, beta=beta, alpha=alpha), "addbmm_")
+        return self._in_place("addbmm_", lambda t: t.addbmm(batch1, batch2, beta=beta, alpha=alpha))
 
     def baddbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return self._set_data(self.detach().baddbmm(batch1, batch2, beta=beta, alpha=alpha), "baddbmm_")
+        return self._in_place("baddbmm_", lambda t: t.baddbmm(batch1, batch2, beta=beta, alpha=alpha))
 
     def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
         return _in_place_view(self, self.detach().transpose(dim0, dim1), "transpose_")
@@ -3486,7 +3488,7 @@ class TensorSpellings:
                 f"the base given to float_power_ has dtype {self.dtype} but the operation's result "
                 "requires dtype float64"
             )
-        return self._set_data(self.detach().float_power(exponent), "float_power_")
+        return self._in_place("float_power_", lambda t: t.float_power(exponent))
 
     floor_divide_ = _in_place_of("floor_divide")
     copysign_ = _in_place_of("copysign")

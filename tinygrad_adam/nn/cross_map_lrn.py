@@ -51,7 +51,10 @@ def _per_channel(matrix: Tensor, x: Tensor) -> Tensor:
 
 
 class _CrossMapLRN(Function):
-    """The normalisation as one node, so that its backward can be PyTorch's."""
+    """The normalisation as one node, so that its backward can be PyTorch's (which reads the output,
+    so an in-place change of the output makes backward refuse, as in PyTorch)."""
+
+    saves_output = True
 
     def forward(self, a: Any, size: int, alpha: float, beta: float, k: float) -> Any:
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
@@ -66,7 +69,7 @@ class _CrossMapLRN(Function):
         windows = Tensor(_forward_windows(channels, self.size).astype(x.dtype), device=x.device)
         band = Tensor(_backward_band(channels, self.size).astype(x.dtype), device=x.device)
         scale = _per_channel(windows, x * x) * (self.alpha / self.size) + self.k
-        output = x * scale**-self.beta
+        output = self.output
         ratios = grad * output / scale
         correction = x * _per_channel(band, ratios) * (2 * self.alpha * self.beta / self.size)
         return (scale**-self.beta * grad - correction,)

@@ -206,16 +206,15 @@ BCE_GRAD_EPS = 1e-12  # PyTorch's floor for p(1 - p) in the binary cross-entropy
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    return _written_back(input, check_tensor(input, "relu").relu(), inplace)
+    return _written_back(check_tensor(input, "relu"), lambda x: x.relu(), inplace, "relu")
 
 
-def _written_back(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
-    """``result``, also written into ``input`` for PyTorch's ``inplace=True`` where no graph is
-    recorded through ``input``; where one is (grad mode on and ``input`` requires grad), ``input``
-    is left as it was, since an in-place change of a graph node cannot be recorded here."""
-    if inplace and not (input.requires_grad and is_grad_enabled()):
-        return input.copy_(result)
-    return result
+def _written_back(input: Tensor, activation: Callable[[Tensor], Tensor], inplace: bool, name: str) -> Tensor:
+    """``activation(input)``; with PyTorch's ``inplace=True`` written into ``input`` and returned
+    (recorded by autograd where ``input`` is a graph tensor, as in PyTorch)."""
+    if inplace:
+        return input._in_place(name, activation)
+    return activation(input)
 
 
 def check_tensor(input: Any, name: str) -> Tensor:
@@ -254,7 +253,10 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     ):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
     return _written_back(
-        input, LeakyRelu.apply(_floating(input, "leaky_relu"), slope=negative_slope), inplace
+        _floating(input, "leaky_relu"),
+        lambda x: LeakyRelu.apply(x, slope=negative_slope),
+        inplace,
+        "leaky_relu",
     )
 
 
@@ -464,13 +466,17 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     e^x − 1 is taken only of the non-positive part: e^x of a large x would overflow, and the inf
     times the unused branch's zero gradient would make a NaN gradient.
     """
-    return _written_back(input, Elu.apply(_floating(input, "elu"), alpha=alpha, scale=1.0), inplace)
+    return _written_back(
+        _floating(input, "elu"), lambda x: Elu.apply(x, alpha=alpha, scale=1.0), inplace, "elu"
+    )
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """λ · elu(x, α) with PyTorch's λ ≈ 1.0507 and α ≈ 1.6733, which keep activations near N(0, 1)."""
-    selu = Elu.apply(_floating(input, "selu"), alpha=SELU_ALPHA, scale=SELU_SCALE)
-    return _written_back(input, selu, inplace)
+    def selu(x: Tensor) -> Tensor:
+        return Elu.apply(x, alpha=SELU_ALPHA, scale=SELU_SCALE)
+
+    return _written_back(_floating(input, "selu"), selu, inplace, "selu")
 
 
 class Elu(Function):
@@ -500,7 +506,7 @@ class Elu(Function):
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x σ(x), also called Swish; σ is the overflow-free sigmoid, so any |x| is finite."""
-    return _written_back(input, Silu.apply(_floating(input, "silu")), inplace)
+    return _written_back(_floating(input, "silu"), Silu.apply, inplace, "silu")
 
 
 class Silu(Function):
@@ -566,7 +572,7 @@ class Softplus(Function):
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x tanh(softplus(x)) (Misra, 2019)."""
-    return _written_back(input, Mish.apply(_floating(input, "mish")), inplace)
+    return _written_back(_floating(input, "mish"), Mish.apply, inplace, "mish")
 
 
 class Mish(Function):
@@ -601,8 +607,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """x clamped to [min_val, max_val]; as in PyTorch the gradient is 0 at the two edges too."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    clamped = Hardtanh.apply(check_tensor(input, "hardtanh"), min_val=min_val, max_val=max_val)
-    return _written_back(input, clamped, inplace)
+    def clamped(x: Tensor) -> Tensor:
+        return Hardtanh.apply(x, min_val=min_val, max_val=max_val)
+
+    return _written_back(check_tensor(input, "hardtanh"), clamped, inplace, "hardtanh")
 
 
 class Hardtanh(Function):
@@ -655,8 +663,10 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 up to x = −3, 1 from x = 3, linear between (gradient 1/6 strictly inside,
     0 at ±3 and outside, as in PyTorch)."""
-    x = _floating(input, "hardsigmoid")
-    return _written_back(input, where(x <= -3.0, 0.0, where(x >= 3.0, 1.0, x / 6 + 0.5)), inplace)
+    def hardsigmoid(x: Tensor) -> Tensor:
+        return where(x <= -3.0, 0.0, where(x >= 3.0, 1.0, x / 6 + 0.5))
+
+    return _written_back(_floating(input, "hardsigmoid"), hardsigmoid, inplace, "hardsigmoid")
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -664,10 +674,11 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     between; the gradient (2x + 3) / 6 holds strictly between, so it is 0 at −3 and 1 at 3 (PyTorch's).
     Below −3 the value is x · 0 (−0, and nan at −inf, as PyTorch's); the middle branch reads x clamped to
     [−3, 3], so an infinite x gives its gradient 0 or 1, not the nan of inf · 0."""
-    x = _floating(input, "hardswish")
-    middle = x.clamp(-3.0, 3.0)
-    hardswish = where(x <= -3.0, x * 0.0, where(x >= 3.0, x, middle * (middle + 3.0) / 6))
-    return _written_back(input, hardswish, inplace)
+    def hardswish(x: Tensor) -> Tensor:
+        middle = x.clamp(-3.0, 3.0)
+        return where(x <= -3.0, x * 0.0, where(x >= 3.0, x, middle * (middle + 3.0) / 6))
+
+    return _written_back(_floating(input, "hardswish"), hardswish, inplace, "hardswish")
 
 
 def softmin(
@@ -684,7 +695,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     differentiable for every α."""
     if alpha == 0:
         raise ValueOutOfRangeError("celu: alpha must not be 0 (x / alpha)")  # PyTorch's RuntimeError
-    return _written_back(input, elu(_floating(input, "celu") / alpha, 1.0) * alpha, inplace)
+    return _written_back(_floating(input, "celu"), lambda x: elu(x / alpha, 1.0) * alpha, inplace, "celu")
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
@@ -694,7 +705,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
         raise DtypeMismatchError("threshold: not implemented for bool tensors (as PyTorch); use mask.float()")
     if input.dtype.kind != "f":
         value = np.asarray(int(value)).astype(input.dtype).item()
-    return _written_back(input, where(input > threshold, input, value), inplace)
+    return _written_back(input, lambda x: where(x > threshold, x, value), inplace, "threshold")
 
 
 def _check_lambd(lambd: Any, name: str) -> float:
@@ -748,13 +759,13 @@ def rrelu(
     if not training:
         return leaky_relu(x, (lower + upper) / 2, inplace)
     slopes = rand(*x.shape, dtype=x.dtype, device=x.device) * (upper - lower) + lower
-    return _written_back(input, where(x >= 0, x, x * slopes), inplace)
+    return _written_back(x, lambda x: where(x >= 0, x, x * slopes), inplace, "rrelu")
 
 
 def _in_place(input: Any, activation: Callable[..., Tensor], name: str, *settings: Any) -> Tensor:
-    """``activation`` of ``input`` written into ``input`` and returned, as PyTorch's ``F.<name>``;
-    refused (RuntimeError) where autograd would have to record the change of a tensor that requires grad."""
-    return check_tensor(input, name)._set_data(activation(input.detach(), *settings), name)
+    """``activation`` of ``input`` written into ``input`` and returned, as PyTorch's ``F.<name>``
+    (recorded by autograd on a graph tensor; refused on a leaf that requires grad)."""
+    return check_tensor(input, name)._in_place(name, lambda t: activation(t, *settings))
 
 
 def relu_(input: Tensor) -> Tensor:
@@ -1072,7 +1083,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         draw_dtype = input.dtype if input.dtype in (np.float32, np.float64) else np.float32
         keep = rand(*input.shape, dtype=draw_dtype, device=input.device) >= p
         scaled_mask = keep.astype(input.dtype) * (1 / (1 - p))
-    return _written_back(input, input * scaled_mask, inplace)
+    return _written_back(input, lambda x: x * scaled_mask, inplace, "dropout")
 
 
 def _channel_dropout(
@@ -1087,7 +1098,7 @@ def _channel_dropout(
     channel_axes = 1 if unbatched else 2
     mask_shape = (*input.shape[:channel_axes], *[1] * (input.ndim - channel_axes))
     mask = dropout(ones(*mask_shape, dtype=input.dtype, device=input.device), p)
-    return _written_back(input, input * mask, inplace)
+    return _written_back(input, lambda x: x * mask, inplace, name)
 
 
 def _check_dropout_dims(input: Any, dims: tuple[int, int], name: str) -> Tensor:
@@ -1147,13 +1158,14 @@ def _alpha_dropout(
     if not training or p == 0 or x.size == 0:
         return input
     if p == 1:
-        return _written_back(input, x * 0.0, inplace)
+        return _written_back(x, lambda x: x * 0.0, inplace, name)
     x = _floating(x, name)
     mask_shape = (*x.shape[:2], *[1] * (x.ndim - 2)) if features else x.shape
     draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float32
     keep = (rand(*mask_shape, dtype=draw_dtype, device=x.device) >= p).astype(x.dtype)
     a = 1 / math.sqrt((SELU_SATURATION**2 * p + 1) * (1 - p))
-    return _written_back(input, x * (keep * a) + (keep + (p - 1)) * (SELU_SATURATION * a), inplace)
+    saturation = (keep + (p - 1)) * (SELU_SATURATION * a)
+    return _written_back(x, lambda x: x * (keep * a) + saturation, inplace, name)
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:

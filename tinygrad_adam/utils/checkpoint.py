@@ -43,9 +43,9 @@ def _leaves(outputs: Sequence[Tensor]) -> list[Tensor]:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        for tensor in getattr(node, "inputs", ()):
-            if tensor.grad_fn is not None:
-                stack.append(tensor.grad_fn)
+        for tensor, edge in zip(getattr(node, "inputs", ()), getattr(node, "edges", ())):
+            if edge is not None:
+                stack.append(edge)
             elif tensor.requires_grad:
                 found.setdefault(id(tensor), tensor)
     return list(found.values())
