@@ -379,9 +379,11 @@ def test_repeat_refuses_too_few_or_negative_sizes():
         tg.zeros(2).repeat()
 
 
-def test_contiguous_returns_the_tensor_itself():
-    x = tg.zeros(2, 3).T
+def test_contiguous_returns_the_tensor_itself_or_a_row_major_copy_as_pytorch():
+    x = tg.zeros(2, 3)
     assert x.contiguous() is x
+    transposed = x.T  # a strided view: PyTorch's contiguous() copies it
+    assert transposed.contiguous() is not transposed and transposed.contiguous().is_contiguous()
 
 
 # -- KL divergence -----------------------------------------------------------------------------

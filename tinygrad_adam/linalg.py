@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .autograd import Function, is_grad_enabled, no_grad
-from .tensor import Tensor, _axis_index, _same_device, cat, ones_like, stack, where
+from .tensor import Tensor, _axis_index, _same_device, arange, cat, ones_like, stack, where
 from .tensor import matmul as matmul  # torch.linalg.matmul is torch.matmul
 
 Dims = int | Sequence[int] | None
@@ -1003,3 +1003,357 @@ def _keep(out: Tensor, dims: tuple[int, int]) -> Tensor:
     for d in sorted(dims):
         out = out.unsqueeze(d)
     return out
+
+
+# -- LU factorisation ----------------------------------------------------------------------------
+# LU factorisation with partial pivoting, as ``torch.linalg.lu_factor`` / ``lu`` / ``lu_solve``
+# and the older ``torch.lu`` / ``lu_unpack`` / ``lu_solve`` / ``triangular_solve`` (served by
+# ``tg.linalg`` and ``tg``).
+#
+# P A = L U is found by Gaussian elimination, column by column (LAPACK's getf2): at step j the row
+# with the largest |entry| in column j (at or below the diagonal) is swapped up, the multipliers
+# ℓᵢⱼ = aᵢⱼ / aⱼⱼ below the pivot are stored where the zeros would go, and the rest of the matrix
+# loses ℓᵢⱼ times row j. Each step is a few Tensor ops on the whole batch, so the factors are
+# differentiable (to any order) through the elimination itself, with the row swaps held fixed; the
+# Array API has no LU to call. Pivots are LAPACK's: 1-based, row j was swapped with row pivots[j].
+
+
+class LUResult(NamedTuple):
+    P: Tensor
+    L: Tensor
+    U: Tensor
+
+
+class LUFactorResult(NamedTuple):
+    LU: Tensor
+    pivots: Tensor
+
+
+class LUFactorExResult(NamedTuple):
+    LU: Tensor
+    pivots: Tensor
+    info: Tensor
+
+
+class TriangularSolveResult(NamedTuple):
+    solution: Tensor
+    cloned_coefficient: Tensor
+
+
+class LUDtypeError(LinAlgDtypeError, NotImplementedError):
+    """An integer matrix to factor: PyTorch's NotImplementedError ("lu_cpu" not implemented for
+    'Long'), and the TypeError / RuntimeError of the other linalg dtype errors."""
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult:
+    """(LU, pivots, info): L's multipliers below the diagonal and U on and above it, packed in
+    one (*, m, n) matrix; the int32 pivots (*, min(m, n)); info (*,) int32, the 1-based index of
+    the first zero pivot (U is singular there) or 0. ``check_errors`` raises for info > 0."""
+    A = _lu_input(A, "lu_factor_ex")
+    LU, pivots, info = _eliminate(A, pivot)
+    if check_errors:
+        _refuse_singular(info, "torch.linalg.lu_factor_ex")
+    return LUFactorExResult(LU, pivots, info)
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True) -> LUFactorResult:
+    """(LU, pivots) as ``lu_factor_ex``; a zero pivot (a singular U) is PyTorch's RuntimeError."""
+    A = _lu_input(A, "lu_factor")
+    LU, pivots, info = _eliminate(A, pivot)
+    _refuse_singular(info, "torch.linalg.lu_factor")
+    return LUFactorResult(LU, pivots)
+
+
+def lu(A: Tensor, *, pivot: bool = True) -> LUResult:
+    """(P, L, U) with A = P L U: P a permutation matrix (A's dtype), L (*, m, k) unit lower
+    triangular, U (*, k, n) upper triangular, k = min(m, n). Singular A is fine here."""
+    A = _lu_input(A, "lu")
+    LU, pivots, _ = _eliminate(A, pivot)
+    return LUResult(*lu_unpack(LU, pivots))
+
+
+def lu_unpack(
+    LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True
+) -> LUResult:
+    """``torch.lu_unpack``: (P, L, U) from the packed factors; an output not asked for is empty."""
+    LU_data = _matrices(LU_data, "lu_unpack")
+    m, n = LU_data.shape[-2:]
+    k = min(m, n)
+    pivots = _pivots(LU_pivots, LU_data, "lu_unpack")
+    empty = LU_data.new_zeros(0)
+    P = _permutation(pivots, m, LU_data) if unpack_pivots else empty
+    if not unpack_data:
+        return LUResult(P, empty, empty)
+    rows, columns = arange(m, device=LU_data.device), arange(n, device=LU_data.device)
+    strictly_lower = rows.reshape(m, 1) > columns
+    L = where(strictly_lower, LU_data, 0.0)[..., :, :k] + _unit(m, k, LU_data)
+    U = where(strictly_lower, 0.0, LU_data)[..., :k, :]
+    return LUResult(P, L, U)
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False) -> Tensor:
+    """X with A X = B (``adjoint``: Aᵀ X = B; ``left=False``: X A = B, or X Aᵀ = B), given
+    ``lu_factor``'s (LU, pivots) of a square A = P L U: two triangular solves and the permutation."""
+    LU = _matrices(LU, "lu_solve", square=True)
+    B = _matrices(_operand(B, LU, "lu_solve", "B"), "lu_solve")
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        equation, shape = ("AX = B", f"{B.shape[-2]}x{B.shape[-1]}")
+        if not left:
+            equation = "XA = B"
+        raise LinAlgShapeError(
+            f"linalg.lu_solve: Incompatible shapes of A and B for the equation {equation} "
+            f"({n}x{n} and {shape})"
+        )
+    P = _permutation(_pivots(pivots, LU, "lu_solve"), n, LU)
+    if not left:  # X A = B  <=>  Aᵀ Xᵀ = Bᵀ
+        return lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT
+    if adjoint:  # Uᵀ Lᵀ Pᵀ X = B
+        W = solve_triangular(LU.mT, B, upper=False)
+        return P @ solve_triangular(LU.mT, W, upper=True, unitriangular=True)
+    Y = solve_triangular(LU, P.mT @ B, upper=False, unitriangular=True)  # L U X = Pᵀ B
+    return solve_triangular(LU, Y, upper=True)
+
+
+# -- the older torch.* spellings ---------------------------------------------------------------
+
+
+def lu_with_info(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:
+    """``torch.lu`` / ``Tensor.lu``: (A_LU, pivots), and the infos with ``get_infos``."""
+    import warnings
+
+    warnings.warn(
+        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
+        "removed in a future PyTorch release.",
+        UserWarning,
+        stacklevel=3,
+    )
+    A = _lu_input(A, "lu")
+    LU, pivots, info = _eliminate(A, pivot)
+    return (LU, pivots, info) if get_infos else (LU, pivots)
+
+
+def lu_solve_legacy(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+    """``torch.lu_solve(b, LU_data, LU_pivots)``: ``linalg.lu_solve`` with the right side first."""
+    return lu_solve(LU_data, LU_pivots, b)
+
+
+def triangular_solve(
+    b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False
+) -> TriangularSolveResult:
+    """``torch.triangular_solve``: (X, a copy of A) with T X = b, T A's upper (or lower) triangle,
+    or Tᵀ X = b with ``transpose``."""
+    import warnings
+
+    warnings.warn(
+        "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be removed "
+        "in a future PyTorch release.",
+        UserWarning,
+        stacklevel=3,
+    )
+    A = _matrices(A, "triangular_solve", square=True)
+    T = A.mT if transpose else A
+    X = solve_triangular(T, b, upper=upper != transpose, unitriangular=unitriangular)
+    return TriangularSolveResult(X, A.clone())
+
+
+# -- the elimination -----------------------------------------------------------------------------
+
+
+def _lu_input(A: Any, name: str) -> Tensor:
+    if isinstance(A, Tensor) and A.dtype.kind in "iub":
+        raise LUDtypeError(f'{name}: "lu" is not implemented for integer or bool matrices ({A.dtype})')
+    return _matrices(A, name)
+
+
+def _eliminate(A: Tensor, pivot: bool) -> tuple[Tensor, Tensor, Tensor]:
+    """(LU packed, int32 pivots, int32 info) of a batch of (m, n) matrices."""
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    batch = A.shape[:-2]
+    device = A.device
+    rows, columns = arange(m, device=device).reshape(m, 1), arange(n, device=device)
+    R = A
+    chosen = []
+    info = A.new_zeros(*batch, dtype=np.int32)
+    for j in range(k):
+        if pivot:  # the first largest |entry| at or below the diagonal (LAPACK's idamax)
+            p = R.detach()[..., j:, j].abs().argmax(-1) + j
+            order = where(
+                rows[:, 0] == j, p.unsqueeze(-1), where(rows[:, 0] == p.unsqueeze(-1), j, rows[:, 0])
+            )
+            R = R.gather(-2, order.unsqueeze(-1).expand(*batch, m, n))
+        else:
+            p = A.new_full(batch, j, dtype=np.int64)
+        chosen.append(p)
+        diagonal = R[..., j : j + 1, j : j + 1]
+        zero = diagonal == 0
+        info = where((info == 0) & zero[..., 0, 0], j + 1, info)
+        below = rows > j
+        multipliers = where(below, R[..., :, j : j + 1] / where(zero, 1.0, diagonal), 0.0)  # (*, m, 1)
+        R = R - multipliers @ where(columns > j, R[..., j : j + 1, :], 0.0)
+        R = where(below & (columns == j), multipliers, R)  # ℓ stored in place of the zeros
+    pivots = ((A.new_zeros(*batch, 0, dtype=np.int64) if k == 0 else stack(chosen, -1)) + 1).astype(np.int32)
+    return R, pivots, info.astype(np.int32)
+
+
+def _refuse_singular(info: Tensor, name: str) -> None:
+    if info.numel() and bool((info > 0).any().item()):
+        first = int(info[info > 0][0].item())
+        raise LinAlgError(
+            f"{name}: U[{first},{first}] is zero and using it on lu_solve would result in a division "
+            "by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
+            "or linalg.lu_factor_ex(A, pivot)"
+        )
+
+
+def _pivots(pivots: Any, like: Tensor, name: str) -> Tensor:
+    if not isinstance(pivots, Tensor) or pivots.dtype != np.int32:
+        got = pivots.dtype if isinstance(pivots, Tensor) else type(pivots).__name__
+        raise LinAlgDtypeError(f"linalg.{name}: pivots must be an int32 Tensor (lu_factor's), got {got}")
+    k = min(like.shape[-2:])
+    if pivots.shape[-1:] != (k,):
+        raise LinAlgShapeError(
+            f"linalg.{name}: pivots of shape {pivots.shape} do not fit LU of shape {like.shape} "
+            f"({k} per matrix)"
+        )
+    return pivots
+
+
+def _permutation(pivots: Tensor, m: int, like: Tensor) -> Tensor:
+    """The permutation matrix P (A's dtype, shape (*, m, m)) of LAPACK's row swaps: A = P L U.
+    The swaps are replayed on the host (they are integers, never differentiated)."""
+    swaps = pivots._backend.to_numpy(pivots._data).astype(np.int64) - 1
+    batch = swaps.shape[:-1]
+    flat = swaps.reshape(-1, swaps.shape[-1])
+    order = np.tile(np.arange(m), (flat.shape[0], 1))
+    every = np.arange(flat.shape[0])
+    for j in range(flat.shape[1]):
+        target = flat[:, j]
+        if np.any((target < 0) | (target >= m)):
+            raise LinAlgShapeError(f"lu_unpack: pivots must lie in [1, {m}], got {(target + 1).tolist()}")
+        order[every, j], order[every, target] = order[every, target], order[every, j]
+    # Row i of Pᵀ A is row order[i] of A: P[order[i], i] = 1.
+    P = np.zeros((flat.shape[0], m, m), dtype=like.dtype)
+    P[every[:, None], order, np.arange(m)] = 1
+    return Tensor(P.reshape(*batch, m, m), device=like.device)
+
+
+def _unit(m: int, k: int, like: Tensor) -> Tensor:
+    """The (m, k) matrix with ones on its diagonal, in ``like``'s dtype and device."""
+    return Tensor(np.eye(m, k, dtype=like.dtype), device=like.device)
+
+
+# -- Householder QR (torch.geqrf, linalg.householder_product / orgqr, ormqr) -----------------------
+# A = Q R with Q = H₁ H₂ ⋯ H_k, Hⱼ = I − τⱼ vⱼ vⱼᵀ (LAPACK's geqr2 and dlarfg): vⱼ has zeros above
+# row j, 1 at row j and its tail below the diagonal of column j of geqrf's output, whose upper
+# triangle holds R. β = −sign(α) ‖(α, x)‖ replaces the column head α, τ = (β − α)/β and the tail is
+# x/(α − β); a column already zero below the diagonal gets τ = 0 (H = I).
+
+
+class GeqrfResult(NamedTuple):
+    a: Tensor
+    tau: Tensor
+
+
+class GeqrfDerivativeError(NotImplementedError):
+    """PyTorch has no derivative for geqrf: asking for one is its NotImplementedError."""
+
+
+class _NoGeqrfDerivative(Function):
+    """Passes geqrf's outputs on, refusing a gradient through them as PyTorch does."""
+
+    def forward(self, a: Any, value: Any) -> Any:
+        return value
+
+    def backward(self, grad: Tensor) -> tuple[None, ...]:
+        raise GeqrfDerivativeError("the derivative for 'geqrf' is not implemented.")
+
+
+def geqrf(input: Tensor) -> GeqrfResult:
+    """``torch.geqrf``: (a, tau), the Householder form of A's QR factorisation (R in a's upper
+    triangle, the reflectors' tails below it); no derivative, as in PyTorch."""
+    A = _matrices(input, "geqrf")
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    rows, columns = arange(m, device=A.device).reshape(m, 1), arange(n, device=A.device)
+    with no_grad():
+        R = A.detach()
+        taus = []
+        for j in range(k):
+            column = where(rows >= j, R[..., :, j : j + 1], 0.0)  # (*, m, 1): α and x below it
+            alpha = R[..., j : j + 1, j : j + 1]
+            tail_norm = where(rows > j, column, 0.0).square().sum(-2, keepdim=True).sqrt()
+            flat = tail_norm == 0
+            norm = (alpha.square() + tail_norm.square()).sqrt()
+            beta = where(alpha >= 0, -norm, norm)
+            tau = where(flat, 0.0, (beta - alpha) / where(flat, 1.0, beta))
+            scale = where(flat, 0.0, 1 / where(flat, 1.0, alpha - beta))
+            v = where(rows == j, 1.0, where(rows > j, column * scale, 0.0))  # (*, m, 1)
+            rest = where(columns > j, R, 0.0)
+            R = R - tau * v @ (v.mT @ rest)
+            R = where((rows == j) & (columns == j), where(flat, alpha, beta), R)
+            R = where((rows > j) & (columns == j), v, R)
+            taus.append(tau[..., 0, 0])
+        tau = stack(taus, -1) if taus else A.new_zeros(*A.shape[:-2], 0)
+    if A.requires_grad:
+        return GeqrfResult(
+            _NoGeqrfDerivative.apply(A, value=R._data), _NoGeqrfDerivative.apply(A, value=tau._data)
+        )
+    return GeqrfResult(R, tau)
+
+
+def _reflectors(A: Tensor, tau: Tensor, name: str) -> list[tuple[Tensor, Tensor]]:
+    """(vⱼ (*, m, 1), τⱼ (*, 1, 1)) for each of tau's k reflectors stored in A's columns."""
+    tau = _operand(tau, A, name, "tau")
+    m, n = A.shape[-2:]
+    k = tau.shape[-1] if tau.ndim else -1
+    if tau.ndim != A.ndim - 1 or k > n or tau.shape[:-1] != A.shape[:-2]:
+        raise LinAlgShapeError(
+            f"torch.{name}: tau of shape {tau.shape} does not fit input of shape {A.shape} (batch dims "
+            f"equal, at most {n} values)"
+        )
+    rows = arange(m, device=A.device).reshape(m, 1)
+    return [
+        (where(rows == j, 1.0, where(rows > j, A[..., :, j : j + 1], 0.0)), tau[..., j : j + 1].unsqueeze(-1))
+        for j in range(k)
+    ]
+
+
+def householder_product(A: Tensor, tau: Tensor) -> Tensor:
+    """The first n columns of H₁ ⋯ H_k (``torch.linalg.householder_product``, ``torch.orgqr``):
+    geqrf's Q; differentiable in A and tau."""
+    A = _matrices(A, "householder_product")
+    m, n = A.shape[-2:]
+    if m < n:
+        raise LinAlgShapeError(
+            "torch.linalg.householder_product: input.shape[-2] must be greater than or equal to "
+            f"input.shape[-1] (got {A.shape})"
+        )
+    Q = Tensor(np.eye(m, n, dtype=A.dtype), device=A.device).expand(*A.shape)
+    for v, t in reversed(_reflectors(A, tau, "householder_product")):
+        Q = Q - t * v @ (v.mT @ Q)
+    return Q
+
+
+orgqr = householder_product
+
+
+def ormqr(input: Tensor, tau: Tensor, other: Tensor, left: bool = True, transpose: bool = False) -> Tensor:
+    """``torch.ormqr``: Q C, Qᵀ C (``transpose``), C Q or C Qᵀ (``left=False``) for the full m × m
+    Q = H₁ ⋯ H_k of geqrf's (input, tau), without forming Q; differentiable."""
+    A = _matrices(input, "ormqr")
+    C = _matrices(_operand(other, A, "ormqr", "other"), "ormqr")
+    m = A.shape[-2]
+    if (C.shape[-2] if left else C.shape[-1]) != m:
+        side = "other.shape[-2]" if left else "other.shape[-1]"
+        raise LinAlgShapeError(
+            f"torch.ormqr: {side} must be equal to input.shape[-2] (got {C.shape} and {A.shape})"
+        )
+    reflectors = _reflectors(A, tau, "ormqr")
+    # Q C applies H_k first; Qᵀ C = H_k ⋯ H₁ C applies H₁ first; C Q applies H₁ first.
+    if left != transpose:
+        reflectors = reflectors[::-1]
+    for v, t in reflectors:
+        C = C - t * v @ (v.mT @ C) if left else C - t * (C @ v) @ v.mT
+    return C

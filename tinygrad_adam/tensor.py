@@ -1620,9 +1620,9 @@ class Tensor(TensorSpellings):
         return tiled.reshape(*[r * length for r, length in zip(sizes, shape)])
 
     def contiguous(self, memory_format: memory_format | None = None) -> Tensor:
-        """``self``: our arrays need no contiguous copy (kept for code written for PyTorch)."""
+        """``self`` where ``is_contiguous()``, else a row-major copy (differentiable), as PyTorch."""
         check_memory_format(memory_format, "contiguous")
-        return self
+        return self if self.is_contiguous() else self.clone()
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _byte_masks(_sequence_as_tuple(index))

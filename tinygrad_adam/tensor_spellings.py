@@ -720,9 +720,13 @@ class TensorSpellings:
         """The number of axes (``ndim``)."""
         return self.ndim
 
-    def is_contiguous(self: Tensor) -> bool:
-        """True: our arrays never need a contiguous copy (kept for code written for PyTorch)."""
-        return True
+    def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:
+        """Whether ``stride()`` is row-major, as PyTorch decides it (views such as ``t()`` are not;
+        see ``layout.py``)."""
+        from .layout import is_contiguous
+
+        _tensor.check_memory_format(memory_format, "is_contiguous")
+        return is_contiguous(self, "contiguous_format" if memory_format is None else memory_format.name)
 
     def is_floating_point(self: Tensor) -> bool:
         return _tensor._is_float(self.dtype)
@@ -805,6 +809,10 @@ class TensorSpellings:
                 f"(shape {self.shape})"
             )
         return self[(slice(None),) * axis + (slice(start, start + length),)]
+
+    def narrow_copy(self: Tensor, dim: int, start: int, length: int) -> Tensor:
+        """``narrow``'s entries in memory of their own (PyTorch's ``narrow_copy``), differentiable."""
+        return self.narrow(dim, start, length).clone()
 
     def tril(self: Tensor, diagonal: int = 0) -> Tensor:
         """The lower triangle of each matrix (entries at column - row <= ``diagonal``); zeros above."""
@@ -1334,6 +1342,18 @@ class TensorSpellings:
             return _tensor.where(sent, total, self)
         return _tensor.where(sent, _reduced_on_grid(self, axis, index, values, reduce, include_self), self)
 
+    def igamma(self: Tensor, other: Any) -> Tensor:
+        """P(self, other), the regularised lower incomplete gamma function (``tg.special.gammainc``)."""
+        from .special import gammainc
+
+        return gammainc(self, other)
+
+    def igammac(self: Tensor, other: Any) -> Tensor:
+        """Q(self, other) = 1 − P, the regularised upper incomplete gamma (``tg.special.gammaincc``)."""
+        from .special import gammaincc
+
+        return gammaincc(self, other)
+
     def xlogy(self: Tensor, other: Any) -> Tensor:
         """x log y with x = this tensor, 0 where x is 0 (so 0 log 0 = 0), as ``torch.xlogy``."""
         return _Xlogy.apply(*_float_pair(self, other, "xlogy"))
@@ -1434,6 +1454,54 @@ class TensorSpellings:
         from .linalg import qr
 
         return qr(self, "reduced" if some else "complete")
+
+    def lu(self: Tensor, pivot: bool = True, get_infos: bool = False) -> Any:
+        """``torch.lu``: (A_LU, pivots), with the infos if ``get_infos`` (``tg.linalg.lu_factor_ex``)."""
+        from .linalg import lu_with_info
+
+        return lu_with_info(self, pivot, get_infos)
+
+    def lu_solve(self: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803 (PyTorch's names)
+        """``torch.lu_solve``: X with A X = self, A given by ``lu``'s factors (``tg.linalg.lu_solve``)."""
+        from .linalg import lu_solve_legacy
+
+        return lu_solve_legacy(self, LU_data, LU_pivots)
+
+    def triangular_solve(
+        self: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False  # noqa: N803
+    ) -> Any:
+        """``torch.triangular_solve``: (X, A's copy) with T X = self, T A's upper (lower) triangle."""
+        from .linalg import triangular_solve
+
+        return triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def geqrf(self: Tensor) -> Any:
+        """``torch.geqrf``: (a, tau), the Householder form of this matrix's QR (``tg.geqrf``)."""
+        from .linalg import geqrf
+
+        return geqrf(self)
+
+    def orgqr(self: Tensor, input2: Tensor) -> Tensor:
+        """``torch.orgqr``: Q from geqrf's (self, tau) (``tg.linalg.householder_product``)."""
+        from .linalg import householder_product
+
+        return householder_product(self, input2)
+
+    def ormqr(
+        self: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False
+    ) -> Tensor:
+        """``torch.ormqr``: Q·C, Qᵀ·C, C·Q or C·Qᵀ with geqrf's Q of (self, input2), C = input3."""
+        from .linalg import ormqr
+
+        return ormqr(self, input2, input3, left, transpose)
+
+    def lstsq(self: Tensor, A: Tensor) -> Any:  # noqa: N803
+        """Removed from PyTorch (RuntimeError there too): ``tg.linalg.lstsq(A, B)`` is the call."""
+        raise RuntimeError(
+            "This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is deprecated "
+            "in favor of `torch.linalg.lstsq`. `torch.linalg.lstsq` has reversed arguments and does not "
+            "return the QR decomposition in the returned tuple: use tg.linalg.lstsq(A, B).solution"
+        )
 
     def diag_embed(self: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """Matrices with the last dim on their ``offset``-th diagonal (``torch.diag_embed``)."""
@@ -2548,6 +2616,45 @@ class TensorSpellings:
             raise _tensor.InvalidArgumentError(f"exponential_: expects lambd > 0, got lambd={lambd}")
         return self._set_data(-(-self._uniform_draws()).log1p() / lambd, "exponential_")
 
+    def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0) -> Tensor:
+        """Refill with Cauchy draws: median + σ tan(π (u − ½)) for uniform u."""
+        if not _tensor._is_float(self.dtype):
+            raise _tensor.DtypeMismatchError(
+                "Cauchy distribution is a continuous probability distribution. dtype must be a floating "
+                f"point but you specified {self.dtype}"
+            )
+        _finite(median, "median", "cauchy_")
+        if not _finite(sigma, "sigma", "cauchy_") > 0:
+            raise _tensor.InvalidArgumentError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        return self._in_place(
+            "cauchy_", lambda t: (math.pi * (self._uniform_draws() - 0.5)).tan() * sigma + median
+        )
+
+    def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0) -> Tensor:
+        """Refill with log-normal draws: exp(mean + std z) for standard normal z."""
+        if not _tensor._is_float(self.dtype):
+            raise UnsupportedDtypeError(f'"log_normal_" is not implemented for {self.dtype}: it needs floats')
+        _finite(mean, "mean", "log_normal_")
+        if not _finite(std, "std", "log_normal_") > 0:
+            raise _tensor.InvalidArgumentError(f"log_normal_ expects std > 0.0, but found std={std}")
+        return self._in_place(
+            "log_normal_", lambda t: (self._draws("normal", "log_normal_") * std + mean).exp()
+        )
+
+    def geometric_(self: Tensor, p: float) -> Tensor:
+        """Refill with the number of Bernoulli(p) trials up to the first success (1, 2, ...):
+        ⌈log(1 − u) / log(1 − p)⌉ for uniform u, at least 1; integer tensors too, as PyTorch."""
+        if not 0 < _finite(p, "p", "geometric_") < 1:
+            raise _tensor.InvalidArgumentError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        if self.dtype == _tensor.bool_:
+            raise UnsupportedDtypeError('"geometric_" is not implemented for bool tensors')
+
+        def draws(t: Tensor) -> Tensor:
+            trials = ((-self._uniform_draws()).log1p() / math.log1p(-p)).ceil().clamp(min=1.0)
+            return trials.astype(self.dtype)
+
+        return self._in_place("geometric_", draws)
+
     def random_(self: Tensor, *bounds: int, **named: int | None) -> Tensor:
         """Refill with integers drawn uniformly from [from, to): ``random_(to)``, ``random_(from, to)``
         (``from=``/``to=``), or with no bounds from [0, 2^mantissa] for floats and [0, max] for integers."""
@@ -2849,20 +2956,21 @@ class TensorSpellings:
         return self.ndim
 
     def stride(self: Tensor, dim: int | None = None) -> Any:
-        """The element strides of the row-major (C-contiguous) layout, which every tensor here has:
-        a tuple, or one stride with ``dim``."""
-        strides, step = [], 1
-        for n in reversed(self.shape):
-            strides.append(step)
-            step *= builtins.max(n, 1)
-        strides = tuple(reversed(strides))
+        """PyTorch's element strides: row-major for a tensor with memory of its own, a view's steps
+        in its base (``x.t()`` gives ``(1, n)``, ``expand`` 0; see ``layout.py``): a tuple, or one
+        stride with ``dim``."""
+        from .layout import strides as layout_strides
+
+        strides = layout_strides(self)
         if dim is None:
             return strides
         return strides[_tensor._axis_index(dim, builtins.max(self.ndim, 1), "stride")] if self.ndim else 1
 
     def storage_offset(self: Tensor) -> builtins.int:
-        """0: a tensor's elements start its memory (views here are copies or NumPy views)."""
-        return 0
+        """Where a view's first element lies in its base, in elements (0 for memory of its own)."""
+        from .layout import storage_offset
+
+        return storage_offset(self)
 
     @property
     def retains_grad(self: Tensor) -> builtins.bool:
@@ -2943,6 +3051,33 @@ class TensorSpellings:
 
     def resize_as_(self: Tensor, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
         return self.resize_(*_other_tensor(the_template, "resize_as_").shape, memory_format=memory_format)
+
+    def resize(self: Tensor, *sizes: Any) -> Tensor:
+        """PyTorch's deprecated out-of-place ``resize``: a resized copy (``resize_`` on a clone); a
+        tensor that requires grad may only change shape, keeping its number of elements (a reshape)."""
+        import warnings
+
+        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+        shape = _tensor._shape_arg(sizes)
+        if self.requires_grad and is_grad_enabled():
+            if math.prod(shape) != self.size:
+                wanted, held = "x".join(map(str, shape)), "x".join(map(str, self.shape))
+                raise RuntimeError(
+                    f"requested resize to {wanted} ({math.prod(shape)} elements in total), but the given "
+                    f"tensor has a size of {held} ({self.size} elements). autograd's resize can only "
+                    "change the shape of a given tensor, while preserving the number of elements."
+                )
+            return self.reshape(*shape)
+        return self.detach().clone().resize_(*shape)
+
+    def resize_as(self: Tensor, tensor: Tensor) -> Tensor:
+        """PyTorch's deprecated out-of-place ``resize_as``: ``resize`` to ``tensor``'s shape."""
+        import warnings
+
+        warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.resize(*_other_tensor(tensor, "resize_as").shape)
 
     @property
     def H(self: Tensor) -> Tensor:  # noqa: N802 (PyTorch's name)
@@ -3464,6 +3599,8 @@ class TensorSpellings:
 
     # -- in place, round 9 (refused where autograd would need the old value, as ``add_``) -----------
     tan_ = _in_place_of("tan")
+    igamma_ = _in_place_of("igamma")
+    igammac_ = _in_place_of("igammac")
     sinh_ = _in_place_of("sinh")
     cosh_ = _in_place_of("cosh")
     asin_ = _in_place_of("asin")

@@ -408,3 +408,87 @@ class MultiheadAttention(Module):
                 f"got {attn_mask.shape}"
             )
         return mask.reshape(batch, self.num_heads, length, source_length)
+
+
+def multi_head_attention_forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    embed_dim_to_check: int,
+    num_heads: int,
+    in_proj_weight: Tensor | None,
+    in_proj_bias: Tensor | None,
+    bias_k: Tensor | None,
+    bias_v: Tensor | None,
+    add_zero_attn: bool,
+    dropout_p: float,
+    out_proj_weight: Tensor,
+    out_proj_bias: Tensor | None,
+    training: bool = True,
+    key_padding_mask: Tensor | None = None,
+    need_weights: bool = True,
+    attn_mask: Tensor | None = None,
+    use_separate_proj_weight: bool = False,
+    q_proj_weight: Tensor | None = None,
+    k_proj_weight: Tensor | None = None,
+    v_proj_weight: Tensor | None = None,
+    static_k: Tensor | None = None,
+    static_v: Tensor | None = None,
+    average_attn_weights: bool = True,
+    is_causal: bool = False,
+) -> tuple[Tensor, Tensor | None]:
+    """``F.multi_head_attention_forward``: ``MultiheadAttention.forward`` with the weights given,
+    inputs (L, N, E) or unbatched (L, E). It runs the module's forward on a stand-in that holds
+    these weights, so the two cannot drift apart. PyTorch's misuse checks are AssertionErrors,
+    as there; precomputed ``static_k``/``static_v`` are not supported."""
+    from types import MethodType, SimpleNamespace
+
+    embed_dim = query.shape[-1] if isinstance(query, Tensor) else None
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
+    if embed_dim % num_heads:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        for name, weight in (("q", q_proj_weight), ("k", k_proj_weight), ("v", v_proj_weight)):
+            if weight is None:
+                raise AssertionError(f"use_separate_proj_weight is True but {name}_proj_weight is None")
+        projections = (q_proj_weight, k_proj_weight, v_proj_weight)
+    elif in_proj_weight is None:
+        raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
+    else:
+        projections = in_proj_weight.chunk(3)
+    if static_k is not None or static_v is not None:
+        raise NotImplementedError("multi_head_attention_forward: static_k / static_v are not supported here")
+    if (bias_k is None) != (bias_v is None):
+        raise AssertionError("bias_k and bias_v must both be given or both be None")
+    stand_in = SimpleNamespace(
+        embed_dim=embed_dim,
+        num_heads=num_heads,
+        kdim=key.shape[-1],
+        vdim=value.shape[-1],
+        head_dim=embed_dim // num_heads,
+        dropout=F.check_probability(dropout_p, "multi_head_attention_forward"),
+        training=bool(training),
+        batch_first=False,
+        add_zero_attn=bool(add_zero_attn),
+        in_proj_bias=in_proj_bias,
+        bias_k=bias_k,
+        bias_v=bias_v,
+        out_proj=SimpleNamespace(weight=out_proj_weight, bias=out_proj_bias),
+        _projection_weights=lambda: projections,
+    )
+    stand_in._check_shapes = MethodType(MultiheadAttention._check_shapes, stand_in)
+    stand_in._attention_bias = MethodType(MultiheadAttention._attention_bias, stand_in)
+    return MultiheadAttention.forward(
+        stand_in,
+        query,
+        key,
+        value,
+        key_padding_mask,
+        need_weights,
+        attn_mask,
+        average_attn_weights,
+        is_causal,
+    )

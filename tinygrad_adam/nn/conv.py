@@ -361,9 +361,18 @@ def _ceil_extra(
 
 
 def _first_max(windows: Tensor, axis: int) -> tuple[Tensor, Tensor]:
-    """The largest value along ``axis`` and its position there; the gradient goes to the first
-    maximum only, as in PyTorch."""
+    """The largest value along ``axis`` and its position there: the first maximum, or in a window
+    holding NaN its last NaN, as PyTorch's loop (``if (val > max || isnan(val))``) picks; the value,
+    the index and the gradient all go there."""
     first = windows.argmax(axis, keepdim=True)
+    if windows.dtype.kind == "f":
+        nans = windows.isnan()
+        if nans.any().item():  # one reduction; the positions below only where NaN occurs
+            shape = [1] * windows.ndim
+            shape[axis] = windows.shape[axis]
+            counts = arange(1, windows.shape[axis] + 1, device=windows.device).reshape(*shape)
+            last_nan = (nans * counts).amax(axis, keepdim=True) - 1  # -1 where the window has none
+            first = where(last_nan >= 0, last_nan, first)
     return windows.gather(axis, first).squeeze(axis), first.squeeze(axis)
 
 
@@ -534,6 +543,14 @@ def _adaptive_avg_pool(input: Tensor, output_size: Any, dims: int) -> Tensor:
         raise DtypeMismatchError(f"{owner}: the input must be floating point (averages), got {input.dtype}")
     sizes = _adaptive_sizes(output_size, owner, 0, tuple(input.shape[2:]))
     output = input
+    if not input.isfinite().all().item():
+        # The matrices' zeros times ±inf or NaN would spread NaN to every bin: where the input has
+        # them, each bin's mean is taken over its own slice (±inf stays ±inf, as in PyTorch).
+        for axis, (size, bins) in enumerate(zip(input.shape[2:], sizes, strict=True), start=2):
+            means = [output.narrow(axis, start, end - start).mean(axis, keepdim=True)
+                     for start, end in _adaptive_bins(size, bins)]  # fmt: skip
+            output = cat(means, axis) if means else output.narrow(axis, 0, 0)
+        return output.squeeze(0) if unbatched else output
     for axis, (size, bins) in enumerate(zip(input.shape[2:], sizes, strict=True), start=2):
         matrix = np.zeros((bins, size), dtype=input.dtype)
         for row, (start, end) in enumerate(_adaptive_bins(size, bins)):

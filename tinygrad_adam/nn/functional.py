@@ -145,6 +145,7 @@ __all__ = [
     "relu6",
     "rrelu",
     "scaled_dot_product_attention",
+    "multi_head_attention_forward",
     "pad",
     "interpolate",
     "rms_norm",
@@ -2636,7 +2637,7 @@ def nll_loss(
 
 
 # At the end: attention.py builds on the functions above (and nn.Linear, which imports this module).
-from .attention import scaled_dot_product_attention  # noqa: E402
+from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
 from .ctc import ctc_loss  # noqa: E402
 from .embedding_bag import embedding_bag  # noqa: E402
 from .fold import fold, unfold  # noqa: E402

@@ -6,6 +6,7 @@ order the attributes were assigned, so optimizers, ``state_dict()`` and checkpoi
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -40,10 +41,42 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-class Buffer(Tensor):
+class _BufferMeta(type):
+    """``isinstance(t, Buffer)`` also holds for the plain Tensor a module registered from a Buffer,
+    as PyTorch's flag on the tensor makes it."""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        if cls is Buffer and isinstance(instance, Tensor):
+            marked = _registered_buffers.get(id(instance))
+            if marked is not None and marked[0]() is instance:
+                return True
+        return type.__instancecheck__(cls, instance)
+
+
+# id -> (the plain tensor a Buffer became, its persistence)
+_registered_buffers: dict[int, tuple[weakref.ref, bool]] = {}
+
+
+def _as_registered_buffer(buffer: Buffer) -> Tensor:
+    """The plain Tensor a module keeps for ``buffer``: its data and ``requires_grad``, still a Buffer
+    to ``isinstance`` (with the same persistence where assigned to another module)."""
+    plain = Tensor._wrap(buffer._data, buffer._backend).requires_grad_(buffer.requires_grad)
+    key = id(plain)
+    forget = lambda _: _registered_buffers.pop(key, None)  # noqa: E731
+    _registered_buffers[key] = (weakref.ref(plain, forget), buffer.persistent)
+    return plain
+
+
+def _persistence(buffer: Tensor) -> bool:
+    """A Buffer's ``persistent``, or that of the Buffer a registered plain tensor came from."""
+    return buffer.persistent if type(buffer) is Buffer else _registered_buffers[id(buffer)][1]
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
     """``torch.nn.Buffer``: a tensor that a ``Module`` attribute assignment registers as a buffer
     (``persistent`` ones are part of ``state_dict()``), where a plain Tensor stays a plain attribute.
-    ``Buffer(tensor)`` shares the tensor's data and keeps its ``requires_grad``, as PyTorch's does."""
+    ``Buffer(tensor)`` shares the tensor's data and keeps its ``requires_grad``, as PyTorch's does;
+    once registered the module holds a plain Tensor on that data (PyTorch's Buffer is a Tensor)."""
 
     __slots__ = ("persistent",)
 
@@ -241,7 +274,7 @@ class Module:
                 raise TypeError(f"cannot assign {type(value).__name__} to sub-module {name!r}")
             modules[name] = None
         elif isinstance(value, Buffer):
-            self.register_buffer(name, value, value.persistent)
+            self.register_buffer(name, value, _persistence(value))
             return
         elif name in buffers:
             if value is not None and not isinstance(value, Tensor):
@@ -278,6 +311,8 @@ class Module:
             raise TypeError(f"register_buffer({name!r}) needs a Tensor or None, got {type(tensor).__name__}")
         self._check_new_name(name, self._buffers)
         self._forget(name, keep=self._buffers)
+        if type(tensor) is Buffer:  # kept as a plain Tensor, as PyTorch's Buffer is one
+            tensor = _as_registered_buffer(tensor)
         self._buffers[name] = tensor
         if not persistent:
             self._non_persistent_buffers.add(name)
