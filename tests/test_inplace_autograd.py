@@ -146,3 +146,18 @@ def test_in_place_ops_outside_grad_mode_change_the_data_without_a_graph():
         h[0] = 0.0
     assert type(h.grad_fn).__name__ == "Mul"  # still the graph that made it
     np.testing.assert_array_equal(h.detach().numpy(), [0.0, 5.0])
+
+
+def test_views_taken_before_an_in_place_change_of_their_base_see_it():
+    x = tg.zeros(3)
+    row, detached = x[0:2], x.detach()
+    x.add_(1.0)
+    np.testing.assert_array_equal(row.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(detached.numpy(), [1.0, 1.0, 1.0])
+    w = tg.ones(3, requires_grad=True)
+    h = w * 2
+    tail = h[1:]
+    h.mul_(3.0)  # recorded; the old value stays with the graph, the view sees the new one
+    np.testing.assert_array_equal(tail.detach().numpy(), [6.0, 6.0])
+    h.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [6.0, 6.0, 6.0])

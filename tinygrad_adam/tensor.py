@@ -203,6 +203,7 @@ class Tensor(TensorSpellings):
     __slots__ = (
         "_data", "_grad", "_requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__",
         "_grad_hooks", "_post_accumulate_grad_hooks",  # a leaf's hooks, set only by registering one
+        "_viewed",  # set (True) on a tensor once a view of its memory is taken: see _set_data
     )  # fmt: skip
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
@@ -647,13 +648,16 @@ class Tensor(TensorSpellings):
         change is a new node of the graph, as in PyTorch: the tensor's ``grad_fn`` becomes the op,
         whose input is the old value, and the nodes recorded before keep that old value's node.
         Backward then refuses the nodes that saved the old value for their own gradient."""
-        if not autograd.is_grad_enabled():
-            return self._set_data(compute(self.detach()), op)
+        if not autograd.is_grad_enabled():  # (its data, outside the graph; not a view: see _set_data)
+            return self._set_data(compute(Tensor._wrap(self._data, self._backend)), op)
         if self._requires_grad and self.grad_fn is None:
             raise RuntimeError(
                 f"{op}: in-place change of a leaf tensor that requires grad; wrap it in `with no_grad():`"
             )
-        old = Tensor._wrap(self._data, self._backend)  # the value before, as the graph's node has it
+        viewed = getattr(self, "_viewed", False) and self._backend.writable(self._data)
+        # the value before, as the graph's nodes have it (a copy where views share the memory written)
+        before = self._backend.copy_like(self._data, self._data) if viewed else self._data
+        old = Tensor._wrap(before, self._backend)
         old.grad_fn, old._requires_grad = self.grad_fn, self._requires_grad
         result = compute(old)
         if not result._requires_grad:
@@ -670,7 +674,10 @@ class Tensor(TensorSpellings):
         if result.grad_fn is None:  # an operand itself (copy_ of a leaf): a node of its own, and a new array
             result = result.clone()
         fn = result.grad_fn
-        self._data = result._data
+        if viewed:
+            self._data[...] = result._data
+        else:
+            self._data = result._data
         retained = self.grad_fn._retained if self.grad_fn is not None else None
         self.grad_fn, self._requires_grad = fn, True
         self._version += 1
@@ -714,6 +721,8 @@ class Tensor(TensorSpellings):
                     f"{op}: this tensor's memory cannot be written: it repeats elements of its base (an "
                     "expand) or is read-only (from_numpy of a read-only array); make a copy first (.clone())"
                 ) from error
+        elif getattr(self, "_viewed", False) and self._backend.writable(self._data):
+            self._data[...] = result._data  # into the memory its views share: they see the change too
         else:
             self._data = result._data
         self._version += 1
@@ -1679,6 +1688,7 @@ def _view_of(out: Tensor, source: Tensor) -> Tensor:
         # the parameter (``emb.weight.data[pad].zero_()``). It has no graph to keep alive.
         out._base = (lambda: root) if type(root) is _SharedMemory else weakref.ref(root)
         out.__class__ = _View
+        root._viewed = True
     return out
 
 
