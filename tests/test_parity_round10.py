@@ -466,3 +466,26 @@ def test_ormqr_multiplies_by_q_as_pytorch(left: bool, transpose: bool) -> None:
         np.testing.assert_allclose(tensor.grad.numpy(), FIXTURES[f"{key}_{name}"], rtol=1e-9, atol=1e-11)
     with pytest.raises(RuntimeError, match="must be equal"):
         tg.ormqr(a, tau, C[..., :3, :] if left else C[..., :3])
+
+
+# ---------------------------------------------------------------------------------------------
+# inv_ex / solve_ex: the LU's info instead of an error
+
+
+def test_inv_ex_and_solve_ex_report_singular_matrices_by_info() -> None:
+    data = np.array([[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [2.0, 4.0]]])
+    A = tg.tensor(data, requires_grad=True)
+    inverse, info = tg.linalg.inv_ex(A)
+    assert info.dtype == np.int32 and info.numpy().tolist() == [0, 2]  # PyTorch's infos
+    np.testing.assert_allclose(inverse[0].numpy(), np.linalg.inv(data[0]), rtol=1e-12)
+    assert np.isnan(inverse[1].numpy()).all()  # undefined in PyTorch (±inf there)
+    inverse[0].sum().backward()
+    expected = -(np.linalg.inv(data[0]).T @ np.ones((2, 2)) @ np.linalg.inv(data[0]).T)
+    np.testing.assert_allclose(A.grad.numpy()[0], expected, rtol=1e-12)
+    result, info = tg.linalg.solve_ex(tg.tensor(data), tg.tensor([1.0, 1.0], dtype=tg.float64))
+    np.testing.assert_allclose(result[0].numpy(), [-1.0, 1.0], rtol=1e-12)
+    assert info.numpy().tolist() == [0, 2] and np.isnan(result[1].numpy()).all()
+    with pytest.raises(RuntimeError, match="diagonal element 2 is zero"):
+        tg.linalg.inv_ex(tg.tensor(data[1]), check_errors=True)
+    with pytest.raises(RuntimeError, match="singular"):
+        tg.linalg.solve_ex(tg.tensor(data[1]), tg.ones(2, 1, dtype=tg.float64), check_errors=True)

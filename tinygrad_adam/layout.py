@@ -10,6 +10,10 @@ ravelled again row-major. A "view" whose array is a copy after all (a reshape Nu
 in place, as PyTorch's reshape copies then), or one with negative steps (``flip``, a copy in
 PyTorch) is reported as fresh memory. Where the device hides the layout (array-api-strict wraps a
 NumPy array, asked here as its ``writable`` check asks it) the wrapped array answers.
+
+Where this differs from PyTorch: an elementwise result or ``clone()`` of a non-contiguous tensor is
+reported row-major (PyTorch keeps the input's layout there); ``diagonal``, ``unfold``, ``as_strided``
+and the like are copies here, so their strides describe that copy, not PyTorch's view of the base.
 """
 
 from __future__ import annotations

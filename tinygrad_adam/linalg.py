@@ -1320,6 +1320,54 @@ def _reflectors(A: Tensor, tau: Tensor, name: str) -> list[tuple[Tensor, Tensor]
     ]
 
 
+class InvExResult(NamedTuple):
+    inverse: Tensor
+    info: Tensor
+
+
+class SolveExResult(NamedTuple):
+    result: Tensor
+    info: Tensor
+
+
+def _singular_as_identity(A: Tensor, info: Tensor) -> tuple[Tensor, Tensor]:
+    """A with each matrix whose LU has a zero pivot (info > 0) replaced by I, and that mask as
+    (*, 1, 1): the ``_ex`` functions solve the rest and give NaN there (PyTorch's result is undefined)."""
+    singular = (info > 0).reshape(*info.shape, 1, 1)
+    return where(singular, _eye(A.shape[-1], A), A), singular
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:
+    """(A⁻¹, info) without raising for a singular A (``torch.linalg.inv_ex``): info (*,) int32 is
+    the 1-based index of the first zero pivot of A's LU factorisation, or 0; A⁻¹ is NaN there."""
+    A = _matrices(A, "inv_ex", square=True)
+    with no_grad():
+        info = _eliminate(A.detach(), True)[2]
+    if check_errors and info.numel() and bool((info > 0).any().item()):
+        first = int(info[info > 0][0].item())
+        raise LinAlgError(
+            f"linalg.inv_ex: The diagonal element {first} is zero, the inversion could not be completed "
+            "because the input matrix is singular."
+        )
+    safe, singular = _singular_as_identity(A, info)
+    return InvExResult(where(singular, math.nan, inv(safe)), info)
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:
+    """(X, info) as ``solve`` without raising for a singular A (``torch.linalg.solve_ex``); info as
+    in ``inv_ex``, X NaN for a singular A."""
+    A = _matrices(A, "solve_ex", square=True)
+    with no_grad():
+        info = _eliminate(A.detach(), True)[2]
+    if check_errors and info.numel() and bool((info > 0).any().item()):
+        raise LinAlgError("torch.linalg.solve_ex: The solver failed because the input matrix is singular.")
+    safe, singular = _singular_as_identity(A, info)
+    X = solve(safe, B, left=left)
+    vector = X.ndim == A.ndim - 1
+    mask = singular.reshape(*singular.shape[:-1]) if vector else singular
+    return SolveExResult(where(mask, math.nan, X), info)
+
+
 def householder_product(A: Tensor, tau: Tensor) -> Tensor:
     """The first n columns of H₁ ⋯ H_k (``torch.linalg.householder_product``, ``torch.orgqr``):
     geqrf's Q; differentiable in A and tau."""

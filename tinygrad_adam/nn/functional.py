@@ -1712,6 +1712,16 @@ def _as_float_target(target: Any, input: Tensor, name: str) -> Tensor:
     return target
 
 
+def _refuse_integer_target(target: Any, name: str) -> None:
+    """PyTorch's binary cross-entropy and KL divergence take no integer or boolean target tensor
+    (RuntimeError: "Found dtype Long but expected Float"). The other losses read one as floats, and so
+    does binary_cross_entropy_with_logits here (0/1 labels as datasets hold them, which PyTorch refuses)."""
+    if isinstance(target, Tensor) and target.dtype.kind != "f":
+        raise DtypeMismatchError(
+            f"{name}: the target must be a floating-point tensor, got {target.dtype} (use .float())"
+        )
+
+
 def _as_weight(weight: Any, input: Tensor, name: str, what: str = "weight", broadcast: bool = True) -> Tensor:
     """A weight as a tensor on the input's device in the input's float dtype, else an error naming it.
 
@@ -1789,7 +1799,9 @@ def check_threshold(value: Any, name: str, loss: str, allow_zero: bool) -> float
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{loss}: {name} must be a number, got {type(value).__name__} {value!r}")
     if not (value >= 0 if allow_zero else value > 0):
-        raise ValueError(f"{loss}: {name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+        raise ValueOutOfRangeError(  # PyTorch's RuntimeError
+            f"{loss}: {name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}"
+        )
     return float(value)
 
 
@@ -1867,6 +1879,7 @@ def kl_div(
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_kl_div_reduction(reduction)
+    _refuse_integer_target(target, "kl_div")
     target = _as_float_target(target, input, "kl_div")
     if log_target:
         absent = target == -math.inf
@@ -2268,6 +2281,7 @@ def binary_cross_entropy(
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    _refuse_integer_target(target, "binary_cross_entropy")
     target = _as_float_target(target, input, "binary_cross_entropy")
     _check_unit_interval({"input": input, "target": target}, "binary_cross_entropy")
     loss = BinaryCrossEntropy.apply(input, target)
