@@ -129,13 +129,21 @@ def test_in_place_change_of_a_leaf_that_requires_grad_is_refused():
     np.testing.assert_array_equal(w.detach().numpy(), [2.0, 3.0])
 
 
-def test_in_place_change_of_a_view_of_a_graph_tensor_is_refused_with_a_way_out():
-    # PyTorch rewrites the base's history here; this engine does not, and says so.
+def test_in_place_change_of_a_reshaped_or_transposed_graph_tensor_is_refused_with_a_way_out():
+    # PyTorch rewrites the base's history through any view; this engine does it through slices only.
     x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     h = x * 2
-    with pytest.raises(RuntimeError, match="view of another tensor.*out of place"):
-        h[0].mul_(2.0)
+    for view in (h.t(), h.reshape(4), h[0][1:]):
+        with pytest.raises(RuntimeError, match="view of another tensor.*out of place"):
+            view.mul_(2.0)
     np.testing.assert_array_equal(h.detach().numpy(), [[2.0, 4.0], [6.0, 8.0]])
+
+
+def test_in_place_change_of_a_slice_of_a_leaf_that_requires_grad_is_refused():
+    w = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    with pytest.raises(RuntimeError, match="view of a leaf tensor that requires grad"):
+        w[0].mul_(2.0)
+    np.testing.assert_array_equal(w.detach().numpy(), [[1.0, 2.0], [3.0, 4.0]])
 
 
 def test_in_place_ops_outside_grad_mode_change_the_data_without_a_graph():

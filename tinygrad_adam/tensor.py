@@ -204,6 +204,7 @@ class Tensor(TensorSpellings):
         "_data", "_grad", "_requires_grad", "grad_fn", "_backend", "_version", "_base", "__weakref__",
         "_grad_hooks", "_post_accumulate_grad_hooks",  # a leaf's hooks, set only by registering one
         "_viewed",  # set (True) on a tensor once a view of its memory is taken: see _set_data
+        "_view_index",  # on a slice of a tensor (basic indexing), the index it was taken with: see _in_place
     )  # fmt: skip
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
@@ -655,8 +656,10 @@ class Tensor(TensorSpellings):
                 f"{op}: in-place change of a leaf tensor that requires grad; wrap it in `with no_grad():`"
             )
         viewed = getattr(self, "_viewed", False) and self._backend.writable(self._data)
-        # the value before, as the graph's nodes have it (a copy where views share the memory written)
-        before = self._backend.copy_like(self._data, self._data) if viewed else self._data
+        # The value before, as the graph's nodes have it: a copy where the memory will be written (this
+        # tensor's, where views share it; a slice's, which is its base's).
+        copied = viewed or (type(self) is _View and self._base() is not None)
+        before = self._backend.copy_like(self._data, self._data) if copied else self._data
         old = Tensor._wrap(before, self._backend)
         old.grad_fn, old._requires_grad = self.grad_fn, self._requires_grad
         result = compute(old)
@@ -664,10 +667,13 @@ class Tensor(TensorSpellings):
             if not self._requires_grad:
                 return self._set_data(result, op)
             result = _ops().Overwrite.apply(old, data=result._data)  # a constant over a graph tensor
-        if type(self) is _SharedMemory or (type(self) is _View and self._base() is not None):
+        base = self._base() if type(self) is _View else None
+        if base is not None and getattr(self, "_view_index", None) is not None:
+            return self._through_base(base, self._fitting(result, op))
+        if type(self) is _SharedMemory or base is not None:
             raise RuntimeError(
-                f"{op}: an in-place change of a view of another tensor is not recorded by autograd here "
-                "(the base's graph would have to change too); compute the new values out of place "
+                f"{op}: an in-place change of this view of another tensor (not a slice of it, or a view of "
+                "a view) is not recorded by autograd here; compute the new values out of place "
                 "(torch.where, torch.cat, index_put) or clone() the base first"
             )
         result = self._fitting(result, op)
@@ -685,6 +691,20 @@ class Tensor(TensorSpellings):
             fn._output_ref, fn._output_version = weakref.ref(self), self._version
         if retained is not None and retained() is self:  # retain_grad() follows the tensor, as in PyTorch
             fn._retained, old.grad_fn._retained = retained, None
+        return self
+
+    def _through_base(self, base: Tensor, result: Tensor) -> Tensor:
+        """A slice ``base[index]`` changed in place to ``result`` under autograd: recorded as PyTorch
+        does, as ``base[index] = result`` on the base, with this view then sliced afresh from it."""
+        if base._requires_grad and base.grad_fn is None:
+            raise RuntimeError(
+                "a view of a leaf tensor that requires grad is being changed in place; wrap the change in "
+                "`with no_grad():`"
+            )
+        index = self._view_index
+        base[index] = result
+        fresh = base[index]
+        self._data, self.grad_fn, self._requires_grad = fresh._data, fresh.grad_fn, fresh._requires_grad
         return self
 
     def _fitting(self, result: Tensor, op: str) -> Tensor:
@@ -1638,9 +1658,13 @@ class Tensor(TensorSpellings):
         split = _integers_first(index)
         if split is not None:  # x[0, :, idx] is x[0][:, idx] in PyTorch: shape (3, 2), not NumPy's (2, 3)
             return self[split[0]][split[1]]
-        index, advanced = _index_arrays(self, index)
+        asked, (index, advanced) = index, _index_arrays(self, index)
         out = _ops().GetItem.apply(self, index=index, advanced=advanced)
-        return out if advanced else _view_of(out, self)  # basic indexing shares memory, as in NumPy
+        if advanced:
+            return out
+        if type(self) is not _View or self._base() is None:  # a slice of a base: in-place ops go through it
+            out._view_index = asked
+        return _view_of(out, self)  # basic indexing shares memory, as in NumPy
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
