@@ -362,7 +362,7 @@ class Tensor(TensorSpellings):
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"requires_grad must be a bool, got {requires_grad!r}")
         if requires_grad and not _is_float(self.dtype):
-            raise TypeError(
+            raise InvalidRequiresGradError(  # PyTorch's RuntimeError
                 f"only floating-point tensors can require gradients, but this one is {self.dtype}"
             )
         if not requires_grad and self.grad_fn is not None:
