@@ -88,8 +88,9 @@ def _address(array: Any) -> int:
 
 
 def _view_in_base(tensor: Tensor) -> tuple[tuple[int, ...], int] | None:
-    """The strides and offset of a view in its base's row-major elements, or None for a tensor that
-    PyTorch would give memory of its own (not a view, a base no longer alive, a copy, a reversal)."""
+    """The strides and offset of a view in its base's row-major elements (the array owning the
+    memory stands for a base no longer alive), or None for a tensor that PyTorch would give memory
+    of its own (not a view, a copy, a reversal)."""
     from .tensor import _View
 
     if type(tensor) is not _View:
