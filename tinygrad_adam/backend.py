@@ -110,8 +110,8 @@ class Backend:
         """The same bytes read as ``dtype`` (``array.view(dtype)``), sharing memory; with another
         element size the last axis scales by the ratio of the sizes, which needs it contiguous.
 
-        PyTorch code makes it so with ``.contiguous()``, which does nothing here (layouts are
-        hidden): a last axis that is not contiguous (a transpose's) is copied into one first.
+        PyTorch code makes it so with ``.contiguous()``; code that does not still works here: a last
+        axis that is not contiguous (a transpose's) is copied into one first.
         """
         if dtype.itemsize != array.dtype.itemsize and array.strides[-1] != array.dtype.itemsize:
             array = self.strided.ascontiguousarray(array)
