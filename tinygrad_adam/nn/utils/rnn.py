@@ -59,7 +59,7 @@ def pad_sequence(
             kind = "a 0-d tensor" if isinstance(sequence, Tensor) else type(sequence).__name__
             raise TypeError(f"pad_sequence: sequence {position} must be a tensor of shape (L, *), got {kind}")
         if sequence.shape[1:] != sequences[0].shape[1:]:
-            raise ValueError(
+            raise InvalidArgumentError(  # PyTorch's RuntimeError
                 f"pad_sequence: every sequence needs the trailing shape {sequences[0].shape[1:]} of "
                 f"sequence 0, sequence {position} has shape {sequence.shape}"
             )

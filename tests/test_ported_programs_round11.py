@@ -1,0 +1,102 @@
+"""PyTorch programs of round 11, kinds that tutorials and courses hand their readers (a DQN step with a
+soft-updated target network, the char-RNN name classifier updated through ``p.data``, batch-hard
+triplet mining, straight-through estimators as custom autograd Functions, focal and GIoU losses
+written by hand, DDPM's objective and reverse step, PPO's clipped update with GAE, a
+matrix-factorisation recommender, skip-gram with negative sampling, an lr range test then CyclicLR,
+a GCN, Gaussian / Poisson / quantile regression heads, classification metrics by hand, forward hooks
+with a linear probe and parameters_to_vector, mixup / CutMix with test-time augmentation, an LSTMCell
+language model with scheduled teacher forcing, the seq2seq tutorial's Bahdanau attention, early
+stopping with checkpoints in a BytesIO), run unchanged with ``tinygrad_adam`` in place of ``torch``
+and take PyTorch's steps from PyTorch's initial weights. The mistakes each program makes raise
+PyTorch's error types with a message naming the problem. The programs and PyTorch's record of them
+are in tests/fixtures/make_ported_programs_round11.py."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+import ported_rounds
+import pytest
+from ported_rounds import load_round
+
+import tinygrad_adam as tg
+
+ported, RECORD = load_round("round11")
+
+recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
+
+
+def zero_gradient_part(program: str, name: str, size: int) -> tuple[slice, float] | None:
+    """The part of a parameter whose gradient is exactly zero, and the most Adam can move it.
+
+    A constant added to every score of a softmax changes nothing: the Bahdanau attention's Va bias
+    and the key third of an attention's in_proj_bias. Adam's steps there follow the rounding noise of
+    a zero (each at most lr), so they are checked against that bound, not PyTorch's noise."""
+    if program == "bahdanau_attention_seq2seq" and name == "decoder.attention.Va.bias":
+        return slice(None), 8 * 1e-2  # 8 steps, lr 1e-2
+    if program == "transformer_translation" and name.endswith("in_proj_bias"):
+        return slice(size // 3, 2 * size // 3), 20 * 3e-3  # 20 steps, lr 3e-3
+    return None
+
+
+def program_inputs(program: str) -> dict:
+    """The program's inputs and PyTorch's initial weights, laid out as the program reads them."""
+    data = {**recorded(program, "data"), "init": recorded(program, "init")}
+    kinds = {key.split("/")[1] for key in RECORD.files if key.startswith(f"{program}/init.")}
+    for kind in kinds:
+        data[kind.removeprefix("init.")] = {"init": recorded(program, kind)}
+    return data
+
+
+@functools.cache
+def run(program: str) -> tuple[dict, list]:
+    """The program's result with tinygrad_adam and the messages of the mistakes it made."""
+    ported.MESSAGES.clear()
+    return ported.programs()[program](tg, program_inputs(program)), list(ported.MESSAGES)
+
+
+@pytest.mark.parametrize("program", list(ported.programs()))
+def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -> None:
+    expected = recorded(program, "out")
+    result, _ = run(program)
+    assert sorted(result) == sorted(expected)
+    if program in ported.FLOAT64_PROGRAMS:
+        tolerance = {"rtol": 1e-10, "atol": 1e-12}
+    else:
+        tolerance = {"rtol": 1e-5, "atol": 1e-6}
+    for name, value in result.items():
+        ours = np.asarray(value)
+        assert ours.shape == expected[name].shape, f"{program}: {name}"
+        if name.startswith("errors."):
+            continue
+        if (part := zero_gradient_part(program, name, ours.size)) is not None:
+            zero_gradient, bound = part
+            model, key = name.split(".", 1)
+            inputs = program_inputs(program)
+            initial = (inputs["init"] if model == "weight" else inputs[model]["init"])[key]
+            assert np.abs(ours[zero_gradient] - initial[zero_gradient]).max() <= bound, f"{program}: {name}"
+            ours = ours.copy()
+            ours[zero_gradient] = expected[name][zero_gradient]
+        if ours.dtype.kind in "iubUS":
+            np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
+        else:
+            np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")
+
+
+@pytest.mark.parametrize("program", list(ported.programs()))
+def test_mistakes_raise_pytorchs_error_types_with_a_message_naming_the_problem(program: str) -> None:
+    expected = recorded(program, "out")
+    result, messages = run(program)
+    kinds = [kind.__name__ for kind in ported.ERROR_KINDS]
+    cases = [name for name in result if name.startswith("errors.")]
+    assert len(cases) >= 3, "every program makes three mistakes or more"
+    for name in cases:
+        wanted = [kind for kind, flag in zip(kinds, expected[name], strict=True) if flag]
+        raised = [kind for kind, flag in zip(kinds, result[name], strict=True) if flag]
+        assert wanted, f"{program}: {name}: PyTorch raises none of the recorded kinds"
+        # PyTorch's error types must be among ours (ours may also subclass another built-in).
+        assert set(wanted) <= set(raised), f"{program}: {name}: {raised}, not {wanted}"
+    for case, names, message in messages:
+        assert re.search(names, message, re.IGNORECASE), f"{program}: {case}: {message!r} names no {names!r}"
