@@ -6,8 +6,10 @@ matrix-factorisation recommender, skip-gram with negative sampling, an lr range 
 a GCN, Gaussian / Poisson / quantile regression heads, classification metrics by hand, forward hooks
 with a linear probe and parameters_to_vector, mixup / CutMix with test-time augmentation, an LSTMCell
 language model with scheduled teacher forcing, the seq2seq tutorial's Bahdanau attention, early
-stopping with checkpoints in a BytesIO), run unchanged with ``tinygrad_adam`` in place of ``torch``
-and take PyTorch's steps from PyTorch's initial weights. The mistakes each program makes raise
+stopping with checkpoints in a BytesIO, the nn.Transformer translation tutorial, a bucketing batch
+sampler with a padding collate_fn, MADE, FGSM adversarial examples, neural style transfer), run
+unchanged with ``tinygrad_adam`` in place of ``torch`` and take PyTorch's steps from PyTorch's
+initial weights. The mistakes each program makes raise
 PyTorch's error types with a message naming the problem. The programs and PyTorch's record of them
 are in tests/fixtures/make_ported_programs_round11.py."""
 
