@@ -134,6 +134,7 @@ def save(state: Any, path: PathLike | BinaryIO) -> None:
     # allow_nan: Python's json writes NaN/Infinity (a loss may be nan) and reads them back.
     structure = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
     if _is_file_object(path, "write"):
+        _refuse_text_mode(path, "tg.save", "wb")
         np.savez(path, **{STRUCTURE_KEY: structure}, **arrays)
         return
     path = _fspath(path, "tg.save")
@@ -178,9 +179,22 @@ def _is_file_object(target: Any, method: str) -> bool:
     return not isinstance(target, (str, bytes, os.PathLike)) and callable(getattr(target, method, None))
 
 
+class TextModeFileError(TypeError, ValueError):
+    """A file object opened in text mode: the TypeError torch.save meets writing to it, and the
+    ValueError (UnicodeDecodeError) torch.load meets reading it."""
+
+
+def _refuse_text_mode(file: Any, caller: str, mode: str) -> None:
+    """A checkpoint is binary: a file opened with "w" or "r" would fail deep in NumPy or UTF-8."""
+    if isinstance(file, io.TextIOBase):
+        raise TextModeFileError(
+            f"{caller}: the file is open in text mode; open it in binary mode, open(path, {mode!r})"
+        )
+
+
 def _fspath(path: Any, caller: str) -> str:
     try:
-        return os.fspath(path)
+        return os.fsdecode(path)  # bytes paths too, as open() takes them (os.path would mix the two)
     except TypeError:
         raise TypeError(
             f"{caller} needs a file path (str or pathlib.Path) or a binary file object, got {path!r:.100}"
@@ -313,6 +327,7 @@ def load(
         device = map_location
     source: Any
     if _is_file_object(path, "read"):
+        _refuse_text_mode(path, "tg.load", "rb")
         source = io.BytesIO(path.read())
         path = str(getattr(path, "name", f"<{type(path).__name__}>"))
         head = source.getvalue()[:6]

@@ -161,7 +161,7 @@ def norm(
         return x.norm(2, dim, keepdim)
     two_dims = isinstance(dim, (tuple, list)) and len(dim) == 2
     if isinstance(ord, str) or two_dims or (dim is None and x.ndim == 2):
-        return matrix_norm(x, ord, (-2, -1) if dim is None else tuple(dim), keepdim)
+        return matrix_norm(x, ord, (-2, -1) if dim is None else dim, keepdim)  # it checks dim is a pair
     if dim is None and x.ndim > 2:
         raise ValueError(
             f"linalg.norm: with ord and no dim the input must be 1-D or 2-D, got shape {x.shape}"

@@ -90,6 +90,10 @@ def _overflows(value: Any, dtype: np.dtype) -> bool:
     return not lowest <= value <= int(info.max)
 
 
+class EmptyReductionIndexError(IndexError, ValueError):
+    """argmax/argmin of an empty tensor without a dim: PyTorch's IndexError, and our old ValueError."""
+
+
 class GradShapeError(ValueError, RuntimeError):
     """A seed (``gradient=``, ``grad_outputs=``) not of its output's shape: PyTorch's RuntimeError."""
 
@@ -151,10 +155,15 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
             raise RaggedDataError(
                 "cannot make a tensor from ragged nested lists: the lists at each depth need one length"
             ) from error
+        if array.dtype == np.float64 and dtype is None and _integers_beyond_int64(data, array):
+            raise IntegerBeyondInt64Error(  # NumPy read [1, 2**63] as floats; float32 would round them
+                "an integer is above the int64 maximum 2**63 - 1, which PyTorch refuses; pass "
+                "dtype=np.uint64 (or a float dtype) to keep it"
+            )
         if array.dtype == np.float64 and not keep_float64 and dtype is None:
             array = array.astype(default_float)  # with a dtype given, the values are rounded once, to it
         elif array.dtype == np.uint64 and dtype is None:  # Python integers from 2**63 on
-            raise OverflowError(
+            raise IntegerBeyondInt64Error(
                 "an integer is above the int64 maximum 2**63 - 1, which PyTorch refuses; pass "
                 "dtype=np.uint64 to keep it"
             )
@@ -175,6 +184,25 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
                 raise IntegerOverflowError(f"value {value} cannot be converted to {dtype} without overflow")
         array = array.astype(dtype, copy=False)
     return array
+
+
+class IntegerBeyondInt64Error(OverflowError, ValueError):
+    """Python integers past int64 without a dtype: our OverflowError, and PyTorch's ValueError
+    ("Overflow when unpacking long long")."""
+
+
+def _integers_beyond_int64(data: Any, array: np.ndarray) -> bool:
+    """Whether nested lists of integers only, one of them past int64, became NumPy's float64."""
+    if not array.size or not np.abs(array).max() >= 2**63:
+        return False
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (list, tuple)):
+            pending.extend(item)
+        elif isinstance(item, (float, np.floating)):
+            return False  # a float among them: a float tensor, as PyTorch makes
+    return True
 
 
 def _check_assigned_grad(tensor: Tensor, grad: Any) -> None:
@@ -996,7 +1024,9 @@ class Tensor(TensorSpellings):
             elif self.shape[axis] == 0:
                 raise IndexError(f"{op}: dim {axis} of a tensor of shape {self.shape} is empty")
         elif self.size == 0:
-            raise ValueError(f"{op} of an empty tensor")
+            raise EmptyReductionIndexError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0 (an empty tensor)"
+            )
         xp = self._backend.xp
         # The Array API's argmax/argmin take numbers only: False < True as 0 < 1
         data = xp.astype(self._data, xp.uint8) if self.dtype == bool_ else self._data
@@ -1506,8 +1536,12 @@ class Tensor(TensorSpellings):
             return self
         return _view_of(_ops().Permute.apply(self, axes=axes), self)
 
-    def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
+    def transpose(self, dim0: int = -2, dim1: int | None = None) -> Tensor:
         """Swap two axes (PyTorch's meaning); with no arguments, the last two."""
+        if dim1 is None:
+            if dim0 != -2:  # x.transpose(0) swapped 0 with the last axis, silently; PyTorch refuses
+                raise TypeError('transpose() missing 1 required positional argument: "dim1" (two dims swap)')
+            dim1 = -1
         if self.ndim < 2:
             if (dim0, dim1) != (-2, -1):  # named dims must exist, as in PyTorch (dim 0 or -1 here)
                 _axis_index(dim0, builtins.max(self.ndim, 1), "transpose")
@@ -1620,6 +1654,8 @@ class Tensor(TensorSpellings):
             if axes:
                 raise TypeError(f"flip got dims twice: {axes} and dims={dims!r}")
             axes = (dims,)  # one int, or one sequence that _shape_arg unpacks
+        elif not axes:  # as PyTorch; NumPy's flip of every axis would be a silent guess either way
+            raise TypeError('flip() missing 1 required positional argument: "dims" (as in x.flip(0))')
         axes = _shape_arg(axes)
         rank = builtins.max(self.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
         normal = tuple(_axis_index(a, rank, "flip") for a in axes)
@@ -1667,8 +1703,9 @@ class Tensor(TensorSpellings):
         return _view_of(out, self)  # basic indexing shares memory, as in NumPy
 
     def __iter__(self) -> Any:
-        for i in range(len(self)):
-            yield self[i]
+        if self.ndim == 0:  # at iter(), as PyTorch, not at the first next()
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self)))
 
 
 class _View(Tensor):
@@ -1929,7 +1966,10 @@ def matmul(a: Tensor, b: Any) -> Tensor:
 def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
     if axis is None:
         if not empty_ok and tensor.size == 0:
-            raise ValueError("max/min of an empty tensor")
+            raise InvalidArgumentError(
+                "max/min of an empty tensor: Expected reduction dim to be specified for input.numel() == 0; "
+                "specify the reduction dim with the 'dim' argument"
+            )
         return None
     axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
     if not axes:  # dim=() or dim=[]: every axis, as PyTorch reduces (NumPy would reduce none)
@@ -1992,6 +2032,8 @@ def _count(shape: tuple[int, ...], axis: Any) -> int:
 def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    # A one-element integer tensor is a size too (torch.zeros(mask.sum())), through __index__.
+    shape = tuple(n.__index__() if isinstance(n, Tensor) and n.dtype.kind in "iu" else n for n in shape)
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
             raise TypeError(f"sizes must be integers, got {n!r} in {shape}")
@@ -2283,6 +2325,7 @@ def full(
     value = _fill_value(value, _resolve_dtype(dtype), "full")
     if dtype is None:
         dtype = _scalar_dtype(value)
+        value = _fill_value(value, dtype, "full")  # the inferred int64 must hold it too (2**63 wrapped)
     filled = ones(*_shape_arg((shape,)), dtype=dtype, device=device) * value
     return filled.requires_grad_() if requires_grad else filled
 
@@ -2343,11 +2386,31 @@ def arange(
             f"arange: the step {step} leads away from end {stop} (start {start}); as PyTorch, the "
             "bounds and the step's sign must agree"
         )
-    if dtype is None:
-        whole = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        dtype = int64 if whole else default_float
-    values = np.arange(start, stop, step, dtype=_resolve_dtype(dtype))
+    whole = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+    dtype = _resolve_dtype(dtype) if dtype is not None else int64 if whole else default_float
+    if dtype.kind in "iu" and not whole:
+        values = _integer_arange(start, stop, step, dtype)
+    else:
+        values = np.arange(start, stop, step, dtype=dtype)
     return Tensor(values, device=device, requires_grad=requires_grad)
+
+
+def _integer_arange(start: float, stop: float, step: float, dtype: np.dtype) -> np.ndarray:
+    """arange of fractional numbers into an integer dtype, as PyTorch: int64 truncates start, end and
+    step first; the narrower types count ceil((end - start) / step) entries from the truncated start
+    by the truncated step. NumPy would step by 0 when the step truncates to 0 ([0, 0, 0, 0])."""
+    if dtype == int64:
+        start, stop, step = int(start), int(stop), int(step)
+        count = -(-(stop - start) // step) if step else 0
+    else:
+        count = math.ceil((stop - start) / step)
+        start, step = int(start), int(step)
+    if step == 0:
+        raise InvalidArgumentError(
+            f"arange: step must be nonzero: it truncates to 0 for the integer dtype {dtype}; give a whole "
+            "step, or a floating-point dtype"
+        )
+    return (np.arange(builtins.max(count, 0), dtype=np.int64) * step + start).astype(dtype)
 
 
 def _arange_bound(value: Any, name: str) -> Any:
@@ -2376,6 +2439,12 @@ def _tensor_list(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
 def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *, dim: int | None = None) -> Tensor:
     """Join tensors along an existing axis, ``axis`` (alias ``dim``; default 0)."""
     tensors = _tensor_list(tensors, "concatenate")
+    for position, item in enumerate(tensors):
+        if item.ndim == 0:  # PyTorch's words; an axis out of range would say less
+            raise InvalidArgumentError(
+                f"zero-dimensional tensor (at position {position}) cannot be concatenated: tg.stack joins "
+                "scalars into a vector"
+            )
     first = tensors[0]
     axis = _axis_index(_one_of("concatenate", "axis", axis, "dim", dim, default=0), first.ndim, "concatenate")
     dtypes = {t.dtype for t in tensors}

@@ -11,6 +11,11 @@ from ..rng import Generator, host_generator, seed_for
 from ..tensor import Tensor, _host_array
 
 
+class MissingLenError(TypeError, NotImplementedError):
+    """len() of a Dataset subclass without ``__len__``: PyTorch's TypeError (its Dataset has no len),
+    and the NotImplementedError we raised before."""
+
+
 class Dataset:
     """A sized collection of samples: subclasses define ``__len__`` and ``__getitem__``.
 
@@ -19,7 +24,7 @@ class Dataset:
     """
 
     def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+        raise MissingLenError(f"object of type '{type(self).__name__}' has no len(): it must define __len__")
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")

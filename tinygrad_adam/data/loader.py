@@ -15,6 +15,14 @@ from .sampler import pass_generator
 LOADER_STATE_VERSION = 1
 
 
+class CollateSizeError(ValueError, RuntimeError):
+    """Samples with different numbers of fields: PyTorch's RuntimeError, our old ValueError."""
+
+
+class CollateKeyError(ValueError, KeyError):
+    """Dict samples with different keys: PyTorch's KeyError, our old ValueError."""
+
+
 def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     """Stack a list of samples into one batch: tuples field by field (a namedtuple keeps its type),
     dicts key by key.
@@ -36,7 +44,12 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
             )
     if isinstance(first, (tuple, list)):
         if any(len(sample) != len(first) for sample in samples):
-            raise ValueError("default_collate: samples have different numbers of fields")
+            lengths = sorted({len(sample) for sample in samples})
+            raise CollateSizeError(
+                f"default_collate: each element in list of batch should be of equal size, got lengths "
+                f"{lengths}; for sequences of different lengths pass a collate_fn that pads them "
+                "(nn.utils.rnn.pad_sequence)"
+            )
         fields = [default_collate([sample[i] for sample in samples], device) for i in range(len(first))]
         if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple keeps its names
             return type(first)(*fields)
@@ -44,7 +57,7 @@ def default_collate(samples: Sequence[Any], device: str | None = None) -> Any:
     if isinstance(first, dict):
         for sample in samples:
             if sample.keys() != first.keys():
-                raise ValueError(
+                raise CollateKeyError(
                     f"default_collate: samples have different keys, {sorted(first)} and {sorted(sample)}"
                 )
         return {key: default_collate([sample[key] for sample in samples], device) for key in first}

@@ -159,7 +159,9 @@ def scaled_dot_product_attention(
     bias = None
     if is_causal:
         if attn_mask is not None:
-            raise ValueError(f"{owner}: pass either attn_mask or is_causal=True, not both (as PyTorch)")
+            raise F.ValueOutOfRangeError(  # PyTorch's RuntimeError, our old ValueError
+                f"{owner}: pass either attn_mask or is_causal=True, not both (as PyTorch)"
+            )
         bias = additive_mask(causal_mask(length, source_length, query.device), query, owner, "", False)
     elif attn_mask is not None:
         bias = additive_mask(attn_mask, query, owner, "attn_mask", true_means_masked=False)

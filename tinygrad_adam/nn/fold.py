@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor
+from ..tensor import InvalidArgumentError, Tensor
 from .module import Module
 
 Pair = int | tuple[int, int]
@@ -139,7 +139,7 @@ def unfold(
     image = input.unsqueeze(0) if input.ndim == 3 else input
     blocks = _block_counts(image.shape[2:], *settings)
     if min(blocks) < 1:
-        raise ValueError(
+        raise InvalidArgumentError(  # PyTorch's RuntimeError, our old ValueError
             f"unfold: given an input of spatial size {tuple(image.shape[2:])} and {_describe(settings)}, "
             f"the blocks would number {blocks}, but each count must be at least one"
         )
@@ -174,7 +174,7 @@ def fold(
         )
     blocks = _block_counts(size, *settings)
     if min(blocks) < 1 or columns.shape[2] != blocks[0] * blocks[1]:
-        raise ValueError(
+        raise InvalidArgumentError(  # PyTorch's RuntimeError, our old ValueError
             f"fold: given output_size={size}, {_describe(settings)}, there are {blocks[0]} * {blocks[1]} "
             f"sliding blocks, but the input's last dimension is {columns.shape[2]} "
             f"(input shape {input.shape})"

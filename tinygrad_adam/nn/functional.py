@@ -302,7 +302,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         return Gelu.apply(_floating(input, "gelu"))
     if approximate == "tanh":
         return GeluTanh.apply(_floating(input, "gelu"))
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    raise ValueOutOfRangeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
 class Gelu(Function):
@@ -1544,7 +1544,9 @@ def batch_norm(
         _update_running_statistics(running_mean, running_var, statistics, count, momentum, input)
         return out
     if running_mean is None or running_var is None:
-        raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
+        raise ValueOutOfRangeError(  # PyTorch's RuntimeError, our old ValueError
+            "batch_norm: running_mean and running_var are needed when training=False (evaluation mode)"
+        )
     out = (input - running_mean.reshape(*shape)) / (running_var.reshape(*shape) + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(*shape)
@@ -2021,6 +2023,8 @@ def triplet_margin_loss(
     ``swap`` takes d(a, n) as min(d(a, n), d(p, n)) (Balntas et al., 2016). Rows (N, D) or one (D,)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    if margin <= 0:  # as the module and PyTorch's functional: a margin of 0 or less trains nothing
+        raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}")
     if not anchor.ndim == positive.ndim == negative.ndim or anchor.ndim not in (1, 2):
         raise ValueError(
             "triplet_margin_loss: anchor, positive and negative must all be (N, D) or all (D,), got shapes "

@@ -67,7 +67,9 @@ class LayerNorm(Module):
             )
         self.normalized_shape = tuple(int(n) for n in shape)
         if not self.normalized_shape or any(n <= 0 for n in self.normalized_shape):
-            raise ValueError(f"LayerNorm: normalized_shape must be positive sizes, got {normalized_shape!r}")
+            raise F.ValueOutOfRangeError(  # an empty shape is PyTorch's RuntimeError, our old ValueError
+                f"LayerNorm: normalized_shape must be positive sizes, got {normalized_shape!r}"
+            )
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype, device)

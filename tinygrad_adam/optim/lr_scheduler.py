@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from .optimizer import Optimizer
 
 EPOCH_DEPRECATION_WARNING = (
@@ -35,11 +37,14 @@ def _check_optimizer(optimizer: Any) -> None:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A Python or NumPy real number (np.float32(0.9) from NumPy arithmetic too), not a bool."""
+    real = isinstance(value, (int, float, np.integer, np.floating))
+    return real and not isinstance(value, (bool, np.bool_))
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A Python or NumPy integer (T_max = np.ceil(n / batch).astype(int) * epochs), not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _check_positive_int(name: str, value: Any) -> None:
@@ -236,7 +241,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
         _check_positive_int("T_max", T_max)
-        if not isinstance(eta_min, (int, float)) or eta_min < 0:
+        if not _is_number(eta_min) or eta_min < 0:
             raise ValueError(f"eta_min must be a number >= 0, got {eta_min!r}")
         self.T_max = T_max
         self.eta_min = eta_min
@@ -280,7 +285,7 @@ class LinearLR(LRScheduler):
             raise ValueError(f"start_factor must be in (0, 1], got {start_factor!r}")
         if not 0 <= end_factor <= 1:
             raise ValueError(f"end_factor must be in [0, 1], got {end_factor!r}")
-        if not isinstance(total_iters, int) or total_iters < 0:
+        if not _is_int(total_iters) or total_iters < 0:
             raise ValueError(f"total_iters must be an integer >= 0, got {total_iters!r}")
         self.start_factor = start_factor
         self.end_factor = end_factor
@@ -347,7 +352,7 @@ class ReduceLROnPlateau(LRScheduler):
         if not 0 < factor < 1:
             raise ValueError(f"factor must be in (0, 1), got {factor!r}")
         for name, value in (("patience", patience), ("cooldown", cooldown)):
-            if not isinstance(value, int) or value < 0:
+            if not _is_int(value) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
         if threshold < 0:
             raise ValueError(f"threshold must be >= 0, got {threshold!r}")

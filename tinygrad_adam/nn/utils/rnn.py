@@ -50,10 +50,12 @@ def pad_sequence(
     ``batch_first``, filling the missing steps with ``padding_value`` on ``padding_side``
     ("right", the default, or "left")."""
     if padding_side not in ("right", "left"):
-        raise ValueError(f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}")
+        raise InvalidArgumentError(
+            f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}"
+        )
     sequences = list(sequences)
     if not sequences:
-        raise ValueError("pad_sequence: received an empty list of sequences")
+        raise InvalidArgumentError("pad_sequence: received an empty list of sequences")
     for position, sequence in enumerate(sequences):
         if not isinstance(sequence, Tensor) or sequence.ndim == 0:
             kind = "a 0-d tensor" if isinstance(sequence, Tensor) else type(sequence).__name__
@@ -80,7 +82,9 @@ def _host_lengths(lengths: Any, batch: int, owner: str = "pack_padded_sequence")
     if values.ndim != 1 or values.dtype.kind not in "iu":
         raise TypeError(f"{owner}: lengths must be a 1-D list of integers, got {values!r}")
     if len(values) != batch:
-        raise ValueError(f"{owner}: {len(values)} lengths for a batch of {batch} sequences (one length each)")
+        raise InvalidArgumentError(
+            f"{owner}: {len(values)} lengths for a batch of {batch} sequences (one length each)"
+        )
     if np.any(values <= 0):
         raise InvalidArgumentError(f"{owner}: every length must be greater than 0, got {values.tolist()}")
     return values.astype(np.int64)
