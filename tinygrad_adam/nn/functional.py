@@ -17,7 +17,7 @@ import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, MaskedGrad, sigmoid_array
-from ..tensor import DType, Tensor, _coerce, _same_device, cat, int64, ones, rand, where
+from ..tensor import DimensionError, DType, Tensor, _coerce, _same_device, cat, int64, ones, rand, where
 from .conv import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -733,12 +733,12 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a ⊗ σ(b), where a and b are the two halves of ``input`` along ``dim`` (Dauphin et al., 2017)."""
     x = _floating(input, "glu")
     if x.ndim == 0:
-        raise ValueError("glu: a 0-d tensor has no halves; give a tensor with at least one dimension")
+        raise ValueOutOfRangeError("glu: a 0-d tensor has no halves; give a tensor of one dimension or more")
     axis = dim + x.ndim if -x.ndim <= dim < 0 else dim
     if not 0 <= axis < x.ndim:
-        raise ValueError(f"glu: dim {dim} is out of range for a tensor with {x.ndim} dimension(s)")
+        raise DimensionError(f"glu: dim {dim} is out of range for a tensor with {x.ndim} dimension(s)")
     if x.shape[axis] % 2:
-        raise ValueError(
+        raise ValueOutOfRangeError(  # PyTorch's RuntimeError
             f"glu: halving dimension {dim} needs an even size, got {x.shape[axis]} (shape {x.shape})"
         )
     first, second = x.chunk(2, axis)
