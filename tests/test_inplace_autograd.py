@@ -169,3 +169,15 @@ def test_views_taken_before_an_in_place_change_of_their_base_see_it():
     np.testing.assert_array_equal(tail.detach().numpy(), [6.0, 6.0])
     h.sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), [6.0, 6.0, 6.0])
+
+
+def test_copy_takes_a_source_from_another_device_as_pytorch():
+    buffer = tg.zeros(2, 3, device="strict")
+    buffer.copy_(tg.from_numpy(np.ones((2, 3), np.uint8)))  # cast and moved, as torch's copy_
+    assert buffer.device == "strict:0" and buffer.dtype == tg.float32
+    np.testing.assert_array_equal(buffer.numpy(), np.ones((2, 3)))
+    w = tg.tensor([1.0, 2.0, 3.0], requires_grad=True, device="cpu")
+    on_strict = tg.zeros(3, device="strict")
+    on_strict.copy_(w * 2)
+    on_strict.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [2.0, 2.0, 2.0])

@@ -804,10 +804,12 @@ class Tensor(TensorSpellings):
         xp = self._backend.xp
         return self._in_place("fill_", lambda t: Tensor._wrap(xp.full_like(t._data, value), self._backend))
 
-    def copy_(self, source: Any) -> Tensor:
-        """Overwrite with ``source`` (broadcast to this shape and cast to this dtype)."""
+    def copy_(self, source: Any, non_blocking: bool = False) -> Tensor:
+        """Overwrite with ``source`` (broadcast to this shape, cast to this dtype and moved to this
+        device, as PyTorch's ``copy_``)."""
         other = _as_tensor(source, self)
-        _same_device(self, other, "copy_")
+        if other._backend is not self._backend:
+            other = other.to(self.device)
         if other.shape != self.shape:
             other = other.expand(*self.shape)
         if autograd.is_grad_enabled() and (self._requires_grad or other._requires_grad):  # recorded
