@@ -15,6 +15,7 @@ import io
 import math
 import os
 import re
+import warnings
 import zlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ def load_csv(
     the one of tab, ";", "|" and "," that splits the first lines alike into the most fields. ``decimal=","``
     reads numbers written with a decimal comma ("1,5"), as spreadsheets of many countries save them
     (with ``delimiter=";"``); ``"auto"`` means "," when the delimiter is ";", else ".".
+    ``delimiter=" "`` splits on runs of spaces, as the whitespace-aligned tables of UCI (housing.data,
+    auto-mpg.data) and R are written; "auto" picks it when no other delimiter splits the lines. Header
+    names written in single quotes (``'GPA' 'GRADE'``) are read without them.
 
     ``task="auto"`` makes y int64 class labels when every target value is an integer (kept as written)
     or when some value is text (the distinct values mapped to 0..C-1 in sorted order), and ``dtype``
@@ -165,7 +169,7 @@ def load_csv(
         if header is False and names_used:
             raise ValueError(f"{path}: columns named by header name need a header row, but header=False")
         has_header = bool(header)
-    names = [field.strip() for field in lines[0][1]] if has_header else None
+    names = _header_names(lines[0][1]) if has_header else None
     rows = lines[1:] if has_header else lines
     if not rows:
         guessed = " (the first row was taken for a header: pass header=False if it is data)"
@@ -181,20 +185,30 @@ def load_csv(
         hint = ""
         if width == 1:  # one column: most likely the file is split by another character
             hint = f"; is the file separated by something other than {delimiter!r}? "
-            hint += "pass delimiter=';' (or '\\t', or 'auto' to guess it)"
+            hint += "pass delimiter=';' (or '\\t', ' ' for spaces, or 'auto' to guess it)"
         raise ValueError(f"{path}: no feature columns left besides the target ({width} columns in all){hint}")
     for line_number, fields in rows:
         if len(fields) != width:
             where = "the header" if has_header else f"line {lines[0][0]}"
+            hint = ""
+            if len({len(fields) for _, fields in rows}) == 1:  # only the first line differs
+                hint = (
+                    f"; every line after line {lines[0][0]} has {len(fields)}: is line {lines[0][0]} a "
+                    "title or a line of counts (as scikit-learn's raw files start) rather than a row "
+                    "or a header? remove it from the file"
+                )
             raise ValueError(
-                f"{path}: line {line_number} has {len(fields)} fields, expected {width} as in {where}"
+                f"{path}: line {line_number} has {len(fields)} fields, expected {width} as in {where}{hint}"
             )
     used = [target_index, *features]
     for index in used if missing != "keep" else [target_index]:  # "keep" keeps an empty feature as NaN
         _check_not_all_missing(path, rows, index, names, index == target_index, missing_keys)
 
     if missing == "drop":
-        rows = [row for row in rows if all(row[1][i].strip().lower() not in missing_keys for i in used)]
+        kept = [row for row in rows if all(row[1][i].strip().lower() not in missing_keys for i in used)]
+        if len(kept) < 0.75 * len(rows):  # most likely one column of notes, empty on most rows
+            _warn_dropped(path, rows, kept, used, target_index, names, missing_keys)
+        rows = kept
         if not rows:
             raise ValueError(f"{path}: every data row has a missing value: missing='drop' left nothing")
     encoded = {}  # feature index -> its categories, for the columns encoded as categories
@@ -269,7 +283,7 @@ def _numeric_table(
             not_features = {_column_index(path, column, width, None) for column in (target, *ignore)}
             features = [index for index in range(width) if index not in not_features]
             has_header = _looks_like_header(sample, features, missing_keys, text_features, {})
-        names = [field.strip() for field in sample[0][1]] if has_header else None
+        names = _header_names(sample[0][1]) if has_header else None
         target_index = _column_index(path, target, width, names)
         ignored = {_column_index(path, column, width, names) for column in ignore}
     except (ValueError, TypeError):
@@ -282,7 +296,12 @@ def _numeric_table(
         used = [fields[index].strip() for index in features] if len(fields) == width else None
         if used is None or any(value.lower() in missing_keys or not _is_number(value) for value in used):
             return None
-    read = dict(delimiter=delimiter, comments=None, quotechar='"', skiprows=sample[0][0] if has_header else 0)
+    read = dict(
+        delimiter=None if delimiter == " " else delimiter,
+        comments=None,
+        quotechar='"',
+        skiprows=sample[0][0] if has_header else 0,
+    )
     try:  # every column, so that a row of another length is an error here too
         table = np.loadtxt(io.StringIO(text), dtype=np.float64, ndmin=2, **read)
         targets = np.loadtxt(io.StringIO(text), dtype=str, ndmin=1, usecols=[target_index], **read)
@@ -321,6 +340,8 @@ def _read_text(path: str, delimiter: str, encoding: str, decimal: str) -> tuple[
         raise ValueError(f"{path}: not {encoding} text ({error}); pass encoding= (e.g. 'latin-1')") from None
     if delimiter == "auto":
         delimiter = _sniffed_delimiter(text)
+    if delimiter == " ":  # columns aligned by spaces: a line's leading and trailing spaces split nothing
+        text = "\n".join(line.strip() for line in text.splitlines())
     if decimal == "auto":
         decimal = "," if delimiter == ";" else "."
     if decimal == delimiter:
@@ -333,7 +354,7 @@ def _split_rows(
 ) -> list[tuple[int, list[str]]]:
     """The rows of ``text`` that are not blank (the first ``limit``), each with the line number where
     it starts (from 1), numbers with a decimal comma rewritten with a point."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, **_runs(delimiter))
     rows = []
     try:
         start = 1
@@ -366,7 +387,8 @@ SNIFFED_DELIMITERS = ("\t", ";", "|", ",")
 
 def _sniffed_delimiter(text: str) -> str:
     """The delimiter that splits the first lines of ``text`` into the most fields, the same number on
-    every line (quotes respected); "," when none splits them alike."""
+    every line (quotes respected); "," when none splits them alike, " " (runs of spaces) when only
+    they do."""
     sample = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_width = ",", 1
     for candidate in SNIFFED_DELIMITERS:
@@ -376,7 +398,23 @@ def _sniffed_delimiter(text: str) -> str:
             continue
         if len(widths) == 1 and (width := widths.pop()) > best_width:
             best, best_width = candidate, width
+    if best_width == 1:  # no character splits the lines alike: maybe runs of spaces do (aligned columns)
+        aligned = [line.strip() for line in sample]
+        widths = {len(fields) for fields in csv.reader(aligned, delimiter=" ", **_runs(" "))}
+        if len(widths) == 1 and widths.pop() > 1:
+            return " "
     return best
+
+
+def _runs(delimiter: str) -> dict[str, bool]:
+    """csv.reader's options for ``delimiter``: a space delimiter means a run of spaces."""
+    return {"skipinitialspace": True} if delimiter == " " else {}
+
+
+def _header_names(fields: list[str]) -> list[str]:
+    """The column names of a header row, without surrounding spaces or single quotes ('GPA')."""
+    names = [field.strip() for field in fields]
+    return [name[1:-1] if len(name) > 1 and name[0] == name[-1] == "'" else name for name in names]
 
 
 def _looks_like_header(
@@ -429,6 +467,27 @@ def _check_not_all_missing(
     raise ValueError(
         f"{path}: {role} {_describe(index, names)} has no value in any of the {len(rows)} data rows"
         f"{cause}; {fix}"
+    )
+
+
+def _warn_dropped(
+    path: str,
+    rows: list[tuple[int, list[str]]],
+    kept: list[tuple[int, list[str]]],
+    used: list[int],
+    target_index: int,
+    names: list[str] | None,
+    missing_keys: set[str],
+) -> None:
+    """Warn that missing='drop' dropped many rows, naming the feature column missing most often."""
+    counts = {i: len(rows) - len(_present(rows, i, missing_keys)) for i in used if i != target_index}
+    worst = max(counts, key=counts.get)
+    column = repr(names[worst]) if names and names[worst] else worst
+    warnings.warn(
+        f"{path}: missing='drop' dropped {len(rows) - len(kept)} of {len(rows)} rows; column "
+        f"{_describe(worst, names)} is missing on {counts[worst]} of them: ignore=[{column}] keeps those "
+        "rows",
+        stacklevel=3,
     )
 
 
