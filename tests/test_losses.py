@@ -431,3 +431,12 @@ def test_loss_reprs() -> None:
     assert repr(nn.CrossEntropyLoss(label_smoothing=0.1)) == (
         "CrossEntropyLoss(ignore_index=-100, reduction='mean', label_smoothing=0.1)"
     )
+
+
+def test_binary_cross_entropy_with_logits_refuses_integer_targets_as_pytorch():
+    logits = tg.tensor([[0.5], [-1.0]])
+    for target in (tg.tensor([[1], [0]]), tg.tensor([[True], [False]])):
+        with pytest.raises(RuntimeError, match="floating-point"):
+            tg.nn.functional.binary_cross_entropy_with_logits(logits, target)
+        with pytest.raises(RuntimeError, match="floating-point"):
+            tg.nn.BCEWithLogitsLoss()(logits, target)

@@ -148,15 +148,14 @@ def erfinv_array(xp: Any, y: Any) -> Any:
 
 
 class Erfinv(Function):
-    """erf⁻¹(y); d/dy = (√π / 2) e^(x²) at x = erf⁻¹(y)."""
-
-    saves_output = True
+    """erf⁻¹(y); d/dy = (√π / 2) e^(x²) at x = erf⁻¹(y), recomputed from y as PyTorch's (so ``erfinv_``
+    twice in a row, which overwrites the first result, still differentiates)."""
 
     def forward(self, y: Any) -> Any:
         return _in_float64(self.xp, erfinv_array, y)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        x = self.output
+        x = Erfinv.apply(self.inputs[0])
         return (grad * (x * x).exp() * (math.sqrt(math.pi) / 2),)
 
 

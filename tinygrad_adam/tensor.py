@@ -800,6 +800,10 @@ class Tensor(TensorSpellings):
         return self.fill_(0)
 
     def fill_(self, value: float) -> Tensor:
+        if isinstance(value, Tensor) and value.requires_grad and autograd.is_grad_enabled():
+            _fill_value(value, self.dtype, "fill_")  # one element; PyTorch's fill_ differentiates it
+            one = value.reshape(()) if value.dtype == self.dtype else value.reshape(()).astype(self.dtype)
+            return self._in_place("fill_", lambda t: one.expand(*t.shape).clone())
         value = _fill_value(value, self.dtype, "fill_")
         xp = self._backend.xp
         return self._in_place("fill_", lambda t: Tensor._wrap(xp.full_like(t._data, value), self._backend))
@@ -922,7 +926,7 @@ class Tensor(TensorSpellings):
 
     def __neg__(self) -> Tensor:
         if self.dtype == bool_:
-            raise TypeError("- on a boolean tensor is not supported: to invert a mask use ~mask")
+            raise DtypeMismatchError("- on a boolean tensor is not supported: to invert a mask use ~mask")
         return _ops().Neg.apply(self)
 
     def __pos__(self) -> Tensor:
@@ -1089,7 +1093,9 @@ class Tensor(TensorSpellings):
     def relu(self) -> Tensor:
         """max(x, 0); the gradient passes where x > 0 or x is nan, as in PyTorch."""
         if self._data.dtype is bool_ or (not self._backend.is_host and self.dtype is bool_):
-            raise TypeError("relu of a boolean tensor is not supported (as in PyTorch); use mask.float()")
+            raise DtypeMismatchError(  # PyTorch's RuntimeError, still a TypeError
+                "relu of a boolean tensor is not supported (as in PyTorch); use mask.float()"
+            )
         return _ops().Relu.apply(self)
 
     def abs(self) -> Tensor:

@@ -687,6 +687,19 @@ def _sequence_of_ints(value: Any, name: str, op: str) -> list[int]:
     return [_integer(v, name, op) for v in values]
 
 
+def _integral_operand(target: Tensor, other: Any, op: str) -> Any:
+    """``other``, unless it is a float that an integer or boolean ``target`` changed in place could not
+    hold: PyTorch's "result type Float can't be cast to the desired output type" RuntimeError."""
+    floating = isinstance(other, (float, np.floating)) or (
+        isinstance(other, _tensor.Tensor) and other.dtype.kind == "f"
+    )
+    if floating and target.dtype.kind in "biu":
+        raise _tensor.DtypeMismatchError(
+            f"{op}: result type Float can't be cast to the desired output type {target.dtype}"
+        )
+    return other
+
+
 def _in_place_view(target: Tensor, result: Tensor, op: str) -> Tensor:
     """``target`` takes ``result``'s shape (a transpose or squeeze of it): PyTorch's ``t_``,
     ``squeeze_``, ``unsqueeze_``. Refused where autograd would need to record it, as ``add_``."""
@@ -2016,7 +2029,7 @@ class TensorSpellings:
         """Write ``fill_value`` on the main diagonal (entries [i, i, ...]) of a matrix, or of an
         array whose dimensions are all equal; ``wrap`` restarts it below a tall matrix, as PyTorch."""
         if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
-            raise ValueError(
+            raise _tensor.InvalidArgumentError(  # PyTorch's RuntimeError, still a ValueError
                 f"fill_diagonal_: needs a matrix or an array of equal dimensions, got shape {self.shape}"
             )
         rows = self.shape[0]
@@ -3118,7 +3131,7 @@ class TensorSpellings:
             raise TypeError(f"{op}: expected a callable, got {type(function).__name__}")
         if self.device != "cpu" or (other is not None and other.device != "cpu"):
             raise TypeError(f"{op} is only implemented on CPU tensors, got a tensor on {self.device}")
-        if self.requires_grad:
+        if self.requires_grad or (other is not None and other.requires_grad):
             raise RuntimeError(
                 f"Can't call {op}() on Variable that requires grad. Use var.detach().{op}() instead."
             )
@@ -3180,26 +3193,29 @@ class TensorSpellings:
         )
 
     # -- more in-place spellings: comparisons (written as this dtype), products, transposes --------------
-    def _compared_in_place(self: Tensor, compared: Tensor, op: str) -> Tensor:
-        return self._set_data(compared.astype(self.dtype), op)
+    def _compared_in_place(self: Tensor, other: Any, op: str) -> Tensor:
+        """``self.<op>(other)`` (0 or 1 in this dtype) written in place; on a graph tensor recorded as a
+        constant, so its gradient is 0, as PyTorch's."""
+        compare = getattr(_tensor.Tensor, op[:-1])
+        return self._in_place(op, lambda t: compare(t.detach(), other).astype(self.dtype))
 
     def eq_(self: Tensor, other: Any) -> Tensor:
-        return self._compared_in_place(self.detach().eq(other), "eq_")
+        return self._compared_in_place(other, "eq_")
 
     def ne_(self: Tensor, other: Any) -> Tensor:
-        return self._compared_in_place(self.detach().ne(other), "ne_")
+        return self._compared_in_place(other, "ne_")
 
     def gt_(self: Tensor, other: Any) -> Tensor:
-        return self._compared_in_place(self.detach().gt(other), "gt_")
+        return self._compared_in_place(other, "gt_")
 
     def ge_(self: Tensor, other: Any) -> Tensor:
-        return self._compared_in_place(self.detach().ge(other), "ge_")
+        return self._compared_in_place(other, "ge_")
 
     def lt_(self: Tensor, other: Any) -> Tensor:
-        return self._compared_in_place(self.detach().lt(other), "lt_")
+        return self._compared_in_place(other, "lt_")
 
     def le_(self: Tensor, other: Any) -> Tensor:
-        return self._compared_in_place(self.detach().le(other), "le_")
+        return self._compared_in_place(other, "le_")
 
     greater_ = gt_
     greater_equal_ = ge_
@@ -3554,19 +3570,30 @@ class TensorSpellings:
 
     # x &= y and its kin change x in place, as in PyTorch (integers and masks carry no gradient)
     def __iand__(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self & other, "&=")
+        return self._set_data(self & _integral_operand(self, other, "&="), "&=")
 
     def __ior__(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self | other, "|=")
+        return self._set_data(self | _integral_operand(self, other, "|="), "|=")
 
     def __ixor__(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self ^ other, "^=")
+        return self._set_data(self ^ _integral_operand(self, other, "^="), "^=")
 
     def __ilshift__(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self << other, "<<=")
+        return self._set_data(self << _integral_operand(self, other, "<<="), "<<=")
 
     def __irshift__(self: Tensor, other: Any) -> Tensor:
-        return self._set_data(self >> other, ">>=")
+        return self._set_data(self >> _integral_operand(self, other, ">>="), ">>=")
+
+    # x //= y, x %= y and x **= y follow x += y (Tensor._augmented): in place (views see it, an int tensor
+    # refuses a float result) unless autograd records the change, which then gives a new tensor
+    def __ifloordiv__(self: Tensor, other: Any) -> Tensor:
+        return self._augmented(other, _tensor.Tensor.floor_divide_, _tensor.Tensor.__floordiv__)
+
+    def __imod__(self: Tensor, other: Any) -> Tensor:
+        return self._augmented(other, _tensor.Tensor.remainder_, _tensor.Tensor.__mod__)
+
+    def __ipow__(self: Tensor, other: Any) -> Tensor:
+        return self._augmented(other, _tensor.Tensor.pow_, _tensor.Tensor.__pow__)
 
     # -- reductions that skip NaN or count ----------------------------------------------------------
     def nansum(

@@ -626,6 +626,14 @@ def _loss(loss_fn: Any, outputs: Tensor, targets: Tensor) -> Tensor:
             "so the loss is 0 and the model learns nothing. For a binary task give the model 2 outputs "
             "(integer labels 0/1), or keep 1 output and use BCEWithLogitsLoss (0/1 targets of shape (N, 1))"
         )
+    if (
+        type(loss_fn).__name__ in ("BCEWithLogitsLoss", "BCELoss")
+        and isinstance(outputs, Tensor)
+        and isinstance(targets, Tensor)
+        and targets.dtype.kind in "biu"
+        and outputs.dtype.kind == "f"
+    ):
+        targets = targets.astype(outputs.dtype)  # 0/1 labels as datasets hold them; the loss wants floats
     try:
         return _scalar_loss(loss_fn(outputs, targets))
     except TypeError as error:

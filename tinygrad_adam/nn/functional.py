@@ -1715,9 +1715,9 @@ def _as_float_target(target: Any, input: Tensor, name: str) -> Tensor:
 
 
 def _refuse_integer_target(target: Any, name: str) -> None:
-    """PyTorch's binary cross-entropy and KL divergence take no integer or boolean target tensor
-    (RuntimeError: "Found dtype Long but expected Float"). The other losses read one as floats, and so
-    does binary_cross_entropy_with_logits here (0/1 labels as datasets hold them, which PyTorch refuses)."""
+    """PyTorch's binary cross-entropies and KL divergence take no integer or boolean target tensor
+    (RuntimeError: "Found dtype Long but expected Float"); the other losses read one as floats. (``fit``
+    and ``evaluate`` read a dataset's 0/1 labels as floats for the binary losses.)"""
     if isinstance(target, Tensor) and target.dtype.kind != "f":
         raise DtypeMismatchError(
             f"{name}: the target must be a floating-point tensor, got {target.dtype} (use .float())"
@@ -2311,6 +2311,7 @@ def binary_cross_entropy_with_logits(
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    _refuse_integer_target(target, "binary_cross_entropy_with_logits")
     target = _as_float_target(target, input, "binary_cross_entropy_with_logits")
     log_sigmoid = logsigmoid(input)
     if pos_weight is not None:
