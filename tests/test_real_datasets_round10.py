@@ -264,3 +264,11 @@ def test_dropping_most_rows_for_a_column_of_notes_warns_naming_the_column(tmp_pa
     err = capsys.readouterr().err
     assert "--missing drop dropped 30 of 40 rows; column 'notes'" in err
     assert "--ignore 'notes' keeps those rows" in err
+
+
+def test_the_command_line_names_a_space_delimiter_space(tmp_path, capsys):
+    x, y = aligned_table(rows=30)
+    path = tmp_path / "housing.data"
+    write_aligned(path, x, y)
+    data = cli._load_csv_data(csv_options(path, delimiter=cli._delimiter("space"), task="regression"), seed=0)
+    assert data.regression and data.train[0].shape[1] == 3

@@ -157,8 +157,8 @@ def _hidden(text: str) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """A --delimiter: "auto", one character, or "\\t" or "tab" for a tab."""
-    text = "\t" if text in ("\\t", "tab") else text
+    """A --delimiter: "auto", one character, "\\t" or "tab" for a tab, "space" for runs of spaces."""
+    text = {"\\t": "\t", "tab": "\t", "space": " "}.get(text, text)
     if text != "auto" and len(text) != 1:
         raise argparse.ArgumentTypeError(f"must be 'auto' or one character such as ';' or '\\t': {text!r}")
     return text
@@ -191,8 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train an MLP classifier and print its test accuracy",
         description=(
-            "Train an MLP (Dense + ReLU layers; softmax cross-entropy, or MSE for a CSV regression "
-            "target) and print its test accuracy (RMSE for a regression). Fashion-MNIST is read from "
+            "Train an MLP (Linear + ReLU layers, PyTorch's initialisation; softmax cross-entropy, or MSE "
+            "for a CSV regression target) and print its test accuracy (RMSE for a regression). "
+            "Fashion-MNIST is read from "
             "--data-dir, $TINYGRAD_ADAM_DATA or /usr/share/datasets/fashion-mnist (Debian: apt-get "
             "install dataset-fashion-mnist); "
             "without it, and without an explicit --dataset, the bundled 8x8 digits are used. "
@@ -324,7 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CHAR",
         type=_delimiter,
         help="the field separator: auto (default: the one of tab, ';', '|' and ',' that splits the first "
-        "lines alike), or one character, e.g. ';' (files with decimal commas) or '\\t' (tab)",
+        "lines alike, else runs of spaces), or one character, e.g. ';' (files with decimal commas), '\\t' "
+        "(tab) or 'space' (columns aligned by runs of spaces)",
     )
     table.add_argument(
         "--decimal",
