@@ -291,6 +291,23 @@ class _Atan2(Function):
         return (scale * x if y.requires_grad else None), (-scale * y if x.requires_grad else None)
 
 
+class _Hypot(Function):
+    """``√(x² + y²)`` without the overflow or underflow of squaring (``xp.hypot``, C's ``hypot``):
+    hypot(1e30, 1e30) is 1.41e30 in float32, not inf; ∂/∂x = x / h, ∂/∂y = y / h (nan at the origin,
+    as PyTorch's)."""
+
+    saves_output = True
+
+    def forward(self, x: Any, y: Any) -> Any:
+        return self.xp.hypot(x, y)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, y = self.inputs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = grad / self.output
+            return (scale * x if x.requires_grad else None), (scale * y if y.requires_grad else None)
+
+
 def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
     """``log(exp a + exp b)``, shifted by the larger (a constant) so nothing overflows; -inf stays -inf."""
     with no_grad():
@@ -1219,11 +1236,10 @@ class TensorSpellings:
         dim: int | None = None,
     ) -> Any:
         """The distinct entries in ascending order (no gradient); with ``return_inverse`` also where
-        each entry went (this tensor's shape), with ``return_counts`` how often each occurs."""
+        each entry went (this tensor's shape), with ``return_counts`` how often each occurs. With
+        ``dim``, the distinct slices along it, in lexicographic order (``sorted`` or not, as PyTorch)."""
         if dim is not None:
-            raise NotImplementedError(
-                "unique(dim=...) is not supported: unique entries of the whole tensor only"
-            )
+            return self._unique_slices(dim, return_inverse, return_counts)
         xp, backend = self._backend.xp, self._backend
         flat = _tensor.Tensor._wrap(xp.reshape(self._data, (-1,)), backend)
         if flat.size == 0:  # nothing to compare (and the Array API slices no empty axis)
@@ -1246,6 +1262,30 @@ class TensorSpellings:
         if not (return_inverse or return_counts):
             return values
         return (values, *([inverse] if return_inverse else []), *([counts] if return_counts else []))
+
+    def _unique_slices(self: Tensor, dim: int, return_inverse: bool, return_counts: bool) -> Any:
+        """``unique(dim=dim)``: the slices along ``dim`` sorted lexicographically (stable sorts by
+        each position, the last first, as ``np.lexsort``), then each run of equal ones kept once."""
+        if self.ndim == 0:
+            raise IndexError(f"unique: dim {dim} is out of range for a 0-d tensor")
+        axis = _tensor._axis_index(dim, self.ndim, "unique")
+        source, length = self.detach(), self.shape[axis]
+        if length == 0:
+            return source.unique_consecutive(return_inverse, return_counts, dim=axis)
+        xp, backend = self._backend.xp, self._backend
+        rows = _tensor.Tensor._wrap(xp.reshape(xp.moveaxis(source._data, axis, 0), (length, -1)), backend)
+        order = xp.arange(length, dtype=xp.int64, **backend.creation_kwargs)
+        for position in reversed(range(rows.shape[1])):
+            keys = _tensor.Tensor._wrap(xp.take(rows._data[:, position], order, axis=0), backend)
+            order = xp.take(order, _argsort_data(keys, 0, descending=False), axis=0)
+        found = source.index_select(axis, _tensor.Tensor._wrap(order, backend)).unique_consecutive(
+            return_inverse, return_counts, dim=axis
+        )
+        if not return_inverse:
+            return found
+        run = found[1]._data  # each sorted slice's run, put back in the input's order
+        inverse = _tensor.Tensor._wrap(xp.take(run, xp.argsort(order, stable=True), axis=0), backend)
+        return (found[0], inverse, *found[2:])
 
     # -- scattering and running products (PyTorch's scatter family) -----------------------------------
     def scatter(
@@ -1529,9 +1569,8 @@ class TensorSpellings:
         return diagonal(self, offset=offset, dim1=dim1, dim2=dim2)
 
     def hypot(self: Tensor, other: Any) -> Tensor:
-        """√(x² + y²), the hypotenuse, as ``torch.hypot``; gradients x/h and y/h."""
-        x, y = _float_pair(self, other, "hypot")
-        return (x * x + y * y).sqrt()
+        """√(x² + y²), the hypotenuse, as ``torch.hypot`` (no overflow for huge x, y); gradients x/h, y/h."""
+        return _Hypot.apply(*_float_pair(self, other, "hypot"))
 
     def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """A copy with ``alpha * source`` added along ``dim`` at the (1-D) ``index``: for ``dim=0``,
@@ -1620,7 +1659,7 @@ class TensorSpellings:
                 )
             )
         except ValueError:
-            raise ValueError(
+            raise _tensor.ShapeError(  # PyTorch's RuntimeError
                 f"take_along_dim: shapes {self.shape} and {indices.shape} do not broadcast "
                 f"apart from dim {axis}"
             ) from None
@@ -2627,7 +2666,7 @@ class TensorSpellings:
             )
         if not _finite(lambd, "lambd", "exponential_") > 0:
             raise _tensor.InvalidArgumentError(f"exponential_: expects lambd > 0, got lambd={lambd}")
-        return self._set_data(-(-self._uniform_draws()).log1p() / lambd, "exponential_")
+        return self._in_place("exponential_", lambda t: -(-self._uniform_draws()).log1p() / lambd)
 
     def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0) -> Tensor:
         """Refill with Cauchy draws: median + σ tan(π (u − ½)) for uniform u."""
@@ -3711,7 +3750,7 @@ def _quantile_arguments(
         source = x if x.ndim else x.reshape(1)
         axis = _sort_axis(x, dim, name)
     if source.shape[axis] == 0:
-        raise ValueError(f"{name}: the input is empty")
+        raise _tensor.InvalidArgumentError(f"{name}: the input is empty")  # PyTorch's RuntimeError
     return q_host, source, axis
 
 
