@@ -2,8 +2,10 @@
 
 Fashion-MNIST (Debian's ``dataset-fashion-mnist``, or IDX files under ``--data-dir``) is the default;
 where it is not installed the command says so and trains on the bundled 8x8 digits instead. CIFAR-10/100
-(the official files under ``--data-dir``) and CSV tables (``--csv``: classification, or regression with
-MSE reported as RMSE) train the same MLP on flattened, scaled or standardised features.
+(the official files under ``--data-dir``), image sets of any size (``--dataset images``: IDX or Keras
+.npz files under ``--data-dir``) and CSV tables (``--csv``: classification, or regression with MSE reported
+as RMSE) train the same MLP on flattened, scaled or standardised features; ``--model cnn`` trains a small
+convolutional net on the images instead.
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ from typing import Any
 
 import numpy as np
 
-DATASETS = ("fashion-mnist", "mnist", "digits", "cifar10", "cifar100", "csv")
+DATASETS = ("fashion-mnist", "mnist", "digits", "cifar10", "cifar100", "images", "csv")
 CIFAR_DATASETS = ("cifar10", "cifar100")
+# Datasets read only from files the user names with --data-dir: nothing installed, nothing downloaded.
+DATA_DIR_DATASETS = (*CIFAR_DATASETS, "images")
+MODELS = ("mlp", "cnn")
+CNN_HIDDEN = "128"  # the CNN's dense layer after its two conv blocks, unless --hidden says otherwise
 SCHEDULES = ("cosine", "constant")
 INSTALL_HINT = (
     "install it with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or pass --data-dir "
@@ -39,6 +45,10 @@ INSTALL_HINTS = {
 CIFAR_FILES = {
     "cifar10": "cifar-10-batches-py (data_batch_1 ... data_batch_5, test_batch) or cifar-10-python.tar.gz",
     "cifar100": "cifar-100-python (train, test) or cifar-100-python.tar.gz",
+    "images": "IDX files [prefix]train-images-idx3-ubyte, [prefix]train-labels-idx1-ubyte, "
+    "[prefix]t10k-images-idx3-ubyte, [prefix]t10k-labels-idx1-ubyte (any image size; .gz or not; "
+    "DIR/PREFIX picks one set of several, e.g. emnist-letters), or a Keras .npz with x_train, y_train, "
+    "x_test, y_test (or x, y: a fifth held out for the test) of uint8 images (N, H, W) or (N, H, W, C)",
 }
 CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar.html"
 
@@ -49,6 +59,7 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
     "digits": dict(epochs=40, batch_size=32, hidden="256", dropout=0.2, val_fraction=0.1),
     "cifar10": dict(epochs=20, batch_size=128, hidden="1024,512", dropout=0.2, val_fraction=0.1),
     "cifar100": dict(epochs=20, batch_size=128, hidden="1024,512", dropout=0.2, val_fraction=0.1),
+    "images": dict(epochs=10, batch_size=128, hidden="512,256", dropout=0.2, val_fraction=0.1),
     "csv": dict(epochs=50, batch_size=32, hidden="64,64", dropout=0.1, val_fraction=0.1),
 }
 # What a CSV run reads, saved with the run so that --resume reads the same table the same way.
@@ -200,9 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
             "CIFAR-10 and CIFAR-100 (100 classes, or 20 with --cifar100-labels coarse) are read from "
             "the official files under "
             "--data-dir (the Python version, or the binary one; never downloaded). "
+            "--dataset images reads an image set of any size from --data-dir: IDX files (EMNIST, KMNIST, "
+            "yours) or a Keras .npz. "
             "--csv trains on a table of yours: see the CSV options below. "
-            "Pixels are scaled to [0, 1] and flattened (Fashion-MNIST, MNIST, CIFAR) or standardised "
+            "Pixels are scaled to [0, 1] and flattened (Fashion-MNIST, MNIST; CIFAR and images are also "
+            "standardised per channel with the training part's statistics) or standardised "
             "per pixel (digits); CSV features are standardised with the training part's statistics. "
+            f"--model cnn trains two conv blocks (3x3 conv, ReLU, 2x2 max pool; 32 then 64 channels) "
+            f"and a dense layer of --hidden widths (default {CNN_HIDDEN}) on the images instead of the MLP. "
             "The Adam learning rate anneals from --lr to 0 over the epochs (--schedule cosine). "
             "Defaults depend on the dataset: "
             + "; ".join(
@@ -222,7 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder with the dataset's files: the four IDX files (.gz or not) for fashion-mnist and mnist "
         "(or Keras' mnist.npz, fashion-mnist.npz: the folder or the file); "
         f"for cifar10 {CIFAR_FILES['cifar10']}; for cifar100 {CIFAR_FILES['cifar100']} "
-        f"(the folder, its parent or the archive; the binary versions read too; from {CIFAR_URL})",
+        f"(the folder, its parent or the archive; the binary versions read too; from {CIFAR_URL}); "
+        f"for images {CIFAR_FILES['images']}",
+    )
+    train.add_argument(
+        "--model",
+        choices=MODELS,
+        help="mlp (default): flattened pixels through Linear + ReLU layers; cnn: a small convolutional "
+        "net for image datasets (two 3x3 conv + 2x2 max pool blocks, then --hidden dense layers)",
     )
     train.add_argument(
         "--optimizer",
@@ -366,6 +389,8 @@ class TrainingData:
     class_names: tuple[str, ...] | None = None
     regression: bool = False  # float targets of shape (N, 1), trained with MSE
     standardize: bool = False  # standardise with the training part's statistics once it is split off
+    image_shape: tuple[int, int, int] | None = None  # (C, H, W) of the images each feature row flattens
+    standardize_channels: bool = False  # standardise each colour channel (training part's statistics)
 
 
 def load_dataset(
@@ -383,7 +408,7 @@ def load_dataset(
         (x_train, y_train), (x_test, y_test) = datasets.load_digits(seed=seed)
         # 1,437 small images: per-pixel standardisation (fitted on the training set) helps here.
         x_train, x_test = standardize(x_train, x_test)
-        class_names = None
+        class_names, image_shape = None, (1, 8, 8)
     else:
         if name in CIFAR_DATASETS:
             if name == "cifar10":
@@ -394,21 +419,36 @@ def load_dataset(
                 class_names = (
                     datasets.CIFAR100_FINE_CLASSES if labels == "fine" else datasets.CIFAR100_COARSE_CLASSES
                 )
+        elif name == "images":
+            loader = functools.partial(datasets.load_images, seed=seed)
+            class_names = None
         else:
             loader = datasets.load_fashion_mnist if name == "fashion-mnist" else datasets.load_mnist
             class_names = None
             if data_dir is not None and not os.path.isfile(data_dir):
                 _check_data_dir(name, data_dir)
         (x_train, y_train), (x_test, y_test) = loader(data_dir)
+        if name not in CIFAR_DATASETS:  # Keras' (N, H, W[, C]) -> PyTorch's (N, C, H, W); CIFAR's already is
+            x_train, x_test = datasets.images.channels_first(x_train), datasets.images.channels_first(x_test)
+        image_shape = x_train.shape[1:]
         # Pixels 0..255 -> [0, 1]; rows of 784 (or 3 x 32 x 32 = 3072) features. In place: CIFAR-10's
         # training images take 614 MB as float32, and a second copy would double that.
         x_train, x_test = (x.reshape(x.shape[0], -1).astype(np.float32) for x in (x_train, x_test))
         x_train /= np.float32(255)
         x_test /= np.float32(255)
-    # MNIST-like datasets have 10 classes, whether or not a small copy of one holds every label.
-    outputs = len(class_names) if class_names else max(10, int(max(y_train.max(), y_test.max())) + 1)
+    if name == "images":  # load_images has checked that the test labels are among the training ones
+        outputs = max(2, int(y_train.max()) + 1)
+    else:  # MNIST-like datasets have 10 classes, whether or not a small copy of one holds every label.
+        outputs = len(class_names) if class_names else max(10, int(max(y_train.max(), y_test.max())) + 1)
     return TrainingData(
-        (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64)), outputs, class_names
+        (x_train, y_train.astype(np.int64)),
+        (x_test, y_test.astype(np.int64)),
+        outputs,
+        class_names,
+        image_shape=tuple(image_shape),
+        # Colour images (and sets of unknown make) are standardised per channel, as torchvision's
+        # Normalize(mean, std) is used; (Fashion-)MNIST keeps the [0, 1] pixels its defaults were measured on.
+        standardize_channels=name in DATA_DIR_DATASETS,
     )
 
 
@@ -610,6 +650,50 @@ def build_model(inputs: int, hidden: str, classes: int, dropout: float) -> Any:
     return nn.Sequential(*layers)
 
 
+def build_cnn(image_shape: Sequence[int], hidden: str, classes: int, dropout: float) -> Any:
+    """Two blocks of 3x3 convolution (32, then 64 channels; padding 1), ReLU and 2x2 max pooling (left
+    out where the image is already under 2 pixels high or wide), flattened into ``build_model``'s
+    Linear + ReLU layers of the ``hidden`` widths: the small convnet of PyTorch's and Keras' tutorials."""
+    from . import nn
+
+    channels, height, width = image_shape
+    layers: list[Any] = []
+    for out_channels in (32, 64):
+        layers += [nn.Conv2d(channels, out_channels, 3, padding=1), nn.ReLU()]
+        if height >= 2 and width >= 2:
+            layers.append(nn.MaxPool2d(2))
+            height, width = height // 2, width // 2
+        channels = out_channels
+    head = build_model(channels * height * width, hidden, classes, dropout)
+    return nn.Sequential(*layers, nn.Flatten(), *head)
+
+
+def _standardize_channels(
+    channels: int, train: np.ndarray, *others: np.ndarray | None
+) -> tuple[np.ndarray | None, ...]:
+    """Feature rows of (C, H, W) images standardised per channel with ``train``'s mean and std (as
+    torchvision's ``Normalize(mean, std)`` with the training set's statistics), in place: CIFAR-10's
+    training rows take 614 MB. Statistics summed in float64 over chunks of rows, never a float64 copy."""
+    rows = [np.ascontiguousarray(x) if x is not None else None for x in (train, *others)]
+    total = np.zeros(channels)
+    squares = np.zeros(channels)
+    pixels = train.reshape(train.shape[0], channels, -1)
+    for start in range(0, pixels.shape[0], 4096):
+        chunk = pixels[start : start + 4096].astype(np.float64)
+        total += chunk.sum(axis=(0, 2))
+        squares += (chunk * chunk).sum(axis=(0, 2))
+    count = pixels.shape[0] * pixels.shape[2]
+    mean = total / count
+    std = np.sqrt(np.maximum(squares / count - mean * mean, 0.0))
+    std[std == 0] = 1.0  # a constant channel is centred, not divided by zero
+    for x in rows:
+        if x is not None:
+            view = x.reshape(x.shape[0], channels, -1)  # a view: x is contiguous
+            view -= mean.astype(x.dtype)[:, None]
+            view /= std.astype(x.dtype)[:, None]
+    return tuple(rows)
+
+
 RUN_SETTINGS = (
     "dataset",
     "optimizer",
@@ -661,6 +745,9 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
         saved_labels = settings.get("cifar100_labels")
         if settings["dataset"] == "cifar100" and args.cifar100_labels not in (None, saved_labels):
             _note(f"note: --cifar100-labels is ignored when resuming: the saved run uses {saved_labels!r}")
+        settings.setdefault("model", "mlp")  # runs saved before --model existed trained the MLP
+        if args.model not in (None, settings["model"]):
+            _note(f"note: --model is ignored when resuming: the saved run uses {settings['model']!r}")
         for key, value in given_csv.items():
             if key in ("csv", "test_csv"):  # files that moved since: read them where they are now
                 settings[key] = value
@@ -671,6 +758,7 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
         settings = dict(given)
         settings.update(given_csv)
         settings["cifar100_labels"] = args.cifar100_labels
+        settings["model"] = args.model or "mlp"
     settings.setdefault("dataset", "fashion-mnist")
     settings.setdefault("optimizer", "adam")
     settings.setdefault("seed", 0)
@@ -685,6 +773,8 @@ def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
         )
     else:
         settings.pop("cifar100_labels", None)
+    if settings["model"] == "cnn" and settings["dataset"] == "csv":
+        parser.error("--model cnn: only for image datasets (a CSV table's rows are not images)")
     # --data-dir asks for the IDX files there: missing files are an error, not a fallback to digits.
     settings["explicit_dataset"] = "dataset" in given or bool(args.resume) or args.data_dir is not None
     return settings
@@ -763,19 +853,23 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         what = "digits: they ship with tinygrad_adam" if settings["dataset"] == "digits" else "csv: see --csv"
         _note(f"note: --data-dir is ignored for {what}")
         args.data_dir = None
-    if settings["dataset"] in CIFAR_DATASETS:
-        expected = f"{CIFAR_FILES[settings['dataset']]}, from {CIFAR_URL}"
+    if settings["dataset"] in DATA_DIR_DATASETS:
+        expected = CIFAR_FILES[settings["dataset"]]
+        expected += f", from {CIFAR_URL}" if settings["dataset"] in CIFAR_DATASETS else ""
+        official = "the official files" if settings["dataset"] in CIFAR_DATASETS else "your files"
         if args.data_dir is None:
             parser.error(
-                f"--dataset {settings['dataset']} reads the official files, never downloads them: pass "
+                f"--dataset {settings['dataset']} reads {official}, never downloads them: pass "
                 f"--data-dir with {expected}"
             )
-        if not os.path.exists(args.data_dir):
+        # images: DIR/PREFIX names one set of a folder that holds several (emnist-letters)
+        prefix = settings["dataset"] == "images" and os.path.isdir(os.path.dirname(args.data_dir) or ".")
+        if not os.path.exists(args.data_dir) and not prefix:
             parser.error(f"--data-dir {args.data_dir}: no such folder (expected {expected})")
     if (
         args.data_dir is not None
         and not os.path.isdir(args.data_dir)
-        and settings["dataset"] not in CIFAR_DATASETS
+        and settings["dataset"] not in DATA_DIR_DATASETS
         and not (args.data_dir.endswith(".npz") and os.path.isfile(args.data_dir))  # Keras' mnist.npz
     ):
         problem = "a file, not a folder or an .npz" if os.path.exists(args.data_dir) else "no such folder"
@@ -810,6 +904,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         hint = "\n--missing drop skips them" if csv_settings and "missing value" in str(error) else ""
         _note(f"error: cannot read {settings['dataset']}: {error}{hint}")
         return 2
+    if settings["model"] == "cnn" and settings.get("hidden") is None:
+        settings["hidden"] = CNN_HIDDEN
     _apply_dataset_defaults(settings)
     settings.pop("explicit_dataset")
     settings["data_dir"] = os.path.abspath(args.data_dir) if args.data_dir is not None else None
@@ -835,6 +931,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             features = Standardizer().fit(x_train)
             x_train, x_test = features.transform(x_train), features.transform(x_test)
             x_val = features.transform(x_val) if x_val is not None else None
+        if data.standardize_channels:
+            x_train, x_val, x_test = _standardize_channels(data.image_shape[0], x_train, x_val, x_test)
         if data.regression:  # the MLP fits (y - mean) / std; predictions go back to the target's units
             target = Standardizer().fit(y_train)
             y_train = target.transform(y_train)
@@ -842,6 +940,10 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     except ValueError as error:  # "inf" in the file: a feature no statistics can scale
         _note(f"error: cannot standardise {settings['dataset']}: {error}")
         return 2
+    if settings["model"] == "cnn":  # feature rows back to (N, C, H, W) images
+        x_train, x_val, x_test = (
+            None if x is None else x.reshape(x.shape[0], *data.image_shape) for x in (x_train, x_val, x_test)
+        )
     val_loader = DataLoader(TensorDataset(x_val, y_val), batch_size=1024) if x_val is not None else None
     train_loader = DataLoader(
         TensorDataset(x_train, y_train), batch_size=settings["batch_size"], shuffle=True, seed=seed
@@ -849,7 +951,10 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     tg.manual_seed(seed)
     classes = data.outputs
-    model = build_model(x_train.shape[1], settings["hidden"], classes, settings["dropout"])
+    if settings["model"] == "cnn":
+        model = build_cnn(data.image_shape, settings["hidden"], classes, settings["dropout"])
+    else:
+        model = build_model(x_train.shape[1], settings["hidden"], classes, settings["dropout"])
     optimizer = optimizer_classes()[settings["optimizer"]](model.parameters(), lr=settings["lr"])
     loss_fn = tg.nn.MSELoss() if data.regression else tg.nn.CrossEntropyLoss()
     scheduler = None
@@ -873,9 +978,13 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     shown = os.path.basename(settings["csv"]) if settings["dataset"] == "csv" else settings["dataset"]
     if not args.quiet:
         resumed = f", resuming after epoch {start_epoch}" if args.resume else ""
+        layers = f"{settings['hidden'].replace(',', '-') or ''}{'-' if settings['hidden'] else ''}{classes}"
+        if settings["model"] == "cnn":
+            architecture = f"CNN {'x'.join(map(str, data.image_shape))}-conv32-conv64-{layers}"
+        else:
+            architecture = f"MLP {x_train.shape[1]}-{layers}"
         _note(
-            f"Training {shown}: {x_train.shape[0]} samples, MLP {x_train.shape[1]}-"
-            f"{settings['hidden'].replace(',', '-') or ''}{'-' if settings['hidden'] else ''}{classes}, "
+            f"Training {shown}: {x_train.shape[0]} samples, {architecture}, "
             f"{type(optimizer).__name__} lr {settings['lr']}, batch {settings['batch_size']}, "
             f"{epochs} epoch{'' if epochs == 1 else 's'} on {tg.get_default_device()}{resumed}"
         )
@@ -947,6 +1056,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 "lr": settings["lr"],
                 "batch_size": settings["batch_size"],
                 "hidden": settings["hidden"],
+                "model": settings["model"],
                 "device": tg.get_default_device(),
                 "task": "regression" if data.regression else "classification",
             }

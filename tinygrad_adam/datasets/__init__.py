@@ -1,5 +1,5 @@
-"""Datasets as NumPy arrays: Fashion-MNIST and MNIST (IDX files), CIFAR-10/100 and CSV files you bring,
-the bundled 8x8 digits, toy problems."""
+"""Datasets as NumPy arrays: Fashion-MNIST and MNIST (IDX files), CIFAR-10/100, image sets of any size
+(IDX or .npz files: ``load_images``) and CSV files you bring, the bundled 8x8 digits, toy problems."""
 
 from .cifar import (
     CIFAR10_CLASSES,
@@ -11,6 +11,7 @@ from .cifar import (
 from .csv import load_csv
 from .digits import load_digits
 from .idx import read_idx, write_idx
+from .images import load_images
 from .mnist import FASHION_MNIST_CLASSES, load_fashion_mnist, load_mnist
 from .synthetic import make_moons, make_regression, make_spirals
 
@@ -24,6 +25,7 @@ __all__ = [
     "load_csv",
     "load_digits",
     "load_fashion_mnist",
+    "load_images",
     "load_mnist",
     "make_moons",
     "make_regression",

@@ -1,6 +1,7 @@
 """Fashion-MNIST and MNIST from their four official IDX files, returned as Keras returns them.
 
-``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (N, 28, 28), labels uint8 of shape (N,).
+``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (N, 28, 28) (other sizes read too: see
+``tg.datasets.load_images`` for image sets of other classes), labels uint8 of shape (N,).
 The files are searched, in order, in ``root``, in ``$TINYGRAD_ADAM_DATA``, and in the folder of the
 system package (Debian's ``dataset-fashion-mnist`` puts Fashion-MNIST in
 ``/usr/share/datasets/fashion-mnist/``); a ``fashion-mnist``/``mnist`` subfolder of ``root`` or
@@ -25,10 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from .idx import read_idx
+from .images import check_images
 
 DATA_ENV = "TINYGRAD_ADAM_DATA"
 SYSTEM_DATASETS = Path("/usr/share/datasets")  # where Debian's dataset-* packages install
-IMAGE_SIZE = (28, 28)
 NUM_CLASSES = 10
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 FILES = (
@@ -257,13 +258,10 @@ def _read_pair(dataset: IdxImageSet, images_path: Path, labels_path: Path) -> Sp
 def _checked_pair(
     dataset: IdxImageSet, images: np.ndarray, labels: np.ndarray, images_path: object, labels_path: object
 ) -> Split:
-    """Images uint8 (N, 28, 28) and as many labels uint8 in 0..9, or an error naming the file."""
+    """Images uint8 (N, H, W) or (N, H, W, C) (28 x 28 in the official files; any size, as torchvision
+    and Keras read copies such as KMNIST's) and as many labels uint8 in 0..9, or an error naming the file."""
     idx = isinstance(images_path, Path)  # else an array of a .npz
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != IMAGE_SIZE:
-        raise ValueError(
-            f"{images_path}: expected {dataset.title} images, uint8 of shape (N, 28, 28)"
-            f"{' (IDX magic number 2051)' if idx else ''}, got {images.dtype} of shape {images.shape}"
-        )
+    check_images(images, images_path, f"{dataset.title} images")
     if labels.dtype != np.uint8 or labels.ndim != 1:
         raise ValueError(
             f"{labels_path}: expected {dataset.title} labels, uint8 of shape (N,)"
