@@ -58,6 +58,53 @@ def test_diagonal_keeps_a_negative_zero_and_sends_the_gradient_to_the_diagonal_o
     same(grad, REF["diagonal/signed_zero_grad"])
 
 
+def test_einsum_and_take_along_dim_shape_errors_are_pytorchs_runtime_error_and_still_value_errors():
+    for call in (
+        lambda: tg.einsum("ii", tg.ones(2, 3)),  # a repeated axis of two lengths
+        lambda: tg.einsum("ij", tg.ones(2)),  # more letters than dims
+        lambda: tg.ones(3, 3).take_along_dim(tg.zeros(4, 2, dtype=tg.int64), 0),
+    ):
+        with pytest.raises(RuntimeError):
+            call()
+        with pytest.raises(ValueError):
+            call()
+
+
+def test_quantile_of_an_empty_input_is_pytorchs_runtime_error_and_still_a_value_error():
+    for call in (lambda: tg.tensor([]).quantile(0.5), lambda: tg.zeros(0, 3).nanquantile(0.5, dim=0)):
+        with pytest.raises(RuntimeError, match="empty"):
+            call()
+        with pytest.raises(ValueError, match="empty"):
+            call()
+
+
+# -- pointwise ------------------------------------------------------------------------------------
+
+
+def test_hypot_neither_overflows_nor_underflows_in_float32_and_its_gradient_is_x_over_h():
+    hx = np.array([1e30, -1e-30, 3.0, 1e-30, 0.0], dtype=np.float32)
+    hy = np.array([-1e30, 1e-30, 4.0, -0.0, 0.0], dtype=np.float32)
+    close(tg.hypot(tg.tensor(hx), tg.tensor(hy)), REF["hypot/value"])
+    grad_x, grad_y = gradient(tg.hypot, hx, hy)
+    close(grad_x, REF["hypot/grad_x"])  # nan at the origin, as PyTorch's
+    close(grad_y, REF["hypot/grad_y"])
+
+
+@pytest.mark.parametrize("p", [2.0, 3.0, 1.0])
+def test_norm_of_float16_sums_in_float32_so_it_does_not_overflow(p):
+    # on "cpu" under either default device: the strict (Array API) backend has no float16
+    halves = tg.tensor(np.linspace(-10.0, 10.0, 3000).astype(np.float16), device="cpu", requires_grad=True)
+    norm = halves.norm(p)
+    close(norm, REF[f"norm_float16/p{p}/value"], rtol=1e-3)
+    (grad,) = tg.grad(norm, [halves])
+    close(grad, REF[f"norm_float16/p{p}/grad"], rtol=2e-3)
+
+
+def test_normalize_of_float16_is_finite_as_pytorchs():
+    halves = tg.tensor(np.linspace(-10.0, 10.0, 3000).astype(np.float16), device="cpu")
+    close(F.normalize(halves, dim=0), REF["normalize_float16"], rtol=2e-3)
+
+
 # -- activations ----------------------------------------------------------------------------------
 
 

@@ -631,7 +631,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     aligned_terms, aligned_operands = [], []
     for term, operand in zip(terms, operands):
         if len(term) != operand.ndim:
-            raise ValueError(
+            raise ShapeError(  # PyTorch's RuntimeError
                 f"einsum: {term!r} names {len(term)} axes of an operand of shape {operand.shape}"
             )
         term, operand = _diagonals_taken(term, operand)
@@ -664,7 +664,7 @@ def _diagonals_taken(term: str, operand: Tensor) -> tuple[str, Tensor]:
         first = term.index(letter)
         second = term.index(letter, first + 1)
         if operand.shape[first] != operand.shape[second]:
-            raise ValueError(f"einsum: axes {letter!r} of {term!r} differ in length ({operand.shape})")
+            raise ShapeError(f"einsum: axes {letter!r} of {term!r} differ in length ({operand.shape})")
         rest = [i for i in range(operand.ndim) if i not in (first, second)]
         positions = np.arange(operand.shape[first])
         operand = operand.permute(*rest, first, second)[..., positions, positions]

@@ -613,6 +613,10 @@ class Norm(Function):
     def forward(self, a: Any, p: float, axis: Any, keepdims: bool) -> Any:
         xp = self.xp
         self.p, self.axis, self.keepdims = p, axis, keepdims
+        if self.backend.numpy_dtype(a.dtype) == np.float16 and not math.isinf(p):
+            # PyTorch sums half precision in float32: Σ x² of float16 would overflow past 65504
+            half = self.backend.native_dtype(np.dtype(np.float16))
+            return xp.astype(self.forward(xp.astype(a, xp.float32), p, axis, keepdims), half)
         size = xp.abs(a)
         if p == math.inf:
             return xp.max(size, axis=axis, keepdims=keepdims)
