@@ -5,6 +5,7 @@ PyTorch's record of them."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,3 +29,40 @@ def recorded(record: Any, program: str, kind: str) -> dict[str, np.ndarray]:
     """The arrays stored for ``program`` under ``kind`` ("data", "init" or "out")."""
     prefix = f"{program}/{kind}/"
     return {key[len(prefix) :]: record[key] for key in record.files if key.startswith(prefix)}
+
+
+def program_inputs(record: Any, program: str) -> dict[str, Any]:
+    """The program's inputs and PyTorch's initial weights, laid out as the program reads them: "init"
+    for the model, and a second model's weights (stored under "init.<name>") as {"<name>": {"init": ...}}."""
+    data: dict[str, Any] = {**recorded(record, program, "data"), "init": recorded(record, program, "init")}
+    kinds = {key.split("/")[1] for key in record.files if key.startswith(f"{program}/init.")}
+    for kind in kinds:
+        data[kind.removeprefix("init.")] = {"init": recorded(record, program, kind)}
+    return data
+
+
+def run(programs: ModuleType, record: Any, program: str, framework: ModuleType) -> tuple[dict, list]:
+    """The program's result with ``framework`` (tinygrad_adam in the tests) and the messages of the
+    mistakes it made."""
+    programs.MESSAGES.clear()
+    return programs.programs()[program](framework, program_inputs(record, program)), list(programs.MESSAGES)
+
+
+def check_mistakes(
+    programs: ModuleType, record: Any, program: str, ran: tuple[dict, list], minimum: int = 1
+) -> None:
+    """Each of the program's mistakes (the "errors.*" results of ``ran``, ``run``'s result and
+    messages; at least ``minimum`` of them) raised PyTorch's error types (ours may also subclass
+    another built-in), with a message naming the problem."""
+    expected = recorded(record, program, "out")
+    result, messages = ran
+    kinds = [kind.__name__ for kind in programs.ERROR_KINDS]
+    cases = [name for name in result if name.startswith("errors.")]
+    assert len(cases) >= minimum, f"{program}: every program makes {minimum} mistake(s) or more"
+    for name in cases:
+        wanted = [kind for kind, flag in zip(kinds, expected[name], strict=True) if flag]
+        raised = [kind for kind, flag in zip(kinds, result[name], strict=True) if flag]
+        assert wanted, f"{program}: {name}: PyTorch raises none of the recorded kinds"
+        assert set(wanted) <= set(raised), f"{program}: {name}: {raised}, not {wanted}"
+    for case, names, message in messages:
+        assert re.search(names, message, re.IGNORECASE), f"{program}: {case}: {message!r} names no {names!r}"

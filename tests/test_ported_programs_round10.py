@@ -12,7 +12,6 @@ tests/fixtures/make_ported_programs_round10.py."""
 from __future__ import annotations
 
 import functools
-import re
 
 import numpy as np
 import ported_rounds
@@ -29,9 +28,7 @@ recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) 
 @functools.cache
 def run(program: str) -> tuple[dict, list]:
     """The program's result with tinygrad_adam and the messages of the mistakes it made."""
-    ported.MESSAGES.clear()
-    data = {**recorded(program, "data"), "init": recorded(program, "init")}
-    return ported.programs()[program](tg, data), list(ported.MESSAGES)
+    return ported_rounds.run(ported, RECORD, program, tg)
 
 
 @pytest.mark.parametrize("program", list(ported.programs()))
@@ -59,16 +56,4 @@ def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -
 
 @pytest.mark.parametrize("program", list(ported.programs()))
 def test_mistakes_raise_pytorchs_error_types_with_a_message_naming_the_problem(program: str) -> None:
-    expected = recorded(program, "out")
-    result, messages = run(program)
-    kinds = [kind.__name__ for kind in ported.ERROR_KINDS]
-    cases = [name for name in result if name.startswith("errors.")]
-    assert len(cases) >= 3, "every program makes three mistakes or more"
-    for name in cases:
-        wanted = [kind for kind, flag in zip(kinds, expected[name], strict=True) if flag]
-        raised = [kind for kind, flag in zip(kinds, result[name], strict=True) if flag]
-        assert wanted, f"{program}: {name}: PyTorch raises none of the recorded kinds"
-        # PyTorch's error types must be among ours (ours may also subclass another built-in).
-        assert set(wanted) <= set(raised), f"{program}: {name}: {raised}, not {wanted}"
-    for case, names, message in messages:
-        assert re.search(names, message, re.IGNORECASE), f"{program}: {case}: {message!r} names no {names!r}"
+    ported_rounds.check_mistakes(ported, RECORD, program, run(program), minimum=3)

@@ -1225,7 +1225,7 @@ def _permutation(pivots: Tensor, m: int, like: Tensor) -> Tensor:
     The swaps are replayed on the host (they are integers, never differentiated)."""
     swaps = pivots._backend.to_numpy(pivots._data).astype(np.int64) - 1
     batch = swaps.shape[:-1]
-    flat = swaps.reshape(-1, swaps.shape[-1])
+    flat = swaps.reshape(math.prod(batch), swaps.shape[-1])  # -1 cannot be read off with no pivots
     order = np.tile(np.arange(m), (flat.shape[0], 1))
     every = np.arange(flat.shape[0])
     for j in range(flat.shape[1]):

@@ -200,8 +200,8 @@ def _integers_beyond_int64(data: Any, array: np.ndarray) -> bool:
         item = pending.pop()
         if isinstance(item, (list, tuple)):
             pending.extend(item)
-        elif isinstance(item, (float, np.floating)):
-            return False  # a float among them: a float tensor, as PyTorch makes
+        elif not isinstance(item, (int, np.integer)):
+            return False  # a float among them (or a 0-d tensor's array): a float tensor, as PyTorch makes
     return True
 
 
@@ -1544,12 +1544,12 @@ class Tensor(TensorSpellings):
             return self
         return _view_of(_ops().Permute.apply(self, axes=axes), self)
 
-    def transpose(self, dim0: int = -2, dim1: int | None = None) -> Tensor:
+    def transpose(self, dim0: int | None = None, dim1: int | None = None) -> Tensor:
         """Swap two axes (PyTorch's meaning); with no arguments, the last two."""
-        if dim1 is None:
-            if dim0 != -2:  # x.transpose(0) swapped 0 with the last axis, silently; PyTorch refuses
-                raise TypeError('transpose() missing 1 required positional argument: "dim1" (two dims swap)')
-            dim1 = -1
+        if (dim0 is None) != (dim1 is None):  # x.transpose(0) would be a guess; PyTorch refuses it
+            raise TypeError('transpose() missing 1 required positional argument: "dim1" (two dims swap)')
+        if dim0 is None:
+            dim0, dim1 = -2, -1
         if self.ndim < 2:
             if (dim0, dim1) != (-2, -1):  # named dims must exist, as in PyTorch (dim 0 or -1 here)
                 _axis_index(dim0, builtins.max(self.ndim, 1), "transpose")

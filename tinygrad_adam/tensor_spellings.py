@@ -1270,6 +1270,11 @@ class TensorSpellings:
             raise IndexError(f"unique: dim {dim} is out of range for a 0-d tensor")
         axis = _tensor._axis_index(dim, self.ndim, "unique")
         source, length = self.detach(), self.shape[axis]
+        if any(n == 0 for d, n in enumerate(self.shape) if d != axis):  # PyTorch's RuntimeError
+            raise _tensor.InvalidArgumentError(
+                f"unique: a tensor of shape {self.shape} has an empty dim other than dim {dim}: slices of "
+                "no elements cannot be compared"
+            )
         if length == 0:
             return source.unique_consecutive(return_inverse, return_counts, dim=axis)
         xp, backend = self._backend.xp, self._backend
@@ -3105,22 +3110,20 @@ class TensorSpellings:
         return self.resize_(*_other_tensor(the_template, "resize_as_").shape, memory_format=memory_format)
 
     def resize(self: Tensor, *sizes: Any) -> Tensor:
-        """PyTorch's deprecated out-of-place ``resize``: a resized copy (``resize_`` on a clone); a
-        tensor that requires grad may only change shape, keeping its number of elements (a reshape)."""
+        """PyTorch's deprecated out-of-place ``resize``: its autograd ``Resize`` for every tensor, so
+        only the shape may change, the number of elements kept (a reshape; ``resize_`` changes both)."""
         import warnings
 
         warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
         shape = _tensor._shape_arg(sizes)
-        if self.requires_grad and is_grad_enabled():
-            if math.prod(shape) != self.size:
-                wanted, held = "x".join(map(str, shape)), "x".join(map(str, self.shape))
-                raise RuntimeError(
-                    f"requested resize to {wanted} ({math.prod(shape)} elements in total), but the given "
-                    f"tensor has a size of {held} ({self.size} elements). autograd's resize can only "
-                    "change the shape of a given tensor, while preserving the number of elements."
-                )
-            return self.reshape(*shape)
-        return self.detach().clone().resize_(*shape)
+        if math.prod(shape) != self.size:
+            wanted, held = "x".join(map(str, shape)), "x".join(map(str, self.shape))
+            raise RuntimeError(
+                f"requested resize to {wanted} ({math.prod(shape)} elements in total), but the given "
+                f"tensor has a size of {held} ({self.size} elements). autograd's resize can only "
+                "change the shape of a given tensor, while preserving the number of elements."
+            )
+        return self.reshape(*shape)
 
     def resize_as(self: Tensor, tensor: Tensor) -> Tensor:
         """PyTorch's deprecated out-of-place ``resize_as``: ``resize`` to ``tensor``'s shape."""

@@ -615,6 +615,15 @@ def _split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
     return fields[:-1], fields[-1]
 
 
+BINARY_LOSSES = ("BCEWithLogitsLoss", "BCELoss", "binary_cross_entropy_with_logits", "binary_cross_entropy")
+
+
+def _is_binary_loss(loss_fn: Any) -> bool:
+    """Whether ``loss_fn`` is BCEWithLogitsLoss / BCELoss (a subclass too) or its functional form."""
+    names = {klass.__name__ for klass in type(loss_fn).__mro__} | {getattr(loss_fn, "__name__", "")}
+    return not names.isdisjoint(BINARY_LOSSES)
+
+
 def _loss(loss_fn: Any, outputs: Tensor, targets: Tensor) -> Tensor:
     """``loss_fn(outputs, targets)`` as a scalar; shapes that cannot be what the user meant are named."""
     softmax_loss = type(loss_fn).__name__ in ("CrossEntropyLoss", "NLLLoss")
@@ -627,7 +636,7 @@ def _loss(loss_fn: Any, outputs: Tensor, targets: Tensor) -> Tensor:
             "(integer labels 0/1), or keep 1 output and use BCEWithLogitsLoss (0/1 targets of shape (N, 1))"
         )
     if (
-        type(loss_fn).__name__ in ("BCEWithLogitsLoss", "BCELoss")
+        _is_binary_loss(loss_fn)
         and isinstance(outputs, Tensor)
         and isinstance(targets, Tensor)
         and targets.dtype.kind in "biu"

@@ -479,14 +479,18 @@ def _warn_dropped(
     names: list[str] | None,
     missing_keys: set[str],
 ) -> None:
-    """Warn that missing='drop' dropped many rows, naming the feature column missing most often."""
-    counts = {i: len(rows) - len(_present(rows, i, missing_keys)) for i in used if i != target_index}
+    """Warn that missing='drop' dropped many rows, naming the column missing most often (the target
+    where it ties: ignore= cannot keep rows without a label)."""
+    counts = {i: len(rows) - len(_present(rows, i, missing_keys)) for i in used}
     worst = max(counts, key=counts.get)
-    column = repr(names[worst]) if names and names[worst] else worst
+    if worst == target_index:
+        what, advice = "the target column", "rows without a target value cannot be used"
+    else:
+        column = repr(names[worst]) if names and names[worst] else worst
+        what, advice = "column", f"ignore=[{column}] keeps those rows"
     warnings.warn(
-        f"{path}: missing='drop' dropped {len(rows) - len(kept)} of {len(rows)} rows; column "
-        f"{_describe(worst, names)} is missing on {counts[worst]} of them: ignore=[{column}] keeps those "
-        "rows",
+        f"{path}: missing='drop' dropped {len(rows) - len(kept)} of {len(rows)} rows; {what} "
+        f"{_describe(worst, names)} is missing on {counts[worst]} of them: {advice}",
         stacklevel=3,
     )
 
