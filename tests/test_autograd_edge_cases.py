@@ -119,13 +119,19 @@ def test_augmented_assignment_updates_a_parameter_in_place_under_no_grad():
         weight += 1.0  # outside no_grad, as PyTorch refuses it
 
 
-def test_augmented_assignment_in_a_graph_is_recorded_as_a_new_node():
+def test_augmented_assignment_in_a_graph_is_recorded_in_place_as_pytorch():
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     h = x * 3
+    alias = h
     h += x  # a residual connection
-    h *= h
+    assert h is alias
+    h *= 2.0
     h.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), 2 * 16 * np.array([1.0, 2.0]))  # d(16x²)/dx
+    np.testing.assert_allclose(x.grad.numpy(), [8.0, 8.0])  # d(2·4x)/dx
+    h = x * 3
+    h *= h  # mul_ by itself: backward needs the value it overwrote, and refuses, as PyTorch does
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        h.sum().backward()
     total = tg.zeros(2)
     total += x  # accumulating something that requires grad keeps the graph
     assert total.requires_grad

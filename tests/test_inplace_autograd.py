@@ -181,3 +181,35 @@ def test_copy_takes_a_source_from_another_device_as_pytorch():
     on_strict.copy_(w * 2)
     on_strict.sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), [2.0, 2.0, 2.0])
+
+
+def test_a_slice_taken_before_an_in_place_change_of_its_base_differentiates_its_new_value():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = x * 1.0
+    first_two = h[0:2]
+    h.mul_(3.0)
+    first_two.sum().backward()
+    np.testing.assert_array_equal(first_two.detach().numpy(), [3.0, 6.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0, 0.0])  # PyTorch's: the view follows its base
+
+
+def test_a_reshaped_view_taken_before_an_in_place_change_refuses_backward():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = x * 1.0
+    column = h.reshape(3, 1)
+    h.mul_(3.0)
+    with pytest.raises(RuntimeError, match="before an in-place change.*take the view again"):
+        column.sum().backward()
+
+
+def test_augmented_assignment_changes_the_tensor_itself_and_a_slice_changes_its_base():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = x * 1.0
+    same = h
+    h += 1.0
+    assert same is h
+    row = h[1:]
+    row *= 10.0  # through the base, as PyTorch's
+    np.testing.assert_array_equal(h.detach().numpy(), [2.0, 30.0, 40.0])
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 600.0, 800.0])

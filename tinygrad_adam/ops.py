@@ -800,6 +800,27 @@ class SetItem(Function):
         return grad_a, grad_value
 
 
+class StaleView(Function):
+    """The ``grad_fn`` of a view (a reshape, a transpose, ...) taken before an in-place change of its
+    graph tensor: the old graph would give the old value's gradient, so backward through it refuses."""
+
+    saves_inputs = False
+
+    @classmethod
+    def of(cls, view: Tensor) -> StaleView:
+        node = cls()
+        node.backend, node.shape, node.freed = view._backend, view.shape, False
+        node.inputs, node.edges, node.needs_input_grad = (), (), ()
+        return node
+
+    def backward(self, grad: Tensor) -> tuple[()]:
+        raise RuntimeError(
+            f"a view of shape {self.shape} was taken of a tensor before an in-place change of that tensor, "
+            "and used after it: its gradient would be the old value's; take the view again after the change "
+            "(a slice, x[i], follows the change by itself)"
+        )
+
+
 class Overwrite(Function):
     """A constant written over a graph tensor (``h.fill_(0)``, ``h.zero_()``): the values before
     get a zero gradient, as PyTorch's ``FillBackward``."""

@@ -233,6 +233,7 @@ class Tensor(TensorSpellings):
         "_grad_hooks", "_post_accumulate_grad_hooks",  # a leaf's hooks, set only by registering one
         "_viewed",  # set (True) on a tensor once a view of its memory is taken: see _set_data
         "_view_index",  # on a slice of a tensor (basic indexing), the index it was taken with: see _in_place
+        "_graph_views",  # on a graph tensor, weak references to its views in the graph: see _rebase_views
     )  # fmt: skip
 
     __array_priority__ = 1000  # make `ndarray * Tensor` call Tensor.__rmul__
@@ -719,7 +720,24 @@ class Tensor(TensorSpellings):
             fn._output_ref, fn._output_version = weakref.ref(self), self._version
         if retained is not None and retained() is self:  # retain_grad() follows the tensor, as in PyTorch
             fn._retained, old.grad_fn._retained = retained, None
+        if getattr(self, "_graph_views", None):
+            self._rebase_views()
         return self
+
+    def _rebase_views(self) -> None:
+        """After a recorded in-place change, this tensor's views take their gradient from its new
+        value, as PyTorch's do: a slice is cut afresh from it; another view (a reshape, a transpose),
+        whose op is not kept, refuses backward rather than give the old value's gradient."""
+        views = [view for view in (ref() for ref in self._graph_views) if view is not None]
+        views = [view for view in views if view is not self]
+        self._graph_views = []
+        for view in views:
+            index = getattr(view, "_view_index", None)
+            if index is not None:
+                view.grad_fn = self[index].grad_fn
+            else:
+                view.grad_fn = _ops().StaleView.of(view)
+        self._graph_views = [weakref.ref(view) for view in views]
 
     def _through_base(self, base: Tensor, result: Tensor) -> Tensor:
         """A slice ``base[index]`` changed in place to ``result`` under autograd: recorded as PyTorch
@@ -879,16 +897,21 @@ class Tensor(TensorSpellings):
         """``self ** exponent`` (PyTorch's method spelling)."""
         return self.__pow__(exponent)
 
-    # x += y and its kin change x in place where nothing is being recorded, as in PyTorch (so
-    # `p -= lr * p.grad` under no_grad updates the parameter itself); where autograd must record
-    # the change (x is part of a graph), they give the same value as a new tensor: unlike x.add_(y),
-    # which records the change of x itself, that never makes backward refuse a node that saved x.
-    # A leaf that requires grad refuses them outside no_grad, as in PyTorch.
+    # x += y and its kin change x in place, as in PyTorch: `p -= lr * p.grad` under no_grad updates
+    # the parameter itself, and on a graph tensor (or a slice of one) autograd records the change as
+    # x.add_(y) does. A view whose change cannot be recorded here (a reshape or transpose of a graph
+    # tensor, `.data`) gives the same value as a new tensor instead. A leaf that requires grad refuses
+    # them outside no_grad, as in PyTorch.
     def _augmented(self, other: Any, in_place: Any, out_of_place: Any) -> Tensor:
-        recording = autograd.is_grad_enabled() and (
-            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        unrecordable_view = type(self) is _SharedMemory or (
+            type(self) is _View and self._base() is not None and getattr(self, "_view_index", None) is None
         )
-        if recording and (self.grad_fn is not None or not self.requires_grad):
+        if (
+            unrecordable_view
+            and autograd.is_grad_enabled()
+            and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+            and (self.grad_fn is not None or not self._requires_grad)
+        ):
             return out_of_place(self, other)
         return in_place(self, other)
 
@@ -1758,6 +1781,11 @@ def _view_of(out: Tensor, source: Tensor) -> Tensor:
         out._base = (lambda: root) if type(root) is _SharedMemory else weakref.ref(root)
         out.__class__ = _View
         root._viewed = True
+        if out._requires_grad and root.grad_fn is not None:  # a view in a graph: see _rebase_views
+            views = getattr(root, "_graph_views", None)
+            if views is None or len(views) > 64:
+                views = root._graph_views = [] if views is None else [v for v in views if v() is not None]
+            views.append(weakref.ref(out))
     return out
 
 
