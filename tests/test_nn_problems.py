@@ -150,13 +150,12 @@ def test_half_casts_the_floating_point_state_to_float16() -> None:
     assert model.num_batches_tracked.dtype == np.int64
 
 
-def test_load_state_dict_of_another_float_dtype_says_how_to_convert() -> None:
+def test_load_state_dict_of_another_float_dtype_is_cast_to_the_model_dtype() -> None:
     layer = nn.Linear(2, 1)
-    state = {"weight": tg.zeros(1, 2, dtype=tg.float64), "bias": tg.zeros(1)}
-    with pytest.raises(
-        RuntimeError, match=r"dtype float64 in the state, float32 in the model .*astype\('float32'\)"
-    ):
-        layer.load_state_dict(state)
+    state = {"weight": tg.full((1, 2), 0.25, dtype=tg.float64), "bias": tg.zeros(1)}
+    layer.load_state_dict(state)
+    assert layer.weight.dtype == np.float32 and layer.weight.requires_grad
+    np.testing.assert_array_equal(layer.weight.numpy(), [[0.25, 0.25]])
 
 
 # -- activations PyTorch has that were missing ----------------------------------------------------

@@ -32,20 +32,26 @@ def randint_like(
     low: int = 0,
     high: int | None = None,
     *,
+    generator: Any = None,
     dtype: DType | None = None,
     device: str | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) in ``input``'s shape, dtype and device unless told:
-    ``randint_like(x, high)`` or ``randint_like(x, low, high)``, as in PyTorch."""
+    ``randint_like(x, high)`` or ``randint_like(x, low, high)``, as in PyTorch (``generator`` too)."""
     check_memory_format(memory_format, "randint_like")
     if not isinstance(input, Tensor):
         raise TypeError(f"randint_like(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if high is None:
         low, high = 0, low
     drawn = randint(
-        low, high, input.shape, dtype=_resolve_dtype(dtype) or input.dtype, device=device or input.device
+        low,
+        high,
+        input.shape,
+        generator=generator,
+        dtype=_resolve_dtype(dtype) or input.dtype,
+        device=device or input.device,
     )
     return drawn.requires_grad_(requires_grad) if requires_grad else drawn
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .backend import get_backend
+from .rng import random_draws
 from .tensor import (
     DType,
     DtypeMismatchError,
@@ -470,9 +471,11 @@ def rand_like(
     requires_grad: bool = False,
     *,
     memory_format: memory_format | None = None,
+    generator: Any = None,
 ) -> Tensor:
-    """Uniform draws on [0, 1) in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
-    return _filled_like("uniform", input, "rand_like", dtype, device, requires_grad, memory_format)
+    """Uniform draws on [0, 1) in ``input``'s shape, dtype and device (seeded by ``manual_seed``, or from
+    ``generator``)."""
+    return _filled_like("uniform", input, "rand_like", dtype, device, requires_grad, memory_format, generator)
 
 
 def randn_like(
@@ -482,9 +485,11 @@ def randn_like(
     requires_grad: bool = False,
     *,
     memory_format: memory_format | None = None,
+    generator: Any = None,
 ) -> Tensor:
-    """Standard normal draws in ``input``'s shape, dtype and device (seeded by ``manual_seed``)."""
-    return _filled_like("normal", input, "randn_like", dtype, device, requires_grad, memory_format)
+    """Standard normal draws in ``input``'s shape, dtype and device (seeded by ``manual_seed``, or from
+    ``generator``)."""
+    return _filled_like("normal", input, "randn_like", dtype, device, requires_grad, memory_format, generator)
 
 
 def eye(
@@ -547,13 +552,14 @@ def randint(
     high: Any = None,
     size: Sequence[int] | None = None,
     *,
+    generator: Any = None,
     dtype: DType | None = None,
     device: str | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) in a tensor of ``size``, int64 by default, from the
-    device's generator (``manual_seed``): ``randint(low, high, size)``, ``randint(high, size)`` or
-    ``randint(high=10, size=(3,))``, as in PyTorch."""
+    device's generator (``manual_seed``) or ``generator``: ``randint(low, high, size)``,
+    ``randint(high, size)`` or ``randint(high=10, size=(3,))``, as in PyTorch."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
     elif high is None:  # randint(10, size=(3,))
@@ -571,18 +577,24 @@ def randint(
     backend = get_backend(device)
     shape = _shape_arg((size,))
     xp = backend.xp
-    uniform = backend.random("uniform", shape, np.dtype("float64"))
+    uniform = random_draws(backend, "uniform", shape, np.dtype("float64"), generator)
     drawn = xp.floor(uniform * (high - low)) + low  # float64 holds every integer below 2**53 exactly
     drawn = Tensor._wrap(xp.astype(drawn, backend.native_dtype(_resolve_dtype(dtype) or int64)), backend)
     return _grad_if(drawn, requires_grad)
 
 
 def randperm(
-    n: int, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    n: int,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
+    *,
+    generator: Any = None,
 ) -> Tensor:
-    """A random ordering of 0, ..., n - 1 (int64 by default) from the device's generator (``manual_seed``)."""
+    """A random ordering of 0, ..., n - 1 (int64 by default) from the device's generator
+    (``manual_seed``) or ``generator``."""
     n = _count_arg(n, "n", "randperm")
-    keys = rand(n, dtype=np.float64, device=device)
+    keys = rand(n, generator=generator, dtype=np.float64, device=device)
     return _grad_if(keys.argsort().astype(_resolve_dtype(dtype) or int64), requires_grad)
 
 

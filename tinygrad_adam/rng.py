@@ -38,13 +38,15 @@ def host_generator(seed: int | None = None) -> np.random.Generator:
 
 
 class Generator:
-    """PyTorch's ``torch.Generator`` for the host-side draws of ``tg.data``: pass it as ``generator=``
-    to ``random_split``, ``DataLoader`` and the samplers (``Generator().manual_seed(42)``).
+    """PyTorch's ``torch.Generator``: a random stream of its own, apart from the one ``tg.manual_seed``
+    seeds. Pass it as ``generator=`` to the random constructors and in-place draws (``tg.randn``,
+    ``tg.randint``, ``tg.randperm``, ``tg.normal``, ``tg.bernoulli``, ``tg.multinomial``,
+    ``Tensor.random_``, ``nn.init.*``) and to ``random_split``, ``DataLoader`` and the samplers.
 
-    Each use draws a fresh seed from it, so the generator advances as PyTorch's does: the same
-    ``Generator().manual_seed(42)`` gives the same split, one generator used twice gives two. A new
-    generator starts from PyTorch's default seed. Tensor constructors (``tg.randn``) do not take one:
-    they draw from the device generator that ``tg.manual_seed`` seeds.
+    Its numbers come from a PCG64 stream on the host (copied to the tensor's device), so the same
+    ``Generator().manual_seed(42)`` gives the same draws on every device and run, and one generator
+    used twice gives two. The data utilities take one seed from it per use (a split, a pass). A new
+    generator starts from PyTorch's default seed.
     """
 
     DEFAULT_SEED = 67280421310721  # torch.Generator().initial_seed()
@@ -82,6 +84,37 @@ class Generator:
     def draw_seed(self) -> int:
         """A seed for one use (a split, a loader, a sampler); advances the generator."""
         return int(self._numpy.integers(2**63))
+
+    def random(self, kind: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """``kind`` ("normal" or "uniform") draws on the host, as ``Backend.random`` gives on a device."""
+        if kind == "normal":
+            return self._numpy.standard_normal(shape, dtype=dtype)
+        if kind == "uniform":
+            return self._numpy.random(shape, dtype=dtype)
+        raise ValueError(f"unknown random kind {kind!r}")
+
+
+def random_draws(
+    backend: Any, kind: str, shape: tuple[int, ...], dtype: np.dtype, generator: Any = None
+) -> Any:
+    """``kind`` draws as a device array of ``backend``: from its own generator (``tg.manual_seed``), or
+    from PyTorch's ``generator=`` (a ``tg.Generator``) when one is given. Every random op draws here.
+    Floats narrower than float32 (float16) are drawn in float32 and rounded, uniform ones down to
+    their own grid so that they stay below 1."""
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"generator must be a tg.Generator, got {type(generator).__name__}")
+    wanted = np.dtype(dtype)
+    drawn_as = wanted if wanted in (np.float32, np.float64) else np.dtype(np.float32)
+    if generator is None:
+        data = backend.random(kind, shape, drawn_as)
+    else:
+        data = backend.asarray(generator.random(kind, shape, drawn_as))
+    if drawn_as == wanted:
+        return data
+    if kind == "uniform":
+        steps = float(2 ** (np.finfo(wanted).nmant + 1))
+        data = backend.xp.floor(data * steps) / steps
+    return backend.xp.astype(data, backend.native_dtype(wanted))
 
 
 def seed_for(seed: int | None, generator: Generator | None, owner: str) -> int | None:

@@ -1,6 +1,7 @@
 """Random draws that PyTorch scripts reach for beyond ``rand``/``randn``: ``tg.bernoulli``,
 ``tg.multinomial`` (e.g. sampling an action from a policy's probabilities) and ``tg.normal``. All
-use the device's generator, so ``tg.manual_seed`` makes them reproducible; none has a gradient."""
+use the device's generator, so ``tg.manual_seed`` makes them reproducible, or PyTorch's
+``generator=`` (a ``tg.Generator``); none has a gradient."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _probabilities(input: Any, name: str) -> Tensor:
     return input.detach()
 
 
-def bernoulli(input: Tensor, p: float | None = None) -> Tensor:
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Any = None) -> Tensor:
     """1 with probability ``input`` (each entry in [0, 1]) or ``p`` for every entry, else 0, in the
     input's dtype and shape, as ``torch.bernoulli``."""
     probs = _probabilities(input, "bernoulli")
@@ -32,11 +33,13 @@ def bernoulli(input: Tensor, p: float | None = None) -> Tensor:
             raise InvalidArgumentError(
                 f"bernoulli: probabilities must lie in [0, 1], got values from {low} to {high}"
             )
-    draws = rand(*probs.shape, dtype=probs.dtype, device=probs.device)
+    draws = rand(*probs.shape, generator=generator, dtype=probs.dtype, device=probs.device)
     return (draws < chance).astype(probs.dtype)
 
 
-def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:
+def multinomial(
+    input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None
+) -> Tensor:
     """Indices drawn from the categories of each row of ``input`` (non-negative weights, not
     necessarily summing to 1), as ``torch.multinomial``: int64 of shape (num_samples,) for a 1-D
     input, (rows, num_samples) for 2-D. Without ``replacement`` each category is drawn at most once
@@ -60,10 +63,10 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> T
     count, classes = rows.shape
     if replacement:  # the inverse of each row's cumulative distribution at uniform draws
         cdf = rows.cumsum(1) / rows.sum(1, keepdim=True)
-        draws = rand(count, num_samples, dtype=rows.dtype, device=rows.device)
+        draws = rand(count, num_samples, generator=generator, dtype=rows.dtype, device=rows.device)
         picks = searchsorted(cdf, draws, right=True).clip(None, classes - 1)  # (a rounded top of the cdf)
     else:
-        keys = rand(count, classes, dtype=rows.dtype, device=rows.device).log()
+        keys = rand(count, classes, generator=generator, dtype=rows.dtype, device=rows.device).log()
         keys = where(rows > 0, keys / where(rows > 0, rows, 1.0), float("-inf"))
         picks = keys.topk(num_samples, dim=1).indices
     picks = picks.astype(int64)
@@ -71,7 +74,12 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> T
 
 
 def normal(
-    mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *, device: str | None = None
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Sequence[int] | None = None,
+    *,
+    generator: Any = None,
+    device: str | None = None,
 ) -> Tensor:
     """Draws of N(mean, std²), as ``torch.normal``: ``mean`` and ``std`` tensors (broadcast together)
     or numbers with a ``size``."""
@@ -80,10 +88,10 @@ def normal(
         shape = np.broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
         if isinstance(std, Tensor) and std.size and std.min().item() < 0:
             raise InvalidArgumentError("normal: std must be >= 0")
-        noise = randn(*shape, dtype=reference.dtype, device=reference.device)
+        noise = randn(*shape, generator=generator, dtype=reference.dtype, device=reference.device)
         return (mean + std * noise).detach()
     if size is None:
         raise TypeError("normal: with a number for mean and std, give size (e.g. tg.normal(0.0, 1.0, (3,)))")
     if std < 0:
         raise InvalidArgumentError(f"normal: std must be >= 0, got {std}")
-    return randn(*size, device=device) * std + mean
+    return randn(*size, generator=generator, device=device) * std + mean

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import autograd
 from .backend import Backend, get_backend
+from .rng import random_draws
 from .tensor_spellings import TensorSize, TensorSpellings
 
 DType = Any  # a NumPy dtype, a dtype name such as "float32", or a scalar type such as np.float32
@@ -562,8 +563,8 @@ class Tensor(TensorSpellings):
 
         PyTorch's other forms work too: ``x.to(tg.float64)`` (a dtype in the first place) and
         ``x.to(other)`` (``other``'s device and dtype). ``copy=True`` copies even when nothing
-        changes; ``non_blocking`` and ``memory_format`` are accepted for PyTorch's code and change
-        nothing (copies here always finish before ``to`` returns).
+        changes; ``memory_format=tg.channels_last`` lays the copy out channels last (as ``contiguous``);
+        ``non_blocking`` is accepted for PyTorch's code (copies here always finish before ``to`` returns).
         """
         check_memory_format(memory_format, "to")
         for name, flag in (("non_blocking", non_blocking), ("copy", copy)):
@@ -580,6 +581,8 @@ class Tensor(TensorSpellings):
             out = _ops().ToDevice.apply(self, target=get_backend(device))
         if dtype is not None:
             out = out.astype(dtype)
+        if memory_format is not None and memory_format.name.startswith("channels_last"):
+            out = out.contiguous(memory_format)  # x.to(memory_format=tg.channels_last), as PyTorch
         return out.clone() if copy and out is self else out
 
     def cpu(self) -> Tensor:
@@ -1716,9 +1719,12 @@ class Tensor(TensorSpellings):
         return tiled.reshape(*[r * length for r, length in zip(sizes, shape)])
 
     def contiguous(self, memory_format: memory_format | None = None) -> Tensor:
-        """``self`` where ``is_contiguous()``, else a row-major copy (differentiable), as PyTorch."""
+        """``self`` where ``is_contiguous(memory_format)``, else a copy laid out so (row-major, or
+        channels last for ``tg.channels_last``; differentiable), as PyTorch."""
+        from .layout import laid_out
+
         check_memory_format(memory_format, "contiguous")
-        return self if self.is_contiguous() else self.clone()
+        return laid_out(self, "contiguous_format" if memory_format is None else memory_format.name)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _byte_masks(_sequence_as_tuple(index))
@@ -2231,7 +2237,12 @@ class _SharedMemory(Tensor):
 
 
 def _filled(
-    fill: str, shape: tuple[Any, ...], dtype: DType | None, device: str | None, requires_grad: bool
+    fill: str,
+    shape: tuple[Any, ...],
+    dtype: DType | None,
+    device: str | None,
+    requires_grad: bool,
+    generator: Any = None,
 ) -> Tensor:
     backend = get_backend(device)
     shape = _shape_arg(shape)
@@ -2243,7 +2254,7 @@ def _filled(
     if fill in ("normal", "uniform"):
         if not _is_float(dtype):
             raise TypeError(f"random {fill} tensors must be floating point, not {dtype}")
-        data = backend.random(fill, shape, dtype)
+        data = random_draws(backend, fill, shape, dtype, generator)
     else:
         data = (xp.zeros if fill == "zeros" else xp.ones)(shape, dtype=native, **backend.creation_kwargs)
     out = Tensor._wrap(data, backend)
@@ -2263,17 +2274,27 @@ def ones(
 
 
 def randn(
-    *shape: Any, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    *shape: Any,
+    generator: Any = None,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """Standard normal draws from the device's generator (seeded by ``manual_seed``)."""
-    return _filled("normal", shape, dtype, device, requires_grad)
+    """Standard normal draws from the device's generator (seeded by ``manual_seed``), or from
+    ``generator`` (a ``tg.Generator``)."""
+    return _filled("normal", shape, dtype, device, requires_grad, generator)
 
 
 def rand(
-    *shape: Any, dtype: DType | None = None, device: str | None = None, requires_grad: bool = False
+    *shape: Any,
+    generator: Any = None,
+    dtype: DType | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """Uniform draws on [0, 1) from the device's generator (seeded by ``manual_seed``)."""
-    return _filled("uniform", shape, dtype, device, requires_grad)
+    """Uniform draws on [0, 1) from the device's generator (seeded by ``manual_seed``), or from
+    ``generator`` (a ``tg.Generator``)."""
+    return _filled("uniform", shape, dtype, device, requires_grad, generator)
 
 
 def _like(other: Any, op: str) -> Tensor:
@@ -2320,11 +2341,12 @@ def _filled_like(
     device: str | None,
     requires_grad: bool,
     memory_format: memory_format | None = None,
+    generator: Any = None,
 ) -> Tensor:
     """``_filled`` in ``other``'s shape, and its dtype and device unless they are given (``*_like``)."""
     check_memory_format(memory_format, op)
     other = _like(other, op)
-    return _filled(fill, other.shape, dtype or other.dtype, device or other.device, requires_grad)
+    return _filled(fill, other.shape, dtype or other.dtype, device or other.device, requires_grad, generator)
 
 
 def zeros_like(

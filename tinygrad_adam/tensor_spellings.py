@@ -17,6 +17,7 @@ import numpy as np
 
 from . import tensor as _tensor  # tensor.py imports this module for Tensor's base class: used at call time
 from .autograd import Function, is_grad_enabled, no_grad
+from .rng import random_draws
 
 if TYPE_CHECKING:
     from .tensor import Tensor, ValuesAndIndices
@@ -1015,17 +1016,19 @@ class TensorSpellings:
         """``self + value * tensor1 / tensor2`` (Adam's ``p.addcdiv_(m, denom, value=-step_size)``)."""
         return self + value * tensor1 / tensor2
 
-    def bernoulli(self: Tensor, p: float | None = None) -> Tensor:
+    def bernoulli(self: Tensor, p: float | None = None, *, generator: Any = None) -> Tensor:
         """``tg.bernoulli(self)``: 1 with probability ``self`` (or ``p``), else 0."""
         from .sampling import bernoulli
 
-        return bernoulli(self, p)
+        return bernoulli(self, p, generator=generator)
 
-    def multinomial(self: Tensor, num_samples: int, replacement: bool = False) -> Tensor:
+    def multinomial(
+        self: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None
+    ) -> Tensor:
         """``tg.multinomial(self, ...)``: category indices drawn with ``self``'s weights."""
         from .sampling import multinomial
 
-        return multinomial(self, num_samples, replacement)
+        return multinomial(self, num_samples, replacement, generator=generator)
 
     def square(self: Tensor) -> Tensor:
         """x², element by element."""
@@ -2160,23 +2163,29 @@ class TensorSpellings:
     ) -> Tensor:
         return self._in_place("nan_to_num_", lambda t: t.nan_to_num(nan, posinf, neginf))
 
-    def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-        """Refill with normal draws N(mean, std²) from the device's generator (``tg.manual_seed``)."""
+    def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Refill with normal draws N(mean, std²) from the device's generator (``tg.manual_seed``)
+        or ``generator``."""
         _finite(mean, "mean", "normal_")
         if not _finite(std, "std", "normal_") >= 0:
             raise _tensor.InvalidArgumentError(f"normal_: std must be >= 0, got {std}")
-        return self._in_place("normal_", lambda t: self._draws("normal", "normal_") * std + mean)
+        return self._in_place("normal_", lambda t: self._draws("normal", "normal_", generator) * std + mean)
 
-    def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
-        """Refill with uniform draws on [a, b) from the device's generator (``tg.manual_seed``)."""
+    def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Refill with uniform draws on [a, b) from the device's generator (``tg.manual_seed``)
+        or ``generator``."""
         if _finite(a, "a", "uniform_") > _finite(b, "b", "uniform_"):
             raise _tensor.InvalidArgumentError(f"uniform_: the range [a, b) needs a <= b, got a={a} > b={b}")
-        return self._in_place("uniform_", lambda t: self._draws("uniform", "uniform_") * (b - a) + a)
+        return self._in_place(
+            "uniform_", lambda t: self._draws("uniform", "uniform_", generator) * (b - a) + a
+        )
 
-    def _draws(self: Tensor, kind: str, op: str) -> Tensor:
+    def _draws(self: Tensor, kind: str, op: str, generator: Any = None) -> Tensor:
         if not _tensor._is_float(self.dtype):
             raise TypeError(f"{op} needs a floating-point tensor, this one is {self.dtype}")
-        return _tensor.Tensor._wrap(self._backend.random(kind, self.shape, self.dtype), self._backend)
+        return _tensor.Tensor._wrap(
+            random_draws(self._backend, kind, self.shape, self.dtype, generator), self._backend
+        )
 
     # -- PyTorch names users reach for (session 8): shapes, selection, order, logic ------------------
     def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
@@ -2640,13 +2649,15 @@ class TensorSpellings:
     def renorm_(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
         return self._in_place("renorm_", lambda t: t.renorm(p, dim, maxnorm))
 
-    # -- in-place random draws (the device's generator, seeded by tg.manual_seed) --------------------
-    def _uniform_draws(self: Tensor) -> Tensor:
+    # -- in-place random draws (the device's generator, seeded by tg.manual_seed, or generator=) -------
+    def _uniform_draws(self: Tensor, generator: Any = None) -> Tensor:
         """Uniform draws on [0, 1) in this shape: in this dtype if it is a float, else in float64."""
         dtype = self.dtype if _tensor._is_float(self.dtype) else _tensor.float64
-        return _tensor.Tensor._wrap(self._backend.random("uniform", self.shape, dtype), self._backend)
+        return _tensor.Tensor._wrap(
+            random_draws(self._backend, "uniform", self.shape, dtype, generator), self._backend
+        )
 
-    def bernoulli_(self: Tensor, p: Any = 0.5) -> Tensor:
+    def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Refill with 1 with probability ``p`` (a number, or a tensor broadcast to this shape), else 0."""
         if isinstance(p, _tensor.Tensor):
             _tensor._same_device(self, p, "bernoulli_")
@@ -2658,12 +2669,12 @@ class TensorSpellings:
             raise _tensor.InvalidArgumentError(
                 f"bernoulli_: p must lie in [0, 1], got values from {low} to {high}"
             )
-        draws = self._uniform_draws()
+        draws = self._uniform_draws(generator)
         if isinstance(chance, _tensor.Tensor):
             chance = chance.astype(draws.dtype)
         return self._in_place("bernoulli_", lambda t: (draws < chance).astype(self.dtype))
 
-    def exponential_(self: Tensor, lambd: float = 1.0) -> Tensor:
+    def exponential_(self: Tensor, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Refill with exponential draws of rate ``lambd``: −log(1 − u) / λ for uniform u."""
         if not _tensor._is_float(self.dtype):
             raise _tensor.DtypeMismatchError(
@@ -2671,9 +2682,9 @@ class TensorSpellings:
             )
         if not _finite(lambd, "lambd", "exponential_") > 0:
             raise _tensor.InvalidArgumentError(f"exponential_: expects lambd > 0, got lambd={lambd}")
-        return self._in_place("exponential_", lambda t: -(-self._uniform_draws()).log1p() / lambd)
+        return self._in_place("exponential_", lambda t: -(-self._uniform_draws(generator)).log1p() / lambd)
 
-    def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0) -> Tensor:
+    def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
         """Refill with Cauchy draws: median + σ tan(π (u − ½)) for uniform u."""
         if not _tensor._is_float(self.dtype):
             raise _tensor.DtypeMismatchError(
@@ -2684,10 +2695,10 @@ class TensorSpellings:
         if not _finite(sigma, "sigma", "cauchy_") > 0:
             raise _tensor.InvalidArgumentError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
         return self._in_place(
-            "cauchy_", lambda t: (math.pi * (self._uniform_draws() - 0.5)).tan() * sigma + median
+            "cauchy_", lambda t: (math.pi * (self._uniform_draws(generator) - 0.5)).tan() * sigma + median
         )
 
-    def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0) -> Tensor:
+    def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
         """Refill with log-normal draws: exp(mean + std z) for standard normal z."""
         if not _tensor._is_float(self.dtype):
             raise UnsupportedDtypeError(f'"log_normal_" is not implemented for {self.dtype}: it needs floats')
@@ -2695,10 +2706,10 @@ class TensorSpellings:
         if not _finite(std, "std", "log_normal_") > 0:
             raise _tensor.InvalidArgumentError(f"log_normal_ expects std > 0.0, but found std={std}")
         return self._in_place(
-            "log_normal_", lambda t: (self._draws("normal", "log_normal_") * std + mean).exp()
+            "log_normal_", lambda t: (self._draws("normal", "log_normal_", generator) * std + mean).exp()
         )
 
-    def geometric_(self: Tensor, p: float) -> Tensor:
+    def geometric_(self: Tensor, p: float, *, generator: Any = None) -> Tensor:
         """Refill with the number of Bernoulli(p) trials up to the first success (1, 2, ...):
         ⌈log(1 − u) / log(1 − p)⌉ for uniform u, at least 1; integer tensors too, as PyTorch."""
         if not 0 < _finite(p, "p", "geometric_") < 1:
@@ -2707,12 +2718,12 @@ class TensorSpellings:
             raise UnsupportedDtypeError('"geometric_" is not implemented for bool tensors')
 
         def draws(t: Tensor) -> Tensor:
-            trials = ((-self._uniform_draws()).log1p() / math.log1p(-p)).ceil().clamp(min=1.0)
+            trials = ((-self._uniform_draws(generator)).log1p() / math.log1p(-p)).ceil().clamp(min=1.0)
             return trials.astype(self.dtype)
 
         return self._in_place("geometric_", draws)
 
-    def random_(self: Tensor, *bounds: int, **named: int | None) -> Tensor:
+    def random_(self: Tensor, *bounds: int, generator: Any = None, **named: int | None) -> Tensor:
         """Refill with integers drawn uniformly from [from, to): ``random_(to)``, ``random_(from, to)``
         (``from=``/``to=``), or with no bounds from [0, 2^mantissa] for floats and [0, max] for integers."""
         if len(bounds) > 2 or set(named) - {"from", "to"} or len(bounds) + len(named) > 2:
@@ -2741,7 +2752,7 @@ class TensorSpellings:
                     f"random_: [{low}, {high}) does not fit dtype {self.dtype}"
                 )
         xp = self._backend.xp
-        draws = self._backend.random("uniform", self.shape, _tensor.float64)  # float64: room for wide spans
+        draws = random_draws(self._backend, "uniform", self.shape, _tensor.float64, generator)  # wide spans
         offsets = xp.minimum(xp.floor(draws * float(high - low)), float(high - low - 1))
         values = _tensor.Tensor._wrap(offsets, self._backend).astype(_tensor.int64) + low
         return self._in_place("random_", lambda t: values.astype(self.dtype))

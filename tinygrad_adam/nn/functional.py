@@ -964,13 +964,24 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, *, relu: b
         input = Tensor(input, dtype=weight.dtype, device=weight.device)
     elif not isinstance(input, Tensor) and not hasattr(input, "shape"):
         raise TypeError(f"linear: the input must be a Tensor or an array, got {type(input).__name__}")
-    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1:] != weight.shape[1:]:
+    if weight.ndim not in (1, 2) or input.ndim == 0 or input.shape[-1:] != weight.shape[-1:]:
         raise ShapeMismatchError(
             f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "
-            f"(the weight must be 2-D and the input's last dimension {weight.shape[-1]})"
+            f"(the weight must be 2-D, or 1-D, and the input's last dimension "
+            f"{weight.shape[-1] if weight.ndim else 'in_features'})"
         )
     check_input_dtype(input, weight, "linear")  # a Tensor or an array: both have a NumPy-style dtype
     input, weight = _coerce(input, weight, "linear")  # the dtype and device rules of `@`
+    if weight.ndim == 1:  # PyTorch's x @ w: one output, its axis dropped
+        # a bias only where PyTorch adds it after the product: 0-d, and not to a 2-D input (addmm's case)
+        if bias is not None and (not isinstance(bias, Tensor) or bias.ndim != 0 or input.ndim == 2):
+            shape = bias.shape if isinstance(bias, Tensor) else type(bias).__name__
+            raise ShapeMismatchError(
+                f"linear: a 1-D weight takes no bias of shape {shape} with an input of shape {input.shape} "
+                "(PyTorch: mat2 must be a matrix, got 1-D tensor); give a weight of shape (1, in_features)"
+            )
+        out = input @ weight if bias is None else input @ weight + bias
+        return out.relu() if relu else out
     if bias is None:
         if 0 in weight.shape:  # an empty layer (PyTorch allows them): Tensor ops, which handle empty arrays
             out = input @ weight.transpose(0, 1)

@@ -35,6 +35,7 @@ __all__ = [
     "normal_",
     "ones_",
     "orthogonal_",
+    "sparse_",
     "trunc_normal_",
     "uniform_",
     "xavier_normal_",
@@ -82,14 +83,10 @@ def _draw(
     kind: str, shape: tuple[int, ...], dtype: np.dtype, device: str, generator: Generator | None
 ) -> Tensor:
     """U[0, 1) ("uniform") or N(0, 1) ("normal") draws: from the device generator that
-    ``tg.manual_seed`` seeds, or, given PyTorch's ``generator=``, from that tg.Generator (on the host)."""
-    if generator is None:
-        return (rand if kind == "uniform" else randn)(*shape, dtype=dtype, device=device)
-    if not isinstance(generator, Generator):
+    ``tg.manual_seed`` seeds, or, given PyTorch's ``generator=``, from that tg.Generator."""
+    if generator is not None and not isinstance(generator, Generator):
         raise TypeError(f"nn.init: generator must be a tg.Generator, got {type(generator).__name__}")
-    host = np.random.default_rng(generator.draw_seed())
-    values = host.random(shape) if kind == "uniform" else host.standard_normal(shape)
-    return Tensor(values.astype(dtype), device=device)
+    return (rand if kind == "uniform" else randn)(*shape, generator=generator, dtype=dtype, device=device)
 
 
 def _uniform(tensor: Tensor, bound: float, generator: Generator | None = None) -> Tensor:
@@ -265,6 +262,20 @@ def trunc_normal_(
         if not missing.any().item():
             return _fill(tensor, (values * std + mean).clip(a, b))
     raise RuntimeError(f"trunc_normal_: [a, b] = [{a}, {b}] holds too little of N({mean}, {std}²) to sample")
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
+    """Martens (2010)'s sparse initialisation, as ``torch.nn.init.sparse_``: N(0, std²) draws, then
+    in every column ⌈sparsity · rows⌉ entries, at rows chosen at random, set to 0."""
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+    rows = tensor.shape[0]
+    # PyTorch zeroes randperm(rows)[:⌈sparsity · rows⌉]: a Python slice, so its count is the slice's
+    zeros_per_column = len(range(rows)[: math.ceil(sparsity * rows)])
+    values = _draw("normal", tensor.shape, tensor.dtype, tensor.device, generator) * std
+    keys = _draw("uniform", tensor.shape, np.dtype("float64"), tensor.device, generator)
+    place = keys.argsort(0).argsort(0)  # each entry's place in its column's random order of the rows
+    return _fill(tensor, where(place < zeros_per_column, 0.0, values))
 
 
 glorot_uniform_ = xavier_uniform_

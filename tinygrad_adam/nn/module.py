@@ -541,11 +541,12 @@ class Module:
     ) -> IncompatibleKeys:
         """Copy ``state_dict`` (Tensors or NumPy arrays) into the parameters and buffers, in place.
 
-        Each value goes onto its parameter's device. A shape or dtype mismatch always raises
-        ``RuntimeError`` (PyTorch casts another dtype silently; here a float64 state for a float32
-        model is an error, as every silent float64 -> float32 conversion is); with ``strict=True``
-        (the default) so do missing and unexpected keys. All problems are named in one message, and
-        a load that fails changes nothing. Returns the missing and unexpected keys.
+        Each value goes onto its parameter's device and is cast to its dtype, as PyTorch's
+        ``param.copy_(input_param)`` does (a float64 state loads into a float32 model; a float
+        ``num_batches_tracked`` into an int64 buffer). A shape mismatch, or a value that is not a
+        Tensor or NumPy array, always raises ``RuntimeError``; with ``strict=True`` (the default) so
+        do missing and unexpected keys. All problems are named in one message, and a load that fails
+        changes nothing. Returns the missing and unexpected keys.
 
         ``assign=True`` (PyTorch's) makes the state's tensors themselves the module's parameters and
         buffers instead of copying into them: no copy, so their dtype and device are the state's (a
@@ -581,12 +582,6 @@ class Module:
                 problems.append(f"{name!r}: shape {shape} in the state, {target.shape} in the model")
             elif assign and isinstance(target, Parameter) and dtype.kind != "f":
                 problems.append(f"{name!r}: dtype {dtype} in the state cannot be a Parameter (not a float)")
-            elif dtype != target.dtype and not assign:
-                problems.append(
-                    f"{name!r}: dtype {dtype} in the state, {target.dtype} in the model (values are never "
-                    f"cast silently: convert the state's value with .astype({str(target.dtype)!r}), or the "
-                    "model with .to(dtype))"
-                )
             else:
                 arrays[name] = value
         if problems:
@@ -611,6 +606,8 @@ class Module:
                     data = value._data
                 else:
                     data = backend.asarray(value.numpy() if isinstance(value, Tensor) else np.asarray(value))
+                if data.dtype != target._data.dtype:  # PyTorch's param.copy_(input_param) casts
+                    data = backend.xp.astype(data, target._data.dtype)
                 target._data = backend.copy_like(data, target._data)  # a copy, in the target's layout
                 target._version += 1
         return IncompatibleKeys(missing, unexpected)

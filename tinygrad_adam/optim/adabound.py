@@ -8,7 +8,7 @@ from typing import Any
 
 from ..tensor import Tensor
 from .adam import update_moments
-from .optimizer import Optimizer, ParamsT, check_at_least, check_in_unit_interval
+from .optimizer import Optimizer, ParamsT, betas_pair, check_at_least, check_in_unit_interval
 
 
 def adabound_step(
@@ -75,7 +75,7 @@ class AdaBound(Optimizer):
     ) -> None:
         defaults = dict(
             lr=lr,
-            betas=tuple(betas),
+            betas=betas_pair(betas),
             final_lr=final_lr,
             gamma=gamma,
             eps=eps,

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_at_least, lerp_
+from .optimizer import Optimizer, ParamsT, betas_pair, check_at_least, lerp_
 
 
 def decay_weights(param: Any, grad: Any, *, lr: float, weight_decay: float, decoupled: bool) -> Any:
@@ -122,7 +122,7 @@ class Adam(Optimizer):
         )
         defaults = dict(
             lr=lr,
-            betas=tuple(betas),
+            betas=betas_pair(betas),
             eps=eps,
             weight_decay=weight_decay,
             amsgrad=amsgrad,
@@ -237,7 +237,7 @@ class Adamax(Optimizer):
         capturable: bool = False,
     ) -> None:
         self._choose_implementation(foreach=foreach, capturable=capturable, differentiable=differentiable)
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
+        defaults = dict(lr=lr, betas=betas_pair(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
 
     def _update(self, param: Tensor, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
@@ -337,7 +337,7 @@ class NAdam(Optimizer):
         self._choose_implementation(foreach=foreach, capturable=capturable, differentiable=differentiable)
         defaults = dict(
             lr=lr,
-            betas=tuple(betas),
+            betas=betas_pair(betas),
             eps=eps,
             weight_decay=weight_decay,
             momentum_decay=momentum_decay,
@@ -438,7 +438,7 @@ class RAdam(Optimizer):
         self._choose_implementation(foreach=foreach, capturable=capturable, differentiable=differentiable)
         defaults = dict(
             lr=lr,
-            betas=tuple(betas),
+            betas=betas_pair(betas),
             eps=eps,
             weight_decay=weight_decay,
             decoupled_weight_decay=decoupled_weight_decay,

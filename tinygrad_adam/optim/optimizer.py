@@ -582,10 +582,28 @@ def check_in_unit_interval(name: str, value: Any, include_one: bool = False) -> 
         raise invalid(name, value, f"in [0, {'1]' if include_one else '1)'}")
 
 
+class BetasLengthError(IndexError, ValueError):
+    """``betas`` without two entries: PyTorch's IndexError (it reads ``betas[1]``), and a ValueError."""
+
+
+def betas_pair(betas: Any) -> tuple[Any, Any]:
+    """``betas`` as the tuple (β₁, β₂): what every optimizer taking ``betas`` stores. A number, a
+    string or None is PyTorch's TypeError, a sequence of another length its IndexError."""
+    if not isinstance(betas, (tuple, list)):
+        raise NotANumberError(
+            f"Invalid betas: {betas!r} (a {type(betas).__name__}; betas must be a pair (beta1, beta2) "
+            "of numbers, e.g. (0.9, 0.999))"
+        )
+    if len(betas) != 2:
+        raise BetasLengthError(
+            f"Invalid betas: {betas!r} has {len(betas)} entries (betas must be a pair (beta1, beta2))"
+        )
+    return tuple(betas)
+
+
 def check_betas(betas: Any) -> None:
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise ValueError(f"Invalid betas: {betas!r} (must be a pair (beta1, beta2))")
-    for position, beta in enumerate(betas):
+    """``betas`` a pair of numbers in [0, 1)."""
+    for position, beta in enumerate(betas_pair(betas)):
         check_in_unit_interval(f"beta parameter at index {position}", beta)
 
 

@@ -77,8 +77,14 @@ def pad_sequence(
     return stack(padded, axis=0 if batch_first else 1)
 
 
-def _host_lengths(lengths: Any, batch: int, owner: str = "pack_padded_sequence") -> np.ndarray:
+def _host_lengths(
+    lengths: Any, batch: int, owner: str = "pack_padded_sequence", floats: bool = False
+) -> np.ndarray:
+    """``lengths`` as int64 on the host; ``floats`` takes float or bool lengths too, truncated
+    toward zero as PyTorch's ``torch.as_tensor(lengths, dtype=torch.int64)`` in pack_padded_sequence."""
     values = lengths.numpy() if isinstance(lengths, Tensor) else np.asarray(lengths)
+    if floats and values.dtype.kind in "fb":
+        values = np.where(np.isfinite(values), np.trunc(values), 0).astype(np.int64)  # NaN, inf: no length
     if values.ndim != 1 or values.dtype.kind not in "iu":
         raise TypeError(f"{owner}: lengths must be a 1-D list of integers, got {values!r}")
     if len(values) != batch:
@@ -100,7 +106,7 @@ def pack_padded_sequence(
         raise TypeError("pack_padded_sequence: input must be a tensor of shape (T, B, *) or (B, T, *)")
     if batch_first:
         input = input.transpose(0, 1)
-    lengths = _host_lengths(lengths, input.shape[1])
+    lengths = _host_lengths(lengths, input.shape[1], floats=True)
     if lengths.max() > input.shape[0]:
         raise ValueError(
             f"pack_padded_sequence: a length of {lengths.max()} is longer than the {input.shape[0]} steps "
