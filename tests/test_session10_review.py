@@ -96,3 +96,17 @@ def test_fit_reads_integer_labels_as_floats_for_every_spelling_of_the_binary_los
         loader = DataLoader(TensorDataset(x, labels), batch_size=4)
         history = tg.fit(model, loss, optimizer, loader, epochs=1, verbose=False)
         assert np.isfinite(history.history["loss"][0])
+
+
+def test_contiguous_in_channels_last_gives_what_is_contiguous_asks() -> None:
+    # PyTorch: x.contiguous(memory_format=channels_last).is_contiguous(memory_format=channels_last) is
+    # True (strides (24, 1, 8, 2)); since is_contiguous reads the strides, contiguous must lay them out.
+    x = tg.arange(24.0).reshape(1, 2, 3, 4).requires_grad_()
+    for made in (x.contiguous(memory_format=tg.channels_last), x.to(memory_format=tg.channels_last)):
+        assert made.is_contiguous(memory_format=tg.channels_last) and not made.is_contiguous()
+        assert made.stride()[1:] == (1, 8, 2)
+        np.testing.assert_array_equal(made.detach().numpy(), x.detach().numpy())
+    (x.contiguous(memory_format=tg.channels_last) * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 2, 3, 4), 2.0))
+    with pytest.raises(RuntimeError, match="rank 4"):
+        tg.ones(2, 3).contiguous(memory_format=tg.channels_last)

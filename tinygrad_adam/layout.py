@@ -71,6 +71,22 @@ def is_contiguous(tensor: Tensor, memory_format: str = "contiguous_format") -> b
     return True
 
 
+def laid_out(tensor: Tensor, memory_format: str) -> Tensor:
+    """``tensor.contiguous(memory_format=...)``: ``tensor`` where it is laid out so already, else a
+    copy that is. Channels last (4-d ``channels_last``, 5-d ``channels_last_3d``) is a row-major copy
+    in (N, spatial..., C) order seen through the permute back to (N, C, spatial...): PyTorch's strides,
+    C stepping 1. Other formats give a row-major copy."""
+    if memory_format in ("channels_last", "channels_last_3d"):
+        rank = 4 if memory_format == "channels_last" else 5
+        if tensor.ndim != rank:
+            raise RuntimeError(f"required rank {rank} tensor to use {memory_format} format")
+        if is_contiguous(tensor, memory_format):
+            return tensor
+        channels_last = (0, *range(2, rank), 1)
+        return tensor.permute(*channels_last).clone().permute(0, rank - 1, *range(1, rank - 1))
+    return tensor if is_contiguous(tensor) else tensor.clone()
+
+
 def _memory(tensor: Tensor) -> tuple[Any, Any] | None:
     """The array whose layout shows (NumPy or CuPy; the NumPy array array-api-strict wraps) and the
     module that can compare memories, or None where the layout is unknown."""

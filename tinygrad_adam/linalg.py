@@ -1197,9 +1197,15 @@ def _eliminate(A: Tensor, pivot: bool) -> tuple[Tensor, Tensor, Tensor]:
     return R, pivots, info.astype(np.int32)
 
 
+def _first_zero_pivot(info: Tensor) -> int:
+    """The first of ``info``'s nonzero entries (the 1-based index of a zero pivot), or 0 for none."""
+    if not info.numel() or not bool((info > 0).any().item()):
+        return 0
+    return int(info[info > 0][0].item())
+
+
 def _refuse_singular(info: Tensor, name: str) -> None:
-    if info.numel() and bool((info > 0).any().item()):
-        first = int(info[info > 0][0].item())
+    if first := _first_zero_pivot(info):
         raise LinAlgError(
             f"{name}: U[{first},{first}] is zero and using it on lu_solve would result in a division "
             "by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
@@ -1343,8 +1349,7 @@ def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:
     A = _matrices(A, "inv_ex", square=True)
     with no_grad():
         info = _eliminate(A.detach(), True)[2]
-    if check_errors and info.numel() and bool((info > 0).any().item()):
-        first = int(info[info > 0][0].item())
+    if check_errors and (first := _first_zero_pivot(info)):
         raise LinAlgError(
             f"linalg.inv_ex: The diagonal element {first} is zero, the inversion could not be completed "
             "because the input matrix is singular."
@@ -1359,7 +1364,7 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
     A = _matrices(A, "solve_ex", square=True)
     with no_grad():
         info = _eliminate(A.detach(), True)[2]
-    if check_errors and info.numel() and bool((info > 0).any().item()):
+    if check_errors and _first_zero_pivot(info):
         raise LinAlgError("torch.linalg.solve_ex: The solver failed because the input matrix is singular.")
     safe, singular = _singular_as_identity(A, info)
     X = solve(safe, B, left=left)
