@@ -609,6 +609,7 @@ def _check_data_dir(name: str, data_dir: str) -> None:
     """The library would go on to other folders; files asked for by --data-dir must be there."""
     from pathlib import Path
 
+    from .datasets.images import _sets_in
     from .datasets.mnist import FASHION_MNIST, FILES, MNIST, _files_in, npz_in
 
     dataset = FASHION_MNIST if name == "fashion-mnist" else MNIST
@@ -625,6 +626,10 @@ def _check_data_dir(name: str, data_dir: str) -> None:
         if _files_in(folder)[0].keys() == set(FILES)
     ]
     hint = f" (it holds {other.title} in {elsewhere[0]}: pass --dataset {other_name})" if elsewhere else ""
+    image_sets = _sets_in(Path(data_dir), None)[0] if Path(data_dir).is_dir() and not elsewhere else {}
+    if image_sets:  # EMNIST's emnist-letters-train-images-idx3-ubyte.gz and the like
+        prefixes = ", ".join(repr(prefix.rstrip("-_.")) for prefix in sorted(image_sets))
+        hint = f" (it holds IDX image sets named with the prefixes {prefixes}: pass --dataset images)"
     raise FileNotFoundError(
         f"--data-dir {data_dir} holds no {dataset.title}{hint}: "
         + "; ".join(f"{folder} lacks {', '.join(names)}" for folder, names in missing.items())

@@ -273,7 +273,10 @@ def _checked_pair(
             f"{labels.shape[0]} labels"
         )
     if labels.size and labels.max() >= NUM_CLASSES:
-        raise ValueError(f"{labels_path}: label {labels.max()} is out of range 0..{NUM_CLASSES - 1}")
+        raise ValueError(
+            f"{labels_path}: label {labels.max()} is out of range 0..{NUM_CLASSES - 1} (image sets of other "
+            "classes, such as EMNIST's, read with tg.datasets.load_images: --dataset images)"
+        )
     return images, labels
 
 
