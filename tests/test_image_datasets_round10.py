@@ -255,3 +255,22 @@ def test_dataset_mnist_on_an_emnist_folder_points_to_dataset_images(tmp_path, ca
     write_idx_set(tmp_path / "big", "", (28, 28), classes=12, test="t10k")
     assert main(["train", "--dataset", "mnist", "--data-dir", str(tmp_path / "big"), *QUICK]) == 2
     assert "label 11 is out of range 0..9 (image sets of other classes" in capsys.readouterr().err
+
+
+def test_a_cnn_run_on_one_set_of_a_folder_resumes_from_its_checkpoint(tmp_path, capsys):
+    write_idx_set(tmp_path / "data", "emnist-letters-", (8, 8))
+    write_idx_set(tmp_path / "data", "emnist-digits-", (6, 6))
+    saved = tmp_path / "run.npz"
+    args = ["train", "--dataset", "images", "--model", "cnn", "--hidden", "8", "--schedule", "constant"]
+    where = ["--data-dir", str(tmp_path / "data" / "emnist-letters")]
+    assert main([*args, *where, "--epochs", "1", "--save", str(saved), "--quiet", "--json"]) == 0
+    first = last_json(capsys.readouterr().out)
+    assert main(["train", "--resume", str(saved), "--epochs", "2", "--quiet", "--json"]) == 0
+    resumed = last_json(capsys.readouterr().out)
+    assert (first["epochs"], resumed["epochs"]) == (1, 2) and resumed["model"] == "cnn"
+    assert main([*args, *where, "--epochs", "2", "--quiet", "--json"]) == 0
+    straight = last_json(capsys.readouterr().out)
+    assert (straight["test_accuracy"], straight["test_loss"]) == (
+        resumed["test_accuracy"],
+        resumed["test_loss"],
+    )

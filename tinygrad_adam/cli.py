@@ -850,7 +850,9 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             setattr(args, option, os.path.expanduser(getattr(args, option)))
     settings = _settings(args, parser)
     saved_data_dir = settings.pop("data_dir", None)  # where a resumed run read its files
-    if args.data_dir is None and saved_data_dir is not None and os.path.exists(saved_data_dir):
+    # images: DIR/PREFIX (emnist-letters) names files, not a path that exists itself
+    prefix_of = settings["dataset"] == "images" and os.path.isdir(os.path.dirname(saved_data_dir or ""))
+    if args.data_dir is None and saved_data_dir is not None and (os.path.exists(saved_data_dir) or prefix_of):
         args.data_dir = saved_data_dir
         if not args.quiet:
             _note(f"Reading {settings['dataset']} from {saved_data_dir}, as the saved run did")
