@@ -146,6 +146,9 @@ def test_folders_without_a_set_say_what_they_lack_and_pickles_are_never_loaded(t
     write_idx(tmp_path / "train-images-idx3-ubyte", np.zeros((4, 5, 5), np.uint8))
     with pytest.raises(FileNotFoundError, match=r"no prefix: lacks train-labels, test-images, test-labels"):
         load_images(tmp_path)
+    (tmp_path / "cifar-10-batches-py").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"it holds CIFAR's files: read them with load_cifar10"):
+        load_images(tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_images(tmp_path / "nowhere" / "at-all")
     with pytest.raises(ValueError, match="expected a .npz file or a folder of IDX files"):

@@ -35,6 +35,11 @@ ROLES = ("train-images", "train-labels", "test-images", "test-labels")
 _FILE_NAME = re.compile(
     r"^(?P<prefix>.*?)(?P<split>train|t10k|test)[-_.]?(?P<kind>images|imgs|labels)(?P<rest>.*)$"
 )
+# Files and folders of the official CIFAR versions, which load_cifar10/load_cifar100 read.
+CIFAR_NAMES = frozenset(
+    {"data_batch_1", "data_batch_1.bin", "batches.meta", "cifar-10-batches-py", "cifar-10-batches-bin"}
+    | {"cifar-100-python", "cifar-100-binary", "cifar-10-python.tar.gz", "cifar-100-python.tar.gz"}
+)
 # Labels K-1 far beyond the classes there are (ids, not class indices) would make a huge output layer.
 MAX_SPARE_CLASSES = 1000
 
@@ -69,14 +74,18 @@ def load_images(path: str | os.PathLike, test_fraction: float = 0.2, seed: int =
     found = "; ".join(
         f"{name or 'no prefix'}: lacks {', '.join(missing)}" for name, missing in sorted(partial.items())
     )
-    several = f"; it holds {len(keras)} Keras .npz files: pass one" if len(keras) > 1 else ""
+    hints = f"; it holds {len(keras)} Keras .npz files: pass one" if len(keras) > 1 else ""
+    if {entry.name for entry in folder.iterdir()} & CIFAR_NAMES:
+        hints += (
+            "; it holds CIFAR's files: read them with load_cifar10 or load_cifar100 (--dataset cifar10)"
+        )
     raise FileNotFoundError(
         f"{path}: no image set found. Expected IDX files [prefix]train-images-idx3-ubyte, "
         "[prefix]train-labels-idx1-ubyte, [prefix]t10k-images-idx3-ubyte (or test-images), "
         "[prefix]t10k-labels-idx1-ubyte (.gz or not), KMNIST's [prefix]train-imgs.npz quartet, or one "
         "Keras .npz with x_train, y_train, x_test, y_test (or x, y)"
         + (f"; incomplete sets there ({found})" if found else "")
-        + several
+        + hints
     )
 
 
