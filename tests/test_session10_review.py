@@ -110,3 +110,24 @@ def test_contiguous_in_channels_last_gives_what_is_contiguous_asks() -> None:
     np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 2, 3, 4), 2.0))
     with pytest.raises(RuntimeError, match="rank 4"):
         tg.ones(2, 3).contiguous(memory_format=tg.channels_last)
+
+
+def test_shape_changes_in_place_on_a_graph_tensor_are_recorded_as_pytorch() -> None:
+    # logits.squeeze_(-1) after a model and y.t_() were refused on graph tensors; PyTorch records them.
+    x = tg.ones(2, 3, requires_grad=True)
+    y = x * tg.arange(6.0).reshape(2, 3)
+    assert y.t_() is y and y.shape == (3, 2)
+    (y * tg.arange(6.0).reshape(3, 2)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 2, 8], [3, 12, 25]])  # PyTorch's
+    x = tg.ones(2, 1, requires_grad=True)
+    logits = x * 2
+    logits.squeeze_(-1).unsqueeze_(0).mul_(tg.tensor([[3.0, 4.0]]))
+    logits.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[6], [8]])
+    with pytest.raises(RuntimeError):  # a node that saved the tensor refuses, as PyTorch's Exp
+        x = tg.ones(2, 3, requires_grad=True)
+        y = x.exp()
+        y.t_()
+        y.sum().backward()
+    with pytest.raises(RuntimeError):  # a leaf that requires grad, as PyTorch
+        tg.ones(2, 3, requires_grad=True).t_()

@@ -718,13 +718,20 @@ def _integral_operand(target: Tensor, other: Any, op: str) -> Any:
     return other
 
 
-def _in_place_view(target: Tensor, result: Tensor, op: str) -> Tensor:
-    """``target`` takes ``result``'s shape (a transpose or squeeze of it): PyTorch's ``t_``,
-    ``squeeze_``, ``unsqueeze_``. Refused where autograd would need to record it, as ``add_``."""
-    target._check_inplace()
+def _in_place_view(target: Tensor, reshape: Callable[[Tensor], Tensor], op: str) -> Tensor:
+    """``target`` takes the shape ``reshape`` gives it (a transpose, squeeze or unsqueeze): PyTorch's
+    ``t_``, ``squeeze_``, ``unsqueeze_``. On a graph tensor it is recorded as that op, as PyTorch's
+    (the tensor's node becomes it; its version moves on, so a node that saved it refuses backward);
+    a leaf that requires grad refuses it, as ``add_`` does, and so does a view of a graph tensor."""
     if target.requires_grad and is_grad_enabled():
-        raise RuntimeError(f"{op}: an in-place change of shape is not recorded; use {op[:-1]}() instead")
-    target._data = result._data
+        if target.grad_fn is None or type(target) is not _tensor.Tensor:
+            target._check_inplace()  # raises: a leaf's RuntimeError, or a view's (not recorded here)
+        old = _tensor.Tensor._wrap(target._data, target._backend)  # the graph's value before, as _in_place
+        old.grad_fn, old._requires_grad = target.grad_fn, True
+        result = reshape(old)
+        target._data, target.grad_fn = result._data, result.grad_fn
+    else:
+        target._data = reshape(target.detach())._data
     target._version += 1
     return target
 
@@ -2593,13 +2600,13 @@ class TensorSpellings:
 
     # -- in place, round 8 ----------------------------------------------------------------------------
     def t_(self: Tensor) -> Tensor:
-        return _in_place_view(self, self.detach().t(), "t_")
+        return _in_place_view(self, lambda t: t.t(), "t_")
 
     def squeeze_(self: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
-        return _in_place_view(self, self.detach().squeeze(dim), "squeeze_")
+        return _in_place_view(self, lambda t: t.squeeze(dim), "squeeze_")
 
     def unsqueeze_(self: Tensor, dim: int) -> Tensor:
-        return _in_place_view(self, self.detach().unsqueeze(dim), "unsqueeze_")
+        return _in_place_view(self, lambda t: t.unsqueeze(dim), "unsqueeze_")
 
     def floor_(self: Tensor) -> Tensor:
         return self._in_place("floor_", lambda t: t.floor())
@@ -3286,13 +3293,13 @@ class TensorSpellings:
         return self._in_place("baddbmm_", lambda t: t.baddbmm(batch1, batch2, beta=beta, alpha=alpha))
 
     def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
-        return _in_place_view(self, self.detach().transpose(dim0, dim1), "transpose_")
+        return _in_place_view(self, lambda t: t.transpose(dim0, dim1), "transpose_")
 
     def swapaxes_(self: Tensor, axis0: int, axis1: int) -> Tensor:
-        return _in_place_view(self, self.detach().transpose(axis0, axis1), "swapaxes_")
+        return _in_place_view(self, lambda t: t.transpose(axis0, axis1), "swapaxes_")
 
     def swapdims_(self: Tensor, dim0: int, dim1: int) -> Tensor:
-        return _in_place_view(self, self.detach().transpose(dim0, dim1), "swapdims_")
+        return _in_place_view(self, lambda t: t.transpose(dim0, dim1), "swapdims_")
 
     # -- activations PyTorch also spells as Tensor methods -------------------------------------------
     def prelu(self: Tensor, weight: Tensor) -> Tensor:

@@ -1082,9 +1082,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     The scaling keeps E[output] = x, so evaluation (``training=False``) is the identity; p = 1
     zeroes everything (x · 0, gradient 0), as in PyTorch. The mask comes from ``tg.rand``, so
     ``tg.manual_seed`` makes it reproducible. ``inplace=True`` writes the result into ``input``
-    and returns it where no graph is recorded through ``input``; where one is (grad mode on and
-    ``input`` requires grad) the result is a new tensor and ``input`` is left unchanged, since an
-    in-place change of a graph node cannot be recorded here.
+    and returns it (recorded by autograd where ``input`` is a graph tensor, as in PyTorch).
     """
     p = check_probability(p, "dropout")
     if not training or p == 0:
