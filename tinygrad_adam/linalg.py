@@ -979,9 +979,12 @@ def _threshold(xp: Any, values: Any, cutoff: tuple[float, float]) -> Any:
     return xp.maximum(largest * rtol, xp.full_like(largest, atol))
 
 
-def _eye(n: int, like: Tensor) -> Tensor:
+def _eye(rows: int, like: Tensor, columns: int | None = None) -> Tensor:
+    """The (rows, columns) matrix with ones on its diagonal (square by default), in ``like``'s dtype
+    and device."""
     backend = like._backend
-    return Tensor._wrap(backend.xp.eye(n, dtype=like._data.dtype, **backend.creation_kwargs), backend)
+    eye = backend.xp.eye(rows, columns, dtype=like._data.dtype, **backend.creation_kwargs)
+    return Tensor._wrap(eye, backend)
 
 
 def _eye_mask(n: int, like: Tensor) -> Tensor:
@@ -1086,7 +1089,7 @@ def lu_unpack(
         return LUResult(P, empty, empty)
     rows, columns = arange(m, device=LU_data.device), arange(n, device=LU_data.device)
     strictly_lower = rows.reshape(m, 1) > columns
-    L = where(strictly_lower, LU_data, 0.0)[..., :, :k] + _unit(m, k, LU_data)
+    L = where(strictly_lower, LU_data, 0.0)[..., :, :k] + _eye(m, LU_data, k)
     U = where(strictly_lower, 0.0, LU_data)[..., :k, :]
     return LUResult(P, L, U)
 
@@ -1245,11 +1248,6 @@ def _permutation(pivots: Tensor, m: int, like: Tensor) -> Tensor:
     return Tensor(P.reshape(*batch, m, m), device=like.device)
 
 
-def _unit(m: int, k: int, like: Tensor) -> Tensor:
-    """The (m, k) matrix with ones on its diagonal, in ``like``'s dtype and device."""
-    return Tensor(np.eye(m, k, dtype=like.dtype), device=like.device)
-
-
 # -- Householder QR (torch.geqrf, linalg.householder_product / orgqr, ormqr) -----------------------
 # A = Q R with Q = H₁ H₂ ⋯ H_k, Hⱼ = I − τⱼ vⱼ vⱼᵀ (LAPACK's geqr2 and dlarfg): vⱼ has zeros above
 # row j, 1 at row j and its tail below the diagonal of column j of geqrf's output, whose upper
@@ -1383,7 +1381,7 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:
             "torch.linalg.householder_product: input.shape[-2] must be greater than or equal to "
             f"input.shape[-1] (got {A.shape})"
         )
-    Q = Tensor(np.eye(m, n, dtype=A.dtype), device=A.device).expand(*A.shape)
+    Q = _eye(m, A, n).expand(*A.shape)
     for v, t in reversed(_reflectors(A, tau, "householder_product")):
         Q = Q - t * v @ (v.mT @ Q)
     return Q
