@@ -131,3 +131,11 @@ def test_shape_changes_in_place_on_a_graph_tensor_are_recorded_as_pytorch() -> N
         y.sum().backward()
     with pytest.raises(RuntimeError):  # a leaf that requires grad, as PyTorch
         tg.ones(2, 3, requires_grad=True).t_()
+
+
+def test_gammainc_of_integer_orders_and_a_fractional_number_does_not_truncate_it() -> None:
+    # gammainc(tensor([1, 2]), 2.5) read 2.5 as int64 2, then refused "int64 and int64".
+    from_number = tg.special.gammainc(tg.tensor([1, 2]), 2.5)
+    from_tensor = tg.special.gammainc(tg.tensor([1.0, 2.0]), tg.tensor([2.5, 2.5]))
+    np.testing.assert_allclose(from_number.numpy(), from_tensor.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(from_number.numpy()[0], 1 - math.exp(-2.5), rtol=1e-6)  # P(1, x) = 1 − e⁻ˣ

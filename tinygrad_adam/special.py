@@ -587,11 +587,13 @@ class IncompleteGamma(Function):
 
 def _incomplete_gamma(input: Any, other: Any, upper: bool, name: str) -> Tensor:
     a = _tensor(input, name)
-    x = (
-        other
-        if isinstance(other, Tensor)
-        else a.new_full((), other, dtype=a.dtype if a.dtype.kind == "f" else None)
-    )
+    if isinstance(other, Tensor):
+        x = other
+    else:  # a number: a's float dtype, or the default one for a float beside integers (2.5 stays 2.5)
+        dtype = a.dtype if a.dtype.kind == "f" else None
+        if dtype is None and isinstance(other, (float, np.floating)):
+            dtype = get_default_dtype()
+        x = a.new_full((), other, dtype=dtype)
     if a.dtype.kind != "f" and x.dtype.kind != "f":
         from .tensor_spellings import UnsupportedDtypeError
 
