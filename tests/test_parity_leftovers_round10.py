@@ -276,6 +276,19 @@ def test_half_precision_draws_work_and_stay_below_one() -> None:
     assert abs(normal.float().std().item() - 1) < 0.05
 
 
+def test_generator_manual_seed_takes_any_64_bit_integer_as_pytorch() -> None:
+    generator = tg.Generator()
+    assert generator.manual_seed(-1).initial_seed() == 2**64 - 1  # negative seeds read as unsigned
+    assert generator.manual_seed(-(2**63)).initial_seed() == 2**63
+    first = tg.rand(3, generator=tg.Generator().manual_seed(-1)).numpy()
+    np.testing.assert_array_equal(first, tg.rand(3, generator=tg.Generator().manual_seed(2**64 - 1)).numpy())
+    with pytest.raises(ValueError, match="beyond the 64-bit range"):
+        generator.manual_seed(2**64)
+    for seed in (1.5, "3", True, None):
+        with pytest.raises(RuntimeError, match="expected an integer seed"):
+            generator.manual_seed(seed)
+
+
 def test_a_generator_that_is_not_a_tg_generator_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="generator must be a tg.Generator, got int"):
         tg.randn(2, generator=3)

@@ -37,6 +37,10 @@ def host_generator(seed: int | None = None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+class SeedTypeError(RuntimeError, ValueError):
+    """A seed that is not an integer: PyTorch's RuntimeError, and a ValueError (a bad seed)."""
+
+
 class Generator:
     """PyTorch's ``torch.Generator``: a random stream of its own, apart from the one ``tg.manual_seed``
     seeds. Pass it as ``generator=`` to the random constructors and in-place draws (``tg.randn``,
@@ -56,10 +60,13 @@ class Generator:
         self.manual_seed(self.DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:
-        """Restart from ``seed``; returns the generator, as PyTorch's does."""
-        self._initial_seed = check_seed(seed, "Generator.manual_seed's seed")
-        if self._initial_seed is None:
-            raise ValueError("Generator.manual_seed needs a non-negative integer seed, got None")
+        """Restart from ``seed``; returns the generator, as PyTorch's does. Any 64-bit integer, a
+        negative one read as unsigned (PyTorch's ``manual_seed(-1)`` is 2⁶⁴ − 1)."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise SeedTypeError(f"Generator.manual_seed expected an integer seed, but got {seed!r}")
+        if not -(2**63) <= seed < 2**64:
+            raise ValueError(f"Generator.manual_seed: the seed {seed} is beyond the 64-bit range")
+        self._initial_seed = int(seed) % 2**64
         self._numpy = np.random.default_rng(self._initial_seed)
         return self
 
