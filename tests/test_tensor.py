@@ -130,7 +130,8 @@ def test_integer_and_boolean_tensors_cannot_require_grad():
 @pytest.mark.parametrize("scalar", [2.5, 2, np.float64(2.5), True])
 def test_python_and_numpy_scalars_never_upcast_float32(scalar):
     x = tg.tensor([1.0, 2.0])
-    for result in (x + scalar, scalar + x, x * scalar, scalar * x, x - scalar, scalar - x, x / scalar):
+    differences = () if isinstance(scalar, bool) else (x - scalar, scalar - x)  # PyTorch refuses x - True
+    for result in (x + scalar, scalar + x, x * scalar, scalar * x, *differences, x / scalar):
         assert result.dtype == tg.float32
     assert (x**scalar).dtype == tg.float32
     assert x.maximum(scalar).dtype == tg.float32

@@ -541,6 +541,35 @@ class Prod(Function):
         return (grad * where(other_zeros == 0, others, 0.0),)
 
 
+class VarianceWithoutDegreesOfFreedom(Function):
+    """Σ (x - x̄)² / max(n - correction, 0) for correction >= n: nan, or inf where the values differ.
+
+    The gradient is PyTorch's ``var_backward``, 2 (x - x̄) / (n - correction) with the divisor not
+    clamped: -0 past n (not the 0 · ∞ = nan of differentiating the clamped quotient), ±inf at n.
+    """
+
+    def forward(self, a: Any, axis: Any, keepdims: bool, divisor: float) -> Any:
+        self.axis, self.keepdims, self.divisor = axis, keepdims, divisor
+        centred = a - self.xp.mean(a, axis=axis, keepdims=True)
+        return self.xp.sum(centred * centred, axis=axis, keepdims=keepdims) / 0.0
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x = self.inputs[0]
+        if not self.keepdims:
+            grad = grad.reshape(*_kept_shape(x.shape, self.axis))
+        scale = math.inf if self.divisor == 0 else 2.0 / self.divisor
+        return (grad * scale * (x - x.mean(self.axis, keepdims=True)),)
+
+
+def _accumulated_in_float32(function: Function, running: Any, a: Any, axis: int) -> Any:
+    """``running(a, axis=axis)``; float16 accumulates in float32 and rounds each output, as PyTorch's
+    cumsum/cumprod (3000 running sums of 3.3 reach 9904, not float16's stuck 8192)."""
+    if function.backend.numpy_dtype(a.dtype) != np.float16:
+        return running(a, axis=axis)
+    xp = function.xp
+    return xp.astype(running(xp.astype(a, xp.float32), axis=axis), a.dtype)
+
+
 class CumSum(Function):
     """Running sums along ``axis``; the gradient is the running sum of the gradient from the far end."""
 
@@ -548,7 +577,7 @@ class CumSum(Function):
 
     def forward(self, a: Any, axis: int) -> Any:
         self.axis = axis
-        return self.xp.cumulative_sum(a, axis=axis)
+        return _accumulated_in_float32(self, self.xp.cumulative_sum, a, axis)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (grad.flip(self.axis).cumsum(self.axis).flip(self.axis),)
@@ -568,7 +597,7 @@ class CumProd(Function):
 
     def forward(self, a: Any, axis: int) -> Any:
         self.axis = axis
-        return self.xp.cumulative_prod(a, axis=axis)
+        return _accumulated_in_float32(self, self.xp.cumulative_prod, a, axis)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x, axis = self.inputs[0], self.axis

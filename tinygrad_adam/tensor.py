@@ -92,7 +92,8 @@ def _overflows(value: Any, dtype: np.dtype) -> bool:
 
 
 class EmptyReductionIndexError(IndexError, ValueError):
-    """argmax/argmin of an empty tensor without a dim: PyTorch's IndexError, and our old ValueError."""
+    """argmax/argmin of an empty tensor without a dim, max/min along an empty dim: PyTorch's
+    IndexError, and our old ValueError."""
 
 
 class GradShapeError(ValueError, RuntimeError):
@@ -178,7 +179,9 @@ def _host_array(data: Any, dtype: np.dtype | None) -> np.ndarray:
         array = array.astype(array.dtype.newbyteorder("="))
     if dtype is not None:
         if array.dtype.kind == "f" and dtype.kind in "iu" and not np.isfinite(array).all():
-            raise ValueError(f"cannot convert nan or inf to the integer dtype {dtype} (as PyTorch refuses)")
+            raise InvalidArgumentError(  # PyTorch's RuntimeError
+                f"cannot convert nan or inf to the integer dtype {dtype} (as PyTorch refuses)"
+            )
         wraps = from_python and dtype.kind in "iu" and array.dtype not in (dtype, bool_) and array.size
         for value in (int(array.min()), int(array.max())) if wraps else ():
             if _overflows(value, dtype):
@@ -1005,9 +1008,12 @@ class Tensor(TensorSpellings):
             if (isinstance(operand, Tensor) and operand.dtype.kind == "f") or isinstance(
                 operand, (float, np.floating)
             ):
-                raise TypeError(
+                from .tensor_spellings import UnsupportedDtypeError  # PyTorch's NotImplementedError
+
+                raise UnsupportedDtypeError(
                     f"{name.strip('_')} needs boolean or integer tensors, got {self.dtype} and "
-                    f"{other.dtype if isinstance(other, Tensor) else type(other).__name__}"
+                    f"{other.dtype if isinstance(other, Tensor) else type(other).__name__} "
+                    "(PyTorch: not implemented for 'Float')"
                 )
         return self._compare(other, name)
 
@@ -1073,8 +1079,8 @@ class Tensor(TensorSpellings):
         axis: int | Sequence[int] | None = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """Whether any entry is nonzero, along ``dim`` (alias ``axis``) or over all: a boolean tensor,
-        as in PyTorch (``if x.any():`` still reads it as a Python bool)."""
+        """Whether any entry is nonzero, along ``dim`` (alias ``axis``) or over all: a boolean tensor
+        (uint8 for uint8, as in PyTorch; ``if x.any():`` still reads it as a Python bool)."""
         return self._logical_reduction("any", dim, keepdim, axis, keepdims)
 
     def all(
@@ -1093,7 +1099,8 @@ class Tensor(TensorSpellings):
         axis = _check_axis(self, axis)
         data = self._data if self.dtype == bool_ else self._data != 0
         reduced = getattr(self._backend.xp, name)(data, axis=axis, keepdims=keepdims)
-        return Tensor._wrap(reduced, self._backend)
+        result = Tensor._wrap(reduced, self._backend)
+        return result.astype(uint8) if self.dtype == uint8 else result  # PyTorch keeps uint8 (old masks)
 
     # -- elementwise functions ---------------------------------------------------------------
     def _unary(self, function: Any) -> Tensor:
@@ -1294,10 +1301,18 @@ class Tensor(TensorSpellings):
         if isinstance(correction, (bool, np.bool_)) or not isinstance(correction, (int, float, np.number)):
             raise TypeError(f"var: correction must be a number, got {correction!r}")
         axis = _check_axis(self, axis)
+        divisor = _count(self.shape, axis) - correction
+        if divisor <= 0 and _is_float(self.dtype):
+            warnings.warn(
+                "var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                "reduction factor (input numel divided by output numel).",
+                UserWarning,
+                stacklevel=2,
+            )
+            degenerate = _ops().VarianceWithoutDegreesOfFreedom
+            return degenerate.apply(self, axis=axis, keepdims=bool(keepdims), divisor=divisor)
         centred = self - self.mean(axis, keepdims=True)
-        return (centred * centred).sum(axis, keepdims) / builtins.max(
-            _count(self.shape, axis) - correction, 0
-        )
+        return (centred * centred).sum(axis, keepdims) / divisor
 
     def std(
         self,
@@ -1489,7 +1504,9 @@ class Tensor(TensorSpellings):
         source = self if _is_float(self.dtype) else self.astype(default_float)
         axis = _check_axis(source, axis)
         if (p < 0 or math.isinf(p)) and _count(source.shape, axis) == 0:  # max, min, Σ|x|^p with p < 0
-            raise ValueError(f"norm: the p={p} norm over an empty axis of shape {self.shape} has no value")
+            raise InvalidArgumentError(  # PyTorch's RuntimeError
+                f"norm: the p={p} norm over an empty axis of shape {self.shape} has no value"
+            )
         return _ops().Norm.apply(source, p=float(p), axis=axis, keepdims=keepdims)
 
     # -- shape ---------------------------------------------------------------------------------
@@ -1961,6 +1978,18 @@ def _coerce(a: Any, b: Any, op: str, true_division: bool = False) -> tuple[Tenso
 
 
 def _binary(function: Any, a: Any, b: Any, true_division: bool = False) -> Tensor:
+    masks = [isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x.dtype == bool_) for x in (a, b)]
+    if function.__name__ == "Sub" and all(masks):
+        raise DtypeMismatchError(  # PyTorch's RuntimeError
+            "sub of two boolean tensors is not supported (Subtraction, the `-` operator, with two bool "
+            "tensors, as in PyTorch): use the `^` or `logical_xor()` operator, or convert a mask first "
+            "(mask.long(), mask.float())"
+        )
+    if function.__name__ == "Sub" and any(masks):  # PyTorch's RuntimeError, whatever the other operand
+        raise DtypeMismatchError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     a, b = _coerce(a, b, function.__name__.lower(), true_division)
     _check_broadcast(a, b, function.__name__.lower())
     if a.dtype == bool_:  # two masks: + is "or" and * is "and", as in PyTorch; no other arithmetic
@@ -2030,6 +2059,11 @@ def _check_axis(tensor: Tensor, axis: Any, empty_ok: bool = True) -> Any:
         raise InvalidArgumentError(
             f"axis {axis} names an axis more than once (tensor of shape {tensor.shape})"
         )
+    for a in axes if not empty_ok and tensor.ndim else ():
+        if tensor.shape[a] == 0:
+            raise EmptyReductionIndexError(
+                f"max/min: Expected reduction dim {a} to have non-zero size (tensor of shape {tensor.shape})"
+            )
     if tensor.ndim == 0:
         return None
     return normal if isinstance(axis, (list, tuple)) else normal[0]
@@ -2407,12 +2441,16 @@ def _fill_value(value: Any, dtype: np.dtype | None, op: str) -> Any:
         and isinstance(value, (float, np.floating))
         and not math.isfinite(value)
     ):
-        raise ValueError(f"{op}: {value} cannot be converted to the integer dtype {dtype}")
+        raise InvalidArgumentError(f"{op}: {value} cannot be converted to the integer dtype {dtype}")
     if dtype is not None and dtype.kind in "iu" and not isinstance(value, (bool, np.bool_)):
-        if _overflows(int(value), dtype):
+        info = np.iinfo(dtype)  # a float must lie in the range (-0.5 for uint8 does not), an int may wrap
+        is_float = isinstance(value, (float, np.floating))
+        if not info.min <= value <= info.max if is_float else _overflows(int(value), dtype):
             raise IntegerOverflowError(
                 f"{op}: value {value} cannot be converted to type {dtype} without overflow"
             )
+        if dtype.kind == "u" and not is_float and value < 0:
+            return int(value) % (int(info.max) + 1)  # -2 -> 254 for uint8, as PyTorch's two's complement
     return value
 
 

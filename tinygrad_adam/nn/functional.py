@@ -17,7 +17,19 @@ import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..ops import Linear, MaskedGrad, sigmoid_array
-from ..tensor import DimensionError, DType, Tensor, _coerce, _same_device, cat, int64, ones, rand, where
+from ..tensor import (
+    DimensionError,
+    DType,
+    IntegerOverflowError,
+    Tensor,
+    _coerce,
+    _same_device,
+    cat,
+    int64,
+    ones,
+    rand,
+    where,
+)
 from .conv import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -608,10 +620,17 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """x clamped to [min_val, max_val]; as in PyTorch the gradient is 0 at the two edges too."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+    input = check_tensor(input, "hardtanh")
+    if input.dtype.kind == "u" and (min_val < 0 or max_val < 0):  # PyTorch's RuntimeError
+        raise IntegerOverflowError(
+            f"hardtanh: cannot do hardtanh on an unsigned type ({input.dtype}) with negative limits "
+            f"({min_val}, {max_val})"
+        )
+
     def clamped(x: Tensor) -> Tensor:
         return Hardtanh.apply(x, min_val=min_val, max_val=max_val)
 
-    return _written_back(check_tensor(input, "hardtanh"), clamped, inplace, "hardtanh")
+    return _written_back(input, clamped, inplace, "hardtanh")
 
 
 class Hardtanh(Function):
