@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -66,3 +67,38 @@ def check_mistakes(
         assert set(wanted) <= set(raised), f"{program}: {name}: {raised}, not {wanted}"
     for case, names, message in messages:
         assert re.search(names, message, re.IGNORECASE), f"{program}: {case}: {message!r} names no {names!r}"
+
+
+FLOAT32_TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
+FLOAT64_TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}  # for a round's FLOAT64_PROGRAMS
+
+
+def check_steps(
+    programs: ModuleType,
+    record: Any,
+    program: str,
+    ran: tuple[dict, list],
+    tolerance: dict[str, float] | None = None,
+    settle: Callable[[str, np.ndarray, np.ndarray], np.ndarray] | None = None,
+) -> None:
+    """The program's results (``ran``, ``run``'s) are PyTorch's: integers, masks and text exactly,
+    floats within ``tolerance`` (float32's by default, float64's for the round's FLOAT64_PROGRAMS).
+    ``settle(name, ours, expected)`` checks loosely the part of a result that rounding noise alone
+    decides and returns ``ours`` with PyTorch's values there."""
+    expected = recorded(record, program, "out")
+    result, _ = ran
+    assert sorted(result) == sorted(expected), program
+    if tolerance is None:
+        float64 = program in getattr(programs, "FLOAT64_PROGRAMS", ())
+        tolerance = FLOAT64_TOLERANCE if float64 else FLOAT32_TOLERANCE
+    for name, value in result.items():
+        ours = np.asarray(value)
+        assert ours.shape == expected[name].shape, f"{program}: {name}"
+        if name.startswith("errors."):
+            continue
+        if ours.dtype.kind in "iubUS":
+            np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
+            continue
+        if settle is not None:
+            ours = settle(name, ours, expected[name])
+        np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")

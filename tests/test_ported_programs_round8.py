@@ -35,9 +35,6 @@ def key_bias_within_rounding(name: str, ours: np.ndarray, expected: np.ndarray) 
     return ours
 
 
-recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
-
-
 @functools.cache
 def run(program: str) -> tuple[dict, list]:
     """The program's result with tinygrad_adam and the messages of the mistakes it made."""
@@ -46,23 +43,7 @@ def run(program: str) -> tuple[dict, list]:
 
 @pytest.mark.parametrize("program", list(ported.programs()))
 def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -> None:
-    expected = recorded(program, "out")
-    result, _ = run(program)
-    assert sorted(result) == sorted(expected)
-    if program in ported.FLOAT64_PROGRAMS:
-        tolerance = {"rtol": 1e-10, "atol": 1e-12}
-    else:
-        tolerance = {"rtol": 1e-5, "atol": 1e-6}
-    for name, value in result.items():
-        ours = np.asarray(value)
-        assert ours.shape == expected[name].shape, f"{program}: {name}"
-        if name.startswith("errors."):
-            continue
-        if ours.dtype.kind in "iubUS":
-            np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
-        else:
-            ours = key_bias_within_rounding(name, ours, expected[name])
-            np.testing.assert_allclose(ours, expected[name], **tolerance, err_msg=f"{program}: {name}")
+    ported_rounds.check_steps(ported, RECORD, program, run(program), settle=key_bias_within_rounding)
 
 
 @pytest.mark.parametrize("program", list(ported.programs()))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
 import ported_rounds
 import pytest
 from ported_rounds import load_round
@@ -20,8 +19,6 @@ from ported_rounds import load_round
 import tinygrad_adam as tg
 
 ported, RECORD = load_round("round9")
-
-recorded = functools.partial(ported_rounds.recorded, RECORD)  # (program, kind) -> arrays
 
 
 @functools.cache
@@ -32,20 +29,7 @@ def run(program: str) -> tuple[dict, list]:
 
 @pytest.mark.parametrize("program", list(ported.programs()))
 def test_pytorch_program_runs_unchanged_and_takes_pytorchs_steps(program: str) -> None:
-    expected = recorded(program, "out")
-    result, _ = run(program)
-    assert sorted(result) == sorted(expected)
-    for name, value in result.items():
-        ours = np.asarray(value)
-        assert ours.shape == expected[name].shape, f"{program}: {name}"
-        if name.startswith("errors."):
-            continue
-        if ours.dtype.kind in "iubUS":
-            np.testing.assert_array_equal(ours, expected[name], err_msg=f"{program}: {name}")
-        else:
-            np.testing.assert_allclose(
-                ours, expected[name], rtol=1e-5, atol=1e-6, err_msg=f"{program}: {name}"
-            )
+    ported_rounds.check_steps(ported, RECORD, program, run(program))
 
 
 @pytest.mark.parametrize("program", list(ported.programs()))
