@@ -1,8 +1,8 @@
 """Session 10's leftover differences from PyTorch 2.13, found by its bad-input round and now closed
 (fixtures from tests/fixtures/make_parity_leftovers_round10.py): load_state_dict casting as
 ``param.copy_``, one check of every optimizer's ``betas``, ``unique(dim=)``, ``generator=`` on the
-random ops, ``nn.init.sparse_``, float lengths in ``pack_padded_sequence`` and a 1-D weight in
-``F.linear``."""
+random ops (and ``tg.poisson``), ``nn.init.sparse_``, float lengths in ``pack_padded_sequence`` and
+a 1-D weight in ``F.linear``."""
 
 from __future__ import annotations
 
@@ -228,6 +228,7 @@ def _every_random_op(generator: tg.Generator) -> list[np.ndarray]:
         probs.bernoulli(generator=generator),
         probs.multinomial(1, generator=generator),
         nn.init.normal_(tg.empty(2, 2), generator=generator),
+        tg.poisson(tg.tensor([0.5, 3.0, 40.0]), generator=generator),
     ]
     return [t.numpy() for t in drawn]
 
@@ -287,6 +288,21 @@ def test_generator_manual_seed_takes_any_64_bit_integer_as_pytorch() -> None:
     for seed in (1.5, "3", True, None):
         with pytest.raises(RuntimeError, match="expected an integer seed"):
             generator.manual_seed(seed)
+
+
+def test_poisson_draws_have_the_rates_mean_and_variance_and_refuse_what_pytorch_refuses() -> None:
+    rates = tg.tensor([0.0, 0.7, 4.0, 25.0, 300.0]).reshape(5, 1).expand(5, 4000)
+    draws = tg.poisson(rates, generator=tg.Generator().manual_seed(0))
+    assert draws.dtype == tg.float32 and draws.shape == (5, 4000)
+    values = draws.numpy()
+    np.testing.assert_array_equal(values, np.round(values))
+    expected = np.array([0.0, 0.7, 4.0, 25.0, 300.0])
+    np.testing.assert_allclose(values.mean(1), expected, atol=0.05, rtol=0.03)
+    np.testing.assert_allclose(values.var(1), expected, atol=0.05, rtol=0.1)
+    with pytest.raises(RuntimeError, match="non-negative"):
+        tg.poisson(tg.tensor([1.0, -1.0]))
+    with pytest.raises(NotImplementedError, match="floating-point rates, got int64"):
+        tg.poisson(tg.tensor([1, 2]))
 
 
 def test_a_generator_that_is_not_a_tg_generator_is_a_type_error() -> None:

@@ -388,7 +388,7 @@ from .functions import (
     zero_,
 )
 from .gradcheck import gradcheck
-from .sampling import bernoulli, multinomial, normal
+from .sampling import bernoulli, multinomial, normal, poisson
 from .tensor import (
     Tensor,
     arange,
@@ -678,6 +678,7 @@ __all__ = [
     "bernoulli",
     "multinomial",
     "normal",
+    "poisson",
     "isclose",
     "square",
     "FloatTensor",

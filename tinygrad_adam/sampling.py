@@ -12,6 +12,7 @@ import numpy as np
 
 from .functions import full_like, searchsorted
 from .tensor import InvalidArgumentError, Tensor, int64, rand, randn, where
+from .tensor_spellings import UnsupportedDtypeError
 
 
 def _probabilities(input: Any, name: str) -> Tensor:
@@ -71,6 +72,21 @@ def multinomial(
         picks = keys.topk(num_samples, dim=1).indices
     picks = picks.astype(int64)
     return picks if weights.ndim == 2 else picks[0]
+
+
+def poisson(input: Tensor, generator: Any = None) -> Tensor:
+    """One Poisson draw per rate of ``input`` (non-negative floats), in its dtype and shape, as
+    ``torch.poisson``: exact (Knuth's method for small rates, Hörmann's PTRS for large ones)."""
+    from .distributions.poisson import poisson_draws
+
+    if isinstance(input, Tensor) and input.dtype.kind != "f":  # PyTorch's NotImplementedError
+        raise UnsupportedDtypeError(f"poisson needs floating-point rates, got {input.dtype}")
+    rate = _probabilities(input, "poisson")
+    if rate.size and not rate.min().item() >= 0:  # NaN fails too
+        raise InvalidArgumentError(
+            f"poisson: invalid rate, expected rates to be non-negative, got {rate.min().item()}"
+        )
+    return poisson_draws(rate, generator).astype(rate.dtype)
 
 
 def normal(

@@ -15,23 +15,23 @@ from .distribution import Distribution, broadcast_all
 PTRS_FROM = 10.0
 
 
-def _knuth(rate: Tensor) -> Tensor:
+def _knuth(rate: Tensor, generator: Any = None) -> Tensor:
     """The number of uniforms whose running product stays above e^(−λ) (Knuth, TAOCP vol. 2):
     exact, and quick for small λ (about λ + 1 rounds)."""
     threshold = (-rate).exp()
     product, count = (
-        rand(*rate.shape, dtype=rate.dtype, device=rate.device),
+        rand(*rate.shape, generator=generator, dtype=rate.dtype, device=rate.device),
         zeros(*rate.shape, dtype=rate.dtype, device=rate.device),
     )
     alive = product > threshold
     while alive.any().item():
         count = count + alive.astype(rate.dtype)
-        product = product * rand(*rate.shape, dtype=rate.dtype, device=rate.device)
+        product = product * rand(*rate.shape, generator=generator, dtype=rate.dtype, device=rate.device)
         alive = alive & (product > threshold)
     return count
 
 
-def _ptrs(rate: Tensor) -> Tensor:
+def _ptrs(rate: Tensor, generator: Any = None) -> Tensor:
     """W. Hörmann's transformed rejection with squeeze, PTRS ("The transformed rejection method for
     generating Poisson random variables", Insurance: Math. Econ. 12 (1993) 39-45), for λ ≥ 10:
     exact, a few uniforms per draw whatever λ. Its constants follow the paper (and NumPy)."""
@@ -43,8 +43,8 @@ def _ptrs(rate: Tensor) -> Tensor:
     v_r = 0.9277 - 3.6224 / (b - 2)
     draws, done = zeros(*shape, dtype=dtype, device=device), rate != rate  # a nan rate: never drawn
     while not done.all().item():
-        u = rand(*shape, dtype=dtype, device=device) - 0.5
-        v = 1 - rand(*shape, dtype=dtype, device=device)  # in (0, 1]: its log is finite
+        u = rand(*shape, generator=generator, dtype=dtype, device=device) - 0.5
+        v = 1 - rand(*shape, generator=generator, dtype=dtype, device=device)  # in (0, 1]: a finite log
         us = (0.5 - u.abs()).clamp(1e-12, None)
         k = ((2 * a / us + b) * u + rate + 0.43).floor()
         squeezed = (us >= 0.07) & (v <= v_r)
@@ -54,6 +54,18 @@ def _ptrs(rate: Tensor) -> Tensor:
         accept = (squeezed | (~rejected & (log_accept <= log_target))) & ~done
         draws, done = where(accept, k, draws), done | accept
     return draws
+
+
+def poisson_draws(rate: Tensor, generator: Any = None) -> Tensor:
+    """One exact Poisson draw per rate, in the rate's dtype (``Poisson.sample``, ``tg.poisson``):
+    Knuth's method below λ = 10, PTRS from there, computed in float64."""
+    with no_grad():
+        rate = rate.detach().astype(float64)
+        small = rate < PTRS_FROM
+        draws = _knuth(where(small, rate, 0.0), generator)
+        if (~small).any().item():
+            draws = where(small, draws, _ptrs(where(small, PTRS_FROM, rate), generator))
+        return draws
 
 
 class Poisson(Distribution):
@@ -80,13 +92,8 @@ class Poisson(Distribution):
         return self.rate
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
-        with no_grad():
-            rate = self.rate.detach().expand(*self._extended_shape(sample_shape)).astype(float64)
-            small = rate < PTRS_FROM
-            draws = _knuth(where(small, rate, 0.0))
-            if (~small).any().item():
-                draws = where(small, draws, _ptrs(where(small, PTRS_FROM, rate)))
-            return draws.astype(self.rate.dtype)
+        rate = self.rate.detach().expand(*self._extended_shape(sample_shape))
+        return poisson_draws(rate).astype(self.rate.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """k log λ − λ − log k!."""
