@@ -18,12 +18,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def load_round(name: str) -> tuple[ModuleType, Any]:
     """The programs of round ``name`` ("round7", ...) and the .npz that PyTorch's run of them wrote."""
-    spec = importlib.util.spec_from_file_location(
-        f"make_ported_programs_{name}", FIXTURES / f"make_ported_programs_{name}.py"
-    )
+    return load_programs(f"ported_programs_{name}")
+
+
+def load_programs(record: str) -> tuple[ModuleType, Any]:
+    """The module ``tests/fixtures/make_<record>.py`` (its programs, which PyTorch ran to write the
+    fixture) and the ``<record>.npz`` it wrote."""
+    spec = importlib.util.spec_from_file_location(f"make_{record}", FIXTURES / f"make_{record}.py")
     programs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(programs)
-    return programs, np.load(FIXTURES / f"ported_programs_{name}.npz")
+    return programs, np.load(FIXTURES / f"{record}.npz")
 
 
 def recorded(record: Any, program: str, kind: str) -> dict[str, np.ndarray]:

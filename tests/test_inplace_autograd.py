@@ -4,20 +4,14 @@ refuses a node that needed the value an in-place op overwrote."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from ported_rounds import load_programs
 
 import tinygrad_adam as tg
 import tinygrad_adam.nn.functional as F
 
-FIXTURES = Path(__file__).parent / "fixtures"
-_spec = importlib.util.spec_from_file_location("make_inplace_autograd", FIXTURES / "make_inplace_autograd.py")
-programs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(programs)
-RECORD = np.load(FIXTURES / "inplace_autograd.npz")
+programs, RECORD = load_programs("inplace_autograd")
 DATA = {key[len("data/") :]: RECORD[key] for key in RECORD.files if key.startswith("data/")}
 
 

@@ -4,21 +4,13 @@ place on graph tensors, ``%=``/``//=``/``**=`` in place, ``fill_`` with a tensor
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from ported_rounds import load_programs
 
 import tinygrad_adam as tg
 
-FIXTURES = Path(__file__).parent / "fixtures"
-_spec = importlib.util.spec_from_file_location(
-    "make_inplace_sweep_round10", FIXTURES / "make_inplace_sweep_round10.py"
-)
-programs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(programs)
-RECORD = np.load(FIXTURES / "inplace_sweep_round10.npz")
+programs, RECORD = load_programs("inplace_sweep_round10")
 DATA = {key[len("data/") :]: RECORD[key] for key in RECORD.files if key.startswith("data/")}
 
 
